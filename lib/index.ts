@@ -1,2 +1,7 @@
-// Public API: re-exports only.
-export {};
+// Public API: re-exports only. No @pulumi/* module may be reachable from here.
+export * from './errors';
+export * from './checks';
+export * from './stack/props';
+export * from './stack/providers';
+export * from './stack/plan';
+export * from './cdk8s/detection-stack';

@@ -1,0 +1,6 @@
+// Owned by the audit layer.
+
+/** Cloud audit trail and Kubernetes audit. */
+export interface AuditProps {
+  readonly _placeholder?: never;
+}

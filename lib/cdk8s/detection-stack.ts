@@ -1,0 +1,36 @@
+import { Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { CheckReport, formatFinding, runChecks } from '../checks/run';
+import { STACK_CHECKS } from '../checks';
+import { planStack, StackPlan } from '../stack/plan';
+import { DetectionStackProps } from '../stack/props';
+
+export interface DetectionStackChartProps extends DetectionStackProps {
+  /** Options of the underlying cdk8s Chart (labels, namespace for unscoped objects). @default none */
+  readonly chart?: ChartProps;
+}
+
+/**
+ * A whole runtime-detection stack for one cluster, as a cdk8s Chart.
+ * Props are validated and planned once in the constructor; guardrails run at synth.
+ */
+export class DetectionStack extends Chart {
+  /** The resolved plan: what this chart renders. */
+  public readonly plan: StackPlan;
+  /** Guardrail findings (errors fail synth; warnings and info are for review and the report). */
+  public readonly checks: CheckReport;
+
+  constructor(scope: Construct, id: string, props: DetectionStackChartProps) {
+    super(scope, id, props.chart);
+    this.plan = planStack(props, this.node.path);
+    this.checks = runChecks(STACK_CHECKS, this.plan, props.suppressions ?? []);
+    this.node.addValidation({
+      validate: () => this.checks.findings.filter((f) => f.level === 'error').map(formatFinding),
+    });
+    // layer: falco
+    // layer: tetragon
+    // layer: routing
+    // layer: durable
+    // layer: audit
+  }
+}

@@ -1,0 +1,67 @@
+import { DetectionStackError } from '../errors';
+import { FalcoPlan, planFalco } from '../falco/sensor/plan';
+import { DetectionStackProps } from './props';
+import { CloudProvider, PROVIDER_PROFILES, ProviderProfile } from './providers';
+import { requireClusterName, requireDnsLabel, requireProvider } from './validate';
+
+/** What every layer planner gets: the resolved cluster facts and where errors should point. */
+export interface PlanContext {
+  /** Construct path of the stack, the prefix of every error location. */
+  readonly path: string;
+  readonly cluster: { readonly name: string; readonly provider: CloudProvider; readonly region?: string };
+  readonly profile: ProviderProfile;
+  readonly namespace: string;
+  /** Labels every object of the stack carries. */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * The whole stack as plain data: what exists, with every default resolved.
+ * Both back ends (cdk8s, Pulumi) render this; nothing in it depends on either.
+ */
+export interface StackPlan extends PlanContext {
+  readonly falco?: FalcoPlan;
+  // layer: tetragon
+  // layer: routing
+  // layer: durable
+  // layer: audit
+}
+
+export const DEFAULT_NAMESPACE = 'falco';
+
+/** Validates props and resolves them into a plan. Pure: no constructs, no I/O. */
+export function planStack(props: DetectionStackProps, path = 'DetectionStack'): StackPlan {
+  if (!props || !props.cluster) {
+    throw new DetectionStackError('DS-PROPS-004', path, 'cluster is missing', 'pass cluster: { name, provider }');
+  }
+  requireProvider(`${path}/cluster.provider`, props.cluster.provider);
+  requireClusterName(`${path}/cluster.name`, props.cluster.name);
+  const namespace = props.namespace ?? DEFAULT_NAMESPACE;
+  requireDnsLabel(`${path}/namespace`, namespace, 'namespace');
+
+  const sensors = props.sensors ?? { falco: {} };
+  if (!sensors.falco && !sensors.tetragon) {
+    throw new DetectionStackError('DS-PROPS-005', `${path}/sensors`, 'no runtime sensor is enabled',
+      'set sensors.falco and/or sensors.tetragon');
+  }
+
+  const ctx: PlanContext = {
+    path,
+    cluster: { name: props.cluster.name, provider: props.cluster.provider, region: props.cluster.region },
+    profile: PROVIDER_PROFILES[props.cluster.provider],
+    namespace,
+    labels: {
+      'app.kubernetes.io/part-of': 'detection-stack',
+      'app.kubernetes.io/managed-by': 'detection-stack',
+    },
+  };
+
+  return {
+    ...ctx,
+    falco: sensors.falco ? planFalco(sensors.falco, ctx) : undefined,
+    // layer: tetragon
+    // layer: routing
+    // layer: durable
+    // layer: audit
+  };
+}

@@ -1,0 +1,43 @@
+import type { AuditProps } from '../audit/props';
+import type { Suppression } from '../checks/finding';
+import type { FalcoSensorProps } from '../falco/sensor/props';
+import type { DurableStorageProps, RoutingProps } from '../routing/props';
+import type { SensorOwnershipProps, TetragonSensorProps } from '../tetragon/props';
+import type { CloudProvider } from './providers';
+
+/** The cluster the stack protects. */
+export interface ClusterProps {
+  /** Cluster name as the provider knows it (used in log group names, queries, labels). */
+  readonly name: string;
+  /** Managed Kubernetes service. */
+  readonly provider: CloudProvider;
+  /** Cloud region (e.g. `eu-west-1`, `eu-frankfurt-1`, `westeurope`). @default none; required by layers that address cloud resources */
+  readonly region?: string;
+}
+
+/** The runtime sensors. At least one must be enabled. */
+export interface SensorsProps {
+  /** Falco DaemonSet. @default enabled with defaults when no sensor is given */
+  readonly falco?: FalcoSensorProps;
+  /** Tetragon DaemonSet. @default not deployed */
+  readonly tetragon?: TetragonSensorProps;
+  /** Which sensor owns each detection when both run. @default none (required when both run) */
+  readonly ownership?: SensorOwnershipProps;
+}
+
+/** A whole runtime-detection stack for one cluster. */
+export interface DetectionStackProps {
+  readonly cluster: ClusterProps;
+  /** Namespace for the stack's workloads. @default 'falco' */
+  readonly namespace?: string;
+  /** Runtime sensors. @default { falco: {} } */
+  readonly sensors?: SensorsProps;
+  /** Alert routing (Falcosidekick outputs, teams, Alertmanager). @default none */
+  readonly routing?: RoutingProps;
+  /** Durable storage of every alert. @default none (fails synth unless waived) */
+  readonly durable?: DurableStorageProps;
+  /** Cloud and Kubernetes audit layers. @default the provider's defaults */
+  readonly audit?: AuditProps;
+  /** Guardrail suppressions, each with a reason. @default none */
+  readonly suppressions?: readonly Suppression[];
+}
