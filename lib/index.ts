@@ -5,3 +5,4 @@ export * from './stack/props';
 export * from './stack/providers';
 export * from './stack/plan';
 export * from './cdk8s/detection-stack';
+export * from './falco';
