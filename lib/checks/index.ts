@@ -1,4 +1,6 @@
 import type { StackPlan } from '../stack/plan';
+import { AUDIT_CONTROL_PLANE_LOGS } from './audit-control-plane-logs';
+import { AUDIT_MANAGED_CONTROL_PLANE } from './audit-managed-control-plane';
 import type { Check } from './finding';
 
 export * from './finding';
@@ -6,4 +8,6 @@ export * from './run';
 
 /** Every guardrail that runs on a stack plan, one check per file in this folder. */
 export const STACK_CHECKS: readonly Check<StackPlan>[] = [
+  AUDIT_MANAGED_CONTROL_PLANE,
+  AUDIT_CONTROL_PLANE_LOGS,
 ];

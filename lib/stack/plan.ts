@@ -1,3 +1,4 @@
+import { AuditPlan, planAudit } from '../audit/plan';
 import { DetectionStackError } from '../errors';
 import { FalcoPlan, planFalco } from '../falco/sensor/plan';
 import { DetectionStackProps } from './props';
@@ -25,6 +26,7 @@ export interface StackPlan extends PlanContext {
   // layer: routing
   // layer: durable
   // layer: audit
+  readonly audit?: AuditPlan;
 }
 
 export const DEFAULT_NAMESPACE = 'falco';
@@ -63,5 +65,6 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
     // layer: routing
     // layer: durable
     // layer: audit
+    audit: planAudit(props.audit ?? {}, ctx),
   };
 }

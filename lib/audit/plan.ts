@@ -1,0 +1,99 @@
+// Owned by the audit layer.
+import { DetectionStackError } from '../errors';
+import type { PlanContext } from '../stack/plan';
+import { K8sAuditPluginPlan, planK8sAuditPlugin } from './k8saudit-plugin';
+import { AuditPolicy, detectionAuditPolicy } from './policy';
+import type { AksAuditCategory, AuditProps, EksControlPlaneLogType } from './props';
+
+/** The EKS log types every stack sends; the audit questions cannot be answered without them. */
+export const REQUIRED_EKS_LOG_TYPES: readonly EksControlPlaneLogType[] = ['api', 'audit', 'authenticator'];
+const ALL_EKS_LOG_TYPES: readonly EksControlPlaneLogType[] = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
+
+export const DEFAULT_AUDIT_RETENTION_DAYS = 365;
+
+/** The audit layers as plain data. */
+export interface AuditPlan {
+  readonly cloud: {
+    readonly enabled: boolean;
+    /** The provider's trail, e.g. `AWS CloudTrail`. */
+    readonly trail: string;
+    readonly retentionDays: number;
+  };
+  readonly kubernetes: {
+    readonly controlPlaneLogs: boolean;
+    readonly retentionDays: number;
+    /** False on OKE, EKS and AKS: their control planes accept no audit.k8s.io Policy. */
+    readonly customPolicySupported: boolean;
+    /** What the stack enables instead of a custom policy, in words (for the synth finding and docs). */
+    readonly enabledInstead: string;
+    /** EKS `enabledClusterLogTypes` (empty on other providers or when off). */
+    readonly eksLogTypes: readonly EksControlPlaneLogType[];
+    /** AKS diagnostic categories (empty on other providers or when off). */
+    readonly aksCategories: readonly (AksAuditCategory | 'guard')[];
+    /** The Policy for a self-managed control plane (`--audit-policy-file`). */
+    readonly policy: AuditPolicy;
+    readonly falcoPlugin?: K8sAuditPluginPlan;
+  };
+}
+
+/** Resolves the audit layers for the provider. Pure. */
+export function planAudit(props: AuditProps, ctx: PlanContext): AuditPlan {
+  const where = `${ctx.path}/audit`;
+  const cloud = props.cloud ?? {};
+  const kube = props.kubernetes ?? {};
+  const provider = ctx.cluster.provider;
+
+  const cloudRetention = requireRetention(`${where}.cloud.retentionDays`, cloud.retentionDays, provider === 'oke' ? 90 : 1);
+  const kubeRetention = requireRetention(`${where}.kubernetes.retentionDays`, kube.retentionDays, 1);
+  const controlPlaneLogs = kube.controlPlaneLogs ?? true;
+
+  const eksLogTypes = provider === 'eks' && controlPlaneLogs ? resolveEksLogTypes(`${where}.kubernetes.eksLogTypes`, kube.eksLogTypes) : [];
+  const aksCategories: (AksAuditCategory | 'guard')[] = provider === 'aks' && controlPlaneLogs ? [kube.aksCategory ?? 'kube-audit', 'guard'] : [];
+  if (kube.aksCategory && !['kube-audit', 'kube-audit-admin'].includes(kube.aksCategory)) {
+    throw new DetectionStackError('DS-AUDIT-007', `${where}.kubernetes.aksCategory`, `unknown AKS audit category '${kube.aksCategory}'`,
+      "use 'kube-audit' or 'kube-audit-admin'");
+  }
+
+  return {
+    cloud: { enabled: cloud.enabled ?? true, trail: ctx.profile.audit.cloudAuditTrail, retentionDays: cloudRetention },
+    kubernetes: {
+      controlPlaneLogs,
+      retentionDays: kubeRetention,
+      customPolicySupported: ctx.profile.audit.customPolicySupported,
+      enabledInstead: describeEnabledInstead(provider, eksLogTypes, aksCategories, kubeRetention, controlPlaneLogs),
+      eksLogTypes,
+      aksCategories,
+      policy: detectionAuditPolicy({ extraRules: kube.policyRules }, `${where}.kubernetes.policyRules`),
+      falcoPlugin: kube.falcoPlugin ? planK8sAuditPlugin(kube.falcoPlugin, ctx, `${where}.kubernetes.falcoPlugin`) : undefined,
+    },
+  };
+}
+
+function requireRetention(where: string, days: number | undefined, minimum: number): number {
+  const value = days ?? DEFAULT_AUDIT_RETENTION_DAYS;
+  if (!Number.isInteger(value) || value < minimum || value > 3653) {
+    throw new DetectionStackError('DS-AUDIT-006', where, `retention of ${value} days is out of range`,
+      `give a whole number of days between ${minimum} and 3653`);
+  }
+  return value;
+}
+
+function resolveEksLogTypes(where: string, requested: readonly EksControlPlaneLogType[] | undefined): EksControlPlaneLogType[] {
+  for (const t of requested ?? []) {
+    if (!ALL_EKS_LOG_TYPES.includes(t)) {
+      throw new DetectionStackError('DS-AUDIT-008', where, `unknown EKS log type '${t}'`, `use some of ${ALL_EKS_LOG_TYPES.join(', ')}`);
+    }
+  }
+  const wanted = new Set<EksControlPlaneLogType>([...REQUIRED_EKS_LOG_TYPES, ...(requested ?? [])]);
+  return ALL_EKS_LOG_TYPES.filter((t) => wanted.has(t));
+}
+
+function describeEnabledInstead(provider: string, eks: readonly string[], aks: readonly string[], days: number, on: boolean): string {
+  if (!on) return 'nothing: control-plane audit logs are turned off (audit.kubernetes.controlPlaneLogs: false)';
+  switch (provider) {
+    case 'eks': return `control-plane log types ${eks.join(', ')} to CloudWatch Logs /aws/eks/<cluster>/cluster, created first with ${days} days retention and KMS (Pulumi path)`;
+    case 'aks': return `diagnostic setting with categories ${aks.join(', ')} to the durable storage account (Pulumi path)`;
+    default: return 'OCI Audit, which records API-server calls, kept ' +
+      `for the cloud audit retention and copied by a Service Connector from _Audit to the durable bucket (Pulumi path)`;
+  }
+}

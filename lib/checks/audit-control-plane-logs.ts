@@ -1,0 +1,16 @@
+import type { StackPlan } from '../stack/plan';
+import type { Check } from './finding';
+
+/** Without control-plane audit logs, "who exec'd into this pod?" has no answer. */
+export const AUDIT_CONTROL_PLANE_LOGS: Check<StackPlan> = {
+  id: 'DS-AUDIT-102',
+  level: 'warning',
+  title: 'Kubernetes control-plane audit logs are turned off',
+  fix: 'remove audit.kubernetes.controlPlaneLogs: false (or suppress DS-AUDIT-102 with the reason)',
+  evaluate(plan) {
+    const path = `${plan.path}/audit.kubernetes.controlPlaneLogs`;
+    if (!plan.audit) return [{ status: 'not-applicable', path }];
+    if (plan.audit.kubernetes.controlPlaneLogs) return [{ status: 'compliant', path }];
+    return [{ status: 'non-compliant', path, message: 'API-server audit events are not kept, so exec, RBAC and workload changes cannot be investigated' }];
+  },
+};

@@ -1,0 +1,22 @@
+import type { StackPlan } from '../stack/plan';
+import type { Check } from './finding';
+
+/**
+ * Managed control planes (OKE, EKS, AKS) take no audit.k8s.io Policy: say so at synth, and say
+ * what the stack turns on instead, so nobody believes a policy file is in force.
+ */
+export const AUDIT_MANAGED_CONTROL_PLANE: Check<StackPlan> = {
+  id: 'DS-AUDIT-101',
+  level: 'info',
+  title: 'The managed control plane accepts no custom Kubernetes audit policy',
+  fix: 'nothing to do on a managed cluster; for a self-managed control plane pass the emitted audit-policy.yaml to kube-apiserver --audit-policy-file',
+  evaluate(plan) {
+    const path = `${plan.path}/audit.kubernetes`;
+    if (!plan.audit || plan.audit.kubernetes.customPolicySupported) return [{ status: 'not-applicable', path }];
+    return [{
+      status: 'non-compliant',
+      path,
+      message: `${plan.profile.displayName} accepts no custom audit.k8s.io Policy; enabled instead: ${plan.audit.kubernetes.enabledInstead}`,
+    }];
+  },
+};
