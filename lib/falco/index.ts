@@ -5,3 +5,4 @@ export * from './language/printer';
 export { quoteString, isSafeBareValue, UnrepresentableValueError } from './language/lexical';
 export * from './rules/model';
 export * from './rules/emit';
+export * from './language/parser';

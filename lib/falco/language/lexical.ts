@@ -24,19 +24,20 @@ export function isNumberToken(text: string): boolean {
   return NUMBER_RE.test(text) || HEX_NUMBER_RE.test(text);
 }
 
+const CONTROL_CHARS_RE = /[\x00-\x1f\x7f]/;
+
 /**
- * Whether a value may be printed without quotes and read back unchanged. Deliberately
- * narrower than the lexer: backslashes (bare strings are not unescaped, quoted ones are),
- * control characters and reserved words are always quoted.
+ * Whether a value may be printed without quotes and read back unchanged: what the lexer reads
+ * as one bare string (bare strings are not unescaped, so backslashes are kept as they are),
+ * minus control characters and the words that could be read as keywords.
  */
 export function isSafeBareValue(value: string): boolean {
-  return /^[A-Za-z0-9_./*:@%+\-~!#$&^|{}<>?]+$/.test(value) && !RESERVED_WORDS.has(value)
-    && BARE_STRING_RE.test(value);
+  return BARE_STRING_RE.test(value) && !CONTROL_CHARS_RE.test(value) && !RESERVED_WORDS.has(value);
 }
 
 /** Whether a field argument may be printed without quotes. */
 export function isSafeBareFieldArg(arg: string): boolean {
-  return /^[A-Za-z0-9_./*:@%+\-~!#$&^|{}<>?=,()]+$/.test(arg) && FIELD_ARG_BARE_RE.test(arg);
+  return FIELD_ARG_BARE_RE.test(arg) && !CONTROL_CHARS_RE.test(arg);
 }
 
 /** Thrown for a value no condition text can carry (a NUL character ends libsinsp's C string). */

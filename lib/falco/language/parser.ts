@@ -1,0 +1,510 @@
+import {
+  BinaryOperator, Expr, FieldOperand, FieldRef, ListLiteral, Operand, OperatorModifier, SourcePosition,
+  StringLiteral, TransformerArg, TransformerCall, TransformerList, TransformerName, TRANSFORMERS,
+} from './ast';
+import { unescapeQuoted } from './lexical';
+
+/**
+ * A recursive-descent parser for Falco conditions that accepts exactly what libsinsp 0.25's
+ * parser (userspace/libsinsp/filter/parser.cpp) accepts, with its error messages, and builds
+ * the AST of ./ast.ts with the position of every node.
+ */
+
+/** Stable codes of condition syntax errors. */
+export type ConditionSyntaxCode =
+  | 'COND_EMPTY'
+  | 'COND_SYNTAX'
+  | 'COND_UNKNOWN_OPERATOR'
+  | 'COND_UNBALANCED_PARENS'
+  | 'COND_UNCLOSED_QUOTE'
+  | 'COND_BAD_ESCAPE'
+  | 'COND_TOO_DEEP';
+
+/** A condition that does not parse; `pos` is where the parser stopped, in the condition text. */
+export class ConditionSyntaxError extends Error {
+  constructor(readonly code: ConditionSyntaxCode, message: string, readonly pos: SourcePosition) {
+    super(message);
+    this.name = 'ConditionSyntaxError';
+  }
+}
+
+export interface ParseOptions {
+  /**
+   * Maximum nesting of the recursive descent (Falco's rule loader uses 1000).
+   * @default 1000
+   */
+  readonly maxDepth?: number;
+}
+
+/** Parses a condition; throws {@link ConditionSyntaxError}. */
+export function parseCondition(text: string, options: ParseOptions = {}): Expr {
+  return new Parser(text, options.maxDepth ?? 1000).parse();
+}
+
+/** Maps offsets of a text to 1-based line and column (LF, CRLF and lone CR end a line). */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) this.starts.push(i + 1);
+    }
+  }
+  position(offset: number): SourcePosition {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { offset, line: lo + 1, col: offset - this.starts[lo] + 1 };
+  }
+}
+
+const SPACE = ' \\t\\n\\v\\f\\r';
+const RE_NOT_BLANK = new RegExp(`not[${SPACE}]+`, 'y');
+const RE_IDENTIFIER = /[a-zA-Z]+[a-zA-Z0-9_]*/y;
+const RE_FIELD_NAME = /[a-zA-Z]+[a-zA-Z0-9_]*(?:\.[a-zA-Z]+[a-zA-Z0-9_]*)+/y;
+const RE_FIELD_ARG_BARE = new RegExp(`[^\\]\\["'${SPACE}]+`, 'y');
+const RE_HEX = /0[xX][0-9a-fA-F]+/y;
+const RE_NUMBER = /[+-]?[0-9]+\.?[0-9]*(?:[eE][+-][0-9]+)?/y;
+const RE_BARE_STRING = new RegExp(`[^()"'${SPACE}=,]+`, 'y');
+
+const UNARY_OPS = ['exists'];
+const NUM_OPS = ['<=', '<', '>=', '>'];
+// a trailing space means the operator needs a blank after it
+const STR_OPS = ['==', '=', '!=', 'glob ', 'iglob ', 'contains ', 'icontains ', 'bcontains ', 'startswith ', 'bstartswith ', 'endswith ', 'regex '];
+const STR_OP_MODIFIERS = ['oneof ', 'anyof ', 'allof '];
+const LIST_OPS = ['intersects', 'in', 'pmatch'];
+const TRANSFORMER_TOKENS = TRANSFORMERS.map((t) => `${t}(`);
+const ALL_OPERATORS = [...UNARY_OPS, ...NUM_OPS, ...STR_OPS, ...LIST_OPS].map((o) => `'${o.trim()}'`).join(', ');
+const ALL_TRANSFORMERS = ['val', ...TRANSFORMERS].map((t) => `'${t}'`).join(', ');
+
+class Parser {
+  private i = 0;
+  private depth = 0;
+  private lastToken = '';
+  private readonly lines: LineIndex;
+  /** Offsets where a quote opens a string that never closes: errors there are reported as such. */
+  private readonly unclosedQuotes = new Set<number>();
+
+  constructor(private readonly input: string, private readonly maxDepth: number) {
+    this.lines = new LineIndex(input);
+  }
+
+  parse(): Expr {
+    if (this.input.length === 0) this.fail('COND_EMPTY', 'filter input string is empty');
+    const res = this.parseOr();
+    if (this.i !== this.input.length) {
+      const code = this.input[this.i] === ')' ? 'COND_UNBALANCED_PARENS' : 'COND_SYNTAX';
+      this.fail(code, `unexpected token after '${this.lastToken}', expecting 'or', 'and'`);
+    }
+    return res;
+  }
+
+  // ---- grammar ----
+
+  private parseOr(): Expr {
+    return this.guard(() => {
+      this.lexBlank();
+      const children = [this.parseAnd()];
+      this.lexBlank();
+      while (this.lexStr('or')) {
+        if (!this.lexBlank()) {
+          if (this.lexStr('(')) children.push(this.parseEmbeddedRemainder());
+          else this.fail('COND_SYNTAX', "expected blank or '(' after 'or'");
+        } else {
+          children.push(this.parseAnd());
+        }
+        this.lexBlank();
+      }
+      return children.length > 1 ? { kind: 'or', children, pos: children[0].pos } : children[0];
+    });
+  }
+
+  private parseAnd(): Expr {
+    return this.guard(() => {
+      this.lexBlank();
+      const children = [this.parseNot()];
+      this.lexBlank();
+      while (this.lexStr('and')) {
+        if (!this.lexBlank()) {
+          if (this.lexStr('(')) children.push(this.parseEmbeddedRemainder());
+          else this.fail('COND_SYNTAX', "expected blank or '(' after 'and'");
+        } else {
+          children.push(this.parseNot());
+        }
+        this.lexBlank();
+      }
+      return children.length > 1 ? { kind: 'and', children, pos: children[0].pos } : children[0];
+    });
+  }
+
+  private parseNot(): Expr {
+    return this.guard(() => {
+      this.lexBlank();
+      const pos = this.pos();
+      let isNot = false;
+      while (this.lexRegex(RE_NOT_BLANK)) isNot = !isNot;
+      let child: Expr;
+      if (this.lexStr('not(')) {
+        isNot = !isNot;
+        child = this.parseEmbeddedRemainder();
+      } else {
+        child = this.parseCheck();
+      }
+      return isNot ? { kind: 'not', child, pos } : child;
+    });
+  }
+
+  private parseEmbeddedRemainder(): Expr {
+    return this.guard(() => {
+      this.lexBlank();
+      const child = this.parseOr();
+      this.lexBlank();
+      if (!this.lexStr(')')) this.fail('COND_UNBALANCED_PARENS', "expected a ')' token");
+      return child;
+    });
+  }
+
+  private parseCheck(): Expr {
+    return this.guard(() => {
+      this.lexBlank();
+      const pos = this.pos();
+      if (this.lexStr('(')) return this.parseEmbeddedRemainder();
+      if (this.lexRegex(RE_FIELD_NAME)) {
+        const left = this.parseFieldRemainder(this.lastToken, pos);
+        return this.parseCondition(left, pos);
+      }
+      if (this.lexAny(TRANSFORMER_TOKENS)) {
+        this.lexBlank();
+        const left = this.parseTransformerRemainder(this.lastToken.slice(0, -1) as TransformerName, pos);
+        return this.parseCondition(left, pos);
+      }
+      if (this.lexRegex(RE_IDENTIFIER)) return { kind: 'macro', name: this.lastToken, pos };
+      return this.fail('COND_SYNTAX', "expected a '(' token, a field check, or an identifier");
+    });
+  }
+
+  private parseFieldRemainder(name: string, pos: SourcePosition): FieldRef {
+    const arg = this.parseOptionalFieldArg();
+    return arg === undefined ? { kind: 'field', name, pos } : { kind: 'field', name, arg, pos };
+  }
+
+  private parseOptionalFieldArg(): string | undefined {
+    if (!this.lexStr('[')) return undefined;
+    if (!this.lexQuoted() && !this.lexRegex(RE_FIELD_ARG_BARE)) {
+      this.fail('COND_SYNTAX', 'expected a valid field argument: a quoted string or a bare string');
+    }
+    const arg = this.lastToken;
+    if (!this.lexStr(']')) this.fail('COND_SYNTAX', "expected a ']' token");
+    return arg;
+  }
+
+  private parseTransformerRemainder(name: TransformerName, pos: SourcePosition): TransformerCall {
+    return this.guard(() => {
+      this.lexBlank();
+      const args: TransformerArg[] = [];
+      do {
+        args.push(this.parseTransformerArg());
+        this.lexBlank();
+      } while (this.lexStr(','));
+      this.lexBlank();
+      if (!this.lexStr(')')) this.fail('COND_UNBALANCED_PARENS', "expected a ')' token closing the transformer");
+      const arg = this.parseOptionalFieldArg();
+      return arg === undefined ? { kind: 'transformer', name, args, pos } : { kind: 'transformer', name, args, arg, pos };
+    });
+  }
+
+  private parseTransformerArg(): TransformerArg {
+    return this.guard(() => {
+      this.lexBlank();
+      const pos = this.pos();
+      if (this.lexRegex(RE_HEX) || this.lexRegex(RE_NUMBER)) return this.literal(false, pos);
+      if (this.lexQuoted()) return this.literal(true, pos);
+      if (this.lexStr('(')) return this.parseTransformerList(pos);
+      if (this.lexAny(TRANSFORMER_TOKENS)) {
+        return this.parseTransformerRemainder(this.lastToken.slice(0, -1) as TransformerName, pos);
+      }
+      if (this.lexRegex(RE_FIELD_NAME)) return this.parseFieldRemainder(this.lastToken, pos);
+      return this.fail('COND_SYNTAX', 'expected field transformer argument: field, transformer, quoted string, number, or transformer list');
+    });
+  }
+
+  private parseTransformerList(pos: SourcePosition): TransformerList {
+    const items: (FieldRef | TransformerCall | StringLiteral)[] = [];
+    this.lexBlank();
+    if (this.lexStr(')')) return { kind: 'transformerList', items, pos };
+    items.push(this.parseTransformerListArg());
+    this.lexBlank();
+    while (this.lexStr(',')) {
+      this.lexBlank();
+      items.push(this.parseTransformerListArg());
+      this.lexBlank();
+    }
+    if (!this.lexStr(')')) this.fail('COND_UNBALANCED_PARENS', "expected ')'");
+    return { kind: 'transformerList', items, pos };
+  }
+
+  private parseTransformerListArg(): FieldRef | TransformerCall | StringLiteral {
+    const pos = this.pos();
+    if (this.lexRegex(RE_FIELD_NAME)) return this.parseFieldRemainder(this.lastToken, pos);
+    if (this.lexAny(TRANSFORMER_TOKENS)) {
+      this.lexBlank();
+      return this.parseTransformerRemainder(this.lastToken.slice(0, -1) as TransformerName, pos);
+    }
+    if (this.lexQuoted()) return this.literal(true, pos);
+    if (this.lexRegex(RE_HEX) || this.lexRegex(RE_NUMBER)) return this.literal(false, pos);
+    return this.fail('COND_SYNTAX', 'expected transformer list argument: field, transformer, quoted string, or number');
+  }
+
+  private parseCondition(left: FieldOperand, pos: SourcePosition): Expr {
+    return this.guard(() => {
+      this.lexBlank();
+      const opPos = this.pos();
+      if (this.lexOperator(UNARY_OPS)) return { kind: 'unaryCheck', left, op: 'exists', pos };
+      this.lexBlank();
+      let op: string;
+      let modifier: OperatorModifier | undefined;
+      let right: Operand;
+      if (this.lexOperator(NUM_OPS)) {
+        op = this.lastToken;
+        right = this.parseNumValueOrTransformer();
+      } else if (this.lexOperator(STR_OPS)) {
+        op = this.lastToken.trim();
+        // word operators consumed their blank already; symbol operators may be followed by one
+        const hadBlank = /^[a-z]/.test(op) || this.lexBlank();
+        const saved = this.i;
+        const savedToken = this.lastToken;
+        if (hadBlank && this.lexOperator(STR_OP_MODIFIERS) && this.listValueFollows() && !this.boolKeywordFollows()) {
+          modifier = this.lastToken.trim() as OperatorModifier;
+          right = this.parseListValue();
+        } else {
+          this.i = saved;
+          this.lastToken = savedToken;
+          right = this.parseStrValueOrTransformer(false);
+        }
+      } else if (this.lexOperator(LIST_OPS)) {
+        op = this.lastToken;
+        right = this.parseListValueOrTransformer();
+      } else {
+        return this.fail('COND_UNKNOWN_OPERATOR', `expected a valid check operator: one of ${ALL_OPERATORS}`);
+      }
+      const check = { kind: 'binaryCheck' as const, left, op: op as BinaryOperator, right, pos, opPos };
+      return modifier ? { ...check, modifier } : check;
+    });
+  }
+
+  private parseNumValueOrTransformer(): Operand {
+    return this.guard(() => {
+      this.lexBlank();
+      const pos = this.pos();
+      const transformer = this.tryParseTransformerOrVal();
+      if (transformer) return transformer;
+      if (this.lexRegex(RE_HEX) || this.lexRegex(RE_NUMBER)) return this.literal(false, pos);
+      return this.fail('COND_SYNTAX', `expected a number value or a field with a valid transformer: ${ALL_TRANSFORMERS}`);
+    });
+  }
+
+  private parseStrValueOrTransformer(noTransformer: boolean): StringLiteral | TransformerCall {
+    return this.guard(() => {
+      this.lexBlank();
+      const pos = this.pos();
+      if (!noTransformer) {
+        const transformer = this.tryParseTransformerOrVal();
+        if (transformer) return transformer;
+      }
+      if (this.lexQuoted()) return this.literal(true, pos);
+      if (this.lexRegex(RE_BARE_STRING)) return this.literal(false, pos);
+      if (noTransformer) return this.fail('COND_SYNTAX', 'expected a string value');
+      return this.fail('COND_SYNTAX', `expected a string value or a field with a valid transformer: ${ALL_TRANSFORMERS}`);
+    });
+  }
+
+  private tryParseListExpr(): ListLiteral | undefined {
+    const pos = this.pos();
+    if (!this.lexStr('(')) return undefined;
+    const items: StringLiteral[] = [];
+    this.lexBlank();
+    let first: StringLiteral | undefined;
+    try {
+      first = this.parseStrValueOrTransformer(true) as StringLiteral;
+    } catch (e) {
+      // an empty list, or an error reported below as a missing ')'
+      if (!(e instanceof ConditionSyntaxError) || e.code === 'COND_TOO_DEEP' || e.code === 'COND_BAD_ESCAPE') throw e;
+    }
+    if (first) {
+      items.push(first);
+      this.lexBlank();
+      while (this.lexStr(',')) {
+        items.push(this.parseStrValueOrTransformer(true) as StringLiteral);
+        this.lexBlank();
+      }
+    }
+    if (!this.lexStr(')')) this.fail('COND_UNBALANCED_PARENS', "expected a ')' token");
+    return { kind: 'list', items, pos };
+  }
+
+  private parseListValue(): Operand {
+    return this.guard(() => {
+      this.lexBlank();
+      const pos = this.pos();
+      const list = this.tryParseListExpr();
+      if (list) return list;
+      if (this.lexRegex(RE_IDENTIFIER)) return { kind: 'listRef', name: this.lastToken, pos };
+      return this.fail('COND_SYNTAX', 'expected a list or an identifier');
+    });
+  }
+
+  private parseListValueOrTransformer(): Operand {
+    return this.guard(() => {
+      this.lexBlank();
+      const pos = this.pos();
+      const list = this.tryParseListExpr();
+      if (list) return list;
+      const transformer = this.tryParseTransformerOrVal();
+      if (transformer) return transformer;
+      if (this.lexRegex(RE_IDENTIFIER)) return { kind: 'listRef', name: this.lastToken, pos };
+      return this.fail('COND_SYNTAX', `expected a list, an identifier, or a field with a valid transformer: ${ALL_TRANSFORMERS}`);
+    });
+  }
+
+  private tryParseTransformerOrVal(): TransformerCall | undefined {
+    return this.guard(() => {
+      this.lexBlank();
+      const pos = this.pos();
+      if (this.lexStr('val(')) {
+        this.lexBlank();
+        const fieldPos = this.pos();
+        if (!this.lexRegex(RE_FIELD_NAME)) this.fail('COND_SYNTAX', "expected a field within 'val' transformer");
+        const field = this.parseFieldRemainder(this.lastToken, fieldPos);
+        this.lexBlank();
+        if (!this.lexStr(')')) this.fail('COND_UNBALANCED_PARENS', "expected a ')' token closing the transformer");
+        const arg = this.parseOptionalFieldArg();
+        const call: TransformerCall = { kind: 'transformer', name: 'val', args: [field], pos };
+        return arg === undefined ? call : { ...call, arg };
+      }
+      if (this.lexAny(TRANSFORMER_TOKENS)) {
+        this.lexBlank();
+        return this.parseTransformerRemainder(this.lastToken.slice(0, -1) as TransformerName, pos);
+      }
+      return undefined;
+    });
+  }
+
+  // ---- lexing ----
+
+  private lexBlank(): boolean {
+    const start = this.i;
+    while (this.i < this.input.length) {
+      const c = this.input[this.i];
+      if (c !== ' ' && c !== '\t' && c !== '\b' && c !== '\r' && c !== '\n') break;
+      this.i++;
+    }
+    return this.i > start;
+  }
+
+  private lexStr(token: string): boolean {
+    if (!this.input.startsWith(token, this.i)) return false;
+    this.lastToken = token;
+    this.i += token.length;
+    return true;
+  }
+
+  private lexAny(tokens: readonly string[]): boolean {
+    return tokens.some((t) => this.lexStr(t));
+  }
+
+  /** Operators ending in a space need a blank after them; the token keeps the trailing space. */
+  private lexOperator(ops: readonly string[]): boolean {
+    for (const op of ops) {
+      if (!op.endsWith(' ')) {
+        if (this.lexStr(op)) return true;
+        continue;
+      }
+      const saved = this.i;
+      const savedToken = this.lastToken;
+      if (this.lexStr(op.trim())) {
+        if (this.lexBlank()) {
+          this.lastToken = op;
+          return true;
+        }
+        this.i = saved;
+        this.lastToken = savedToken;
+      }
+    }
+    return false;
+  }
+
+  private lexRegex(re: RegExp): boolean {
+    re.lastIndex = this.i;
+    const m = re.exec(this.input);
+    if (!m) return false;
+    this.lastToken = m[0];
+    this.i += m[0].length;
+    return true;
+  }
+
+  private lexQuoted(): boolean {
+    const delimiter = this.input[this.i];
+    if (delimiter !== '"' && delimiter !== "'") return false;
+    const start = this.i;
+    let prev = '\\';
+    for (let j = start; j < this.input.length; j++) {
+      const c = this.input[j];
+      if (c === '\0') break; // libsinsp reads a C string: NUL ends the input
+      if (c === delimiter && prev !== '\\' && j > start) {
+        const result = unescapeQuoted(this.input.slice(start + 1, j), delimiter);
+        this.i = j + 1;
+        if ('error' in result) this.fail('COND_BAD_ESCAPE', result.error, start + 1 + result.index);
+        this.lastToken = (result as { value: string }).value;
+        return true;
+      }
+      prev = c;
+    }
+    this.unclosedQuotes.add(start);
+    return false;
+  }
+
+  private listValueFollows(): boolean {
+    if (this.input[this.i] === '(') return true;
+    RE_IDENTIFIER.lastIndex = this.i;
+    return RE_IDENTIFIER.test(this.input);
+  }
+
+  private boolKeywordFollows(): boolean {
+    return ['and', 'or', 'not'].some((kw) => this.input.startsWith(kw, this.i)
+      && !/[a-zA-Z0-9]/.test(this.input[this.i + kw.length] ?? ''));
+  }
+
+  // ---- helpers ----
+
+  private literal(quoted: boolean, pos: SourcePosition): StringLiteral {
+    return { kind: 'string', value: this.lastToken, quoted, pos };
+  }
+
+  private pos(offset = this.i): SourcePosition {
+    return this.lines.position(offset);
+  }
+
+  private guard<T>(fn: () => T): T {
+    if (++this.depth >= this.maxDepth) {
+      this.depth--;
+      this.fail('COND_TOO_DEEP', `exceeded max depth limit of ${this.maxDepth}`);
+    }
+    try {
+      return fn();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private fail(code: ConditionSyntaxCode, message: string, offset = this.i): never {
+    if (this.unclosedQuotes.has(offset)) {
+      const quote = this.input[offset];
+      throw new ConditionSyntaxError('COND_UNCLOSED_QUOTE', `unclosed quoted string: the ${quote} here has no matching closing ${quote}`, this.pos(offset));
+    }
+    throw new ConditionSyntaxError(code, message, this.pos(offset));
+  }
+}
