@@ -1,0 +1,252 @@
+import { Expr } from './ast';
+import { CompiledCondition, FieldTypeLookup, compileCondition } from './evaluator-compile';
+import { CompiledOutput, compileOutput } from './evaluator-output';
+import { EvaluatorError } from './evaluator-values';
+import { K8S_AUDIT_SOURCE, isK8sAuditEvent } from './k8s-audit';
+
+export { EvaluatorError } from './evaluator-values';
+export type { FieldTypeInfo, FieldTypeLookup } from './evaluator-compile';
+
+/** The event source of system-call events. */
+export const SYSCALL_SOURCE = 'syscall';
+
+/** `rule_matching` of falco.yaml: stop at the first matching rule, or report every one. */
+export type RuleMatching = 'first' | 'all';
+
+/** A rule as the evaluator runs it: its condition resolved (macros expanded, lists inlined). */
+export interface EvaluatorRule {
+  readonly name: string;
+  /** The resolved condition. */
+  readonly condition: Expr;
+  /** The output format (`... %proc.name ...`). */
+  readonly output: string;
+  /** Falco's priority, any case (`WARNING`, `Warning`, `warning`, `INFO`). */
+  readonly priority: string;
+  /**
+   * The event source.
+   * @default 'syscall'
+   */
+  readonly source?: string;
+  /**
+   * A disabled rule is never evaluated.
+   * @default true
+   */
+  readonly enabled?: boolean;
+}
+
+/** One rule that fired on one event. */
+export interface Detection {
+  readonly rule: string;
+  /** As Falco prints it: `Warning`, `Critical`, `Informational`, ... */
+  readonly priority: string;
+  readonly source: string;
+  /** The rule's output with the event's fields filled in (`<NA>` for missing ones). */
+  readonly output: string;
+}
+
+export interface RuleEvaluatorOptions {
+  /**
+   * `first` stops at the first matching rule in load order (Falco's default), `all` reports every match.
+   * @default 'first'
+   */
+  readonly ruleMatching?: RuleMatching;
+  /**
+   * The types of the fields, per source (for typed comparisons: numbers, IP addresses, booleans, lists).
+   * @default - every field compares as a single string, except the k8saudit plugin's list fields
+   */
+  readonly fieldTypes?: FieldTypeLookup;
+}
+
+/**
+ * The event types a condition can match, as Falco's evttype resolver computes them: `only`
+ * these names, or all `except` these (all event types when `except` is empty).
+ */
+export type EventTypeSet = { readonly only: ReadonlySet<string> } | { readonly except: ReadonlySet<string> };
+
+const ALL_TYPES: EventTypeSet = { except: new Set() };
+
+function union(a: EventTypeSet, b: EventTypeSet): EventTypeSet {
+  if ('only' in a && 'only' in b) return { only: new Set([...a.only, ...b.only]) };
+  if ('only' in a && 'except' in b) return { except: new Set([...b.except].filter((t) => !a.only.has(t))) };
+  if ('except' in a && 'only' in b) return union(b, a);
+  const [ea, eb] = [(a as { except: ReadonlySet<string> }).except, (b as { except: ReadonlySet<string> }).except];
+  return { except: new Set([...ea].filter((t) => eb.has(t))) };
+}
+
+function intersect(a: EventTypeSet, b: EventTypeSet): EventTypeSet {
+  if ('only' in a && 'only' in b) return { only: new Set([...a.only].filter((t) => b.only.has(t))) };
+  if ('only' in a && 'except' in b) return { only: new Set([...a.only].filter((t) => !b.except.has(t))) };
+  if ('except' in a && 'only' in b) return intersect(b, a);
+  const [ea, eb] = [(a as { except: ReadonlySet<string> }).except, (b as { except: ReadonlySet<string> }).except];
+  return { except: new Set([...ea, ...eb]) };
+}
+
+function evtTypeNames(expr: Expr): { names: string[]; positive: boolean } | undefined {
+  if (expr.kind !== 'binaryCheck' || expr.left.kind !== 'field' || expr.left.name !== 'evt.type'
+    || expr.left.arg !== undefined || expr.modifier) return undefined;
+  const right = expr.right;
+  switch (expr.op) {
+    case '=': case '==':
+      return right.kind === 'string' ? { names: [right.value], positive: true } : undefined;
+    case '!=':
+      return right.kind === 'string' ? { names: [right.value], positive: false } : undefined;
+    case 'in': case 'intersects':
+      return right.kind === 'list' ? { names: right.items.map((i) => i.value), positive: true } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The event types a resolved condition can match (Falco indexes rules by these). Negations are
+ * pushed down (De Morgan); a check on another field allows every type.
+ */
+export function conditionEventTypes(expr: Expr, negated = false): EventTypeSet {
+  switch (expr.kind) {
+    case 'and': {
+      const sets = expr.children.map((c) => conditionEventTypes(c, negated));
+      return sets.reduce(negated ? union : intersect);
+    }
+    case 'or': {
+      const sets = expr.children.map((c) => conditionEventTypes(c, negated));
+      return sets.reduce(negated ? intersect : union);
+    }
+    case 'not':
+      return conditionEventTypes(expr.child, !negated);
+    default: {
+      const types = evtTypeNames(expr);
+      if (!types) return ALL_TYPES;
+      const names = new Set(types.names);
+      return types.positive !== negated ? { only: names } : { except: names };
+    }
+  }
+}
+
+function restricts(set: EventTypeSet): boolean {
+  return 'only' in set || set.except.size > 0;
+}
+
+function allows(set: EventTypeSet, type: string): boolean {
+  return 'only' in set ? set.only.has(type) : !set.except.has(type);
+}
+
+const PRIORITY_DISPLAY: Readonly<Record<string, string>> = {
+  EMERGENCY: 'Emergency',
+  ALERT: 'Alert',
+  CRITICAL: 'Critical',
+  ERROR: 'Error',
+  WARNING: 'Warning',
+  NOTICE: 'Notice',
+  INFORMATIONAL: 'Informational',
+  INFO: 'Informational',
+  DEBUG: 'Debug',
+};
+
+/** A priority as Falco prints it in alerts (`Warning`); unknown names are kept as written. */
+export function displayPriority(priority: string): string {
+  return PRIORITY_DISPLAY[priority.toUpperCase()] ?? priority;
+}
+
+interface CompiledRule {
+  readonly name: string;
+  readonly priority: string;
+  readonly source: string;
+  readonly types: EventTypeSet;
+  readonly matches: CompiledCondition;
+  readonly render: CompiledOutput;
+}
+
+const NO_DETECTIONS: readonly Detection[] = Object.freeze([]);
+
+/** The source of an event: `k8s_audit` for an audit.k8s.io Event, else its `evt.source`, else `syscall`. */
+export function eventSource(event: unknown): string {
+  if (isK8sAuditEvent(event)) return K8S_AUDIT_SOURCE;
+  const declared = (event as Record<string, unknown> | null)?.['evt.source'];
+  return typeof declared === 'string' ? declared : SYSCALL_SOURCE;
+}
+
+const NO_FIELD_TYPES: FieldTypeLookup = () => undefined;
+
+/**
+ * Runs a resolved rule set over events with Falco's semantics: enabled rules only, in load
+ * order; syscall rules indexed by the event types their condition allows; `first` or `all` matching.
+ * Conditions and outputs are compiled once, here.
+ */
+export class RuleEvaluator {
+  public readonly ruleMatching: RuleMatching;
+  private readonly rulesBySource = new Map<string, CompiledRule[]>();
+  private readonly syscallByType = new Map<string, readonly CompiledRule[]>();
+  private readonly syscallUntyped: readonly CompiledRule[];
+
+  constructor(rules: readonly EvaluatorRule[], options: RuleEvaluatorOptions = {}) {
+    this.ruleMatching = options.ruleMatching ?? 'first';
+    const lookup = options.fieldTypes ?? NO_FIELD_TYPES;
+    for (const rule of rules) {
+      if (rule.enabled === false) continue;
+      const source = rule.source ?? SYSCALL_SOURCE;
+      let compiled: CompiledRule;
+      try {
+        compiled = {
+          name: rule.name,
+          priority: displayPriority(rule.priority),
+          source,
+          types: source === SYSCALL_SOURCE ? conditionEventTypes(rule.condition) : ALL_TYPES,
+          matches: compileCondition(rule.condition, source, lookup),
+          render: compileOutput(rule.output, source, lookup),
+        };
+      } catch (e) {
+        if (e instanceof EvaluatorError) {
+          throw new EvaluatorError(e.code, `rule '${rule.name}': ${e.message.slice(e.code.length + 1)}`);
+        }
+        throw e;
+      }
+      const list = this.rulesBySource.get(source) ?? [];
+      list.push(compiled);
+      this.rulesBySource.set(source, list);
+    }
+    this.syscallUntyped = (this.rulesBySource.get(SYSCALL_SOURCE) ?? []).filter((r) => !restricts(r.types));
+  }
+
+  /** The names of the enabled rules of a source, in load order. */
+  public ruleNames(source = SYSCALL_SOURCE): string[] {
+    return (this.rulesBySource.get(source) ?? []).map((r) => r.name);
+  }
+
+  /**
+   * The rules that fire on one event. The source is taken from the event when not given
+   * (see {@link eventSource}). A syscall event without `evt.type` is checked only against rules
+   * with no event-type restriction.
+   */
+  public evaluate(event: unknown, source: string = eventSource(event)): readonly Detection[] {
+    const candidates = source === SYSCALL_SOURCE ? this.syscallCandidates(event) : this.rulesBySource.get(source);
+    if (!candidates) return NO_DETECTIONS;
+    let out: Detection[] | undefined;
+    for (let i = 0; i < candidates.length; i++) {
+      const rule = candidates[i];
+      if (!rule.matches(event)) continue;
+      const detection: Detection = { rule: rule.name, priority: rule.priority, source: rule.source, output: rule.render(event) };
+      if (this.ruleMatching === 'first') return [detection];
+      (out ??= []).push(detection);
+    }
+    return out ?? NO_DETECTIONS;
+  }
+
+  /** Whether any rule fires on the event, without rendering outputs (the fast path for streams). */
+  public matchesAny(event: unknown, source: string = eventSource(event)): boolean {
+    const candidates = source === SYSCALL_SOURCE ? this.syscallCandidates(event) : this.rulesBySource.get(source);
+    if (!candidates) return false;
+    for (let i = 0; i < candidates.length; i++) if (candidates[i].matches(event)) return true;
+    return false;
+  }
+
+  private syscallCandidates(event: unknown): readonly CompiledRule[] {
+    const type = (event as Record<string, unknown> | null)?.['evt.type'];
+    if (typeof type !== 'string') return this.syscallUntyped;
+    let rules = this.syscallByType.get(type);
+    if (!rules) {
+      rules = (this.rulesBySource.get(SYSCALL_SOURCE) ?? []).filter((r) => allows(r.types, type));
+      this.syscallByType.set(type, rules);
+    }
+    return rules;
+  }
+}
