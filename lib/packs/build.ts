@@ -1,0 +1,213 @@
+import { DetectionStackError } from '../errors';
+import { ConditionBuildError } from '../falco/language/build';
+import { printCondition } from '../falco/language/printer';
+import type { RuleException, RuleItem } from '../falco/rules/model';
+import type { FalcoCustomRule } from '../falco/sensor/props';
+import type { PackContext, PackRuleTemplate } from './definition';
+import { outputFormat } from './fields';
+import { K8S_AUDIT_PACK } from './k8s-audit';
+import { DEFAULT_NETWORK_SILENT_BINARIES, DEFAULT_SENSITIVE_PATHS, DetectionPackProps } from './props';
+import { RUNTIME_PACK } from './runtime';
+import type { PackName, PackRule } from './types';
+
+/** Every pack rule template, runtime first, in load order. */
+export const PACK_TEMPLATES: Readonly<Record<PackName, readonly PackRuleTemplate[]>> = {
+  'runtime': RUNTIME_PACK,
+  'k8s-audit': K8S_AUDIT_PACK,
+};
+
+export const ALL_PACKS: readonly PackName[] = ['runtime', 'k8s-audit'];
+
+/** Tag prefixes this project writes on pack rules; the report and the guardrails read them back. */
+export const TAG_PREFIX = {
+  owner: 'owner:',
+  confidence: 'confidence:',
+  runbook: 'runbook:',
+  response: 'response:',
+  pack: 'pack:',
+} as const;
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const TEAM_NAME = /^[a-z0-9]([-a-z0-9_]{0,61}[a-z0-9])?$/;
+const RESPONSE_ACTION = /^[a-z0-9][a-z0-9_-]*(:[a-z0-9][a-z0-9_-]*)?$/;
+
+function fail(code: string, where: string, problem: string, fix: string): never {
+  throw new DetectionStackError(code, where, problem, fix);
+}
+
+function knownRuleIds(packs: readonly PackName[]): Set<string> {
+  return new Set(packs.flatMap((p) => PACK_TEMPLATES[p].map((t) => t.id)));
+}
+
+function requireKnownKeys(where: string, keys: readonly string[], allowed: Set<string>, what: string): void {
+  for (const key of keys) {
+    if (!allowed.has(key)) {
+      fail('DS-PACK-003', `${where}.${key}`, `unknown ${what} '${key}'`,
+        `use one of: ${[...allowed].sort().join(', ')}`);
+    }
+  }
+}
+
+function requireNonEmptyStrings(where: string, values: readonly string[] | undefined): void {
+  (values ?? []).forEach((v, i) => {
+    if (typeof v !== 'string' || v.length === 0 || v.includes('\0')) {
+      fail('DS-PACK-004', `${where}[${i}]`, `${JSON.stringify(v)} is not a usable value`,
+        'give a non-empty string without NUL characters');
+    }
+  });
+}
+
+/** Validates the props and resolves the defaults. `where` prefixes every error location. */
+export function resolvePackContext(props: DetectionPackProps, where: string, stackNamespace?: string): PackContext {
+  if (!props || !Array.isArray(props.namespaces) || props.namespaces.length === 0) {
+    fail('DS-PACK-001', `${where}.namespaces`, 'no product namespace is given',
+      'list the namespaces the product runs in, e.g. namespaces: [\'billing\', \'checkout\']');
+  }
+  props.namespaces.forEach((ns, i) => {
+    if (!DNS_LABEL.test(ns)) {
+      fail('DS-PACK-002', `${where}.namespaces[${i}]`, `'${ns}' is not a valid namespace name`,
+        'use 1-63 lowercase letters, digits or \'-\', starting and ending with a letter or digit');
+    }
+  });
+  for (const key of ['allowedImages', 'allowedBinaries', 'networkSilentBinaries', 'sensitivePaths', 'trustedIdentities', 'infraNamespaces'] as const) {
+    requireNonEmptyStrings(`${where}.${key}`, props[key]);
+  }
+  if (props.networkSilentBinaries !== undefined && props.networkSilentBinaries.length === 0) {
+    fail('DS-PACK-005', `${where}.networkSilentBinaries`, 'the list is empty, which leaves the outbound-connection rule with nothing to watch',
+      'omit it for the defaults, or disable the rule with disabledRules: [\'ds-outbound-connection-from-silent-binary\']');
+  }
+  if (props.sensitivePaths !== undefined && props.sensitivePaths.length === 0) {
+    fail('DS-PACK-005', `${where}.sensitivePaths`, 'the list is empty, which leaves the sensitive-path rule with nothing to watch',
+      'omit it for the defaults, or disable the rule with disabledRules: [\'ds-write-below-sensitive-path\']');
+  }
+  const infra = props.infraNamespaces ?? ['kube-system', ...(stackNamespace ? [stackNamespace] : [])];
+  const overlap = props.namespaces.filter((ns) => infra.includes(ns));
+  if (overlap.length > 0) {
+    fail('DS-PACK-006', `${where}.infraNamespaces`, `'${overlap[0]}' is both a product and an infrastructure namespace`,
+      'a namespace where privileged pods are expected cannot be a product namespace: remove it from one of the two lists');
+  }
+  return {
+    namespaces: [...props.namespaces],
+    allowedImages: [...(props.allowedImages ?? [])],
+    allowedBinaries: [...(props.allowedBinaries ?? [])],
+    networkSilentBinaries: [...(props.networkSilentBinaries ?? DEFAULT_NETWORK_SILENT_BINARIES)],
+    sensitivePaths: [...(props.sensitivePaths ?? DEFAULT_SENSITIVE_PATHS)],
+    trustedIdentities: [...(props.trustedIdentities ?? [])],
+    infraNamespaces: [...infra],
+  };
+}
+
+/**
+ * Binds the packs to a product: every rule rendered with the product's parameters, its owner,
+ * tags and runbook ID. Pure; throws a `DS-PACK-*` error naming the prop for bad input.
+ * @param where prefix of error locations, e.g. `oke-falco/packs`
+ * @param stackNamespace the stack's own namespace, an infrastructure namespace by default
+ */
+export function buildPackRules(props: DetectionPackProps, where = 'packs', stackNamespace?: string): PackRule[] {
+  const ctx = resolvePackContext(props, where, stackNamespace);
+  const packs = props.packs ?? ALL_PACKS;
+  packs.forEach((p, i) => {
+    if (!ALL_PACKS.includes(p)) {
+      fail('DS-PACK-003', `${where}.packs[${i}]`, `unknown pack '${String(p)}'`, `use one of: ${ALL_PACKS.join(', ')}`);
+    }
+  });
+  const ids = knownRuleIds(packs);
+  const owners = props.owners ?? {};
+  requireKnownKeys(`${where}.owners`, Object.keys(owners), new Set([...ids, ...packs]), 'rule ID or pack');
+  requireKnownKeys(`${where}.exceptions`, Object.keys(props.exceptions ?? {}), ids, 'rule ID');
+  requireKnownKeys(`${where}.responseHooks`, Object.keys(props.responseHooks ?? {}), ids, 'rule ID');
+  (props.disabledRules ?? []).forEach((id, i) => requireKnownKeys(`${where}.disabledRules[${i}]`, [id], ids, 'rule ID'));
+  const defaultOwner = props.defaultOwner ?? 'security';
+  for (const [key, team] of [['defaultOwner', defaultOwner], ...Object.entries(owners).map(([k, v]) => [`owners.${k}`, v])]) {
+    if (typeof team !== 'string' || !TEAM_NAME.test(team)) {
+      fail('DS-PACK-007', `${where}.${key}`, `'${String(team)}' is not a valid team name`,
+        'use lowercase letters, digits, \'-\' or \'_\' (the name routing knows the team by)');
+    }
+  }
+  for (const [id, action] of Object.entries(props.responseHooks ?? {})) {
+    if (typeof action !== 'string' || !RESPONSE_ACTION.test(action)) {
+      fail('DS-PACK-008', `${where}.responseHooks.${id}`, `'${String(action)}' is not a response action name`,
+        'name the action explicitly, e.g. \'kubernetes:terminate\' (lowercase words, one optional \':\')');
+    }
+  }
+
+  return packs.flatMap((pack) => PACK_TEMPLATES[pack].map((t) => bindTemplate(t, ctx, props, defaultOwner, where)));
+}
+
+function bindTemplate(t: PackRuleTemplate, ctx: PackContext, props: DetectionPackProps, defaultOwner: string, where: string): PackRule {
+  let condition: string;
+  try {
+    condition = printCondition(t.condition(ctx));
+  } catch (e) {
+    if (e instanceof ConditionBuildError) {
+      fail('DS-PACK-009', `${where} (rule ${t.id})`, e.message, 'change the parameter value the message names');
+    }
+    throw e;
+  }
+  const owner = props.owners?.[t.id] ?? props.owners?.[t.pack] ?? defaultOwner;
+  const responseHook = props.responseHooks?.[t.id];
+  const tags = [
+    ...t.mitre.tactics, ...t.mitre.techniques,
+    `${TAG_PREFIX.pack}${t.pack}`, `${TAG_PREFIX.confidence}${t.confidence}`,
+    `${TAG_PREFIX.owner}${owner}`, `${TAG_PREFIX.runbook}${t.id}`,
+    ...(responseHook ? [`${TAG_PREFIX.response}${responseHook}`] : []),
+  ];
+  return {
+    id: t.id,
+    name: t.name,
+    pack: t.pack,
+    source: t.source,
+    description: t.description,
+    condition,
+    output: outputFormat(t.headline, t.source, t.id, t.outputFields),
+    priority: t.priority,
+    confidence: t.confidence,
+    mitre: t.mitre,
+    scenarios: t.scenarios,
+    owner,
+    tags,
+    enabled: !(props.disabledRules ?? []).includes(t.id),
+    responseHook,
+    runbook: t.runbook,
+  };
+}
+
+/** A pack rule as a Falco rules-file item (H1's model). */
+export function toRuleItem(rule: PackRule, exceptions: readonly RuleException[] = []): RuleItem {
+  return {
+    kind: 'rule',
+    name: rule.name,
+    desc: rule.description,
+    condition: rule.condition,
+    output: rule.output,
+    priority: rule.priority,
+    source: rule.source,
+    tags: rule.tags,
+    ...(rule.enabled ? {} : { enabled: false }),
+    ...(exceptions.length > 0 ? { exceptions } : {}),
+  };
+}
+
+/** The result of {@link productDetectionPacks}. */
+export interface ProductDetectionPacks {
+  /** The resolved rules with their metadata (owners, confidence, MITRE, runbooks). */
+  readonly rules: readonly PackRule[];
+  /** Ready for `sensors.falco.customRules`: every rule with its owner. */
+  readonly falcoCustomRules: readonly FalcoCustomRule[];
+}
+
+/**
+ * The project's detection packs bound to a product, ready to wire into a stack:
+ *
+ * ```ts
+ * const packs = productDetectionPacks({ namespaces: ['billing', 'checkout', 'identity'], owners: { runtime: 'platform-security' } });
+ * new DetectionStack(app, 'oke-falco', { ..., sensors: { falco: { customRules: packs.falcoCustomRules } } });
+ * ```
+ */
+export function productDetectionPacks(props: DetectionPackProps, where = 'packs', stackNamespace?: string): ProductDetectionPacks {
+  const rules = buildPackRules(props, where, stackNamespace);
+  return {
+    rules,
+    falcoCustomRules: rules.map((r) => ({ rule: toRuleItem(r, props.exceptions?.[r.id] ?? []), owner: r.owner })),
+  };
+}
