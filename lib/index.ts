@@ -6,3 +6,5 @@ export * from './stack/providers';
 export * from './stack/plan';
 export * from './cdk8s/detection-stack';
 export * from './falco';
+export * from './falco/sensor';
+export * from './cdk8s/falco-sensor';

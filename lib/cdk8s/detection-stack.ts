@@ -1,5 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import { FalcoSensor } from './falco-sensor';
 import { CheckReport, formatFinding, runChecks } from '../checks/run';
 import { STACK_CHECKS } from '../checks';
 import { planStack, StackPlan } from '../stack/plan';
@@ -28,6 +29,7 @@ export class DetectionStack extends Chart {
       validate: () => this.checks.findings.filter((f) => f.level === 'error').map(formatFinding),
     });
     // layer: falco
+    if (this.plan.falco) new FalcoSensor(this, 'Falco', { plan: this.plan.falco });
     // layer: tetragon
     // layer: routing
     // layer: durable

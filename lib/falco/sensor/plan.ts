@@ -1,12 +1,251 @@
-// Owned by the Falco sensor layer.
+import {
+  CONTAINER_PLUGIN, CUSTOM_RULES_FILE_NAME, DEFAULT_PRIORITY_CLASS, FALCO_DEFAULT_RULES_FILE,
+  FALCO_HEALTH_PATH, FALCO_RULES_DIR, FALCO_WEBSERVER_PORT, HOST_ROOT, LEAST_PRIVILEGED_CAPABILITIES,
+} from './defaults';
+import type { FalcoSensorProps, FalcoToleration, PerfEventAccess, RuleOwner } from './props';
+import {
+  validateCustomRules, validateHttpOutputUrl, validateImage, validatePlugins, validatePort, validatePriorityClass,
+  validateResources, validateSocketPath, validateTolerations,
+} from './validate';
+import { DetectionStackError } from '../../errors';
 import type { PlanContext } from '../../stack/plan';
-import type { FalcoSensorProps } from './props';
+import type { Priority, RulesFileItem } from '../rules/model';
 
-/** The Falco DaemonSet as plain data. */
-export interface FalcoPlan {
-  readonly namespace: string;
+/** A Falco plugin to load: one entry of `plugins` plus its name in `load_plugins`. */
+export interface FalcoPluginPlan {
+  /** Plugin name as Falco knows it (`container`, `k8saudit-eks`, ...). */
+  readonly name: string;
+  /** `library_path`: a file name is looked up in /usr/share/falco/plugins. */
+  readonly libraryPath: string;
+  /** `init_config`: an object (written as YAML) or a string. @default none */
+  readonly initConfig?: Readonly<Record<string, unknown>> | string;
+  /** `open_params` (source plugins). @default none */
+  readonly openParams?: string;
 }
 
-export function planFalco(_props: FalcoSensorProps, ctx: PlanContext): FalcoPlan {
-  return { namespace: ctx.namespace };
+/** A host path the Falco container sees, and why it needs it. */
+export interface FalcoHostMount {
+  readonly volumeName: string;
+  readonly hostPath: string;
+  readonly mountPath: string;
+  readonly readOnly: boolean;
+  /** hostPath `type`: the kubelet refuses to start the pod when the path is not of this type. @default no check */
+  readonly type?: 'Directory' | 'Socket';
+  /** Why Falco needs it (kept for review and the report). */
+  readonly purpose: string;
+}
+
+/** A custom rule as planned: its name and owner (the rule itself is in `rules.items`). */
+export interface FalcoCustomRulePlan {
+  readonly name: string;
+  readonly owner: RuleOwner;
+  readonly priority?: Priority;
+  readonly source: string;
+}
+
+/** Optional contributions of other layers (routing, audit) to the Falco plan. */
+export interface FalcoPlanExtras {
+  /** Falco's `http_output.url`, e.g. Falcosidekick's service URL. @default http_output disabled */
+  readonly httpOutputUrl?: string;
+  /** Further plugins to load (e.g. k8saudit-eks), after the container plugin. @default none */
+  readonly plugins?: readonly FalcoPluginPlan[];
+}
+
+/** The Falco DaemonSet as plain data, every default resolved. The cdk8s construct renders exactly this. */
+export interface FalcoPlan {
+  /** Name of every object of the sensor (DaemonSet, ServiceAccount, ConfigMaps prefix). */
+  readonly name: string;
+  readonly namespace: string;
+  /** Where findings and errors about the sensor point: `<stack path>/sensors.falco`. */
+  readonly path: string;
+  /** Labels of every object; `selectorLabels` is the immutable subset the DaemonSet selects on. */
+  readonly labels: Readonly<Record<string, string>>;
+  readonly selectorLabels: Readonly<Record<string, string>>;
+  readonly image: {
+    readonly repository: string;
+    readonly tag: string;
+    readonly digest?: string;
+    /** What the pod spec says: `repository:tag@digest`. */
+    readonly reference: string;
+  };
+  readonly engine: { readonly kind: 'modern_ebpf'; readonly bufSizePreset: number; readonly cpusForEachBuffer: number };
+  readonly security: {
+    readonly privileged: boolean;
+    /** Added capabilities (all others dropped); empty when privileged. */
+    readonly capabilities: readonly string[];
+    readonly allowPrivilegeEscalation: boolean;
+    readonly readOnlyRootFilesystem: boolean;
+    readonly appArmor: { readonly profile: 'Unconfined'; readonly legacyAnnotation: boolean };
+    /** The perf_event_open() access chosen, after resolving `'auto'`. */
+    readonly perfEventAccess: Exclude<PerfEventAccess, 'auto'>;
+    /** Why the sensor runs with more than the least-privileged set (empty when it does not). */
+    readonly escalations: readonly string[];
+  };
+  readonly containerRuntime: { readonly engine: 'cri'; readonly socketPath: string; readonly fromProfile: boolean };
+  /** Falco settings that end up in falco.yaml. */
+  readonly minimumPriority: Priority;
+  readonly ruleMatching: 'first' | 'all';
+  readonly rulesFiles: readonly string[];
+  /** Alerts as JSON lines on stdout: the durable shipper tails them from /var/log/containers. Always on. */
+  readonly outputs: { readonly json: true; readonly stdout: true };
+  /** Falco's http_output (set by the routing layer). */
+  readonly httpOutput?: { readonly url: string };
+  /** Plugins to load, the container plugin first. */
+  readonly plugins: readonly FalcoPluginPlan[];
+  readonly webserver: { readonly port: number; readonly healthPath: string };
+  /** Custom rules file (lists, macros, rules in this order) mounted into rules.d. */
+  readonly rules: { readonly fileName: string; readonly items: readonly RulesFileItem[] };
+  readonly customRules: readonly FalcoCustomRulePlan[];
+  readonly hostMounts: readonly FalcoHostMount[];
+  readonly resources: {
+    readonly requests: { readonly cpu: string; readonly memory: string };
+    readonly limits: { readonly cpu: string; readonly memory: string };
+  };
+  readonly tolerations: readonly FalcoToleration[];
+  readonly priorityClassName: string;
+  readonly nodeSelector: Readonly<Record<string, string>>;
+  /** Falco needs no Kubernetes API access: no token, no ClusterRole. */
+  readonly serviceAccount: { readonly name: string; readonly automountToken: false };
+}
+
+export const FALCO_NAME = 'falco';
+
+/**
+ * Validates the Falco props and resolves them into a plan. Pure: no constructs, no I/O.
+ * @param extras contributions of other layers (http_output to Falcosidekick, audit plugins)
+ */
+export function planFalco(props: FalcoSensorProps, ctx: PlanContext, extras: FalcoPlanExtras = {}): FalcoPlan {
+  const where = `${ctx.path}/sensors.falco`;
+  const image = validateImage(`${where}.image`, props.image);
+  validatePort(`${where}.webserverPort`, props.webserverPort);
+  const resources = validateResources(`${where}.resources`, props.resources);
+  validateTolerations(`${where}.tolerations`, props.tolerations);
+  validatePriorityClass(`${where}.priorityClassName`, props.priorityClassName);
+  if (props.containerRuntimeSocket !== undefined) validateSocketPath(`${where}.containerRuntimeSocket`, props.containerRuntimeSocket);
+  validateCustomRules(where, props);
+  if (props.privileged && props.perfEventAccess !== undefined) {
+    throw new DetectionStackError('DS-FALCO-007', `${where}.perfEventAccess`,
+      'perfEventAccess has no effect when privileged is true',
+      'remove perfEventAccess, or remove privileged to keep the least-privileged capability set');
+  }
+
+  const perfEventAccess = resolvePerfEventAccess(props.perfEventAccess ?? 'auto', ctx);
+  const privileged = props.privileged ?? false;
+  const capabilities = privileged ? [] : [
+    ...LEAST_PRIVILEGED_CAPABILITIES,
+    ...(perfEventAccess === 'sys-admin' ? ['SYS_ADMIN'] : []),
+  ];
+  const escalations: string[] = [];
+  if (privileged) {escalations.push('privileged: true was requested (sensors.falco.privileged)');} else if (perfEventAccess === 'sys-admin') {
+    escalations.push(props.perfEventAccess === 'sys-admin'
+      ? 'CAP_SYS_ADMIN was requested (sensors.falco.perfEventAccess: sys-admin)'
+      : `CAP_SYS_ADMIN is added because ${ctx.profile.displayName} default nodes set kernel.perf_event_paranoid above 2, ` +
+        'where CAP_PERFMON cannot open perf events (falcosecurity/charts#921)');
+  }
+
+  const socketPath = props.containerRuntimeSocket ?? ctx.profile.containerRuntime.socketPath;
+  const selectorLabels = { 'app.kubernetes.io/name': FALCO_NAME, 'app.kubernetes.io/instance': FALCO_NAME };
+
+  const base: FalcoPlan = {
+    name: FALCO_NAME,
+    namespace: ctx.namespace,
+    path: where,
+    labels: { ...ctx.labels, ...selectorLabels, 'app.kubernetes.io/component': 'runtime-sensor', 'app.kubernetes.io/version': image.tag },
+    selectorLabels,
+    image,
+    engine: { kind: 'modern_ebpf', bufSizePreset: 4, cpusForEachBuffer: 2 },
+    security: {
+      privileged,
+      capabilities,
+      // Kubernetes rejects allowPrivilegeEscalation: false together with privileged or CAP_SYS_ADMIN.
+      allowPrivilegeEscalation: privileged || capabilities.includes('SYS_ADMIN'),
+      readOnlyRootFilesystem: true,
+      appArmor: { profile: 'Unconfined', legacyAnnotation: props.legacyAppArmorAnnotation ?? false },
+      perfEventAccess,
+      escalations,
+    },
+    containerRuntime: { engine: 'cri', socketPath, fromProfile: props.containerRuntimeSocket === undefined },
+    minimumPriority: props.minimumPriority ?? 'NOTICE',
+    ruleMatching: props.ruleMatching ?? 'first',
+    rulesFiles: [...((props.loadDefaultRules ?? true) ? [FALCO_DEFAULT_RULES_FILE] : []), FALCO_RULES_DIR],
+    outputs: { json: true, stdout: true },
+    plugins: [containerPlugin(socketPath)],
+    webserver: { port: props.webserverPort ?? FALCO_WEBSERVER_PORT, healthPath: FALCO_HEALTH_PATH },
+    rules: {
+      fileName: CUSTOM_RULES_FILE_NAME,
+      items: [...(props.customLists ?? []), ...(props.customMacros ?? []), ...(props.customRules ?? []).map((r) => r.rule)],
+    },
+    customRules: (props.customRules ?? []).map((r) => ({
+      name: r.rule.name, owner: r.owner, priority: r.rule.priority, source: r.rule.source ?? 'syscall',
+    })),
+    hostMounts: hostMounts(socketPath),
+    resources,
+    tolerations: props.tolerations ?? [{ operator: 'Exists' }],
+    priorityClassName: props.priorityClassName ?? DEFAULT_PRIORITY_CLASS,
+    nodeSelector: props.nodeSelector ?? { 'kubernetes.io/os': 'linux' },
+    serviceAccount: { name: FALCO_NAME, automountToken: false },
+  };
+  return extendFalcoPlan(base, extras);
+}
+
+/**
+ * Adds other layers' contributions to a Falco plan (pure; returns a new plan).
+ * `where` is used in errors; it defaults to the plan's path.
+ */
+export function extendFalcoPlan(plan: FalcoPlan, extras: FalcoPlanExtras, where = plan.path): FalcoPlan {
+  let result = plan;
+  if (extras.httpOutputUrl !== undefined) {
+    validateHttpOutputUrl(`${where}.httpOutput.url`, extras.httpOutputUrl);
+    result = { ...result, httpOutput: { url: extras.httpOutputUrl } };
+  }
+  if (extras.plugins && extras.plugins.length > 0) {
+    const plugins = [...result.plugins, ...extras.plugins];
+    validatePlugins(`${where}.plugins`, plugins);
+    result = { ...result, plugins };
+  }
+  return result;
+}
+
+function resolvePerfEventAccess(access: PerfEventAccess, ctx: PlanContext): Exclude<PerfEventAccess, 'auto'> {
+  if (access !== 'auto') {
+    return access;
+  }
+  return ctx.profile.kernel.perfEventParanoidAbove2 ? 'sys-admin' : 'perfmon';
+}
+
+/**
+ * The container plugin with only the node's runtime enabled: every engine is on by default
+ * in the plugin, so the others are switched off explicitly. Kubernetes pods are reached through
+ * the CRI API (`cri` engine) for both CRI-O and containerd.
+ */
+function containerPlugin(socketPath: string): FalcoPluginPlan {
+  return {
+    name: CONTAINER_PLUGIN.name,
+    libraryPath: CONTAINER_PLUGIN.libraryPath,
+    initConfig: {
+      label_max_len: 100,
+      with_size: false,
+      hooks: ['create'],
+      engines: {
+        docker: { enabled: false },
+        podman: { enabled: false },
+        containerd: { enabled: false },
+        cri: { enabled: true, sockets: [socketPath] },
+        lxc: { enabled: false },
+        libvirt_lxc: { enabled: false },
+        bpm: { enabled: false },
+      },
+    },
+  };
+}
+
+/** Only what modern_ebpf and the container plugin read; everything read-only. */
+function hostMounts(socketPath: string): FalcoHostMount[] {
+  return [
+    { volumeName: 'proc-fs', hostPath: '/proc', mountPath: `${HOST_ROOT}/proc`, readOnly: true, type: 'Directory', purpose: 'process table and metadata of host processes' },
+    { volumeName: 'etc-fs', hostPath: '/etc', mountPath: `${HOST_ROOT}/etc`, readOnly: true, type: 'Directory', purpose: 'host OS release, user and group names' },
+    { volumeName: 'tracefs', hostPath: '/sys/kernel/tracing', mountPath: '/sys/kernel/tracing', readOnly: true, purpose: 'tracefs for the TOCTOU mitigation of the modern eBPF probe' },
+    // Connecting to a Unix socket is allowed on a read-only mount.
+    { volumeName: 'container-runtime-socket', hostPath: socketPath, mountPath: `${HOST_ROOT}${socketPath}`, readOnly: true, type: 'Socket', purpose: 'container runtime API for container and pod metadata (container plugin)' },
+  ];
 }

@@ -1,6 +1,120 @@
-// Owned by the Falco sensor layer.
+import type { ListItem, MacroItem, Priority, RuleItem } from '../rules/model';
 
-/** Falco sensor. */
+/**
+ * Who answers an alert of a custom rule: a team name, or an explicit `{ unowned: reason }`.
+ * Routing uses it to send the alert to the team; the ownership guardrail rejects rules that
+ * are neither owned nor explicitly unowned with a reason.
+ */
+export type RuleOwner = string | { readonly unowned: string };
+
+/** A custom Falco rule and the team that owns its alerts. */
+export interface FalcoCustomRule {
+  /** The rule. Build `condition` with the condition builder (`printCondition(and(...))`) so values are quoted. */
+  readonly rule: RuleItem;
+  /** The owning team (e.g. `'payments'`), or `{ unowned: 'why nobody owns it' }`. */
+  readonly owner: RuleOwner;
+}
+
+/** The Falco container image. */
+export interface FalcoImageProps {
+  /** @default 'docker.io/falcosecurity/falco' */
+  readonly repository?: string;
+  /** A release version; `latest` and other floating tags are rejected. @default the pinned release (FALCO_IMAGE.tag) */
+  readonly tag?: string;
+  /**
+   * `sha256:<64 hex>` of the image (multi-arch index). Omit only when you pin by tag on purpose.
+   * @default the digest of the pinned release when the tag is the default one, else none
+   */
+  readonly digest?: string;
+}
+
+/** CPU and memory of the Falco container, as Kubernetes quantities. */
+export interface FalcoResourcesProps {
+  /** @default { cpu: '100m', memory: '512Mi' } */
+  readonly requests?: { readonly cpu?: string; readonly memory?: string };
+  /** @default { cpu: '1000m', memory: '1024Mi' } */
+  readonly limits?: { readonly cpu?: string; readonly memory?: string };
+}
+
+/** A pod toleration (the Kubernetes `Toleration` fields). */
+export interface FalcoToleration {
+  /** @default every key */
+  readonly key?: string;
+  /** @default 'Equal' when `key` and `value` are given */
+  readonly operator?: 'Exists' | 'Equal';
+  /** @default none */
+  readonly value?: string;
+  /** @default every effect */
+  readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  /** @default forever */
+  readonly tolerationSeconds?: number;
+}
+
+/**
+ * How Falco may call `perf_event_open()`, which the modern eBPF probe needs to attach.
+ * - `'auto'`: CAP_PERFMON, plus CAP_SYS_ADMIN on providers whose default node image sets
+ *   `kernel.perf_event_paranoid` above 2 (AKS Ubuntu sets 4; falcosecurity/charts#921).
+ * - `'perfmon'`: CAP_PERFMON only. Choose it when every node has `kernel.perf_event_paranoid <= 2`.
+ * - `'sys-admin'`: add CAP_SYS_ADMIN everywhere.
+ */
+export type PerfEventAccess = 'auto' | 'perfmon' | 'sys-admin';
+
+/** The Falco runtime sensor: a least-privileged modern_ebpf DaemonSet on every node. */
 export interface FalcoSensorProps {
-  readonly _placeholder?: never;
+  /** @default the pinned release (see FALCO_IMAGE) */
+  readonly image?: FalcoImageProps;
+  /**
+   * Falco's `priority`: rules below it are not loaded and emit nothing.
+   * @default 'NOTICE'
+   */
+  readonly minimumPriority?: Priority;
+  /**
+   * Falco's `rule_matching`: `'first'` emits only the first matching rule per event (Falco's default),
+   * `'all'` emits every matching rule.
+   * @default 'first'
+   */
+  readonly ruleMatching?: 'first' | 'all';
+  /**
+   * Load the rules shipped in the image (`/etc/falco/falco_rules.yaml`, the stable ruleset).
+   * @default true
+   */
+  readonly loadDefaultRules?: boolean;
+  /** Custom rules, each with an owner, rendered into `/etc/falco/rules.d`. @default none */
+  readonly customRules?: readonly FalcoCustomRule[];
+  /** Lists used by the custom rules, written before the macros. @default none */
+  readonly customLists?: readonly ListItem[];
+  /** Macros used by the custom rules, written before the rules. @default none */
+  readonly customMacros?: readonly MacroItem[];
+  /**
+   * Opt-in: run Falco as a privileged container instead of with the least-privileged capability set.
+   * Needed only where the capability set is not enough (old kernels, hardened LSM policies).
+   * @default false
+   */
+  readonly privileged?: boolean;
+  /** See {@link PerfEventAccess}. @default 'auto' */
+  readonly perfEventAccess?: PerfEventAccess;
+  /**
+   * Also write the deprecated `container.apparmor.security.beta.kubernetes.io/falco: unconfined` pod
+   * annotation, for clusters older than Kubernetes 1.30 that ignore `securityContext.appArmorProfile`.
+   * @default false
+   */
+  readonly legacyAppArmorAnnotation?: boolean;
+  /**
+   * Container runtime socket on the node, for the container plugin (an absolute path).
+   * @default the provider's default (PROVIDER_PROFILES[provider].containerRuntime.socketPath)
+   */
+  readonly containerRuntimeSocket?: string;
+  /** @default see FalcoResourcesProps */
+  readonly resources?: FalcoResourcesProps;
+  /**
+   * Tolerations of the DaemonSet. A sensor must run on every node, so the default tolerates every taint.
+   * @default [{ operator: 'Exists' }]
+   */
+  readonly tolerations?: readonly FalcoToleration[];
+  /** @default 'system-node-critical' */
+  readonly priorityClassName?: string;
+  /** Node selector. @default { 'kubernetes.io/os': 'linux' } */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** Port of Falco's webserver (health endpoint). @default 8765 */
+  readonly webserverPort?: number;
 }

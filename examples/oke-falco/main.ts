@@ -1,0 +1,35 @@
+// The default stack: Falco on OKE with one custom rule owned by the platform-security team.
+import { App } from 'cdk8s';
+import { and, DetectionStack, FalcoCustomRule, inList, neq, printCondition } from '../../lib';
+
+/** Package managers whose use inside a running container means the image is being changed in place. */
+const PACKAGE_MANAGERS = ['apt', 'apt-get', 'aptitude', 'dpkg', 'yum', 'dnf', 'microdnf', 'rpm', 'apk', 'zypper', 'pip', 'pip3', 'npm', 'yarn', 'gem'];
+/** Namespaces holding regulated workloads, whose images must never change at runtime. */
+const REGULATED_NAMESPACES = ['billing', 'checkout', 'identity'];
+
+export const packageManagerInContainer: FalcoCustomRule = {
+  owner: 'platform-security',
+  rule: {
+    kind: 'rule',
+    name: 'Package manager run in a regulated container',
+    desc: 'A package manager ran inside a container of a regulated namespace: the image is being modified at runtime.',
+    // Every value is quoted by the builder: no namespace or program name can change the condition.
+    condition: printCondition(and(
+      inList('evt.type', ['execve', 'execveat']),
+      neq('container.id', 'host'),
+      inList('proc.name', PACKAGE_MANAGERS),
+      inList('k8s.ns.name', REGULATED_NAMESPACES),
+    )),
+    output: 'Package manager run in container (proc.cmdline=%proc.cmdline user.name=%user.name container.id=%container.id ' +
+      'container.image.repository=%container.image.repository k8s.ns.name=%k8s.ns.name k8s.pod.name=%k8s.pod.name)',
+    priority: 'WARNING',
+    tags: ['container', 'process', 'software_mgmt', 'mitre_persistence'],
+  },
+};
+
+const app = new App();
+new DetectionStack(app, 'oke-falco', {
+  cluster: { name: 'prod-eu', provider: 'oke', region: 'eu-frankfurt-1' },
+  sensors: { falco: { customRules: [packageManagerInContainer] } },
+});
+app.synth();

@@ -1,0 +1,39 @@
+/**
+ * The Falco release this library deploys by default. The digest is the multi-arch index of
+ * `docker.io/falcosecurity/falco:0.44.1` (the image the falcosecurity/charts falco chart 9.1.0 deploys).
+ */
+export const FALCO_IMAGE = {
+  repository: 'docker.io/falcosecurity/falco',
+  tag: '0.44.1',
+  digest: 'sha256:d0cfe422d6ac0e0f20857798f46c7d7273210e1b064b22821e4e6e7f843cde6b',
+} as const;
+
+/**
+ * Capabilities of the least-privileged modern_ebpf mode (Falco docs, "Least Privileged";
+ * falcosecurity/charts `driver.modernEbpf.leastPrivileged`): BPF and PERFMON to load and attach
+ * the probe, SYS_RESOURCE to lock its ring buffers in memory, SYS_PTRACE to read /proc of other processes.
+ */
+export const LEAST_PRIVILEGED_CAPABILITIES = ['BPF', 'PERFMON', 'SYS_RESOURCE', 'SYS_PTRACE'] as const;
+
+/** Falco's webserver (health endpoint) port and path, as in Falco's own falco.yaml. */
+export const FALCO_WEBSERVER_PORT = 8765;
+export const FALCO_HEALTH_PATH = '/healthz';
+
+/** Where the rendered configuration and custom rules are mounted in the container. */
+export const FALCO_CONFIG_PATH = '/etc/falco/falco.yaml';
+export const FALCO_RULES_DIR = '/etc/falco/rules.d';
+export const FALCO_DEFAULT_RULES_FILE = '/etc/falco/falco_rules.yaml';
+export const CUSTOM_RULES_FILE_NAME = 'detection-stack-custom-rules.yaml';
+
+/** Falco reads host files under this prefix (HOST_ROOT); the container plugin prefixes socket paths with it. */
+export const HOST_ROOT = '/host';
+
+export const DEFAULT_RESOURCES = {
+  requests: { cpu: '100m', memory: '512Mi' },
+  limits: { cpu: '1000m', memory: '1024Mi' },
+} as const;
+
+export const DEFAULT_PRIORITY_CLASS = 'system-node-critical';
+
+/** The container plugin bundled in the Falco image (Falco 0.44.1 ships container plugin 0.7.1). */
+export const CONTAINER_PLUGIN = { name: 'container', libraryPath: 'libcontainer.so' } as const;

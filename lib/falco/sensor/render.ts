@@ -1,0 +1,96 @@
+import { createHash } from 'crypto';
+import { Document } from 'yaml';
+import type { FalcoPlan, FalcoPluginPlan } from './plan';
+import { renderRulesYaml } from '../rules/emit';
+
+/** The files the sensor mounts, rendered from the plan, and the checksum that rolls the DaemonSet. */
+export interface FalcoFiles {
+  /** `/etc/falco/falco.yaml`. */
+  readonly falcoYaml: string;
+  /** The custom rules file mounted into `/etc/falco/rules.d`. */
+  readonly customRulesYaml: string;
+  /** sha256 (hex) of both files: a change of either changes the pod template and rolls the pods. */
+  readonly checksum: string;
+}
+
+export function renderFalcoFiles(plan: FalcoPlan): FalcoFiles {
+  const falcoYaml = renderFalcoYaml(plan);
+  const customRulesYaml = renderCustomRulesYaml(plan);
+  const checksum = createHash('sha256').update(falcoYaml).update('\0').update(customRulesYaml).digest('hex');
+  return { falcoYaml, customRulesYaml, checksum };
+}
+
+/** The custom rules file; an empty list when there are no custom rules (Falco loads it as an empty file). */
+export function renderCustomRulesYaml(plan: FalcoPlan): string {
+  return plan.rules.items.length === 0 ? '[]\n' : renderRulesYaml(plan.rules.items);
+}
+
+/**
+ * falco.yaml as a plain object with Falco's own keys. It is the whole configuration: no `config_files`,
+ * so nothing in the image's /etc/falco/config.d changes it behind the reviewer's back.
+ */
+export function falcoConfig(plan: FalcoPlan): Record<string, unknown> {
+  return {
+    engine: {
+      kind: plan.engine.kind,
+      modern_ebpf: {
+        cpus_for_each_buffer: plan.engine.cpusForEachBuffer,
+        buf_size_preset: plan.engine.bufSizePreset,
+        drop_failed_exit: false,
+      },
+    },
+    rules_files: [...plan.rulesFiles],
+    watch_config_files: true,
+    load_plugins: plan.plugins.map((p) => p.name),
+    plugins: plan.plugins.map(pluginConfig),
+    plugins_hostinfo: true,
+    // Falco's canonical names, lower case: emergency ... informational, debug.
+    priority: plan.minimumPriority.toLowerCase(),
+    rule_matching: plan.ruleMatching,
+    time_format_iso_8601: true,
+    json_output: plan.outputs.json,
+    json_include_output_property: true,
+    json_include_output_fields_property: true,
+    json_include_tags_property: true,
+    json_include_message_property: false,
+    buffered_outputs: false,
+    outputs_queue: { capacity: 0 },
+    stdout_output: { enabled: plan.outputs.stdout },
+    // No syslog daemon is reachable from the container; alerts leave through stdout and http_output.
+    syslog_output: { enabled: false },
+    file_output: { enabled: false },
+    program_output: { enabled: false },
+    http_output: plan.httpOutput
+      ? { enabled: true, url: plan.httpOutput.url, user_agent: 'falcosecurity/falco', insecure: false, keep_alive: false }
+      : { enabled: false },
+    webserver: {
+      enabled: true,
+      threadiness: 0,
+      listen_port: plan.webserver.port,
+      listen_address: '0.0.0.0',
+      k8s_healthz_endpoint: plan.webserver.healthPath,
+      prometheus_metrics_enabled: false,
+      ssl_enabled: false,
+    },
+    log_stderr: true,
+    log_syslog: false,
+    log_level: 'info',
+    libs_logger: { enabled: true, severity: 'info' },
+    output_timeout: 2000,
+    syscall_event_timeouts: { max_consecutives: 1000 },
+    syscall_event_drops: { threshold: 0.1, actions: ['log', 'alert'], rate: 0.03333, max_burst: 1 },
+  };
+}
+
+export function renderFalcoYaml(plan: FalcoPlan): string {
+  return new Document(falcoConfig(plan)).toString({ lineWidth: 0 });
+}
+
+function pluginConfig(plugin: FalcoPluginPlan): Record<string, unknown> {
+  return {
+    name: plugin.name,
+    library_path: plugin.libraryPath,
+    ...(plugin.initConfig !== undefined ? { init_config: plugin.initConfig } : {}),
+    ...(plugin.openParams !== undefined ? { open_params: plugin.openParams } : {}),
+  };
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// `npm run synth`: runs `cdk8s synth` in every examples/<name>/ that has a cdk8s.yaml, exactly as a
+// user runs it in CI. Each example writes its manifests to dist/<name>/ (its cdk8s.yaml says so).
+'use strict';
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+const examplesDir = path.join(root, 'examples');
+const cdk8sCli = path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'cdk8s.cmd' : 'cdk8s');
+
+function fail(message) {
+  console.error(`synth-examples: ${message}`);
+  process.exit(1);
+}
+
+if (!fs.existsSync(cdk8sCli)) fail(`${path.relative(root, cdk8sCli)} not found: run \`npm install\` first (cdk8s-cli is a devDependency)`);
+
+const only = process.argv.slice(2);
+const examples = fs.readdirSync(examplesDir, { withFileTypes: true })
+  .filter((e) => e.isDirectory() && fs.existsSync(path.join(examplesDir, e.name, 'cdk8s.yaml')))
+  .map((e) => e.name)
+  .filter((name) => only.length === 0 || only.includes(name))
+  .sort();
+if (examples.length === 0) fail(only.length ? `no example named ${only.join(', ')} with a cdk8s.yaml` : 'no examples/*/cdk8s.yaml found');
+
+const failed = [];
+for (const name of examples) {
+  const cwd = path.join(examplesDir, name);
+  const outdir = path.join(root, 'dist', name);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  console.log(`synth ${name} -> ${path.relative(root, outdir)}/`);
+  const result = spawnSync(cdk8sCli, ['synth'], { cwd, stdio: 'inherit', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
+  const produced = fs.existsSync(outdir) && fs.readdirSync(outdir).some((f) => f.endsWith('.yaml'));
+  if (result.error) failed.push(`${name}: could not run cdk8s (${result.error.message})`);
+  else if (result.status !== 0) failed.push(`${name}: \`cdk8s synth\` exited with ${result.status} (its output is above)`);
+  else if (!produced) failed.push(`${name}: \`cdk8s synth\` wrote no manifest to ${path.relative(root, outdir)}/ (check "output" in examples/${name}/cdk8s.yaml)`);
+}
+
+if (failed.length > 0) fail(`${failed.length} of ${examples.length} example(s) failed:\n  ${failed.join('\n  ')}`);
+console.log(`synthesized ${examples.length} example(s) into dist/`);
