@@ -27,9 +27,17 @@ export const packageManagerInContainer: FalcoCustomRule = {
   },
 };
 
-const app = new App();
-new DetectionStack(app, 'oke-falco', {
-  cluster: { name: 'prod-eu', provider: 'oke', region: 'eu-frankfurt-1' },
-  sensors: { falco: { customRules: [packageManagerInContainer] } },
-});
-app.synth();
+/** The example stack, in any cdk8s App (the tests synthesize it in memory). */
+export function okeFalcoStack(app: App): DetectionStack {
+  return new DetectionStack(app, 'oke-falco', {
+    cluster: { name: 'prod-eu', provider: 'oke', region: 'eu-frankfurt-1' },
+    sensors: { falco: { customRules: [packageManagerInContainer] } },
+  });
+}
+
+// `cdk8s synth` runs this file; importing it (tests) only defines the stack.
+if (require.main === module) {
+  const app = new App();
+  okeFalcoStack(app);
+  app.synth();
+}

@@ -1,7 +1,9 @@
 import type { StackPlan } from '../stack/plan';
 import { AUDIT_CONTROL_PLANE_LOGS } from './audit-control-plane-logs';
 import { AUDIT_MANAGED_CONTROL_PLANE } from './audit-managed-control-plane';
+import { FALCO_LEAST_PRIVILEGE } from './falco-least-privilege';
 import type { Check } from './finding';
+import { TETRAGON_SENSOR_OWNERSHIP } from './tetragon-sensor-ownership';
 
 export * from './finding';
 export * from './run';
@@ -10,4 +12,5 @@ export * from './run';
 export const STACK_CHECKS: readonly Check<StackPlan>[] = [
   AUDIT_MANAGED_CONTROL_PLANE,
   AUDIT_CONTROL_PLANE_LOGS,
+  FALCO_LEAST_PRIVILEGE,
 ];

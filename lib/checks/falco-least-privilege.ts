@@ -1,0 +1,20 @@
+import type { StackPlan } from '../stack/plan';
+import type { Check } from './finding';
+
+/**
+ * CAP_SYS_ADMIN or a privileged container gives the sensor near-root power over the node: it must be a
+ * visible decision (an opt-in, or AKS's perf_event_paranoid), reviewed like code.
+ */
+export const FALCO_LEAST_PRIVILEGE: Check<StackPlan> = {
+  id: 'DS-FALCO-101',
+  level: 'warning',
+  title: 'The Falco sensor runs with more than the least-privileged capability set',
+  fix: 'remove sensors.falco.privileged; where nodes set kernel.perf_event_paranoid <= 2, set sensors.falco.perfEventAccess: \'perfmon\' '
+    + '(or suppress DS-FALCO-101 with the reason)',
+  evaluate(plan) {
+    const falco = plan.falco;
+    if (!falco) return [{ status: 'not-applicable', path: `${plan.path}/sensors.falco` }];
+    if (falco.security.escalations.length === 0) return [{ status: 'compliant', path: falco.path }];
+    return [{ status: 'non-compliant', path: falco.path, message: falco.security.escalations.join('; ') }];
+  },
+};
