@@ -25,7 +25,9 @@ export const SYSCALL_INVESTIGATION_FIELDS: readonly (readonly [label: string, fi
 export const K8S_AUDIT_INVESTIGATION_FIELDS: readonly (readonly [label: string, field: string])[] = [
   ['user', 'ka.user.name'],
   ['groups', 'ka.user.groups'],
-  ['sourceips', 'ka.sourceips'],
+  // ka.sourceips reads requestObject.rules[*].sourceIPs in the k8saudit plugin (always <NA> on real
+  // events), so the source IPs come from the json plugin's view of the event.
+  ['sourceips', 'jevt.value[/sourceIPs]'],
   ['useragent', 'ka.useragent'],
   ['verb', 'ka.verb'],
   ['resource', 'ka.target.resource'],

@@ -1,5 +1,5 @@
 import type { Expr } from '../falco/language/ast';
-import { and, eq, inList, intersects, not, or, startsWith } from '../falco/language/build';
+import { and, eq, field, inList, intersects, not, or, regex, startsWith } from '../falco/language/build';
 import { unlessTrustedIdentity } from './conditions';
 import type { PackContext, PackRuleTemplate } from './definition';
 import { DANGEROUS_K8S_CAPABILITIES, SENSITIVE_HOST_PATHS } from './props';
@@ -22,6 +22,17 @@ function podCreatedOutsideInfra(ctx: PackContext): Expr {
     completed(), eq('ka.verb', 'create'), eq('ka.target.resource', 'pods'),
     not(inList('ka.target.namespace', ctx.infraNamespaces)),
   );
+}
+
+/**
+ * Whether a container of the pod adds one of the capabilities. The k8saudit plugin extracts
+ * `ka.req.pod.containers.add_capabilities` as one JSON array text per container, which `intersects`
+ * cannot look into; the json plugin's (compact JSON) view of the container lists is matched
+ * instead, inside `"add":[...]` only so that a `drop` list never matches. Names are constants.
+ */
+function addsCapability(capabilities: readonly string[]): Expr {
+  const pattern = `.*"add":\\[[^\\]]*"(CAP_)?(${capabilities.join('|')})".*`;
+  return or(...['containers', 'initContainers'].map((list) => regex(field('jevt.value', `/requestObject/spec/${list}`), pattern)));
 }
 
 /** Control-plane identities that read secrets and mint tokens as part of their job. */
@@ -142,10 +153,7 @@ export const K8S_AUDIT_PACK: readonly PackRuleTemplate[] = [
     },
     condition: (ctx) => and(
       podCreatedOutsideInfra(ctx),
-      or(
-        intersects('ka.req.pod.containers.add_capabilities', DANGEROUS_K8S_CAPABILITIES),
-        intersects('ka.req.pod.initContainers.add_capabilities', DANGEROUS_K8S_CAPABILITIES),
-      ),
+      addsCapability(DANGEROUS_K8S_CAPABILITIES),
     ),
   },
   {

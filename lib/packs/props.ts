@@ -110,10 +110,9 @@ export const DANGEROUS_CAPABILITIES: readonly string[] = [
   'CAP_SYS_ADMIN', 'CAP_SYS_MODULE', 'CAP_SYS_PTRACE', 'CAP_SYS_RAWIO', 'CAP_DAC_READ_SEARCH', 'CAP_NET_ADMIN', 'CAP_BPF',
 ];
 
-/** The same capabilities as Kubernetes spells them in `securityContext.capabilities.add`. */
+/** The same capabilities as Kubernetes spells them in `securityContext.capabilities.add` (a `CAP_` prefix is also matched). */
 export const DANGEROUS_K8S_CAPABILITIES: readonly string[] = [
   'ALL', 'SYS_ADMIN', 'SYS_MODULE', 'SYS_PTRACE', 'SYS_RAWIO', 'DAC_READ_SEARCH', 'NET_ADMIN', 'BPF',
-  'CAP_SYS_ADMIN', 'CAP_SYS_MODULE', 'CAP_SYS_PTRACE', 'CAP_NET_ADMIN',
 ];
 
 /** Host paths whose mount gives a pod the node. */
