@@ -1,6 +1,7 @@
 import { AuditPlan, planAudit } from '../audit/plan';
 import { DetectionStackError } from '../errors';
 import { FalcoPlan, planFalco } from '../falco/sensor/plan';
+import { planTetragon, TetragonPlan } from '../tetragon/plan';
 import { DetectionStackProps } from './props';
 import { CloudProvider, PROVIDER_PROFILES, ProviderProfile } from './providers';
 import { requireClusterName, requireDnsLabel, requireProvider } from './validate';
@@ -23,6 +24,7 @@ export interface PlanContext {
 export interface StackPlan extends PlanContext {
   readonly falco?: FalcoPlan;
   // layer: tetragon
+  readonly tetragon?: TetragonPlan;
   // layer: routing
   // layer: durable
   // layer: audit
@@ -62,6 +64,9 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
     ...ctx,
     falco: sensors.falco ? planFalco(sensors.falco, ctx) : undefined,
     // layer: tetragon
+    tetragon: sensors.tetragon
+      ? planTetragon(sensors.tetragon, ctx, { falcoEnabled: sensors.falco !== undefined, ownership: sensors.ownership })
+      : undefined,
     // layer: routing
     // layer: durable
     // layer: audit

@@ -1,0 +1,26 @@
+import type { StackPlan } from '../stack/plan';
+import type { Check, CheckOutcome } from './finding';
+
+/**
+ * DS-TETRA-101: when Falco and Tetragon both run, every pattern both detect needs a declared owner and destination;
+ * otherwise one behaviour raises two alerts with nobody saying which one counts.
+ */
+export const TETRAGON_SENSOR_OWNERSHIP: Check<StackPlan> = {
+  id: 'DS-TETRA-101',
+  level: 'error',
+  title: 'Falco and Tetragon both run and a detection pattern both sensors cover has no declared owner',
+  fix: 'declare sensors.ownership.detections: [{ pattern, sensor: \'falco\' | \'tetragon\', alertsTo: [...] }] for each overlapping pattern, '
+    + 'and list the patterns Falco covers in sensors.ownership.falcoPatterns',
+  evaluate(plan: StackPlan): CheckOutcome[] {
+    const path = `${plan.path}/sensors.ownership`;
+    const t = plan.tetragon;
+    if (!t || !t.ownership.bothSensors) return [{ status: 'not-applicable', path }];
+    if (!t.ownership.declared) {
+      return [{ status: 'non-compliant', path, message: 'Falco and Tetragon both run but sensors.ownership is not declared, so overlaps cannot be resolved' }];
+    }
+    const undeclared = t.ownership.overlaps.filter((o) => o.owner === undefined);
+    if (undeclared.length === 0) return [{ status: 'compliant', path }];
+    const list = undeclared.map((o) => `${o.pattern} (Falco: ${o.falco.join(', ')}; Tetragon: ${o.tetragon.join(', ')})`).join('; ');
+    return [{ status: 'non-compliant', path: `${path}.detections`, message: `overlapping detections without an owner: ${list}` }];
+  },
+};

@@ -1,0 +1,280 @@
+// The Tetragon layer as plain data: what the agent, the operator and the policies look like.
+import { DetectionStackError } from '../errors';
+import type { PlanContext } from '../stack/plan';
+import type { TracingPolicy } from './model';
+import { OwnershipPlan, planOwnership } from './ownership';
+import type {
+  SensorOwnershipProps, TetragonDetection, TetragonResourcesProps, TetragonSensorProps,
+} from './props';
+import { SEED_PATTERNS } from './props';
+import { DEFAULT_NO_NETWORK_BINARIES, DETECTION_LABELS, seedDetection } from './seed';
+import { formatPolicyIssue, validateTracingPolicy } from './validate';
+
+/** Tetragon v1.7.0, the latest release (cilium/tetragon install/kubernetes/tetragon/Chart.yaml appVersion 1.7.0). */
+export const TETRAGON_VERSION = 'v1.7.0';
+export const DEFAULT_TETRAGON_IMAGES = {
+  agent: 'quay.io/cilium/tetragon:v1.7.0@sha256:deda51c3f88e4d26b4d76c99ea207f2b05f9e40c210e0f04a37ca632ab7bf527',
+  operator: 'quay.io/cilium/tetragon-operator:v1.7.0@sha256:074ffbd19208eed79f68e191ed606e05009f910b4bb5148efcf2973e13504b82',
+  // The chart's export.stdout.image (values.yaml); no published digest was found, so it is pinned by tag only.
+  exportStdout: 'quay.io/cilium/hubble-export-stdout:v1.1.1',
+} as const;
+
+/** The agent's gRPC health server (chart: tetragon.healthGrpc.port), probed with the `liveness` service. */
+export const TETRAGON_HEALTH_PORT = 6789;
+export const TETRAGON_METRICS_PORT = 2112;
+export const OPERATOR_METRICS_PORT = 2113;
+/** The operator's controller-runtime probe endpoint (/healthz, /readyz). */
+export const OPERATOR_PROBE_PORT = 8081;
+/** Where the agent sees the host's /proc (config key `procfs`); mounted read-only instead of sharing the host PID namespace. */
+export const HOST_PROC_MOUNT = '/procRoot';
+
+export interface ResolvedResources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+export interface TetragonPlan {
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly version: string;
+  readonly images: { readonly agent: string; readonly operator: string; readonly exportStdout: string };
+  /** Host directory holding the JSON export file. */
+  readonly exportDirectory: string;
+  /**
+   * Host path of the JSON events file on every node: the routing layer's shipper tails it to the durable bucket
+   * and the declared routes. Tetragon has no alert router of its own.
+   */
+  readonly exportHostPath: string;
+  /** The agent's configuration (ConfigMap mounted as /etc/tetragon/tetragon.conf.d/, one file per key). */
+  readonly agentConfig: Readonly<Record<string, string>>;
+  /** The operator's configuration (it installs the CRDs). */
+  readonly operatorConfig: Readonly<Record<string, string>>;
+  readonly resources: { readonly agent: ResolvedResources; readonly exportStdout: ResolvedResources; readonly operator: ResolvedResources };
+  /** Detections deployed (after ownership), with their validated policies. */
+  readonly detections: readonly TetragonDetection[];
+  /** Detections not deployed because Falco owns their pattern. */
+  readonly yieldedDetections: readonly string[];
+  readonly enforcement: { readonly enabled: boolean; readonly reason?: string };
+  readonly ownership: OwnershipPlan;
+}
+
+/** What the Tetragon planner needs to know about the other sensor. */
+export interface TetragonPlanInputs {
+  readonly falcoEnabled: boolean;
+  readonly ownership?: SensorOwnershipProps;
+  /** Falco rules with their tags (for `pattern:<id>` overlap). @default none */
+  readonly falcoRules?: readonly { readonly name: string; readonly tags?: readonly string[] }[];
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
+/** Pinned by tag (`:vX`) or by digest (`@sha256:`); `latest` and untagged references are refused. */
+const PINNED_IMAGE = /^[^\s@]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[0-9a-f]{64})?$/;
+
+export function planTetragon(props: TetragonSensorProps, ctx: PlanContext, inputs: TetragonPlanInputs): TetragonPlan {
+  const where = `${ctx.path}/sensors.tetragon`;
+  const images = {
+    agent: requireImage(`${where}.images.agent`, props.images?.agent ?? DEFAULT_TETRAGON_IMAGES.agent),
+    operator: requireImage(`${where}.images.operator`, props.images?.operator ?? DEFAULT_TETRAGON_IMAGES.operator),
+    exportStdout: requireImage(`${where}.images.exportStdout`, props.images?.exportStdout ?? DEFAULT_TETRAGON_IMAGES.exportStdout),
+  };
+  const enforcement = planEnforcement(where, props);
+  const detections = planDetections(where, props, ctx, enforcement.enabled);
+  const ownership = planOwnership(ctx.path, detections, inputs.falcoEnabled, inputs.ownership, inputs.falcoRules);
+  const deployed = detections.filter((d) => !ownership.tetragonYields.includes(d.pattern));
+
+  const exportDirectory = requireAbsolutePath(`${where}.export.directory`, props.export?.directory ?? '/var/log/tetragon');
+  const fileName = props.export?.fileName ?? 'tetragon.log';
+  if (!/^[A-Za-z0-9._-]+$/.test(fileName)) {
+    throw new DetectionStackError('DS-TETRA-002', `${where}.export.fileName`, `'${fileName}' is not a plain file name`, 'use letters, digits, \'.\', \'_\' or \'-\'');
+  }
+  const exportHostPath = `${exportDirectory}/${fileName}`;
+  const maxSizeMb = requirePositiveInt(`${where}.export.maxSizeMb`, props.export?.maxSizeMb ?? 10);
+  const maxBackups = requirePositiveInt(`${where}.export.maxBackups`, props.export?.maxBackups ?? 5);
+  const rateLimit = props.export?.rateLimitPerMinute ?? -1;
+  if (!Number.isInteger(rateLimit) || (rateLimit < 1 && rateLimit !== -1)) {
+    throw new DetectionStackError('DS-TETRA-002', `${where}.export.rateLimitPerMinute`, `${rateLimit} is not a rate`, 'use a positive number of events per minute, or -1 for no limit');
+  }
+  const denyNamespaces = props.export?.denyNamespaces ?? [...SYSTEM_NAMESPACES, ctx.namespace];
+  denyNamespaces.forEach((ns, i) => requireDnsLabel(`${where}.export.denyNamespaces[${i}]`, ns, 'namespace'));
+
+  const agentConfig: Record<string, string> = {
+    'cluster-name': ctx.cluster.name,
+    'procfs': HOST_PROC_MOUNT,
+    'debug': 'false',
+    // process credentials and namespaces in events: the privilege-change detections need them to be readable.
+    'enable-process-cred': 'true',
+    'enable-process-ns': 'true',
+    'export-filename': exportHostPath,
+    'export-file-perm': '600',
+    'export-file-max-size-mb': String(maxSizeMb),
+    'export-file-max-backups': String(maxBackups),
+    'export-file-compress': 'false',
+    'export-allowlist': JSON.stringify({ event_set: ['PROCESS_EXEC', 'PROCESS_EXIT', 'PROCESS_KPROBE', 'PROCESS_UPROBE', 'PROCESS_TRACEPOINT', 'PROCESS_LSM'] }),
+    'export-denylist': [JSON.stringify({ health_check: true }), JSON.stringify({ namespace: denyNamespaces })].join('\n'),
+    'field-filters': (props.export?.fieldFilters ?? []).map((f) => JSON.stringify(f)).join('\n'),
+    'redaction-filters': (props.export?.redactionFilters ?? DEFAULT_REDACTION_FILTERS).map((f) => JSON.stringify(f)).join('\n'),
+    'export-rate-limit': String(rateLimit),
+    'enable-k8s-api': 'true',
+    'metrics-server': `:${TETRAGON_METRICS_PORT}`,
+    'metrics-label-filter': 'namespace,workload,pod,binary',
+    // gRPC only on a unix socket inside the pod: nothing listens on the node's network for it.
+    'server-address': 'unix:///var/run/tetragon/tetragon.sock',
+    'health-server-address': `:${TETRAGON_HEALTH_PORT}`,
+    'health-server-interval': '10',
+    // TracingPolicyNamespaced and podSelector need the policy filter.
+    'enable-policy-filter': 'true',
+    'enable-pod-info': 'false',
+    'enable-tracing-policy-crd': 'true',
+  };
+  const operatorConfig: Record<string, string> = {
+    'skip-crd-creation': 'false',
+    'skip-pod-info-crd': 'true',
+    'skip-tracing-policy-crd': 'false',
+    'force-update-crds': 'false',
+    'leader-election': 'false',
+  };
+
+  return {
+    namespace: ctx.namespace,
+    labels: ctx.labels,
+    version: TETRAGON_VERSION,
+    images,
+    exportDirectory,
+    exportHostPath,
+    agentConfig,
+    operatorConfig,
+    resources: {
+      agent: resolveResources(`${where}.agentResources`, props.agentResources, { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } }),
+      exportStdout: resolveResources(`${where}.exportStdoutResources`, props.exportStdoutResources, { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } }),
+      operator: resolveResources(`${where}.operatorResources`, props.operatorResources, { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } }),
+    },
+    detections: deployed,
+    yieldedDetections: detections.filter((d) => !deployed.includes(d)).map((d) => d.id),
+    enforcement,
+    ownership,
+  };
+}
+
+/** Secrets passed as arguments or environment variables never reach the export file. */
+export const DEFAULT_REDACTION_FILTERS: readonly Readonly<Record<string, unknown>>[] = [
+  { redact: ['(?i)--?(?:password|passwd|token|secret|api-key|apikey)(?:\\s+|=)(\\S+)'] },
+  { redact: ['(?i)[A-Z0-9_]*(?:PASSWORD|TOKEN|SECRET|API_KEY)=(\\S+)'] },
+];
+
+function planEnforcement(where: string, props: TetragonSensorProps): { enabled: boolean; reason?: string } {
+  const e = props.enforcement;
+  if (!e || !e.enabled) return { enabled: false };
+  if (!e.reason || e.reason.trim().length < 10) {
+    throw new DetectionStackError('DS-TETRA-003', `${where}.enforcement.reason`, 'enforcement is enabled without a reason',
+      'say in at least 10 characters why killing or altering processes is acceptable on this cluster');
+  }
+  return { enabled: true, reason: e.reason };
+}
+
+function planDetections(where: string, props: TetragonSensorProps, ctx: PlanContext, allowEnforcement: boolean): TetragonDetection[] {
+  const namespaces = props.productNamespaces ?? [];
+  namespaces.forEach((ns, i) => requireDnsLabel(`${where}.productNamespaces[${i}]`, ns, 'namespace'));
+  const dup = namespaces.find((ns, i) => namespaces.indexOf(ns) !== i);
+  if (dup) throw new DetectionStackError('DS-TETRA-002', `${where}.productNamespaces`, `namespace '${dup}' is listed twice`, 'list each namespace once');
+  if (namespaces.includes(ctx.namespace)) {
+    throw new DetectionStackError('DS-TETRA-002', `${where}.productNamespaces`, `'${ctx.namespace}' is the stack's own namespace`, 'list only namespaces of product workloads');
+  }
+  const owner = props.owner ?? 'platform-security';
+  requireDnsLabel(`${where}.owner`, owner, 'owner');
+  const patterns = props.seedPatterns ?? SEED_PATTERNS;
+  patterns.forEach((p, i) => {
+    if (!(SEED_PATTERNS as readonly string[]).includes(p)) {
+      throw new DetectionStackError('DS-TETRA-002', `${where}.seedPatterns[${i}]`, `unknown seed pattern '${p}'`, `use one of ${SEED_PATTERNS.join(', ')}`);
+    }
+  });
+  const noNetworkBinaries = props.noNetworkBinaries ?? DEFAULT_NO_NETWORK_BINARIES;
+  noNetworkBinaries.forEach((b, i) => requireAbsolutePath(`${where}.noNetworkBinaries[${i}]`, b));
+  const seeds = namespaces.length === 0 ? [] : patterns.map((p) => seedDetection(p, { namespaces, owner, noNetworkBinaries }));
+
+  const all = [...seeds, ...(props.detections ?? [])];
+  const ids = new Set<string>();
+  const objectKeys = new Set<string>();
+  all.forEach((d, i) => {
+    const at = i < seeds.length ? `${where}.seedPatterns(${d.id})` : `${where}.detections[${i - seeds.length}]`;
+    requireDnsLabel(`${at}.id`, d.id, 'detection id');
+    requireDnsLabel(`${at}.owner`, d.owner, 'owner');
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(d.pattern)) {
+      throw new DetectionStackError('DS-TETRA-005', `${at}.pattern`, `pattern '${d.pattern}' is not a kebab-case id`, 'use lowercase letters, digits and \'-\'');
+    }
+    if (ids.has(d.id)) throw new DetectionStackError('DS-TETRA-005', `${at}.id`, `detection id '${d.id}' is used twice`, 'give each detection its own id');
+    ids.add(d.id);
+    if (d.policies.length === 0) throw new DetectionStackError('DS-TETRA-005', `${at}.policies`, `detection '${d.id}' has no policy`, 'add at least one TracingPolicy');
+    d.policies.forEach((p, j) => {
+      requirePolicy(`${at}.policies[${j}]`, p, allowEnforcement);
+      const key = `${p.kind}/${p.metadata.namespace ?? ''}/${p.metadata.name}`;
+      if (objectKeys.has(key)) {
+        throw new DetectionStackError('DS-TETRA-005', `${at}.policies[${j}].metadata.name`, `${p.kind} '${p.metadata.name}' is defined twice`, 'give each policy its own name');
+      }
+      objectKeys.add(key);
+    });
+  });
+  return all.map((d) => ({ ...d, policies: d.policies.map((p) => withDetectionLabels(p, d)) }));
+}
+
+/** Validates one policy; throws with every issue, each at its path inside the policy. */
+function requirePolicy(at: string, policy: TracingPolicy, allowEnforcement: boolean): void {
+  const issues = validateTracingPolicy(policy, { allowEnforcement });
+  if (issues.length === 0) return;
+  const first = issues[0];
+  throw new DetectionStackError(first.code, `${at}.${first.path}`, issues.map((i) => formatPolicyIssue(i)).join('; '), first.fix);
+}
+
+function withDetectionLabels(policy: TracingPolicy, d: TetragonDetection): TracingPolicy {
+  return {
+    ...policy,
+    metadata: {
+      ...policy.metadata,
+      labels: { ...policy.metadata.labels, [DETECTION_LABELS.detection]: d.id, [DETECTION_LABELS.pattern]: d.pattern, [DETECTION_LABELS.owner]: d.owner },
+    },
+  };
+}
+
+function resolveResources(where: string, given: TetragonResourcesProps | undefined, defaults: ResolvedResources): ResolvedResources {
+  const r: ResolvedResources = {
+    requests: { cpu: given?.requests?.cpu ?? defaults.requests.cpu, memory: given?.requests?.memory ?? defaults.requests.memory },
+    limits: { cpu: given?.limits?.cpu ?? defaults.limits.cpu, memory: given?.limits?.memory ?? defaults.limits.memory },
+  };
+  for (const [k, v] of Object.entries({ ...prefix('requests', r.requests), ...prefix('limits', r.limits) })) {
+    if (!/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/.test(v)) {
+      throw new DetectionStackError('DS-TETRA-002', `${where}.${k}`, `'${v}' is not a Kubernetes quantity`, 'use e.g. 100m, 1, 256Mi, 1Gi');
+    }
+  }
+  return r;
+}
+
+const prefix = (p: string, o: Record<string, string>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [`${p}.${k}`, v]));
+
+function requireImage(where: string, image: string): string {
+  const pinned = PINNED_IMAGE.test(image) && (/:[^/]+$/.test(image.split('@')[0]) || image.includes('@sha256:'));
+  if (!pinned || /:latest(@|$)/.test(image)) {
+    throw new DetectionStackError('DS-TETRA-004', where, `image '${image}' is not pinned`, 'pin the image by version tag and, where you can, by digest (@sha256:...)');
+  }
+  return image;
+}
+
+function requireDnsLabel(where: string, value: string, what: string): void {
+  if (!DNS_LABEL.test(value)) {
+    throw new DetectionStackError('DS-TETRA-002', where, `${what} '${value}' is not a valid Kubernetes name`,
+      'use 1-63 lowercase letters, digits or \'-\', starting and ending with a letter or digit');
+  }
+}
+
+function requireAbsolutePath(where: string, value: string): string {
+  if (!value.startsWith('/') || value.includes('..') || /\s/.test(value) || (value.length > 1 && value.endsWith('/'))) {
+    throw new DetectionStackError('DS-TETRA-002', where, `'${value}' is not an absolute path`, 'use an absolute path without \'..\', spaces or a trailing \'/\'');
+  }
+  return value;
+}
+
+function requirePositiveInt(where: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new DetectionStackError('DS-TETRA-002', where, `${value} is not a positive whole number`, 'use a whole number of at least 1');
+  }
+  return value;
+}
