@@ -8,3 +8,6 @@ export * from './cdk8s/detection-stack';
 export * from './falco';
 export * from './falco/sensor';
 export * from './cdk8s/falco-sensor';
+export * from './tetragon';
+export * from './cdk8s/tetragon-sensor';
+export * from './cdk8s/tetragon-policy';

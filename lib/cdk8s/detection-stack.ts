@@ -1,6 +1,7 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { FalcoSensor } from './falco-sensor';
+import { TetragonSensor } from './tetragon-sensor';
 import { CheckReport, formatFinding, runChecks } from '../checks/run';
 import { STACK_CHECKS } from '../checks';
 import { planStack, StackPlan } from '../stack/plan';
@@ -31,6 +32,7 @@ export class DetectionStack extends Chart {
     // layer: falco
     if (this.plan.falco) new FalcoSensor(this, 'Falco', { plan: this.plan.falco });
     // layer: tetragon
+    if (this.plan.tetragon) new TetragonSensor(this, 'Tetragon', { plan: this.plan.tetragon });
     // layer: routing
     // layer: durable
     // layer: audit

@@ -2,7 +2,7 @@
 // Field names and types follow the CRD of cilium/tetragon v1.7 (pkg/k8s/apis/cilium.io/v1alpha1/types.go,
 // pkg/tracingpolicy/schemas/). Plain data so that policies can be built, loaded, compared and emitted.
 import type {
-  Action, ArgOperator, ArgType, BinaryOperator, CapabilitySet, LabelSelectorOperator, ListType, NamespaceType,
+  Action, ArgOperator, ArgType, BinarySelectorOperator, CapabilitySet, LabelSelectorOperator, ListType, NamespaceType,
   SetOperator, TracingPolicyKind,
 } from './vocabulary';
 
@@ -67,7 +67,7 @@ export interface ActionSelector {
 }
 
 export interface BinarySelector {
-  readonly operator: BinaryOperator;
+  readonly operator: BinarySelectorOperator;
   readonly values: readonly string[];
   /** Also match children of matching binaries (In/NotIn only). @default false */
   readonly followChildren?: boolean;

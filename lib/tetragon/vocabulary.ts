@@ -28,7 +28,7 @@ export type ArgOperator = (typeof ARG_OPERATORS)[number];
 
 /** BinarySelector.operator (matchBinaries, matchParentBinaries). */
 export const BINARY_OPERATORS = ['In', 'NotIn', 'Prefix', 'NotPrefix', 'Postfix', 'NotPostfix'] as const;
-export type BinaryOperator = (typeof BINARY_OPERATORS)[number];
+export type BinarySelectorOperator = (typeof BINARY_OPERATORS)[number];
 
 /** operator of matchPIDs, matchNamespaces, matchCapabilities, matchNamespaceChanges, matchCapabilityChanges. */
 export const SET_OPERATORS = ['In', 'NotIn'] as const;

@@ -1,0 +1,28 @@
+// Tetragon on EKS: the seed detections, in monitor mode, for the product namespaces billing, checkout and identity.
+// Tetragon writes JSON events to /var/log/tetragon/tetragon.log on each node (plan.tetragon.exportHostPath); the
+// routing layer's shipper carries them to the durable bucket and the declared routes.
+import { App } from 'cdk8s';
+import { DetectionStack } from '../../lib';
+
+export const PRODUCT_NAMESPACES = ['billing', 'checkout', 'identity'];
+
+/** The example stack, in any cdk8s App (the tests synthesize it in memory). */
+export function eksTetragonStack(app: App): DetectionStack {
+  return new DetectionStack(app, 'eks-tetragon', {
+    cluster: { name: 'prod-us', provider: 'eks', region: 'us-east-1' },
+    namespace: 'tetragon',
+    sensors: {
+      tetragon: {
+        productNamespaces: PRODUCT_NAMESPACES,
+        owner: 'platform-security',
+      },
+    },
+  });
+}
+
+// `cdk8s synth` runs this file; importing it (tests) only defines the stack.
+if (require.main === module) {
+  const app = new App();
+  eksTetragonStack(app);
+  app.synth();
+}
