@@ -2,6 +2,9 @@ import { AuditPlan, planAudit } from '../audit/plan';
 import { DetectionStackError } from '../errors';
 import { FalcoPlan, planFalco } from '../falco/sensor/plan';
 import { planTetragon, TetragonPlan } from '../tetragon/plan';
+import { DurablePlan } from '../routing/durable-plan';
+import { durableLayer, routingLayer } from '../routing/layer';
+import { RoutingPlan } from '../routing/plan';
 import { DetectionStackProps } from './props';
 import { CloudProvider, PROVIDER_PROFILES, ProviderProfile } from './providers';
 import { requireClusterName, requireDnsLabel, requireProvider } from './validate';
@@ -26,7 +29,9 @@ export interface StackPlan extends PlanContext {
   // layer: tetragon
   readonly tetragon?: TetragonPlan;
   // layer: routing
+  readonly routing?: RoutingPlan;
   // layer: durable
+  readonly durable?: DurablePlan;
   // layer: audit
   readonly audit?: AuditPlan;
 }
@@ -68,7 +73,9 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
       ? planTetragon(sensors.tetragon, ctx, { falcoEnabled: sensors.falco !== undefined, ownership: sensors.ownership })
       : undefined,
     // layer: routing
+    ...routingLayer(props.routing, ctx, sensors),
     // layer: durable
+    durable: durableLayer(props.durable, ctx, sensors),
     // layer: audit
     audit: planAudit(props.audit ?? {}, ctx),
   };

@@ -1,0 +1,349 @@
+import { DetectionStackError } from '../errors';
+import type { PlanContext } from '../stack/plan';
+import { ROUTING_IMAGES } from './images';
+import type { DurableSourceProps, DurableStorageProps, SecretKeyRef } from './props';
+import type { EgressPlan, SecretEnvPlan } from './sidekick-plan';
+import { requireReason, requireSecretRef, SecretUse } from './validate';
+
+export const SHIPPER_NAME = 'alert-shipper';
+export const SHIPPER_HTTP_PORT = 2020;
+export const DEFAULT_BUFFER_HOST_PATH = '/var/lib/detection-stack/fluent-bit';
+/** Where Fluent Bit reads its configuration (the image's default directory). */
+export const SHIPPER_CONFIG_DIR = '/fluent-bit/etc';
+
+const SOURCE_NAME = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const QUANTITY = /^[0-9]+[KMG]$/;
+const PREFIX = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
+
+/** A file on every node whose JSON lines go to the bucket. */
+export interface DurableSourcePlan {
+  readonly name: string;
+  /** Host path glob (the container sees the same path). */
+  readonly hostPath: string;
+  readonly format: 'json' | 'cri';
+  /** Keep only records with a `rule` field (Falco alerts; drops Falco's own log lines). */
+  readonly alertsOnly: boolean;
+}
+
+/** Where the alerts land. */
+export type DurableDestinationPlan =
+  | { readonly kind: 's3'; readonly service: string; readonly bucket: string; readonly region: string; readonly endpoint?: string; readonly prefix: string }
+  | { readonly kind: 'azure_blob'; readonly service: string; readonly storageAccount: string; readonly container: string; readonly prefix: string;
+    readonly auth: 'sas' | 'key' };
+
+/** The Fluent Bit DaemonSet that ships every alert to the bucket, as plain data. */
+export interface ShipperPlan {
+  readonly name: string;
+  readonly namespace: string;
+  readonly image: string;
+  readonly selectorLabels: Readonly<Record<string, string>>;
+  readonly podLabels: Readonly<Record<string, string>>;
+  readonly serviceAccountAnnotations: Readonly<Record<string, string>>;
+  readonly destination: DurableDestinationPlan;
+  /** Credentials as env vars from Secrets (OKE customer secret keys, Azure SAS or key). */
+  readonly secretEnv: readonly SecretEnvPlan[];
+  readonly sources: readonly DurableSourcePlan[];
+  /** Host directories mounted read-only so the sources can be tailed. */
+  readonly readOnlyHostPaths: readonly string[];
+  readonly bufferHostPath: string;
+  readonly bufferLimit: string;
+  /** fluent-bit.conf and parsers.conf (no secret: credentials are `${ENV}` references). */
+  readonly files: Readonly<Record<string, string>>;
+  readonly httpPort: number;
+  readonly egress: readonly EgressPlan[];
+  readonly resources: { readonly requests: { cpu: string; memory: string }; readonly limits: { cpu: string; memory: string } };
+}
+
+/** A source the stack's sensors contribute; `alertsOnly` keeps only records with a `rule` field. */
+export interface SensorSource extends DurableSourceProps {
+  readonly alertsOnly?: boolean;
+}
+
+/** The durable layer: a shipper, or an explicit waiver. */
+export interface DurablePlan {
+  readonly waivedBecause?: string;
+  readonly shipper?: ShipperPlan;
+}
+
+/** OCI Object Storage's S3-compatible endpoint. */
+export function ociS3Endpoint(objectStorageNamespace: string, region: string): string {
+  return `https://${objectStorageNamespace}.compat.objectstorage.${region}.oraclecloud.com`;
+}
+
+function env(name: string, secret: SecretKeyRef, where: string): SecretEnvPlan {
+  return { env: name, secret: requireSecretRef(where, secret), where };
+}
+
+/**
+ * Plans the durable path: Fluent Bit tails the sensors' JSON output on every node, buffers it on the node's disk
+ * and writes it to the provider's bucket, independently of Falcosidekick and of every chat or SIEM output.
+ */
+export function planDurable(props: DurableStorageProps | undefined, ctx: PlanContext, sensorSources: readonly SensorSource[],
+  where: string): DurablePlan | undefined {
+  if (!props) return undefined;
+  if (props.waived && props.bucket) {
+    throw new DetectionStackError('DS-DURABLE-001', where, 'durable storage is both configured and waived', 'remove either durable.bucket or durable.waived');
+  }
+  if (props.waived) {
+    requireReason(`${where}.waived`, props.waived, 'DS-DURABLE-001');
+    return { waivedBecause: props.waived.reason };
+  }
+  if (!props.bucket) return {};
+  const bw = `${where}.bucket`;
+  const bucket = props.bucket;
+  if (!BUCKET_NAME.test(bucket.name ?? '')) {
+    throw new DetectionStackError('DS-DURABLE-004', `${bw}.name`, `bucket name '${String(bucket.name)}' is not valid`,
+      'use 3-63 lowercase letters, digits, \'.\' or \'-\', as the provider names the bucket');
+  }
+  const prefix = bucket.prefix ?? `detections/${ctx.cluster.name}`;
+  if (!PREFIX.test(prefix) || prefix.includes('..')) {
+    throw new DetectionStackError('DS-DURABLE-004', `${bw}.prefix`, `prefix '${prefix}' is not valid`, 'use letters, digits, \'.\', \'_\', \'-\' and \'/\', not starting with \'/\'');
+  }
+  const provider = ctx.cluster.provider;
+  const others = (['aws', 'oci', 'azure'] as const).filter((k) => bucket[k] !== undefined && k !== { eks: 'aws', oke: 'oci', aks: 'azure' }[provider]);
+  if (others.length) {
+    throw new DetectionStackError('DS-DURABLE-002', `${bw}.${others[0]}`, `'${others[0]}' access is given for a cluster on ${provider}`,
+      `use bucket.${{ eks: 'aws', oke: 'oci', aks: 'azure' }[provider]} on ${provider}`);
+  }
+  const region = bucket.region ?? ctx.cluster.region;
+  const secretEnv: SecretEnvPlan[] = [];
+  const serviceAccountAnnotations: Record<string, string> = {};
+  let destination: DurableDestinationPlan;
+
+  if (provider === 'eks') {
+    const a = bucket.aws;
+    if (!a || (a.roleArn === undefined) === (a.podIdentity !== true)) {
+      throw new DetectionStackError('DS-DURABLE-002', `${bw}.aws`, 'the shipper needs exactly one way to get AWS credentials',
+        'set bucket.aws.roleArn (IRSA) or bucket.aws.podIdentity: true (an EKS Pod Identity association for the alert-shipper ServiceAccount)');
+    }
+    if (a.roleArn !== undefined) {
+      if (!/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]+$/.test(a.roleArn)) {
+        throw new DetectionStackError('DS-DURABLE-002', `${bw}.aws.roleArn`, `'${a.roleArn}' is not an IAM role ARN`, 'use arn:aws:iam::<account>:role/<name>');
+      }
+      serviceAccountAnnotations['eks.amazonaws.com/role-arn'] = a.roleArn;
+    }
+    destination = { kind: 's3', service: ctx.profile.objectStore.service, bucket: bucket.name, region: requireRegion(bw, region), prefix };
+  } else if (provider === 'oke') {
+    const o = bucket.oci;
+    if (!o) {
+      throw new DetectionStackError('DS-DURABLE-002', `${bw}.oci`, 'the shipper has no access to Object Storage',
+        'set bucket.oci { objectStorageNamespace, accessKeyId, secretAccessKey } with a Customer Secret Key kept in a Secret');
+    }
+    if (!/^[a-z0-9]{1,64}$/.test(o.objectStorageNamespace ?? '')) {
+      throw new DetectionStackError('DS-DURABLE-004', `${bw}.oci.objectStorageNamespace`, `'${String(o.objectStorageNamespace)}' is not an Object Storage namespace`,
+        'use the tenancy\'s Object Storage namespace (oci os ns get)');
+    }
+    const r = requireRegion(bw, region);
+    secretEnv.push(env('AWS_ACCESS_KEY_ID', o.accessKeyId, `${bw}.oci.accessKeyId`), env('AWS_SECRET_ACCESS_KEY', o.secretAccessKey, `${bw}.oci.secretAccessKey`));
+    destination = { kind: 's3', service: ctx.profile.objectStore.service, bucket: bucket.name, region: r, endpoint: ociS3Endpoint(o.objectStorageNamespace, r), prefix };
+  } else {
+    const z = bucket.azure;
+    if (!z || (z.sasToken === undefined) === (z.sharedKey === undefined)) {
+      throw new DetectionStackError('DS-DURABLE-002', `${bw}.azure`, 'the shipper needs exactly one credential for Blob Storage',
+        'set bucket.azure.sasToken (preferred: a container-scoped create/write SAS) or bucket.azure.sharedKey, each a Secret reference');
+    }
+    if (!/^[a-z0-9]{3,24}$/.test(z.storageAccount ?? '')) {
+      throw new DetectionStackError('DS-DURABLE-004', `${bw}.azure.storageAccount`, `'${String(z.storageAccount)}' is not a storage account name`, 'use 3-24 lowercase letters or digits');
+    }
+    if (z.sasToken) secretEnv.push(env('AZURE_BLOB_SAS_TOKEN', z.sasToken, `${bw}.azure.sasToken`));
+    if (z.sharedKey) secretEnv.push(env('AZURE_BLOB_SHARED_KEY', z.sharedKey, `${bw}.azure.sharedKey`));
+    destination = { kind: 'azure_blob', service: ctx.profile.objectStore.service, storageAccount: z.storageAccount, container: bucket.name, prefix,
+      auth: z.sasToken ? 'sas' : 'key' };
+  }
+
+  const sources = [...sensorSources, ...(props.extraSources ?? [])].map((s, i) => planSource(s,
+    i < sensorSources.length ? `${where}(sensor source ${i})` : `${where}.extraSources[${i - sensorSources.length}]`));
+  if (sources.length === 0) {
+    throw new DetectionStackError('DS-DURABLE-004', where, 'no sensor output to ship', 'enable a sensor or add durable.extraSources');
+  }
+  sources.forEach((s, i) => {
+    if (sources.findIndex((o) => o.name === s.name) !== i) {
+      throw new DetectionStackError('DS-DURABLE-004', `${where}.extraSources`, `source name '${s.name}' is used twice`, 'give every source its own name');
+    }
+  });
+  const shipper = props.shipper ?? {};
+  const bufferLimit = shipper.bufferLimit ?? '2G';
+  if (!QUANTITY.test(bufferLimit)) {
+    throw new DetectionStackError('DS-DURABLE-005', `${where}.shipper.bufferLimit`, `'${bufferLimit}' is not a size`, 'use a Fluent Bit size such as \'512M\' or \'2G\'');
+  }
+  const bufferHostPath = shipper.bufferHostPath ?? DEFAULT_BUFFER_HOST_PATH;
+  if (!/^\/[A-Za-z0-9._/-]+$/.test(bufferHostPath) || bufferHostPath.startsWith('/var/log')) {
+    throw new DetectionStackError('DS-DURABLE-005', `${where}.shipper.bufferHostPath`, `'${bufferHostPath}' is not a usable buffer directory`,
+      'use an absolute host path outside /var/log that survives reboots, e.g. /var/lib/detection-stack/fluent-bit');
+  }
+  const selectorLabels = { 'app.kubernetes.io/name': SHIPPER_NAME, 'app.kubernetes.io/instance': ctx.cluster.name.toLowerCase().replace(/_/g, '-') };
+  // cri sources are symlinks from /var/log/containers into /var/log/pods: mount /var/log. Nested paths need no own mount.
+  const dirs = [...new Set(sources.map((s) => (s.format === 'cri' ? '/var/log' : s.hostPath.slice(0, s.hostPath.lastIndexOf('/')) || '/')))];
+  const readOnlyHostPaths = dirs.filter((d) => !dirs.some((o) => o !== d && (o === '/' || d.startsWith(`${o}/`)))).sort();
+  if (readOnlyHostPaths.some((d) => bufferHostPath === d || bufferHostPath.startsWith(`${d}/`))) {
+    throw new DetectionStackError('DS-DURABLE-005', `${where}.shipper.bufferHostPath`, `'${bufferHostPath}' is inside a directory mounted read-only for the sources`,
+      'put the buffer outside the sources\' directories');
+  }
+  return {
+    shipper: {
+      name: SHIPPER_NAME,
+      namespace: ctx.namespace,
+      image: ROUTING_IMAGES.fluentBit,
+      selectorLabels,
+      podLabels: { ...ctx.labels, ...selectorLabels, 'app.kubernetes.io/component': 'durable' },
+      serviceAccountAnnotations,
+      destination,
+      secretEnv,
+      sources,
+      readOnlyHostPaths,
+      bufferHostPath,
+      bufferLimit,
+      files: {
+        'fluent-bit.conf': renderFluentBitConfig({ destination, sources, bufferHostPath, bufferLimit, cluster: ctx.cluster.name }),
+        'parsers.conf': PARSERS_CONF,
+      },
+      httpPort: SHIPPER_HTTP_PORT,
+      egress: [{ kind: 'external', port: 443, protocol: 'TCP' }],
+      resources: {
+        requests: shipper.resources?.requests ?? { cpu: '50m', memory: '64Mi' },
+        limits: shipper.resources?.limits ?? { cpu: '500m', memory: '256Mi' },
+      },
+    },
+  };
+}
+
+function requireRegion(where: string, region: string | undefined): string {
+  if (!region || !/^[a-z]{2,}(-[a-z0-9]+)+$|^[a-z]+[0-9]*$/.test(region)) {
+    throw new DetectionStackError('DS-DURABLE-003', `${where}.region`, `the bucket region '${String(region)}' is missing or not valid`,
+      'set durable.bucket.region or cluster.region (e.g. eu-west-1, eu-frankfurt-1)');
+  }
+  return region;
+}
+
+function planSource(s: SensorSource, where: string): DurableSourcePlan {
+  if (!SOURCE_NAME.test(s.name ?? '')) {
+    throw new DetectionStackError('DS-DURABLE-004', `${where}.name`, `source name '${String(s.name)}' is not valid`, 'use 1-32 lowercase letters, digits or \'-\'');
+  }
+  if (!/^\/[A-Za-z0-9._/*-]+$/.test(s.hostPath ?? '') || s.hostPath.includes('..')) {
+    throw new DetectionStackError('DS-DURABLE-004', `${where}.hostPath`, `'${String(s.hostPath)}' is not an absolute host path`, 'give an absolute path (glob allowed), e.g. /var/run/cilium/tetragon/tetragon.log');
+  }
+  return { name: s.name, hostPath: s.hostPath, format: s.format ?? 'json', alertsOnly: s.alertsOnly === true };
+}
+
+/** The Falco source: the Falco containers' stdout (Falco with json_output), as the kubelet writes it. */
+export function falcoStdoutSource(namespace: string, podNamePrefix: string, containerName: string): SensorSource {
+  return { name: 'falco', hostPath: `/var/log/containers/${podNamePrefix}*_${namespace}_${containerName}-*.log`, format: 'cri', alertsOnly: true };
+}
+
+const PARSERS_CONF = `[PARSER]
+    Name   alert_json
+    Format json
+`;
+
+function line(key: string, value: string | number): string {
+  return `    ${key.padEnd(26)} ${value}`;
+}
+
+/** fluent-bit.conf: tail -> parse -> keep alerts -> label -> bucket, buffered on the node's disk. */
+export function renderFluentBitConfig(p: { destination: DurableDestinationPlan; sources: readonly DurableSourcePlan[]; bufferHostPath: string;
+  bufferLimit: string; cluster: string; }): string {
+  const out: string[] = [];
+  const section = (name: string, entries: [string, string | number][]) => {
+    out.push(`[${name}]`, ...entries.map(([k, v]) => line(k, v)), '');
+  };
+  section('SERVICE', [
+    ['Flush', 5],
+    ['Grace', 30],
+    ['Log_Level', 'info'],
+    ['Parsers_File', `${SHIPPER_CONFIG_DIR}/parsers.conf`],
+    ['HTTP_Server', 'On'],
+    ['HTTP_Listen', '0.0.0.0'],
+    ['HTTP_Port', SHIPPER_HTTP_PORT],
+    ['Health_Check', 'On'],
+    ['storage.path', `${p.bufferHostPath}/storage`],
+    ['storage.sync', 'full'],
+    ['storage.checksum', 'On'],
+    ['storage.backlog.mem_limit', '16M'],
+    ['storage.max_chunks_up', 64],
+  ]);
+  for (const s of p.sources) {
+    section('INPUT', [
+      ['Name', 'tail'],
+      ['Alias', `source-${s.name}`],
+      ['Tag', `alerts.${s.name}`],
+      ['Path', s.hostPath],
+      ...(s.format === 'cri' ? [['multiline.parser', 'cri'] as [string, string]] : []),
+      ['DB', `${p.bufferHostPath}/tail-${s.name}.db`],
+      ['DB.locking', 'true'],
+      ['Read_from_Head', 'true'],
+      ['Buffer_Chunk_Size', '64k'],
+      ['Buffer_Max_Size', '1M'],
+      ['Skip_Long_Lines', 'Off'],
+      ['Refresh_Interval', 5],
+      ['Rotate_Wait', 30],
+      ['storage.type', 'filesystem'],
+    ]);
+    if (s.format === 'cri') {
+      // The kubelet wraps each line: unwrap the sensor's JSON so the bucket holds the alert itself.
+      section('FILTER', [
+        ['Name', 'parser'],
+        ['Match', `alerts.${s.name}`],
+        ['Key_Name', 'log'],
+        ['Parser', 'alert_json'],
+        ['Reserve_Data', 'Off'],
+      ]);
+    }
+    if (s.alertsOnly) {
+      section('FILTER', [
+        ['Name', 'grep'],
+        ['Match', `alerts.${s.name}`],
+        ['Regex', 'rule .'],
+      ]);
+    }
+  }
+  section('FILTER', [
+    ['Name', 'record_modifier'],
+    ['Match', 'alerts.*'],
+    ['Record', `cluster ${p.cluster}`],
+    ['Record', 'node_name ${NODE_NAME}'],
+  ]);
+  const d = p.destination;
+  if (d.kind === 's3') {
+    section('OUTPUT', [
+      ['Name', 's3'],
+      ['Match', 'alerts.*'],
+      ['bucket', d.bucket],
+      ['region', d.region],
+      ...(d.endpoint ? [['endpoint', d.endpoint] as [string, string]] : []),
+      ['s3_key_format', `/${d.prefix}/$TAG[1]/%Y/%m/%d/%H%M%S-\${NODE_NAME}-$UUID.jsonl.gz`],
+      ['s3_key_format_tag_delimiters', '.'],
+      ['compression', 'gzip'],
+      ['use_put_object', 'On'],
+      // S3 Object Lock (the bucket's immutability) rejects uploads without Content-MD5.
+      ['send_content_md5', 'On'],
+      ['total_file_size', '50M'],
+      ['upload_timeout', '1m'],
+      ['json_date_key', 'false'],
+      ['store_dir', `${p.bufferHostPath}/s3`],
+      ['store_dir_limit_size', p.bufferLimit],
+      ['Retry_Limit', 'no_limits'],
+      ['storage.total_limit_size', p.bufferLimit],
+    ]);
+  } else {
+    section('OUTPUT', [
+      ['Name', 'azure_blob'],
+      ['Match', 'alerts.*'],
+      ['account_name', d.storageAccount],
+      ['container_name', d.container],
+      ['path', d.prefix],
+      ['blob_type', 'blockblob'],
+      ['auto_create_container', 'Off'],
+      ['auth_type', d.auth],
+      d.auth === 'sas' ? ['sas_token', '${AZURE_BLOB_SAS_TOKEN}'] : ['shared_key', '${AZURE_BLOB_SHARED_KEY}'],
+      ['Retry_Limit', 'no_limits'],
+      ['storage.total_limit_size', p.bufferLimit],
+    ]);
+  }
+  return out.join('\n');
+}
+
+/** Secret uses of the durable plan, for the Pulumi path. */
+export function durableSecretUses(plan: DurablePlan | undefined): SecretUse[] {
+  return (plan?.shipper?.secretEnv ?? []).map((e) => ({ secret: e.secret, workload: SHIPPER_NAME, where: e.where }));
+}

@@ -1,0 +1,40 @@
+import type { PlanContext } from '../stack/plan';
+import { AlertmanagerPlan, alertmanagerSecretUses, planAlertmanager } from './alertmanager-plan';
+import { requirePriority } from './priority';
+import type { FalcoPriority, RoutingProps } from './props';
+import { ChatDestinationPlan, planSidekick, SidekickPlan, sidekickSecretUses } from './sidekick-plan';
+import type { SecretUse } from './validate';
+
+/** The routing layer as plain data. */
+export interface RoutingPlan {
+  /** Lowest priority a chat destination may get without an explicit allowance. */
+  readonly chatThreshold: FalcoPriority;
+  readonly sidekick: SidekickPlan;
+  readonly alertmanager?: AlertmanagerPlan;
+  /** Declared team names. */
+  readonly teams: readonly string[];
+  /** Every chat destination (Falcosidekick outputs and Alertmanager receivers). */
+  readonly chatDestinations: readonly ChatDestinationPlan[];
+  /**
+   * Every Secret key the routing workloads read. The cdk8s path expects them to exist; the Pulumi path
+   * creates them from Pulumi secrets.
+   */
+  readonly secrets: readonly SecretUse[];
+}
+
+/** Plans Falcosidekick, the team routing and Alertmanager. Pure. */
+export function planRouting(props: RoutingProps, ctx: PlanContext, falcoPodLabels?: Readonly<Record<string, string>>): RoutingPlan {
+  const where = `${ctx.path}/routing`;
+  const chatThreshold = requirePriority(`${where}.chatThreshold`, props.chatThreshold ?? 'Critical');
+  const alertmanager = planAlertmanager(props, ctx, where);
+  const sidekick = planSidekick(props.sidekick ?? {}, ctx, chatThreshold, alertmanager?.target, `${where}.sidekick`, falcoPodLabels);
+  const teams = (props.teams ?? []).map((t) => t.name);
+  return {
+    chatThreshold,
+    sidekick,
+    alertmanager,
+    teams,
+    chatDestinations: [...sidekick.chatDestinations, ...(alertmanager?.chatDestinations ?? [])],
+    secrets: [...sidekickSecretUses(sidekick), ...(alertmanager ? alertmanagerSecretUses(alertmanager) : [])],
+  };
+}
