@@ -1,7 +1,7 @@
 import { BinaryCheck, Expr, FieldOperand, FieldRef, Operand, TransformerArg, TransformerCall, UnaryCheck } from './ast';
 import {
   EvaluatorError, Normalized, ValueKind, ValueTest, asString, compilePathPrefixes, dynamicTest, membershipTest,
-  normalize, operatorSupported, parseLiteral, singleValueTest, valueKindOf,
+  normalize, operatorSupported, parseLiteral, parseNumberLiteral, singleValueTest, valueKindOf,
 } from './evaluator-values';
 import { K8S_AUDIT_SOURCE, isK8sAuditListField, k8sAuditExtractor } from './k8s-audit';
 
@@ -316,9 +316,19 @@ function literalTest(check: BinaryCheck, left: CompiledOperand, kind: ValueKind)
   return singleValueTest(kind, op, parse(items[0]));
 }
 
+/**
+ * The comparison kind of a field type; a DYNAMIC field (`evt.rawarg.*`, typed per event in
+ * libsinsp) compares as a number when every right-hand literal is one.
+ */
+function kindForComparison(type: string, right: Operand): ValueKind {
+  if (type.toUpperCase() !== 'DYNAMIC' || right.kind === 'transformer' || right.kind === 'listRef') return valueKindOf(type);
+  const items = right.kind === 'string' ? [right.value] : right.items.map((i) => i.value);
+  return items.length > 0 && items.every((i) => parseNumberLiteral(i) !== undefined) ? 'number' : 'string';
+}
+
 function compileBinary(check: BinaryCheck, ctx: CompileContext): CompiledCondition {
   const left = compileOperand(check.left, ctx);
-  const kind = valueKindOf(left.type);
+  const kind = kindForComparison(left.type, check.right);
   const { op } = check;
   if (left.isList && op !== 'in' && op !== 'intersects') {
     throw new EvaluatorError('EVAL_BAD_OPERATOR', `list field '${left.text}' only supports operators 'exists', 'in' and 'intersects'`);

@@ -2,6 +2,7 @@ import { Expr } from './ast';
 import { CompiledCondition, FieldTypeLookup, compileCondition } from './evaluator-compile';
 import { CompiledOutput, compileOutput } from './evaluator-output';
 import { EvaluatorError } from './evaluator-values';
+import { lookupField } from './fields';
 import { K8S_AUDIT_SOURCE, isK8sAuditEvent } from './k8s-audit';
 
 export { EvaluatorError } from './evaluator-values';
@@ -52,7 +53,7 @@ export interface RuleEvaluatorOptions {
   readonly ruleMatching?: RuleMatching;
   /**
    * The types of the fields, per source (for typed comparisons: numbers, IP addresses, booleans, lists).
-   * @default - every field compares as a single string, except the k8saudit plugin's list fields
+   * @default - the field catalogue of this module ({@link catalogueFieldTypes})
    */
   readonly fieldTypes?: FieldTypeLookup;
 }
@@ -165,7 +166,11 @@ export function eventSource(event: unknown): string {
   return typeof declared === 'string' ? declared : SYSCALL_SOURCE;
 }
 
-const NO_FIELD_TYPES: FieldTypeLookup = () => undefined;
+/** Field types from the catalogue (syscall with the container and k8smeta fields, k8s_audit, aws_cloudtrail). */
+export const catalogueFieldTypes: FieldTypeLookup = (source, name) => {
+  const found = lookupField(source, name);
+  return found && { type: found.field.type, isList: found.field.isList };
+};
 
 /**
  * Runs a resolved rule set over events with Falco's semantics: enabled rules only, in load
@@ -180,7 +185,7 @@ export class RuleEvaluator {
 
   constructor(rules: readonly EvaluatorRule[], options: RuleEvaluatorOptions = {}) {
     this.ruleMatching = options.ruleMatching ?? 'first';
-    const lookup = options.fieldTypes ?? NO_FIELD_TYPES;
+    const lookup = options.fieldTypes ?? catalogueFieldTypes;
     for (const rule of rules) {
       if (rule.enabled === false) continue;
       const source = rule.source ?? SYSCALL_SOURCE;

@@ -1,0 +1,163 @@
+import { splitK8sAuditEvents } from './k8s-audit';
+
+/**
+ * Reading events for the evaluator from a file: a JSON array of events, JSON lines (one
+ * event per line), or a single JSON object. A Kubernetes audit `EventList` counts as its items, one event each.
+ */
+
+/** An event file problem, with its place: `file:line:col: error CODE message`. */
+export class EventsFileError extends Error {
+  constructor(
+    public readonly code: 'EVENTS_BAD_JSON' | 'EVENTS_NOT_OBJECT' | 'EVENTS_EMPTY',
+    public readonly file: string,
+    public readonly line: number,
+    public readonly col: number,
+    public readonly detail: string,
+  ) {
+    super(`${file}:${line}:${col}: error ${code} ${detail}`);
+    this.name = 'EventsFileError';
+  }
+}
+
+/** One event and the line it starts on. */
+export interface LocatedEvent {
+  readonly event: Record<string, unknown>;
+  readonly line: number;
+}
+
+function lineCol(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text[i] === '\n') {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, col: offset - lineStart + 1 };
+}
+
+/** The offset a JSON.parse error points at, when the engine says (`at position N`, or `line L column C`). */
+function errorOffset(text: string, message: string): number {
+  const pos = /position (\d+)/.exec(message);
+  if (pos) return Number(pos[1]);
+  const lc = /line (\d+) column (\d+)/.exec(message);
+  if (lc) {
+    const lines = text.split('\n');
+    let offset = 0;
+    for (let i = 0; i < Number(lc[1]) - 1 && i < lines.length; i++) offset += lines[i].length + 1;
+    return offset + Number(lc[2]) - 1;
+  }
+  return text.length;
+}
+
+function cleanMessage(message: string): string {
+  return message.replace(/ in JSON at position \d+.*$/, '').replace(/ \(line \d+ column \d+\)$/, '');
+}
+
+/** Start offsets of the top-level elements of a JSON array (the text is known to be valid JSON). */
+function arrayElementOffsets(text: string): number[] {
+  const offsets: number[] = [];
+  let depth = 0;
+  let inString = false;
+  let expectElement = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === ' ' || c === '\n' || c === '\r' || c === '\t') continue;
+    if (expectElement && depth === 1 && c !== ']') {
+      offsets.push(i);
+      expectElement = false;
+    }
+    if (c === '"') {inString = true;} else if (c === '[' || c === '{') {
+      depth++;
+      if (depth === 1 && c === '[') expectElement = true;
+    } else if (c === ']' || c === '}') {depth--;} else if (c === ',' && depth === 1) {expectElement = true;}
+  }
+  return offsets;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function expand(value: unknown, file: string, line: number, col: number, out: LocatedEvent[]): void {
+  if (!isObject(value)) {
+    throw new EventsFileError('EVENTS_NOT_OBJECT', file, line, col,
+      `an event must be a JSON object (field names to values, or a raw audit.k8s.io Event), not ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`);
+  }
+  for (const item of splitK8sAuditEvents(value)) {
+    if (!isObject(item)) {
+      throw new EventsFileError('EVENTS_NOT_OBJECT', file, line, col, 'an item of an audit EventList is not a JSON object');
+    }
+    out.push({ event: item, line });
+  }
+}
+
+/** A whole file holding one pretty-printed JSON object (e.g. an audit EventList), when it is one. */
+function parseSingleDocument(text: string): unknown {
+  const firstLine = text.trimStart().split('\n')[0];
+  try {
+    JSON.parse(firstLine);
+    return undefined; // JSON lines
+  } catch {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/**
+ * Parses the text of an events file (named `file` in errors): a JSON array, or JSON lines.
+ * @throws EventsFileError naming file:line:col of the first problem
+ */
+export function parseEventsText(text: string, file: string): LocatedEvent[] {
+  const trimmed = text.trimStart();
+  const out: LocatedEvent[] = [];
+  if (trimmed.length === 0) {
+    throw new EventsFileError('EVENTS_EMPTY', file, 1, 1, 'the events file has no events: give a JSON array or one JSON object per line');
+  }
+  if (trimmed.startsWith('[')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      const message = (e as Error).message;
+      const { line, col } = lineCol(text, errorOffset(text, message));
+      throw new EventsFileError('EVENTS_BAD_JSON', file, line, col, `invalid JSON: ${cleanMessage(message)}`);
+    }
+    const offsets = arrayElementOffsets(text);
+    (parsed as unknown[]).forEach((value, i) => {
+      const { line, col } = lineCol(text, offsets[i] ?? 0);
+      expand(value, file, line, col, out);
+    });
+    return out;
+  }
+  const single = parseSingleDocument(text);
+  if (single !== undefined) {
+    const start = text.length - trimmed.length;
+    const { line, col } = lineCol(text, start);
+    expand(single, file, line, col, out);
+    return out;
+  }
+  const lines = text.split('\n');
+  lines.forEach((raw, i) => {
+    if (raw.trim() === '') return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch (e) {
+      const message = (e as Error).message;
+      const col = Math.min(errorOffset(raw, message), raw.length) + 1;
+      throw new EventsFileError('EVENTS_BAD_JSON', file, i + 1, col, `invalid JSON on this line (JSON lines need one whole event per line): ${cleanMessage(message)}`);
+    }
+    expand(parsed, file, i + 1, raw.length - raw.trimStart().length + 1, out);
+  });
+  return out;
+}
