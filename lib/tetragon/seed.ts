@@ -94,10 +94,16 @@ export const SEED_DEFINITIONS: Readonly<Record<SeedPattern, SeedDefinition>> = {
     description: 'A process became root (setuid/setgid 0) or gained a privileged capability',
     mitre: ['T1548'],
     kprobes: () => [rootId('__sys_setuid'), rootId('__sys_setgid'), {
-      call: 'commit_creds',
+      // Capabilities are compared with those recorded at exec (selectors.md "Capability changes filter"), so the
+      // gain shows on the process's next hooked call; fd_install (every file it opens) is that call, as upstream's
+      // fd_install_cap_changes example does.
+      call: 'fd_install',
       syscall: false,
-      args: [{ index: 0, type: 'cred' }],
-      selectors: [{ matchCapabilityChanges: [{ type: 'Effective', operator: 'In', values: PRIVILEGED_CAPABILITIES }] }],
+      args: [{ index: 0, type: 'int' }, { index: 1, type: 'file' }],
+      selectors: [{
+        matchCapabilityChanges: [{ type: 'Effective', operator: 'In', isNamespaceCapability: false, values: PRIVILEGED_CAPABILITIES }],
+        matchActions: [{ action: 'Post', rateLimit: '1m' }],
+      }],
     }],
   },
   'ptrace': {
