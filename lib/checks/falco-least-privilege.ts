@@ -1,5 +1,5 @@
-import type { StackPlan } from '../stack/plan';
 import type { Check } from './finding';
+import type { StackPlan } from '../stack/plan';
 
 /**
  * CAP_SYS_ADMIN or a privileged container gives the sensor near-root power over the node: it must be a

@@ -67,6 +67,6 @@ export function schemaErrors(objects: readonly Manifest[], options: SchemaOption
 export function expectValidManifests(objects: readonly Manifest[], options: SchemaOptions = {}): void {
   const errors = schemaErrors(objects, options);
   if (errors.length > 0) {
-    throw new Error(`${errors.length} object(s) do not match the upstream Kubernetes schemas:\n  ${errors.join('\n  ')}`);
+    throw new Error(`${errors.length} problem(s) against the upstream Kubernetes schemas:\n  ${errors.join('\n  ')}`);
   }
 }

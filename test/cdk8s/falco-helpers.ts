@@ -1,0 +1,27 @@
+import { Testing } from 'cdk8s';
+import { parse } from 'yaml';
+import { DetectionStack, DetectionStackChartProps } from '../../lib';
+
+/** A synthesized object, loosely typed for assertions. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type K8sObject = any;
+
+export function synthStack(props: DetectionStackChartProps, id = 'test'): { chart: DetectionStack; objects: K8sObject[] } {
+  const chart = new DetectionStack(Testing.app(), id, props);
+  return { chart, objects: Testing.synth(chart) };
+}
+
+export function only(objects: K8sObject[], kind: string, name?: string): K8sObject {
+  const found = objects.filter((o) => o.kind === kind && (name === undefined || o.metadata?.name === name));
+  if (found.length !== 1) throw new Error(`expected one ${kind}${name ? ` ${name}` : ''}, found ${found.length}`);
+  return found[0];
+}
+
+export function falcoParts(objects: K8sObject[]) {
+  const daemonSet = only(objects, 'DaemonSet', 'falco');
+  const pod = daemonSet.spec.template.spec;
+  const container = pod.containers.find((c: K8sObject) => c.name === 'falco');
+  const falcoYaml = parse(only(objects, 'ConfigMap', 'falco-config').data['falco.yaml']);
+  const rulesData = only(objects, 'ConfigMap', 'falco-rules').data;
+  return { daemonSet, pod, container, falcoYaml, rulesData, checksum: daemonSet.spec.template.metadata.annotations['checksum/config'] as string };
+}

@@ -1,0 +1,46 @@
+import { Testing } from 'cdk8s';
+import { parse } from 'yaml';
+import { okeFalcoStack, packageManagerInContainer } from '../../examples/oke-falco/main';
+import { schemaErrors } from '../helpers/k8s-schema';
+
+describe('examples/oke-falco (the default stack)', () => {
+  const chart = okeFalcoStack(Testing.app());
+  const objects = Testing.synth(chart);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const byKind = (kind: string): any => objects.find((o) => o.kind === kind);
+
+  test('snapshot of the synthesized manifests', () => {
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('every object validates against the upstream Kubernetes schemas', () => {
+    expect(schemaErrors(objects)).toEqual([]);
+  });
+
+  test('no guardrail error (synth would fail) and no Falco finding on the default stack', () => {
+    expect(chart.checks.findings.filter((f) => f.level === 'error')).toEqual([]);
+    expect(chart.checks.findings.filter((f) => f.id.startsWith('DS-FALCO-'))).toEqual([]);
+  });
+
+  test('Falco runs least privileged with the pinned image on CRI-O', () => {
+    const pod = byKind('DaemonSet').spec.template.spec;
+    const falco = pod.containers[0];
+    expect(falco.image).toMatch(/^docker\.io\/falcosecurity\/falco:0\.44\.1@sha256:[a-f0-9]{64}$/);
+    expect(falco.securityContext.privileged).toBe(false);
+    expect(falco.securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['BPF', 'PERFMON', 'SYS_RESOURCE', 'SYS_PTRACE'] });
+    expect(pod.tolerations).toEqual([{ operator: 'Exists' }]);
+    const falcoYaml = parse(objects.find((o) => o.metadata.name === 'falco-config')!.data['falco.yaml']);
+    expect(falcoYaml.plugins[0].init_config.engines.cri.sockets).toEqual(['/var/run/crio/crio.sock']);
+  });
+
+  test('the package-manager rule is scoped to billing, checkout and identity, with every value quoted, and owned', () => {
+    expect(packageManagerInContainer.owner).toBe('platform-security');
+    expect(chart.plan.falco?.customRules).toEqual([
+      { name: 'Package manager run in a regulated container', owner: 'platform-security', priority: 'WARNING', source: 'syscall' },
+    ]);
+    const rules = parse(objects.find((o) => o.metadata.name === 'falco-rules')!.data['detection-stack-custom-rules.yaml']);
+    expect(rules).toHaveLength(1);
+    expect(rules[0].condition).toContain('k8s.ns.name in ("billing", "checkout", "identity")');
+    expect(rules[0].condition).toMatch(/^evt\.type in \("execve", "execveat"\) and container\.id != "host" and proc\.name in \("apt", "apt-get", .*"dpkg", "yum", "dnf", .*"rpm", "apk", .*"pip", .*"npm"/);
+  });
+});
