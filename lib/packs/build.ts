@@ -1,14 +1,14 @@
 import { DetectionStackError } from '../errors';
-import { ConditionBuildError } from '../falco/language/build';
-import { printCondition } from '../falco/language/printer';
-import type { RuleException, RuleItem } from '../falco/rules/model';
-import type { FalcoCustomRule } from '../falco/sensor/props';
 import type { PackContext, PackRuleTemplate } from './definition';
 import { outputFormat } from './fields';
 import { K8S_AUDIT_PACK } from './k8s-audit';
 import { DEFAULT_NETWORK_SILENT_BINARIES, DEFAULT_SENSITIVE_PATHS, DetectionPackProps } from './props';
 import { RUNTIME_PACK } from './runtime';
 import type { PackName, PackRule } from './types';
+import { ConditionBuildError } from '../falco/language/build';
+import { printCondition } from '../falco/language/printer';
+import type { RuleException, RuleItem } from '../falco/rules/model';
+import type { FalcoCustomRule } from '../falco/sensor/props';
 
 /** Every pack rule template, runtime first, in load order. */
 export const PACK_TEMPLATES: Readonly<Record<PackName, readonly PackRuleTemplate[]>> = {

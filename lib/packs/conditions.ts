@@ -1,6 +1,6 @@
+import type { PackContext } from './definition';
 import type { Expr } from '../falco/language/ast';
 import { and, eq, inList, neq, not, or, startsWith } from '../falco/language/build';
-import type { PackContext } from './definition';
 
 /**
  * Condition fragments shared by the pack rules. Each pack file is self-contained (no macro of

@@ -1,6 +1,6 @@
+import type { Confidence, MitreMapping, PackName, PackSource, RunbookText, ThreatScenario } from './types';
 import type { Expr } from '../falco/language/ast';
 import type { Priority } from '../falco/rules/model';
-import type { Confidence, MitreMapping, PackName, PackSource, RunbookText, ThreatScenario } from './types';
 
 /** The resolved parameters a rule template reads (defaults applied, validated). */
 export interface PackContext {

@@ -1,8 +1,8 @@
-import type { Expr } from '../falco/language/ast';
-import { and, eq, field, inList, intersects, not, or, regex, startsWith } from '../falco/language/build';
 import { unlessTrustedIdentity } from './conditions';
 import type { PackContext, PackRuleTemplate } from './definition';
 import { DANGEROUS_K8S_CAPABILITIES, SENSITIVE_HOST_PATHS } from './props';
+import type { Expr } from '../falco/language/ast';
+import { and, eq, field, inList, intersects, not, or, regex, startsWith } from '../falco/language/build';
 
 /** A request that completed (one event per request, not one per stage). */
 function completed(): Expr {

@@ -1,5 +1,5 @@
-import type { RuleException } from '../falco/rules/model';
 import type { PackName } from './types';
+import type { RuleException } from '../falco/rules/model';
 
 /**
  * The parameters of the detection packs: what is "production" for this product, what is

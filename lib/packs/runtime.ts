@@ -1,4 +1,3 @@
-import { and, contains, eq, inList, neq, not, or } from '../falco/language/build';
 import {
   inContainer, inProductNamespace, openForWrite, outboundConnection, spawnedProcess, startsWithAny,
   unlessAllowedBinary, unlessAllowedImage,
@@ -7,6 +6,7 @@ import type { PackRuleTemplate } from './definition';
 import {
   DANGEROUS_CAPABILITIES, MINER_BINARIES, MINING_POOL_PORTS, PACKAGE_MANAGER_BINARIES, SHELL_BINARIES, STRATUM_MARKERS,
 } from './props';
+import { and, contains, eq, inList, neq, not, or } from '../falco/language/build';
 
 /**
  * The runtime (syscall) pack. Order matters: Falco fires the first matching rule for an event,

@@ -1,6 +1,6 @@
+import { eventOf, fixtureProps, loadFixtures, packEvaluator } from './fixtures';
 import { buildPackRules } from '../../lib/packs/build';
 import { K8S_AUDIT_INVESTIGATION_FIELDS, SYSCALL_INVESTIGATION_FIELDS } from '../../lib/packs/fields';
-import { eventOf, fixtureProps, loadFixtures, packEvaluator } from './fixtures';
 
 const rules = buildPackRules(fixtureProps());
 const evaluator = packEvaluator(rules);

@@ -1,0 +1,3 @@
+export * from './escape';
+export * from './queries';
+export * from './runbook';
