@@ -1,0 +1,55 @@
+// EKS: the cloud side (KMS, durable bucket, CloudTrail, control-plane log group), the cluster
+// with audit logging wired to that log group, and the in-cluster stack from the same definition.
+import * as aws from '@pulumi/aws';
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import type { DetectionStackProps } from '../../lib';
+import { EksCloudAudit, EksDetectionStack } from '../../lib/pulumi/aws';
+
+const config = new pulumi.Config();
+const clusterName = 'prod-eks';
+
+export const stack: DetectionStackProps = {
+  cluster: { name: clusterName, provider: 'eks', region: 'eu-west-1' },
+  sensors: { falco: {} },
+  audit: { kubernetes: { falcoPlugin: {} } },
+};
+
+// Created before the cluster: EKS must find its log group (retention, KMS) already there.
+const cloudAudit = new EksCloudAudit('prod-eks-audit', { stack, bucketName: 'prod-eks-detection-alerts' });
+
+const clusterRole = new aws.iam.Role('prod-eks-cluster', {
+  assumeRolePolicy: JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] }],
+  }),
+  managedPolicyArns: ['arn:aws:iam::aws:policy/AmazonEKSClusterPolicy'],
+});
+
+const cluster = new aws.eks.Cluster(clusterName, {
+  name: clusterName,
+  roleArn: clusterRole.arn,
+  vpcConfig: { subnetIds: config.requireObject<string[]>('subnetIds'), endpointPublicAccess: false, endpointPrivateAccess: true },
+  accessConfig: { authenticationMode: 'API' },
+  enabledClusterLogTypes: cloudAudit.enabledClusterLogTypes,
+}, { dependsOn: cloudAudit.controlPlaneLogGroup ? [cloudAudit.controlPlaneLogGroup] : [] });
+
+const kubeconfig = pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority]).apply(([name, endpoint, ca]) => JSON.stringify({
+  apiVersion: 'v1',
+  kind: 'Config',
+  clusters: [{ name, cluster: { server: endpoint, 'certificate-authority-data': ca.data } }],
+  contexts: [{ name, context: { cluster: name, user: name } }],
+  'current-context': name,
+  users: [{ name, user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', name] } } }],
+}));
+const provider = new k8s.Provider(clusterName, { kubeconfig });
+
+const detection = new EksDetectionStack('prod-eks-detection', {
+  cloudAudit,
+  cluster,
+  shipper: { serviceAccount: 'alert-shipper' },
+  kubernetesProvider: provider,
+});
+
+export const bucketName = cloudAudit.bucketName;
+export const shipperRoleArn = detection.shipperRole.arn;

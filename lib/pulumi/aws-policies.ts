@@ -1,0 +1,214 @@
+// Pure planning for the EKS cloud side: names and IAM/KMS/S3 policy documents as plain data.
+// No Pulumi import here, so everything is testable (and property-tested) on its own.
+
+/** IAM policy document (the subset this stack writes). */
+export interface PolicyDocument {
+  readonly Version: '2012-10-17';
+  readonly Statement: readonly PolicyStatement[];
+}
+
+export interface PolicyStatement {
+  readonly Sid: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Principal?: '*' | { readonly AWS?: string | readonly string[]; readonly Service?: string | readonly string[] };
+  readonly Action: string | readonly string[];
+  readonly Resource?: string | readonly string[];
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | readonly string[]>>>>;
+}
+
+/** Facts of the account the program runs in (from `aws.getCallerIdentity` / `aws.getPartition`). */
+export interface AwsAccountFacts {
+  readonly partition: string;
+  readonly accountId: string;
+  readonly region: string;
+}
+
+/** Key prefix of CloudTrail's log files in the durable bucket. */
+export const CLOUDTRAIL_PREFIX = 'cloudtrail';
+
+/** The log group EKS writes control-plane logs to; it must exist first or EKS creates one that never expires. */
+export function eksLogGroupName(cluster: string): string {
+  return `/aws/eks/${cluster}/cluster`;
+}
+
+export function bucketArn(f: AwsAccountFacts, bucket: string): string {
+  return `arn:${f.partition}:s3:::${bucket}`;
+}
+
+export function trailArn(f: AwsAccountFacts, trail: string): string {
+  return `arn:${f.partition}:cloudtrail:${f.region}:${f.accountId}:trail/${trail}`;
+}
+
+export function logGroupArn(f: AwsAccountFacts, name: string): string {
+  return `arn:${f.partition}:logs:${f.region}:${f.accountId}:log-group:${name}`;
+}
+
+/** Denies every request that does not use TLS (aws:SecureTransport false), on the bucket and its objects. */
+export function tlsOnlyStatement(arn: string): PolicyStatement {
+  return {
+    Sid: 'DenyInsecureTransport',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:*',
+    Resource: [arn, `${arn}/*`],
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  };
+}
+
+/** What CloudTrail needs on its bucket (ACL check and writes under AWSLogs/<account>/), scoped to one trail. */
+export function cloudTrailBucketStatements(f: AwsAccountFacts, bucket: string, trail: string): PolicyStatement[] {
+  const arn = bucketArn(f, bucket);
+  const sourceArn = { 'aws:SourceArn': trailArn(f, trail) };
+  return [
+    {
+      Sid: 'CloudTrailAclCheck',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 's3:GetBucketAcl',
+      Resource: arn,
+      Condition: { StringEquals: sourceArn },
+    },
+    {
+      Sid: 'CloudTrailWrite',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 's3:PutObject',
+      Resource: `${arn}/${CLOUDTRAIL_PREFIX}/AWSLogs/${f.accountId}/*`,
+      Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', ...sourceArn } },
+    },
+  ];
+}
+
+/** Policy of the durable bucket: TLS only, plus CloudTrail's grants when the trail writes to it. */
+export function durableBucketPolicy(f: AwsAccountFacts, bucket: string, trail?: string): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [tlsOnlyStatement(bucketArn(f, bucket)), ...(trail ? cloudTrailBucketStatements(f, bucket, trail) : [])],
+  };
+}
+
+/** Policy of the access-log bucket: TLS only, and S3 server access logging from the durable bucket only. */
+export function accessLogBucketPolicy(f: AwsAccountFacts, logBucket: string, sourceBucket: string): PolicyDocument {
+  const arn = bucketArn(f, logBucket);
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      tlsOnlyStatement(arn),
+      {
+        Sid: 'S3ServerAccessLogs',
+        Effect: 'Allow',
+        Principal: { Service: 'logging.s3.amazonaws.com' },
+        Action: 's3:PutObject',
+        Resource: `${arn}/*`,
+        Condition: {
+          ArnLike: { 'aws:SourceArn': bucketArn(f, sourceBucket) },
+          StringEquals: { 'aws:SourceAccount': f.accountId },
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * Key policy of the stack's KMS key: the account administers it; CloudTrail may encrypt for this
+ * account's trails; CloudWatch Logs may use it for the EKS control-plane log group only.
+ */
+export function auditKeyPolicy(f: AwsAccountFacts, opts: { readonly trail?: string; readonly logGroup?: string }): PolicyDocument {
+  const statements: PolicyStatement[] = [{
+    Sid: 'AccountAdministers',
+    Effect: 'Allow',
+    Principal: { AWS: `arn:${f.partition}:iam::${f.accountId}:root` },
+    Action: 'kms:*',
+    Resource: '*',
+  }];
+  if (opts.trail) {
+    statements.push({
+      Sid: 'CloudTrailEncrypts',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 'kms:GenerateDataKey*',
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'aws:SourceArn': trailArn(f, opts.trail) },
+        StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${f.partition}:cloudtrail:*:${f.accountId}:trail/*` },
+      },
+    }, {
+      Sid: 'CloudTrailDescribesKey',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 'kms:DescribeKey',
+      Resource: '*',
+    });
+  }
+  if (opts.logGroup) {
+    statements.push({
+      Sid: 'CloudWatchLogsEncrypts',
+      Effect: 'Allow',
+      Principal: { Service: `logs.${f.region}.amazonaws.com` },
+      Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      Resource: '*',
+      Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': logGroupArn(f, opts.logGroup) } },
+    });
+  }
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+/**
+ * Trust policy for an EKS Pod Identity role: only the Pod Identity service, only for this account
+ * and (when known) this cluster. The association names the ServiceAccount.
+ */
+export function podIdentityTrustPolicy(f: AwsAccountFacts, clusterArn?: string): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [{
+      Sid: 'EksPodIdentity',
+      Effect: 'Allow',
+      Principal: { Service: 'pods.eks.amazonaws.com' },
+      Action: ['sts:AssumeRole', 'sts:TagSession'],
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': f.accountId },
+        ...(clusterArn ? { ArnEquals: { 'aws:SourceArn': clusterArn } } : {}),
+      },
+    }],
+  };
+}
+
+/**
+ * The shipper may put objects under its prefix and nothing else: no read, no delete, no list.
+ * SSE-KMS writes need GenerateDataKey on the bucket's key, only when called through S3.
+ */
+export function shipperWritePolicy(f: AwsAccountFacts, bucket: string, prefix: string, keyArn: string): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'PutAlerts', Effect: 'Allow', Action: 's3:PutObject', Resource: `${bucketArn(f, bucket)}/${prefix.replace(/\/+$/, '')}/*` },
+      {
+        Sid: 'EncryptAlerts',
+        Effect: 'Allow',
+        Action: 'kms:GenerateDataKey',
+        Resource: keyArn,
+        Condition: { StringEquals: { 'kms:ViaService': `s3.${f.region}.amazonaws.com` } },
+      },
+    ],
+  };
+}
+
+/** Read access k8saudit-eks needs, on the cluster's control-plane log group only (plugin README). */
+export function k8sauditEksReadPolicy(f: AwsAccountFacts, cluster: string): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [{
+      Sid: 'ReadControlPlaneAuditLogs',
+      Effect: 'Allow',
+      Action: ['logs:Describe*', 'logs:FilterLogEvents', 'logs:Get*', 'logs:List*'],
+      Resource: `${logGroupArn(f, eksLogGroupName(cluster))}:*`,
+    }],
+  };
+}
+
+/** S3 bucket naming rules (3-63 chars, lowercase letters, digits, dots, hyphens; no IP form). */
+export function s3BucketNameProblem(name: string): string | undefined {
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)) return 'must be 3-63 lowercase letters, digits, dots or hyphens, starting and ending with a letter or digit';
+  if (/\.\.|\.-|-\./.test(name) || /^\d+\.\d+\.\d+\.\d+$/.test(name)) return 'must not look like an IP address or contain "..", ".-" or "-."';
+  return undefined;
+}

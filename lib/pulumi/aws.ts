@@ -1,0 +1,309 @@
+// The EKS cloud side on @pulumi/aws v7 (non-deprecated S3 resources: aws.s3.Bucket and its companions).
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { DetectionStackError } from '../errors';
+import type { StackPlan } from '../stack/plan';
+import type { DetectionStackProps } from '../stack/props';
+import {
+  accessLogBucketPolicy, AwsAccountFacts, auditKeyPolicy, CLOUDTRAIL_PREFIX, durableBucketPolicy,
+  eksLogGroupName, k8sauditEksReadPolicy, podIdentityTrustPolicy, s3BucketNameProblem, shipperWritePolicy,
+} from './aws-policies';
+import { DetectionStackObjects, StackSecret } from './kubernetes';
+import { planForProvider, resolveBucketName } from './stack-plan';
+
+export type ObjectLockMode = 'COMPLIANCE' | 'GOVERNANCE';
+
+/** The durable S3 bucket for alerts and the cloud audit trail. */
+export interface AwsDurableBucketArgs {
+  /** Bucket name (global in S3). */
+  readonly bucketName: string;
+  /** KMS key for SSE-KMS. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  readonly account: pulumi.Input<AwsAccountFacts>;
+  /** CloudTrail trail allowed to write under `cloudtrail/`. @default none */
+  readonly trailName?: string;
+  /**
+   * Object lock default retention mode. `GOVERNANCE` lets principals with s3:BypassGovernanceRetention
+   * delete early: a named loosening.
+   * @default 'COMPLIANCE'
+   */
+  readonly objectLockMode?: ObjectLockMode;
+  /** Object lock default retention in days. @default 365 */
+  readonly retentionDays?: number;
+  /** Days before objects move to Glacier Instant Retrieval. @default 30 */
+  readonly coldAfterDays?: number;
+  /** Days S3 server access logs are kept. @default 365 */
+  readonly accessLogRetentionDays?: number;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * A bucket that keeps evidence: versioning, object lock with a default retention, SSE-KMS, public
+ * access blocked, TLS only, BucketOwnerEnforced, lifecycle to colder storage, access logging.
+ */
+export class AwsDurableBucket extends pulumi.ComponentResource {
+  public readonly bucket: aws.s3.Bucket;
+  public readonly logBucket: aws.s3.Bucket;
+  public readonly policy: aws.s3.BucketPolicy;
+  public readonly bucketName: string;
+
+  constructor(name: string, args: AwsDurableBucketArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super('detection-stack:eks:DurableBucket', name, {}, opts);
+    const problem = s3BucketNameProblem(args.bucketName);
+    if (problem) {
+      throw new DetectionStackError('DS-PULUMI-010', `${name}/bucketName`, `'${args.bucketName}' ${problem}`, 'choose a valid S3 bucket name');
+    }
+    const retentionDays = args.retentionDays ?? 365;
+    const coldAfterDays = args.coldAfterDays ?? 30;
+    const tags = { ...args.tags };
+    const child = { parent: this };
+    this.bucketName = args.bucketName;
+    const logBucketName = `${args.bucketName}-access-logs`.slice(0, 63);
+
+    // Access-log target: S3 server access logging supports SSE-S3 only on the target bucket.
+    this.logBucket = new aws.s3.Bucket(`${name}-access-logs`, { bucket: logBucketName, tags }, child);
+    const logBlock = new aws.s3.BucketPublicAccessBlock(`${name}-access-logs`, publicAccessBlock(this.logBucket.id), child);
+    new aws.s3.BucketOwnershipControls(`${name}-access-logs`, ownerEnforced(this.logBucket.id), child);
+    new aws.s3.BucketVersioning(`${name}-access-logs`, { bucket: this.logBucket.id, versioningConfiguration: { status: 'Enabled' } }, child);
+    new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-access-logs`, {
+      bucket: this.logBucket.id,
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+    }, child);
+    new aws.s3.BucketLifecycleConfiguration(`${name}-access-logs`, {
+      bucket: this.logBucket.id,
+      rules: [{
+        id: 'expire-access-logs',
+        status: 'Enabled',
+        filter: {},
+        expiration: { days: args.accessLogRetentionDays ?? 365 },
+        noncurrentVersionExpiration: { noncurrentDays: 30 },
+      }],
+    }, child);
+    new aws.s3.BucketPolicy(`${name}-access-logs`, {
+      bucket: this.logBucket.id,
+      policy: pulumi.output(args.account).apply((f) => JSON.stringify(accessLogBucketPolicy(f, logBucketName, args.bucketName))),
+    }, { parent: this, dependsOn: [logBlock] });
+
+    this.bucket = new aws.s3.Bucket(`${name}`, { bucket: args.bucketName, objectLockEnabled: true, tags }, child);
+    const block = new aws.s3.BucketPublicAccessBlock(name, publicAccessBlock(this.bucket.id), child);
+    new aws.s3.BucketOwnershipControls(name, ownerEnforced(this.bucket.id), child);
+    const versioning = new aws.s3.BucketVersioning(name, { bucket: this.bucket.id, versioningConfiguration: { status: 'Enabled' } }, child);
+    new aws.s3.BucketObjectLockConfiguration(name, {
+      bucket: this.bucket.id,
+      objectLockEnabled: 'Enabled',
+      rule: { defaultRetention: { mode: args.objectLockMode ?? 'COMPLIANCE', days: retentionDays } },
+    }, { parent: this, dependsOn: [versioning] });
+    new aws.s3.BucketServerSideEncryptionConfiguration(name, {
+      bucket: this.bucket.id,
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }],
+    }, child);
+    new aws.s3.BucketLifecycleConfiguration(name, {
+      bucket: this.bucket.id,
+      rules: [{
+        id: 'colder-storage',
+        status: 'Enabled',
+        filter: {},
+        transitions: [{ days: coldAfterDays, storageClass: 'GLACIER_IR' }],
+        noncurrentVersionTransitions: [{ noncurrentDays: coldAfterDays, storageClass: 'GLACIER_IR' }],
+        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+      }],
+    }, { parent: this, dependsOn: [versioning] });
+    new aws.s3.BucketLogging(name, { bucket: this.bucket.id, targetBucket: this.logBucket.id, targetPrefix: `${args.bucketName}/` }, child);
+    this.policy = new aws.s3.BucketPolicy(name, {
+      bucket: this.bucket.id,
+      policy: pulumi.output(args.account).apply((f) => JSON.stringify(durableBucketPolicy(f, args.bucketName, args.trailName))),
+    }, { parent: this, dependsOn: [block] });
+
+    this.registerOutputs({ bucketName: this.bucket.bucket, bucketArn: this.bucket.arn, logBucketName: this.logBucket.bucket });
+  }
+}
+
+function publicAccessBlock(bucket: pulumi.Input<string>): aws.s3.BucketPublicAccessBlockArgs {
+  return { bucket, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true };
+}
+
+function ownerEnforced(bucket: pulumi.Input<string>): aws.s3.BucketOwnershipControlsArgs {
+  return { bucket, rule: { objectOwnership: 'BucketOwnerEnforced' } };
+}
+
+/** The cloud side of an EKS stack that must exist before the cluster (its log group) or independently of it. */
+export interface EksCloudAuditArgs {
+  /** The stack definition, the same one the cdk8s path takes (`cluster.provider: 'eks'`, `cluster.region` set). */
+  readonly stack: DetectionStackProps;
+  /**
+   * Name of the durable bucket (S3 names are global). Taken from the stack's `durable.bucket.name`
+   * when it has one, so the chart and the bucket share one plain string.
+   * @default the stack's durable bucket name
+   */
+  readonly bucketName?: string;
+  /** @default 'COMPLIANCE' */
+  readonly objectLockMode?: ObjectLockMode;
+  /** Object lock default retention in days. @default 365 */
+  readonly retentionDays?: number;
+  /** CloudTrail trail name. @default `<cluster>-audit` */
+  readonly trailName?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * KMS key (rotating), the durable bucket, CloudTrail (multi-region, global service events, log file
+ * validation, KMS) and the EKS control-plane log group. Create it before the cluster and give the
+ * cluster `enabledClusterLogTypes` and `dependsOn: [cloudAudit.controlPlaneLogGroup]`.
+ */
+export class EksCloudAudit extends pulumi.ComponentResource {
+  /** The stack definition, kept for the in-cluster side. */
+  public readonly stack: DetectionStackProps;
+  public readonly plan: StackPlan;
+  public readonly key: aws.kms.Key;
+  public readonly durable: AwsDurableBucket;
+  public readonly trail?: aws.cloudtrail.Trail;
+  public readonly controlPlaneLogGroup?: aws.cloudwatch.LogGroup;
+  /** For `aws.eks.Cluster` `enabledClusterLogTypes`. */
+  public readonly enabledClusterLogTypes: string[];
+  public readonly account: pulumi.Output<AwsAccountFacts>;
+  public readonly bucketName: string;
+  /** Object key prefix the shipper writes under (its role may write nowhere else). */
+  public readonly alertsPrefix: string;
+  /** The shipper's ServiceAccount (Pod Identity binds its role to it). */
+  public readonly shipperServiceAccount: string;
+
+  constructor(name: string, args: EksCloudAuditArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super('detection-stack:eks:CloudAudit', name, {}, opts);
+    this.stack = args.stack;
+    this.plan = planForProvider(args.stack, 'eks', name);
+    const region = this.plan.cluster.region as string;
+    const audit = this.plan.audit!;
+    const cluster = this.plan.cluster.name;
+    const trailName = audit.cloud.enabled ? args.trailName ?? `${cluster}-audit` : undefined;
+    const logGroupName = audit.kubernetes.controlPlaneLogs ? eksLogGroupName(cluster) : undefined;
+    const child = { parent: this };
+    const identity = aws.getCallerIdentityOutput({}, child);
+    const partition = aws.getPartitionOutput({}, child);
+    this.account = pulumi.all([identity.accountId, partition.partition]).apply(([accountId, p]) => ({ partition: p, accountId, region }));
+    const target = resolveBucketName(this.plan, args.bucketName, `${name}/bucketName`);
+    this.bucketName = target.bucket;
+    this.alertsPrefix = target.prefix;
+    this.shipperServiceAccount = target.serviceAccount;
+
+    this.key = new aws.kms.Key(`${name}-key`, {
+      description: `detection-stack ${cluster}: durable alerts, CloudTrail and control-plane logs`,
+      enableKeyRotation: true,
+      rotationPeriodInDays: 365,
+      deletionWindowInDays: 30,
+      policy: this.account.apply((f) => JSON.stringify(auditKeyPolicy(f, { trail: trailName, logGroup: logGroupName }))),
+      tags: { ...args.tags },
+    }, child);
+    new aws.kms.Alias(`${name}-key`, { name: `alias/detection-stack/${cluster}`, targetKeyId: this.key.keyId }, child);
+
+    this.durable = new AwsDurableBucket(`${name}-durable`, {
+      bucketName: this.bucketName,
+      kmsKeyArn: this.key.arn,
+      account: this.account,
+      trailName,
+      objectLockMode: args.objectLockMode,
+      retentionDays: args.retentionDays,
+      tags: args.tags,
+    }, child);
+
+    if (trailName) {
+      this.trail = new aws.cloudtrail.Trail(`${name}-trail`, {
+        name: trailName,
+        s3BucketName: this.durable.bucket.bucket,
+        s3KeyPrefix: CLOUDTRAIL_PREFIX,
+        isMultiRegionTrail: true,
+        includeGlobalServiceEvents: true,
+        enableLogFileValidation: true,
+        enableLogging: true,
+        kmsKeyId: this.key.arn,
+        tags: { ...args.tags },
+      }, { parent: this, dependsOn: [this.durable.policy] });
+    }
+
+    if (logGroupName) {
+      this.controlPlaneLogGroup = new aws.cloudwatch.LogGroup(`${name}-control-plane`, {
+        name: logGroupName,
+        retentionInDays: audit.kubernetes.retentionDays,
+        kmsKeyId: this.key.arn,
+        tags: { ...args.tags },
+      }, child);
+    }
+    this.enabledClusterLogTypes = [...audit.kubernetes.eksLogTypes];
+
+    this.registerOutputs({
+      bucketName: this.durable.bucket.bucket,
+      keyArn: this.key.arn,
+      trailArn: this.trail?.arn,
+      controlPlaneLogGroup: this.controlPlaneLogGroup?.name,
+    });
+  }
+}
+
+export interface EksDetectionStackArgs {
+  /** The cloud side created before the cluster; the stack definition is taken from it. */
+  readonly cloudAudit: EksCloudAudit;
+  /** The EKS cluster the stack runs on. */
+  readonly cluster: aws.eks.Cluster;
+  /** Install the `eks-pod-identity-agent` add-on. Turn off when the cluster already has it. @default true */
+  readonly installPodIdentityAgent?: boolean;
+  /** Secrets the stack references (routing credentials), as Pulumi secrets. @default none */
+  readonly secrets?: readonly StackSecret[];
+  /** Kubernetes provider for the cluster. @default the default provider */
+  readonly kubernetesProvider?: pulumi.ProviderResource;
+}
+
+/**
+ * The in-cluster side on EKS: Pod Identity roles (shipper: s3:PutObject on `alerts/` only; k8saudit-eks:
+ * read on the control-plane log group) and the chart's objects. Pod Identity binds a role to a
+ * ServiceAccount without an annotation, so the chart needs no value the cloud decides.
+ */
+export class EksDetectionStack extends pulumi.ComponentResource {
+  public readonly shipperRole: aws.iam.Role;
+  public readonly k8sauditRole?: aws.iam.Role;
+  public readonly objects: DetectionStackObjects;
+
+  constructor(name: string, args: EksDetectionStackArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super('detection-stack:eks:DetectionStack', name, {}, opts);
+    const cloud = args.cloudAudit;
+    const plan = cloud.plan;
+    const child = { parent: this };
+    const namespace = plan.namespace;
+    const clusterName = args.cluster.name;
+    const dependsOn: pulumi.Resource[] = [];
+    if (args.installPodIdentityAgent ?? true) {
+      dependsOn.push(new aws.eks.Addon(`${name}-pod-identity-agent`, { clusterName, addonName: 'eks-pod-identity-agent' }, child));
+    }
+
+    const trust = pulumi.all([cloud.account, args.cluster.arn]).apply(([f, arn]) => JSON.stringify(podIdentityTrustPolicy(f, arn)));
+    this.shipperRole = new aws.iam.Role(`${name}-shipper`, {
+      description: `detection-stack ${plan.cluster.name}: alert shipper writes to ${cloud.bucketName}/${cloud.alertsPrefix}/`,
+      assumeRolePolicy: trust,
+    }, child);
+    new aws.iam.RolePolicy(`${name}-shipper`, {
+      role: this.shipperRole.id,
+      policy: pulumi.all([cloud.account, cloud.key.arn]).apply(([f, keyArn]) => JSON.stringify(shipperWritePolicy(f, cloud.bucketName, cloud.alertsPrefix, keyArn))),
+    }, child);
+    new aws.eks.PodIdentityAssociation(`${name}-shipper`, {
+      clusterName, namespace, serviceAccount: cloud.shipperServiceAccount, roleArn: this.shipperRole.arn,
+    }, { parent: this, dependsOn });
+
+    const plugin = plan.audit?.kubernetes.falcoPlugin;
+    if (plugin) {
+      this.k8sauditRole = new aws.iam.Role(`${name}-k8saudit`, {
+        description: `detection-stack ${plan.cluster.name}: Falco k8saudit-eks reads the control-plane log group`,
+        assumeRolePolicy: trust,
+      }, child);
+      new aws.iam.RolePolicy(`${name}-k8saudit`, {
+        role: this.k8sauditRole.id,
+        policy: cloud.account.apply((f) => JSON.stringify(k8sauditEksReadPolicy(f, plan.cluster.name))),
+      }, child);
+      new aws.eks.PodIdentityAssociation(`${name}-k8saudit`, {
+        clusterName, namespace, serviceAccount: plugin.serviceAccountName, roleArn: this.k8sauditRole.arn,
+      }, { parent: this, dependsOn });
+    }
+
+    this.objects = new DetectionStackObjects(`${name}-k8s`, { stack: cloud.stack, secrets: args.secrets }, {
+      parent: this, providers: args.kubernetesProvider ? { kubernetes: args.kubernetesProvider } : undefined,
+    });
+    this.registerOutputs({ shipperRoleArn: this.shipperRole.arn, k8sauditRoleArn: this.k8sauditRole?.arn });
+  }
+}

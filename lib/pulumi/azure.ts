@@ -1,0 +1,178 @@
+// The AKS cloud side on @pulumi/azure-native. Submodules only: the whole SDK is large to load and type-check.
+import * as authorization from '@pulumi/azure-native/authorization';
+import * as managedidentity from '@pulumi/azure-native/managedidentity';
+import * as monitor from '@pulumi/azure-native/monitor';
+import * as storage from '@pulumi/azure-native/storage';
+import * as pulumi from '@pulumi/pulumi';
+import { DetectionStackError } from '../errors';
+import type { StackPlan } from '../stack/plan';
+import type { DetectionStackProps } from '../stack/props';
+import {
+  ACTIVITY_LOG_CATEGORIES, containerNameProblem, roleDefinitionId, serviceAccountSubject, STORAGE_BLOB_DATA_CONTRIBUTOR,
+  storageAccountNameProblem, WORKLOAD_IDENTITY_AUDIENCE, WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION,
+} from './azure-names';
+import { DetectionStackObjects, StackSecret } from './kubernetes';
+import { durableTarget, planForProvider, resolveBucketName } from './stack-plan';
+
+export interface AksDetectionStackArgs {
+  /** The stack definition, the same one the cdk8s path takes (`cluster.provider: 'aks'`, `cluster.region` set). */
+  readonly stack: DetectionStackProps;
+  readonly resourceGroupName: pulumi.Input<string>;
+  /** The AKS cluster: its resource id (diagnostic setting) and OIDC issuer URL (workload identity). */
+  readonly cluster: { readonly id: pulumi.Input<string>; readonly oidcIssuerUrl: pulumi.Input<string> };
+  /** Storage account name (globally unique). @default the stack's `durable.bucket.azure.storageAccount` */
+  readonly storageAccountName?: string;
+  /** Blob container for alerts. @default the stack's `durable.bucket.name` */
+  readonly containerName?: string;
+  /** Days blobs in the alerts container cannot be changed or deleted (time-based immutability). @default 365 */
+  readonly immutabilityDays?: number;
+  /**
+   * Allow shared-key (account key, SAS) access. Off by default so only Entra ID identities reach the
+   * data; a named loosening for tools that need connection strings.
+   * @default false
+   */
+  readonly allowSharedKeyAccess?: boolean;
+  /** Secrets the stack references (routing credentials), as Pulumi secrets. @default none */
+  readonly secrets?: readonly StackSecret[];
+  /** Kubernetes provider for the cluster. @default the default provider */
+  readonly kubernetesProvider?: pulumi.ProviderResource;
+}
+
+/**
+ * Storage account (HTTPS only, TLS 1.2, no public blob access, infrastructure encryption) with an
+ * immutable alerts container; the subscription Activity Log and the AKS audit categories sent to it;
+ * workload identity for the shipper scoped to the container; and the chart's objects.
+ */
+export class AksDetectionStack extends pulumi.ComponentResource {
+  public readonly plan: StackPlan;
+  public readonly account: storage.StorageAccount;
+  public readonly container: storage.BlobContainer;
+  public readonly identity: managedidentity.UserAssignedIdentity;
+  public readonly objects: DetectionStackObjects;
+
+  constructor(name: string, args: AksDetectionStackArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super('detection-stack:aks:DetectionStack', name, {}, opts);
+    this.plan = planForProvider(args.stack, 'aks', name);
+    const target = resolveBucketName(this.plan, args.containerName, `${name}/containerName`);
+    const containerName = target.bucket;
+    const accountName = this.resolveAccount(name, args.storageAccountName, durableTarget(this.plan)?.storageAccount);
+    const containerProblem = containerNameProblem(containerName);
+    if (containerProblem) {
+      throw new DetectionStackError('DS-PULUMI-013', `${name}/containerName`, `'${containerName}' ${containerProblem}`, 'choose a valid container name');
+    }
+    if (this.plan.audit?.kubernetes.falcoPlugin) {
+      throw new DetectionStackError('DS-PULUMI-014', `${name}/audit.kubernetes.falcoPlugin`,
+        'the Event Hub wiring for k8saudit-aks is not provided by this component yet',
+        'remove audit.kubernetes.falcoPlugin on AKS; kube-audit is kept in the storage account by the diagnostic setting');
+    }
+    const audit = this.plan.audit!;
+    const cluster = this.plan.cluster.name;
+    const namespace = this.plan.namespace;
+    const child = { parent: this };
+    const client = authorization.getClientConfigOutput(child);
+
+    this.account = new storage.StorageAccount(`${name}-durable`, {
+      accountName: accountName,
+      resourceGroupName: args.resourceGroupName,
+      location: this.plan.cluster.region,
+      kind: 'StorageV2',
+      sku: { name: 'Standard_ZRS' },
+      enableHttpsTrafficOnly: true,
+      minimumTlsVersion: 'TLS1_2',
+      allowBlobPublicAccess: false,
+      allowSharedKeyAccess: args.allowSharedKeyAccess ?? false,
+      defaultToOAuthAuthentication: true,
+      allowCrossTenantReplication: false,
+      encryption: {
+        keySource: 'Microsoft.Storage',
+        requireInfrastructureEncryption: true,
+        services: { blob: { enabled: true, keyType: 'Account' }, file: { enabled: true, keyType: 'Account' } },
+      },
+    }, child);
+
+    this.container = new storage.BlobContainer(`${name}-alerts`, {
+      accountName: this.account.name,
+      resourceGroupName: args.resourceGroupName,
+      containerName,
+      publicAccess: 'None',
+    }, child);
+    new storage.BlobContainerImmutabilityPolicy(`${name}-alerts`, {
+      accountName: this.account.name,
+      resourceGroupName: args.resourceGroupName,
+      containerName: this.container.name,
+      immutabilityPeriodSinceCreationInDays: args.immutabilityDays ?? 365,
+      allowProtectedAppendWrites: false,
+    }, child);
+
+    if (audit.cloud.enabled) {
+      new monitor.SubscriptionDiagnosticSetting(`${name}-activity-log`, {
+        name: `${cluster}-activity-log`,
+        storageAccountId: this.account.id,
+        logs: ACTIVITY_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
+      }, child);
+    }
+    if (audit.kubernetes.aksCategories.length > 0) {
+      new monitor.DiagnosticSetting(`${name}-kube-audit`, {
+        name: `${cluster}-kube-audit`,
+        resourceUri: args.cluster.id,
+        storageAccountId: this.account.id,
+        logs: audit.kubernetes.aksCategories.map((category) => ({ category, enabled: true })),
+      }, child);
+    }
+
+    this.identity = new managedidentity.UserAssignedIdentity(`${name}-shipper`, {
+      resourceName: `${cluster}-alert-shipper`,
+      resourceGroupName: args.resourceGroupName,
+      location: this.plan.cluster.region,
+    }, child);
+    new managedidentity.FederatedIdentityCredential(`${name}-shipper`, {
+      resourceName: this.identity.name,
+      resourceGroupName: args.resourceGroupName,
+      federatedIdentityCredentialResourceName: `${cluster}-alert-shipper`,
+      issuer: args.cluster.oidcIssuerUrl,
+      subject: serviceAccountSubject(namespace, target.serviceAccount),
+      audiences: [WORKLOAD_IDENTITY_AUDIENCE],
+    }, child);
+    new authorization.RoleAssignment(`${name}-shipper`, {
+      principalId: this.identity.principalId,
+      principalType: 'ServicePrincipal',
+      roleDefinitionId: client.subscriptionId.apply((s) => roleDefinitionId(s, STORAGE_BLOB_DATA_CONTRIBUTOR)),
+      scope: this.container.id,
+      description: `detection-stack ${cluster}: alert shipper writes to ${accountName}/${containerName}`,
+    }, child);
+
+    // The shipper's ServiceAccount is in the chart only when the stack ships alerts.
+    const shipperInChart = durableTarget(this.plan) !== undefined;
+    this.objects = new DetectionStackObjects(`${name}-k8s`, {
+      stack: args.stack,
+      secrets: args.secrets,
+      bindings: shipperInChart ? [{
+        kind: 'ServiceAccount',
+        name: target.serviceAccount,
+        path: ['metadata', 'annotations', WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION],
+        value: this.identity.clientId,
+      }] : [],
+    }, { parent: this, providers: args.kubernetesProvider ? { kubernetes: args.kubernetesProvider } : undefined });
+
+    this.registerOutputs({
+      storageAccountName: this.account.name,
+      containerName: this.container.name,
+      shipperClientId: this.identity.clientId,
+    });
+  }
+
+  private resolveAccount(name: string, explicit: string | undefined, fromStack: string | undefined): string {
+    if (explicit !== undefined && fromStack !== undefined && explicit !== fromStack) {
+      throw new DetectionStackError('DS-PULUMI-006', `${name}/storageAccountName`,
+        `storageAccountName '${explicit}' differs from the stack's durable.bucket.azure.storageAccount '${fromStack}'`,
+        'drop storageAccountName: the stack definition names the account');
+    }
+    const account = fromStack ?? explicit;
+    const problem = account === undefined ? 'is missing' : storageAccountNameProblem(account);
+    if (account === undefined || problem) {
+      throw new DetectionStackError('DS-PULUMI-012', `${name}/storageAccountName`, `storage account name '${account ?? ''}' ${problem}`,
+        'set durable.bucket.azure.storageAccount in the stack (or storageAccountName): 3-24 lowercase letters and digits');
+    }
+    return account;
+  }
+}

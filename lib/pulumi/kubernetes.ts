@@ -1,0 +1,86 @@
+// The Kubernetes side on Pulumi: the very objects the cdk8s DetectionStack chart synthesizes,
+// deployed with @pulumi/kubernetes. Objects are never built a second way here.
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { App } from 'cdk8s';
+import { DetectionStack } from '../cdk8s/detection-stack';
+import { DetectionStackError } from '../errors';
+import type { DetectionStackProps } from '../stack/props';
+import { applyBindings, ObjectFieldBinding, chartObjects, KubernetesObject, splitNamespaces } from './objects';
+
+export type { ObjectFieldBinding, KubernetesObject } from './objects';
+
+/** A Secret the stack references by name, filled from Pulumi (the values are stored as Pulumi secrets). */
+export interface StackSecret {
+  /** Secret name, as the stack's objects reference it. */
+  readonly name: string;
+  /** Keys and values; every value is wrapped with `pulumi.secret`. */
+  readonly data: Readonly<Record<string, pulumi.Input<string>>>;
+}
+
+export interface DetectionStackObjectsArgs {
+  /** The stack definition, the same one the cdk8s path takes. */
+  readonly stack: DetectionStackProps;
+  /**
+   * Values only the cloud knows (e.g. an Azure identity's client id), set into named fields of named
+   * objects of the synthesized chart. Each must hit an object of the chart, or construction fails.
+   * @default none
+   */
+  readonly bindings?: readonly ObjectFieldBinding[];
+  /** Secrets the stack references (routing credentials, shipper keys), created in the stack's namespace. @default none */
+  readonly secrets?: readonly StackSecret[];
+}
+
+/**
+ * Deploys the DetectionStack chart's objects. The chart is synthesized once, synchronously, from the
+ * plain stack definition: every name the objects need (bucket, namespace, ServiceAccounts, Secret
+ * names) is known when the program runs, so `pulumi preview` shows every object. The few values
+ * the cloud decides (identity ids) are set as Pulumi Outputs into the fields named by `bindings`.
+ */
+export class DetectionStackObjects extends pulumi.ComponentResource {
+  /** The synthesized objects, before bindings (for review and tests). */
+  public readonly objects: readonly KubernetesObject[];
+  /** Namespaces first, so namespaced objects never race them. */
+  public readonly namespaces: k8s.yaml.ConfigGroup;
+  public readonly workloads: k8s.yaml.ConfigGroup;
+  public readonly secrets: k8s.core.v1.Secret[];
+
+  constructor(name: string, args: DetectionStackObjectsArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super('detection-stack:kubernetes:DetectionStackObjects', name, {}, opts);
+    const chart = synthesizeChart(name, args.stack);
+    this.objects = chartObjects(chart);
+    const namespace = chart.plan.namespace;
+
+    for (const secret of args.secrets ?? []) {
+      const clash = this.objects.find((o) => o.kind === 'Secret' && o.metadata?.name === secret.name);
+      if (clash) {
+        throw new DetectionStackError('DS-PULUMI-003', `${name}/secrets/${secret.name}`,
+          'the chart already synthesizes a Secret with this name', 'pick another name, or let the chart own it');
+      }
+    }
+
+    const bound = applyBindings(this.objects, args.bindings ?? [], name);
+    const { namespaces, rest } = splitNamespaces(bound);
+    this.namespaces = new k8s.yaml.ConfigGroup(`${name}-namespaces`, { objs: namespaces, resourcePrefix: name }, { parent: this });
+    this.workloads = new k8s.yaml.ConfigGroup(`${name}-objects`, { objs: rest, resourcePrefix: name }, { parent: this, dependsOn: [this.namespaces] });
+    this.secrets = (args.secrets ?? []).map((s) => new k8s.core.v1.Secret(`${name}-${s.name}`, {
+      metadata: { name: s.name, namespace, labels: { ...chart.plan.labels } },
+      type: 'Opaque',
+      stringData: Object.fromEntries(Object.entries(s.data).map(([k, v]) => [k, pulumi.secret(v)])),
+    }, { parent: this, dependsOn: [this.namespaces] }));
+
+    this.registerOutputs({ objectCount: this.objects.length, namespace });
+  }
+}
+
+/** Builds the DetectionStack chart and fails, like `cdk8s synth` would, on guardrail errors. */
+export function synthesizeChart(name: string, stack: DetectionStackProps): DetectionStack {
+  const app = new App();
+  const chart = new DetectionStack(app, name, stack);
+  const errors = chart.node.validate();
+  if (errors.length > 0) {
+    throw new DetectionStackError('DS-PULUMI-001', name, `the stack does not pass its guardrails:\n  ${errors.join('\n  ')}`,
+      'fix the findings (or suppress them with a reason) as for cdk8s synth');
+  }
+  return chart;
+}

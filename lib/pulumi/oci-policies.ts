@@ -1,0 +1,42 @@
+// Pure planning for the OKE cloud side: OCI IAM policy statements as plain strings.
+
+/** Object name prefix the shipper writes alerts under. */
+export const OCI_ALERTS_PREFIX = 'alerts/';
+/** Object name prefix of the OCI Audit copy written by the Service Connector. */
+export const OCI_AUDIT_PREFIX = 'oci-audit';
+
+/** Object Storage may use the bucket's key (required before a bucket can be created with kmsKeyId). */
+export function objectStorageKeyStatement(region: string, compartmentId: string, keyId: string): string {
+  return `Allow service objectstorage-${region} to use keys in compartment id ${compartmentId} where target.key.id = '${keyId}'`;
+}
+
+/** The Service Connector may write objects into this bucket only. */
+export function serviceConnectorWriteStatement(compartmentId: string, bucket: string): string {
+  return `Allow any-user to manage objects in compartment id ${compartmentId} where all {request.principal.type='serviceconnector', ` +
+    `target.bucket.name='${bucket}', request.principal.compartment.id='${compartmentId}'}`;
+}
+
+/** A group (the shipper's user) may create objects in this bucket and nothing else. */
+export function shipperGroupStatements(groupName: string, compartmentId: string, bucket: string): string[] {
+  return [
+    `Allow group ${groupName} to manage objects in compartment id ${compartmentId} where all {target.bucket.name='${bucket}', ` +
+      "request.permission='OBJECT_CREATE'}",
+  ];
+}
+
+/** OKE workload identity: one ServiceAccount of one cluster may create objects in this bucket. */
+export function shipperWorkloadStatement(compartmentId: string, bucket: string, w: { clusterId: string; namespace: string; serviceAccount: string }): string {
+  return `Allow any-user to manage objects in compartment id ${compartmentId} where all {request.principal.type='workload', ` +
+    `request.principal.cluster_id='${w.clusterId}', request.principal.namespace='${w.namespace}', ` +
+    `request.principal.service_account='${w.serviceAccount}', target.bucket.name='${bucket}', request.permission='OBJECT_CREATE'}`;
+}
+
+/** The S3-compatible endpoint of OCI Object Storage (what S3 clients such as the shipper talk to). */
+export function ociS3Endpoint(namespace: string, region: string): string {
+  return `https://${namespace}.compat.objectstorage.${region}.oraclecloud.com`;
+}
+
+/** OCI bucket names: 1-256 letters, digits, hyphens, underscores, periods. */
+export function ociBucketNameProblem(name: string): string | undefined {
+  return /^[A-Za-z0-9._-]{1,256}$/.test(name) ? undefined : 'must be 1-256 letters, digits, hyphens, underscores or periods';
+}

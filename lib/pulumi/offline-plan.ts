@@ -1,0 +1,273 @@
+// Runs a Pulumi program under Pulumi's own mocks, with no cloud account and no Pulumi CLI, and
+// records every resource it registers. @pulumi/pulumi is never imported here: the program's own copy
+// is resolved from its folder, so the mocks are set on the very instance the program uses.
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse } from 'yaml';
+import { DetectionStackError } from '../errors';
+
+/** One resource the program registers. */
+export interface PlannedResource {
+  /** Type token, e.g. `aws:s3/bucket:Bucket` or `detection-stack:eks:CloudAudit`. */
+  readonly type: string;
+  readonly name: string;
+  /** Inputs as the program passed them; secrets print as `[secret]`. */
+  readonly inputs: Record<string, unknown>;
+  /** Names of the resources it waits for (explicit `dependsOn` and input dependencies). */
+  readonly dependsOn?: readonly string[];
+  /** Name of the parent resource, for children of components. */
+  readonly parent?: string;
+}
+
+export interface OfflinePlan {
+  readonly resources: readonly PlannedResource[];
+}
+
+export interface OfflinePlanOptions {
+  /** Stack name the program sees. @default 'plan' */
+  readonly stack?: string;
+}
+
+export const SECRET_PLACEHOLDER = '[secret]';
+// rpc.ts of @pulumi/pulumi: how a secret travels through the mock monitor.
+const SIG_KEY = '4dabf18193072939515e22adb298388d';
+const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
+const RESOURCE_SIG = '5cf8f73096256a8f31e491e813e4eb8e';
+
+/** Deterministic account facts the mocks answer with. */
+export const MOCK_FACTS = {
+  awsAccountId: '123456789012',
+  azureSubscriptionId: '00000000-0000-0000-0000-000000000000',
+  azureTenantId: '11111111-1111-1111-1111-111111111111',
+  ociNamespace: 'mocknamespace',
+} as const;
+
+interface MockResourceArgs { type: string; name: string; inputs: Record<string, unknown>; custom?: boolean; id?: string }
+interface MockCallArgs { token: string; inputs: Record<string, unknown> }
+
+/** Runs `DIR/index.ts` under mocks and returns what it registered, sorted by name and type. */
+export async function planProgram(dir: string, options: OfflinePlanOptions = {}): Promise<OfflinePlan> {
+  const programDir = path.resolve(dir);
+  const entry = ['index.ts', 'index.js'].map((f) => path.join(programDir, f)).find((f) => fs.existsSync(f));
+  if (!entry) {
+    throw new DetectionStackError('DS-PULUMI-020', programDir, 'no index.ts or index.js in this folder', 'pass the folder of a Pulumi program (with Pulumi.yaml and index.ts)');
+  }
+  const project = readProjectName(programDir);
+  const stack = options.stack ?? 'plan';
+
+  let pulumiPath: string;
+  try {
+    pulumiPath = require.resolve('@pulumi/pulumi', { paths: [programDir] });
+  } catch {
+    throw new DetectionStackError('DS-PULUMI-021', programDir, '@pulumi/pulumi cannot be resolved from the program',
+      'npm install @pulumi/pulumi (and the provider SDKs) where the program can find them');
+  }
+  // The program's instance: set mocks on it before the program loads it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pulumi = require(pulumiPath) as typeof import('@pulumi/pulumi');
+
+  const recorded: { type: string; name: string; inputs: Record<string, unknown>; urn?: string }[] = [];
+  const dependencies = new Map<string, { deps: string[]; parent: string }>();
+  await pulumi.runtime.setMocks({
+    newResource: (args: MockResourceArgs) => {
+      recorded.push({ type: args.type, name: args.name, inputs: args.inputs });
+      return { id: args.custom === false ? undefined as unknown as string : mockId(args), state: { ...mockState(args), ...args.inputs } };
+    },
+    call: (args: MockCallArgs) => mockCall(args),
+  }, project, stack, false);
+  captureDependencies(pulumi, dependencies);
+  const config = readStackConfig(programDir, project, stack);
+  const runtime = pulumi.runtime as unknown as { setAllConfig?: (c: Record<string, string>, secretKeys?: string[]) => void };
+  runtime.setAllConfig?.(config, []);
+
+  const failures: unknown[] = [];
+  const onRejection = (reason: unknown) => { failures.push(reason); };
+  process.on('unhandledRejection', onRejection);
+  try {
+    registerTypeScript(programDir, entry);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const loaded = require(entry);
+    const main = typeof loaded === 'function' ? loaded : typeof loaded?.default === 'function' ? loaded.default : undefined;
+    if (main) await main();
+    await settle(pulumi);
+  } catch (err) {
+    throw asPlanError(programDir, err);
+  } finally {
+    process.off('unhandledRejection', onRejection);
+  }
+  if (failures.length > 0) throw asPlanError(programDir, failures[0]);
+
+  const resources = recorded.map((r) => {
+    const key = `${r.type}::${r.name}`;
+    const extra = dependencies.get(key);
+    const resource: PlannedResource = {
+      type: r.type,
+      name: r.name,
+      inputs: sanitize(r.inputs) as Record<string, unknown>,
+      ...(extra && extra.deps.length > 0 ? { dependsOn: [...new Set(extra.deps)].sort() } : {}),
+      ...(extra?.parent ? { parent: extra.parent } : {}),
+    };
+    return resource;
+  });
+  resources.sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type));
+  return { resources };
+}
+
+function readProjectName(dir: string): string {
+  const file = path.join(dir, 'Pulumi.yaml');
+  if (!fs.existsSync(file)) return path.basename(dir);
+  const doc = parse(fs.readFileSync(file, 'utf8')) as { name?: string } | null;
+  return doc?.name ?? path.basename(dir);
+}
+
+/** `Pulumi.<stack>.yaml` config (plain values only), keys namespaced by the project as Pulumi does. */
+function readStackConfig(dir: string, project: string, stack: string): Record<string, string> {
+  const file = path.join(dir, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) return {};
+  const doc = parse(fs.readFileSync(file, 'utf8')) as { config?: Record<string, unknown> } | null;
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(doc?.config ?? {})) {
+    if (value && typeof value === 'object' && 'secure' in value) {
+      throw new DetectionStackError('DS-PULUMI-024', `${file}: ${key}`, 'encrypted config cannot be read without the Pulumi CLI',
+        'give the plan stack plain placeholder values');
+    }
+    out[key.includes(':') ? key : `${project}:${key}`] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return out;
+}
+
+/** TypeScript programs run through ts-node in transpile-only mode, as `pulumi up` does by default. */
+function registerTypeScript(dir: string, entry: string): void {
+  if (!entry.endsWith('.ts') || require.extensions['.ts']) return;
+  let tsNode: string;
+  try {
+    tsNode = require.resolve('ts-node', { paths: [dir, __dirname] });
+  } catch {
+    throw new DetectionStackError('DS-PULUMI-022', dir, 'ts-node is needed to run index.ts', 'npm install --save-dev ts-node typescript');
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require(tsNode) as typeof import('ts-node')).register({
+    transpileOnly: true,
+    skipProject: true,
+    compilerOptions: { module: 'commonjs', target: 'es2022', esModuleInterop: true, strict: true },
+  });
+}
+
+type PulumiModule = typeof import('@pulumi/pulumi');
+
+/** Records each registration's dependencies and parent by wrapping the mock monitor's call. */
+function captureDependencies(pulumi: PulumiModule, into: Map<string, { deps: string[]; parent: string }>): void {
+  const runtime = pulumi.runtime as unknown as { getMonitor?: () => unknown };
+  const monitor = runtime.getMonitor?.() as { registerResource?: (req: RegisterRequest, cb: unknown) => unknown } | undefined;
+  if (!monitor?.registerResource) return;
+  const original = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: RegisterRequest, cb: unknown) => {
+    into.set(`${req.getType()}::${req.getName()}`, {
+      deps: req.getDependenciesList().map(nameOfUrn),
+      parent: req.getParent() ? nameOfUrn(req.getParent()) : '',
+    });
+    return original(req, cb);
+  };
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getDependenciesList(): string[];
+}
+
+function nameOfUrn(urn: string): string {
+  return urn.slice(urn.lastIndexOf('::') + 2);
+}
+
+/** Waits until the program stops registering (RPC queue drained twice in a row). */
+async function settle(pulumi: PulumiModule): Promise<void> {
+  const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
+  for (let i = 0; i < 3; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (runtime.waitForRPCs) await runtime.waitForRPCs();
+  }
+}
+
+function asPlanError(dir: string, err: unknown): Error {
+  if (err instanceof DetectionStackError) return err;
+  if (err && typeof err === 'object' && (err as { name?: string }).name === 'DetectionStackError') return err as Error;
+  const message = err instanceof Error ? err.message : String(err);
+  return new DetectionStackError('DS-PULUMI-023', dir, `the program failed under mocks: ${message.split('\n')[0]}`,
+    'run it with `pulumi preview` for the full error, or fix the stack definition');
+}
+
+/** Secrets become `[secret]`, resource references their URN; object keys are sorted for stable output. */
+export function sanitize(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sanitize);
+  if (value && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    if (obj[SIG_KEY] === SECRET_SIG) return SECRET_PLACEHOLDER;
+    if (obj[SIG_KEY] === RESOURCE_SIG) return { resource: obj.urn };
+    if (typeof (obj as { urn?: unknown }).urn === 'object' && (obj as { __pulumiResource?: boolean }).__pulumiResource) {
+      return '[resource]';
+    }
+    return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, sanitize(obj[k])]));
+  }
+  return value;
+}
+
+function provider(type: string): string {
+  return type.split(':')[0];
+}
+
+/** Ids shaped like the provider's, derived from the name only, so plans are stable. */
+export function mockId(args: { type: string; name: string }): string {
+  switch (provider(args.type)) {
+    case 'azure-native': return `/subscriptions/${MOCK_FACTS.azureSubscriptionId}/resourceGroups/mock/providers/${args.type.split(':')[2]}/${args.name}`;
+    case 'oci': return `ocid1.${args.type.split(':')[2].toLowerCase()}.oc1..${args.name}`;
+    default: return `${args.name}-id`;
+  }
+}
+
+/** Outputs a provider would compute that programs commonly read. */
+function mockState(args: MockResourceArgs): Record<string, unknown> {
+  const p = provider(args.type);
+  if (p === 'aws') {
+    const state: Record<string, unknown> = { arn: `arn:aws:mock::${MOCK_FACTS.awsAccountId}:${args.type.split(':')[2]}/${args.name}` };
+    if (args.type === 'aws:s3/bucket:Bucket') state.arn = `arn:aws:s3:::${String(args.inputs.bucket ?? args.name)}`;
+    if (args.type === 'aws:kms/key:Key') state.keyId = `${args.name}-key-id`;
+    if (args.type === 'aws:eks/cluster:Cluster') {
+      state.endpoint = `https://${args.name}.mock.eks.amazonaws.com`;
+      state.certificateAuthority = { data: 'bW9jay1jYQ==' };
+      state.identities = [{ oidcs: [{ issuer: `https://oidc.eks.mock.amazonaws.com/id/${args.name}` }] }];
+    }
+    return state;
+  }
+  if (p === 'azure-native') {
+    return {
+      principalId: `${args.name}-principal-id`,
+      clientId: `${args.name}-client-id`,
+      tenantId: MOCK_FACTS.azureTenantId,
+      name: args.inputs.resourceName ?? args.inputs.accountName ?? args.inputs.containerName ?? args.name,
+      oidcIssuerProfile: { issuerURL: `https://oidc.mock.azure.com/${args.name}/` },
+    };
+  }
+  if (p === 'oci') return { key: `${args.name}-secret`, namespace: MOCK_FACTS.ociNamespace };
+  return {};
+}
+
+function mockCall(args: MockCallArgs): Record<string, unknown> {
+  switch (args.token) {
+    case 'aws:index/getCallerIdentity:getCallerIdentity':
+      return { accountId: MOCK_FACTS.awsAccountId, arn: `arn:aws:iam::${MOCK_FACTS.awsAccountId}:user/plan`, userId: 'PLAN', id: MOCK_FACTS.awsAccountId };
+    case 'aws:index/getPartition:getPartition':
+      return { partition: 'aws', dnsSuffix: 'amazonaws.com', reverseDnsPrefix: 'com.amazonaws', id: 'aws' };
+    case 'oci:ObjectStorage/getNamespace:getNamespace':
+      return { namespace: MOCK_FACTS.ociNamespace, id: MOCK_FACTS.ociNamespace };
+    case 'azure-native:authorization:getClientConfig':
+      return { subscriptionId: MOCK_FACTS.azureSubscriptionId, tenantId: MOCK_FACTS.azureTenantId, clientId: 'plan-client', objectId: 'plan-object' };
+    case 'azure-native:eventhub:listNamespaceKeys':
+      return { primaryConnectionString: 'Endpoint=sb://mock.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=mock', primaryKey: 'mock' };
+    case 'azure-native:storage:listStorageAccountKeys':
+      return { keys: [{ keyName: 'key1', value: 'mock', permissions: 'Full' }] };
+    default:
+      return { ...args.inputs };
+  }
+}

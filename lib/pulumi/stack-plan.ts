@@ -1,0 +1,71 @@
+// Shared by the provider modules; imports no provider SDK.
+import { DetectionStackError } from '../errors';
+import { planStack, StackPlan } from '../stack/plan';
+import type { CloudProvider } from '../stack/providers';
+import type { DetectionStackProps } from '../stack/props';
+
+const MODULE_OF: Record<CloudProvider, string> = { eks: 'aws', oke: 'oci', aks: 'azure' };
+
+/** Plans the stack and checks it targets the provider the calling module builds, with a region. */
+export function planForProvider(stack: DetectionStackProps, provider: CloudProvider, name: string): StackPlan {
+  const plan = planStack(stack, name);
+  if (plan.cluster.provider !== provider) {
+    throw new DetectionStackError('DS-PULUMI-004', `${name}/cluster.provider`,
+      `this component builds ${provider.toUpperCase()} but the stack targets '${plan.cluster.provider}'`,
+      `use detection-stack/pulumi/${MODULE_OF[plan.cluster.provider]} for ${plan.cluster.provider}`);
+  }
+  if (!plan.cluster.region) {
+    throw new DetectionStackError('DS-PULUMI-005', `${name}/cluster.region`, 'the cloud side needs the cluster region',
+      'set cluster.region in the stack definition');
+  }
+  return plan;
+}
+
+/** Where the stack's durable shipper writes, as the routing layer planned it (when the stack has one). */
+export interface DurableTarget {
+  /** Bucket name (Blob container on AKS). */
+  readonly bucket: string;
+  /** Object key prefix, without a trailing slash. */
+  readonly prefix: string;
+  /** The shipper's ServiceAccount. */
+  readonly serviceAccount: string;
+  /** AKS: the storage account. */
+  readonly storageAccount?: string;
+}
+
+interface PlannedShipper {
+  readonly name: string;
+  readonly destination: { readonly bucket?: string; readonly container?: string; readonly storageAccount?: string; readonly prefix: string };
+}
+
+/** Reads the durable shipper out of the plan (the routing layer's `durable` field), if the stack ships alerts. */
+export function durableTarget(plan: StackPlan): DurableTarget | undefined {
+  // Structural read: the durable layer owns the field's type; only these members are relied on.
+  const shipper = (plan as { readonly durable?: { readonly shipper?: PlannedShipper } }).durable?.shipper;
+  if (!shipper) return undefined;
+  const d = shipper.destination;
+  return {
+    bucket: (d.bucket ?? d.container) as string,
+    prefix: d.prefix.replace(/\/+$/, ''),
+    serviceAccount: shipper.name,
+    storageAccount: d.storageAccount,
+  };
+}
+
+/** The bucket name: the stack's durable bucket when it has one; a differing explicit name is an error. */
+export function resolveBucketName(plan: StackPlan, explicit: string | undefined, where: string): { bucket: string; prefix: string; serviceAccount: string } {
+  const target = durableTarget(plan);
+  if (target && explicit !== undefined && explicit !== target.bucket) {
+    throw new DetectionStackError('DS-PULUMI-006', where, `bucketName '${explicit}' differs from the stack's durable.bucket.name '${target.bucket}'`,
+      'drop bucketName: the stack definition names the bucket');
+  }
+  const bucket = target?.bucket ?? explicit;
+  if (!bucket) {
+    throw new DetectionStackError('DS-PULUMI-007', where, 'no bucket name', 'set durable.bucket.name in the stack definition (or bucketName)');
+  }
+  return { bucket, prefix: target?.prefix ?? DEFAULT_ALERTS_PREFIX, serviceAccount: target?.serviceAccount ?? DEFAULT_SHIPPER_SERVICE_ACCOUNT };
+}
+
+/** Prefix and ServiceAccount used when the stack has no durable shipper of its own. */
+export const DEFAULT_ALERTS_PREFIX = 'alerts';
+export const DEFAULT_SHIPPER_SERVICE_ACCOUNT = 'alert-shipper';
