@@ -1,0 +1,87 @@
+import { DetectionStackError } from '../errors';
+import type { OfflinePlan, PlannedResource } from '../pulumi/offline-plan';
+
+/**
+ * `detection-stack plan DIR [--format text|json]`: runs the Pulumi program in DIR under Pulumi's
+ * mocks (no cloud account, no Pulumi CLI) and prints every resource it would register.
+ */
+
+export const PLAN_USAGE = 'usage: detection-stack plan DIR [--format text|json]';
+
+/** Where the command writes. */
+export interface PlanCommandIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+export interface PlanCommandArgs {
+  readonly dir: string;
+  readonly format: 'text' | 'json';
+}
+
+class UsageError extends Error {}
+
+/** Parses the arguments that follow `plan`; throws a usage error naming the problem. */
+export function parsePlanArgs(argv: readonly string[]): PlanCommandArgs {
+  let dir: string | undefined;
+  let format: 'text' | 'json' = 'text';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--format') {
+      const value = argv[++i];
+      if (value !== 'text' && value !== 'json') throw new UsageError(`--format takes text or json, not '${value ?? ''}'`);
+      format = value;
+    } else if (arg.startsWith('-')) {
+      throw new UsageError(`unknown option '${arg}'`);
+    } else if (dir === undefined) {
+      dir = arg;
+    } else {
+      throw new UsageError(`one program folder only (got '${dir}' and '${arg}')`);
+    }
+  }
+  if (dir === undefined) throw new UsageError('the program folder is missing');
+  return { dir, format };
+}
+
+/** Runs `plan`; resolves to the exit code (0: planned, 1: bad arguments or the program failed). */
+export async function runPlanCommand(argv: readonly string[], io: PlanCommandIo): Promise<number> {
+  let args: PlanCommandArgs;
+  try {
+    args = parsePlanArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.stderr(`error CLI_USAGE ${e.message}\n${PLAN_USAGE}\n`);
+    return 1;
+  }
+  try {
+    // Loaded here, not at the top: other commands never touch the Pulumi runner.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { planProgram } = require('../pulumi/offline-plan') as typeof import('../pulumi/offline-plan');
+    const plan = await planProgram(args.dir);
+    io.stdout(args.format === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : formatPlanTable(plan));
+    return 0;
+  } catch (e) {
+    if (e instanceof DetectionStackError || (e as Error)?.name === 'DetectionStackError') {
+      io.stderr(`error ${(e as Error).message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+/** A readable table: type, name, parent, and the count of inputs; secrets never appear. */
+export function formatPlanTable(plan: OfflinePlan): string {
+  const rows = plan.resources.map((r: PlannedResource) => [r.type, r.name, r.parent ?? '', (r.dependsOn ?? []).join(', ')]);
+  const header = ['TYPE', 'NAME', 'PARENT', 'DEPENDS ON'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  return [line(header), ...rows.map(line), '', `${plan.resources.length} resources`, ''].join('\n');
+}
+
+/** The command as the CLI registry lists it. */
+export const PLAN_COMMAND = {
+  name: 'plan',
+  usage: PLAN_USAGE,
+  summary: 'print every resource a Pulumi program would register, under mocks (no cloud account)',
+  run: runPlanCommand,
+} as const;
