@@ -3,6 +3,7 @@ import { AUDIT_CONTROL_PLANE_LOGS } from './audit-control-plane-logs';
 import { AUDIT_MANAGED_CONTROL_PLANE } from './audit-managed-control-plane';
 import { FALCO_LEAST_PRIVILEGE } from './falco-least-privilege';
 import type { Check } from './finding';
+import { PACK_RESPONSE_HOOKS } from './pack-response-hooks';
 import { TETRAGON_SENSOR_OWNERSHIP } from './tetragon-sensor-ownership';
 
 export * from './finding';
@@ -14,4 +15,5 @@ export const STACK_CHECKS: readonly Check<StackPlan>[] = [
   AUDIT_CONTROL_PLANE_LOGS,
   FALCO_LEAST_PRIVILEGE,
   TETRAGON_SENSOR_OWNERSHIP,
+  PACK_RESPONSE_HOOKS,
 ];

@@ -1,0 +1,118 @@
+import { Chart, Testing } from 'cdk8s';
+import { planStack, TetragonSensor, TetragonTracingPolicy } from '../../lib';
+import { expectValidManifests, Manifest } from '../helpers/k8s-schema';
+
+const TRACING_POLICY_CRDS = ['cilium.io/v1alpha1/TracingPolicy', 'cilium.io/v1alpha1/TracingPolicyNamespaced'];
+
+// The sensor alone, rendered from the stack plan (the other layers have their own tests).
+function synth(clusterName = 'prod'): Manifest[] {
+  const plan = planStack({
+    cluster: { name: clusterName, provider: 'aks', region: 'westeurope' },
+    namespace: 'runtime',
+    sensors: { tetragon: { productNamespaces: ['shop'], seedPatterns: ['shell-in-container'] } },
+  }, 'stack');
+  const chart = new Chart(Testing.app(), 'stack');
+  new TetragonSensor(chart, 'Tetragon', { plan: plan.tetragon! });
+  return Testing.synth(chart) as Manifest[];
+}
+type Obj = Record<string, any>;
+const find = (objs: Manifest[], kind: string, name: string): Obj => {
+  const o = objs.find((m) => m.kind === kind && (m.metadata as Obj).name === name);
+  if (!o) throw new Error(`${kind}/${name} not synthesized`);
+  return o as Obj;
+};
+
+describe('TetragonSensor', () => {
+  const objs = synth();
+  const ds = find(objs, 'DaemonSet', 'tetragon');
+  const pod = ds.spec.template.spec;
+  const agent = pod.containers.find((c: Obj) => c.name === 'tetragon');
+  const exporter = pod.containers.find((c: Obj) => c.name === 'export-stdout');
+
+  test('snapshot of every object', () => {
+    expect(objs).toMatchSnapshot();
+  });
+
+  test('every core object matches the upstream Kubernetes schemas (the TracingPolicy CRDs excluded explicitly)', () => {
+    expect(() => expectValidManifests(objs, { customResources: TRACING_POLICY_CRDS })).not.toThrow();
+    expect(objs.map((o) => o.kind).sort()).toEqual([
+      'ClusterRole', 'ClusterRole', 'ClusterRoleBinding', 'ClusterRoleBinding', 'ConfigMap', 'ConfigMap', 'DaemonSet', 'Deployment',
+      'ServiceAccount', 'ServiceAccount', 'TracingPolicyNamespaced',
+    ]);
+  });
+
+  test('the DaemonSet tolerates every taint, runs the agent and export-stdout with pinned images and limits', () => {
+    expect(pod.tolerations).toEqual([{ operator: 'Exists' }]);
+    expect(pod.containers.map((c: Obj) => c.name)).toEqual(['export-stdout', 'tetragon']);
+    expect(agent.image).toMatch(/^quay\.io\/cilium\/tetragon:v1\.7\.0@sha256:/);
+    expect(exporter.image).toBe('quay.io/cilium/hubble-export-stdout:v1.1.1');
+    expect(exporter.args).toEqual(['/var/log/tetragon/tetragon.log']);
+    for (const c of pod.containers) expect(Object.keys(c.resources).sort()).toEqual(['limits', 'requests']);
+    expect(agent.resources.limits).toEqual({ cpu: '1', memory: '1Gi' });
+  });
+
+  test('privileges: only the agent is privileged; no hostPID, no hostNetwork; host /proc read-only', () => {
+    expect(agent.securityContext).toEqual({ privileged: true });
+    expect(exporter.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(pod.hostPID).toBeUndefined();
+    expect(pod.hostNetwork).toBeUndefined();
+    expect(agent.volumeMounts).toContainEqual({ name: 'host-proc', mountPath: '/procRoot', readOnly: true });
+    expect(agent.volumeMounts).toContainEqual({ name: 'bpf-maps', mountPath: '/sys/fs/bpf', mountPropagation: 'Bidirectional' });
+    expect(pod.volumes).toContainEqual({ name: 'export-logs', hostPath: { path: '/var/log/tetragon', type: 'DirectoryOrCreate' } });
+  });
+
+  test('health probes use the agent gRPC health server', () => {
+    expect(agent.livenessProbe.grpc).toEqual({ port: 6789, service: 'liveness' });
+    expect(agent.readinessProbe.grpc).toEqual({ port: 6789, service: 'liveness' });
+  });
+
+  test('the config checksum annotation changes with the configuration', () => {
+    const checksum = ds.spec.template.metadata.annotations['checksum/config'];
+    expect(checksum).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(find(synth('prod').slice(), 'DaemonSet', 'tetragon').spec.template.metadata.annotations['checksum/config']).toBe(checksum);
+    expect(find(synth('staging'), 'DaemonSet', 'tetragon').spec.template.metadata.annotations['checksum/config']).not.toBe(checksum);
+    expect(find(objs, 'ConfigMap', 'tetragon-config').data['cluster-name']).toBe('prod');
+  });
+
+  test('RBAC: the agent only reads; the operator may create CRDs and update only Tetragon\'s', () => {
+    const agentRules = find(objs, 'ClusterRole', 'tetragon').rules as Obj[];
+    expect(agentRules.flatMap((r) => r.verbs).every((v: string) => ['get', 'list', 'watch'].includes(v))).toBe(true);
+    const opRules = find(objs, 'ClusterRole', 'tetragon-operator').rules as Obj[];
+    expect(opRules).toContainEqual({ apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['create'] });
+    expect(opRules).toContainEqual({
+      apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'],
+      resourceNames: ['tracingpolicies.cilium.io', 'tracingpoliciesnamespaced.cilium.io'], verbs: ['get', 'list', 'watch', 'update'],
+    });
+    expect(opRules.some((r) => (r.resources as string[]).includes('secrets'))).toBe(false);
+  });
+
+  test('the operator runs as non-root with no capability and health probes', () => {
+    const op = find(objs, 'Deployment', 'tetragon-operator').spec.template.spec;
+    expect(op.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532 });
+    expect(op.containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(op.containers[0].livenessProbe.httpGet).toEqual({ path: '/healthz', port: 8081 });
+    expect(find(objs, 'ConfigMap', 'tetragon-operator-config').data).toMatchObject({ 'skip-crd-creation': 'false', 'skip-pod-info-crd': 'true' });
+  });
+
+  test('the seed policy is a namespaced policy in the product namespace, labelled with its owner', () => {
+    const p = find(objs, 'TracingPolicyNamespaced', 'ds-shell-in-container');
+    expect(p.metadata.namespace).toBe('shop');
+    expect(p.metadata.labels).toMatchObject({ 'app.kubernetes.io/part-of': 'detection-stack', 'detection-stack.io/owner': 'platform-security' });
+    expect(p.spec.options).toEqual([{ name: 'policy-mode', value: 'monitor' }]);
+  });
+});
+
+describe('TetragonTracingPolicy', () => {
+  test('GIVEN a policy with a filter on an undeclared argument THEN synth validation names the construct and the policy path', () => {
+    const chart = new Chart(Testing.app(), 'c');
+    new TetragonTracingPolicy(chart, 'p', {
+      policy: {
+        apiVersion: 'cilium.io/v1alpha1', kind: 'TracingPolicy', metadata: { name: 'p' },
+        spec: { kprobes: [{ call: 'sys_openat', args: [{ index: 1, type: 'string' }], selectors: [{ matchArgs: [{ index: 0, operator: 'Equal', values: ['/etc/shadow'] }] }] }] },
+      },
+    });
+    expect(chart.node.findAll().flatMap((c) => c.node.validate())).toEqual([
+      expect.stringMatching(/^c\/p: spec\.kprobes\[0\]\.selectors\[0\]\.matchArgs\[0\]\.index: DS-TETRA-032 matchArgs index 0 refers to no declared argument/),
+    ]);
+  });
+});
