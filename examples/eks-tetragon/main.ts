@@ -17,6 +17,13 @@ export function eksTetragonStack(app: App): DetectionStack {
         owner: 'platform-security',
       },
     },
+    // Every Tetragon event lands in S3 through the shipper; IRSA gives the shipper write access.
+    durable: {
+      bucket: {
+        name: 'detections-prod-us',
+        aws: { roleArn: 'arn:aws:iam::111122223333:role/detection-stack-shipper' },
+      },
+    },
   });
 }
 
