@@ -1,4 +1,6 @@
-// The default stack: Falco on OKE with one custom rule owned by the platform-security team.
+// The default stack on OKE: Falco with one custom rule owned by the platform-security team, Falcosidekick
+// routing the team's alerts, and every alert shipped to an OCI Object Storage bucket.
+// Credentials are referenced by Secret name and key only; create the Secrets before applying.
 import { App } from 'cdk8s';
 import { and, DetectionStack, FalcoCustomRule, inList, neq, printCondition } from '../../lib';
 
@@ -32,6 +34,23 @@ export function okeFalcoStack(app: App): DetectionStack {
   return new DetectionStack(app, 'oke-falco', {
     cluster: { name: 'prod-eu', provider: 'oke', region: 'eu-frankfurt-1' },
     sensors: { falco: { customRules: [packageManagerInContainer] } },
+    routing: {
+      teams: [{
+        name: 'platform-security',
+        namespaces: REGULATED_NAMESPACES,
+        receivers: { pagerDuty: [{ routingKey: { name: 'alert-receivers', key: 'platform-security-pagerduty' }, minimumPriority: 'Warning' }] },
+      }],
+    },
+    durable: {
+      bucket: {
+        name: 'detections-prod-eu',
+        oci: {
+          objectStorageNamespace: 'exampletenancy',
+          accessKeyId: { name: 'durable-bucket', key: 'access-key-id' },
+          secretAccessKey: { name: 'durable-bucket', key: 'secret-access-key' },
+        },
+      },
+    },
   });
 }
 

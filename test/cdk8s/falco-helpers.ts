@@ -1,14 +1,20 @@
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { DetectionStack, DetectionStackChartProps } from '../../lib';
+import { DetectionStack, DetectionStackChartProps, FalcoSensor } from '../../lib';
 
 /** A synthesized object, loosely typed for assertions. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type K8sObject = any;
 
+/**
+ * Plans the stack as DetectionStack does (props validation and guardrails included) and synthesizes the
+ * Falco sensor alone, so these tests do not depend on the other layers' objects and synth-time checks.
+ */
 export function synthStack(props: DetectionStackChartProps, id = 'test'): { chart: DetectionStack; objects: K8sObject[] } {
   const chart = new DetectionStack(Testing.app(), id, props);
-  return { chart, objects: Testing.synth(chart) };
+  const sensorChart = Testing.chart();
+  new FalcoSensor(sensorChart, 'Falco', { plan: chart.plan.falco! });
+  return { chart, objects: Testing.synth(sensorChart) };
 }
 
 export function only(objects: K8sObject[], kind: string, name?: string): K8sObject {

@@ -33,6 +33,15 @@ describe('examples/oke-falco (the default stack)', () => {
     expect(falcoYaml.plugins[0].init_config.engines.cri.sockets).toEqual(['/var/run/crio/crio.sock']);
   });
 
+  test('Falco sends alerts to Falcosidekick and keeps JSON on stdout for the durable shipper', () => {
+    const falcoYaml = parse(objects.find((o) => o.metadata.name === 'falco-config')!.data['falco.yaml']);
+    expect(falcoYaml.http_output).toMatchObject({ enabled: true, url: chart.plan.routing?.sidekick.url, insecure: false });
+    expect(chart.plan.routing?.sidekick.url).toMatch(/^http:\/\/falcosidekick\.falco\.svc/);
+    expect(falcoYaml.json_output).toBe(true);
+    expect(falcoYaml.stdout_output).toEqual({ enabled: true });
+    expect(chart.plan.durable?.shipper).toBeDefined();
+  });
+
   test('the package-manager rule is scoped to billing, checkout and identity, with every value quoted, and owned', () => {
     expect(packageManagerInContainer.owner).toBe('platform-security');
     expect(chart.plan.falco?.customRules).toEqual([
