@@ -1,6 +1,6 @@
 import { DetectionStackError } from '../errors';
 import {
-  kqlString, logsInsightsList, logsInsightsString, ociLogStream, ociString, sqlIdentifier, sqlList, sqlString,
+  kqlString, logsInsightsList, logsInsightsString, ociLogStream, ociString, sqlIdentifier, sqlString,
 } from './escape';
 import type { CloudProvider } from '../stack/providers';
 

@@ -9,6 +9,8 @@ import { ConditionBuildError } from '../falco/language/build';
 import { printCondition } from '../falco/language/printer';
 import type { RuleException, RuleItem } from '../falco/rules/model';
 import type { FalcoCustomRule } from '../falco/sensor/props';
+import type { SeedPattern, TetragonDetection } from '../tetragon/props';
+import { seedDetection } from '../tetragon/seed';
 
 /** Every pack rule template, runtime first, in load order. */
 export const PACK_TEMPLATES: Readonly<Record<PackName, readonly PackRuleTemplate[]>> = {
@@ -25,6 +27,8 @@ export const TAG_PREFIX = {
   runbook: 'runbook:',
   response: 'response:',
   pack: 'pack:',
+  /** Shared with the Tetragon layer's ownership planning (`PATTERN_TAG_PREFIX`). */
+  pattern: 'pattern:',
 } as const;
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -150,6 +154,7 @@ function bindTemplate(t: PackRuleTemplate, ctx: PackContext, props: DetectionPac
     ...t.mitre.tactics, ...t.mitre.techniques,
     `${TAG_PREFIX.pack}${t.pack}`, `${TAG_PREFIX.confidence}${t.confidence}`,
     `${TAG_PREFIX.owner}${owner}`, `${TAG_PREFIX.runbook}${t.id}`,
+    ...(t.pattern ? [`${TAG_PREFIX.pattern}${t.pattern}`] : []),
     ...(responseHook ? [`${TAG_PREFIX.response}${responseHook}`] : []),
   ];
   return {
@@ -167,6 +172,7 @@ function bindTemplate(t: PackRuleTemplate, ctx: PackContext, props: DetectionPac
     owner,
     tags,
     enabled: !(props.disabledRules ?? []).includes(t.id),
+    pattern: t.pattern,
     responseHook,
     runbook: t.runbook,
   };
@@ -190,24 +196,53 @@ export function toRuleItem(rule: PackRule, exceptions: readonly RuleException[] 
 
 /** The result of {@link productDetectionPacks}. */
 export interface ProductDetectionPacks {
-  /** The resolved rules with their metadata (owners, confidence, MITRE, runbooks). */
+  /** The resolved rules with their metadata (owners, confidence, MITRE, runbooks), syscall and k8s_audit. */
   readonly rules: readonly PackRule[];
-  /** Ready for `sensors.falco.customRules`: every rule with its owner. */
+  /** The syscall rules with their owners, for `sensors.falco.customRules` (the node DaemonSet). */
   readonly falcoCustomRules: readonly FalcoCustomRule[];
+  /**
+   * The k8s_audit rules with their owners. They need a Falco with the k8saudit and json plugins
+   * (EKS, AKS: the audit layer's single-replica Falco); the node DaemonSet has no k8s_audit source.
+   */
+  readonly k8sAuditCustomRules: readonly FalcoCustomRule[];
+  /**
+   * The same runtime patterns as Tetragon detections (seed policies of the Tetragon layer), one per
+   * pattern, owned like the Falco rule of that pattern. For `sensors.tetragon.detections` with
+   * `seedPatterns: []`; when both sensors run, declare which one owns each pattern in `sensors.ownership`.
+   */
+  readonly tetragonDetections: readonly TetragonDetection[];
+}
+
+/** Binary names as the paths Tetragon matches (`/bin/sh`, `/usr/bin/sh`, ...). */
+function binaryPaths(names: readonly string[]): string[] {
+  return names.flatMap((n) => ['/bin/', '/usr/bin/', '/usr/local/bin/'].map((dir) => `${dir}${n}`));
 }
 
 /**
  * The project's detection packs bound to a product, ready to wire into a stack:
  *
  * ```ts
- * const packs = productDetectionPacks({ namespaces: ['billing', 'checkout', 'identity'], owners: { runtime: 'platform-security' } });
+ * const packs = productDetectionPacks({
+ *   namespaces: ['billing', 'checkout', 'identity'],
+ *   owners: { 'runtime': 'platform-security', 'k8s-audit': 'platform-security' },
+ * });
  * new DetectionStack(app, 'oke-falco', { ..., sensors: { falco: { customRules: packs.falcoCustomRules } } });
  * ```
+ * @param where prefix of error locations
+ * @param stackNamespace the stack's namespace, an infrastructure namespace by default
  */
 export function productDetectionPacks(props: DetectionPackProps, where = 'packs', stackNamespace?: string): ProductDetectionPacks {
   const rules = buildPackRules(props, where, stackNamespace);
+  const custom = (r: PackRule): FalcoCustomRule => ({ rule: toRuleItem(r, props.exceptions?.[r.id] ?? []), owner: r.owner });
+  const ctx = resolvePackContext(props, where, stackNamespace);
+  const patterns = new Map<SeedPattern, PackRule>();
+  for (const r of rules) if (r.pattern && r.enabled && !patterns.has(r.pattern as SeedPattern)) patterns.set(r.pattern as SeedPattern, r);
   return {
     rules,
-    falcoCustomRules: rules.map((r) => ({ rule: toRuleItem(r, props.exceptions?.[r.id] ?? []), owner: r.owner })),
+    falcoCustomRules: rules.filter((r) => r.source === 'syscall').map(custom),
+    k8sAuditCustomRules: rules.filter((r) => r.source === 'k8s_audit').map(custom),
+    tetragonDetections: [...patterns].map(([pattern, rule]) => seedDetection(pattern, {
+      namespaces: ctx.namespaces, owner: rule.owner, noNetworkBinaries: binaryPaths(ctx.networkSilentBinaries),
+    })),
   };
 }

@@ -1,6 +1,7 @@
 import type { Confidence, MitreMapping, PackName, PackSource, RunbookText, ThreatScenario } from './types';
 import type { Expr } from '../falco/language/ast';
 import type { Priority } from '../falco/rules/model';
+import type { SeedPattern } from '../tetragon/props';
 
 /** The resolved parameters a rule template reads (defaults applied, validated). */
 export interface PackContext {
@@ -31,6 +32,13 @@ export interface PackRuleTemplate {
   /** Extra `label=%field` output pairs, before the investigation fields. */
   readonly outputFields?: readonly (readonly [string, string])[];
   readonly runbook: RunbookText;
+  /**
+   * The sensor-neutral detection pattern, when Tetragon can express the same behaviour: the rule
+   * is tagged `pattern:<id>` (so both sensors' ownership is planned) and the Tetragon seed policy
+   * of that pattern is part of the pack.
+   * @default none (Falco only)
+   */
+  readonly pattern?: SeedPattern;
   /** The condition, made with the safe condition builder only. */
   condition(ctx: PackContext): Expr;
 }

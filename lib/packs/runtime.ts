@@ -99,6 +99,7 @@ export const RUNTIME_PACK: readonly PackRuleTemplate[] = [
   },
   {
     id: 'ds-interactive-shell-in-product-container',
+    pattern: 'shell-in-container',
     name: 'DS Interactive Shell In Product Container',
     pack: 'runtime',
     source: 'syscall',
@@ -121,6 +122,7 @@ export const RUNTIME_PACK: readonly PackRuleTemplate[] = [
   },
   {
     id: 'ds-shell-in-product-container',
+    pattern: 'shell-in-container',
     name: 'DS Shell In Product Container',
     pack: 'runtime',
     source: 'syscall',
@@ -142,6 +144,7 @@ export const RUNTIME_PACK: readonly PackRuleTemplate[] = [
   },
   {
     id: 'ds-package-manager-in-product-container',
+    pattern: 'package-manager-exec',
     name: 'DS Package Manager In Product Container',
     pack: 'runtime',
     source: 'syscall',
@@ -163,6 +166,7 @@ export const RUNTIME_PACK: readonly PackRuleTemplate[] = [
   },
   {
     id: 'ds-write-below-sensitive-path',
+    pattern: 'sensitive-file-write',
     name: 'DS Write Below Sensitive Path',
     pack: 'runtime',
     source: 'syscall',
@@ -185,6 +189,7 @@ export const RUNTIME_PACK: readonly PackRuleTemplate[] = [
   },
   {
     id: 'ds-setuid-to-root',
+    pattern: 'privilege-change',
     name: 'DS Setuid To Root',
     pack: 'runtime',
     source: 'syscall',
@@ -208,6 +213,7 @@ export const RUNTIME_PACK: readonly PackRuleTemplate[] = [
   },
   {
     id: 'ds-dangerous-capability-gain',
+    pattern: 'privilege-change',
     name: 'DS Dangerous Capability Gain',
     pack: 'runtime',
     source: 'syscall',
@@ -231,6 +237,7 @@ export const RUNTIME_PACK: readonly PackRuleTemplate[] = [
   },
   {
     id: 'ds-ptrace-attach-in-container',
+    pattern: 'ptrace',
     name: 'DS Ptrace Attach In Container',
     pack: 'runtime',
     source: 'syscall',
@@ -254,6 +261,7 @@ export const RUNTIME_PACK: readonly PackRuleTemplate[] = [
   },
   {
     id: 'ds-outbound-connection-from-silent-binary',
+    pattern: 'unexpected-outbound',
     name: 'DS Outbound Connection From Silent Binary',
     pack: 'runtime',
     source: 'syscall',

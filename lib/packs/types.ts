@@ -76,6 +76,8 @@ export interface PackRule {
   readonly tags: readonly string[];
   /** Whether the rule is loaded enabled. */
   readonly enabled: boolean;
+  /** The sensor-neutral pattern (`shell-in-container`, ...) Tetragon also detects. @default none */
+  readonly pattern?: string;
   /** The response hook enabled for this rule, by action name. @default none */
   readonly responseHook?: string;
   readonly runbook: RunbookText;
