@@ -1,5 +1,5 @@
-// EKS: the cloud side (KMS, durable bucket, CloudTrail, control-plane log group), the cluster
-// with audit logging wired to that log group, and the in-cluster stack from the same definition.
+// EKS: the cloud side (KMS, durable bucket, CloudTrail, control-plane log group), the cluster with
+// audit logging wired to that log group, and the in-cluster stack from the same definition.
 import * as aws from '@pulumi/aws';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
@@ -9,10 +9,18 @@ import { EksCloudAudit, EksDetectionStack } from '../../lib/pulumi/aws';
 const config = new pulumi.Config();
 const clusterName = 'prod-eks';
 
+/** One definition: the same object a cdk8s app would pass to `new DetectionStack(...)`. */
 export const stack: DetectionStackProps = {
   cluster: { name: clusterName, provider: 'eks', region: 'eu-west-1' },
   sensors: { falco: {} },
-  audit: { kubernetes: { falcoPlugin: {} } },
+  routing: {
+    teams: [{
+      name: 'payments',
+      namespaces: ['payments'],
+      receivers: { slack: [{ webhookUrl: { name: 'routing-slack', key: 'webhook-url' }, minimumPriority: 'Critical' }] },
+    }],
+  },
+  durable: { bucket: { name: 'prod-eks-detection-alerts', aws: { podIdentity: true } } },
 };
 
 // Created before the cluster: EKS must find its log group (retention, KMS) already there.
@@ -23,8 +31,8 @@ const clusterRole = new aws.iam.Role('prod-eks-cluster', {
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'] }],
   }),
-  managedPolicyArns: ['arn:aws:iam::aws:policy/AmazonEKSClusterPolicy'],
 });
+new aws.iam.RolePolicyAttachment('prod-eks-cluster', { role: clusterRole.name, policyArn: 'arn:aws:iam::aws:policy/AmazonEKSClusterPolicy' });
 
 const cluster = new aws.eks.Cluster(clusterName, {
   name: clusterName,
@@ -37,18 +45,18 @@ const cluster = new aws.eks.Cluster(clusterName, {
 const kubeconfig = pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority]).apply(([name, endpoint, ca]) => JSON.stringify({
   apiVersion: 'v1',
   kind: 'Config',
-  clusters: [{ name, cluster: { server: endpoint, 'certificate-authority-data': ca.data } }],
+  clusters: [{ name, cluster: { 'server': endpoint, 'certificate-authority-data': ca.data } }],
   contexts: [{ name, context: { cluster: name, user: name } }],
   'current-context': name,
-  users: [{ name, user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', name] } } }],
+  'users': [{ name, user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', name] } } }],
 }));
 const provider = new k8s.Provider(clusterName, { kubeconfig });
 
 const detection = new EksDetectionStack('prod-eks-detection', {
   cloudAudit,
   cluster,
-  shipper: { serviceAccount: 'alert-shipper' },
   kubernetesProvider: provider,
+  secrets: [{ name: 'routing-slack', data: { 'webhook-url': config.requireSecret('slackWebhookUrl') } }],
 });
 
 export const bucketName = cloudAudit.bucketName;

@@ -138,7 +138,9 @@ function readStackConfig(dir: string, project: string, stack: string): Record<st
 
 /** TypeScript programs run through ts-node in transpile-only mode, as `pulumi up` does by default. */
 function registerTypeScript(dir: string, entry: string): void {
-  if (!entry.endsWith('.ts') || require.extensions['.ts']) return;
+  // Under a test runner that transforms TypeScript itself, require.extensions is absent or already has .ts.
+  const extensions = (require as NodeRequire).extensions as NodeRequire['extensions'] | undefined;
+  if (!entry.endsWith('.ts') || !extensions || extensions['.ts']) return;
   let tsNode: string;
   try {
     tsNode = require.resolve('ts-node', { paths: [dir, __dirname] });
@@ -230,7 +232,7 @@ export function mockId(args: { type: string; name: string }): string {
 function mockState(args: MockResourceArgs): Record<string, unknown> {
   const p = provider(args.type);
   if (p === 'aws') {
-    const state: Record<string, unknown> = { arn: `arn:aws:mock::${MOCK_FACTS.awsAccountId}:${args.type.split(':')[2]}/${args.name}` };
+    const state: Record<string, unknown> = { arn: `arn:aws:mock::${MOCK_FACTS.awsAccountId}:${args.type.split(':')[1]}/${args.name}` };
     if (args.type === 'aws:s3/bucket:Bucket') state.arn = `arn:aws:s3:::${String(args.inputs.bucket ?? args.name)}`;
     if (args.type === 'aws:kms/key:Key') state.keyId = `${args.name}-key-id`;
     if (args.type === 'aws:eks/cluster:Cluster') {

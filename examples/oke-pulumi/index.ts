@@ -1,0 +1,39 @@
+// OKE: OCI Audit retention, a private KMS-encrypted bucket with a retention rule, a Service Connector
+// copying _Audit into it, the shipper's customer secret key, and the in-cluster stack.
+import * as pulumi from '@pulumi/pulumi';
+import type { DetectionStackProps } from '../../lib';
+import { OkeDetectionStack } from '../../lib/pulumi/oci';
+
+const config = new pulumi.Config();
+
+export const stack: DetectionStackProps = {
+  cluster: { name: 'prod-oke', provider: 'oke', region: 'eu-frankfurt-1' },
+  sensors: { falco: {} },
+  routing: {
+    teams: [{
+      name: 'payments',
+      namespaces: ['payments'],
+      receivers: { slack: [{ webhookUrl: { name: 'routing-slack', key: 'webhook-url' }, minimumPriority: 'Critical' }] },
+    }],
+  },
+  durable: {
+    bucket: {
+      name: 'prod-oke-detection-alerts',
+      oci: {
+        objectStorageNamespace: 'mocknamespace',
+        accessKeyId: { name: 'alert-shipper-s3', key: 'access-key-id' },
+        secretAccessKey: { name: 'alert-shipper-s3', key: 'secret-access-key' },
+      },
+    },
+  },
+};
+
+const detection = new OkeDetectionStack('prod-oke-detection', {
+  stack,
+  tenancyId: config.require('tenancyId'),
+  compartmentId: config.require('compartmentId'),
+  bucketName: 'prod-oke-detection-alerts',
+  secrets: [{ name: 'routing-slack', data: { 'webhook-url': config.requireSecret('slackWebhookUrl') } }],
+});
+
+export const bucketName = detection.bucketName;

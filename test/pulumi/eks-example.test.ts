@@ -1,0 +1,127 @@
+import * as path from 'path';
+import { OfflinePlan, planProgram } from '../../lib/pulumi/offline-plan';
+import { cloudSnapshot, EXAMPLES, ofType, policyDocument, resource } from './plan-helpers';
+
+// GIVEN the eks-pulumi example WHEN it runs under Pulumi's mocks THEN the security properties hold exactly.
+let plan: OfflinePlan;
+beforeAll(async () => {
+  plan = await planProgram(path.join(EXAMPLES, 'eks-pulumi'));
+}, 60_000);
+
+const DURABLE = 'prod-eks-audit-durable';
+const BUCKET = 'prod-eks-detection-alerts';
+
+test('components carry detection-stack type tokens and their children are parented', () => {
+  expect(resource(plan, 'detection-stack:eks:CloudAudit', 'prod-eks-audit').parent).toBeUndefined();
+  expect(resource(plan, 'detection-stack:eks:DurableBucket', DURABLE).parent).toBe('prod-eks-audit');
+  expect(resource(plan, 'detection-stack:eks:DetectionStack', 'prod-eks-detection').parent).toBeUndefined();
+  expect(resource(plan, 'detection-stack:kubernetes:DetectionStackObjects', 'prod-eks-detection-k8s').parent).toBe('prod-eks-detection');
+  expect(resource(plan, 'aws:kms/key:Key', 'prod-eks-audit-key').parent).toBe('prod-eks-audit');
+});
+
+test('the durable bucket has object lock with a COMPLIANCE default retention of 365 days and versioning', () => {
+  expect(resource(plan, 'aws:s3/bucket:Bucket', DURABLE).inputs).toMatchObject({ bucket: BUCKET, objectLockEnabled: true });
+  expect(resource(plan, 'aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration', DURABLE).inputs).toMatchObject({
+    objectLockEnabled: 'Enabled',
+    rule: { defaultRetention: { mode: 'COMPLIANCE', days: 365 } },
+  });
+  expect(resource(plan, 'aws:s3/bucketVersioning:BucketVersioning', DURABLE).inputs.versioningConfiguration).toEqual({ status: 'Enabled' });
+});
+
+test('SSE-KMS with the stack key, and the key rotates', () => {
+  const sse = resource(plan, 'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration', DURABLE);
+  expect(sse.inputs.rules).toEqual([{
+    applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: 'arn:aws:mock::123456789012:kms/key/prod-eks-audit-key' },
+    bucketKeyEnabled: true,
+  }]);
+  const key = resource(plan, 'aws:kms/key:Key', 'prod-eks-audit-key');
+  expect(key.inputs).toMatchObject({ enableKeyRotation: true, rotationPeriodInDays: 365, deletionWindowInDays: 30 });
+});
+
+test('public access is blocked and objects belong to the bucket owner on both buckets', () => {
+  for (const name of [DURABLE, `${DURABLE}-access-logs`]) {
+    expect(resource(plan, 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock', name).inputs).toMatchObject({
+      blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
+    });
+    expect(resource(plan, 'aws:s3/bucketOwnershipControls:BucketOwnershipControls', name).inputs.rule).toEqual({ objectOwnership: 'BucketOwnerEnforced' });
+  }
+});
+
+test('the bucket policy denies non-TLS requests and lets only this trail write under cloudtrail/AWSLogs/<account>/', () => {
+  const doc = policyDocument(resource(plan, 'aws:s3/bucketPolicy:BucketPolicy', DURABLE));
+  expect(doc.Statement[0]).toEqual({
+    Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*',
+    Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`],
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  });
+  expect(doc.Statement[2]).toEqual({
+    Sid: 'CloudTrailWrite', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:PutObject',
+    Resource: `arn:aws:s3:::${BUCKET}/cloudtrail/AWSLogs/123456789012/*`,
+    Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': 'arn:aws:cloudtrail:eu-west-1:123456789012:trail/prod-eks-audit' } },
+  });
+});
+
+test('lifecycle moves objects to colder storage and access logs go to the log bucket', () => {
+  const lifecycle = resource(plan, 'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration', DURABLE);
+  expect((lifecycle.inputs.rules as Record<string, unknown>[])[0]).toMatchObject({ status: 'Enabled', transitions: [{ days: 30, storageClass: 'GLACIER_IR' }] });
+  const logging = resource(plan, 'aws:s3/bucketLogging:BucketLogging', DURABLE);
+  expect(logging.inputs).toMatchObject({ targetBucket: `${DURABLE}-access-logs-id`, targetPrefix: `${BUCKET}/` });
+  expect(resource(plan, 'aws:s3/bucket:Bucket', `${DURABLE}-access-logs`).inputs.bucket).toBe(`${BUCKET}-access-logs`);
+});
+
+test('CloudTrail is multi-region, includes global service events, validates log files and uses KMS', () => {
+  const trail = resource(plan, 'aws:cloudtrail/trail:Trail', 'prod-eks-audit-trail');
+  expect(trail.inputs).toMatchObject({
+    name: 'prod-eks-audit', s3BucketName: BUCKET, s3KeyPrefix: 'cloudtrail',
+    isMultiRegionTrail: true, includeGlobalServiceEvents: true, enableLogFileValidation: true, enableLogging: true,
+    kmsKeyId: 'arn:aws:mock::123456789012:kms/key/prod-eks-audit-key',
+  });
+  // The trail waits for the bucket policy CloudTrail needs.
+  expect(trail.dependsOn).toContain(DURABLE);
+});
+
+test('the control-plane log group exists first, with retention and KMS, and the cluster enables api, audit, authenticator', () => {
+  const logGroup = resource(plan, 'aws:cloudwatch/logGroup:LogGroup', 'prod-eks-audit-control-plane');
+  expect(logGroup.inputs).toMatchObject({
+    name: '/aws/eks/prod-eks/cluster', retentionInDays: 365, kmsKeyId: 'arn:aws:mock::123456789012:kms/key/prod-eks-audit-key',
+  });
+  const cluster = resource(plan, 'aws:eks/cluster:Cluster', 'prod-eks');
+  expect(cluster.inputs.enabledClusterLogTypes).toEqual(['api', 'audit', 'authenticator']);
+  expect(cluster.dependsOn).toContain('prod-eks-audit-control-plane');
+});
+
+test('the KMS key lets CloudWatch Logs use it for that log group only', () => {
+  const doc = policyDocument(resource(plan, 'aws:kms/key:Key', 'prod-eks-audit-key'));
+  expect(doc.Statement.find((s) => s.Sid === 'CloudWatchLogsEncrypts')?.Condition).toEqual({
+    ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/eks/prod-eks/cluster' },
+  });
+});
+
+test('the shipper role trusts only EKS Pod Identity of this account and cluster, and may only put objects under its prefix', () => {
+  const role = resource(plan, 'aws:iam/role:Role', 'prod-eks-detection-shipper');
+  expect(policyDocument(role, 'assumeRolePolicy').Statement).toEqual([{
+    Sid: 'EksPodIdentity', Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'],
+    Condition: {
+      StringEquals: { 'aws:SourceAccount': '123456789012' },
+      ArnEquals: { 'aws:SourceArn': 'arn:aws:mock::123456789012:eks/cluster/prod-eks' },
+    },
+  }]);
+  const policy = policyDocument(resource(plan, 'aws:iam/rolePolicy:RolePolicy', 'prod-eks-detection-shipper'));
+  expect(policy.Statement[0]).toEqual({ Sid: 'PutAlerts', Effect: 'Allow', Action: 's3:PutObject', Resource: `arn:aws:s3:::${BUCKET}/detections/prod-eks/*` });
+  expect(policy.Statement[1]).toMatchObject({ Action: 'kms:GenerateDataKey', Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } } });
+  expect(resource(plan, 'aws:eks/podIdentityAssociation:PodIdentityAssociation', 'prod-eks-detection-shipper').inputs).toMatchObject({
+    clusterName: 'prod-eks', namespace: 'falco', serviceAccount: 'alert-shipper',
+  });
+});
+
+test('the chart objects are deployed by @pulumi/kubernetes and the routing secret value never appears', () => {
+  expect(ofType(plan, 'kubernetes:apps/v1:DaemonSet').map((r) => r.name)).toContain('prod-eks-detection-k8s-falco/falco');
+  const secret = resource(plan, 'kubernetes:core/v1:Secret', 'prod-eks-detection-k8s-routing-slack');
+  // The whole stringData travels as one secret: no key or value shows.
+  expect(secret.inputs.stringData).toBe('[secret]');
+  expect(JSON.stringify(plan)).not.toContain('hooks.slack.invalid');
+});
+
+test('plan snapshot (cloud resources in full, Kubernetes objects by type and name)', () => {
+  expect(cloudSnapshot(plan)).toMatchSnapshot();
+});
