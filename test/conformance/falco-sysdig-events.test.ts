@@ -123,8 +123,8 @@ async function readCapture(file: string, fields: readonly string[]): Promise<Cap
       if (v !== NOT_AVAILABLE || present.get(f)?.has(num)) event[f] = v;
     });
     for (const [composite, parts] of Object.entries(COMPOSITE_FIELDS)) {
-      const values = parts.map((p) => event[p]).filter((v) => v !== undefined);
-      if (values.length > 0) event[composite] = values;
+      const partValues = parts.map((p) => event[p]).filter((v) => v !== undefined);
+      if (partValues.length > 0) event[composite] = partValues;
     }
     return event;
   });

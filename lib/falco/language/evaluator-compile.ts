@@ -64,6 +64,12 @@ export function fieldKey(name: string, arg?: string): string {
   return arg === undefined ? name : `${name}[${arg}]`;
 }
 
+/** Whether a field of a flat event is read from one key only (no alternative spellings, no ancestor fallback). */
+export function isSimpleFlatField(name: string, arg: string | undefined): boolean {
+  if (arg === undefined) return !/^evt\.(?:raw)?arg\./.test(name);
+  return name !== 'evt.arg' && name !== 'evt.rawarg' && !(ANCESTOR_FIELDS[name] && /^\d+$/.test(arg));
+}
+
 /**
  * An extractor for a flat event object keyed by field text (`proc.name`, `proc.aname[2]`,
  * `evt.arg.flags`/`evt.arg[flags]`). For `proc.aname[N]` without such a key, the array under

@@ -1,5 +1,6 @@
 import { Expr } from './ast';
-import { CompiledCondition, FieldTypeLookup, compileCondition } from './evaluator-compile';
+import { compileConditionFast } from './evaluator-codegen';
+import { CompiledCondition, FieldTypeLookup } from './evaluator-compile';
 import { CompiledOutput, compileOutput } from './evaluator-output';
 import { EvaluatorError } from './evaluator-values';
 import { lookupField } from './fields';
@@ -196,7 +197,7 @@ export class RuleEvaluator {
           priority: displayPriority(rule.priority),
           source,
           types: source === SYSCALL_SOURCE ? conditionEventTypes(rule.condition) : ALL_TYPES,
-          matches: compileCondition(rule.condition, source, lookup),
+          matches: compileConditionFast(rule.condition, source, lookup),
           render: compileOutput(rule.output, source, lookup),
         };
       } catch (e) {
