@@ -22,11 +22,10 @@ export function policyDocument(r: PlannedResource, input = 'policy'): { Statemen
 }
 
 /**
- * The plan without the Kubernetes objects' bodies: those are the chart's output, snapshotted by the
- * chart's own tests; here only their type and name are pinned, so the snapshot covers the cloud side.
+ * The plan without the chart's Kubernetes objects: those are each layer's output, snapshotted by the
+ * layers' own tests (and asserted present here); the snapshot pins what this back end adds.
  */
 export function cloudSnapshot(plan: OfflinePlan): unknown {
-  return plan.resources.map((r) => (r.type.startsWith('kubernetes:') && r.type !== 'kubernetes:core/v1:Secret'
-    ? { type: r.type, name: r.name, parent: r.parent }
-    : r));
+  const chartObject = (r: PlannedResource) => r.type.startsWith('kubernetes:') && r.type !== 'kubernetes:core/v1:Secret' && r.type !== 'kubernetes:yaml:ConfigGroup';
+  return plan.resources.filter((r) => !chartObject(r));
 }

@@ -1,0 +1,75 @@
+import * as path from 'path';
+import { OfflinePlan, planProgram } from '../../lib/pulumi/offline-plan';
+import { cloudSnapshot, EXAMPLES, resource } from './plan-helpers';
+
+// GIVEN the oke-pulumi example WHEN it runs under Pulumi's mocks THEN the security properties hold exactly.
+let plan: OfflinePlan;
+beforeAll(async () => {
+  plan = await planProgram(path.join(EXAMPLES, 'oke-pulumi'));
+}, 60_000);
+
+const NAME = 'prod-oke-detection';
+const COMPARTMENT = 'ocid1.compartment.oc1..plan';
+
+test('OCI Audit keeps events 365 days, set on the tenancy', () => {
+  expect(resource(plan, 'oci:Audit/configuration:Configuration', `${NAME}-audit-retention`).inputs).toEqual({
+    compartmentId: 'ocid1.tenancy.oc1..plan', retentionPeriodDays: 365,
+  });
+});
+
+test('the bucket is private, KMS-encrypted, unversioned (OCI forbids retention rules on versioned buckets) and retains 365 days', () => {
+  const bucket = resource(plan, 'oci:ObjectStorage/bucket:Bucket', `${NAME}-durable`);
+  expect(bucket.inputs).toMatchObject({
+    name: 'prod-oke-detection-alerts',
+    namespace: 'mocknamespace',
+    compartmentId: COMPARTMENT,
+    accessType: 'NoPublicAccess',
+    kmsKeyId: `ocid1.key.oc1..${NAME}-key`,
+    versioning: 'Disabled',
+    retentionRules: [{ displayName: 'detection-stack-retention', duration: { timeAmount: '365', timeUnit: 'DAYS' } }],
+  });
+  // Object Storage must be allowed to use the key before the bucket can be created with it.
+  expect(bucket.dependsOn).toContain(`${NAME}-objectstorage-key`);
+  expect(resource(plan, 'oci:Identity/policy:Policy', `${NAME}-objectstorage-key`).inputs.statements).toEqual([
+    `Allow service objectstorage-eu-frankfurt-1 to use keys in compartment id ${COMPARTMENT} where target.key.id = 'ocid1.key.oc1..${NAME}-key'`,
+  ]);
+});
+
+test('the KMS key is AES-256 in an HSM and rotates automatically', () => {
+  expect(resource(plan, 'oci:Kms/key:Key', `${NAME}-key`).inputs).toMatchObject({
+    keyShape: { algorithm: 'AES', length: 32 }, protectionMode: 'HSM', isAutoRotationEnabled: true, autoKeyRotationDetails: { rotationIntervalInDays: 365 },
+  });
+});
+
+test('a Service Connector copies the _Audit log group into the bucket, with the policy it needs', () => {
+  const connector = resource(plan, 'oci:Sch/connector:Connector', `${NAME}-audit-to-bucket`);
+  expect(connector.inputs).toMatchObject({
+    state: 'ACTIVE',
+    source: { kind: 'logging', logSources: [{ compartmentId: 'ocid1.tenancy.oc1..plan', logGroupId: '_Audit_Include_Subcompartment' }] },
+    target: { kind: 'objectStorage', bucket: 'prod-oke-detection-alerts', namespace: 'mocknamespace', objectNamePrefix: 'oci-audit' },
+  });
+  expect(connector.dependsOn).toContain(`${NAME}-connector`);
+  expect(resource(plan, 'oci:Identity/policy:Policy', `${NAME}-connector`).inputs.statements).toEqual([
+    `Allow any-user to manage objects in compartment id ${COMPARTMENT} where all {request.principal.type='serviceconnector', ` +
+      `target.bucket.name='prod-oke-detection-alerts', request.principal.compartment.id='${COMPARTMENT}'}`,
+  ]);
+});
+
+test('the shipper user may only create objects in the bucket, and its key lands in the Secret the stack names, as a secret', () => {
+  expect(resource(plan, 'oci:Identity/policy:Policy', `${NAME}-shipper`).inputs.statements).toEqual([
+    `Allow group prod-oke-alert-shipper to manage objects in compartment id ${COMPARTMENT} where all {target.bucket.name='prod-oke-detection-alerts', ` +
+      "request.permission='OBJECT_CREATE'}",
+  ]);
+  const secret = resource(plan, 'kubernetes:core/v1:Secret', `${NAME}-k8s-alert-shipper-s3`);
+  expect(secret.inputs).toMatchObject({ metadata: { name: 'alert-shipper-s3', namespace: 'falco' }, type: 'Opaque', stringData: '[secret]' });
+});
+
+test('plan snapshot (cloud resources in full, Kubernetes objects by type and name)', () => {
+  expect(cloudSnapshot(plan)).toMatchSnapshot();
+});
+
+test('the chart objects are deployed by @pulumi/kubernetes under the stack component', () => {
+  const daemonSet = resource(plan, 'kubernetes:apps/v1:DaemonSet', `${NAME}-k8s-falco/falco`);
+  expect(daemonSet.parent).toBe(`${NAME}-k8s-objects`);
+  expect((daemonSet.inputs.metadata as Record<string, unknown>).namespace).toBe('falco');
+});
