@@ -6,3 +6,9 @@ export { quoteString, isSafeBareValue, UnrepresentableValueError } from './langu
 export * from './rules/model';
 export * from './rules/emit';
 export * from './language/parser';
+export * from './language/fields';
+export * from './language/checker';
+export * from './rules/diagnostics';
+export * from './rules/event-types';
+export * from './rules/output';
+export { loadRuleFiles, readRuleItems, SUPPORTED_ENGINE_VERSION, RuleFileInput, LoadOptions, ResolvedRule, Ruleset, LoadResult } from './rules/loader';

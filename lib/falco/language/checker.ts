@@ -1,0 +1,196 @@
+import { isIP } from 'net';
+import { Expr, FieldOperand, FieldRef, Node, Operand, StringLiteral, TransformerCall } from './ast';
+import { CatalogueField, FieldType, isKnownSource, lookupField, suggestFields } from './fields';
+import { isNumberToken } from './lexical';
+
+/**
+ * Checks a resolved condition (no macro or list references left) against the field
+ * catalogue of its source: unknown fields, field arguments, value types, transformers,
+ * operators; and the warnings Falco gives (deprecated fields, unsafe <NA> comparisons).
+ */
+
+export type CheckCode =
+  | 'COND_UNKNOWN_FIELD' | 'COND_FIELD_ARGUMENT' | 'COND_BAD_VALUE' | 'COND_BAD_OPERATOR_FOR_FIELD'
+  | 'COND_BAD_TRANSFORMER' | 'LOAD_DEPRECATED_ITEM' | 'LOAD_UNSAFE_NA_CHECK';
+
+export interface CheckIssue {
+  readonly severity: 'error' | 'warning';
+  readonly code: CheckCode;
+  readonly message: string;
+  /** The node the issue is about (its position is in the text the node was parsed from). */
+  readonly node: Node;
+}
+
+const INTEGER_TYPES: ReadonlySet<string> = new Set(['INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'PORT', 'RELTIME', 'ABSTIME', 'ERRNO', 'FD', 'PID']);
+const STRING_TYPES: ReadonlySet<string> = new Set(['CHARBUF', 'FSPATH', 'FSRELPATH', 'BYTEBUF']);
+const DEPRECATED_FIELDS: ReadonlyMap<string, string> = new Map([
+  ['evt.dir', "due to the drop of enter events, 'evt.dir = <' always evaluates to true, and 'evt.dir = >' always evaluates to false. "
+    + "The rule expression can be simplified by removing the condition on 'evt.dir'"],
+  ...['evt.latency', 'evt.latency.s', 'evt.latency.ns', 'evt.latency.human', 'evt.wait_latency'].map((f): [string, string] => [
+    f, `'${f}' is deprecated: latency fields need enter events, which Falco no longer receives`,
+  ]),
+]);
+
+/** The type a field operand yields (after transformers), or undefined when unknown. */
+interface OperandType {
+  readonly type: FieldType;
+  readonly isList: boolean;
+  readonly name: string;
+}
+
+/** Checks a condition for a source. Sources without a catalogue are not checked (the loader warns). */
+export function checkCondition(expr: Expr, source: string): CheckIssue[] {
+  if (!isKnownSource(source)) return [];
+  const checker = new Checker(source);
+  checker.expr(expr);
+  return checker.issues;
+}
+
+/** Checks one field reference (used for exception fields). */
+export function checkField(field: FieldRef, source: string): CheckIssue[] {
+  if (!isKnownSource(source)) return [];
+  const checker = new Checker(source);
+  checker.fieldType(field);
+  return checker.issues;
+}
+
+class Checker {
+  readonly issues: CheckIssue[] = [];
+  constructor(private readonly source: string) {}
+
+  expr(e: Expr): void {
+    switch (e.kind) {
+      case 'and':
+      case 'or':
+        e.children.forEach((c) => this.expr(c));
+        return;
+      case 'not':
+        this.expr(e.child);
+        return;
+      case 'macro':
+        return; // reported by the resolver
+      case 'unaryCheck':
+        this.operandType(e.left);
+        return;
+      case 'binaryCheck': {
+        const left = this.operandType(e.left);
+        if (e.right.kind === 'transformer') {
+          this.operandType(e.right);
+          return;
+        }
+        if (left) this.values(left, e.op, e.modifier !== undefined, e.right, e.left);
+        return;
+      }
+    }
+  }
+
+  /** The type of a field or transformer, reporting unknown fields and bad transformers. */
+  operandType(operand: FieldOperand): OperandType | undefined {
+    if (operand.kind === 'field') return this.fieldType(operand);
+    return this.transformerType(operand);
+  }
+
+  fieldType(field: FieldRef): OperandType | undefined {
+    const found = lookupField(this.source, field.name);
+    if (!found) {
+      const suggestions = suggestFields(this.source, field.name);
+      const hint = suggestions.length > 0 ? ` (did you mean ${suggestions.map((s) => `'${s}'`).join(', ')}?)` : '';
+      this.error('COND_UNKNOWN_FIELD', `filter_check called with nonexistent field ${field.name}: the ${this.source} source has no such field${hint}`, field);
+      return undefined;
+    }
+    const deprecated = DEPRECATED_FIELDS.get(field.name);
+    if (deprecated) this.warn('LOAD_DEPRECATED_ITEM', deprecated, field);
+    this.argument(found.field, field, found.dottedArg);
+    return { type: found.field.type, isList: found.field.isList, name: field.name };
+  }
+
+  private argument(info: CatalogueField, field: FieldRef, dottedArg: string | undefined): void {
+    const hasArg = field.arg !== undefined || dottedArg !== undefined;
+    if (info.arg === 'required' && !hasArg && !field.name.startsWith('evt.abspath')) {
+      this.error('COND_FIELD_ARGUMENT', `field '${field.name}' requires an argument, e.g. ${field.name}[...]`, field);
+    } else if (info.arg === 'none' && field.arg !== undefined) {
+      this.error('COND_FIELD_ARGUMENT', `field '${field.name}' does not take an argument (got [${field.arg}])`, field);
+    } else if (field.arg !== undefined && info.argForms && !info.argForms.includes('key') && !/^[0-9]+$/.test(field.arg)) {
+      this.error('COND_FIELD_ARGUMENT', `field '${field.name}' takes a numeric index argument, e.g. ${field.name}[0] (got [${field.arg}])`, field);
+    }
+  }
+
+  private transformerType(call: TransformerCall): OperandType | undefined {
+    const argTypes = call.args.map((a) => (a.kind === 'field' || a.kind === 'transformer' ? this.operandType(a) : undefined));
+    const first = argTypes[0];
+    const name = `${call.name}(${first?.name ?? '...'})`;
+    switch (call.name) {
+      case 'val':
+        return first;
+      case 'tolower':
+      case 'toupper':
+      case 'b64':
+      case 'basename':
+        if (first && !STRING_TYPES.has(first.type)) {
+          this.error('COND_BAD_TRANSFORMER', `can't add field transformer: type '${first.type}' of field '${first.name}' is not supported by '${call.name}' transformer`, call);
+        }
+        return first && { type: first.type, isList: first.isList, name };
+      case 'len':
+        return { type: 'UINT64', isList: false, name };
+      default:
+        return { type: 'CHARBUF', isList: false, name };
+    }
+  }
+
+  private values(left: OperandType, op: string, modified: boolean, right: Operand, leftNode: FieldOperand): void {
+    const literals: StringLiteral[] = right.kind === 'string' ? [right] : right.kind === 'list' ? [...right.items] : [];
+    if ((op === 'bcontains' || op === 'bstartswith') && !modified) {
+      for (const lit of literals) {
+        if (!/^([0-9a-fA-F]{2})+$/.test(lit.value)) {
+          this.error('COND_BAD_VALUE', `'${op}' expects hexadecimal bytes (e.g. 7f454c46), got '${lit.value}'`, lit);
+        }
+      }
+      return;
+    }
+    if (op === 'pmatch' && !STRING_TYPES.has(left.type)) {
+      this.error('COND_BAD_OPERATOR_FOR_FIELD', `operator 'pmatch' needs a path field; '${left.name}' is ${left.type}`, leftNode);
+      return;
+    }
+    for (const lit of literals) {
+      if (isUnsafeNaComparison(left.name, op, lit)) {
+        this.warn('LOAD_UNSAFE_NA_CHECK', `comparing '${left.name}' with <NA> is unsafe: use '${left.name} exists' instead`, lit);
+      }
+      const problem = valueProblem(left.type, lit.value, op);
+      if (problem) this.error('COND_BAD_VALUE', `${problem} for field ${left.name} (${left.type})`, lit);
+    }
+  }
+
+  private error(code: CheckCode, message: string, node: Node): void {
+    this.issues.push({ severity: 'error', code, message, node });
+  }
+
+  private warn(code: CheckCode, message: string, node: Node): void {
+    this.issues.push({ severity: 'warning', code, message, node });
+  }
+}
+
+function isUnsafeNaComparison(field: string, op: string, lit: StringLiteral): boolean {
+  return (field.startsWith('ka.') || field.startsWith('jevt.')) && lit.value === '<NA>'
+    && ['=', '==', '!=', 'in', 'intersects', 'pmatch'].includes(op);
+}
+
+/** Why a literal cannot be a value of a field type, or undefined when it can. */
+export function valueProblem(type: FieldType, value: string, op: string): string | undefined {
+  if (op === 'regex' || op === 'glob' || op === 'iglob' || op === 'contains' || op === 'icontains' || op === 'startswith' || op === 'endswith') {
+    return undefined; // string operators compare the field's string form
+  }
+  if (INTEGER_TYPES.has(type)) {
+    return /^[+-]?[0-9]+$/.test(value) || /^0[xX][0-9a-fA-F]+$/.test(value) ? undefined : `'${value}' is not a valid number`;
+  }
+  if (type === 'DOUBLE') return isNumberToken(value) ? undefined : `'${value}' is not a valid number`;
+  if (type === 'BOOL') return value === 'true' || value === 'false' ? undefined : `'${value}' is not a valid boolean (true or false)`;
+  if (type === 'IPADDR') return isIP(value) !== 0 ? undefined : `'${value}' is not a valid IP address`;
+  if (type === 'IPNET') {
+    const [ip, bits, extra] = value.split('/');
+    const family = isIP(ip);
+    const max = family === 4 ? 32 : 128;
+    const ok = family !== 0 && extra === undefined && (bits === undefined || (/^[0-9]+$/.test(bits) && Number(bits) <= max));
+    return ok ? undefined : `'${value}' is not a valid network (CIDR such as 10.0.0.0/8)`;
+  }
+  return undefined;
+}

@@ -1,0 +1,76 @@
+import { Scalar } from 'yaml';
+import { LineIndex } from '../language/parser';
+
+/** A file given to the loader, with line/column lookup. */
+export class SourceFile {
+  private readonly lines: LineIndex;
+  constructor(readonly name: string, readonly text: string) {
+    this.lines = new LineIndex(text);
+  }
+  position(offset: number): { readonly line: number; readonly col: number } {
+    const p = this.lines.position(Math.max(0, Math.min(offset, this.text.length)));
+    return { line: p.line, col: p.col };
+  }
+}
+
+/** A place in a file. */
+export interface SourceRef {
+  readonly file: SourceFile;
+  readonly offset: number;
+}
+
+/** A text (a condition, an output) that knows where each of its characters comes from. */
+export interface MappedText {
+  readonly text: string;
+  at(offset: number): SourceRef;
+}
+
+/** A text whose characters all map to one place (e.g. a condition generated from an exception). */
+export function textAt(text: string, ref: SourceRef): MappedText {
+  return { text, at: () => ref };
+}
+
+/**
+ * The value of a YAML scalar mapped back to the file. Folding (plain multi-line, `>`), block
+ * indentation (`|`, `>`) and quoting only change whitespace and escapes, so the characters of
+ * the value appear in the source in the same order: each one is matched to the next equal
+ * source character; whitespace maps to where the next character is looked for.
+ */
+export function scalarText(file: SourceFile, scalar: Scalar, value: string): MappedText {
+  const [start, end] = scalar.range ?? [0, 0];
+  let from = start;
+  if (scalar.type === Scalar.BLOCK_FOLDED || scalar.type === Scalar.BLOCK_LITERAL) {
+    const headerEnd = file.text.indexOf('\n', start);
+    from = headerEnd < 0 || headerEnd > end ? start : headerEnd + 1;
+  } else if (scalar.type === Scalar.QUOTE_DOUBLE || scalar.type === Scalar.QUOTE_SINGLE) {
+    from = start + 1;
+  }
+  const offsets = new Array<number>(value.length + 1);
+  let p = from;
+  for (let k = 0; k < value.length; k++) {
+    const c = value[k];
+    if (c === ' ' || c === '\n' || c === '\t') {
+      offsets[k] = p;
+      continue;
+    }
+    let q = p;
+    while (q < end && file.text[q] !== c) q++;
+    if (q < end) p = q;
+    offsets[k] = p;
+    if (q < end) p++;
+  }
+  offsets[value.length] = Math.min(p, end);
+  return {
+    text: value,
+    at: (offset) => ({ file, offset: offsets[Math.max(0, Math.min(offset, value.length))] }),
+  };
+}
+
+/** Two texts joined by a separator (Falco appends conditions with a space). */
+export function joinTexts(a: MappedText, b: MappedText, separator = ' '): MappedText {
+  const cut = a.text.length + separator.length;
+  return {
+    text: a.text + separator + b.text,
+    at: (offset) => (offset < a.text.length ? a.at(offset) : offset < cut ? b.at(0) : b.at(offset - cut)),
+  };
+}
