@@ -1,3 +1,5 @@
+import { Testing } from 'cdk8s';
+import { DetectionStack } from '../../lib/cdk8s/detection-stack';
 import { AUDIT_CONTROL_PLANE_LOGS } from '../../lib/checks/audit-control-plane-logs';
 import { AUDIT_MANAGED_CONTROL_PLANE } from '../../lib/checks/audit-managed-control-plane';
 import { planStack, StackPlan } from '../../lib/stack/plan';
@@ -36,10 +38,6 @@ describe('DS-AUDIT-102 control-plane logs', () => {
 
 describe('at synth', () => {
   test('the DetectionStack chart reports the info finding for a managed control plane', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Testing } = require('cdk8s') as typeof import('cdk8s');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { DetectionStack } = require('../../lib/cdk8s/detection-stack') as typeof import('../../lib/cdk8s/detection-stack');
     const chart = new DetectionStack(Testing.app(), 'aks', { cluster: { name: 'prod-aks', provider: 'aks', region: 'westeurope' } });
     const finding = chart.checks.findings.find((f) => f.id === 'DS-AUDIT-101');
     expect(finding).toMatchObject({ level: 'info', path: 'aks/audit.kubernetes' });

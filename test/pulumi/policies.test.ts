@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import {
+  accessLogBucketPolicy, AwsAccountFacts, bucketArn, durableBucketPolicy, eksLogGroupName, k8sauditEksReadPolicy,
+  podIdentityTrustPolicy, s3BucketNameProblem, shipperWritePolicy,
+} from '../../lib/pulumi/aws-policies';
+import { containerNameProblem, roleDefinitionId, serviceAccountSubject, storageAccountNameProblem } from '../../lib/pulumi/azure-names';
+import { ociS3Endpoint, serviceConnectorWriteStatement, shipperWorkloadStatement } from '../../lib/pulumi/oci-policies';
+
+const facts: AwsAccountFacts = { partition: 'aws', accountId: '123456789012', region: 'eu-west-1' };
+const bucketName = fc.stringMatching(/^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$/);
+
+describe('AWS policy documents', () => {
+  test('every durable bucket policy starts with the TLS-only deny on the bucket and its objects', () => {
+    fc.assert(fc.property(bucketName, fc.option(fc.constant('trail'), { nil: undefined }), (bucket, trail) => {
+      const first = durableBucketPolicy(facts, bucket, trail).Statement[0];
+      expect(first).toMatchObject({ Effect: 'Deny', Principal: '*', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+      expect(first.Resource).toEqual([bucketArn(facts, bucket), `${bucketArn(facts, bucket)}/*`]);
+    }));
+  });
+
+  test('CloudTrail statements appear only with a trail, scoped to it by aws:SourceArn', () => {
+    expect(durableBucketPolicy(facts, 'b', undefined).Statement).toHaveLength(1);
+    const withTrail = durableBucketPolicy(facts, 'b', 'audit').Statement;
+    expect(withTrail.map((s) => s.Sid)).toEqual(['DenyInsecureTransport', 'CloudTrailAclCheck', 'CloudTrailWrite']);
+    expect(withTrail[1].Condition).toEqual({ StringEquals: { 'aws:SourceArn': 'arn:aws:cloudtrail:eu-west-1:123456789012:trail/audit' } });
+  });
+
+  test('the shipper may only put objects under its prefix, whatever the prefix looks like', () => {
+    fc.assert(fc.property(bucketName, fc.stringMatching(/^[a-z][a-z0-9/-]{0,20}$/), (bucket, prefix) => {
+      const doc = shipperWritePolicy(facts, bucket, prefix, 'arn:aws:kms:eu-west-1:123456789012:key/k');
+      const actions = doc.Statement.flatMap((s) => [s.Action].flat());
+      expect(actions).toEqual(['s3:PutObject', 'kms:GenerateDataKey']);
+      expect(doc.Statement[0].Resource).toBe(`arn:aws:s3:::${bucket}/${prefix.replace(/\/+$/, '')}/*`);
+      expect(doc.Statement.every((s) => s.Effect === 'Allow' && s.Resource !== '*')).toBe(true);
+    }));
+  });
+
+  test('Pod Identity trust is limited to the account, and to the cluster when known', () => {
+    expect(podIdentityTrustPolicy(facts).Statement[0].Condition).toEqual({ StringEquals: { 'aws:SourceAccount': '123456789012' } });
+    expect(podIdentityTrustPolicy(facts, 'arn:aws:eks:eu-west-1:123456789012:cluster/c').Statement[0].Condition)
+      .toMatchObject({ ArnEquals: { 'aws:SourceArn': 'arn:aws:eks:eu-west-1:123456789012:cluster/c' } });
+  });
+
+  test('the access-log bucket accepts S3 logging from the durable bucket of this account only', () => {
+    const s = accessLogBucketPolicy(facts, 'logs', 'alerts').Statement[1];
+    expect(s).toMatchObject({ Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Resource: 'arn:aws:s3:::logs/*' });
+    expect(s.Condition).toEqual({ ArnLike: { 'aws:SourceArn': 'arn:aws:s3:::alerts' }, StringEquals: { 'aws:SourceAccount': '123456789012' } });
+  });
+
+  test('k8saudit-eks reads only the cluster control-plane log group (the plugin README policy)', () => {
+    expect(eksLogGroupName('prod')).toBe('/aws/eks/prod/cluster');
+    expect(k8sauditEksReadPolicy(facts, 'prod').Statement[0]).toEqual({
+      Sid: 'ReadControlPlaneAuditLogs', Effect: 'Allow',
+      Action: ['logs:Describe*', 'logs:FilterLogEvents', 'logs:Get*', 'logs:List*'],
+      Resource: 'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/eks/prod/cluster:*',
+    });
+  });
+
+  test('S3 bucket names follow the S3 rules', () => {
+    expect(s3BucketNameProblem('prod-eks-alerts')).toBeUndefined();
+    for (const bad of ['ab', 'Upper', 'a..b', '192.168.1.1', '-start', 'a'.repeat(64)]) expect(s3BucketNameProblem(bad)).toBeDefined();
+  });
+});
+
+describe('OCI policy statements', () => {
+  test('the connector statement is scoped to service connectors of the compartment and to the bucket', () => {
+    expect(serviceConnectorWriteStatement('ocid1.compartment..c', 'b')).toBe(
+      "Allow any-user to manage objects in compartment id ocid1.compartment..c where all {request.principal.type='serviceconnector', " +
+      "target.bucket.name='b', request.principal.compartment.id='ocid1.compartment..c'}");
+  });
+  test('workload identity names the cluster, namespace and ServiceAccount', () => {
+    expect(shipperWorkloadStatement('c', 'b', { clusterId: 'k', namespace: 'falco', serviceAccount: 'alert-shipper' }))
+      .toContain("request.principal.cluster_id='k', request.principal.namespace='falco', request.principal.service_account='alert-shipper'");
+    expect(ociS3Endpoint('ns', 'eu-frankfurt-1')).toBe('https://ns.compat.objectstorage.eu-frankfurt-1.oraclecloud.com');
+  });
+});
+
+describe('Azure names', () => {
+  test('role definition, federated subject, and name rules', () => {
+    expect(roleDefinitionId('s', 'r')).toBe('/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/r');
+    expect(serviceAccountSubject('falco', 'alert-shipper')).toBe('system:serviceaccount:falco:alert-shipper');
+    expect(storageAccountNameProblem('prodaks1')).toBeUndefined();
+    expect(storageAccountNameProblem('Prod-AKS')).toBeDefined();
+    expect(containerNameProblem('alerts')).toBeUndefined();
+    expect(containerNameProblem('a--b')).toBeDefined();
+  });
+});
