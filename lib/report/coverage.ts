@@ -1,0 +1,235 @@
+import type { RuleItem } from '../falco/rules/model';
+import { PACK_TEMPLATES, TAG_PREFIX } from '../packs/build';
+import type { MitreTactic, ThreatScenario } from '../packs/types';
+import { THREAT_SCENARIOS } from '../packs/types';
+import type { StackPlan } from '../stack/plan';
+
+/** The layers a scenario can be covered by. */
+export type CoverageLayer = 'runtime-falco' | 'runtime-tetragon' | 'k8s-audit' | 'cloud-audit';
+export const COVERAGE_LAYERS: readonly CoverageLayer[] = ['runtime-falco', 'runtime-tetragon', 'k8s-audit', 'cloud-audit'];
+
+export const LAYER_TITLES: Readonly<Record<CoverageLayer, string>> = {
+  'runtime-falco': 'Runtime: Falco',
+  'runtime-tetragon': 'Runtime: Tetragon',
+  'k8s-audit': 'Kubernetes audit',
+  'cloud-audit': 'Cloud audit',
+};
+
+export const SCENARIO_TITLES: Readonly<Record<ThreatScenario, string>> = {
+  'shell-access': 'Shell access',
+  'file-system-changes': 'File system changes',
+  'unexpected-processes': 'Unexpected processes',
+  'network-anomalies': 'Network anomalies',
+  'privilege-escalation': 'Privilege escalation',
+  'kubernetes-activity': 'Kubernetes activity',
+  'cloud-identity-changes': 'Cloud identity changes',
+};
+
+/** One detection the stack runs (or defines), as the report sees it. */
+export interface ReportDetection {
+  readonly name: string;
+  readonly layer: CoverageLayer;
+  readonly owner: string;
+  readonly priority?: string;
+  readonly confidence?: string;
+  readonly scenarios: readonly ThreatScenario[];
+  /** The runbook ID the alerts carry, for pack rules. */
+  readonly runbook?: string;
+  readonly enabled: boolean;
+  /** Why a defined detection does not run here (e.g. no k8s_audit source on this Falco). */
+  readonly inactiveBecause?: string;
+}
+
+/** How one layer covers one scenario. */
+export interface CoverageCell {
+  /** `detects`: rules alert on it; `records`: the audit trail keeps the evidence (no alert); `none`. */
+  readonly level: 'detects' | 'records' | 'none';
+  /** Detection names (for `detects`) or what is recorded (for `records`). */
+  readonly by: readonly string[];
+}
+
+export interface CoverageRow {
+  readonly scenario: ThreatScenario;
+  readonly cells: Readonly<Record<CoverageLayer, CoverageCell>>;
+}
+
+/** Whether a layer runs in the stack and what it is. */
+export interface LayerStatus {
+  readonly layer: CoverageLayer;
+  readonly present: boolean;
+  readonly summary: string;
+}
+
+/** The whole coverage picture of one stack: plain data, rendered as Markdown and Mermaid. */
+export interface CoverageReport {
+  readonly stack: { readonly path: string; readonly cluster: string; readonly provider: string; readonly providerName: string; readonly namespace: string };
+  readonly layers: readonly LayerStatus[];
+  readonly detections: readonly ReportDetection[];
+  readonly matrix: readonly CoverageRow[];
+  /** Every scenario no layer detects, and every defined detection that cannot run, in words. */
+  readonly gaps: readonly string[];
+}
+
+/** Pack rules by name: their scenarios are known exactly. */
+const PACK_SCENARIOS: ReadonlyMap<string, readonly ThreatScenario[]> = new Map(
+  Object.values(PACK_TEMPLATES).flat().map((t) => [t.name, t.scenarios]),
+);
+
+/** Tetragon seed patterns and the scenario each one detects. */
+const PATTERN_SCENARIOS: Readonly<Record<string, readonly ThreatScenario[]>> = {
+  'shell-in-container': ['shell-access'],
+  'package-manager-exec': ['unexpected-processes'],
+  'sensitive-file-write': ['file-system-changes'],
+  'unexpected-outbound': ['network-anomalies'],
+  'privilege-change': ['privilege-escalation'],
+  'ptrace': ['privilege-escalation'],
+};
+
+/** A best guess for rules not written by this project, from their MITRE tactic tags. */
+const TACTIC_SCENARIOS: Partial<Record<MitreTactic, ThreatScenario>> = {
+  mitre_execution: 'unexpected-processes',
+  mitre_privilege_escalation: 'privilege-escalation',
+  mitre_persistence: 'file-system-changes',
+  mitre_command_and_control: 'network-anomalies',
+  mitre_exfiltration: 'network-anomalies',
+};
+
+function tagValue(tags: readonly string[] | undefined, prefix: string): string | undefined {
+  return tags?.find((t) => t.startsWith(prefix))?.slice(prefix.length);
+}
+
+function scenariosOf(rule: RuleItem): ThreatScenario[] {
+  const known = PACK_SCENARIOS.get(rule.name);
+  if (known) return [...known];
+  const pattern = tagValue(rule.tags, TAG_PREFIX.pattern);
+  if (pattern && PATTERN_SCENARIOS[pattern]) return [...PATTERN_SCENARIOS[pattern]];
+  if ((rule.source ?? 'syscall') === 'k8s_audit') return ['kubernetes-activity'];
+  const guessed = (rule.tags ?? []).map((t) => TACTIC_SCENARIOS[t as MitreTactic]).filter((s): s is ThreatScenario => !!s);
+  return [...new Set(guessed)];
+}
+
+function ownerText(owner: unknown): string {
+  if (typeof owner === 'string') return owner;
+  if (owner && typeof owner === 'object' && 'unowned' in owner) return 'unowned';
+  return 'unknown';
+}
+
+function falcoDetections(plan: StackPlan): ReportDetection[] {
+  const falco = plan.falco;
+  if (!falco) return [];
+  const owners = new Map(falco.customRules.map((r) => [r.name, ownerText(r.owner)]));
+  const hasK8sAuditSource = falco.plugins.some((p) => p.name.startsWith('k8saudit'));
+  return falco.rules.items.filter((i): i is RuleItem => i.kind === 'rule').map((rule) => {
+    const source = rule.source ?? 'syscall';
+    const k8s = source === 'k8s_audit';
+    const inactiveBecause = k8s && !hasK8sAuditSource
+      ? (plan.profile.audit.k8sauditPlugin
+        ? `the node Falco has no k8s_audit source: load it where ${plan.profile.audit.k8sauditPlugin} runs`
+        : `there is no Falco k8saudit plugin for ${plan.profile.displayName}: API-server events only reach ${plan.profile.audit.controlPlaneAuditSink}`)
+      : undefined;
+    return {
+      name: rule.name,
+      layer: k8s ? 'k8s-audit' : 'runtime-falco',
+      owner: owners.get(rule.name) ?? tagValue(rule.tags, TAG_PREFIX.owner) ?? 'unknown',
+      priority: rule.priority,
+      confidence: tagValue(rule.tags, TAG_PREFIX.confidence),
+      scenarios: scenariosOf(rule),
+      runbook: tagValue(rule.tags, TAG_PREFIX.runbook),
+      enabled: rule.enabled !== false,
+      inactiveBecause,
+    };
+  });
+}
+
+function tetragonDetections(plan: StackPlan): ReportDetection[] {
+  return (plan.tetragon?.detections ?? []).map((d) => ({
+    name: `tetragon:${d.id}`,
+    layer: 'runtime-tetragon',
+    owner: d.owner,
+    scenarios: [...(PATTERN_SCENARIOS[d.pattern] ?? [])],
+    enabled: true,
+  }));
+}
+
+function layerStatuses(plan: StackPlan): LayerStatus[] {
+  const audit = plan.audit;
+  const plugin = audit?.kubernetes.falcoPlugin;
+  return [
+    {
+      layer: 'runtime-falco',
+      present: !!plan.falco,
+      summary: plan.falco
+        ? `Falco DaemonSet (${plan.falco.engine.kind}), ${plan.falco.customRules.length} custom rules${plan.falco.rulesFiles.some((f) => f.endsWith('falco_rules.yaml')) ? ' plus Falco\'s default rules' : ''}`
+        : 'not deployed',
+    },
+    {
+      layer: 'runtime-tetragon',
+      present: !!plan.tetragon,
+      summary: plan.tetragon ? `Tetragon DaemonSet, ${plan.tetragon.detections.length} detections` : 'not deployed',
+    },
+    {
+      layer: 'k8s-audit',
+      present: !!audit?.kubernetes.controlPlaneLogs,
+      summary: !audit ? 'not planned' : [
+        audit.kubernetes.controlPlaneLogs ? `control-plane audit logs kept ${audit.kubernetes.retentionDays} days (${plan.profile.audit.controlPlaneAuditSink})` : 'control-plane audit logs off',
+        plugin ? `Falco ${plugin.name} plugin with the upstream k8saudit rules` : 'no Falco k8saudit plugin',
+      ].join('; '),
+    },
+    {
+      layer: 'cloud-audit',
+      present: !!audit?.cloud.enabled,
+      summary: audit?.cloud.enabled ? `${audit.cloud.trail} kept ${audit.cloud.retentionDays} days` : 'not kept by this stack',
+    },
+  ];
+}
+
+/** Builds the coverage picture of a planned stack. Pure. */
+export function coverageReport(plan: StackPlan): CoverageReport {
+  const detections = [...falcoDetections(plan), ...tetragonDetections(plan)];
+  const layers = layerStatuses(plan);
+  const running = detections.filter((d) => d.enabled && !d.inactiveBecause);
+  const plugin = plan.audit?.kubernetes.falcoPlugin;
+  const k8sLogs = !!plan.audit?.kubernetes.controlPlaneLogs;
+  const cloud = !!plan.audit?.cloud.enabled;
+
+  const matrix: CoverageRow[] = THREAT_SCENARIOS.map((scenario) => {
+    const cells = {} as Record<CoverageLayer, CoverageCell>;
+    for (const layer of COVERAGE_LAYERS) {
+      const by = running.filter((d) => d.layer === layer && d.scenarios.includes(scenario)).map((d) => d.name);
+      if (layer === 'k8s-audit' && plugin && scenario === 'kubernetes-activity') by.push(`upstream k8saudit rules (${plugin.name})`);
+      if (by.length > 0) cells[layer] = { level: 'detects', by };
+      else if (layer === 'k8s-audit' && k8sLogs && (scenario === 'kubernetes-activity' || scenario === 'shell-access')) {
+        cells[layer] = { level: 'records', by: [plan.profile.audit.controlPlaneAuditSink] };
+      } else if (layer === 'cloud-audit' && cloud && scenario === 'cloud-identity-changes') {
+        cells[layer] = { level: 'records', by: [plan.audit!.cloud.trail] };
+      } else cells[layer] = { level: 'none', by: [] };
+    }
+    return { scenario, cells };
+  });
+
+  const gaps: string[] = [];
+  for (const row of matrix) {
+    const levels = COVERAGE_LAYERS.map((l) => row.cells[l].level);
+    if (!levels.includes('detects')) {
+      const recorded = COVERAGE_LAYERS.filter((l) => row.cells[l].level === 'records').map((l) => LAYER_TITLES[l]);
+      gaps.push(`${SCENARIO_TITLES[row.scenario]}: no layer alerts on it${recorded.length ? ` (only recorded by ${recorded.join(', ')}, for investigation)` : ''}.`);
+    }
+  }
+  for (const d of detections.filter((x) => x.inactiveBecause)) gaps.push(`${d.name} is defined but does not run: ${d.inactiveBecause}.`);
+  for (const d of detections.filter((x) => !x.enabled)) gaps.push(`${d.name} is disabled.`);
+  for (const l of layers.filter((x) => !x.present)) gaps.push(`${LAYER_TITLES[l.layer]}: ${l.summary}.`);
+
+  return {
+    stack: {
+      path: plan.path,
+      cluster: plan.cluster.name,
+      provider: plan.cluster.provider,
+      providerName: plan.profile.displayName,
+      namespace: plan.namespace,
+    },
+    layers,
+    detections,
+    matrix,
+    gaps,
+  };
+}

@@ -1,0 +1,59 @@
+import { runbookPath } from '../investigation/runbook';
+import type { StackPlan } from '../stack/plan';
+import {
+  COVERAGE_LAYERS, CoverageCell, coverageReport, CoverageReport, LAYER_TITLES, SCENARIO_TITLES,
+} from './coverage';
+import { renderMermaid } from './mermaid';
+
+function cell(c: CoverageCell): string {
+  switch (c.level) {
+    case 'detects': return `detects (${c.by.length}): ${c.by.map((b) => b.replace(/\|/g, '\\|')).join(', ')}`;
+    case 'records': return `records only: ${c.by.join(', ').replace(/\|/g, '\\|')}`;
+    case 'none': return '-';
+  }
+}
+
+/** The coverage report of a stack as Markdown: layers, Mermaid diagram, matrix, gaps, detections. */
+export function renderReportMarkdown(plan: StackPlan, report: CoverageReport = coverageReport(plan)): string {
+  const s = report.stack;
+  const lines: string[] = [
+    `# Detection coverage: ${s.path}`,
+    '',
+    `Cluster \`${s.cluster}\` on ${s.providerName} (\`${s.provider}\`), stack namespace \`${s.namespace}\`.`,
+    'Generated from the stack plan by detection-stack; do not edit by hand.',
+    '',
+    '## Layers',
+    '',
+    '| layer | present | what |',
+    '|---|---|---|',
+    ...report.layers.map((l) => `| ${LAYER_TITLES[l.layer]} | ${l.present ? 'yes' : 'no'} | ${l.summary.replace(/\|/g, '\\|')} |`),
+    '',
+    '## Diagram',
+    '',
+    '```mermaid',
+    renderMermaid(plan, report),
+    '```',
+    '',
+    '## Coverage matrix',
+    '',
+    `| scenario | ${COVERAGE_LAYERS.map((l) => LAYER_TITLES[l]).join(' | ')} |`,
+    `|---|${COVERAGE_LAYERS.map(() => '---').join('|')}|`,
+    ...report.matrix.map((row) => `| ${SCENARIO_TITLES[row.scenario]} | ${COVERAGE_LAYERS.map((l) => cell(row.cells[l])).join(' | ')} |`),
+    '',
+    '## Gaps',
+    '',
+    ...(report.gaps.length > 0 ? report.gaps.map((g) => `- ${g}`) : ['- none: every seed scenario is detected by at least one layer.']),
+    '',
+    '## Detections',
+    '',
+    '| detection | layer | owner | priority | confidence | runbook | state |',
+    '|---|---|---|---|---|---|---|',
+    ...report.detections.map((d) => [
+      d.name, LAYER_TITLES[d.layer], d.owner, d.priority ?? '-', d.confidence ?? '-',
+      d.runbook ? `[${d.runbook}](${runbookPath(d.runbook)})` : '-',
+      !d.enabled ? 'disabled' : d.inactiveBecause ? 'not running' : 'running',
+    ].map((v) => v.replace(/\|/g, '\\|')).join(' | ')).map((row) => `| ${row} |`),
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,29 @@
+import { mkdirSync, writeFileSync } from 'fs';
+import { join } from 'path';
+import { writeRunbooks } from '../investigation/runbook';
+import type { StackPlan } from '../stack/plan';
+import { renderReportMarkdown } from './markdown';
+import { investigationSettingsOf, packRulesInPlan } from './plan-packs';
+
+export const REPORT_FILE = 'REPORT.md';
+
+/** Several stacks in one app: one report, each stack's section after the other. */
+export function renderReports(plans: readonly StackPlan[]): string {
+  return plans.map((p) => renderReportMarkdown(p)).join('\n');
+}
+
+/**
+ * Writes the REPORT.md of the stacks of one app and the runbook of every pack rule they carry
+ * (`runbooks/<id>.md`) into `outdir`, next to their manifests. Returns the files written.
+ */
+export function writeStackReports(outdir: string, plans: readonly StackPlan[]): string[] {
+  mkdirSync(outdir, { recursive: true });
+  const report = join(outdir, REPORT_FILE);
+  writeFileSync(report, renderReports(plans));
+  const written = [report];
+  for (const plan of plans) {
+    const rules = packRulesInPlan(plan);
+    if (rules.length > 0) written.push(...writeRunbooks(outdir, rules, investigationSettingsOf(plan, rules)));
+  }
+  return written;
+}
