@@ -1,0 +1,154 @@
+import { readFileSync } from 'fs';
+import { Detection, EvaluatorError, EvaluatorRule, RuleEvaluator, RuleMatching } from '../falco/language/evaluator';
+import { EventsFileError, LocatedEvent, parseEventsText } from '../falco/language/evaluator-events';
+import { loadRulesForEvaluation } from '../falco/language/evaluator-rules';
+
+/**
+ * `detection-stack test --rules FILE... --events FILE [--rule-matching first|all] [--format text|json]`:
+ * loads Falco rules files in order (like `falco -r a -r b`), runs them over the events with the
+ * evaluator, and prints which rule fired on each event.
+ */
+
+export const TEST_USAGE = 'usage: detection-stack test --rules FILE... --events FILE [--rule-matching first|all] [--format text|json]';
+
+/** Where the command writes. */
+export interface TestCommandIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+/** The parsed arguments of `test`. */
+export interface TestCommandArgs {
+  readonly rules: readonly string[];
+  readonly events: string;
+  readonly ruleMatching: RuleMatching;
+  readonly format: 'text' | 'json';
+}
+
+/** One line of `--format json`. */
+export interface JsonDetection {
+  readonly event: number;
+  readonly rule: string;
+  readonly priority: string;
+  readonly source: string;
+  readonly output: string;
+}
+
+class UsageError extends Error {}
+
+/** Parses the arguments that follow `test`; throws a usage error naming the problem. */
+export function parseTestArgs(argv: readonly string[]): TestCommandArgs {
+  const rules: string[] = [];
+  let events: string | undefined;
+  let ruleMatching: RuleMatching = 'first';
+  let format: 'text' | 'json' = 'text';
+  const valueOf = (i: number, option: string): string => {
+    const v = argv[i + 1];
+    if (v === undefined || v.startsWith('--')) throw new UsageError(`${option} needs a value`);
+    return v;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const [option, inline] = argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
+    const take = (): string => (inline !== undefined ? inline : valueOf(i++, option));
+    switch (option) {
+      case '--rules':
+        if (inline !== undefined) {
+          rules.push(inline);
+          break;
+        }
+        if (argv[i + 1] === undefined || argv[i + 1].startsWith('--')) throw new UsageError('--rules needs at least one file');
+        while (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) rules.push(argv[++i]);
+        break;
+      case '--events':
+        if (events !== undefined) throw new UsageError('--events is given twice: give one events file');
+        events = take();
+        break;
+      case '--rule-matching': {
+        const v = take();
+        if (v !== 'first' && v !== 'all') throw new UsageError(`--rule-matching must be 'first' or 'all', not '${v}'`);
+        ruleMatching = v;
+        break;
+      }
+      case '--format': {
+        const v = take();
+        if (v !== 'text' && v !== 'json') throw new UsageError(`--format must be 'text' or 'json', not '${v}'`);
+        format = v;
+        break;
+      }
+      default:
+        throw new UsageError(argv[i].startsWith('-') ? `unknown option '${argv[i]}'` : `unexpected argument '${argv[i]}' (rules files follow --rules)`);
+    }
+  }
+  if (rules.length === 0) throw new UsageError('--rules is required: give the Falco rules files to load, in order');
+  if (events === undefined) throw new UsageError('--events is required: give a JSON array or JSON lines file of events');
+  return { rules, events, ruleMatching, format };
+}
+
+function readText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+    throw new EventsFileError('EVENTS_EMPTY', file, 1, 1, `cannot read the file: ${reason}`);
+  }
+}
+
+function describeDetection(d: Detection): string {
+  return `${d.rule} [${d.priority}] ${d.output}`;
+}
+
+/** Runs `test`; returns the exit code (0: evaluated, 1: bad rules, events or arguments). */
+export function runTestCommand(argv: readonly string[], io: TestCommandIo): number {
+  let args: TestCommandArgs;
+  try {
+    args = parseTestArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    io.stderr(`error CLI_USAGE ${e.message}\n${TEST_USAGE}\n`);
+    return 1;
+  }
+
+  const loaded = loadRulesForEvaluation(args.rules);
+  for (const line of loaded.warnings) io.stderr(`${line}\n`);
+  if (loaded.errors.length > 0) {
+    for (const line of loaded.errors) io.stderr(`${line}\n`);
+    return 1;
+  }
+
+  let evaluator: RuleEvaluator;
+  try {
+    evaluator = new RuleEvaluator(loaded.rules as EvaluatorRule[], { ruleMatching: args.ruleMatching });
+  } catch (e) {
+    if (!(e instanceof EvaluatorError)) throw e;
+    io.stderr(`${args.rules.join(',')}: error ${e.message}\n`);
+    return 1;
+  }
+
+  let events: LocatedEvent[];
+  try {
+    events = parseEventsText(readText(args.events), args.events);
+  } catch (e) {
+    if (!(e instanceof EventsFileError)) throw e;
+    io.stderr(`${e.message}\n`);
+    return 1;
+  }
+
+  const detections: JsonDetection[] = [];
+  const lines: string[] = [];
+  events.forEach(({ event, line }, index) => {
+    const fired = evaluator.evaluate(event);
+    for (const d of fired) detections.push({ event: index, rule: d.rule, priority: d.priority, source: d.source, output: d.output });
+    const where = `event ${index} (${args.events}:${line})`;
+    if (fired.length === 0) lines.push(`${where}: no rule fired`);
+    else for (const d of fired) lines.push(`${where}: ${describeDetection(d)}`);
+  });
+
+  if (args.format === 'json') {
+    io.stdout(`${JSON.stringify({ detections }, null, 2)}\n`);
+  } else {
+    const count = detections.length;
+    lines.push(`${events.length} event${events.length === 1 ? '' : 's'}, ${count} detection${count === 1 ? '' : 's'} (rule_matching: ${args.ruleMatching})`);
+    io.stdout(`${lines.join('\n')}\n`);
+  }
+  return 0;
+}
