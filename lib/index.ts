@@ -11,3 +11,8 @@ export * from './cdk8s/falco-sensor';
 export * from './tetragon';
 export * from './cdk8s/tetragon-sensor';
 export * from './cdk8s/tetragon-policy';
+export * from './routing';
+export * from './cdk8s/sidekick';
+export * from './cdk8s/alertmanager';
+export * from './cdk8s/shipper';
+export * from './audit';

@@ -22,7 +22,7 @@ export const K8SAUDIT_RULES_FILE = '/etc/falco/k8s_audit_rules.yaml';
 export const K8SAUDIT_AKS_SECRET = 'falco-k8saudit-aks';
 
 /** An environment variable filled from a Secret key (Falco expands `${VAR}` in falco.yaml). */
-export interface SecretEnvPlan {
+export interface PluginSecretEnv {
   readonly env: string;
   readonly secretName: string;
   readonly key: string;
@@ -44,7 +44,7 @@ export interface K8sAuditPluginPlan {
   /** falcoctl artifacts to install: the plugin, json and the rulesfile. */
   readonly artifacts: readonly string[];
   readonly rulesFile: string;
-  readonly secretEnv: readonly SecretEnvPlan[];
+  readonly secretEnv: readonly PluginSecretEnv[];
   readonly replicas: 1;
   /** ServiceAccount the cloud identity is bound to (EKS Pod Identity). */
   readonly serviceAccountName: string;
