@@ -12,7 +12,4 @@ export * from './tetragon';
 export * from './cdk8s/tetragon-sensor';
 export * from './cdk8s/tetragon-policy';
 export * from './routing';
-export * from './cdk8s/sidekick';
-export * from './cdk8s/alertmanager';
-export * from './cdk8s/shipper';
 export * from './audit';
