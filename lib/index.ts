@@ -13,3 +13,6 @@ export * from './cdk8s/tetragon-sensor';
 export * from './cdk8s/tetragon-policy';
 export * from './routing';
 export * from './audit';
+export * from './packs';
+export * from './investigation';
+export * from './report';
