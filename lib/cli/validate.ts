@@ -1,0 +1,150 @@
+import { readFileSync } from 'fs';
+import { formatDiagnostic } from '../falco/rules/diagnostics';
+import { loadRuleFiles } from '../falco/rules/loader';
+
+/**
+ * `detection-stack validate FILE... [--format text|json]`: checks Falco rules files (loaded
+ * together, in order, like `falco -r a -r b`) and any other kind of file a registered
+ * {@link FileValidator} claims (e.g. Tetragon TracingPolicies). Exit 0 when there is no error
+ * (warnings allowed), 1 on any error, 2 on a usage error.
+ */
+
+export const VALIDATE_USAGE = 'usage: detection-stack validate FILE... [--format text|json]';
+
+/** A diagnostic as the CLI prints it: `file:line:col: severity CODE message`. */
+export interface CliDiagnostic {
+  readonly severity: 'error' | 'warning';
+  readonly code: string;
+  readonly message: string;
+  readonly file: string;
+  readonly line: number;
+  readonly col: number;
+}
+
+/** A file given to `validate`. */
+export interface ValidatedFile {
+  readonly name: string;
+  readonly content: string;
+}
+
+/**
+ * A kind of file `validate` can check besides Falco rules. Validators are asked in order;
+ * the first whose `accepts` is true gets the file; files no validator accepts are Falco rules.
+ * Register one with {@link registerFileValidator}.
+ */
+export interface FileValidator {
+  /** What it checks, for the summary line, e.g. `TracingPolicy`. */
+  readonly kind: string;
+  /** Whether the file is of this kind, judged from its content (e.g. `kind: TracingPolicy`). */
+  accepts(file: ValidatedFile): boolean;
+  /** Checks all the files of this kind, in the order given. */
+  validate(files: readonly ValidatedFile[]): readonly CliDiagnostic[];
+}
+
+const FILE_VALIDATORS: FileValidator[] = [];
+
+/** Adds a validator for another kind of file (asked before the Falco rules fallback). */
+export function registerFileValidator(validator: FileValidator): void {
+  if (!FILE_VALIDATORS.some((v) => v.kind === validator.kind)) FILE_VALIDATORS.push(validator);
+}
+
+/** The validators registered so far. */
+export function fileValidators(): readonly FileValidator[] {
+  return FILE_VALIDATORS;
+}
+
+/** Falco rules: every file no other validator claims, loaded together in order. */
+const FALCO_RULES_VALIDATOR: FileValidator = {
+  kind: 'Falco rules',
+  accepts: () => true,
+  validate: (files) => loadRuleFiles(files).diagnostics,
+};
+
+interface ValidateArgs {
+  readonly files: readonly string[];
+  readonly format: 'text' | 'json';
+}
+
+export class ValidateUsageError extends Error {}
+
+export function parseValidateArgs(argv: readonly string[]): ValidateArgs {
+  const files: string[] = [];
+  let format: 'text' | 'json' = 'text';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--format' || arg.startsWith('--format=')) {
+      const value = arg.includes('=') ? arg.slice('--format='.length) : argv[++i];
+      if (value !== 'text' && value !== 'json') throw new ValidateUsageError(`--format must be 'text' or 'json', not '${value ?? ''}'`);
+      format = value;
+    } else if (arg === '--') {
+      files.push(...argv.slice(i + 1));
+      break;
+    } else if (arg.startsWith('-') && arg !== '-') {
+      throw new ValidateUsageError(`unknown option '${arg}'`);
+    } else {
+      files.push(arg);
+    }
+  }
+  if (files.length === 0) throw new ValidateUsageError('give at least one file to validate');
+  return { files, format };
+}
+
+/** Where a command writes. */
+export interface CommandIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+/** Runs `validate`; returns the exit code. */
+export function runValidateCommand(argv: readonly string[], io: CommandIo): number {
+  let args: ValidateArgs;
+  try {
+    args = parseValidateArgs(argv);
+  } catch (e) {
+    if (!(e instanceof ValidateUsageError)) throw e;
+    io.stderr(`error CLI_USAGE ${e.message}\n${VALIDATE_USAGE}\n`);
+    return 2;
+  }
+  const diagnostics: CliDiagnostic[] = [];
+  const groups = new Map<FileValidator, ValidatedFile[]>();
+  for (const name of args.files) {
+    let content: string;
+    try {
+      content = readFileSync(name === '-' ? 0 : name, 'utf8');
+    } catch (e) {
+      const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+      diagnostics.push({ severity: 'error', code: 'RULES_FILE_READ', message: `cannot read the file: ${reason}`, file: name, line: 1, col: 1 });
+      continue;
+    }
+    const file = { name, content };
+    const validator = FILE_VALIDATORS.find((v) => v.accepts(file)) ?? FALCO_RULES_VALIDATOR;
+    groups.set(validator, [...(groups.get(validator) ?? []), file]);
+  }
+  for (const [validator, files] of groups) diagnostics.push(...validator.validate(files));
+  const order = new Map(args.files.map((f, i) => [f, i]));
+  diagnostics.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.col - b.col);
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.length - errors;
+  if (args.format === 'json') {
+    io.stdout(`${JSON.stringify({
+      valid: errors === 0,
+      files: args.files.map((name) => ({ name, kind: [...groups].find(([, fs]) => fs.some((f) => f.name === name))?.[0].kind ?? 'unreadable' })),
+      errors,
+      warnings,
+      diagnostics: diagnostics.map((d) => ({ file: d.file, line: d.line, col: d.col, severity: d.severity, code: d.code, message: d.message })),
+    }, null, 2)}\n`);
+  } else {
+    for (const d of diagnostics) io.stdout(`${formatDiagnostic(d as Parameters<typeof formatDiagnostic>[0])}\n`);
+    const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+    io.stdout(`${errors === 0 ? 'valid' : 'invalid'}: ${plural(args.files.length, 'file')}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
+  }
+  return errors === 0 ? 0 : 1;
+}
+
+/** The command as the CLI registry lists it. */
+export const VALIDATE_COMMAND = {
+  name: 'validate',
+  usage: VALIDATE_USAGE,
+  summary: 'check Falco rules files (loaded in order, like falco -r) and other registered file kinds',
+  run: runValidateCommand,
+} as const;
