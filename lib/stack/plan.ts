@@ -7,7 +7,7 @@ import { durableLayer, routingLayer } from '../routing/layer';
 import { RoutingPlan } from '../routing/plan';
 import { DetectionStackProps } from './props';
 import { CloudProvider, PROVIDER_PROFILES, ProviderProfile } from './providers';
-import { requireClusterName, requireDnsLabel, requireProvider } from './validate';
+import { requireClusterName, requireDnsLabel, requireProvider, requireRegion } from './validate';
 
 /** What every layer planner gets: the resolved cluster facts and where errors should point. */
 export interface PlanContext {
@@ -45,6 +45,7 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
   }
   requireProvider(`${path}/cluster.provider`, props.cluster.provider);
   requireClusterName(`${path}/cluster.name`, props.cluster.name);
+  requireRegion(`${path}/cluster.region`, props.cluster.region);
   const namespace = props.namespace ?? DEFAULT_NAMESPACE;
   requireDnsLabel(`${path}/namespace`, namespace, 'namespace');
 

@@ -26,3 +26,13 @@ export function requireProvider(where: string, value: unknown): void {
       `set provider to one of ${CLOUD_PROVIDERS.map((p) => `'${p}'`).join(', ')}`);
   }
 }
+
+// Region identifiers as the providers' APIs spell them: eu-west-1 (AWS), eu-frankfurt-1 (OCI), westeurope (Azure).
+const REGION = /^[a-z]{2,}[a-z0-9]*(-[a-z0-9]+)*$/;
+
+export function requireRegion(where: string, value: string | undefined): void {
+  if (value !== undefined && (typeof value !== 'string' || value.length > 40 || !REGION.test(value))) {
+    throw new DetectionStackError('DS-PROPS-006', where, `region '${String(value)}' is not a region identifier`,
+      'use the provider\'s region identifier in lowercase, e.g. \'eu-west-1\' (EKS), \'eu-frankfurt-1\' (OKE), \'westeurope\' (AKS)');
+  }
+}

@@ -19,6 +19,11 @@ describe('planStack', () => {
     expect(plan.falco?.containerRuntime.socketPath).toBe(PROVIDER_PROFILES[provider].containerRuntime.socketPath);
   });
 
+  test.each([['eks', 'eu-west-1'], ['oke', 'eu-frankfurt-1'], ['aks', 'westeurope'], ['eks', 'us-gov-west-1']] as const)(
+    'the %s region %s is accepted', (provider, region) => {
+      expect(planStack({ cluster: { name: 'c', provider, region } }).cluster.region).toBe(region);
+    });
+
   test('the plan is plain data: it survives a JSON round trip unchanged', () => {
     const plan = planStack({ ...OKE, namespace: 'security' });
     expect(JSON.parse(JSON.stringify(plan))).toEqual(JSON.parse(JSON.stringify(planStack({ ...OKE, namespace: 'security' }))));
@@ -32,6 +37,7 @@ describe('planStack', () => {
       ['bad cluster name', { cluster: { name: 'prod eu', provider: 'oke' } }, /DS-PROPS-002 at stack\/cluster\.name: cluster name 'prod eu' is not valid/],
       ['bad namespace', { ...OKE, namespace: 'Falco' }, /DS-PROPS-001 at stack\/namespace: namespace 'Falco' is not a valid Kubernetes name\. Fix: use 1-63 lowercase/],
       ['no sensor', { ...OKE, sensors: {} }, /DS-PROPS-005 at stack\/sensors: no runtime sensor is enabled\. Fix: set sensors\.falco/],
+      ['a region display name', { cluster: { name: 'c', provider: 'aks', region: 'West Europe' } }, /DS-PROPS-006 at stack\/cluster\.region: region 'West Europe' is not a region identifier\. Fix: use the provider's region identifier in lowercase/],
     ] as [string, DetectionStackProps, RegExp][])('%s', (_label, props, message) => {
       expect(() => planStack(props, 'stack')).toThrow(message);
     });
