@@ -1,6 +1,9 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import { Alertmanager } from './alertmanager';
 import { FalcoSensor } from './falco-sensor';
+import { Shipper } from './shipper';
+import { Sidekick } from './sidekick';
 import { TetragonSensor } from './tetragon-sensor';
 import { CheckReport, formatFinding, runChecks } from '../checks/run';
 import { STACK_CHECKS } from '../checks';
@@ -34,7 +37,13 @@ export class DetectionStack extends Chart {
     // layer: tetragon
     if (this.plan.tetragon) new TetragonSensor(this, 'Tetragon', { plan: this.plan.tetragon });
     // layer: routing
+    if (this.plan.routing) {
+      new Sidekick(this, 'Sidekick', { plan: this.plan.routing.sidekick });
+      const am = this.plan.routing.alertmanager;
+      if (am) new Alertmanager(this, 'Alertmanager', { plan: am, clientPodLabels: this.plan.routing.sidekick.selectorLabels });
+    }
     // layer: durable
+    if (this.plan.durable?.shipper) new Shipper(this, 'Shipper', { plan: this.plan.durable.shipper });
     // layer: audit
   }
 }

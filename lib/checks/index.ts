@@ -1,9 +1,12 @@
 import type { StackPlan } from '../stack/plan';
 import { AUDIT_CONTROL_PLANE_LOGS } from './audit-control-plane-logs';
 import { AUDIT_MANAGED_CONTROL_PLANE } from './audit-managed-control-plane';
+import { CHAT_THRESHOLD } from './chat-threshold';
+import { DURABLE_DESTINATION } from './durable-destination';
 import { FALCO_LEAST_PRIVILEGE } from './falco-least-privilege';
 import type { Check } from './finding';
 import { PACK_RESPONSE_HOOKS } from './pack-response-hooks';
+import { RULE_OWNER } from './rule-owner';
 import { TETRAGON_SENSOR_OWNERSHIP } from './tetragon-sensor-ownership';
 
 export * from './finding';
@@ -15,5 +18,8 @@ export const STACK_CHECKS: readonly Check<StackPlan>[] = [
   AUDIT_CONTROL_PLANE_LOGS,
   FALCO_LEAST_PRIVILEGE,
   TETRAGON_SENSOR_OWNERSHIP,
+  DURABLE_DESTINATION,
+  CHAT_THRESHOLD,
+  RULE_OWNER,
   PACK_RESPONSE_HOOKS,
 ];

@@ -42,10 +42,13 @@ function fileIntegration(i: IntegrationPlan, dir: string): [string, Record<strin
       return ['msteamsv2_configs', { webhook_url_file: secretFilePath(dir, i.webhookUrl), title: TITLE, text: TEXT, send_resolved: SEND_RESOLVED }];
     case 'email':
       return ['email_configs', {
-        to: i.to.join(', '), from: i.from, smarthost: i.smarthost,
+        to: i.to.join(', '),
+        from: i.from,
+        smarthost: i.smarthost,
         ...(i.authUsername ? { auth_username: i.authUsername } : {}),
         ...(i.authPassword ? { auth_password_file: secretFilePath(dir, i.authPassword) } : {}),
-        require_tls: i.requireTls, send_resolved: SEND_RESOLVED,
+        require_tls: i.requireTls,
+        send_resolved: SEND_RESOLVED,
       }];
     case 'pagerduty':
       return ['pagerduty_configs', { routing_key_file: secretFilePath(dir, i.routingKey), severity: PAGERDUTY_SEVERITY, send_resolved: SEND_RESOLVED }];
@@ -104,10 +107,13 @@ function crdIntegration(i: IntegrationPlan): [string, Record<string, unknown>] {
       return ['msteamsv2Configs', { webhookURL: selector(i.webhookUrl), title: TITLE, text: TEXT, sendResolved: SEND_RESOLVED }];
     case 'email':
       return ['emailConfigs', {
-        to: i.to.join(', '), from: i.from, smarthost: i.smarthost,
+        to: i.to.join(', '),
+        from: i.from,
+        smarthost: i.smarthost,
         ...(i.authUsername ? { authUsername: i.authUsername } : {}),
         ...(i.authPassword ? { authPassword: selector(i.authPassword) } : {}),
-        requireTLS: i.requireTls, sendResolved: SEND_RESOLVED,
+        requireTLS: i.requireTls,
+        sendResolved: SEND_RESOLVED,
       }];
     case 'pagerduty':
       return ['pagerdutyConfigs', { routingKey: selector(i.routingKey), severity: PAGERDUTY_SEVERITY, sendResolved: SEND_RESOLVED }];

@@ -1,5 +1,4 @@
 import { DetectionStackError } from '../errors';
-import type { PlanContext } from '../stack/plan';
 import { ROUTING_IMAGES } from './images';
 import { lowestPriority, prioritiesAtOrAbove, requirePriority } from './priority';
 import type { AlertmanagerProps, FalcoPriority, RoutingProps, SecretKeyRef, TeamReceiversProps } from './props';
@@ -9,6 +8,7 @@ import {
   isSecretKeyRef, requireDestinationUrl, requireDuration, requireEmail, requireHostPort, requireReason,
   requireSecretRef, requireTeamName, SecretUse,
 } from './validate';
+import type { PlanContext } from '../stack/plan';
 
 export const ALERTMANAGER_NAME = 'alertmanager';
 export const ALERTMANAGER_PORT = 9093;
@@ -31,8 +31,15 @@ type Credential = { readonly secret: SecretKeyRef } | { readonly literal: string
 export type IntegrationPlan =
   | { readonly kind: 'slack'; readonly apiUrl: SecretKeyRef; readonly channel?: string }
   | { readonly kind: 'msteams' | 'msteamsv2'; readonly webhookUrl: SecretKeyRef }
-  | { readonly kind: 'email'; readonly to: readonly string[]; readonly from: string; readonly smarthost: string;
-    readonly authUsername?: string; readonly authPassword?: SecretKeyRef; readonly requireTls: boolean }
+  | {
+    readonly kind: 'email';
+    readonly to: readonly string[];
+    readonly from: string;
+    readonly smarthost: string;
+    readonly authUsername?: string;
+    readonly authPassword?: SecretKeyRef;
+    readonly requireTls: boolean;
+  }
   | { readonly kind: 'pagerduty'; readonly routingKey: SecretKeyRef }
   | { readonly kind: 'opsgenie'; readonly apiKey: SecretKeyRef }
   | { readonly kind: 'webhook'; readonly url: Credential };
@@ -72,7 +79,12 @@ export interface AlertmanagerPlan {
   readonly clusterPort: number;
   readonly selectorLabels: Readonly<Record<string, string>>;
   readonly podLabels: Readonly<Record<string, string>>;
-  readonly grouping: { readonly groupBy: readonly string[]; readonly groupWait: string; readonly groupInterval: string; readonly repeatInterval: string };
+  readonly grouping: {
+    readonly groupBy: readonly string[];
+    readonly groupWait: string;
+    readonly groupInterval: string;
+    readonly repeatInterval: string;
+  };
   readonly teams: readonly TeamPlan[];
   readonly unowned: readonly ReceiverPlan[];
   /** Every notifying receiver (the renderers add `no-notification`). */
@@ -102,7 +114,8 @@ export function priorityMatcher(minimum: FalcoPriority): readonly [string, '=~',
 
 function planReceivers(owner: string, receivers: TeamReceiversProps, where: string, ctx: PlanContext): ReceiverPlan[] {
   const out: ReceiverPlan[] = [];
-  const add = (kind: string, i: number, total: number, minimumPriority: FalcoPriority, integration: IntegrationPlan, w: string, allowance?: { reason: string }) => {
+  const add = (kind: string, i: number, total: number, minimumPriority: FalcoPriority, integration: IntegrationPlan, w: string,
+    allowance?: { reason: string }) => {
     out.push({
       name: total > 1 ? `${owner}-${kind}-${i + 1}` : `${owner}-${kind}`,
       minimumPriority: requirePriority(`${w}.minimumPriority`, minimumPriority),

@@ -1,9 +1,9 @@
 import { DetectionStackError } from '../errors';
-import type { PlanContext } from '../stack/plan';
 import { ROUTING_IMAGES } from './images';
 import type { DurableSourceProps, DurableStorageProps, SecretKeyRef } from './props';
-import type { EgressPlan, SecretEnvPlan } from './sidekick-plan';
+import { EgressPlan, EKS_POD_IDENTITY_AGENT, SecretEnvPlan } from './sidekick-plan';
 import { requireReason, requireSecretRef, SecretUse } from './validate';
+import type { PlanContext } from '../stack/plan';
 
 export const SHIPPER_NAME = 'alert-shipper';
 export const SHIPPER_HTTP_PORT = 2020;
@@ -29,8 +29,14 @@ export interface DurableSourcePlan {
 /** Where the alerts land. */
 export type DurableDestinationPlan =
   | { readonly kind: 's3'; readonly service: string; readonly bucket: string; readonly region: string; readonly endpoint?: string; readonly prefix: string }
-  | { readonly kind: 'azure_blob'; readonly service: string; readonly storageAccount: string; readonly container: string; readonly prefix: string;
-    readonly auth: 'sas' | 'key' };
+  | {
+    readonly kind: 'azure_blob';
+    readonly service: string;
+    readonly storageAccount: string;
+    readonly container: string;
+    readonly prefix: string;
+    readonly auth: 'sas' | 'key';
+  };
 
 /** The Fluent Bit DaemonSet that ships every alert to the bucket, as plain data. */
 export interface ShipperPlan {
@@ -148,8 +154,14 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
     }
     if (z.sasToken) secretEnv.push(env('AZURE_BLOB_SAS_TOKEN', z.sasToken, `${bw}.azure.sasToken`));
     if (z.sharedKey) secretEnv.push(env('AZURE_BLOB_SHARED_KEY', z.sharedKey, `${bw}.azure.sharedKey`));
-    destination = { kind: 'azure_blob', service: ctx.profile.objectStore.service, storageAccount: z.storageAccount, container: bucket.name, prefix,
-      auth: z.sasToken ? 'sas' : 'key' };
+    destination = {
+      kind: 'azure_blob',
+      service: ctx.profile.objectStore.service,
+      storageAccount: z.storageAccount,
+      container: bucket.name,
+      prefix,
+      auth: z.sasToken ? 'sas' : 'key',
+    };
   }
 
   const sources = [...sensorSources, ...(props.extraSources ?? [])].map((s, i) => planSource(s,
@@ -199,7 +211,7 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
         'parsers.conf': PARSERS_CONF,
       },
       httpPort: SHIPPER_HTTP_PORT,
-      egress: [{ kind: 'external', port: 443, protocol: 'TCP' }],
+      egress: [{ kind: 'external', port: 443, protocol: 'TCP' }, ...(provider === 'eks' && bucket.aws?.podIdentity ? EKS_POD_IDENTITY_AGENT : [])],
       resources: {
         requests: shipper.resources?.requests ?? { cpu: '50m', memory: '64Mi' },
         limits: shipper.resources?.limits ?? { cpu: '500m', memory: '256Mi' },
@@ -241,8 +253,13 @@ function line(key: string, value: string | number): string {
 }
 
 /** fluent-bit.conf: tail -> parse -> keep alerts -> label -> bucket, buffered on the node's disk. */
-export function renderFluentBitConfig(p: { destination: DurableDestinationPlan; sources: readonly DurableSourcePlan[]; bufferHostPath: string;
-  bufferLimit: string; cluster: string; }): string {
+export function renderFluentBitConfig(p: {
+  destination: DurableDestinationPlan;
+  sources: readonly DurableSourcePlan[];
+  bufferHostPath: string;
+  bufferLimit: string;
+  cluster: string;
+}): string {
   const out: string[] = [];
   const section = (name: string, entries: [string, string | number][]) => {
     out.push(`[${name}]`, ...entries.map(([k, v]) => line(k, v)), '');

@@ -1,10 +1,10 @@
+import { DurablePlan, falcoStdoutSource, planDurable, SensorSource } from './durable-plan';
+import { planRouting, RoutingPlan } from './plan';
+import type { DurableStorageProps, RoutingProps } from './props';
 import { extendFalcoPlan, FalcoPlan, planFalco } from '../falco/sensor/plan';
 import type { PlanContext } from '../stack/plan';
 import type { SensorsProps } from '../stack/props';
 import { planTetragon } from '../tetragon/plan';
-import { DurablePlan, falcoStdoutSource, planDurable, SensorSource } from './durable-plan';
-import { planRouting, RoutingPlan } from './plan';
-import type { DurableStorageProps, RoutingProps } from './props';
 
 /**
  * The routing layer's part of the stack plan: the routing plan and, when Falco runs, the Falco plan with

@@ -1,9 +1,9 @@
-import type { PlanContext } from '../stack/plan';
 import { AlertmanagerPlan, alertmanagerSecretUses, planAlertmanager } from './alertmanager-plan';
 import { requirePriority } from './priority';
 import type { FalcoPriority, RoutingProps } from './props';
 import { ChatDestinationPlan, planSidekick, SidekickPlan, sidekickSecretUses } from './sidekick-plan';
 import type { SecretUse } from './validate';
+import type { PlanContext } from '../stack/plan';
 
 /** The routing layer as plain data. */
 export interface RoutingPlan {

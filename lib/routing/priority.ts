@@ -7,18 +7,18 @@ export const FALCO_PRIORITIES: readonly FalcoPriority[] = [
 ];
 
 /** Rank of a priority: 0 is the highest (Emergency). */
-export function priorityRank(priority: FalcoPriority): number {
+export function rankOfPriority(priority: FalcoPriority): number {
   return FALCO_PRIORITIES.indexOf(priority);
 }
 
 /** True when `priority` is lower (less severe) than `threshold`. */
 export function isBelow(priority: FalcoPriority, threshold: FalcoPriority): boolean {
-  return priorityRank(priority) > priorityRank(threshold);
+  return rankOfPriority(priority) > rankOfPriority(threshold);
 }
 
 /** Every priority at or above `minimum`, highest first. */
 export function prioritiesAtOrAbove(minimum: FalcoPriority): FalcoPriority[] {
-  return FALCO_PRIORITIES.slice(0, priorityRank(minimum) + 1);
+  return FALCO_PRIORITIES.slice(0, rankOfPriority(minimum) + 1);
 }
 
 /** The lowest of some priorities. */

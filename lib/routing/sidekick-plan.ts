@@ -1,5 +1,4 @@
 import { DetectionStackError } from '../errors';
-import type { PlanContext } from '../stack/plan';
 import { ROUTING_IMAGES } from './images';
 import { requirePriority, sidekickPriority } from './priority';
 import type { FalcoPriority, SecretKeyRef, SidekickOutputsProps, SidekickProps } from './props';
@@ -7,6 +6,7 @@ import {
   isSecretKeyRef, NetworkDestination, requireDestinationUrl, requireEmail, requireHostPort,
   requireReason, requireSecretRef, SecretUse,
 } from './validate';
+import type { PlanContext } from '../stack/plan';
 
 export const SIDEKICK_NAME = 'falcosidekick';
 export const SIDEKICK_PORT = 2801;
@@ -27,7 +27,15 @@ export type EgressPlan =
   /** Pods of this stack on a known container port. */
   | { readonly kind: 'pods'; readonly podLabels: Readonly<Record<string, string>>; readonly port: number; readonly protocol: 'TCP' | 'UDP' }
   /** Hosts outside the cluster on a port (NetworkPolicy cannot name DNS hosts: any address). */
-  | { readonly kind: 'external'; readonly port: number; readonly protocol: 'TCP' | 'UDP' };
+  | { readonly kind: 'external'; readonly port: number; readonly protocol: 'TCP' | 'UDP' }
+  /** A fixed address block on a port (e.g. the EKS Pod Identity agent). */
+  | { readonly kind: 'cidr'; readonly cidr: string; readonly port: number; readonly protocol: 'TCP' | 'UDP' };
+
+/** The EKS Pod Identity agent on every node: credentials come from here when no IRSA role is set. */
+export const EKS_POD_IDENTITY_AGENT: readonly EgressPlan[] = [
+  { kind: 'cidr', cidr: '169.254.170.23/32', port: 80, protocol: 'TCP' },
+  { kind: 'cidr', cidr: 'fd00:ec2::23/128', port: 80, protocol: 'TCP' },
+];
 
 /** A chat destination and the lowest priority it receives, for the chat-threshold guardrail. */
 export interface ChatDestinationPlan {
@@ -244,6 +252,7 @@ export function planSidekick(props: SidekickProps, ctx: PlanContext, chatThresho
     }
     b.section('aws').region = region;
     b.external(443);
+    if (!props.aws.roleArn) b.egress.push(...EKS_POD_IDENTITY_AGENT);
   }
   if (outputs.awsS3) {
     const o = outputs.awsS3; const w = `${ow}.awsS3`;
