@@ -68,16 +68,33 @@ export function num(value: number | bigint | string): StringLiteral {
   return { kind: 'string', value: text, quoted: false, pos: NO_POSITION };
 }
 
+/** `val()` is only allowed as the whole right side of a check (libsinsp's grammar). */
+function rejectVal(operand: FieldOperand | TransformerArg, where: string): void {
+  if (operand.kind !== 'transformer') return;
+  if (operand.name === 'val') {
+    throw new ConditionBuildError('BUILD_INVALID_FIELD', `val() can only be the right side of a check, not ${where}`);
+  }
+  operand.args.forEach((a) => rejectVal(a, where));
+}
+
 function toField(input: FieldInput): FieldOperand {
-  return typeof input === 'string' ? field(input) : input;
+  const operand = typeof input === 'string' ? field(input) : input;
+  rejectVal(operand, 'the left side');
+  return operand;
 }
 
 function toValue(input: ValueInput): StringLiteral {
   return typeof input === 'string' ? str(input) : num(input);
 }
 
+/**
+ * libsinsp reads `and_x`, `or_x`, `not_x` after an operator modifier as a keyword followed by
+ * text (its keyword test stops at the first non-alphanumeric character): such list names are refused.
+ */
+const KEYWORD_PREFIX_RE = /^(and|or|not)(?![a-zA-Z0-9])/;
+
 function checkName(kind: 'macro' | 'list', name: string): void {
-  if (!IDENTIFIER_RE.test(name) || KEYWORDS.has(name)) {
+  if (!IDENTIFIER_RE.test(name) || KEYWORDS.has(name) || (kind === 'list' && KEYWORD_PREFIX_RE.test(name))) {
     throw new ConditionBuildError('BUILD_INVALID_NAME',
       `'${name}' is not a valid ${kind} name: use letters, digits and '_', starting with a letter (and not and/or/not)`);
   }
@@ -192,6 +209,7 @@ export function transform(name: Exclude<TransformerName, 'val'>, ...args: readon
     throw new ConditionBuildError('BUILD_INVALID_NAME', `'${name}' is not a transformer: one of ${TRANSFORMERS.join(', ')}`);
   }
   if (args.length === 0) throw new ConditionBuildError('BUILD_EMPTY', `${name}() needs at least one argument`);
+  args.forEach((a) => typeof a !== 'string' && rejectVal(a, `an argument of ${name}()`));
   return {
     kind: 'transformer',
     name,
