@@ -4,9 +4,9 @@
  */
 import { existsSync, readFileSync } from 'fs';
 import { join, resolve } from 'path';
+import { syntheticSyscallEvents } from './synthetic-events';
 import { RuleEvaluator } from '../lib/falco/language/evaluator';
 import { loadRuleFiles } from '../lib/falco/rules/loader';
-import { syntheticSyscallEvents } from './synthetic-events';
 
 const UPSTREAM_FILES = ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'];
 
