@@ -1,0 +1,121 @@
+/**
+ * The package as users get it: `npm pack`, install the tarball into a fresh project, compile a cdk8s
+ * app that imports it with `tsc --strict`, run it and read what it synthesized. Slow (npm install):
+ * one tarball and one install for the whole file.
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+jest.setTimeout(10 * 60 * 1000);
+
+function run(cmd: string, args: string[], cwd: string): string {
+  try {
+    return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' } });
+  } catch (e) {
+    const err = e as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${err.stdout ?? ''}\n${err.stderr ?? ''}\n${err.message}`);
+  }
+}
+
+const CONSUMER_APP = `import { App } from 'cdk8s';
+import { DetectionStack, FalcoCustomRule, and, inList, printCondition } from 'detection-stack';
+
+const rule: FalcoCustomRule = {
+  owner: { unowned: 'packaging smoke test, nobody is paged' },
+  rule: {
+    kind: 'rule',
+    name: 'Netcat in a container',
+    desc: 'nc ran in a container',
+    condition: printCondition(and(inList('evt.type', ['execve', 'execveat']), inList('proc.name', ['nc', 'ncat']))),
+    output: 'nc ran (proc.cmdline=%proc.cmdline)',
+    priority: 'WARNING',
+  },
+};
+
+const app = new App({ outdir: 'dist' });
+const stack = new DetectionStack(app, 'packed', {
+  cluster: { name: 'pack-test', provider: 'eks', region: 'eu-west-1' },
+  sensors: { falco: { customRules: [rule] } },
+  durable: { waived: { reason: 'packaging smoke test: no bucket exists for it' } },
+});
+const socket: string = stack.plan.falco!.containerRuntime.socketPath;
+console.log(socket);
+app.synth();
+`;
+
+describe('the packed package in a fresh project', () => {
+  let work: string;
+  let consumer: string;
+
+  beforeAll(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-pack-'));
+    // `npm pack` runs the prepare script (tsc --build), as publishing does.
+    const packed = JSON.parse(run(NPM, ['pack', '--json', '--pack-destination', work], ROOT)) as { filename: string; files: { path: string }[] }[];
+    const tarball = path.join(work, packed[0].filename);
+    consumer = path.join(work, 'consumer');
+    fs.mkdirSync(consumer);
+    fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+    fs.writeFileSync(path.join(consumer, 'tsconfig.json'), JSON.stringify({
+      compilerOptions: { strict: true, target: 'ES2022', module: 'node16', moduleResolution: 'node16', lib: ['es2022'], types: ['node'], outDir: 'out', skipLibCheck: false },
+      files: ['main.ts'],
+    }));
+    fs.writeFileSync(path.join(consumer, 'main.ts'), CONSUMER_APP);
+    run(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball, 'typescript@~5.9', '@types/node@^20'], consumer);
+  });
+
+  afterAll(() => {
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  test('the tarball holds the compiled library with its types, and no sources or tests', () => {
+    const files = fs.readdirSync(path.join(consumer, 'node_modules', 'detection-stack', 'build'));
+    expect(files).toEqual(expect.arrayContaining(['index.js', 'index.d.ts']));
+    const installed = path.join(consumer, 'node_modules', 'detection-stack');
+    expect(fs.existsSync(path.join(installed, 'lib'))).toBe(false);
+    expect(fs.existsSync(path.join(installed, 'test'))).toBe(false);
+  });
+
+  test('a strict TypeScript cdk8s app compiles against it, runs, and synthesizes the Falco sensor', () => {
+    run(path.join(consumer, 'node_modules', '.bin', 'tsc'), ['-p', '.'], consumer);
+    const stdout = run(process.execPath, ['out/main.js'], consumer);
+    expect(stdout.trim()).toBe('/run/containerd/containerd.sock');
+    const manifest = fs.readFileSync(path.join(consumer, 'dist', 'packed.k8s.yaml'), 'utf8');
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const objects = parseAllDocuments(manifest).map((d) => d.toJSON() as any);
+    const daemonSet = objects.find((o) => o.kind === 'DaemonSet' && o.metadata.name === 'falco');
+    expect(daemonSet.spec.template.spec.containers[0].image).toMatch(/^docker\.io\/falcosecurity\/falco:0\.44\.1@sha256:[a-f0-9]{64}$/);
+    expect(daemonSet.spec.template.spec.containers[0].securityContext.privileged).toBe(false);
+    const rules = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'falco-rules');
+    expect(Object.values(rules.data).join('')).toContain('proc.name in ("nc", "ncat")');
+  });
+
+  test('require("detection-stack") loads without any @pulumi module installed', () => {
+    const out = run(process.execPath, ['-e', `
+      require('detection-stack');
+      const pulumi = Object.keys(require.cache).filter((k) => k.includes('/node_modules/@pulumi/'));
+      console.log(JSON.stringify({ pulumi, hasPulumiInstalled: require('fs').existsSync('node_modules/@pulumi') }));
+    `], consumer);
+    expect(JSON.parse(out)).toEqual({ pulumi: [], hasPulumiInstalled: false });
+  });
+});
+
+describe('require("detection-stack") where the Pulumi SDKs are installed', () => {
+  test('loads no @pulumi/* module (require.cache)', () => {
+    // The repository has every @pulumi SDK installed (dev dependencies): nothing may pull one in.
+    const out = run(process.execPath, ['-e', `
+      require('detection-stack');
+      const loaded = Object.keys(require.cache);
+      console.log(JSON.stringify({
+        pulumi: loaded.filter((k) => k.includes('/node_modules/@pulumi/')),
+        self: loaded.some((k) => k.endsWith('/build/index.js')),
+      }));
+    `], ROOT);
+    expect(fs.existsSync(path.join(ROOT, 'node_modules', '@pulumi', 'pulumi'))).toBe(true);
+    expect(JSON.parse(out)).toEqual({ pulumi: [], self: true });
+  });
+});
