@@ -1,0 +1,14 @@
+import { PROVIDER_PROFILES } from '../../lib/stack/providers';
+import type { PlanContext } from '../../lib/stack/plan';
+import type { CloudProvider } from '../../lib/stack/providers';
+
+/** A plan context as planStack builds it, for calling the routing planners directly. */
+export function planContext(provider: CloudProvider = 'eks', region: string | undefined = 'eu-west-1'): PlanContext {
+  return {
+    path: 'test',
+    cluster: { name: 'prod-eks', provider, region },
+    profile: PROVIDER_PROFILES[provider],
+    namespace: 'falco',
+    labels: { 'app.kubernetes.io/part-of': 'detection-stack' },
+  };
+}
