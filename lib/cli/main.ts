@@ -1,4 +1,5 @@
 import { PLAN_COMMAND } from './plan-command';
+import { TEST_COMMAND } from './test-command';
 import { CommandIo, VALIDATE_COMMAND } from './validate';
 
 /**
@@ -16,6 +17,7 @@ export interface CliCommand {
 
 export const COMMANDS: readonly CliCommand[] = [
   VALIDATE_COMMAND,
+  TEST_COMMAND,
   PLAN_COMMAND,
 ];
 

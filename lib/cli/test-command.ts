@@ -97,7 +97,7 @@ function describeDetection(d: Detection): string {
   return `${d.rule} [${d.priority}] ${d.output}`;
 }
 
-/** Runs `test`; returns the exit code (0: evaluated, 1: bad rules, events or arguments). */
+/** Runs `test`; returns the exit code (0: evaluated, 1: bad rules or events, 2: bad arguments). */
 export function runTestCommand(argv: readonly string[], io: TestCommandIo): number {
   let args: TestCommandArgs;
   try {
@@ -105,7 +105,7 @@ export function runTestCommand(argv: readonly string[], io: TestCommandIo): numb
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     io.stderr(`error CLI_USAGE ${e.message}\n${TEST_USAGE}\n`);
-    return 1;
+    return 2;
   }
 
   const loaded = loadRulesForEvaluation(args.rules);
@@ -152,3 +152,11 @@ export function runTestCommand(argv: readonly string[], io: TestCommandIo): numb
   }
   return 0;
 }
+
+/** The `test` command for the CLI's registry. */
+export const TEST_COMMAND = {
+  name: 'test',
+  usage: TEST_USAGE,
+  summary: 'run Falco rules over events (JSON array or JSON lines; syscall field objects or raw k8s audit events) and print which rule fired',
+  run: runTestCommand,
+} as const;

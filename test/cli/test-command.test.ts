@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { main } from '../../lib/cli/main';
 import { parseTestArgs, runTestCommand } from '../../lib/cli/test-command';
 
 const RULES = `
@@ -187,10 +188,20 @@ describe('detection-stack test', () => {
     [['stray', '--rules', 'a', '--events', 'e'], /unexpected argument 'stray'/],
     [['--rules', 'a', '--events', 'e', '--events', 'f'], /--events is given twice/],
   ])('rejects bad arguments %j with a usage error', (argv, message) => {
-    expect(runTestCommand(argv, io)).toBe(1);
+    expect(runTestCommand(argv, io)).toBe(2);
     expect(err).toMatch(/^error CLI_USAGE /);
     expect(err).toMatch(message);
     expect(err).toMatch(/usage: detection-stack test --rules FILE\.\.\. --events FILE/);
+  });
+
+  it('is registered as the CLI command `test`', async () => {
+    const rules = file('rules.yaml', RULES);
+    const events = file('events.json', JSON.stringify(EVENTS.slice(2, 3)));
+    expect(await main(['test', '--rules', rules, '--events', events], io)).toBe(0);
+    expect(out).toBe(`event 0 (${events}:1): no rule fired\n1 event, 0 detections (rule_matching: first)\n`);
+    out = '';
+    expect(await main(['test', '--help'], io)).toBe(0);
+    expect(out).toMatch(/^usage: detection-stack test --rules FILE\.\.\. --events FILE/);
   });
 
   it('parses several rules files and = forms', () => {
