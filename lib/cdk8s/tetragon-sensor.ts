@@ -1,11 +1,11 @@
 import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { TetragonTracingPolicy } from './tetragon-policy';
 import {
   HOST_PROC_MOUNT, OPERATOR_METRICS_PORT, OPERATOR_PROBE_PORT, ResolvedResources, TETRAGON_HEALTH_PORT,
   TETRAGON_METRICS_PORT, TetragonPlan,
 } from '../tetragon/plan';
-import { TetragonTracingPolicy } from './tetragon-policy';
 
 export interface TetragonSensorConstructProps {
   /** The resolved plan (`DetectionStack.plan.tetragon`, or `planTetragon(...)`). */
@@ -90,8 +90,11 @@ export class TetragonSensor extends Construct {
                 args: [plan.exportHostPath],
                 // root only to read the 0600 export file the agent (root) writes; no capability is needed for that
                 securityContext: {
-                  runAsUser: 0, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true,
-                  capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' },
+                  runAsUser: 0,
+                  allowPrivilegeEscalation: false,
+                  readOnlyRootFilesystem: true,
+                  capabilities: { drop: ['ALL'] },
+                  seccompProfile: { type: 'RuntimeDefault' },
                 },
                 resources: quantities(plan.resources.exportStdout),
                 volumeMounts: [{ name: 'export-logs', mountPath: plan.exportDirectory, readOnly: true }],

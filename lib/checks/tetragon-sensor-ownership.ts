@@ -1,5 +1,5 @@
-import type { StackPlan } from '../stack/plan';
 import type { Check, CheckOutcome } from './finding';
+import type { StackPlan } from '../stack/plan';
 
 /**
  * DS-TETRA-101: when Falco and Tetragon both run, every pattern both detect needs a declared owner and destination;

@@ -1,6 +1,5 @@
 // The Tetragon layer as plain data: what the agent, the operator and the policies look like.
 import { DetectionStackError } from '../errors';
-import type { PlanContext } from '../stack/plan';
 import type { TracingPolicy } from './model';
 import { OwnershipPlan, planOwnership } from './ownership';
 import type {
@@ -9,6 +8,7 @@ import type {
 import { SEED_PATTERNS } from './props';
 import { DEFAULT_NO_NETWORK_BINARIES, DETECTION_LABELS, seedDetection } from './seed';
 import { formatPolicyIssue, validateTracingPolicy } from './validate';
+import type { PlanContext } from '../stack/plan';
 
 /** Tetragon v1.7.0, the latest release (cilium/tetragon install/kubernetes/tetragon/Chart.yaml appVersion 1.7.0). */
 export const TETRAGON_VERSION = 'v1.7.0';
@@ -230,7 +230,12 @@ function withDetectionLabels(policy: TracingPolicy, d: TetragonDetection): Traci
     ...policy,
     metadata: {
       ...policy.metadata,
-      labels: { ...policy.metadata.labels, [DETECTION_LABELS.detection]: d.id, [DETECTION_LABELS.pattern]: d.pattern, [DETECTION_LABELS.owner]: d.owner },
+      labels: {
+        ...policy.metadata.labels,
+        [DETECTION_LABELS.detection]: d.id,
+        [DETECTION_LABELS.pattern]: d.pattern,
+        [DETECTION_LABELS.owner]: d.owner,
+      },
     },
   };
 }

@@ -25,16 +25,38 @@ const labelSelector = obj({
 });
 
 const arg = obj({
-  index: int(0), type: str(ARG_TYPES), sizeArgIndex: int(0), returnCopy: bool, maxData: bool, label: str(),
-  resolve: str(), btfType: str(), btfTypeModule: str(), source: str(),
+  index: int(0),
+  type: str(ARG_TYPES),
+  sizeArgIndex: int(0),
+  returnCopy: bool,
+  maxData: bool,
+  label: str(),
+  resolve: str(),
+  btfType: str(),
+  btfTypeModule: str(),
+  source: str(),
 }, ['index', 'type']);
 
 const argSelector = obj({ index: int(0), operator: str(ARG_OPERATORS), values: arr(str()), args: arr(int(0)) }, ['operator']);
 
 const action = obj({
-  action: str(ACTIONS), argError: int(), argFqdn: str(), argIndex: int(), argNewAddr: int(), argNewOffset: int(),
-  argNewSymbol: str(), argRegs: arr(str()), argSig: int(), argSock: int(), argUrl: str(), argValue: int(),
-  imaHash: bool, kernelStackTrace: bool, rateLimit: str(), rateLimitScope: str(), userStackTrace: bool,
+  action: str(ACTIONS),
+  argError: int(),
+  argFqdn: str(),
+  argIndex: int(),
+  argNewAddr: int(),
+  argNewOffset: int(),
+  argNewSymbol: str(),
+  argRegs: arr(str()),
+  argSig: int(),
+  argSock: int(),
+  argUrl: str(),
+  argValue: int(),
+  imaHash: bool,
+  kernelStackTrace: bool,
+  rateLimit: str(),
+  rateLimitScope: str(),
+  userStackTrace: bool,
 }, ['action']);
 
 const binaries = arr(obj({ operator: str(BINARY_OPERATORS), values: arr(str()), followChildren: bool }, ['operator', 'values']), 1);
@@ -72,8 +94,18 @@ export const SPEC_SHAPE = obj({
   tracepoints: arr(obj({ ...common, subsystem: str(), event: str(), raw: bool }, ['subsystem', 'event'])),
   lsmhooks: arr(obj({ ...common, hook: str() }, ['hook'])),
   uprobes: arr(obj({
-    ...common, path: str(), symbols: arr(str()), offsets: arr(int()), addrs: arr(int()), refCtrOffsets: arr(int()),
-    binaryDigests: arr(str()), btfPath: str(), return: bool, returnArg: arg, data: arr(arg), ignore,
+    ...common,
+    path: str(),
+    symbols: arr(str()),
+    offsets: arr(int()),
+    addrs: arr(int()),
+    refCtrOffsets: arr(int()),
+    binaryDigests: arr(str()),
+    btfPath: str(),
+    return: bool,
+    returnArg: arg,
+    data: arr(arg),
+    ignore,
   }, ['path'])),
   usdts: arr(obj({ ...common, path: str(), provider: str(), name: str(), btfPath: str() }, ['path', 'provider', 'name'])),
   enforcers: arr(obj({ calls: arr(str()) }, ['calls'])),
@@ -109,8 +141,7 @@ export function checkShape(value: unknown, shape: Shape, path: string): ShapeIss
 function visit(value: unknown, shape: Shape, path: string, issues: ShapeIssue[]): void {
   switch (shape.kind) {
     case 'string':
-      if (typeof value !== 'string') issues.push({ path, message: `expected a string, got ${describe(value)}` });
-      else if (shape.oneOf && !shape.oneOf.includes(value)) {
+      if (typeof value !== 'string') {issues.push({ path, message: `expected a string, got ${describe(value)}` });} else if (shape.oneOf && !shape.oneOf.includes(value)) {
         issues.push({ path, message: `'${value}' is not one of ${shape.oneOf.join(', ')}` });
       }
       return;

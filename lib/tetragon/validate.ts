@@ -370,7 +370,8 @@ class PolicyChecker {
     } else if (kind === 'lsmhooks') {
       if (a.argError === undefined) this.add('DS-TETRA-043', at, 'Override needs argError on an LSM hook', 'set argError (e.g. -1)');
     } else if (kind === 'uprobes') {
-      if (a.argError === undefined && a.argRegs === undefined && a.argNewSymbol === undefined && a.argNewAddr === undefined && a.argNewOffset === undefined) {
+      const overrides = [a.argError, a.argRegs, a.argNewSymbol, a.argNewAddr, a.argNewOffset];
+      if (overrides.every((v) => v === undefined)) {
         this.add('DS-TETRA-043', at, 'Override on a uprobe needs argError, argRegs, argNewSymbol, argNewAddr or argNewOffset', 'set one of them');
       }
     } else {

@@ -73,9 +73,13 @@ describe('planTetragon: defaults', () => {
 });
 
 const sigkillDetection: TetragonDetection = {
-  id: 'kill-miner', pattern: 'crypto-miner', owner: 'sec',
+  id: 'kill-miner',
+  pattern: 'crypto-miner',
+  owner: 'sec',
   policies: [{
-    apiVersion: 'cilium.io/v1alpha1', kind: 'TracingPolicy', metadata: { name: 'kill-miner' },
+    apiVersion: 'cilium.io/v1alpha1',
+    kind: 'TracingPolicy',
+    metadata: { name: 'kill-miner' },
     spec: { kprobes: [{ call: 'security_bprm_check', syscall: false, args: [{ index: 0, type: 'linux_binprm' }], selectors: [{ matchArgs: [{ index: 0, operator: 'Postfix', values: ['/xmrig'] }], matchActions: [{ action: 'Sigkill' }] }] }] },
   }],
 };

@@ -80,8 +80,10 @@ describe('TetragonSensor', () => {
     const opRules = find(objs, 'ClusterRole', 'tetragon-operator').rules as Obj[];
     expect(opRules).toContainEqual({ apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['create'] });
     expect(opRules).toContainEqual({
-      apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'],
-      resourceNames: ['tracingpolicies.cilium.io', 'tracingpoliciesnamespaced.cilium.io'], verbs: ['get', 'list', 'watch', 'update'],
+      apiGroups: ['apiextensions.k8s.io'],
+      resources: ['customresourcedefinitions'],
+      resourceNames: ['tracingpolicies.cilium.io', 'tracingpoliciesnamespaced.cilium.io'],
+      verbs: ['get', 'list', 'watch', 'update'],
     });
     expect(opRules.some((r) => (r.resources as string[]).includes('secrets'))).toBe(false);
   });
@@ -107,7 +109,9 @@ describe('TetragonTracingPolicy', () => {
     const chart = new Chart(Testing.app(), 'c');
     new TetragonTracingPolicy(chart, 'p', {
       policy: {
-        apiVersion: 'cilium.io/v1alpha1', kind: 'TracingPolicy', metadata: { name: 'p' },
+        apiVersion: 'cilium.io/v1alpha1',
+        kind: 'TracingPolicy',
+        metadata: { name: 'p' },
         spec: { kprobes: [{ call: 'sys_openat', args: [{ index: 1, type: 'string' }], selectors: [{ matchArgs: [{ index: 0, operator: 'Equal', values: ['/etc/shadow'] }] }] }] },
       },
     });
