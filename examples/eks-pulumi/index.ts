@@ -43,10 +43,10 @@ const cluster = new aws.eks.Cluster(clusterName, {
 }, { dependsOn: cloudAudit.controlPlaneLogGroup ? [cloudAudit.controlPlaneLogGroup] : [] });
 
 const kubeconfig = pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority]).apply(([name, endpoint, ca]) => JSON.stringify({
-  apiVersion: 'v1',
-  kind: 'Config',
-  clusters: [{ name, cluster: { 'server': endpoint, 'certificate-authority-data': ca.data } }],
-  contexts: [{ name, context: { cluster: name, user: name } }],
+  'apiVersion': 'v1',
+  'kind': 'Config',
+  'clusters': [{ name, cluster: { 'server': endpoint, 'certificate-authority-data': ca.data } }],
+  'contexts': [{ name, context: { cluster: name, user: name } }],
   'current-context': name,
   'users': [{ name, user: { exec: { apiVersion: 'client.authentication.k8s.io/v1beta1', command: 'aws', args: ['eks', 'get-token', '--cluster-name', name] } } }],
 }));

@@ -1,7 +1,7 @@
 // Owned by the audit layer.
 import { DetectionStackError } from '../errors';
-import type { PlanContext } from '../stack/plan';
 import type { K8sAuditPluginProps } from './props';
+import type { PlanContext } from '../stack/plan';
 
 /**
  * falcoctl artifact references (minor series, as falcoctl resolves them). The plugin versions are the
@@ -9,8 +9,8 @@ import type { K8sAuditPluginProps } from './props';
  * 0.18.0 with alternatives k8saudit-eks 0.12.0, k8saudit-aks 0.6.0; json 0.7.0).
  */
 export const K8SAUDIT_ARTIFACTS = {
-  rules: 'k8saudit-rules:0.18',
-  json: 'json:0.7',
+  'rules': 'k8saudit-rules:0.18',
+  'json': 'json:0.7',
   'k8saudit-eks': 'k8saudit-eks:0.12',
   'k8saudit-aks': 'k8saudit-aks:0.6',
 } as const;

@@ -1,9 +1,9 @@
 // Owned by the audit layer.
 import { DetectionStackError } from '../errors';
-import type { PlanContext } from '../stack/plan';
 import { K8sAuditPluginPlan, planK8sAuditPlugin } from './k8saudit-plugin';
 import { AuditPolicy, detectionAuditPolicy } from './policy';
 import type { AksAuditCategory, AuditProps, EksControlPlaneLogType } from './props';
+import type { PlanContext } from '../stack/plan';
 
 /** The EKS log types every stack sends; the audit questions cannot be answered without them. */
 export const REQUIRED_EKS_LOG_TYPES: readonly EksControlPlaneLogType[] = ['api', 'audit', 'authenticator'];
@@ -94,6 +94,6 @@ function describeEnabledInstead(provider: string, eks: readonly string[], aks: r
     case 'eks': return `control-plane log types ${eks.join(', ')} to CloudWatch Logs /aws/eks/<cluster>/cluster, created first with ${days} days retention and KMS (Pulumi path)`;
     case 'aks': return `diagnostic setting with categories ${aks.join(', ')} to the durable storage account (Pulumi path)`;
     default: return 'OCI Audit, which records API-server calls, kept ' +
-      `for the cloud audit retention and copied by a Service Connector from _Audit to the durable bucket (Pulumi path)`;
+      'for the cloud audit retention and copied by a Service Connector from _Audit to the durable bucket (Pulumi path)';
   }
 }

@@ -1,5 +1,5 @@
-import type { StackPlan } from '../stack/plan';
 import type { Check } from './finding';
+import type { StackPlan } from '../stack/plan';
 
 /** Without control-plane audit logs, "who exec'd into this pod?" has no answer. */
 export const AUDIT_CONTROL_PLANE_LOGS: Check<StackPlan> = {

@@ -1,5 +1,5 @@
-import type { StackPlan } from '../stack/plan';
 import type { Check } from './finding';
+import type { StackPlan } from '../stack/plan';
 
 /**
  * Managed control planes (OKE, EKS, AKS) take no audit.k8s.io Policy: say so at synth, and say

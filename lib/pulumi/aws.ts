@@ -2,14 +2,14 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { DetectionStackError } from '../errors';
-import type { StackPlan } from '../stack/plan';
-import type { DetectionStackProps } from '../stack/props';
 import {
   accessLogBucketPolicy, AwsAccountFacts, auditKeyPolicy, CLOUDTRAIL_PREFIX, durableBucketPolicy,
   eksLogGroupName, k8sauditEksReadPolicy, podIdentityTrustPolicy, s3BucketNameProblem, shipperWritePolicy,
 } from './aws-policies';
 import { DetectionStackObjects, StackSecret } from './kubernetes';
 import { planForProvider, resolveBucketName } from './stack-plan';
+import type { StackPlan } from '../stack/plan';
+import type { DetectionStackProps } from '../stack/props';
 
 export type ObjectLockMode = 'COMPLIANCE' | 'GOVERNANCE';
 
@@ -280,7 +280,8 @@ export class EksDetectionStack extends pulumi.ComponentResource {
     }, child);
     new aws.iam.RolePolicy(`${name}-shipper`, {
       role: this.shipperRole.id,
-      policy: pulumi.all([cloud.account, cloud.key.arn]).apply(([f, keyArn]) => JSON.stringify(shipperWritePolicy(f, cloud.bucketName, cloud.alertsPrefix, keyArn))),
+      policy: pulumi.all([cloud.account, cloud.key.arn])
+        .apply(([f, keyArn]) => JSON.stringify(shipperWritePolicy(f, cloud.bucketName, cloud.alertsPrefix, keyArn))),
     }, child);
     new aws.eks.PodIdentityAssociation(`${name}-shipper`, {
       clusterName, namespace, serviceAccount: cloud.shipperServiceAccount, roleArn: this.shipperRole.arn,

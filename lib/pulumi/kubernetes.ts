@@ -5,8 +5,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { App } from 'cdk8s';
 import { DetectionStack } from '../cdk8s/detection-stack';
 import { DetectionStackError } from '../errors';
-import type { DetectionStackProps } from '../stack/props';
 import { applyBindings, ObjectFieldBinding, chartObjects, KubernetesObject, splitNamespaces } from './objects';
+import type { DetectionStackProps } from '../stack/props';
 
 export type { ObjectFieldBinding, KubernetesObject } from './objects';
 

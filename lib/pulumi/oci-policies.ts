@@ -25,7 +25,13 @@ export function shipperGroupStatements(groupName: string, compartmentId: string,
 }
 
 /** OKE workload identity: one ServiceAccount of one cluster may create objects in this bucket. */
-export function shipperWorkloadStatement(compartmentId: string, bucket: string, w: { clusterId: string; namespace: string; serviceAccount: string }): string {
+export interface OkeWorkload {
+  readonly clusterId: string;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+}
+
+export function shipperWorkloadStatement(compartmentId: string, bucket: string, w: OkeWorkload): string {
   return `Allow any-user to manage objects in compartment id ${compartmentId} where all {request.principal.type='workload', ` +
     `request.principal.cluster_id='${w.clusterId}', request.principal.namespace='${w.namespace}', ` +
     `request.principal.service_account='${w.serviceAccount}', target.bucket.name='${bucket}', request.permission='OBJECT_CREATE'}`;

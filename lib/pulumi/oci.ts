@@ -2,14 +2,14 @@
 import * as oci from '@pulumi/oci';
 import * as pulumi from '@pulumi/pulumi';
 import { DetectionStackError } from '../errors';
-import type { StackPlan } from '../stack/plan';
-import type { DetectionStackProps } from '../stack/props';
 import { DetectionStackObjects, StackSecret } from './kubernetes';
 import {
   OCI_AUDIT_PREFIX, objectStorageKeyStatement, ociBucketNameProblem, serviceConnectorWriteStatement,
   shipperGroupStatements, shipperWorkloadStatement,
 } from './oci-policies';
 import { durableTarget, planForProvider, resolveBucketName } from './stack-plan';
+import type { StackPlan } from '../stack/plan';
+import type { DetectionStackProps } from '../stack/props';
 
 /**
  * How the in-cluster shipper authenticates to Object Storage. The S3-compatible API the shipper

@@ -1,8 +1,8 @@
 // Shared by the provider modules; imports no provider SDK.
 import { DetectionStackError } from '../errors';
 import { planStack, StackPlan } from '../stack/plan';
-import type { CloudProvider } from '../stack/providers';
 import type { DetectionStackProps } from '../stack/props';
+import type { CloudProvider } from '../stack/providers';
 
 const MODULE_OF: Record<CloudProvider, string> = { eks: 'aws', oke: 'oci', aks: 'azure' };
 
@@ -53,7 +53,7 @@ export function durableTarget(plan: StackPlan): DurableTarget | undefined {
 }
 
 /** The bucket name: the stack's durable bucket when it has one; a differing explicit name is an error. */
-export function resolveBucketName(plan: StackPlan, explicit: string | undefined, where: string): { bucket: string; prefix: string; serviceAccount: string } {
+export function resolveBucketName(plan: StackPlan, explicit: string | undefined, where: string): Omit<DurableTarget, 'storageAccount'> {
   const target = durableTarget(plan);
   if (target && explicit !== undefined && explicit !== target.bucket) {
     throw new DetectionStackError('DS-PULUMI-006', where, `bucketName '${explicit}' differs from the stack's durable.bucket.name '${target.bucket}'`,

@@ -2,13 +2,23 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { auditPolicyYaml, writeAuditPolicyFile } from '../../lib/audit/policy-file';
 import { AuditPolicy, AuditPolicyRule, detectionAuditPolicy, validateAuditPolicy } from '../../lib/audit/policy';
+import { auditPolicyYaml, writeAuditPolicyFile } from '../../lib/audit/policy-file';
 
 // kubernetes-models v4 has no audit.k8s.io group, so the Policy's shape is asserted exactly here.
 
 /** The level the API server would record for a request: the first rule that matches decides. */
-function levelFor(policy: AuditPolicy, req: { user?: string; groups?: string[]; verb: string; group?: string; resource?: string; namespace?: string; url?: string }): string {
+interface Request {
+  user?: string;
+  groups?: string[];
+  verb: string;
+  group?: string;
+  resource?: string;
+  namespace?: string;
+  url?: string;
+}
+
+function levelFor(policy: AuditPolicy, req: Request): string {
   const matches = (r: AuditPolicyRule) =>
     (!r.users || r.users.includes(req.user ?? '')) &&
     (!r.userGroups || r.userGroups.some((g) => (req.groups ?? []).includes(g))) &&

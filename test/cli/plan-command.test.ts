@@ -44,10 +44,12 @@ test('--format json prints every registered resource, secrets as [secret]', asyn
 }, 60_000);
 
 test('the text format is a table with one row per resource', () => {
-  const text = formatPlanTable({ resources: [
-    { type: 'aws:s3/bucket:Bucket', name: 'b', inputs: {}, parent: 'p' },
-    { type: 'detection-stack:eks:DurableBucket', name: 'p', inputs: {}, dependsOn: ['k'] },
-  ] });
+  const text = formatPlanTable({
+    resources: [
+      { type: 'aws:s3/bucket:Bucket', name: 'b', inputs: {}, parent: 'p' },
+      { type: 'detection-stack:eks:DurableBucket', name: 'p', inputs: {}, dependsOn: ['k'] },
+    ],
+  });
   expect(text).toBe([
     'TYPE                               NAME  PARENT  DEPENDS ON',
     'aws:s3/bucket:Bucket               b     p',

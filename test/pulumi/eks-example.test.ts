@@ -1,6 +1,6 @@
 import * as path from 'path';
-import { OfflinePlan, planProgram } from '../../lib/pulumi/offline-plan';
 import { cloudSnapshot, EXAMPLES, ofType, policyDocument, resource } from './plan-helpers';
+import { OfflinePlan, planProgram } from '../../lib/pulumi/offline-plan';
 
 // GIVEN the eks-pulumi example WHEN it runs under Pulumi's mocks THEN the security properties hold exactly.
 let plan: OfflinePlan;
@@ -50,12 +50,18 @@ test('public access is blocked and objects belong to the bucket owner on both bu
 test('the bucket policy denies non-TLS requests and lets only this trail write under cloudtrail/AWSLogs/<account>/', () => {
   const doc = policyDocument(resource(plan, 'aws:s3/bucketPolicy:BucketPolicy', DURABLE));
   expect(doc.Statement[0]).toEqual({
-    Sid: 'DenyInsecureTransport', Effect: 'Deny', Principal: '*', Action: 's3:*',
+    Sid: 'DenyInsecureTransport',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:*',
     Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`],
     Condition: { Bool: { 'aws:SecureTransport': 'false' } },
   });
   expect(doc.Statement[2]).toEqual({
-    Sid: 'CloudTrailWrite', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:PutObject',
+    Sid: 'CloudTrailWrite',
+    Effect: 'Allow',
+    Principal: { Service: 'cloudtrail.amazonaws.com' },
+    Action: 's3:PutObject',
     Resource: `arn:aws:s3:::${BUCKET}/cloudtrail/AWSLogs/123456789012/*`,
     Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceArn': 'arn:aws:cloudtrail:eu-west-1:123456789012:trail/prod-eks-audit' } },
   });
@@ -72,8 +78,13 @@ test('lifecycle moves objects to colder storage and access logs go to the log bu
 test('CloudTrail is multi-region, includes global service events, validates log files and uses KMS', () => {
   const trail = resource(plan, 'aws:cloudtrail/trail:Trail', 'prod-eks-audit-trail');
   expect(trail.inputs).toMatchObject({
-    name: 'prod-eks-audit', s3BucketName: BUCKET, s3KeyPrefix: 'cloudtrail',
-    isMultiRegionTrail: true, includeGlobalServiceEvents: true, enableLogFileValidation: true, enableLogging: true,
+    name: 'prod-eks-audit',
+    s3BucketName: BUCKET,
+    s3KeyPrefix: 'cloudtrail',
+    isMultiRegionTrail: true,
+    includeGlobalServiceEvents: true,
+    enableLogFileValidation: true,
+    enableLogging: true,
     kmsKeyId: 'arn:aws:mock::123456789012:kms/key/prod-eks-audit-key',
   });
   // The trail waits for the bucket policy CloudTrail needs.
@@ -100,7 +111,10 @@ test('the KMS key lets CloudWatch Logs use it for that log group only', () => {
 test('the shipper role trusts only EKS Pod Identity of this account and cluster, and may only put objects under its prefix', () => {
   const role = resource(plan, 'aws:iam/role:Role', 'prod-eks-detection-shipper');
   expect(policyDocument(role, 'assumeRolePolicy').Statement).toEqual([{
-    Sid: 'EksPodIdentity', Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: ['sts:AssumeRole', 'sts:TagSession'],
+    Sid: 'EksPodIdentity',
+    Effect: 'Allow',
+    Principal: { Service: 'pods.eks.amazonaws.com' },
+    Action: ['sts:AssumeRole', 'sts:TagSession'],
     Condition: {
       StringEquals: { 'aws:SourceAccount': '123456789012' },
       ArnEquals: { 'aws:SourceArn': 'arn:aws:mock::123456789012:eks/cluster/prod-eks' },

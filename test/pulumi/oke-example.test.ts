@@ -1,6 +1,6 @@
 import * as path from 'path';
-import { OfflinePlan, planProgram } from '../../lib/pulumi/offline-plan';
 import { cloudSnapshot, EXAMPLES, resource } from './plan-helpers';
+import { OfflinePlan, planProgram } from '../../lib/pulumi/offline-plan';
 
 // GIVEN the oke-pulumi example WHEN it runs under Pulumi's mocks THEN the security properties hold exactly.
 let plan: OfflinePlan;

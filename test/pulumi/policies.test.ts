@@ -50,7 +50,8 @@ describe('AWS policy documents', () => {
   test('k8saudit-eks reads only the cluster control-plane log group (the plugin README policy)', () => {
     expect(eksLogGroupName('prod')).toBe('/aws/eks/prod/cluster');
     expect(k8sauditEksReadPolicy(facts, 'prod').Statement[0]).toEqual({
-      Sid: 'ReadControlPlaneAuditLogs', Effect: 'Allow',
+      Sid: 'ReadControlPlaneAuditLogs',
+      Effect: 'Allow',
       Action: ['logs:Describe*', 'logs:FilterLogEvents', 'logs:Get*', 'logs:List*'],
       Resource: 'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/eks/prod/cluster:*',
     });

@@ -3,7 +3,7 @@ import * as path from 'path';
 
 const ROOT = path.join(__dirname, '..', '..');
 
-/** Loads a module in a fresh Node process and returns the @pulumi/* packages that ended up in require.cache. */
+/* packages that ended up in require.cache. */
 function pulumiPackagesLoadedBy(modulePath: string): string[] {
   const script = `
     require(${JSON.stringify(modulePath)});
