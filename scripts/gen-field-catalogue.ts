@@ -20,6 +20,7 @@ interface CatalogueField {
   readonly arg: 'none' | 'optional' | 'required';
   /** Argument forms when the plugin documents them (`index`: `[0]`, `key`: `[name]`). */
   readonly argForms?: readonly ('index' | 'key')[];
+  readonly deprecated?: boolean;
 }
 
 interface SyscallJsonField {
@@ -34,6 +35,19 @@ const GENERIC_EVENT_FIELDS = [
   'evt.num', 'evt.time', 'evt.time.s', 'evt.time.iso8601', 'evt.datetime', 'evt.datetime.s', 'evt.rawtime',
   'evt.rawtime.s', 'evt.rawtime.ns', 'evt.reltime', 'evt.reltime.s', 'evt.reltime.ns', 'evt.pluginname',
   'evt.plugininfo', 'evt.source', 'evt.is_async', 'evt.asynctype', 'evt.hostname',
+];
+
+/**
+ * Deprecated syscall fields that Falco 0.44 still accepts (with a warning) but no longer lists
+ * (EPF_DEPRECATED in libs 0.25.4 userspace/libsinsp/sinsp_filtercheck_event.cpp).
+ */
+const DEPRECATED_SYSCALL_FIELDS: CatalogueField[] = [
+  { name: 'evt.dir', type: 'CHARBUF', isList: false, arg: 'none', deprecated: true },
+  { name: 'evt.latency', type: 'RELTIME', isList: false, arg: 'none', deprecated: true },
+  { name: 'evt.latency.s', type: 'RELTIME', isList: false, arg: 'none', deprecated: true },
+  { name: 'evt.latency.ns', type: 'RELTIME', isList: false, arg: 'none', deprecated: true },
+  { name: 'evt.latency.human', type: 'CHARBUF', isList: false, arg: 'none', deprecated: true },
+  { name: 'evt.wait_latency', type: 'RELTIME', isList: false, arg: 'none', deprecated: true },
 ];
 
 const README_TYPES: Record<string, string> = {
@@ -87,7 +101,7 @@ function main(): void {
   const generic = syscall.filter((f) => GENERIC_EVENT_FIELDS.includes(f.name));
   const json = readme('json');
   const catalogue = {
-    syscall: merge(syscall, readme('container'), readme('k8smeta')),
+    syscall: merge(syscall, DEPRECATED_SYSCALL_FIELDS, readme('container'), readme('k8smeta')),
     k8s_audit: merge(generic, readme('k8saudit'), json),
     aws_cloudtrail: merge(generic, readme('cloudtrail'), json),
   };

@@ -20,6 +20,8 @@ export interface CatalogueField {
   readonly arg: 'none' | 'optional' | 'required';
   /** Argument forms when documented: `index` (`[0]`), `key` (`[name]`). */
   readonly argForms?: readonly ('index' | 'key')[];
+  /** Deprecated: accepted with a warning (e.g. `evt.dir`). */
+  readonly deprecated?: boolean;
 }
 
 /** The sources the catalogue knows. */
