@@ -211,6 +211,11 @@ export interface ProductDetectionPacks {
    * `seedPatterns: []`; when both sensors run, declare which one owns each pattern in `sensors.ownership`.
    */
   readonly tetragonDetections: readonly TetragonDetection[];
+  /**
+   * The patterns the enabled Falco pack rules detect, for `sensors.ownership.falcoPatterns` when both
+   * sensors run (the rules also carry them as `pattern:<id>` tags).
+   */
+  readonly falcoPatterns: readonly string[];
 }
 
 /** Binary names as the paths Tetragon matches (`/bin/sh`, `/usr/bin/sh`, ...). */
@@ -241,6 +246,7 @@ export function productDetectionPacks(props: DetectionPackProps, where = 'packs'
     rules,
     falcoCustomRules: rules.filter((r) => r.source === 'syscall').map(custom),
     k8sAuditCustomRules: rules.filter((r) => r.source === 'k8s_audit').map(custom),
+    falcoPatterns: [...patterns.keys()],
     tetragonDetections: [...patterns].map(([pattern, rule]) => seedDetection(pattern, {
       namespaces: ctx.namespaces, owner: rule.owner, noNetworkBinaries: binaryPaths(ctx.networkSilentBinaries),
     })),

@@ -62,7 +62,13 @@ export interface LayerStatus {
 
 /** The whole coverage picture of one stack: plain data, rendered as Markdown and Mermaid. */
 export interface CoverageReport {
-  readonly stack: { readonly path: string; readonly cluster: string; readonly provider: string; readonly providerName: string; readonly namespace: string };
+  readonly stack: {
+    readonly path: string;
+    readonly cluster: string;
+    readonly provider: string;
+    readonly providerName: string;
+    readonly namespace: string;
+  };
   readonly layers: readonly LayerStatus[];
   readonly detections: readonly ReportDetection[];
   readonly matrix: readonly CoverageRow[];
@@ -125,7 +131,7 @@ function falcoDetections(plan: StackPlan): ReportDetection[] {
     const inactiveBecause = k8s && !hasK8sAuditSource
       ? (plan.profile.audit.k8sauditPlugin
         ? `the node Falco has no k8s_audit source: load it where ${plan.profile.audit.k8sauditPlugin} runs`
-        : `there is no Falco k8saudit plugin for ${plan.profile.displayName}: API-server events only reach ${plan.profile.audit.controlPlaneAuditSink}`)
+        : `there is no Falco k8saudit plugin for ${plan.profile.displayName}: API-server events only reach ${auditSinkOf(plan)}`)
       : undefined;
     return {
       name: rule.name,
@@ -151,6 +157,11 @@ function tetragonDetections(plan: StackPlan): ReportDetection[] {
   }));
 }
 
+/** The provider's audit sink with the cluster's real name in place of `<cluster>`. */
+export function auditSinkOf(plan: StackPlan): string {
+  return plan.profile.audit.controlPlaneAuditSink.replace('<cluster>', plan.cluster.name);
+}
+
 function layerStatuses(plan: StackPlan): LayerStatus[] {
   const audit = plan.audit;
   const plugin = audit?.kubernetes.falcoPlugin;
@@ -165,13 +176,16 @@ function layerStatuses(plan: StackPlan): LayerStatus[] {
     {
       layer: 'runtime-tetragon',
       present: !!plan.tetragon,
-      summary: plan.tetragon ? `Tetragon DaemonSet, ${plan.tetragon.detections.length} detections` : 'not deployed',
+      summary: plan.tetragon
+        ? `Tetragon DaemonSet, ${plan.tetragon.detections.length} detections`
+          + (plan.tetragon.yieldedDetections.length > 0 ? ` (${plan.tetragon.yieldedDetections.join(', ')} yielded to Falco by sensors.ownership)` : '')
+        : 'not deployed',
     },
     {
       layer: 'k8s-audit',
       present: !!audit?.kubernetes.controlPlaneLogs,
       summary: !audit ? 'not planned' : [
-        audit.kubernetes.controlPlaneLogs ? `control-plane audit logs kept ${audit.kubernetes.retentionDays} days (${plan.profile.audit.controlPlaneAuditSink})` : 'control-plane audit logs off',
+        audit.kubernetes.controlPlaneLogs ? `control-plane audit logs kept ${audit.kubernetes.retentionDays} days (${auditSinkOf(plan)})` : 'control-plane audit logs off',
         plugin ? `Falco ${plugin.name} plugin with the upstream k8saudit rules` : 'no Falco k8saudit plugin',
       ].join('; '),
     },
@@ -197,12 +211,11 @@ export function coverageReport(plan: StackPlan): CoverageReport {
     for (const layer of COVERAGE_LAYERS) {
       const by = running.filter((d) => d.layer === layer && d.scenarios.includes(scenario)).map((d) => d.name);
       if (layer === 'k8s-audit' && plugin && scenario === 'kubernetes-activity') by.push(`upstream k8saudit rules (${plugin.name})`);
-      if (by.length > 0) cells[layer] = { level: 'detects', by };
-      else if (layer === 'k8s-audit' && k8sLogs && (scenario === 'kubernetes-activity' || scenario === 'shell-access')) {
-        cells[layer] = { level: 'records', by: [plan.profile.audit.controlPlaneAuditSink] };
+      if (by.length > 0) {cells[layer] = { level: 'detects', by };} else if (layer === 'k8s-audit' && k8sLogs && (scenario === 'kubernetes-activity' || scenario === 'shell-access')) {
+        cells[layer] = { level: 'records', by: [auditSinkOf(plan)] };
       } else if (layer === 'cloud-audit' && cloud && scenario === 'cloud-identity-changes') {
         cells[layer] = { level: 'records', by: [plan.audit!.cloud.trail] };
-      } else cells[layer] = { level: 'none', by: [] };
+      } else {cells[layer] = { level: 'none', by: [] };}
     }
     return { scenario, cells };
   });

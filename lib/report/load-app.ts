@@ -35,7 +35,8 @@ export function loadStackPlans(target: string): StackPlan[] {
   const cdk8s = require('cdk8s') as typeof import('cdk8s');
   if (entry.endsWith('.ts')) {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      // ts-node is optional: only TypeScript apps need it (DS-PACK-031 says so when it is missing).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
       (require('ts-node') as typeof import('ts-node')).register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
     } catch {
       throw new DetectionStackError('DS-PACK-031', entry, 'ts-node is needed to run a TypeScript app and was not found',
@@ -55,7 +56,7 @@ export function loadStackPlans(target: string): StackPlan[] {
     proto.synth = originalSynth;
     (process as { mainModule?: unknown }).mainModule = savedMain;
   }
-  const plans = apps.flatMap((app) => app.charts.filter(isPlannedChart).map((c) => c.plan));
+  const plans = apps.flatMap((app) => (app.charts as unknown[]).filter(isPlannedChart).map((c) => c.plan));
   if (plans.length === 0) {
     throw new DetectionStackError('DS-PACK-032', entry, 'the app synthesized no DetectionStack',
       'create a DetectionStack in the app and call app.synth() when it runs as the main module');

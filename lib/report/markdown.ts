@@ -1,9 +1,9 @@
-import { runbookPath } from '../investigation/runbook';
-import type { StackPlan } from '../stack/plan';
 import {
   COVERAGE_LAYERS, CoverageCell, coverageReport, CoverageReport, LAYER_TITLES, SCENARIO_TITLES,
 } from './coverage';
 import { renderMermaid } from './mermaid';
+import { runbookPath } from '../investigation/runbook';
+import type { StackPlan } from '../stack/plan';
 
 function cell(c: CoverageCell): string {
   switch (c.level) {

@@ -1,5 +1,5 @@
+import { auditSinkOf, CoverageReport } from './coverage';
 import type { StackPlan } from '../stack/plan';
-import type { CoverageReport } from './coverage';
 
 /** A Mermaid label: quoted, with the characters Mermaid would read as syntax replaced by entities. */
 export function mermaidLabel(text: string): string {
@@ -95,7 +95,7 @@ export function renderMermaid(plan: StackPlan, report: CoverageReport): string {
   const audit = plan.audit;
   if (audit) {
     lines.push('  subgraph audit["Audit"]');
-    if (audit.kubernetes.controlPlaneLogs) node('k8s_audit_log', `API-server audit: ${plan.profile.audit.controlPlaneAuditSink}`, 'db');
+    if (audit.kubernetes.controlPlaneLogs) node('k8s_audit_log', `API-server audit: ${auditSinkOf(plan)}`, 'db');
     if (audit.cloud.enabled) node('cloud_trail', `${audit.cloud.trail} (${audit.cloud.retentionDays} days)`, 'db');
     lines.push('  end');
     if (plugin && audit.kubernetes.controlPlaneLogs) edge('k8s_audit_log', 'k8saudit', 'polled');

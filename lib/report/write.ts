@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { writeRunbooks } from '../investigation/runbook';
-import type { StackPlan } from '../stack/plan';
 import { renderReportMarkdown } from './markdown';
 import { investigationSettingsOf, packRulesInPlan } from './plan-packs';
+import { writeRunbooks } from '../investigation/runbook';
+import type { StackPlan } from '../stack/plan';
 
 export const REPORT_FILE = 'REPORT.md';
 

@@ -1,0 +1,79 @@
+import { spawnSync } from 'child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { parseReportArgs, runReportCommand } from '../../lib/cli/report-command';
+import { DetectionStackError } from '../../lib/errors';
+import { renderReports } from '../../lib/report/write';
+import { eksPlan, okePlan } from '../report/stacks';
+
+function io() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t) }, out, err };
+}
+
+describe('detection-stack report', () => {
+  test('prints the same Markdown as REPORT.md for every stack the app builds', () => {
+    const { io: cli, out, err } = io();
+    const plans = [eksPlan(), okePlan()];
+    expect(runReportCommand(['examples/x'], cli, (target) => (target === 'examples/x' ? plans : []))).toBe(0);
+    expect(err).toEqual([]);
+    expect(out.join('')).toBe(renderReports(plans));
+    expect(out.join('')).toContain('# Detection coverage: eks-stack');
+    expect(out.join('')).toContain('# Detection coverage: oke-stack');
+  });
+
+  test('--format json prints the coverage model', () => {
+    const { io: cli, out } = io();
+    expect(runReportCommand(['app.ts', '--format', 'json'], cli, () => [okePlan()])).toBe(0);
+    const parsed = JSON.parse(out.join(''));
+    expect(parsed).toHaveLength(1);
+    expect(parsed[0].stack).toEqual({ path: 'oke-stack', cluster: 'prod-oke', provider: 'oke', providerName: 'Oracle Kubernetes Engine', namespace: 'falco' });
+  });
+
+  test('--out writes REPORT.md and one runbook per pack rule', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'report-out-'));
+    const { io: cli, out } = io();
+    expect(runReportCommand(['app', '--out', dir], cli, () => [okePlan()])).toBe(0);
+    expect(readFileSync(join(dir, 'REPORT.md'), 'utf8')).toContain('## Coverage matrix');
+    expect(existsSync(join(dir, 'runbooks', 'ds-privileged-pod-created.md'))).toBe(true);
+    expect(out.join('')).toContain(`wrote ${join(dir, 'REPORT.md')}`);
+  });
+
+  test('usage errors exit 2 with the usage line', () => {
+    const { io: cli, err } = io();
+    expect(runReportCommand([], cli, () => [])).toBe(2);
+    expect(err.join('')).toBe('error CLI_USAGE the app (an example folder or its main.ts) is missing\n'
+      + 'usage: detection-stack report TARGET [--format markdown|json] [--out DIR]\n');
+    expect(() => parseReportArgs(['a', '--format', 'yaml'])).toThrow(/--format takes markdown or json, not 'yaml'/);
+    expect(() => parseReportArgs(['a', 'b'])).toThrow(/one app only/);
+  });
+
+  test('an app that fails with a DetectionStackError exits 1 with the error, no stack trace', () => {
+    const { io: cli, err } = io();
+    const failing = () => { throw new DetectionStackError('DS-PROPS-002', 'app/cluster.name', "cluster name 'x y' is not valid", 'fix it'); };
+    expect(runReportCommand(['app'], cli, failing)).toBe(1);
+    expect(err.join('')).toBe("error DS-PROPS-002 at app/cluster.name: cluster name 'x y' is not valid. Fix: fix it\n");
+  });
+
+  test('runs a real cdk8s app from its folder (as cdk8s synth would) without writing manifests', () => {
+    // A real Node process: jest's module sandbox cannot run an app as the main module.
+    const root = join(__dirname, '..', '..');
+    const app = join(__dirname, '..', 'report', 'fixtures', 'app');
+    const script = 'const { runReportCommand } = require("./lib/cli/report-command");'
+      + 'process.exitCode = runReportCommand([process.argv[1]], { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });';
+    const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script, app], { cwd: root, encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout.split('\n')[0]).toBe('# Detection coverage: report-fixture');
+    expect(result.stdout).toContain('| DS Shell In Product Container | Runtime: Falco | payments-sec | WARNING | medium |');
+    expect(existsSync(join(app, 'dist'))).toBe(false);
+  }, 60_000);
+
+  test('a folder without an app is refused with the place named', () => {
+    const { io: cli, err } = io();
+    expect(runReportCommand([tmpdir()], cli)).toBe(1);
+    expect(err.join('')).toMatch(/^error DS-PACK-030 at .*: the folder has no main.ts or main.js/);
+  });
+});

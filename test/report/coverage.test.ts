@@ -1,0 +1,50 @@
+import { eksPlan, okePlan } from './stacks';
+import { coverageReport } from '../../lib/report/coverage';
+import { renderReportMarkdown } from '../../lib/report/markdown';
+
+describe('coverage report', () => {
+  test('EKS with Falco packs, Tetragon and the k8saudit plugin: every scenario but cloud identity changes is detected', () => {
+    const report = coverageReport(eksPlan());
+    const row = (s: string) => report.matrix.find((r) => r.scenario === s)!.cells;
+    expect(report.matrix.map((r) => r.scenario)).toEqual([
+      'shell-access', 'file-system-changes', 'unexpected-processes', 'network-anomalies', 'privilege-escalation', 'kubernetes-activity', 'cloud-identity-changes',
+    ]);
+    expect(row('shell-access')['runtime-falco']).toEqual({
+      level: 'detects',
+      by: ['DS Interactive Shell In Product Container', 'DS Shell In Product Container', 'DS Outbound Connection From Silent Binary'],
+    });
+    expect(row('shell-access')['k8s-audit']).toEqual({ level: 'records', by: ['CloudWatch Logs /aws/eks/prod-eks/cluster (enabledClusterLogTypes: audit)'] });
+    expect(row('kubernetes-activity')['k8s-audit']).toEqual({ level: 'detects', by: ['upstream k8saudit rules (k8saudit-eks)'] });
+    expect(row('cloud-identity-changes')['cloud-audit']).toEqual({ level: 'records', by: ['AWS CloudTrail'] });
+    expect(report.gaps).toEqual(['Cloud identity changes: no layer alerts on it (only recorded by Cloud audit, for investigation).']);
+    expect(report.layers.find((l) => l.layer === 'runtime-tetragon')!.summary).toBe(
+      'Tetragon DaemonSet, 0 detections (shell-in-container, package-manager-exec, sensitive-file-write, privilege-change, ptrace, unexpected-outbound yielded to Falco by sensors.ownership)');
+  });
+
+  test('OKE: k8s_audit pack rules in the node Falco are named as not running, and Kubernetes activity is a gap', () => {
+    const report = coverageReport(okePlan());
+    const inactive = report.detections.filter((d) => d.inactiveBecause);
+    expect(inactive.map((d) => d.name)).toHaveLength(9);
+    expect(inactive.every((d) => d.layer === 'k8s-audit')).toBe(true);
+    expect(report.gaps).toContain('Kubernetes activity: no layer alerts on it (only recorded by Kubernetes audit, for investigation).');
+    expect(report.gaps).toContain('DS Privileged Pod Created is defined but does not run: there is no Falco k8saudit plugin for Oracle Kubernetes Engine: '
+      + 'API-server events only reach OCI Audit (API-server events in the _Audit log group).');
+    expect(report.gaps).toContain('Runtime: Tetragon: not deployed.');
+  });
+
+  test('every detection lists its owner, confidence and runbook', () => {
+    const report = coverageReport(okePlan());
+    const secret = report.detections.find((d) => d.name === 'DS Secret Read By Unexpected Identity')!;
+    expect(secret).toMatchObject({ owner: 'identity', confidence: 'medium', priority: 'WARNING', runbook: 'ds-secret-read-unexpected-identity' });
+  });
+
+  test('REPORT.md: layers, Mermaid diagram, matrix, gaps and detections with runbook links', () => {
+    const md = renderReportMarkdown(eksPlan());
+    expect(md.split('\n')[0]).toBe('# Detection coverage: eks-stack');
+    expect(md).toContain('```mermaid\nflowchart LR\n');
+    expect(md).toContain('| scenario | Runtime: Falco | Runtime: Tetragon | Kubernetes audit | Cloud audit |');
+    expect(md).toContain('| Cloud identity changes | - | - | - | records only: AWS CloudTrail |');
+    expect(md).toContain('[ds-write-to-sudoers](runbooks/ds-write-to-sudoers.md)');
+    expect(md).toMatchSnapshot();
+  });
+});
