@@ -1,4 +1,5 @@
 import { PLAN_COMMAND } from './plan-command';
+import { REPORT_COMMAND } from './report-command';
 import { TEST_COMMAND } from './test-command';
 import { CommandIo, VALIDATE_COMMAND } from './validate';
 
@@ -19,6 +20,7 @@ export const COMMANDS: readonly CliCommand[] = [
   VALIDATE_COMMAND,
   TEST_COMMAND,
   PLAN_COMMAND,
+  REPORT_COMMAND,
 ];
 
 const PROCESS_IO: CommandIo = {
