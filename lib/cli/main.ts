@@ -2,6 +2,8 @@ import { PLAN_COMMAND } from './plan-command';
 import { REPORT_COMMAND } from './report-command';
 import { TEST_COMMAND } from './test-command';
 import { CommandIo, VALIDATE_COMMAND } from './validate';
+// Registers TracingPolicy support in `validate` (Tetragon layer).
+import './validate-tetragon';
 
 /**
  * The `detection-stack` command line: a small registry of commands. To add one, export a
