@@ -247,7 +247,7 @@ function mockState(args: MockResourceArgs): Record<string, unknown> {
       principalId: `${args.name}-principal-id`,
       clientId: `${args.name}-client-id`,
       tenantId: MOCK_FACTS.azureTenantId,
-      name: args.inputs.resourceName ?? args.inputs.accountName ?? args.inputs.containerName ?? args.name,
+      name: args.inputs.resourceName ?? args.inputs.containerName ?? args.inputs.accountName ?? args.name,
       oidcIssuerProfile: { issuerURL: `https://oidc.mock.azure.com/${args.name}/` },
     };
   }

@@ -136,6 +136,11 @@ test('the chart objects are deployed by @pulumi/kubernetes and the routing secre
   expect(JSON.stringify(plan)).not.toContain('hooks.slack.invalid');
 });
 
+test('the Pod Identity association names a ServiceAccount the chart really synthesizes, which needs no role annotation', () => {
+  const sa = resource(plan, 'kubernetes:core/v1:ServiceAccount', 'prod-eks-detection-k8s-falco/alert-shipper');
+  expect((sa.inputs.metadata as { annotations?: Record<string, string> }).annotations?.['eks.amazonaws.com/role-arn']).toBeUndefined();
+});
+
 test('plan snapshot (cloud resources in full, Kubernetes objects by type and name)', () => {
   expect(cloudSnapshot(plan)).toMatchSnapshot();
 });

@@ -26,6 +26,6 @@ export function policyDocument(r: PlannedResource, input = 'policy'): { Statemen
  * layers' own tests (and asserted present here); the snapshot pins what this back end adds.
  */
 export function cloudSnapshot(plan: OfflinePlan): unknown {
-  const chartObject = (r: PlannedResource) => r.type.startsWith('kubernetes:') && r.type !== 'kubernetes:core/v1:Secret' && r.type !== 'kubernetes:yaml:ConfigGroup';
-  return plan.resources.filter((r) => !chartObject(r));
+  const groups = new Set(ofType(plan, 'kubernetes:yaml:ConfigGroup').map((g) => g.name));
+  return plan.resources.filter((r) => !(r.parent !== undefined && groups.has(r.parent)));
 }
