@@ -43,7 +43,7 @@ export function parsePlanArgs(argv: readonly string[]): PlanCommandArgs {
   return { dir, format };
 }
 
-/** Runs `plan`; resolves to the exit code (0: planned, 1: bad arguments or the program failed). */
+/** Runs `plan`; resolves to the exit code (0: planned, 1: the program failed, 2: usage error). */
 export async function runPlanCommand(argv: readonly string[], io: PlanCommandIo): Promise<number> {
   let args: PlanCommandArgs;
   try {
@@ -51,7 +51,7 @@ export async function runPlanCommand(argv: readonly string[], io: PlanCommandIo)
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     io.stderr(`error CLI_USAGE ${e.message}\n${PLAN_USAGE}\n`);
-    return 1;
+    return 2;
   }
   try {
     // Loaded here, not at the top: other commands never touch the Pulumi runner.

@@ -19,7 +19,7 @@ describe('parsePlanArgs', () => {
     [['a', '--preview'], /unknown option '--preview'/],
   ])('rejects %j', async (argv, message) => {
     const { err, io: sink } = io();
-    await expect(runPlanCommand(argv as string[], sink)).resolves.toBe(1);
+    await expect(runPlanCommand(argv as string[], sink)).resolves.toBe(2);
     expect(err.join('')).toMatch(message);
     expect(err.join('')).toMatch(/^error CLI_USAGE .*\nusage: detection-stack plan DIR/);
   });
