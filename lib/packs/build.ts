@@ -7,7 +7,8 @@ import { RUNTIME_PACK } from './runtime';
 import type { PackName, PackRule } from './types';
 import { ConditionBuildError } from '../falco/language/build';
 import { printCondition } from '../falco/language/printer';
-import type { RuleException, RuleItem } from '../falco/rules/model';
+import { renderRulesYaml } from '../falco/rules/emit';
+import type { RequiredPluginVersions, RuleException, RuleItem } from '../falco/rules/model';
 import type { FalcoCustomRule } from '../falco/sensor/props';
 import type { SeedPattern, TetragonDetection } from '../tetragon/props';
 import { seedDetection } from '../tetragon/seed';
@@ -251,4 +252,25 @@ export function productDetectionPacks(props: DetectionPackProps, where = 'packs'
       namespaces: ctx.namespaces, owner: rule.owner, noNetworkBinaries: binaryPaths(ctx.networkSilentBinaries),
     })),
   };
+}
+
+/** The k8saudit rules need the k8saudit plugin (or its EKS/AKS variant) and the json plugin. */
+export const K8S_AUDIT_PLUGIN_REQUIREMENTS: RequiredPluginVersions = {
+  kind: 'required_plugin_versions',
+  plugins: [
+    { name: 'k8saudit', version: '0.7.0', alternatives: [{ name: 'k8saudit-eks', version: '0.4.0' }, { name: 'k8saudit-aks', version: '0.1.0' }] },
+    { name: 'json', version: '0.7.0' },
+  ],
+};
+
+/**
+ * One pack's rules as a Falco rules file (YAML), self-contained: for `falco -r`, for
+ * `detection-stack validate`/`test`, and for reviewing what a stack deploys.
+ */
+export function renderPackRulesFile(rules: readonly PackRule[], exceptions: DetectionPackProps['exceptions'] = {}): string {
+  const needsPlugins = rules.some((r) => r.source === 'k8s_audit');
+  return renderRulesYaml([
+    ...(needsPlugins ? [K8S_AUDIT_PLUGIN_REQUIREMENTS] : []),
+    ...rules.map((r) => toRuleItem(r, exceptions?.[r.id] ?? [])),
+  ]);
 }

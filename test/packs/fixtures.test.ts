@@ -1,10 +1,16 @@
-import { eventOf, fixtureProps, loadFixtures, packEvaluator } from './fixtures';
+import { eventOf, fixtureProps, loadFixtures, loadPacks } from './fixtures';
 import { buildPackRules } from '../../lib/packs/build';
 import { K8S_AUDIT_INVESTIGATION_FIELDS, SYSCALL_INVESTIGATION_FIELDS } from '../../lib/packs/fields';
 
 const rules = buildPackRules(fixtureProps());
-const evaluator = packEvaluator(rules);
+const { evaluator, diagnostics } = loadPacks(rules);
 const byId = new Map(rules.map((r) => [r.id, r]));
+
+test('the packs load with no error and no warning (every field known, every value valid for its field)', () => {
+  expect(diagnostics).toEqual([]);
+  expect(evaluator.ruleNames('syscall')).toEqual(rules.filter((r) => r.source === 'syscall').map((r) => r.name));
+  expect(evaluator.ruleNames('k8s_audit')).toEqual(rules.filter((r) => r.source === 'k8s_audit').map((r) => r.name));
+});
 
 describe.each(['runtime', 'k8s-audit'])('the %s pack fixtures', (pack) => {
   const fixtures = loadFixtures(pack);

@@ -1,7 +1,10 @@
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
-import { FieldTypeInfo, RuleEvaluator } from '../../lib/falco/language/evaluator';
-import { parseCondition } from '../../lib/falco/language/parser';
+import { RuleEvaluator } from '../../lib/falco/language/evaluator';
+import { evaluatorForRuleset } from '../../lib/falco/language/evaluator-rules';
+import { formatDiagnostic } from '../../lib/falco/rules/diagnostics';
+import { loadRuleFiles } from '../../lib/falco/rules/loader';
+import { renderPackRulesFile } from '../../lib/packs/build';
 import type { DetectionPackProps } from '../../lib/packs/props';
 import type { PackRule } from '../../lib/packs/types';
 
@@ -40,28 +43,15 @@ export function eventOf(fixture: RuleFixture, c: FixtureCase): Record<string, un
 }
 
 /**
- * Types of the syscall and container-plugin fields the packs compare (as Falco 0.44.1 lists
- * them); every other field compares as a string, which is what it is.
+ * The pack rules as Falco would load them: rendered to rules files (one per pack), loaded and
+ * checked by the rules loader (unknown fields, bad values, missing macros), then run by the
+ * evaluator with Falco's default first-match semantics and the catalogue's field types.
  */
-const FIELD_TYPES: Readonly<Record<string, FieldTypeInfo>> = {
-  'user.uid': { type: 'UINT32', isList: false },
-  'proc.vpid': { type: 'INT64', isList: false },
-  'proc.tty': { type: 'UINT32', isList: false },
-  'proc.is_exe_upper_layer': { type: 'BOOL', isList: false },
-  'evt.is_open_write': { type: 'BOOL', isList: false },
-  'fd.sport': { type: 'PORT', isList: false },
-  'fd.sip': { type: 'IPADDR', isList: false },
-  'fd.snet': { type: 'IPNET', isList: false },
-};
-
-/** An evaluator over the pack rules, in pack order, with Falco's default first-match semantics. */
-export function packEvaluator(rules: readonly PackRule[]): RuleEvaluator {
-  return new RuleEvaluator(rules.map((r) => ({
-    name: r.name,
-    condition: parseCondition(r.condition),
-    output: r.output,
-    priority: r.priority,
-    source: r.source,
-    enabled: r.enabled,
-  })), { fieldTypes: (_source, name) => FIELD_TYPES[name] });
+export function loadPacks(rules: readonly PackRule[]): { evaluator: RuleEvaluator; diagnostics: string[] } {
+  const files = (['runtime', 'k8s-audit'] as const).map((pack) => ({
+    name: `rules/${pack}.yaml`,
+    content: renderPackRulesFile(rules.filter((r) => r.pack === pack)),
+  }));
+  const result = loadRuleFiles(files);
+  return { evaluator: evaluatorForRuleset(result.ruleset), diagnostics: result.diagnostics.map(formatDiagnostic) };
 }
