@@ -47,7 +47,7 @@ describe('binding the packs to a product', () => {
     const shell = rules.find((r) => r.id === 'ds-shell-in-product-container')!;
     const tree = parseCondition(shell.condition);
     expect(tree.kind).toBe('and');
-    const last = (tree as { children: unknown[] }).children.at(-1) as { kind: string; child: { right: { items: { value: string }[] } } };
+    const last = (tree as unknown as { children: unknown[] }).children.at(-1) as { kind: string; child: { right: { items: { value: string }[] } } };
     expect(last.kind).toBe('not');
     expect(last.child.right.items.map((i) => i.value)).toEqual([hostile]);
   });
