@@ -1,10 +1,10 @@
+import { runChecks, STACK_CHECKS } from '../../lib/checks';
 import { CHAT_THRESHOLD } from '../../lib/checks/chat-threshold';
 import { DURABLE_DESTINATION } from '../../lib/checks/durable-destination';
 import { RULE_OWNER } from '../../lib/checks/rule-owner';
-import { runChecks, STACK_CHECKS } from '../../lib/checks';
+import type { FalcoCustomRule } from '../../lib/falco/sensor/props';
 import { planStack } from '../../lib/stack/plan';
 import type { DetectionStackProps } from '../../lib/stack/props';
-import type { FalcoCustomRule } from '../../lib/falco/sensor/props';
 
 const DURABLE: DetectionStackProps['durable'] = { bucket: { name: 'detections-prod-eks', aws: { podIdentity: true } } };
 const BASE: DetectionStackProps = { cluster: { name: 'prod-eks', provider: 'eks', region: 'eu-west-1' }, durable: DURABLE };
@@ -20,8 +20,12 @@ const slackAt = (minimumPriority: 'Critical' | 'Warning', allow?: string): Detec
 const rule = (owner: FalcoCustomRule['owner']): FalcoCustomRule => ({
   owner,
   rule: {
-    kind: 'rule', name: 'Shell in billing', desc: 'A shell ran in a billing container.',
-    condition: 'evt.type = execve and proc.name = bash', output: 'shell (proc.cmdline=%proc.cmdline)', priority: 'WARNING',
+    kind: 'rule',
+    name: 'Shell in billing',
+    desc: 'A shell ran in a billing container.',
+    condition: 'evt.type = execve and proc.name = bash',
+    output: 'shell (proc.cmdline=%proc.cmdline)',
+    priority: 'WARNING',
   },
 });
 
@@ -76,7 +80,8 @@ describe('DS-ROUTE-101 custom rules need an owning team', () => {
   test('non-compliant: owned by a team routing does not declare', () => {
     const plan = planStack({ ...BASE, sensors: { falco: { customRules: [rule('checkout-team')] } }, routing: slackAt('Critical') }, 'stack');
     expect(RULE_OWNER.evaluate(plan)).toEqual([{
-      status: 'non-compliant', path: 'stack/sensors.falco.customRules[0].owner',
+      status: 'non-compliant',
+      path: 'stack/sensors.falco.customRules[0].owner',
       message: 'rule \'Shell in billing\' is owned by \'checkout-team\', which is not a team in routing.teams (payments)',
     }]);
   });

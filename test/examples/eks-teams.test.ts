@@ -61,7 +61,9 @@ describe('examples/eks-teams (team-aware routing on EKS)', () => {
     expect(sidekickConfig.webhook).toEqual({ address: 'http://event-router.security.svc.cluster.local/falco', method: 'POST', checkcert: true, minimumpriority: 'debug' });
     expect(sidekickConfig.alertmanager).toEqual({
       hostport: 'http://alertmanager-0.alertmanager-cluster.falco.svc.cluster.local:9093,http://alertmanager-1.alertmanager-cluster.falco.svc.cluster.local:9093',
-      endpoint: '/api/v2/alerts', checkcert: true, minimumpriority: 'warning',
+      endpoint: '/api/v2/alerts',
+      checkcert: true,
+      minimumpriority: 'warning',
     });
     expect(find('NetworkPolicy', 'falcosidekick').spec.egress).toContainEqual({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'security' } } }] });
     const falcoYaml = parse(find('ConfigMap', 'falco-config').data['falco.yaml']);

@@ -1,10 +1,10 @@
 import { parse } from 'yaml';
+import { planContext } from './helpers';
 import {
   renderAlertmanagerConfig, renderAlertmanagerConfigSpec, renderAlertmanagerConfigYaml,
 } from '../../lib/routing/alertmanager-config';
 import { planAlertmanager, priorityMatcher } from '../../lib/routing/alertmanager-plan';
 import type { RoutingProps } from '../../lib/routing/props';
-import { planContext } from './helpers';
 
 const ctx = planContext();
 const plan = (props: RoutingProps) => planAlertmanager(props, ctx, 'test/routing')!;

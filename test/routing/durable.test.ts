@@ -1,7 +1,7 @@
+import { planContext } from './helpers';
 import { falcoStdoutSource, ociS3Endpoint, planDurable, SensorSource } from '../../lib/routing/durable-plan';
 import type { DurableStorageProps } from '../../lib/routing/props';
 import type { CloudProvider } from '../../lib/stack/providers';
-import { planContext } from './helpers';
 
 const FALCO: SensorSource = falcoStdoutSource('falco', 'falco-', 'falco');
 const TETRAGON: SensorSource = { name: 'tetragon', hostPath: '/var/log/tetragon/tetragon.log', format: 'json' };
@@ -57,7 +57,8 @@ describe('durable storage: Fluent Bit ships every alert to the provider bucket',
     expect(ociS3Endpoint('tenancyns', 'eu-frankfurt-1')).toBe('https://tenancyns.compat.objectstorage.eu-frankfurt-1.oraclecloud.com');
     const shipper = plan('oke', {
       bucket: {
-        name: 'detections-prod', oci: {
+        name: 'detections-prod',
+        oci: {
           objectStorageNamespace: 'tenancyns', accessKeyId: { name: 'bucket-keys', key: 'id' }, secretAccessKey: { name: 'bucket-keys', key: 'secret' },
         },
       },

@@ -1,5 +1,5 @@
-import { PROVIDER_PROFILES } from '../../lib/stack/providers';
 import type { PlanContext } from '../../lib/stack/plan';
+import { PROVIDER_PROFILES } from '../../lib/stack/providers';
 import type { CloudProvider } from '../../lib/stack/providers';
 
 /** A plan context as planStack builds it, for calling the routing planners directly. */

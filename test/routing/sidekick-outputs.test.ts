@@ -1,6 +1,6 @@
-import { planSidekick, sidekickEnvName, SidekickPlan } from '../../lib/routing/sidekick-plan';
-import type { SidekickProps } from '../../lib/routing/props';
 import { planContext } from './helpers';
+import type { SidekickProps } from '../../lib/routing/props';
+import { planSidekick, sidekickEnvName, SidekickPlan } from '../../lib/routing/sidekick-plan';
 
 const ctx = planContext();
 const plan = (props: SidekickProps): SidekickPlan => planSidekick(props, ctx, 'Critical', undefined, 'test/routing.sidekick');
@@ -58,8 +58,14 @@ describe('Falcosidekick outputs: each renders its own keys, each with its own mi
       },
     });
     expect(p.config.smtp).toEqual({
-      hostport: 'smtp.example.com:587', tls: true, from: 'falco@example.com', to: 'a@example.com,b@example.com',
-      authmechanism: 'plain', user: 'falco', outputformat: 'html', minimumpriority: 'error',
+      hostport: 'smtp.example.com:587',
+      tls: true,
+      from: 'falco@example.com',
+      to: 'a@example.com,b@example.com',
+      authmechanism: 'plain',
+      user: 'falco',
+      outputformat: 'html',
+      minimumpriority: 'error',
     });
     expect(p.secretEnv.map((e) => e.env)).toEqual(['SMTP_PASSWORD']);
     expect(p.egress).toEqual([{ kind: 'external', port: 587, protocol: 'TCP' }]);
@@ -111,8 +117,14 @@ describe('Falcosidekick outputs: each renders its own keys, each with its own mi
   test('kafka: TLS on, all in-sync replicas acknowledge, SASL password from a Secret', () => {
     const p = plan({ outputs: { kafka: { brokers: ['b1.example.com:9093', 'b2.example.com:9093'], topic: 'falco', sasl: 'SCRAM_SHA512', username: 'falco', password: ref('kafka', 'password') } } });
     expect(p.config.kafka).toEqual({
-      hostport: 'b1.example.com:9093,b2.example.com:9093', topic: 'falco', tls: true, sasl: 'SCRAM_SHA512', username: 'falco',
-      requiredacks: 'ALL', compression: 'NONE', minimumpriority: 'debug',
+      hostport: 'b1.example.com:9093,b2.example.com:9093',
+      topic: 'falco',
+      tls: true,
+      sasl: 'SCRAM_SHA512',
+      username: 'falco',
+      requiredacks: 'ALL',
+      compression: 'NONE',
+      minimumpriority: 'debug',
     });
     expect(p.secretEnv.map((e) => e.env)).toEqual(['KAFKA_PASSWORD']);
   });
