@@ -6,18 +6,21 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
-const root = path.resolve(__dirname, '..');
+const repo = path.resolve(__dirname, '..');
+// Tests point this at a scratch folder with its own examples/ and dist/; users never need it.
+const root = process.env.SYNTH_EXAMPLES_ROOT ? path.resolve(process.env.SYNTH_EXAMPLES_ROOT) : repo;
 const examplesDir = path.join(root, 'examples');
-const cdk8sCli = path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'cdk8s.cmd' : 'cdk8s');
+const cdk8sCli = path.join(repo, 'node_modules', '.bin', process.platform === 'win32' ? 'cdk8s.cmd' : 'cdk8s');
 
 function fail(message) {
   console.error(`synth-examples: ${message}`);
   process.exit(1);
 }
 
-if (!fs.existsSync(cdk8sCli)) fail(`${path.relative(root, cdk8sCli)} not found: run \`npm install\` first (cdk8s-cli is a devDependency)`);
+if (!fs.existsSync(cdk8sCli)) fail(`${path.relative(repo, cdk8sCli)} not found: run \`npm install\` first (cdk8s-cli is a devDependency)`);
 
 const only = process.argv.slice(2);
+if (!fs.existsSync(examplesDir)) fail(`no examples/ folder in ${root}`);
 const examples = fs.readdirSync(examplesDir, { withFileTypes: true })
   .filter((e) => e.isDirectory() && fs.existsSync(path.join(examplesDir, e.name, 'cdk8s.yaml')))
   .map((e) => e.name)
