@@ -81,7 +81,10 @@ function expectValidConfig(file: string, config: Config): void {
   // Only a field this amtool predates may be the cause.
   expect(otherErrors).toEqual([]);
   expect(unknownFields.length).toBeGreaterThan(0);
-  for (const f of unknownFields) expect(unknownToAmtool.map((u) => u.field)).toContain(f);
+  for (const f of unknownFields) {
+    expect(unknownToAmtool.map((u) => u.field)).toContain(f);
+    expect(JSON.stringify(config.receivers)).toContain(`"${f}"`);
+  }
   const compatible = checkConfig(file.replace(/\.yml$/, '.amtool-compatible.yml'));
   expect(compatible.output).toContain('SUCCESS');
   expect(compatible.ok).toBe(true);
