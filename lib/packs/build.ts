@@ -254,11 +254,14 @@ export function productDetectionPacks(props: DetectionPackProps, where = 'packs'
   };
 }
 
-/** The k8saudit rules need the k8saudit plugin (or its EKS/AKS variant) and the json plugin. */
+/**
+ * The k8s_audit pack needs the k8saudit plugin (or its EKS/AKS variant) and the json plugin; the
+ * minimum versions are the ones upstream's k8s_audit_rules.yaml declares.
+ */
 export const K8S_AUDIT_PLUGIN_REQUIREMENTS: RequiredPluginVersions = {
   kind: 'required_plugin_versions',
   plugins: [
-    { name: 'k8saudit', version: '0.7.0', alternatives: [{ name: 'k8saudit-eks', version: '0.4.0' }, { name: 'k8saudit-aks', version: '0.1.0' }] },
+    { name: 'k8saudit', version: '0.18.0', alternatives: [{ name: 'k8saudit-eks', version: '0.12.0' }, { name: 'k8saudit-aks', version: '0.6.0' }] },
     { name: 'json', version: '0.7.0' },
   ],
 };
