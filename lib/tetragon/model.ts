@@ -186,7 +186,7 @@ export interface UProbeSpec extends HookCommon {
   readonly return?: boolean;
   readonly returnArg?: KProbeArg;
   readonly data?: readonly KProbeArg[];
-  readonly ignore?: { readonly callNotFound?: boolean };
+  readonly ignore?: { readonly digestVerificationFailure?: boolean };
 }
 
 export interface UsdtSpec extends HookCommon {

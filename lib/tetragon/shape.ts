@@ -105,7 +105,7 @@ export const SPEC_SHAPE = obj({
     return: bool,
     returnArg: arg,
     data: arr(arg),
-    ignore,
+    ignore: obj({ digestVerificationFailure: bool }),
   }, ['path'])),
   usdts: arr(obj({ ...common, path: str(), provider: str(), name: str(), btfPath: str() }, ['path', 'provider', 'name'])),
   enforcers: arr(obj({ calls: arr(str()) }, ['calls'])),
