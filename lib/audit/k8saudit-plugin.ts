@@ -4,16 +4,20 @@ import type { K8sAuditPluginProps } from './props';
 import type { PlanContext } from '../stack/plan';
 
 /**
- * falcoctl artifact references (minor series, as falcoctl resolves them). The plugin versions are the
- * minimums that upstream's k8s_audit_rules.yaml declares in `required_plugin_versions` (k8saudit
- * 0.18.0 with alternatives k8saudit-eks 0.12.0, k8saudit-aks 0.6.0; json 0.7.0).
+ * falcoctl artifact references, fully qualified so no index is needed, on minor floating tags
+ * (falcoctl publishes them). The versions are the minimums upstream's k8s_audit_rules.yaml declares in
+ * `required_plugin_versions` (k8saudit 0.18.0 with alternatives k8saudit-eks 0.12.0, k8saudit-aks
+ * 0.6.0; json 0.7.0); the rules are the k8saudit ruleset artifact of the same series.
  */
 export const K8SAUDIT_ARTIFACTS = {
-  'rules': 'k8saudit-rules:0.18',
-  'json': 'json:0.7',
-  'k8saudit-eks': 'k8saudit-eks:0.12',
-  'k8saudit-aks': 'k8saudit-aks:0.6',
+  'rules': 'ghcr.io/falcosecurity/plugins/ruleset/k8saudit:0.18',
+  'json': 'ghcr.io/falcosecurity/plugins/plugin/json:0.7',
+  'k8saudit-eks': 'ghcr.io/falcosecurity/plugins/plugin/k8saudit-eks:0.12',
+  'k8saudit-aks': 'ghcr.io/falcosecurity/plugins/plugin/k8saudit-aks:0.6',
 } as const;
+
+/** falcoctl as the falcosecurity/charts falco chart pins it. */
+export const FALCOCTL_IMAGE = 'docker.io/falcosecurity/falcoctl:0.12.2';
 
 /** Where falcoctl installs the k8saudit rulesfile artifact: the rules are loaded from there, never copied. */
 export const K8SAUDIT_RULES_FILE = '/etc/falco/k8s_audit_rules.yaml';

@@ -49,7 +49,11 @@ describe('k8saudit plugin plan', () => {
       libraryPath: 'libk8saudit-eks.so',
       openParams: 'prod-eks',
       initConfig: { region: 'eu-west-1', shift: 10, polling_interval: 10, use_async: false, buffer_size: 500 },
-      artifacts: ['k8saudit-eks:0.12', 'json:0.7', 'k8saudit-rules:0.18'],
+      artifacts: [
+        'ghcr.io/falcosecurity/plugins/plugin/k8saudit-eks:0.12',
+        'ghcr.io/falcosecurity/plugins/plugin/json:0.7',
+        'ghcr.io/falcosecurity/plugins/ruleset/k8saudit:0.18',
+      ],
       rulesFile: '/etc/falco/k8s_audit_rules.yaml',
       replicas: 1,
       secretEnv: [],

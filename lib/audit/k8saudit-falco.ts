@@ -1,0 +1,125 @@
+// Owned by the audit layer: the single-replica Falco that runs the k8saudit plugin of EKS or AKS.
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { FALCOCTL_IMAGE, K8sAuditPluginPlan } from './k8saudit-plugin';
+import { FALCO_HEALTH_PATH, FALCO_IMAGE, FALCO_WEBSERVER_PORT } from '../falco/sensor/defaults';
+
+export interface K8sAuditFalcoProps {
+  readonly plugin: K8sAuditPluginPlan;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Falco image reference. @default the library's pinned Falco */
+  readonly image?: string;
+  /** Falcosidekick URL for alerts (the node sensor's http_output). @default stdout only */
+  readonly httpOutputUrl?: string;
+}
+
+export const K8SAUDIT_FALCO_NAME = 'falco-k8saudit';
+const CONFIG_DIR = '/etc/falco-k8saudit';
+
+/** falco.yaml of the audit Falco: no driver, the provider's k8saudit plugin and json, the ruleset falcoctl installs. */
+export function k8sauditFalcoConfig(plugin: K8sAuditPluginPlan, httpOutputUrl?: string): Record<string, unknown> {
+  return {
+    engine: { kind: 'nodriver' },
+    rules_files: [plugin.rulesFile],
+    load_plugins: [plugin.name, plugin.jsonPlugin.name],
+    plugins: [
+      { name: plugin.name, library_path: plugin.libraryPath, init_config: plugin.initConfig, open_params: plugin.openParams },
+      { name: plugin.jsonPlugin.name, library_path: plugin.jsonPlugin.libraryPath, init_config: '' },
+    ],
+    json_output: true,
+    json_include_output_property: true,
+    stdout_output: { enabled: true },
+    ...(httpOutputUrl ? { http_output: { enabled: true, url: httpOutputUrl } } : {}),
+    webserver: { enabled: true, listen_port: FALCO_WEBSERVER_PORT, k8s_healthz_endpoint: FALCO_HEALTH_PATH },
+  };
+}
+
+/**
+ * A one-replica Falco Deployment for the k8saudit plugin: the plugin polls a cloud source, so a second
+ * instance would duplicate every alert (upstream README); `Recreate` keeps two from overlapping in a
+ * rollout. falcoctl installs the plugin and the upstream k8saudit ruleset; no rule is copied here.
+ */
+export class K8sAuditFalco extends Construct {
+  public readonly deployment: k8s.KubeDeployment;
+
+  constructor(scope: Construct, id: string, props: K8sAuditFalcoProps) {
+    super(scope, id);
+    const { plugin, namespace } = props;
+    const selector = { 'app.kubernetes.io/name': K8SAUDIT_FALCO_NAME, 'app.kubernetes.io/instance': K8SAUDIT_FALCO_NAME };
+    const labels = { ...props.labels, ...selector, 'app.kubernetes.io/component': 'audit-sensor' };
+    const metadata = (name: string) => ({ name, namespace, labels });
+
+    new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: metadata(plugin.serviceAccountName), automountServiceAccountToken: false });
+    const config = new k8s.KubeConfigMap(this, 'Config', {
+      metadata: metadata(`${K8SAUDIT_FALCO_NAME}-config`),
+      data: { 'falco.yaml': stringify(k8sauditFalcoConfig(plugin, props.httpOutputUrl), { lineWidth: 0 }) },
+    });
+    const restricted = {
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ['ALL'] },
+    };
+    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: metadata(K8SAUDIT_FALCO_NAME),
+      spec: {
+        replicas: plugin.replicas,
+        strategy: { type: 'Recreate' },
+        selector: { matchLabels: selector },
+        template: {
+          metadata: { labels },
+          spec: {
+            serviceAccountName: plugin.serviceAccountName,
+            automountServiceAccountToken: false,
+            securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } },
+            initContainers: [{
+              name: 'falcoctl-artifact-install',
+              image: FALCOCTL_IMAGE,
+              args: ['artifact', 'install', ...plugin.artifacts, '--plugins-dir=/plugins', '--rulesfiles-dir=/rulesfiles',
+                '--allowed-types=plugin,rulesfile', '--resolve-deps=false', '--log-format=json'],
+              env: [{ name: 'HOME', value: '/tmp' }],
+              securityContext: restricted,
+              resources: quantities({ cpu: '10m', memory: '32Mi' }, { cpu: '200m', memory: '128Mi' }),
+              volumeMounts: [
+                { name: 'plugins', mountPath: '/plugins' },
+                { name: 'rulesfiles', mountPath: '/rulesfiles' },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            }],
+            containers: [{
+              name: 'falco',
+              image: props.image ?? `${FALCO_IMAGE.repository}:${FALCO_IMAGE.tag}@${FALCO_IMAGE.digest}`,
+              command: ['/usr/bin/falco'],
+              args: ['-c', `${CONFIG_DIR}/falco.yaml`],
+              env: plugin.secretEnv.map((e) => ({ name: e.env, valueFrom: { secretKeyRef: { name: e.secretName, key: e.key } } })),
+              ports: [{ name: 'web', containerPort: FALCO_WEBSERVER_PORT }],
+              livenessProbe: { httpGet: { path: FALCO_HEALTH_PATH, port: k8s.IntOrString.fromNumber(FALCO_WEBSERVER_PORT) }, initialDelaySeconds: 30, periodSeconds: 15 },
+              readinessProbe: { httpGet: { path: FALCO_HEALTH_PATH, port: k8s.IntOrString.fromNumber(FALCO_WEBSERVER_PORT) }, periodSeconds: 15 },
+              securityContext: restricted,
+              resources: quantities({ cpu: '100m', memory: '256Mi' }, { cpu: '500m', memory: '512Mi' }),
+              volumeMounts: [
+                { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+                { name: 'plugins', mountPath: '/usr/share/falco/plugins', readOnly: true },
+                { name: 'rulesfiles', mountPath: '/etc/falco', readOnly: true },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
+            }],
+            volumes: [
+              { name: 'config', configMap: { name: config.name } },
+              { name: 'plugins', emptyDir: {} },
+              { name: 'rulesfiles', emptyDir: {} },
+              { name: 'tmp', emptyDir: {} },
+            ],
+          },
+        },
+      },
+    });
+  }
+}
+
+type CpuMemory = { readonly cpu: string; readonly memory: string };
+function quantities(requests: CpuMemory, limits: CpuMemory): k8s.ResourceRequirements {
+  const q = (r: CpuMemory) => ({ cpu: k8s.Quantity.fromString(r.cpu), memory: k8s.Quantity.fromString(r.memory) });
+  return { requests: q(requests), limits: q(limits) };
+}

@@ -1,0 +1,73 @@
+import { Testing } from 'cdk8s';
+import { parse } from 'yaml';
+import { DetectionStack } from '../../lib/cdk8s/detection-stack';
+import type { DetectionStackProps } from '../../lib/stack/props';
+import { expectValidManifests, Manifest } from '../helpers/k8s-schema';
+
+type Obj = { kind: string; metadata: { name: string; namespace?: string }; [key: string]: unknown };
+
+// Durable storage is the routing layer's; waived here so only the audit objects are under test.
+const waived = { waived: { reason: 'audit layer unit test, durable path tested by its layer' } };
+
+function synth(props: DetectionStackProps): Obj[] {
+  return Testing.synth(new DetectionStack(Testing.app(), 'stack', { durable: waived, ...props })) as Obj[];
+}
+const auditObjects = (objects: Obj[]) => objects.filter((o) => o.metadata.name.startsWith('falco-k8saudit'));
+const deployment = (objects: Obj[]) => objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'falco-k8saudit') as any;
+const falcoYaml = (objects: Obj[]) => parse((objects.find((o) => o.metadata.name === 'falco-k8saudit-config') as any).data['falco.yaml']);
+
+const eks: DetectionStackProps = { cluster: { name: 'prod-eks', provider: 'eks', region: 'eu-west-1' }, audit: { kubernetes: { falcoPlugin: {} } } };
+const aks: DetectionStackProps = { cluster: { name: 'prod-aks', provider: 'aks', region: 'westeurope' }, audit: { kubernetes: { falcoPlugin: {} } } };
+
+test('no audit Falco unless the plugin is asked for', () => {
+  expect(auditObjects(synth({ cluster: { name: 'prod-eks', provider: 'eks', region: 'eu-west-1' } }))).toEqual([]);
+});
+
+describe('EKS: k8saudit-eks', () => {
+  const objects = synth(eks);
+
+  test('a ServiceAccount, a ConfigMap and a one-replica Deployment that never overlaps itself, valid against the schemas', () => {
+    expect(auditObjects(objects).map((o) => `${o.kind}/${o.metadata.name}`).sort())
+      .toEqual(['ConfigMap/falco-k8saudit-config', 'Deployment/falco-k8saudit', 'ServiceAccount/falco-k8saudit']);
+    expect(deployment(objects).spec.replicas).toBe(1);
+    expect(deployment(objects).spec.strategy).toEqual({ type: 'Recreate' });
+    expectValidManifests(auditObjects(objects) as unknown as Manifest[]);
+  });
+
+  test('falco.yaml runs no driver and loads k8saudit-eks for this cluster, with the upstream ruleset installed by falcoctl', () => {
+    expect(falcoYaml(objects)).toMatchObject({
+      engine: { kind: 'nodriver' },
+      rules_files: ['/etc/falco/k8s_audit_rules.yaml'],
+      load_plugins: ['k8saudit-eks', 'json'],
+      plugins: [
+        { name: 'k8saudit-eks', library_path: 'libk8saudit-eks.so', open_params: 'prod-eks', init_config: { region: 'eu-west-1', polling_interval: 10 } },
+        { name: 'json', library_path: 'libjson.so', init_config: '' },
+      ],
+    });
+    const init = deployment(objects).spec.template.spec.initContainers[0];
+    expect(init.image).toBe('docker.io/falcosecurity/falcoctl:0.12.2');
+    expect(init.args).toEqual(expect.arrayContaining(['ghcr.io/falcosecurity/plugins/ruleset/k8saudit:0.18', '--rulesfiles-dir=/rulesfiles']));
+  });
+
+  test('runs unprivileged, with a read-only root filesystem and no Kubernetes token', () => {
+    const pod = deployment(objects).spec.template.spec;
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    for (const c of [...pod.initContainers, ...pod.containers]) {
+      expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    }
+  });
+});
+
+describe('AKS: k8saudit-aks', () => {
+  const objects = synth(aks);
+  test('connection strings come from a Secret through the environment, never into the ConfigMap', () => {
+    const config = falcoYaml(objects);
+    expect(config.plugins[0].init_config.event_hub_namespace_connection_string).toBe('${K8SAUDIT_EVENTHUB_CONNECTION_STRING}');
+    expect(deployment(objects).spec.template.spec.containers[0].env).toEqual([
+      { name: 'K8SAUDIT_EVENTHUB_CONNECTION_STRING', valueFrom: { secretKeyRef: { name: 'falco-k8saudit-aks', key: 'eventhub-connection-string' } } },
+      { name: 'K8SAUDIT_CHECKPOINT_CONNECTION_STRING', valueFrom: { secretKeyRef: { name: 'falco-k8saudit-aks', key: 'checkpoint-connection-string' } } },
+    ]);
+    expectValidManifests(auditObjects(objects) as unknown as Manifest[]);
+  });
+});
