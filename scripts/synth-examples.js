@@ -28,6 +28,15 @@ const examples = fs.readdirSync(examplesDir, { withFileTypes: true })
   .sort();
 if (examples.length === 0) fail(only.length ? `no example named ${only.join(', ')} with a cdk8s.yaml` : 'no examples/*/cdk8s.yaml found');
 
+// REPORT.md (coverage matrix, Mermaid diagram) and runbooks/ next to each example's manifests: the same
+// report as `detection-stack report examples/<name>`, run from the library sources like the examples.
+function writeReport(cwd, outdir) {
+  const script = 'const io = { stdout: () => {}, stderr: (t) => process.stderr.write(t) };'
+    + 'process.exitCode = require("./lib/cli/report-command").runReportCommand([process.argv[1], "--out", process.argv[2]], io);';
+  return spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script, cwd, outdir],
+    { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
 const failed = [];
 for (const name of examples) {
   const cwd = path.join(examplesDir, name);
@@ -39,6 +48,11 @@ for (const name of examples) {
   if (result.error) failed.push(`${name}: could not run cdk8s (${result.error.message})`);
   else if (result.status !== 0) failed.push(`${name}: \`cdk8s synth\` exited with ${result.status} (its output is above)`);
   else if (!produced) failed.push(`${name}: \`cdk8s synth\` wrote no manifest to ${path.relative(root, outdir)}/ (check "output" in examples/${name}/cdk8s.yaml)`);
+  else {
+    const report = writeReport(cwd, outdir);
+    if (report.status !== 0) failed.push(`${name}: REPORT.md could not be written (\`detection-stack report examples/${name}\` exited with ${report.status}; its output is above)`);
+    else console.log(`report ${name} -> ${path.relative(root, path.join(outdir, 'REPORT.md'))}`);
+  }
 }
 
 if (failed.length > 0) fail(`${failed.length} of ${examples.length} example(s) failed:\n  ${failed.join('\n  ')}`);
