@@ -56,6 +56,7 @@ export class K8sAuditFalco extends Construct {
       metadata: metadata(`${K8SAUDIT_FALCO_NAME}-config`),
       data: { 'falco.yaml': stringify(k8sauditFalcoConfig(plugin, props.httpOutputUrl), { lineWidth: 0 }) },
     });
+    const health = { path: FALCO_HEALTH_PATH, port: k8s.IntOrString.fromNumber(FALCO_WEBSERVER_PORT) };
     const restricted = {
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
@@ -94,8 +95,8 @@ export class K8sAuditFalco extends Construct {
               args: ['-c', `${CONFIG_DIR}/falco.yaml`],
               env: plugin.secretEnv.map((e) => ({ name: e.env, valueFrom: { secretKeyRef: { name: e.secretName, key: e.key } } })),
               ports: [{ name: 'web', containerPort: FALCO_WEBSERVER_PORT }],
-              livenessProbe: { httpGet: { path: FALCO_HEALTH_PATH, port: k8s.IntOrString.fromNumber(FALCO_WEBSERVER_PORT) }, initialDelaySeconds: 30, periodSeconds: 15 },
-              readinessProbe: { httpGet: { path: FALCO_HEALTH_PATH, port: k8s.IntOrString.fromNumber(FALCO_WEBSERVER_PORT) }, periodSeconds: 15 },
+              livenessProbe: { httpGet: health, initialDelaySeconds: 30, periodSeconds: 15 },
+              readinessProbe: { httpGet: health, periodSeconds: 15 },
               securityContext: restricted,
               resources: quantities({ cpu: '100m', memory: '256Mi' }, { cpu: '500m', memory: '512Mi' }),
               volumeMounts: [

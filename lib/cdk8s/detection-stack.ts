@@ -1,5 +1,6 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import { K8sAuditFalco } from '../audit/k8saudit-falco';
 import { Alertmanager } from './alertmanager';
 import { FalcoSensor } from './falco-sensor';
 import { Shipper } from './shipper';
@@ -45,5 +46,12 @@ export class DetectionStack extends Chart {
     // layer: durable
     if (this.plan.durable?.shipper) new Shipper(this, 'Shipper', { plan: this.plan.durable.shipper });
     // layer: audit
+    const k8sauditPlugin = this.plan.audit?.kubernetes.falcoPlugin;
+    if (k8sauditPlugin) {
+      new K8sAuditFalco(this, 'K8sAudit', {
+        plugin: k8sauditPlugin, namespace: this.plan.namespace, labels: this.plan.labels,
+        image: this.plan.falco?.image.reference, httpOutputUrl: this.plan.falco?.httpOutput?.url,
+      });
+    }
   }
 }
