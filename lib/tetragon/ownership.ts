@@ -6,6 +6,7 @@
 // where its alerts go; only the owner's detection is deployed, so one behaviour raises one alert.
 import { DetectionStackError } from '../errors';
 import type { SensorOwnershipProps, TetragonDetection } from './props';
+import type { FalcoSensorProps } from '../falco/sensor/props';
 
 export type SensorName = 'falco' | 'tetragon';
 
@@ -48,6 +49,11 @@ export function falcoPatternsFromRules(rules: readonly { readonly name: string; 
     }
   }
   return patterns;
+}
+
+/** The Falco custom rules' names and tags, the Falco side of the overlap. */
+export function falcoRuleTags(falco: FalcoSensorProps | undefined): { name: string; tags?: readonly string[] }[] {
+  return (falco?.customRules ?? []).map((r) => ({ name: r.rule.name, tags: r.rule.tags }));
 }
 
 /**

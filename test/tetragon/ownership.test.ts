@@ -92,4 +92,27 @@ describe('Falco rules tagged pattern:<id> count as Falco detections', () => {
       [{ name: 'Shell in container', tags: ['pattern:shell-in-container'] }]);
     expect(o.overlaps).toEqual([{ pattern: 'shell-in-container', falco: ['Shell in container'], tetragon: ['shell'], owner: undefined, alertsTo: undefined }]);
   });
+
+  test('GIVEN a Falco custom rule tagged pattern:ptrace THEN the stack plan sees the overlap without falcoPatterns', () => {
+    const p = plan({
+      ...both({}),
+      falco: {
+        customRules: [{
+          owner: 'platform-security',
+          rule: {
+            kind: 'rule',
+            name: 'Ptrace attach',
+            desc: 'ptrace attach',
+            condition: 'evt.type = ptrace',
+            output: 'ptrace (proc.name=%proc.name)',
+            priority: 'WARNING',
+            tags: ['process', 'pattern:ptrace'],
+          },
+        }],
+      },
+    });
+    expect(p.tetragon!.ownership.overlaps.map((o) => [o.pattern, o.falco])).toEqual([['ptrace', ['Ptrace attach']]]);
+    const [outcome] = TETRAGON_SENSOR_OWNERSHIP.evaluate(p);
+    expect(outcome).toMatchObject({ status: 'non-compliant', message: expect.stringContaining('ptrace (Falco: Ptrace attach; Tetragon: ptrace)') });
+  });
 });
