@@ -1,0 +1,56 @@
+import { classifyHost, requireDestinationUrl } from '../../lib/routing/validate';
+import { planStack } from '../../lib/stack/plan';
+import type { DetectionStackProps } from '../../lib/stack/props';
+
+const BASE: DetectionStackProps = {
+  cluster: { name: 'prod-eks', provider: 'eks', region: 'eu-west-1' },
+  durable: { bucket: { name: 'detections-prod-eks', aws: { podIdentity: true } } },
+};
+
+describe('the routing and durable layers in the stack plan', () => {
+  test('GIVEN no routing THEN Falco has no http_output and there is no routing plan', () => {
+    const plan = planStack(BASE, 'stack');
+    expect(plan.routing).toBeUndefined();
+    expect(plan.falco?.httpOutput).toBeUndefined();
+  });
+
+  test('GIVEN routing THEN Falco posts to the Falcosidekick Service and only the Falco pods may reach it', () => {
+    const plan = planStack({ ...BASE, routing: {} }, 'stack');
+    expect(plan.falco?.httpOutput).toEqual({ url: 'http://falcosidekick.falco.svc.cluster.local:2801/' });
+    expect(plan.routing?.sidekick.falcoPodLabels).toEqual(plan.falco?.selectorLabels);
+  });
+
+  test('GIVEN another namespace THEN every address follows it', () => {
+    const plan = planStack({ ...BASE, namespace: 'security', routing: { teams: [{ name: 'a', namespaces: ['x'], receivers: { pagerDuty: [{ routingKey: { name: 'pd', key: 'k' }, minimumPriority: 'Critical' }] } }] } }, 'stack');
+    expect(plan.routing?.sidekick.url).toBe('http://falcosidekick.security.svc.cluster.local:2801/');
+    expect(plan.routing?.alertmanager?.target.urls[0]).toBe('http://alertmanager-0.alertmanager-cluster.security.svc.cluster.local:9093');
+    expect(plan.durable?.shipper?.sources[0].hostPath).toBe('/var/log/containers/falco-*_security_falco-*.log');
+  });
+
+  test('GIVEN Falco and Tetragon THEN the shipper carries both sensors\' output', () => {
+    const plan = planStack({
+      ...BASE,
+      sensors: { falco: {}, tetragon: {} },
+    }, 'stack');
+    expect(plan.durable?.shipper?.sources.map((s) => [s.name, s.hostPath, s.format])).toEqual([
+      ['falco', '/var/log/containers/falco-*_falco_falco-*.log', 'cri'],
+      ['tetragon', plan.tetragon?.exportHostPath, 'json'],
+    ]);
+  });
+});
+
+describe('addresses', () => {
+  test('in-cluster hosts name their namespace; anything else is external', () => {
+    expect(classifyHost('event-router', 80, 'falco')).toEqual({ host: 'event-router', port: 80, inCluster: true, namespace: 'falco' });
+    expect(classifyHost('event-router.security.svc', 80, 'falco')).toMatchObject({ inCluster: true, namespace: 'security' });
+    expect(classifyHost('am-0.am-cluster.monitoring.svc.cluster.local', 9093, 'falco')).toMatchObject({ inCluster: true, namespace: 'monitoring' });
+    expect(classifyHost('svc.example.com', 443, 'falco')).toEqual({ host: 'svc.example.com', port: 443, inCluster: false });
+    expect(classifyHost('hooks.slack.com', 443, 'falco')).toMatchObject({ inCluster: false });
+  });
+  test('https is required outside the cluster', () => {
+    expect(requireDestinationUrl('w', 'https://hooks.example.com/x', 'falco')).toMatchObject({ port: 443, inCluster: false });
+    expect(() => requireDestinationUrl('w', 'http://evil.svc.example.com/', 'falco')).toThrow(/DS-ROUTE-003/);
+    expect(() => requireDestinationUrl('w', 'ftp://x.svc/', 'falco')).toThrow(/DS-ROUTE-003 .*scheme/);
+    expect(() => requireDestinationUrl('w', 'not a url', 'falco')).toThrow(/DS-ROUTE-003 .*not a URL/);
+  });
+});
