@@ -48,8 +48,9 @@ export class TetragonSensor extends Construct {
     new k8s.KubeClusterRole(this, 'ClusterRole', {
       metadata: clusterMetadata(TETRAGON_NAME, agentLabels),
       rules: [
-        // pod, namespace, node and service metadata for events and for podSelector/namespaced policies
-        { apiGroups: [''], resources: ['namespaces', 'nodes', 'pods', 'services'], verbs: ['get', 'list', 'watch'] },
+        // pod, namespace and node metadata for events and for podSelector/namespaced policies (pkg/manager/manager.go).
+        // The upstream chart also grants services, which the agent never reads.
+        { apiGroups: [''], resources: ['namespaces', 'nodes', 'pods'], verbs: ['get', 'list', 'watch'] },
         { apiGroups: ['cilium.io'], resources: ['tracingpolicies', 'tracingpoliciesnamespaced'], verbs: ['get', 'list', 'watch'] },
         // the agent waits for the operator's CRDs; it never writes them
         { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['get', 'list', 'watch'] },
@@ -140,7 +141,7 @@ export class TetragonSensor extends Construct {
     new k8s.KubeClusterRole(this, 'OperatorClusterRole', {
       metadata: clusterMetadata(TETRAGON_OPERATOR_NAME, operatorLabels),
       rules: [
-        { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+        // no pods rule: only the pod-info controller reads pods, and skip-pod-info-crd keeps it off (operator/cmd/serve/serve.go)
         // create cannot be limited by name (the object does not exist yet)
         { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], verbs: ['create'] },
         { apiGroups: ['apiextensions.k8s.io'], resources: ['customresourcedefinitions'], resourceNames: TETRAGON_CRD_NAMES, verbs: ['get', 'list', 'watch', 'update'] },
