@@ -25,9 +25,11 @@ export const TETRAGON_CRD_NAMES = ['tracingpolicies.cilium.io', 'tracingpolicies
  *
  * Privileges beyond Falco's, and why: the agent container is privileged because it loads kprobe/LSM BPF programs
  * and pins its maps under /sys/fs/bpf with Bidirectional mount propagation, which Kubernetes allows only in
- * privileged containers. Reduced from the upstream chart: no hostNetwork (metrics and health are reached on the pod
- * IP), the host /proc is mounted read-only at /procRoot (no hostPID), gRPC listens on a unix socket in an emptyDir,
- * no /var/run/cilium mount, pod-info CRD off; export-stdout runs with no capabilities on a read-only root filesystem.
+ * privileged containers. It shares the host network because upstream requires it for process visibility (chart
+ * values.yaml `hostNetwork`), so its metrics (2112) and health (6789) ports are node ports. Reduced from the upstream
+ * chart: no hostPID (the host /proc is mounted read-only at /procRoot), gRPC only on a unix socket in an emptyDir,
+ * no /var/run/cilium mount, pod-info CRD off, RBAC without services/pods it never reads; export-stdout runs with no
+ * capabilities on a read-only root filesystem.
  */
 export class TetragonSensor extends Construct {
   public readonly daemonSet: k8s.KubeDaemonSet;
@@ -81,6 +83,9 @@ export class TetragonSensor extends Construct {
             // a sensor that skips tainted pools leaves them unmonitored: tolerate every taint
             tolerations: [{ operator: 'Exists' }],
             terminationGracePeriodSeconds: 1,
+            // "Tetragon must be on the host network for the process visibility to function properly" (chart values.yaml)
+            hostNetwork: true,
+            dnsPolicy: 'Default',
             containers: [
               {
                 name: 'export-stdout',

@@ -51,11 +51,11 @@ describe('TetragonSensor', () => {
     expect(agent.resources.limits).toEqual({ cpu: '1', memory: '1Gi' });
   });
 
-  test('privileges: only the agent is privileged; no hostPID, no hostNetwork; host /proc read-only', () => {
+  test('privileges: only the agent is privileged; host network (upstream requirement) but no hostPID; host /proc read-only', () => {
     expect(agent.securityContext).toEqual({ privileged: true });
     expect(exporter.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     expect(pod.hostPID).toBeUndefined();
-    expect(pod.hostNetwork).toBeUndefined();
+    expect(pod.hostNetwork).toBe(true);
     expect(agent.volumeMounts).toContainEqual({ name: 'host-proc', mountPath: '/procRoot', readOnly: true });
     expect(agent.volumeMounts).toContainEqual({ name: 'bpf-maps', mountPath: '/sys/fs/bpf', mountPropagation: 'Bidirectional' });
     expect(pod.volumes).toContainEqual({ name: 'export-logs', hostPath: { path: '/var/log/tetragon', type: 'DirectoryOrCreate' } });
