@@ -1,11 +1,11 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { K8sAuditFalco } from '../audit/k8saudit-falco';
 import { Alertmanager } from './alertmanager';
 import { FalcoSensor } from './falco-sensor';
 import { Shipper } from './shipper';
 import { Sidekick } from './sidekick';
 import { TetragonSensor } from './tetragon-sensor';
+import { K8sAuditFalco } from '../audit/k8saudit-falco';
 import { CheckReport, formatFinding, runChecks } from '../checks/run';
 import { STACK_CHECKS } from '../checks';
 import { planStack, StackPlan } from '../stack/plan';
@@ -49,8 +49,11 @@ export class DetectionStack extends Chart {
     const k8sauditPlugin = this.plan.audit?.kubernetes.falcoPlugin;
     if (k8sauditPlugin) {
       new K8sAuditFalco(this, 'K8sAudit', {
-        plugin: k8sauditPlugin, namespace: this.plan.namespace, labels: this.plan.labels,
-        image: this.plan.falco?.image.reference, httpOutputUrl: this.plan.falco?.httpOutput?.url,
+        plugin: k8sauditPlugin,
+        namespace: this.plan.namespace,
+        labels: this.plan.labels,
+        image: this.plan.falco?.image.reference,
+        httpOutputUrl: this.plan.falco?.httpOutput?.url,
       });
     }
   }
