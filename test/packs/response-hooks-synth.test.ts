@@ -1,0 +1,30 @@
+import { Testing } from 'cdk8s';
+import { DetectionStack } from '../../lib/cdk8s/detection-stack';
+import { productDetectionPacks } from '../../lib/packs/build';
+
+function stack(responseHooks: Record<string, string>) {
+  const packs = productDetectionPacks({ namespaces: ['billing'], defaultOwner: 'payments', responseHooks });
+  const app = Testing.app();
+  return new DetectionStack(app, 'hooks', {
+    cluster: { name: 'prod', provider: 'oke', region: 'eu-frankfurt-1' },
+    sensors: { falco: { customRules: packs.falcoCustomRules } },
+    routing: { teams: [{ name: 'payments', namespaces: ['billing'], receivers: { pagerDuty: [{ routingKey: { name: 'alert-receivers', key: 'pd' }, minimumPriority: 'Warning' }] } }] },
+    durable: { waived: { reason: 'response hook synth test, no bucket' } },
+  });
+}
+
+describe('a response hook on a lower-confidence rule fails synth', () => {
+  test('GIVEN a hook on the high-confidence CRITICAL miner rule THEN synth passes and the rule carries the hook tag', () => {
+    const chart = stack({ 'ds-crypto-miner-execution': 'kubernetes:terminate' });
+    expect(chart.checks.findings.filter((f) => f.level === 'error')).toEqual([]);
+    expect(() => Testing.synth(chart)).not.toThrow();
+    const miner = chart.plan.falco!.rules.items.find((i) => i.kind === 'rule' && i.name === 'DS Crypto Miner Execution');
+    expect(miner && miner.kind === 'rule' ? miner.tags : []).toContain('response:kubernetes:terminate');
+  });
+
+  test('GIVEN a hook on the medium-confidence shell rule THEN synth fails with DS-PACK-101', () => {
+    const chart = stack({ 'ds-shell-in-product-container': 'kubernetes:terminate' });
+    expect(chart.checks.findings.filter((f) => f.level === 'error').map((f) => f.id)).toEqual(['DS-PACK-101']);
+    expect(() => Testing.synth(chart)).toThrow(/ERROR DS-PACK-101 at hooks\/sensors.falco.customRules\[5\]: rule 'DS Shell In Product Container' carries response:kubernetes:terminate/);
+  });
+});
