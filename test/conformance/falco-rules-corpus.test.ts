@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'fs';
 import { parse } from 'yaml';
+import { corpusPath } from './corpora';
 import {
   loadRuleFiles, LoadResult, parseCondition, print, readRuleItems, renderRulesYaml, RuleFileInput, stripPositions,
 } from '../../lib/falco';
-import { corpusPath } from './corpora';
 
 /**
  * Every upstream rules file loads with no error and round-trips (emit, then load, gives the same
@@ -22,8 +22,14 @@ const LOAD_SETS: { readonly title: string; readonly files: readonly RuleFileInpu
 ];
 
 const summary = (r: LoadResult) => r.ruleset.rules.map((rule) => ({
-  name: rule.name, enabled: rule.enabled, priority: rule.priority, source: rule.source, output: rule.output, tags: rule.tags,
-  condition: print(rule.condition), eventTypes: rule.eventTypes,
+  name: rule.name,
+  enabled: rule.enabled,
+  priority: rule.priority,
+  source: rule.source,
+  output: rule.output,
+  tags: rule.tags,
+  condition: print(rule.condition),
+  eventTypes: rule.eventTypes,
 }));
 
 describe('upstream Falco rules files (corpora)', () => {

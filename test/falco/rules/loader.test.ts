@@ -202,9 +202,9 @@ describe('warnings do not fail loading', () => {
 describe('positions inside conditions map back to the file', () => {
   const broken = 'evt.type = open and proc.nmae = x';
   test.each([
-    ['folded block scalar', `- rule: R\n  desc: d\n  condition: >\n    evt.type = open\n    and proc.nmae = x\n  output: o\n  priority: INFO\n`, 5, 9],
-    ['literal block scalar', `- rule: R\n  desc: d\n  condition: |\n      evt.type = open and\n      proc.nmae = x\n  output: o\n  priority: INFO\n`, 5, 7],
-    ['plain multi-line scalar', `- rule: R\n  desc: d\n  condition: evt.type = open\n     and proc.nmae = x\n  output: o\n  priority: INFO\n`, 4, 10],
+    ['folded block scalar', '- rule: R\n  desc: d\n  condition: >\n    evt.type = open\n    and proc.nmae = x\n  output: o\n  priority: INFO\n', 5, 9],
+    ['literal block scalar', '- rule: R\n  desc: d\n  condition: |\n      evt.type = open and\n      proc.nmae = x\n  output: o\n  priority: INFO\n', 5, 7],
+    ['plain multi-line scalar', '- rule: R\n  desc: d\n  condition: evt.type = open\n     and proc.nmae = x\n  output: o\n  priority: INFO\n', 4, 10],
     ['double-quoted scalar', `- rule: R\n  desc: d\n  condition: "${broken}"\n  output: o\n  priority: INFO\n`, 3, 35],
     ['single-quoted scalar', `- rule: R\n  desc: d\n  condition: '${broken}'\n  output: o\n  priority: INFO\n`, 3, 35],
   ])('%s', (_name, yaml, line, col) => {
