@@ -110,7 +110,8 @@ export function planTetragon(props: TetragonSensorProps, ctx: PlanContext, input
     'export-file-max-size-mb': String(maxSizeMb),
     'export-file-max-backups': String(maxBackups),
     'export-file-compress': 'false',
-    'export-allowlist': JSON.stringify({ event_set: ['PROCESS_EXEC', 'PROCESS_EXIT', 'PROCESS_KPROBE', 'PROCESS_UPROBE', 'PROCESS_TRACEPOINT', 'PROCESS_LSM'] }),
+    // every event type a policy can produce (api/v1/tetragon/events.proto), plus THROTTLE so dropped events are visible
+    'export-allowlist': JSON.stringify({ event_set: EXPORTED_EVENT_TYPES }),
     'export-denylist': [JSON.stringify({ health_check: true }), JSON.stringify({ namespace: denyNamespaces })].join('\n'),
     'field-filters': (props.export?.fieldFilters ?? []).map((f) => JSON.stringify(f)).join('\n'),
     'redaction-filters': (props.export?.redactionFilters ?? DEFAULT_REDACTION_FILTERS).map((f) => JSON.stringify(f)).join('\n'),
@@ -155,6 +156,10 @@ export function planTetragon(props: TetragonSensorProps, ctx: PlanContext, input
     ownership,
   };
 }
+
+export const EXPORTED_EVENT_TYPES = [
+  'PROCESS_EXEC', 'PROCESS_EXIT', 'PROCESS_KPROBE', 'PROCESS_TRACEPOINT', 'PROCESS_UPROBE', 'PROCESS_LSM', 'PROCESS_USDT', 'PROCESS_THROTTLE',
+];
 
 /** Secrets passed as arguments or environment variables never reach the export file. */
 export const DEFAULT_REDACTION_FILTERS: readonly Readonly<Record<string, unknown>>[] = [
