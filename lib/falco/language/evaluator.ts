@@ -5,6 +5,7 @@ import { CompiledOutput, compileOutput } from './evaluator-output';
 import { EvaluatorError } from './evaluator-values';
 import { lookupField } from './fields';
 import { K8S_AUDIT_SOURCE, isK8sAuditEvent } from './k8s-audit';
+import { EventTypeSet, eventTypeMatches, eventTypesOf } from '../rules/event-types';
 
 export { EvaluatorError } from './evaluator-values';
 export type { FieldTypeInfo, FieldTypeLookup } from './evaluator-compile';
@@ -59,77 +60,10 @@ export interface RuleEvaluatorOptions {
   readonly fieldTypes?: FieldTypeLookup;
 }
 
-/**
- * The event types a condition can match, as Falco's evttype resolver computes them: `only`
- * these names, or all `except` these (all event types when `except` is empty).
- */
-export type EventTypeSet = { readonly only: ReadonlySet<string> } | { readonly except: ReadonlySet<string> };
-
-const ALL_TYPES: EventTypeSet = { except: new Set() };
-
-function union(a: EventTypeSet, b: EventTypeSet): EventTypeSet {
-  if ('only' in a && 'only' in b) return { only: new Set([...a.only, ...b.only]) };
-  if ('only' in a && 'except' in b) return { except: new Set([...b.except].filter((t) => !a.only.has(t))) };
-  if ('except' in a && 'only' in b) return union(b, a);
-  const [ea, eb] = [(a as { except: ReadonlySet<string> }).except, (b as { except: ReadonlySet<string> }).except];
-  return { except: new Set([...ea].filter((t) => eb.has(t))) };
-}
-
-function intersect(a: EventTypeSet, b: EventTypeSet): EventTypeSet {
-  if ('only' in a && 'only' in b) return { only: new Set([...a.only].filter((t) => b.only.has(t))) };
-  if ('only' in a && 'except' in b) return { only: new Set([...a.only].filter((t) => !b.except.has(t))) };
-  if ('except' in a && 'only' in b) return intersect(b, a);
-  const [ea, eb] = [(a as { except: ReadonlySet<string> }).except, (b as { except: ReadonlySet<string> }).except];
-  return { except: new Set([...ea, ...eb]) };
-}
-
-function evtTypeNames(expr: Expr): { names: string[]; positive: boolean } | undefined {
-  if (expr.kind !== 'binaryCheck' || expr.left.kind !== 'field' || expr.left.name !== 'evt.type'
-    || expr.left.arg !== undefined || expr.modifier) return undefined;
-  const right = expr.right;
-  switch (expr.op) {
-    case '=': case '==':
-      return right.kind === 'string' ? { names: [right.value], positive: true } : undefined;
-    case '!=':
-      return right.kind === 'string' ? { names: [right.value], positive: false } : undefined;
-    case 'in': case 'intersects':
-      return right.kind === 'list' ? { names: right.items.map((i) => i.value), positive: true } : undefined;
-    default:
-      return undefined;
-  }
-}
-
-/**
- * The event types a resolved condition can match (Falco indexes rules by these). Negations are
- * pushed down (De Morgan); a check on another field allows every type.
- */
-export function conditionEventTypes(expr: Expr, negated = false): EventTypeSet {
-  switch (expr.kind) {
-    case 'and': {
-      const sets = expr.children.map((c) => conditionEventTypes(c, negated));
-      return sets.reduce(negated ? union : intersect);
-    }
-    case 'or': {
-      const sets = expr.children.map((c) => conditionEventTypes(c, negated));
-      return sets.reduce(negated ? intersect : union);
-    }
-    case 'not':
-      return conditionEventTypes(expr.child, !negated);
-    default: {
-      const types = evtTypeNames(expr);
-      if (!types) return ALL_TYPES;
-      const names = new Set(types.names);
-      return types.positive !== negated ? { only: names } : { except: names };
-    }
-  }
-}
+const ALL_TYPES: EventTypeSet = { kind: 'any' };
 
 function restricts(set: EventTypeSet): boolean {
-  return 'only' in set || set.except.size > 0;
-}
-
-function allows(set: EventTypeSet, type: string): boolean {
-  return 'only' in set ? set.only.has(type) : !set.except.has(type);
+  return set.kind !== 'any';
 }
 
 const PRIORITY_DISPLAY: Readonly<Record<string, string>> = {
@@ -196,7 +130,7 @@ export class RuleEvaluator {
           name: rule.name,
           priority: displayPriority(rule.priority),
           source,
-          types: source === SYSCALL_SOURCE ? conditionEventTypes(rule.condition) : ALL_TYPES,
+          types: source === SYSCALL_SOURCE ? eventTypesOf(rule.condition) : ALL_TYPES,
           matches: compileConditionFast(rule.condition, source, lookup),
           render: compileOutput(rule.output, source, lookup),
         };
@@ -250,7 +184,7 @@ export class RuleEvaluator {
     if (typeof type !== 'string') return this.syscallUntyped;
     let rules = this.syscallByType.get(type);
     if (!rules) {
-      rules = (this.rulesBySource.get(SYSCALL_SOURCE) ?? []).filter((r) => allows(r.types, type));
+      rules = (this.rulesBySource.get(SYSCALL_SOURCE) ?? []).filter((r) => eventTypeMatches(r.types, type));
       this.syscallByType.set(type, rules);
     }
     return rules;

@@ -19,9 +19,11 @@ const WORDS = ['bash', 'sh', '/etc/passwd', 'a"b', "it's", 'back\\slash', '${x}'
 const word = fc.constantFrom(...WORDS);
 const smallNumber = fc.integer({ min: -2, max: 70000 });
 
-const stringCheck: fc.Arbitrary<Expr> = fc.tuple(fc.constantFrom(...STRING_FIELDS), word, fc.array(word, { minLength: 1, maxLength: 4 }), fc.nat(6))
+const stringCheck: fc.Arbitrary<Expr> = fc
+  .tuple(fc.constantFrom(...STRING_FIELDS), word, fc.array(word, { minLength: 1, maxLength: 4 }), fc.nat(6))
   .map(([f, w, ws, k]) => [eq(f, w), neq(f, w), inList(f, ws), startsWith(f, w), contains(f, w), endsWith(f, w), exists(f)][k]);
-const numberCheck: fc.Arbitrary<Expr> = fc.tuple(fc.constantFrom(...NUMBER_FIELDS), smallNumber, fc.array(smallNumber, { minLength: 1, maxLength: 3 }), fc.nat(6))
+const numberCheck: fc.Arbitrary<Expr> = fc
+  .tuple(fc.constantFrom(...NUMBER_FIELDS), smallNumber, fc.array(smallNumber, { minLength: 1, maxLength: 3 }), fc.nat(6))
   .map(([f, n, ns, k]) => [eq(f, n), neq(f, n), lt(f, n), le(f, n), gt(f, n), ge(f, n), inList(f, ns)][k]);
 const boolCheck: fc.Arbitrary<Expr> = fc.boolean().map((b) => eq('proc.is_exe_upper_layer', b ? 'true' : 'false'));
 
@@ -68,7 +70,8 @@ describe('generated conditions', () => {
   });
 
   it('uses the field catalogue by default for typed comparisons', () => {
-    const ev = new RuleEvaluator([{ name: 'r', condition: and(eq('fd.sport', 443), gt('proc.pid', 10), eq('fd.sip', '10.0.0.1')), output: 'x', priority: 'WARNING' }]);
+    const condition = and(eq('fd.sport', 443), gt('proc.pid', 10), eq('fd.sip', '10.0.0.1'));
+    const ev = new RuleEvaluator([{ name: 'r', condition, output: 'x', priority: 'WARNING' }]);
     expect(ev.evaluate({ 'fd.sport': '443', 'proc.pid': 11, 'fd.sip': '10.0.0.1' })).toHaveLength(1);
     expect(ev.evaluate({ 'fd.sport': 443, 'proc.pid': '9', 'fd.sip': '10.0.0.1' })).toHaveLength(0);
     expect(catalogueFieldTypes('syscall', 'proc.pid')).toEqual({ type: 'INT64', isList: false });

@@ -1,6 +1,7 @@
 import { evaluator, matches, rule, ruleNames } from './helpers';
-import { conditionEventTypes, displayPriority, eventSource } from '../../../lib/falco/language/evaluator';
+import { displayPriority, eventSource } from '../../../lib/falco/language/evaluator';
 import { parseCondition } from '../../../lib/falco/language/parser';
+import { eventTypesOf } from '../../../lib/falco/rules/event-types';
 
 describe('a field the event lacks', () => {
   const event = { 'evt.type': 'open', 'proc.name': 'cat' };
@@ -94,26 +95,17 @@ describe('rule matching', () => {
 });
 
 describe('event type index', () => {
-  const typesOf = (condition: string) => {
-    const set = conditionEventTypes(parseCondition(condition));
-    return 'only' in set ? { only: [...set.only].sort() } : { except: [...set.except].sort() };
-  };
+  const typesOf = (condition: string) => eventTypesOf(parseCondition(condition));
 
   it.each([
-    ['evt.type = open', { only: ['open'] }],
-    ['evt.type in (open, openat) and proc.name = cat', { only: ['open', 'openat'] }],
-    ['evt.type = open or evt.type = execve', { only: ['execve', 'open'] }],
-    ['evt.type in (open, openat) and evt.type = openat', { only: ['openat'] }],
-    ['evt.type = open and evt.type = execve', { only: [] }],
-    ['evt.type != open', { except: ['open'] }],
-    ['not evt.type = open', { except: ['open'] }],
-    ['not evt.type in (open, close)', { except: ['close', 'open'] }],
-    ['not (evt.type = open and proc.name = cat)', { except: [] }],
-    ['not (evt.type = open or evt.type = close)', { except: ['close', 'open'] }],
-    ['evt.type = open or proc.name = cat', { except: [] }],
-    ['proc.name = cat', { except: [] }],
-    ['evt.type startswith open', { except: [] }],
-  ])('%s -> %j', (condition, expected) => {
+    ['evt.type = open', { kind: 'only', types: ['open'] }],
+    ['evt.type in (open, openat) and proc.name = cat', { kind: 'only', types: ['open', 'openat'] }],
+    ['evt.type = open or evt.type = execve', { kind: 'only', types: ['execve', 'open'] }],
+    ['evt.type = open and evt.type = execve', { kind: 'only', types: [] }],
+    ['not evt.type in (open, close)', { kind: 'anyExcept', types: ['close', 'open'] }],
+    ['not (evt.type = open and proc.name = cat)', { kind: 'any' }],
+    ['proc.name = cat', { kind: 'any' }],
+  ])('indexes %s under %j (the loader\'s evt.type resolver)', (condition, expected) => {
     expect(typesOf(condition)).toEqual(expected);
   });
 
