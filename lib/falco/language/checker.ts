@@ -1,6 +1,7 @@
 import { isIP } from 'net';
 import { Expr, FieldOperand, FieldRef, Node, Operand, StringLiteral, TransformerCall } from './ast';
-import { CatalogueField, FieldType, isKnownSource, lookupField, suggestFields } from './fields';
+import { SYSCALL_EVENT_TYPES } from './event-types.generated';
+import { CatalogueField, editDistance, FieldType, isKnownSource, lookupField, suggestFields } from './fields';
 import { isNumberToken } from './lexical';
 
 /**
@@ -11,7 +12,7 @@ import { isNumberToken } from './lexical';
 
 export type CheckCode =
   | 'COND_UNKNOWN_FIELD' | 'COND_FIELD_ARGUMENT' | 'COND_BAD_VALUE' | 'COND_BAD_OPERATOR_FOR_FIELD'
-  | 'COND_BAD_TRANSFORMER' | 'LOAD_DEPRECATED_ITEM' | 'LOAD_UNSAFE_NA_CHECK';
+  | 'COND_BAD_TRANSFORMER' | 'COND_UNKNOWN_EVENT_TYPE' | 'LOAD_DEPRECATED_ITEM' | 'LOAD_UNSAFE_NA_CHECK';
 
 export interface CheckIssue {
   readonly severity: 'error' | 'warning';
@@ -20,6 +21,9 @@ export interface CheckIssue {
   /** The node the issue is about (its position is in the text the node was parsed from). */
   readonly node: Node;
 }
+
+const EVENT_TYPES: ReadonlySet<string> = new Set(SYSCALL_EVENT_TYPES);
+const EVENT_TYPE_OPERATORS: ReadonlySet<string> = new Set(['=', '==', '!=', 'in', 'intersects']);
 
 const INTEGER_TYPES: ReadonlySet<string> = new Set(['INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'PORT', 'RELTIME', 'ABSTIME', 'ERRNO', 'FD', 'PID']);
 const STRING_TYPES: ReadonlySet<string> = new Set(['CHARBUF', 'FSPATH', 'FSRELPATH', 'BYTEBUF']);
@@ -149,6 +153,15 @@ class Checker {
     }
     if (op === 'pmatch' && !STRING_TYPES.has(left.type)) {
       this.error('COND_BAD_OPERATOR_FOR_FIELD', `operator 'pmatch' needs a path field; '${left.name}' is ${left.type}`, leftNode);
+      return;
+    }
+    if (this.source === 'syscall' && left.name === 'evt.type' && EVENT_TYPE_OPERATORS.has(op) && !modified) {
+      for (const lit of literals) {
+        if (EVENT_TYPES.has(lit.value)) continue;
+        const close = SYSCALL_EVENT_TYPES.filter((t) => editDistance(t, lit.value) <= 2).slice(0, 3);
+        const hint = close.length > 0 ? ` (did you mean ${close.map((c) => `'${c}'`).join(', ')}?)` : '';
+        this.error('COND_UNKNOWN_EVENT_TYPE', `unknown event type ${lit.value}${hint}`, lit);
+      }
       return;
     }
     for (const lit of literals) {

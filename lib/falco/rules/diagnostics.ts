@@ -63,6 +63,7 @@ export const DIAGNOSTIC_CODES = {
   COND_MACRO_LOOP: { falco: 'LOAD_ERR_VALIDATE', description: 'macros refer to each other in a loop' },
   COND_UNDEFINED_LIST: { falco: 'LOAD_ERR_COMPILE_CONDITION', description: 'a list operator names a list that is not defined' },
   COND_UNKNOWN_FIELD: { falco: 'LOAD_ERR_COMPILE_CONDITION', description: 'a field the rule\'s source does not have' },
+  COND_UNKNOWN_EVENT_TYPE: { falco: 'LOAD_ERR_COMPILE_CONDITION', description: 'an evt.type value that is not an event or syscall name' },
   COND_FIELD_ARGUMENT: { falco: 'LOAD_ERR_COMPILE_CONDITION', description: 'a field argument is missing, not allowed, or of the wrong form' },
   COND_BAD_VALUE: { falco: 'LOAD_ERR_COMPILE_CONDITION', description: 'a value does not fit the field\'s type (e.g. `proc.pid = abc`)' },
   COND_BAD_OPERATOR_FOR_FIELD: { falco: 'LOAD_ERR_COMPILE_CONDITION', description: 'an operator the field\'s type does not support' },

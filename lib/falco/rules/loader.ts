@@ -491,9 +491,10 @@ class Loader {
     if (rule.unknownSource) return undefined;
     const issues = checkCondition(condition, rule.source);
     const outputIssues = outputFieldProblems(rule.output.text, rule.source);
-    const unknown = issues.some((i) => i.severity === 'error' && i.code === 'COND_UNKNOWN_FIELD') || outputIssues.some((i) => i.severity === 'error');
+    const isUnknown = (i: CheckIssue) => i.code === 'COND_UNKNOWN_FIELD' || i.code === 'COND_UNKNOWN_EVENT_TYPE';
+    const unknown = issues.some(isUnknown) || outputIssues.some((i) => i.severity === 'error');
     if (rule.skipIfUnknownFilter && unknown) {
-      const first = issues.find((i) => i.code === 'COND_UNKNOWN_FIELD');
+      const first = issues.find(isUnknown);
       const message = first ? first.message : outputIssues[0].message;
       this.report('warning', 'LOAD_UNKNOWN_FILTER', `${message}; the rule is skipped (skip-if-unknown-filter: true)`, first ? this.nodeRef(first.node, rule) : rule.output.at(0), item);
       return undefined;

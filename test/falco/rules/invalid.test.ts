@@ -78,6 +78,7 @@ const CASES: Case[] = [
   { name: 'unsupported escape', yaml: rule("'evt.type = open and proc.name = \"a\\qb\"'"), code: 'COND_BAD_ESCAPE', line: 3, col: 49, message: /unsupported string escape sequence: \\q/ },
   { name: 'unknown field', yaml: rule('evt.type = open and proc.nmae = bash'), code: 'COND_UNKNOWN_FIELD', line: 3, col: 34, message: /filter_check called with nonexistent field proc.nmae.*did you mean 'proc.name'/ },
   { name: 'field of another source', yaml: rule('ka.verb = get').replace('  priority: WARNING', '  priority: WARNING\n  source: syscall'), code: 'COND_UNKNOWN_FIELD', line: 3, col: 14, message: /nonexistent field ka.verb: the syscall source/ },
+  { name: 'misspelt event type', yaml: rule('evt.type in (open, exceve)'), code: 'COND_UNKNOWN_EVENT_TYPE', line: 3, col: 33, message: /unknown event type exceve \(did you mean 'execve'/ },
   { name: 'number field compared with a word', yaml: rule('evt.type = open and proc.pid = abc'), code: 'COND_BAD_VALUE', line: 3, col: 45, message: /'abc' is not a valid number for field proc.pid/ },
   { name: 'boolean field compared with a word', yaml: rule('evt.type = open and container.privileged = yes'), code: 'COND_BAD_VALUE', line: 3, col: 57, message: /'yes' is not a valid boolean/ },
   { name: 'IP field compared with a bad address', yaml: rule('evt.type = connect and fd.sip = 300.1.1.1'), code: 'COND_BAD_VALUE', line: 3, col: 46, message: /'300.1.1.1' is not a valid IP address/ },
