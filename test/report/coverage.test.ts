@@ -45,6 +45,7 @@ describe('coverage report', () => {
     expect(md).toContain('| scenario | Runtime: Falco | Runtime: Tetragon | Kubernetes audit | Cloud audit |');
     expect(md).toContain('| Cloud identity changes | - | - | - | records only: AWS CloudTrail |');
     expect(md).toContain('[ds-write-to-sudoers](runbooks/ds-write-to-sudoers.md)');
-    expect(md).toMatchSnapshot();
+    // the sections this module owns (layers and diagram also depend on the other layers' versions)
+    expect(`## Coverage matrix${md.split('## Coverage matrix')[1]}`).toMatchSnapshot();
   });
 });
