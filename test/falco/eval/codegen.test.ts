@@ -37,7 +37,9 @@ const condition: fc.Arbitrary<Expr> = fc.letrec<{ expr: Expr }>((tie) => ({
   ),
 })).expr;
 
-const anyValue = fc.oneof(word, smallNumber, smallNumber.map(String), fc.constant(null), fc.constant(undefined), fc.boolean(), fc.array(word, { maxLength: 2 }));
+const anyValue = fc.oneof(
+  word, smallNumber, smallNumber.map(String), fc.constant(null), fc.constant(undefined), fc.boolean(), fc.array(word, { maxLength: 2 }),
+);
 const event = fc.record({
   'proc.name': anyValue,
   'fd.name': anyValue,
@@ -70,8 +72,8 @@ describe('generated conditions', () => {
   });
 
   it('uses the field catalogue by default for typed comparisons', () => {
-    const condition = and(eq('fd.sport', 443), gt('proc.pid', 10), eq('fd.sip', '10.0.0.1'));
-    const ev = new RuleEvaluator([{ name: 'r', condition, output: 'x', priority: 'WARNING' }]);
+    const typed = and(eq('fd.sport', 443), gt('proc.pid', 10), eq('fd.sip', '10.0.0.1'));
+    const ev = new RuleEvaluator([{ name: 'r', condition: typed, output: 'x', priority: 'WARNING' }]);
     expect(ev.evaluate({ 'fd.sport': '443', 'proc.pid': 11, 'fd.sip': '10.0.0.1' })).toHaveLength(1);
     expect(ev.evaluate({ 'fd.sport': 443, 'proc.pid': '9', 'fd.sip': '10.0.0.1' })).toHaveLength(0);
     expect(catalogueFieldTypes('syscall', 'proc.pid')).toEqual({ type: 'INT64', isList: false });
