@@ -5,7 +5,7 @@ import type { AlertmanagerProps, FalcoPriority, RoutingProps, SecretKeyRef, Team
 import type { AlertmanagerTarget, ChatDestinationPlan, EgressPlan } from './sidekick-plan';
 import { dedupeEgress } from './sidekick-plan';
 import {
-  isSecretKeyRef, requireDestinationUrl, requireDuration, requireEmail, requireHostPort, requireReason,
+  isSecretKeyRef, NetworkDestination, requireDestinationUrl, requireDuration, requireEmail, requireHostPort, requireReason,
   requireSecretRef, requireTeamName, SecretUse,
 } from './validate';
 import type { PlanContext } from '../stack/plan';
@@ -52,6 +52,8 @@ export interface ReceiverPlan {
   readonly where: string;
   /** Reason a chat receiver may get priorities below the chat threshold. */
   readonly allowedBelowThresholdBecause?: string;
+  /** Where the bundled Alertmanager connects to notify it. */
+  readonly egress: EgressPlan;
 }
 
 /** A route of the tree. Matchers are `[label, op, value]`. */
@@ -114,32 +116,37 @@ export function priorityMatcher(minimum: FalcoPriority): readonly [string, '=~',
 
 function planReceivers(owner: string, receivers: TeamReceiversProps, where: string, ctx: PlanContext): ReceiverPlan[] {
   const out: ReceiverPlan[] = [];
+  const https: EgressPlan = { kind: 'external', port: 443, protocol: 'TCP' };
+  const egressTo = (d: NetworkDestination): EgressPlan =>
+    (d.inCluster ? { kind: 'namespace', namespace: d.namespace ?? ctx.namespace } : { kind: 'external', port: d.port, protocol: 'TCP' });
   const add = (kind: string, i: number, total: number, minimumPriority: FalcoPriority, integration: IntegrationPlan, w: string,
-    allowance?: { reason: string }) => {
+    egress: EgressPlan, allowance?: { reason: string }) => {
     out.push({
       name: total > 1 ? `${owner}-${kind}-${i + 1}` : `${owner}-${kind}`,
       minimumPriority: requirePriority(`${w}.minimumPriority`, minimumPriority),
       integration,
       where: w,
       allowedBelowThresholdBecause: allowance?.reason,
+      egress,
     });
   };
   (receivers.slack ?? []).forEach((r, i, all) => {
     const w = `${where}.slack[${i}]`;
     requireReason(`${w}.allowBelowChatThreshold`, r.allowBelowChatThreshold);
-    add('slack', i, all.length, r.minimumPriority, { kind: 'slack', apiUrl: requireSecretRef(`${w}.webhookUrl`, r.webhookUrl), channel: r.channel }, w, r.allowBelowChatThreshold);
+    add('slack', i, all.length, r.minimumPriority, { kind: 'slack', apiUrl: requireSecretRef(`${w}.webhookUrl`, r.webhookUrl), channel: r.channel }, w, https, r.allowBelowChatThreshold);
   });
   (receivers.msTeams ?? []).forEach((r, i, all) => {
     const w = `${where}.msTeams[${i}]`;
     requireReason(`${w}.allowBelowChatThreshold`, r.allowBelowChatThreshold);
     const kind = (r.api ?? 'workflows') === 'workflows' ? 'msteamsv2' : 'msteams';
-    add('msteams', i, all.length, r.minimumPriority, { kind, webhookUrl: requireSecretRef(`${w}.webhookUrl`, r.webhookUrl) }, w, r.allowBelowChatThreshold);
+    add('msteams', i, all.length, r.minimumPriority, { kind, webhookUrl: requireSecretRef(`${w}.webhookUrl`, r.webhookUrl) }, w, https,
+      r.allowBelowChatThreshold);
   });
   (receivers.email ?? []).forEach((r, i, all) => {
     const w = `${where}.email[${i}]`;
     requireReason(`${w}.allowPlaintext`, r.allowPlaintext);
     if (r.to.length === 0) throw new DetectionStackError('DS-ROUTE-011', `${w}.to`, 'no recipient', 'list at least one recipient address');
-    requireHostPort(`${w}.smarthost`, r.smarthost, ctx.namespace);
+    const relay = requireHostPort(`${w}.smarthost`, r.smarthost, ctx.namespace);
     add('email', i, all.length, r.minimumPriority, {
       kind: 'email',
       to: r.to.map((t, j) => requireEmail(`${w}.to[${j}]`, t)),
@@ -148,45 +155,29 @@ function planReceivers(owner: string, receivers: TeamReceiversProps, where: stri
       authUsername: r.authUsername,
       authPassword: r.authPassword ? requireSecretRef(`${w}.authPassword`, r.authPassword) : undefined,
       requireTls: !r.allowPlaintext,
-    }, w);
+    }, w, egressTo(relay));
   });
   (receivers.pagerDuty ?? []).forEach((r, i, all) => {
     const w = `${where}.pagerDuty[${i}]`;
-    add('pagerduty', i, all.length, r.minimumPriority, { kind: 'pagerduty', routingKey: requireSecretRef(`${w}.routingKey`, r.routingKey) }, w);
+    add('pagerduty', i, all.length, r.minimumPriority, { kind: 'pagerduty', routingKey: requireSecretRef(`${w}.routingKey`, r.routingKey) }, w, https);
   });
   (receivers.opsgenie ?? []).forEach((r, i, all) => {
     const w = `${where}.opsgenie[${i}]`;
-    add('opsgenie', i, all.length, r.minimumPriority, { kind: 'opsgenie', apiKey: requireSecretRef(`${w}.apiKey`, r.apiKey) }, w);
+    add('opsgenie', i, all.length, r.minimumPriority, { kind: 'opsgenie', apiKey: requireSecretRef(`${w}.apiKey`, r.apiKey) }, w, https);
   });
   (receivers.webhook ?? []).forEach((r, i, all) => {
     const w = `${where}.webhook[${i}]`;
-    let url: Credential;
-    if (isSecretKeyRef(r.url)) {
-      url = { secret: requireSecretRef(`${w}.url`, r.url) };
-    } else {
-      requireDestinationUrl(`${w}.url`, r.url, ctx.namespace, r.allowInsecureHttp);
-      url = { literal: r.url };
-    }
-    add('webhook', i, all.length, r.minimumPriority, { kind: 'webhook', url }, w);
+    // A URL kept in a Secret is not known here: it must be https on 443 to pass the NetworkPolicy.
+    const [url, egress]: [Credential, EgressPlan] = isSecretKeyRef(r.url)
+      ? [{ secret: requireSecretRef(`${w}.url`, r.url) }, https]
+      : [{ literal: r.url }, egressTo(requireDestinationUrl(`${w}.url`, r.url, ctx.namespace, r.allowInsecureHttp))];
+    add('webhook', i, all.length, r.minimumPriority, { kind: 'webhook', url }, w, egress);
   });
   return out;
 }
 
 function receiverRoutes(receivers: readonly ReceiverPlan[]): RouteNode[] {
   return receivers.map((r) => ({ receiver: r.name, matchers: [priorityMatcher(r.minimumPriority)], continue: true, routes: [] }));
-}
-
-function receiverEgress(r: ReceiverPlan, ctx: PlanContext): EgressPlan[] {
-  const i = r.integration;
-  if (i.kind === 'email') {
-    const d = requireHostPort(`${r.where}.smarthost`, i.smarthost, ctx.namespace);
-    return [d.inCluster ? { kind: 'namespace', namespace: d.namespace ?? ctx.namespace } : { kind: 'external', port: d.port, protocol: 'TCP' }];
-  }
-  if (i.kind === 'webhook' && 'literal' in i.url) {
-    const d = requireDestinationUrl(`${r.where}.url`, i.url.literal, ctx.namespace, { reason: 'validated at planning' });
-    return [d.inCluster ? { kind: 'namespace', namespace: d.namespace ?? ctx.namespace } : { kind: 'external', port: d.port, protocol: 'TCP' }];
-  }
-  return [{ kind: 'external', port: 443, protocol: 'TCP' }];
 }
 
 /**
@@ -320,7 +311,7 @@ export function planAlertmanager(props: RoutingProps, ctx: PlanContext, where: s
       port: ALERTMANAGER_PORT,
     },
     secretMounts: [...secretKeys.entries()].map(([secret, keys]) => ({ secret, keys: [...keys].sort() })),
-    egress: mode === 'bundled' ? dedupeEgress(all.flatMap((r) => receiverEgress(r, ctx))) : [],
+    egress: mode === 'bundled' ? dedupeEgress(all.map((r) => r.egress)) : [],
     chatDestinations,
     configLabels: { ...(am.operator?.configLabels ?? {}) },
     resources: {

@@ -1,6 +1,7 @@
-import { DurablePlan, falcoStdoutSource, planDurable, SensorSource } from './durable-plan';
+import { DurablePlan, durableSecretUses, falcoStdoutSource, planDurable, SensorSource } from './durable-plan';
 import { planRouting, RoutingPlan } from './plan';
 import type { DurableStorageProps, RoutingProps } from './props';
+import type { SecretUse } from './validate';
 import { extendFalcoPlan, FalcoPlan, planFalco } from '../falco/sensor/plan';
 import type { PlanContext } from '../stack/plan';
 import type { SensorsProps } from '../stack/props';
@@ -37,4 +38,12 @@ export function sensorSources(ctx: PlanContext, sensors: SensorsProps): SensorSo
 /** The durable layer's part of the stack plan. */
 export function durableLayer(props: DurableStorageProps | undefined, ctx: PlanContext, sensors: SensorsProps): DurablePlan | undefined {
   return planDurable(props, ctx, props?.bucket ? sensorSources(ctx, sensors) : [], `${ctx.path}/durable`);
+}
+
+/**
+ * Every Secret key the stack's routing and durable workloads read. The cdk8s path expects these Secrets to
+ * exist in the stack namespace; the Pulumi path creates them from Pulumi secrets.
+ */
+export function requiredSecrets(plan: { readonly routing?: RoutingPlan; readonly durable?: DurablePlan }): SecretUse[] {
+  return [...(plan.routing?.secrets ?? []), ...durableSecretUses(plan.durable)];
 }

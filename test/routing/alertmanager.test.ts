@@ -115,6 +115,14 @@ describe('team ownership becomes an Alertmanager route tree', () => {
     });
   });
 
+  test('the bundled Alertmanager may reach its receivers and nothing else', () => {
+    expect(plan(TWO_TEAMS).egress).toEqual([
+      { kind: 'external', port: 443, protocol: 'TCP' },
+      { kind: 'external', port: 587, protocol: 'TCP' },
+      { kind: 'namespace', namespace: 'security' },
+    ]);
+  });
+
   test('grouping can be tuned; bad durations are refused', () => {
     const p = plan({ ...TWO_TEAMS, alertmanager: { grouping: { groupBy: ['rule'], groupWait: '1m', groupInterval: '10m', repeatInterval: '12h' } } });
     expect(renderAlertmanagerConfig(p).route).toMatchObject({ group_by: ['rule'], group_wait: '1m', group_interval: '10m', repeat_interval: '12h' });

@@ -1,3 +1,4 @@
+import { requiredSecrets } from '../../lib/routing/layer';
 import { classifyHost, requireDestinationUrl } from '../../lib/routing/validate';
 import { planStack } from '../../lib/stack/plan';
 import type { DetectionStackProps } from '../../lib/stack/props';
@@ -35,6 +36,21 @@ describe('the routing and durable layers in the stack plan', () => {
     expect(plan.durable?.shipper?.sources.map((s) => [s.name, s.hostPath, s.format])).toEqual([
       ['falco', '/var/log/containers/falco-*_falco_falco-*.log', 'cri'],
       ['tetragon', plan.tetragon?.exportHostPath, 'json'],
+    ]);
+  });
+});
+
+describe('the Secrets a stack needs', () => {
+  test('routing and durable credentials, each with the workload that reads it', () => {
+    const plan = planStack({
+      cluster: { name: 'prod-oke', provider: 'oke', region: 'eu-frankfurt-1' },
+      routing: { sidekick: { outputs: { slack: { webhookUrl: { name: 'chat', key: 'slack' } } } } },
+      durable: { bucket: { name: 'detections-oke', oci: { objectStorageNamespace: 'tenancyns', accessKeyId: { name: 'keys', key: 'id' }, secretAccessKey: { name: 'keys', key: 'secret' } } } },
+    }, 'stack');
+    expect(requiredSecrets(plan)).toEqual([
+      { secret: { name: 'chat', key: 'slack' }, workload: 'falcosidekick', where: 'stack/routing.sidekick.outputs.slack.webhookUrl' },
+      { secret: { name: 'keys', key: 'id' }, workload: 'alert-shipper', where: 'stack/durable.bucket.oci.accessKeyId' },
+      { secret: { name: 'keys', key: 'secret' }, workload: 'alert-shipper', where: 'stack/durable.bucket.oci.secretAccessKey' },
     ]);
   });
 });
