@@ -98,6 +98,10 @@ describe('planTetragon: bad props fail with the prop path', () => {
     ['an unpinned image', { images: { agent: 'quay.io/cilium/tetragon:latest' } }, /DS-TETRA-004 at S\/sensors\.tetragon\.images\.agent/],
     ['an untagged image', { images: { operator: 'quay.io/cilium/tetragon-operator' } }, /DS-TETRA-004 at S\/sensors\.tetragon\.images\.operator/],
     ['a duplicate detection id', { detections: [{ ...sigkillDetection, id: 'ptrace' }], productNamespaces: ['a'], enforcement: { enabled: true, reason: 'miners are killed on sight' } }, /DS-TETRA-005 .*used twice/],
+    ['two policies with the same name', {
+      detections: [{ ...sigkillDetection, id: 'a', policies: [{ ...sigkillDetection.policies[0], spec: {} }] },
+        { ...sigkillDetection, id: 'b', policies: [{ ...sigkillDetection.policies[0], spec: {} }] }],
+    }, /DS-TETRA-005 at S\/sensors\.tetragon\.detections\[1\]\.policies\[0\]\.metadata\.name: TracingPolicy 'kill-miner' is defined twice/],
     ['a detection without policy', { detections: [{ ...sigkillDetection, policies: [] }] }, /DS-TETRA-005 .*has no policy/],
     ['a policy with enforcement and no opt-in', { detections: [sigkillDetection] },
       /DS-TETRA-041 at S\/sensors\.tetragon\.detections\[0\]\.policies\[0\]\.spec\.kprobes\[0\]\.selectors\[0\]\.matchActions\[0\]\.action/],

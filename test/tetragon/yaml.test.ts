@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import {
   emitTracingPolicies, emitTracingPolicy, isTetragonDocument, loadTracingPolicies, pathSegments, SEED_PATTERNS, seedDetection,
 } from '../../lib/tetragon';
@@ -86,5 +87,17 @@ describe('helpers', () => {
   });
   test('isTetragonDocument dispatches on apiVersion cilium.io/*', () => {
     expect([isTetragonDocument({ apiVersion: 'cilium.io/v1alpha1' }), isTetragonDocument({ apiVersion: 'v1' }), isTetragonDocument([])]).toEqual([true, false, false]);
+  });
+});
+
+describe('property: seed policies for any valid namespaces and owner', () => {
+  const label = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/);
+  test('validate with no issue and round-trip through YAML', () => {
+    fc.assert(fc.property(fc.uniqueArray(label, { minLength: 1, maxLength: 4 }), label, fc.constantFrom(...SEED_PATTERNS), (namespaces, owner, pattern) => {
+      const d = seedDetection(pattern, { namespaces, owner, noNetworkBinaries: ['/bin/sh'] });
+      const loaded = loadTracingPolicies(emitTracingPolicies(d.policies), 'prop.yaml', { allowEnforcement: false });
+      expect(loaded.issues).toEqual([]);
+      expect(loaded.policies).toEqual(d.policies);
+    }), { numRuns: 50 });
   });
 });
