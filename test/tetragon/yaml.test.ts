@@ -93,7 +93,8 @@ describe('helpers', () => {
 describe('property: seed policies for any valid namespaces and owner', () => {
   const label = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/);
   test('validate with no issue and round-trip through YAML', () => {
-    fc.assert(fc.property(fc.uniqueArray(label, { minLength: 1, maxLength: 4 }), label, fc.constantFrom(...SEED_PATTERNS), (namespaces, owner, pattern) => {
+    const namespacesArb = fc.uniqueArray(label, { minLength: 1, maxLength: 4 });
+    fc.assert(fc.property(namespacesArb, label, fc.constantFrom(...SEED_PATTERNS), (namespaces, owner, pattern) => {
       const d = seedDetection(pattern, { namespaces, owner, noNetworkBinaries: ['/bin/sh'] });
       const loaded = loadTracingPolicies(emitTracingPolicies(d.policies), 'prop.yaml', { allowEnforcement: false });
       expect(loaded.issues).toEqual([]);
