@@ -22,6 +22,8 @@ export const stack: DetectionStackProps = {
       azure: { storageAccount: 'prodaksdetection', sasToken: { name: 'alert-shipper-blob', key: 'sas-token' } },
     },
   },
+  // Falco's k8saudit-aks reads kube-audit from an Event Hub the component creates and wires.
+  audit: { kubernetes: { falcoPlugin: {} } },
 };
 
 const detection = new AksDetectionStack('prod-aks-detection', {

@@ -21,6 +21,8 @@ export const stack: DetectionStackProps = {
     }],
   },
   durable: { bucket: { name: 'prod-eks-detection-alerts', aws: { podIdentity: true } } },
+  // Falco's k8saudit-eks reads the control-plane audit log group (its role comes from Pod Identity).
+  audit: { kubernetes: { falcoPlugin: {} } },
 };
 
 // Created before the cluster: EKS must find its log group (retention, KMS) already there.

@@ -1,5 +1,6 @@
 // The AKS cloud side on @pulumi/azure-native. Submodules only: the whole SDK is large to load and type-check.
 import * as authorization from '@pulumi/azure-native/authorization';
+import * as eventhub from '@pulumi/azure-native/eventhub';
 import * as managedidentity from '@pulumi/azure-native/managedidentity';
 import * as monitor from '@pulumi/azure-native/monitor';
 import * as storage from '@pulumi/azure-native/storage';
@@ -60,11 +61,6 @@ export class AksDetectionStack extends pulumi.ComponentResource {
     if (containerProblem) {
       throw new DetectionStackError('DS-PULUMI-013', `${name}/containerName`, `'${containerName}' ${containerProblem}`, 'choose a valid container name');
     }
-    if (this.plan.audit?.kubernetes.falcoPlugin) {
-      throw new DetectionStackError('DS-PULUMI-014', `${name}/audit.kubernetes.falcoPlugin`,
-        'the Event Hub wiring for k8saudit-aks is not provided by this component yet',
-        'remove audit.kubernetes.falcoPlugin on AKS; kube-audit is kept in the storage account by the diagnostic setting');
-    }
     const audit = this.plan.audit!;
     const cluster = this.plan.cluster.name;
     const namespace = this.plan.namespace;
@@ -111,11 +107,15 @@ export class AksDetectionStack extends pulumi.ComponentResource {
         logs: ACTIVITY_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
       }, child);
     }
+    const plugin = audit.kubernetes.falcoPlugin;
+    const stream = plugin ? this.k8sauditStream(name, args, accountName) : undefined;
     if (audit.kubernetes.aksCategories.length > 0) {
       new monitor.DiagnosticSetting(`${name}-kube-audit`, {
         name: `${cluster}-kube-audit`,
         resourceUri: args.cluster.id,
         storageAccountId: this.account.id,
+        // With the k8saudit-aks plugin the same categories also stream to its Event Hub.
+        ...(stream ? { eventHubName: stream.eventHubName, eventHubAuthorizationRuleId: stream.sendRuleId } : {}),
         logs: audit.kubernetes.aksCategories.map((category) => ({ category, enabled: true })),
       }, child);
     }
@@ -145,7 +145,7 @@ export class AksDetectionStack extends pulumi.ComponentResource {
     const shipperInChart = durableTarget(this.plan) !== undefined;
     this.objects = new DetectionStackObjects(`${name}-k8s`, {
       stack: args.stack,
-      secrets: args.secrets,
+      secrets: [...(args.secrets ?? []), ...(stream ? [stream.secret] : [])],
       bindings: shipperInChart ? [{
         kind: 'ServiceAccount',
         name: target.serviceAccount,
@@ -174,5 +174,62 @@ export class AksDetectionStack extends pulumi.ComponentResource {
         'set durable.bucket.azure.storageAccount in the stack (or storageAccountName): 3-24 lowercase letters and digits');
     }
     return account;
+  }
+
+  /**
+   * What k8saudit-aks reads from: an Event Hub the kube-audit diagnostic setting streams to, a
+   * Listen-only connection string, and a separate checkpoint account (the plugin needs a connection
+   * string for it, so shared keys are on there; the evidence account keeps them off).
+   */
+  private k8sauditStream(name: string, args: AksDetectionStackArgs, accountName: string) {
+    const plugin = this.plan.audit!.kubernetes.falcoPlugin!;
+    const cluster = this.plan.cluster.name;
+    const child = { parent: this };
+    const rg = args.resourceGroupName;
+    const ns = new eventhub.Namespace(`${name}-kube-audit`, {
+      resourceGroupName: rg,
+      location: this.plan.cluster.region,
+      namespaceName: `${cluster}-kube-audit`,
+      sku: { name: 'Standard', tier: 'Standard', capacity: 1 },
+      minimumTlsVersion: '1.2',
+    }, child);
+    const hubName = String(plugin.initConfig.event_hub_name);
+    const hub = new eventhub.EventHub(`${name}-kube-audit`, {
+      resourceGroupName: rg, namespaceName: ns.name, eventHubName: hubName, partitionCount: 2, messageRetentionInDays: 1,
+    }, child);
+    // Diagnostic settings need Manage, Send and Listen on the namespace rule they stream through.
+    const send = new eventhub.NamespaceAuthorizationRule(`${name}-kube-audit-diagnostics`, {
+      resourceGroupName: rg, namespaceName: ns.name, authorizationRuleName: 'diagnostics', rights: ['Manage', 'Send', 'Listen'],
+    }, child);
+    const listen = new eventhub.NamespaceAuthorizationRule(`${name}-kube-audit-falco`, {
+      resourceGroupName: rg, namespaceName: ns.name, authorizationRuleName: 'falco-k8saudit', rights: ['Listen'],
+    }, child);
+    const listenKeys = eventhub.listNamespaceKeysOutput({ resourceGroupName: rg, namespaceName: ns.name, authorizationRuleName: listen.name }, child);
+
+    const checkpointName = `${accountName.slice(0, 20)}ckpt`;
+    const checkpoints = new storage.StorageAccount(`${name}-k8saudit-checkpoints`, {
+      accountName: checkpointName,
+      resourceGroupName: rg,
+      location: this.plan.cluster.region,
+      kind: 'StorageV2',
+      sku: { name: 'Standard_LRS' },
+      enableHttpsTrafficOnly: true,
+      minimumTlsVersion: 'TLS1_2',
+      allowBlobPublicAccess: false,
+      allowSharedKeyAccess: true,
+      encryption: { keySource: 'Microsoft.Storage', requireInfrastructureEncryption: true, services: { blob: { enabled: true, keyType: 'Account' } } },
+    }, child);
+    new storage.BlobContainer(`${name}-k8saudit-checkpoints`, {
+      accountName: checkpoints.name, resourceGroupName: rg, containerName: String(plugin.initConfig.blob_storage_container_name), publicAccess: 'None',
+    }, child);
+    const keys = storage.listStorageAccountKeysOutput({ resourceGroupName: rg, accountName: checkpoints.name }, child);
+    const checkpointConnection = pulumi.interpolate`DefaultEndpointsProtocol=https;AccountName=${checkpoints.name};AccountKey=${keys.keys[0].value};EndpointSuffix=core.windows.net`;
+
+    const secretName = plugin.secretEnv[0].secretName;
+    const data: Record<string, pulumi.Input<string>> = {};
+    for (const e of plugin.secretEnv) {
+      data[e.key] = e.env === 'K8SAUDIT_EVENTHUB_CONNECTION_STRING' ? listenKeys.primaryConnectionString : checkpointConnection;
+    }
+    return { eventHubName: hub.name, sendRuleId: send.id, secret: { name: secretName, data } as StackSecret };
   }
 }

@@ -247,7 +247,9 @@ function mockState(args: MockResourceArgs): Record<string, unknown> {
       principalId: `${args.name}-principal-id`,
       clientId: `${args.name}-client-id`,
       tenantId: MOCK_FACTS.azureTenantId,
-      name: args.inputs.resourceName ?? args.inputs.containerName ?? args.inputs.accountName ?? args.name,
+      // azure-native `name` outputs are the child-most name input of the resource.
+      name: ['federatedIdentityCredentialResourceName', 'resourceName', 'eventHubName', 'containerName', 'authorizationRuleName', 'accountName', 'namespaceName']
+        .map((k) => args.inputs[k]).find((v) => typeof v === 'string') ?? args.name,
       oidcIssuerProfile: { issuerURL: `https://oidc.mock.azure.com/${args.name}/` },
     };
   }

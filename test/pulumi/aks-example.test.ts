@@ -35,9 +35,13 @@ test('the subscription Activity Log sends Administrative, Security, Policy and A
   expect(setting.inputs.storageAccountId).toBe(`/subscriptions/${SUBSCRIPTION}/resourceGroups/mock/providers/StorageAccount/${NAME}-durable`);
 });
 
-test('the cluster diagnostic setting sends kube-audit and guard to the account', () => {
+test('the cluster diagnostic setting sends kube-audit and guard to the account, and streams them to the k8saudit Event Hub', () => {
   const setting = resource(plan, 'azure-native:monitor:DiagnosticSetting', `${NAME}-kube-audit`);
   expect(setting.inputs.logs).toEqual([{ category: 'kube-audit', enabled: true }, { category: 'guard', enabled: true }]);
+  expect(setting.inputs).toMatchObject({
+    eventHubName: 'prod-aks-kube-audit',
+    eventHubAuthorizationRuleId: `/subscriptions/${SUBSCRIPTION}/resourceGroups/mock/providers/NamespaceAuthorizationRule/${NAME}-kube-audit-diagnostics`,
+  });
   expect(setting.inputs.resourceUri).toBe(`/subscriptions/${SUBSCRIPTION}/resourceGroups/prod-aks-rg/providers/Microsoft.ContainerService/managedClusters/prod-aks`);
 });
 
@@ -58,7 +62,7 @@ test('workload identity: federated with the shipper ServiceAccount, Storage Blob
 test('Secrets come from Pulumi secrets and their values never print', () => {
   const ours = ofType(plan, 'kubernetes:core/v1:Secret').filter((s) => s.parent === `${NAME}-k8s`);
   expect(ours.map((s) => [(s.inputs.metadata as { name: string }).name, s.inputs.stringData])).toEqual([
-    ['alert-shipper-blob', '[secret]'], ['routing-slack', '[secret]'],
+    ['alert-shipper-blob', '[secret]'], ['falco-k8saudit-aks', '[secret]'], ['routing-slack', '[secret]'],
   ]);
   expect(JSON.stringify(plan)).not.toContain('plan-placeholder');
 });
@@ -66,6 +70,18 @@ test('Secrets come from Pulumi secrets and their values never print', () => {
 test('the shipper ServiceAccount the chart synthesizes carries the identity client id (bound from Pulumi)', () => {
   const sa = resource(plan, 'kubernetes:core/v1:ServiceAccount', `${NAME}-k8s-falco/alert-shipper`);
   expect((sa.inputs.metadata as { annotations: Record<string, string> }).annotations['azure.workload.identity/client-id']).toBe(`${NAME}-shipper-client-id`);
+});
+
+test('k8saudit-aks: Falco listens only, its checkpoints live outside the evidence account, both strings reach a Secret as secrets', () => {
+  expect(resource(plan, 'azure-native:eventhub:NamespaceAuthorizationRule', `${NAME}-kube-audit-falco`).inputs.rights).toEqual(['Listen']);
+  expect(resource(plan, 'azure-native:eventhub:NamespaceAuthorizationRule', `${NAME}-kube-audit-diagnostics`).inputs.rights).toEqual(['Manage', 'Send', 'Listen']);
+  expect(resource(plan, 'azure-native:eventhub:Namespace', `${NAME}-kube-audit`).inputs.minimumTlsVersion).toBe('1.2');
+  expect(resource(plan, 'azure-native:storage:StorageAccount', `${NAME}-k8saudit-checkpoints`).inputs).toMatchObject({
+    accountName: 'prodaksdetectionckpt', allowSharedKeyAccess: true, allowBlobPublicAccess: false, minimumTlsVersion: 'TLS1_2',
+  });
+  const secret = resource(plan, 'kubernetes:core/v1:Secret', `${NAME}-k8s-falco-k8saudit-aks`);
+  expect(secret.inputs.stringData).toBe('[secret]');
+  resource(plan, 'kubernetes:apps/v1:Deployment', `${NAME}-k8s-falco/falco-k8saudit`);
 });
 
 test('plan snapshot (cloud resources in full, Kubernetes objects by type and name)', () => {

@@ -141,6 +141,20 @@ test('the Pod Identity association names a ServiceAccount the chart really synth
   expect((sa.inputs.metadata as { annotations?: Record<string, string> }).annotations?.['eks.amazonaws.com/role-arn']).toBeUndefined();
 });
 
+test('k8saudit-eks: its ServiceAccount is in the chart and its Pod Identity role may only read the control-plane log group', () => {
+  resource(plan, 'kubernetes:apps/v1:Deployment', 'prod-eks-detection-k8s-falco/falco-k8saudit');
+  resource(plan, 'kubernetes:core/v1:ServiceAccount', 'prod-eks-detection-k8s-falco/falco-k8saudit');
+  expect(resource(plan, 'aws:eks/podIdentityAssociation:PodIdentityAssociation', 'prod-eks-detection-k8saudit').inputs).toMatchObject({
+    clusterName: 'prod-eks', namespace: 'falco', serviceAccount: 'falco-k8saudit',
+  });
+  expect(policyDocument(resource(plan, 'aws:iam/rolePolicy:RolePolicy', 'prod-eks-detection-k8saudit')).Statement).toEqual([{
+    Sid: 'ReadControlPlaneAuditLogs',
+    Effect: 'Allow',
+    Action: ['logs:Describe*', 'logs:FilterLogEvents', 'logs:Get*', 'logs:List*'],
+    Resource: 'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/eks/prod-eks/cluster:*',
+  }]);
+});
+
 test('plan snapshot (cloud resources in full, Kubernetes objects by type and name)', () => {
   expect(cloudSnapshot(plan)).toMatchSnapshot();
 });
