@@ -19,3 +19,4 @@ export * from './audit';
 export * from './packs';
 export * from './investigation';
 export * from './report';
+export * from './falco/language/evaluator-api';
