@@ -8,6 +8,7 @@ import type { Check } from './finding';
 import { PACK_RESPONSE_HOOKS } from './pack-response-hooks';
 import { RULE_OWNER } from './rule-owner';
 import { TETRAGON_SENSOR_OWNERSHIP } from './tetragon-sensor-ownership';
+import { UNOWNED_ALERTS } from './unowned-alerts';
 
 export * from './finding';
 export * from './run';
@@ -21,5 +22,6 @@ export const STACK_CHECKS: readonly Check<StackPlan>[] = [
   DURABLE_DESTINATION,
   CHAT_THRESHOLD,
   RULE_OWNER,
+  UNOWNED_ALERTS,
   PACK_RESPONSE_HOOKS,
 ];

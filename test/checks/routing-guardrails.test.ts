@@ -2,6 +2,7 @@ import { runChecks, STACK_CHECKS } from '../../lib/checks';
 import { CHAT_THRESHOLD } from '../../lib/checks/chat-threshold';
 import { DURABLE_DESTINATION } from '../../lib/checks/durable-destination';
 import { RULE_OWNER } from '../../lib/checks/rule-owner';
+import { UNOWNED_ALERTS } from '../../lib/checks/unowned-alerts';
 import type { FalcoCustomRule } from '../../lib/falco/sensor/props';
 import { planStack } from '../../lib/stack/plan';
 import type { DetectionStackProps } from '../../lib/stack/props';
@@ -87,6 +88,22 @@ describe('DS-ROUTE-101 custom rules need an owning team', () => {
   });
   test('not applicable without custom rules', () => {
     expect(RULE_OWNER.evaluate(planStack(BASE, 'stack'))).toEqual([{ status: 'not-applicable', path: 'stack/sensors.falco.customRules' }]);
+  });
+});
+
+describe('DS-ROUTE-102 alerts from unowned namespaces notify nobody (warning)', () => {
+  test('compliant: unowned receivers are declared', () => {
+    const routing = { ...slackAt('Critical'), unowned: { pagerDuty: [{ routingKey: { name: 'secops-pd', key: 'key' }, minimumPriority: 'Critical' as const }] } };
+    expect(UNOWNED_ALERTS.evaluate(planStack({ ...BASE, routing }, 'stack'))).toEqual([{ status: 'compliant', path: 'stack/routing.unowned' }]);
+  });
+  test('non-compliant: teams but no unowned receivers, reported as a warning that does not fail synth', () => {
+    const plan = planStack({ ...BASE, routing: slackAt('Critical') }, 'stack');
+    expect(UNOWNED_ALERTS.evaluate(plan)).toEqual([{
+      status: 'non-compliant',
+      path: 'stack/routing.unowned',
+      message: 'only the namespaces of payments are routed; alerts elsewhere (kube-system, hosts) only reach durable storage',
+    }]);
+    expect(runChecks(STACK_CHECKS, plan).findings).toContainEqual(expect.objectContaining({ id: 'DS-ROUTE-102', level: 'warning' }));
   });
 });
 
