@@ -589,13 +589,31 @@ class Loader {
     }
   }
 
-  private recordOrigins(node: unknown, text: MappedText): void {
-    if (node === null || typeof node !== 'object') return;
-    if ('kind' in (node as object)) this.origins.set(node as object, text);
-    for (const [key, value] of Object.entries(node as object)) {
-      if (key === 'pos' || key === 'opPos') continue;
-      if (Array.isArray(value)) value.forEach((v) => this.recordOrigins(v, text));
-      else if (value && typeof value === 'object') this.recordOrigins(value, text);
+  private recordOrigins(node: Node, text: MappedText): void {
+    this.origins.set(node, text);
+    switch (node.kind) {
+      case 'and':
+      case 'or':
+        for (const c of node.children) this.recordOrigins(c, text);
+        return;
+      case 'not':
+        this.recordOrigins(node.child, text);
+        return;
+      case 'unaryCheck':
+        this.recordOrigins(node.left, text);
+        return;
+      case 'binaryCheck':
+        this.recordOrigins(node.left, text);
+        this.recordOrigins(node.right, text);
+        return;
+      case 'transformer':
+        for (const a of node.args) this.recordOrigins(a, text);
+        return;
+      case 'transformerList':
+      case 'list':
+        for (const i of node.items) this.recordOrigins(i, text);
+        return;
+      default:
     }
   }
 

@@ -45,24 +45,32 @@ export function scalarText(file: SourceFile, scalar: Scalar, value: string): Map
   } else if (scalar.type === Scalar.QUOTE_DOUBLE || scalar.type === Scalar.QUOTE_SINGLE) {
     from = start + 1;
   }
-  const offsets = new Array<number>(value.length + 1);
-  let p = from;
-  for (let k = 0; k < value.length; k++) {
-    const c = value[k];
-    if (c === ' ' || c === '\n' || c === '\t') {
-      offsets[k] = p;
-      continue;
+  let offsets: number[] | undefined;
+  // computed on first use: positions are only needed for diagnostics
+  const compute = (): number[] => {
+    const out = new Array<number>(value.length + 1);
+    let p = from;
+    for (let k = 0; k < value.length; k++) {
+      const c = value[k];
+      if (c === ' ' || c === '\n' || c === '\t') {
+        out[k] = p;
+        continue;
+      }
+      let q = p;
+      while (q < end && file.text[q] !== c) q++;
+      if (q < end) p = q;
+      out[k] = p;
+      if (q < end) p++;
     }
-    let q = p;
-    while (q < end && file.text[q] !== c) q++;
-    if (q < end) p = q;
-    offsets[k] = p;
-    if (q < end) p++;
-  }
-  offsets[value.length] = Math.min(p, end);
+    out[value.length] = Math.min(p, end);
+    return out;
+  };
   return {
     text: value,
-    at: (offset) => ({ file, offset: offsets[Math.max(0, Math.min(offset, value.length))] }),
+    at: (offset) => {
+      offsets ??= compute();
+      return { file, offset: offsets[Math.max(0, Math.min(offset, value.length))] };
+    },
   };
 }
 
