@@ -4,14 +4,14 @@ import { outputFormat } from './fields';
 import { K8S_AUDIT_PACK } from './k8s-audit';
 import { DEFAULT_NETWORK_SILENT_BINARIES, DEFAULT_SENSITIVE_PATHS, DetectionPackProps } from './props';
 import { RUNTIME_PACK } from './runtime';
+import { SensorNeutralPattern, tetragonDetectionFor } from './tetragon';
 import type { PackName, PackRule } from './types';
 import { ConditionBuildError } from '../falco/language/build';
 import { printCondition } from '../falco/language/printer';
 import { renderRulesYaml } from '../falco/rules/emit';
 import type { RequiredPluginVersions, RuleException, RuleItem } from '../falco/rules/model';
 import type { FalcoCustomRule } from '../falco/sensor/props';
-import type { SeedPattern, TetragonDetection } from '../tetragon/props';
-import { seedDetection } from '../tetragon/seed';
+import type { TetragonDetection } from '../tetragon/props';
 
 /** Every pack rule template, runtime first, in load order. */
 export const PACK_TEMPLATES: Readonly<Record<PackName, readonly PackRuleTemplate[]>> = {
@@ -207,8 +207,8 @@ export interface ProductDetectionPacks {
    */
   readonly k8sAuditCustomRules: readonly FalcoCustomRule[];
   /**
-   * The same runtime patterns as Tetragon detections (seed policies of the Tetragon layer), one per
-   * pattern, owned like the Falco rule of that pattern. For `sensors.tetragon.detections` with
+   * The same runtime patterns as Tetragon detections (the Tetragon layer's seed policies and the
+   * packs' own exec patterns), one per pattern, owned like the Falco rule of that pattern. For `sensors.tetragon.detections` with
    * `seedPatterns: []`; when both sensors run, declare which one owns each pattern in `sensors.ownership`.
    */
   readonly tetragonDetections: readonly TetragonDetection[];
@@ -241,14 +241,16 @@ export function productDetectionPacks(props: DetectionPackProps, where = 'packs'
   const rules = buildPackRules(props, where, stackNamespace);
   const custom = (r: PackRule): FalcoCustomRule => ({ rule: toRuleItem(r, props.exceptions?.[r.id] ?? []), owner: r.owner });
   const ctx = resolvePackContext(props, where, stackNamespace);
-  const patterns = new Map<SeedPattern, PackRule>();
-  for (const r of rules) if (r.pattern && r.enabled && !patterns.has(r.pattern as SeedPattern)) patterns.set(r.pattern as SeedPattern, r);
+  const patterns = new Map<SensorNeutralPattern, PackRule>();
+  for (const r of rules) {
+    if (r.pattern && r.enabled && !patterns.has(r.pattern as SensorNeutralPattern)) patterns.set(r.pattern as SensorNeutralPattern, r);
+  }
   return {
     rules,
     falcoCustomRules: rules.filter((r) => r.source === 'syscall').map(custom),
     k8sAuditCustomRules: rules.filter((r) => r.source === 'k8s_audit').map(custom),
     falcoPatterns: [...patterns.keys()],
-    tetragonDetections: [...patterns].map(([pattern, rule]) => seedDetection(pattern, {
+    tetragonDetections: [...patterns].map(([pattern, rule]) => tetragonDetectionFor(pattern, {
       namespaces: ctx.namespaces, owner: rule.owner, noNetworkBinaries: binaryPaths(ctx.networkSilentBinaries),
     })),
   };

@@ -1,7 +1,7 @@
+import type { SensorNeutralPattern } from './tetragon';
 import type { Confidence, MitreMapping, PackName, PackSource, RunbookText, ThreatScenario } from './types';
 import type { Expr } from '../falco/language/ast';
 import type { Priority } from '../falco/rules/model';
-import type { SeedPattern } from '../tetragon/props';
 
 /** The resolved parameters a rule template reads (defaults applied, validated). */
 export interface PackContext {
@@ -38,7 +38,7 @@ export interface PackRuleTemplate {
    * of that pattern is part of the pack.
    * @default none (Falco only)
    */
-  readonly pattern?: SeedPattern;
+  readonly pattern?: SensorNeutralPattern;
   /** The condition, made with the safe condition builder only. */
   condition(ctx: PackContext): Expr;
 }

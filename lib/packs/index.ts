@@ -5,3 +5,4 @@ export * from './definition';
 export { RUNTIME_PACK } from './runtime';
 export { K8S_AUDIT_PACK } from './k8s-audit';
 export * from './build';
+export * from './tetragon';

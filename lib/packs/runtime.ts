@@ -15,6 +15,7 @@ import { and, contains, eq, inList, neq, not, or } from '../falco/language/build
 export const RUNTIME_PACK: readonly PackRuleTemplate[] = [
   {
     id: 'ds-crypto-miner-execution',
+    pattern: 'crypto-miner',
     name: 'DS Crypto Miner Execution',
     pack: 'runtime',
     source: 'syscall',
@@ -77,6 +78,7 @@ export const RUNTIME_PACK: readonly PackRuleTemplate[] = [
   },
   {
     id: 'ds-execution-from-temporary-directory',
+    pattern: 'exec-from-temp-dir',
     name: 'DS Execution From Temporary Directory',
     pack: 'runtime',
     source: 'syscall',

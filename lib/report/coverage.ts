@@ -89,6 +89,8 @@ const PATTERN_SCENARIOS: Readonly<Record<string, readonly ThreatScenario[]>> = {
   'unexpected-outbound': ['network-anomalies'],
   'privilege-change': ['privilege-escalation'],
   'ptrace': ['privilege-escalation'],
+  'exec-from-temp-dir': ['unexpected-processes', 'file-system-changes'],
+  'crypto-miner': ['unexpected-processes'],
 };
 
 /** A best guess for rules not written by this project, from their MITRE tactic tags. */

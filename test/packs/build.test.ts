@@ -72,14 +72,20 @@ describe('binding the packs to a product', () => {
     expect(packs.falcoCustomRules.every((r) => r.owner === 'security')).toBe(true);
   });
 
-  test('the Tetragon detections are the seed policies of the same patterns, owned like the Falco rule, and valid', () => {
+  test('the Tetragon detections are the same patterns (seed policies and the packs\' exec patterns), owned like the Falco rule, and valid', () => {
     const packs = productDetectionPacks({ ...product, owners: { 'ds-ptrace-attach-in-container': 'runtime-team' } });
-    expect(packs.falcoPatterns).toEqual(['shell-in-container', 'package-manager-exec', 'sensitive-file-write', 'privilege-change', 'ptrace', 'unexpected-outbound']);
+    expect(packs.falcoPatterns).toEqual(['crypto-miner', 'exec-from-temp-dir', 'shell-in-container', 'package-manager-exec', 'sensitive-file-write', 'privilege-change', 'ptrace', 'unexpected-outbound']);
     expect(packs.tetragonDetections.map((d) => d.pattern)).toEqual(packs.falcoPatterns);
     const ptrace = packs.tetragonDetections.find((d) => d.pattern === 'ptrace')!;
     expect(ptrace.owner).toBe('runtime-team');
     expect(ptrace.policies.map((p) => p.metadata.namespace)).toEqual(['billing', 'checkout', 'identity']);
     for (const d of packs.tetragonDetections) for (const p of d.policies) expect(validateTracingPolicy(p)).toEqual([]);
+    const miner = packs.tetragonDetections.find((d) => d.pattern === 'crypto-miner')!;
+    expect(miner.policies[0].spec.kprobes![0]).toMatchObject({
+      call: 'security_bprm_check',
+      selectors: [{ matchArgs: [{ index: 0, operator: 'Postfix', values: expect.arrayContaining(['/xmrig', '/minerd']) }] }],
+    });
+    expect(miner.policies[0].spec.options).toEqual([{ name: 'policy-mode', value: 'monitor' }]);
   });
 });
 

@@ -18,7 +18,7 @@ describe('coverage report', () => {
     expect(row('cloud-identity-changes')['cloud-audit']).toEqual({ level: 'records', by: ['AWS CloudTrail'] });
     expect(report.gaps).toEqual(['Cloud identity changes: no layer alerts on it (only recorded by Cloud audit, for investigation).']);
     expect(report.layers.find((l) => l.layer === 'runtime-tetragon')!.summary).toBe(
-      'Tetragon DaemonSet, 0 detections (shell-in-container, package-manager-exec, sensitive-file-write, privilege-change, ptrace, unexpected-outbound yielded to Falco by sensors.ownership)');
+      'Tetragon DaemonSet, 0 detections (crypto-miner, exec-from-temp-dir, shell-in-container, package-manager-exec, sensitive-file-write, privilege-change, ptrace, unexpected-outbound yielded to Falco by sensors.ownership)');
   });
 
   test('OKE: k8s_audit pack rules in the node Falco are named as not running, and Kubernetes activity is a gap', () => {

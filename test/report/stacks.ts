@@ -19,8 +19,7 @@ export function eksPlan(): StackPlan {
       tetragon: { seedPatterns: [], detections: packs.tetragonDetections },
       ownership: {
         falcoPatterns: packs.falcoPatterns,
-        detections: ['shell-in-container', 'package-manager-exec', 'sensitive-file-write', 'unexpected-outbound', 'privilege-change', 'ptrace']
-          .map((pattern) => ({ pattern, sensor: 'falco' as const, alertsTo: ['platform-security'] })),
+        detections: packs.falcoPatterns.map((pattern) => ({ pattern, sensor: 'falco' as const, alertsTo: ['platform-security'] })),
       },
     },
     routing: { teams: [{ name: 'platform-security', namespaces: ['billing', 'checkout'], receivers: receivers('ps') }, { name: 'identity', namespaces: ['identity'], receivers: receivers('id') }] },

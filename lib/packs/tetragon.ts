@@ -1,0 +1,58 @@
+import { MINER_BINARIES } from './props';
+import type { KProbeSpec, TracingPolicy } from '../tetragon/model';
+import type { TetragonDetection } from '../tetragon/props';
+import { SEED_PATTERNS, SeedPattern } from '../tetragon/props';
+import { DETECTION_LABELS, seedDetection } from '../tetragon/seed';
+
+/**
+ * Runtime patterns of the packs that Tetragon can express beyond the Tetragon layer's seed policies.
+ * Both hook `security_bprm_check` (every exec, with the binary's path), as the seed exec policies do.
+ * Tetragon sees the path of the new program, not its command line: the miner pattern matches miner
+ * binary names only (the Falco rule also matches Stratum URLs on the command line).
+ */
+export const PACK_TETRAGON_PATTERNS = ['exec-from-temp-dir', 'crypto-miner'] as const;
+export type PackTetragonPattern = (typeof PACK_TETRAGON_PATTERNS)[number];
+
+/** A pattern both sensors can detect: a Tetragon seed pattern or one of the packs' own. */
+export type SensorNeutralPattern = SeedPattern | PackTetragonPattern;
+
+const execMatching = (operator: 'Prefix' | 'Postfix', values: readonly string[]): KProbeSpec[] => [{
+  call: 'security_bprm_check',
+  syscall: false,
+  args: [{ index: 0, type: 'linux_binprm' }],
+  selectors: [{ matchArgs: [{ index: 0, operator, values: [...values] }] }],
+}];
+
+const DEFINITIONS: Readonly<Record<PackTetragonPattern, { description: string; mitre: readonly string[]; kprobes: KProbeSpec[] }>> = {
+  'exec-from-temp-dir': {
+    description: 'A binary under /tmp, /var/tmp or /dev/shm was executed',
+    mitre: ['T1059', 'T1036'],
+    kprobes: execMatching('Prefix', ['/tmp/', '/var/tmp/', '/dev/shm/']),
+  },
+  'crypto-miner': {
+    description: 'A known cryptocurrency miner binary was executed',
+    mitre: ['T1496'],
+    kprobes: execMatching('Postfix', MINER_BINARIES.map((b) => `/${b}`)),
+  },
+};
+
+/** The Tetragon detection of a pattern for the product namespaces: monitor-mode policies, one per namespace. */
+export function tetragonDetectionFor(pattern: SensorNeutralPattern, options: { namespaces: readonly string[]; owner: string; noNetworkBinaries: readonly string[] }): TetragonDetection {
+  if ((SEED_PATTERNS as readonly string[]).includes(pattern)) return seedDetection(pattern as SeedPattern, options);
+  const def = DEFINITIONS[pattern as PackTetragonPattern];
+  const tags = ['detection-stack', `pattern:${pattern}`, ...def.mitre.map((t) => `mitre:${t}`)];
+  const policies: TracingPolicy[] = options.namespaces.map((namespace) => ({
+    apiVersion: 'cilium.io/v1alpha1',
+    kind: 'TracingPolicyNamespaced',
+    metadata: {
+      name: `ds-${pattern}`,
+      namespace,
+      labels: { [DETECTION_LABELS.detection]: pattern, [DETECTION_LABELS.pattern]: pattern, [DETECTION_LABELS.owner]: options.owner },
+    },
+    spec: {
+      kprobes: def.kprobes.map((k) => ({ ...k, message: def.description, tags })),
+      options: [{ name: 'policy-mode', value: 'monitor' }],
+    },
+  }));
+  return { id: pattern, pattern, owner: options.owner, tags, description: def.description, policies };
+}
