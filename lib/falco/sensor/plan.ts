@@ -135,13 +135,7 @@ export function planFalco(props: FalcoSensorProps, ctx: PlanContext, extras: Fal
     ...LEAST_PRIVILEGED_CAPABILITIES,
     ...(perfEventAccess === 'sys-admin' ? ['SYS_ADMIN'] : []),
   ];
-  const escalations: string[] = [];
-  if (privileged) {escalations.push('privileged: true was requested (sensors.falco.privileged)');} else if (perfEventAccess === 'sys-admin') {
-    escalations.push(props.perfEventAccess === 'sys-admin'
-      ? 'CAP_SYS_ADMIN was requested (sensors.falco.perfEventAccess: sys-admin)'
-      : `CAP_SYS_ADMIN is added because ${ctx.profile.displayName} default nodes set kernel.perf_event_paranoid above 2, ` +
-        'where CAP_PERFMON cannot open perf events (falcosecurity/charts#921)');
-  }
+  const escalations = escalationsOf(privileged, perfEventAccess, props.perfEventAccess, ctx);
 
   const socketPath = props.containerRuntimeSocket ?? ctx.profile.containerRuntime.socketPath;
   const selectorLabels = { 'app.kubernetes.io/name': FALCO_NAME, 'app.kubernetes.io/instance': FALCO_NAME };
@@ -204,6 +198,21 @@ export function extendFalcoPlan(plan: FalcoPlan, extras: FalcoPlanExtras, where 
     result = { ...result, plugins };
   }
   return result;
+}
+
+/** Why the sensor runs with more than the least-privileged set, for review and DS-FALCO-101. */
+function escalationsOf(privileged: boolean, access: Exclude<PerfEventAccess, 'auto'>, requested: PerfEventAccess | undefined, ctx: PlanContext): string[] {
+  if (privileged) {
+    return ['privileged: true was requested (sensors.falco.privileged)'];
+  }
+  if (access !== 'sys-admin') {
+    return [];
+  }
+  if (requested === 'sys-admin') {
+    return ['CAP_SYS_ADMIN was requested (sensors.falco.perfEventAccess: sys-admin)'];
+  }
+  return [`CAP_SYS_ADMIN is added because ${ctx.profile.displayName} default nodes set kernel.perf_event_paranoid above 2, `
+    + 'where CAP_PERFMON cannot open perf events (falcosecurity/charts#921)'];
 }
 
 function resolvePerfEventAccess(access: PerfEventAccess, ctx: PlanContext): Exclude<PerfEventAccess, 'auto'> {
