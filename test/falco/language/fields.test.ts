@@ -1,0 +1,80 @@
+import {
+  checkCondition, fieldsOf, isKnownSource, KNOWN_SOURCES, lookupField, outputFieldProblems, outputFieldRefs, parseCondition, suggestFields,
+} from '../../../lib/falco';
+
+describe('field catalogue', () => {
+  test('knows the syscall (with container and k8smeta plugin fields), k8s_audit and aws_cloudtrail sources', () => {
+    expect([...KNOWN_SOURCES].sort()).toEqual(['aws_cloudtrail', 'k8s_audit', 'syscall']);
+    expect(isKnownSource('okta')).toBe(false);
+    expect(lookupField('syscall', 'proc.pid')?.field).toEqual({ name: 'proc.pid', type: 'INT64', isList: false, arg: 'none' });
+    expect(lookupField('syscall', 'container.image.repository')?.field.type).toBe('CHARBUF');
+    expect(lookupField('syscall', 'k8smeta.pod.label')?.field).toMatchObject({ arg: 'required', argForms: ['key'] });
+    expect(lookupField('k8s_audit', 'ka.req.pod.containers.image')?.field).toMatchObject({ isList: true });
+    expect(lookupField('k8s_audit', 'jevt.value')?.field.arg).toBe('required');
+    expect(lookupField('aws_cloudtrail', 's3.bytes')?.field.type).toBe('UINT64');
+    expect(lookupField('k8s_audit', 'proc.name')).toBeUndefined();
+    expect(fieldsOf('syscall').length).toBeGreaterThan(290);
+  });
+
+  test('dotted arguments: evt.arg.NAME, evt.rawarg.NAME; evt.abspath.src/dst', () => {
+    expect(lookupField('syscall', 'evt.arg.flags')).toMatchObject({ field: { name: 'evt.arg' }, dottedArg: 'flags' });
+    expect(lookupField('syscall', 'evt.rawarg.res')).toMatchObject({ field: { name: 'evt.rawarg' }, dottedArg: 'res' });
+    expect(lookupField('syscall', 'evt.abspath.dst')?.field.name).toBe('evt.abspath.dst');
+    expect(lookupField('syscall', 'evt.args')?.field.name).toBe('evt.args');
+    expect(lookupField('syscall', 'proc.name.x')).toBeUndefined();
+  });
+
+  test('deprecated fields are known and flagged', () => {
+    expect(lookupField('syscall', 'evt.dir')?.field.deprecated).toBe(true);
+    const issues = checkCondition(parseCondition('evt.type = open and evt.dir = <'), 'syscall');
+    expect(issues.map((i) => [i.severity, i.code])).toEqual([['warning', 'LOAD_DEPRECATED_ITEM']]);
+  });
+
+  test('suggestions for misspelt fields', () => {
+    expect(suggestFields('syscall', 'proc.cmdlin')[0]).toBe('proc.cmdline');
+  });
+});
+
+describe('checks of values against field types', () => {
+  const codes = (cond: string, source = 'syscall') => checkCondition(parseCondition(cond), source).map((i) => i.code);
+  test.each([
+    ['proc.pid in (1, 2, 0x10)', []],
+    ['proc.pid in (1, two)', ['COND_BAD_VALUE']],
+    ['fd.snet in ("10.0.0.0/8", 192.168.0.0/16, ::1/128)', []],
+    ['fd.snet = 10.0.0.0/33', ['COND_BAD_VALUE']],
+    ['fd.sip = ::1', []],
+    ['proc.is_exe_writable = true', []],
+    ['len(proc.args) > 3', []],
+    ['len(proc.args) = many', ['COND_BAD_VALUE']],
+    ['proc.name = val(proc.pname)', []],
+    ['proc.name = val(proc.nope)', ['COND_UNKNOWN_FIELD']],
+    ['proc.pid contains 1x', []],
+    ['evt.type in (open, openat2, container, procexit)', []],
+    ['evt.type = opne', ['COND_UNKNOWN_EVENT_TYPE']],
+    ['proc.aname[2] = bash', []],
+  ])('%s', (cond, expected) => {
+    expect(codes(cond)).toEqual(expected);
+  });
+
+  test('k8s audit <NA> comparisons are warned about', () => {
+    expect(codes('ka.req.pod.containers.image = "<NA>"', 'k8s_audit')).toEqual(['LOAD_UNSAFE_NA_CHECK']);
+  });
+});
+
+describe('output formats', () => {
+  test('%field references with arguments are found with their offsets', () => {
+    expect(outputFieldRefs('a %proc.name b %proc.aname[2] %evt.arg.flags.')).toEqual([
+      { name: 'proc.name', offset: 2, token: '%proc.name' },
+      { name: 'proc.aname', arg: '2', offset: 15, token: '%proc.aname[2]' },
+      { name: 'evt.arg.flags', offset: 30, token: '%evt.arg.flags' },
+    ]);
+  });
+
+  test('unknown fields are errors; %container.info is deprecated; a known field followed by text is accepted', () => {
+    expect(outputFieldProblems('%proc.nme and %user.names', 'syscall')).toEqual([
+      { severity: 'error', code: 'OUTPUT_UNKNOWN_FIELD', message: "invalid formatting token %proc.nme: the syscall source has no field 'proc.nme'", offset: 0 },
+    ]);
+    expect(outputFieldProblems('%container.info', 'syscall').map((i) => i.code)).toEqual(['LOAD_DEPRECATED_ITEM']);
+    expect(outputFieldProblems('%ka.user.name %jevt.value[/a]', 'k8s_audit')).toEqual([]);
+  });
+});
