@@ -1,8 +1,7 @@
 import { AuditPlan, planAudit } from '../audit/plan';
 import { DetectionStackError } from '../errors';
 import { FalcoPlan, planFalco } from '../falco/sensor/plan';
-import { falcoRuleTags } from '../tetragon/ownership';
-import { planTetragon, TetragonPlan } from '../tetragon/plan';
+import { planTetragon, TetragonPlan, tetragonPlanInputs } from '../tetragon/plan';
 import { DurablePlan } from '../routing/durable-plan';
 import { durableLayer, routingLayer } from '../routing/layer';
 import { RoutingPlan } from '../routing/plan';
@@ -72,9 +71,7 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
     falco: sensors.falco ? planFalco(sensors.falco, ctx) : undefined,
     // layer: tetragon
     tetragon: sensors.tetragon
-      ? planTetragon(sensors.tetragon, ctx, {
-        falcoEnabled: sensors.falco !== undefined, ownership: sensors.ownership, falcoRules: falcoRuleTags(sensors.falco),
-      })
+      ? planTetragon(sensors.tetragon, ctx, tetragonPlanInputs(sensors))
       : undefined,
     // layer: routing
     ...routingLayer(props.routing, ctx, sensors),

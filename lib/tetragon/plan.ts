@@ -1,7 +1,8 @@
 // The Tetragon layer as plain data: what the agent, the operator and the policies look like.
 import { DetectionStackError } from '../errors';
 import type { TracingPolicy } from './model';
-import { OwnershipPlan, planOwnership } from './ownership';
+import type { SensorsProps } from '../stack/props';
+import { falcoRuleTags, OwnershipPlan, planOwnership } from './ownership';
 import type {
   SensorOwnershipProps, TetragonDetection, TetragonResourcesProps, TetragonSensorProps,
 } from './props';
@@ -64,6 +65,11 @@ export interface TetragonPlanInputs {
   readonly ownership?: SensorOwnershipProps;
   /** Falco rules with their tags (for `pattern:<id>` overlap). @default none */
   readonly falcoRules?: readonly { readonly name: string; readonly tags?: readonly string[] }[];
+}
+
+/** The inputs for `planTetragon` from the stack's sensors; use it wherever Tetragon is planned so every caller agrees. */
+export function tetragonPlanInputs(sensors: SensorsProps): TetragonPlanInputs {
+  return { falcoEnabled: sensors.falco !== undefined, ownership: sensors.ownership, falcoRules: falcoRuleTags(sensors.falco) };
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
