@@ -194,6 +194,9 @@ function compileTransformerArg(arg: TransformerArg, ctx: CompileContext): Compil
 function compileTransformer(call: TransformerCall, ctx: CompileContext): CompiledOperand {
   const args = call.args.map((a) => compileTransformerArg(a, ctx));
   const text = `${call.name}(${args.map((a) => a.text).join(', ')})`;
+  if (call.arg !== undefined && call.name !== 'getopt') {
+    throw new EvaluatorError('EVAL_BAD_TRANSFORMER', `transformer '${call.name}' does not support field arguments`);
+  }
   switch (call.name) {
     case 'val': {
       if (args.length !== 1) throw new EvaluatorError('EVAL_BAD_TRANSFORMER', 'val() takes exactly one field');
@@ -245,9 +248,82 @@ function compileTransformer(call: TransformerCall, ctx: CompileContext): Compile
       };
       return { extract, type: 'CHARBUF', isList: false, text };
     }
+    case 'getopt': {
+      if (args.length !== 2) throw new EvaluatorError('EVAL_BAD_TRANSFORMER', 'getopt() requires exactly 2 arguments: args list and optstring');
+      const [list, optstring] = args;
+      const selector = call.arg;
+      if (selector !== undefined && selector.length !== 1) {
+        throw new EvaluatorError('EVAL_BAD_TRANSFORMER', 'getopt() field argument must be a single option character');
+      }
+      const extract: Extractor = (e) => {
+        const opts = optstring.extract(e);
+        const v = list.extract(e);
+        if (!present(opts) || !present(v)) return undefined;
+        return getopt((Array.isArray(v) ? v : [v]).map(asString), asString(Array.isArray(opts) ? opts[0] : opts), selector);
+      };
+      return { extract, type: 'CHARBUF', isList: selector === undefined, text };
+    }
     default:
-      throw new EvaluatorError('EVAL_UNSUPPORTED_TRANSFORMER', `the evaluator does not support the ${call.name}() transformer`);
+      throw new EvaluatorError('EVAL_UNSUPPORTED_TRANSFORMER', `the evaluator does not support the ${String(call.name)}() transformer`);
   }
+}
+
+/**
+ * libsinsp's getopt() transformer: POSIX-style short options of an argument list. Without a
+ * selector, the list of options met (each followed by its argument, `?` for an unknown one);
+ * with one (`getopt(...)[o]`), the last value of that option, or its name when it takes none.
+ */
+export function getopt(argv: readonly string[], optstring: string, selector?: string): string | string[] | undefined {
+  const valid = new Set<string>();
+  const withArg = new Set<string>();
+  for (let i = optstring.startsWith(':') ? 1 : 0; i < optstring.length; i++) {
+    const c = optstring[i];
+    if (c === ':') continue;
+    valid.add(c);
+    if (optstring[i + 1] === ':') {
+      withArg.add(c);
+      i++;
+    }
+  }
+  const results: string[] = [];
+  let selected: string | undefined;
+  const emit = (name: string, value: string | undefined) => {
+    if (selector !== undefined) {
+      selected = value ?? name;
+      return;
+    }
+    results.push(name);
+    if (value !== undefined) results.push(value);
+  };
+  for (let a = 0; a < argv.length; a++) {
+    const arg = argv[a];
+    if (arg === '--') break;
+    if (arg.length > 2 && arg.startsWith('--')) continue;
+    if (arg.length < 2 || arg[0] !== '-') break;
+    for (let i = 1; i < arg.length; i++) {
+      const opt = arg[i];
+      if (opt === ':' || !valid.has(opt)) {
+        if (selector === undefined) results.push('?');
+        continue;
+      }
+      const match = selector === undefined || opt === selector;
+      if (!withArg.has(opt)) {
+        if (match) emit(opt, undefined);
+        continue;
+      }
+      let value: string | undefined;
+      if (i + 1 < arg.length) value = arg.slice(i + 1);
+      else if (a + 1 < argv.length) value = argv[++a];
+      if (value === undefined) {
+        if (match) emit('', undefined);
+      } else if (match) {
+        emit(opt, value);
+      }
+      break;
+    }
+  }
+  if (selector !== undefined) return selected;
+  return results;
 }
 
 function compileField(field: FieldRef, ctx: CompileContext): CompiledOperand {

@@ -112,6 +112,12 @@ describe('evaluator operators (libsinsp semantics)', () => {
     ['tolower(toupper(proc.name)) = bash', { 'proc.name': 'Bash' }, true],
     ['join(",", (proc.name, proc.pname)) = "bash,sshd"', { 'proc.name': 'bash', 'proc.pname': 'sshd' }, true],
     ['concat(proc.name, "-", proc.pname) = "bash-sshd"', { 'proc.name': 'bash', 'proc.pname': 'sshd' }, true],
+    ['getopt(fd.types, "xo:")[o] = out', { 'fd.types': ['-x', '-o', 'out', 'file'] }, true],
+    ['getopt(fd.types, "xo:")[o] = out', { 'fd.types': ['-xoout'] }, true],
+    ['getopt(fd.types, "xo:")[x] = x', { 'fd.types': ['-x', '-o', 'out'] }, true],
+    ['getopt(fd.types, "xo:")[x] exists', { 'fd.types': ['file', '-x'] }, false], // options stop at the first operand
+    ['getopt(fd.types, "xo:") intersects ("?")', { 'fd.types': ['-z'] }, true],
+    ['getopt(fd.types, "xo:") in (x, o, out)', { 'fd.types': ['-x', '-o', 'out', '--', '-z'] }, true],
   ])('transformer: %s on %j -> %s', (condition, event, expected) => {
     expect(matches(condition, event)).toBe(expected);
   });
@@ -154,6 +160,10 @@ describe('evaluator operators (libsinsp semantics)', () => {
     expect(() => matches('proc.pid = abc', {})).toThrow(/EVAL_BAD_VALUE.*'abc' is not a number/);
     expect(() => matches('fd.net = 10.0.0.1', {})).toThrow(/not an IP network in CIDR notation/);
     expect(() => matches('evt.buffer bcontains xyz', {})).toThrow(/hex strings only/);
+  });
+
+  it('rejects a field argument on a transformer that takes none', () => {
+    expect(() => matches('tolower(proc.name)[1] = x', {})).toThrow(/transformer 'tolower' does not support field arguments/);
   });
 
   it('rejects unresolved macros and lists', () => {
