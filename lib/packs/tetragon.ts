@@ -37,7 +37,10 @@ const DEFINITIONS: Readonly<Record<PackTetragonPattern, { description: string; m
 };
 
 /** The Tetragon detection of a pattern for the product namespaces: monitor-mode policies, one per namespace. */
-export function tetragonDetectionFor(pattern: SensorNeutralPattern, options: { namespaces: readonly string[]; owner: string; noNetworkBinaries: readonly string[] }): TetragonDetection {
+export function tetragonDetectionFor(
+  pattern: SensorNeutralPattern,
+  options: { readonly namespaces: readonly string[]; readonly owner: string; readonly noNetworkBinaries: readonly string[] },
+): TetragonDetection {
   if ((SEED_PATTERNS as readonly string[]).includes(pattern)) return seedDetection(pattern as SeedPattern, options);
   const def = DEFINITIONS[pattern as PackTetragonPattern];
   const tags = ['detection-stack', `pattern:${pattern}`, ...def.mitre.map((t) => `mitre:${t}`)];
