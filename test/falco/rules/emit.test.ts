@@ -1,5 +1,6 @@
+import * as fc from 'fast-check';
 import { parse } from 'yaml';
-import { and, inList, macro, print, renderRulesYaml, RulesFileItem } from '../../../lib/falco';
+import { and, inList, macro, print, readRuleItems, renderRulesYaml, RulesFileItem } from '../../../lib/falco';
 
 describe('renderRulesYaml', () => {
   test('GIVEN typed items WHEN rendered THEN the YAML has Falco keys in file order', () => {
@@ -38,5 +39,25 @@ describe('renderRulesYaml', () => {
       { rule: 'Old rule', enabled: false },
     ]);
     expect(text).toContain('items: [billing, "22"]');
+  });
+});
+
+describe('renderRulesYaml round trip (property-based)', () => {
+  const text = fc.oneof(
+    fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }),
+    fc.constantFrom('null', '~', 'true', 'no', '22', '0x1F', '1e3', '- a', 'a: b', '#x', ' lead', 'trail ', 'multi\nline', '"q"', "'s'", '[x]', '{y}', '*a', '&b', '!t', '%p', '@'),
+  ).filter((s) => s.trim().length > 0 && !s.includes('\0'));
+
+  test('GIVEN any names, items, tags and texts WHEN rendered and read THEN the items are equal', () => {
+    fc.assert(fc.property(text, fc.array(text, { maxLength: 4 }), text, fc.array(text, { maxLength: 3 }), (name, items, desc, tags) => {
+      const model: RulesFileItem[] = [
+        { kind: 'list', name, items },
+        { kind: 'macro', name, condition: desc },
+        { kind: 'rule', name, desc, condition: desc, output: desc.trim(), priority: 'CRITICAL', tags, exceptions: [{ name, fields: [name], comps: ['='], values: [[desc]] }] },
+      ];
+      const read = readRuleItems({ name: 'gen.yaml', content: renderRulesYaml(model) });
+      expect(read.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+      expect(read.items).toEqual(model);
+    }), { numRuns: 300 });
   });
 });
