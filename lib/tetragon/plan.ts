@@ -1,7 +1,6 @@
 // The Tetragon layer as plain data: what the agent, the operator and the policies look like.
 import { DetectionStackError } from '../errors';
 import type { TracingPolicy } from './model';
-import type { SensorsProps } from '../stack/props';
 import { falcoRuleTags, OwnershipPlan, planOwnership } from './ownership';
 import type {
   SensorOwnershipProps, TetragonDetection, TetragonResourcesProps, TetragonSensorProps,
@@ -10,6 +9,7 @@ import { SEED_PATTERNS } from './props';
 import { DEFAULT_NO_NETWORK_BINARIES, DETECTION_LABELS, seedDetection } from './seed';
 import { formatPolicyIssue, validateTracingPolicy } from './validate';
 import type { PlanContext } from '../stack/plan';
+import type { SensorsProps } from '../stack/props';
 
 /** Tetragon v1.7.0, the latest release (cilium/tetragon install/kubernetes/tetragon/Chart.yaml appVersion 1.7.0). */
 export const TETRAGON_VERSION = 'v1.7.0';
