@@ -470,6 +470,8 @@ class Loader {
   }
 
   private compileRule(rule: RuleInfo): ResolvedRule | undefined {
+    // Falco skips the rules of sources it has no plugin for before compiling them
+    if (rule.unknownSource) return undefined;
     const item = { kind: 'rule' as const, name: rule.name };
     const parsed = this.parse(rule.text, item);
     if (!parsed) return undefined;
@@ -488,7 +490,6 @@ class Loader {
     if (exceptionClauses.length > 0) {
       condition = { kind: 'and', children: [condition, ...exceptionClauses], pos: condition.pos };
     }
-    if (rule.unknownSource) return undefined;
     const issues = checkCondition(condition, rule.source);
     const outputIssues = outputFieldProblems(rule.output.text, rule.source);
     const isUnknown = (i: CheckIssue) => i.code === 'COND_UNKNOWN_FIELD' || i.code === 'COND_UNKNOWN_EVENT_TYPE';
