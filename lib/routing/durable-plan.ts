@@ -243,6 +243,12 @@ export function falcoStdoutSource(namespace: string, podNamePrefix: string, cont
   return { name: 'falco', hostPath: `/var/log/containers/${podNamePrefix}*_${namespace}_${containerName}-*.log`, format: 'cri', alertsOnly: true };
 }
 
+/**
+ * Fluent Bit's s3 output caps `Retry_Limit no_limits` at 5 attempts (then the chunk is quarantined), so the
+ * durable path uses a high explicit bound: with an upload attempt every 10 s or more, well over a week of outage.
+ */
+export const S3_RETRY_LIMIT = 100000;
+
 const PARSERS_CONF = `[PARSER]
     Name   alert_json
     Format json
@@ -339,7 +345,10 @@ export function renderFluentBitConfig(p: {
       ['json_date_key', 'false'],
       ['store_dir', `${p.bufferHostPath}/s3`],
       ['store_dir_limit_size', p.bufferLimit],
-      ['Retry_Limit', 'no_limits'],
+      ['Retry_Limit', S3_RETRY_LIMIT],
+      // Past the limit a chunk is kept on disk for an operator, not deleted.
+      ['retry_exhausted_action', 'quarantine'],
+      ['quarantine_dir_limit_size', p.bufferLimit],
       ['storage.total_limit_size', p.bufferLimit],
     ]);
   } else {

@@ -74,7 +74,7 @@ describe('examples/eks-teams (team-aware routing on EKS)', () => {
     const conf: string = find('ConfigMap', 'alert-shipper-config').data['fluent-bit.conf'];
     expect(conf).toMatch(/^\s+bucket\s+detections-prod-eks$/m);
     expect(conf).toMatch(/^\s+region\s+eu-west-1$/m);
-    expect(conf).toMatch(/^\s+Retry_Limit\s+no_limits$/m);
+    expect(conf).toMatch(/^\s+Retry_Limit\s+100000$/m);
     expect(find('ServiceAccount', 'alert-shipper').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/prod-eks-alert-shipper' });
     expect(find('DaemonSet', 'alert-shipper').spec.template.spec.tolerations).toEqual([{ operator: 'Exists' }]);
   });

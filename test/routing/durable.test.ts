@@ -23,7 +23,7 @@ describe('durable storage: Fluent Bit ships every alert to the provider bucket',
       's3_key_format /detections/prod-eks/$TAG[1]/%Y/%m/%d/%H%M%S-${NODE_NAME}-$UUID.jsonl.gz',
       's3_key_format_tag_delimiters .', 'compression gzip', 'use_put_object On', 'send_content_md5 On', 'total_file_size 50M',
       'upload_timeout 1m', 'json_date_key false', 'store_dir /var/lib/detection-stack/fluent-bit/s3', 'store_dir_limit_size 2G',
-      'Retry_Limit no_limits', 'storage.total_limit_size 2G',
+      'Retry_Limit 100000', 'retry_exhausted_action quarantine', 'quarantine_dir_limit_size 2G', 'storage.total_limit_size 2G',
     ]]);
     expect(lines(conf, 'SERVICE')[0]).toEqual(expect.arrayContaining([
       'storage.path /var/lib/detection-stack/fluent-bit/storage', 'storage.sync full', 'storage.checksum On', 'Health_Check On',
