@@ -37,22 +37,115 @@ function lineCol(text: string, offset: number): { line: number; col: number } {
   return { line, col: offset - lineStart + 1 };
 }
 
-/** The offset a JSON.parse error points at, when the engine says (`at position N`, or `line L column C`). */
-function errorOffset(text: string, message: string): number {
-  const pos = /position (\d+)/.exec(message);
-  if (pos) return Number(pos[1]);
-  const lc = /line (\d+) column (\d+)/.exec(message);
-  if (lc) {
-    const lines = text.split('\n');
-    let offset = 0;
-    for (let i = 0; i < Number(lc[1]) - 1 && i < lines.length; i++) offset += lines[i].length + 1;
-    return offset + Number(lc[2]) - 1;
+/**
+ * The offset of the first JSON syntax error in a text (JSON.parse does not always say where):
+ * a small validating scanner of RFC 8259 JSON.
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const literal = (word: string) => {
+    if (text.startsWith(word, i)) i += word.length;
+    else fail();
+  };
+  const string = () => {
+    if (text[i] !== '"') fail();
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      const c = text.charCodeAt(i);
+      if (c < 0x20) fail();
+      if (text[i] === '\\') {
+        i++;
+        if (text[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
+          i += 4;
+        } else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) {
+          fail();
+        }
+      }
+      i++;
+    }
+    if (text[i] !== '"') fail();
+    i++;
+  };
+  const number = () => {
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+    if (!m) fail();
+    i += m![0].length;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return;
+      }
+      for (;;) {
+        ws();
+        string();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          return;
+        }
+        fail();
+      }
+    }
+    if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return;
+      }
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') {
+          i++;
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          return;
+        }
+        fail();
+      }
+    }
+    if (c === '"') return string();
+    if (c === 't') return literal('true');
+    if (c === 'f') return literal('false');
+    if (c === 'n') return literal('null');
+    return number();
+  };
+  try {
+    value();
+    ws();
+    return i < text.length ? i : text.length;
+  } catch (offset) {
+    return Math.min(offset as number, text.length);
   }
-  return text.length;
 }
 
+/** JSON.parse's message without its position or its copy of the text. */
 function cleanMessage(message: string): string {
-  return message.replace(/ in JSON at position \d+.*$/, '').replace(/ \(line \d+ column \d+\)$/, '');
+  return message.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '').replace(/ \(line \d+ column \d+\)$/, '');
 }
 
 /** Start offsets of the top-level elements of a JSON array (the text is known to be valid JSON). */
@@ -129,7 +222,7 @@ export function parseEventsText(text: string, file: string): LocatedEvent[] {
       parsed = JSON.parse(text);
     } catch (e) {
       const message = (e as Error).message;
-      const { line, col } = lineCol(text, errorOffset(text, message));
+      const { line, col } = lineCol(text, jsonErrorOffset(text));
       throw new EventsFileError('EVENTS_BAD_JSON', file, line, col, `invalid JSON: ${cleanMessage(message)}`);
     }
     const offsets = arrayElementOffsets(text);
@@ -154,7 +247,7 @@ export function parseEventsText(text: string, file: string): LocatedEvent[] {
       parsed = JSON.parse(raw);
     } catch (e) {
       const message = (e as Error).message;
-      const col = Math.min(errorOffset(raw, message), raw.length) + 1;
+      const col = jsonErrorOffset(raw) + 1;
       throw new EventsFileError('EVENTS_BAD_JSON', file, i + 1, col, `invalid JSON on this line (JSON lines need one whole event per line): ${cleanMessage(message)}`);
     }
     expand(parsed, file, i + 1, raw.length - raw.trimStart().length + 1, out);
