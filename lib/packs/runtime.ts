@@ -208,7 +208,8 @@ export const RUNTIME_PACK: readonly PackRuleTemplate[] = [
     },
     condition: (ctx) => and(
       inContainer(), neq('user.uid', 0),
-      or(and(eq('evt.type', 'setuid'), eq('evt.arg.uid', 0)), and(eq('evt.type', 'setgid'), eq('evt.arg.gid', 0))),
+      // the raw (numeric) argument: evt.arg.* is the formatted text, which may carry the user name
+      or(and(eq('evt.type', 'setuid'), eq('evt.rawarg.uid', 0)), and(eq('evt.type', 'setgid'), eq('evt.rawarg.gid', 0))),
       eq('evt.res', 'SUCCESS'),
       ...unlessAllowedBinary(ctx),
     ),

@@ -159,6 +159,11 @@ function tetragonDetections(plan: StackPlan): ReportDetection[] {
   }));
 }
 
+/** `1 rule`, `2 rules`. */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** The provider's audit sink with the cluster's real name in place of `<cluster>`. */
 export function auditSinkOf(plan: StackPlan): string {
   return plan.profile.audit.controlPlaneAuditSink.replace('<cluster>', plan.cluster.name);
@@ -172,14 +177,15 @@ function layerStatuses(plan: StackPlan): LayerStatus[] {
       layer: 'runtime-falco',
       present: !!plan.falco,
       summary: plan.falco
-        ? `Falco DaemonSet (${plan.falco.engine.kind}), ${plan.falco.customRules.length} custom rules${plan.falco.rulesFiles.some((f) => f.endsWith('falco_rules.yaml')) ? ' plus Falco\'s default rules' : ''}`
+        ? `Falco DaemonSet (${plan.falco.engine.kind}), ${plural(plan.falco.customRules.length, 'custom rule')}`
+          + (plan.falco.rulesFiles.some((f) => f.endsWith('falco_rules.yaml')) ? ' plus Falco\'s default rules' : '')
         : 'not deployed',
     },
     {
       layer: 'runtime-tetragon',
       present: !!plan.tetragon,
       summary: plan.tetragon
-        ? `Tetragon DaemonSet, ${plan.tetragon.detections.length} detections`
+        ? `Tetragon DaemonSet, ${plural(plan.tetragon.detections.length, 'detection')}`
           + (plan.tetragon.yieldedDetections.length > 0 ? ` (${plan.tetragon.yieldedDetections.join(', ')} yielded to Falco by sensors.ownership)` : '')
         : 'not deployed',
     },

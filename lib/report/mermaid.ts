@@ -1,4 +1,4 @@
-import { auditSinkOf, CoverageReport } from './coverage';
+import { auditSinkOf, CoverageReport, plural } from './coverage';
 import type { StackPlan } from '../stack/plan';
 
 /** A Mermaid label: quoted, with the characters Mermaid would read as syntax replaced by entities. */
@@ -32,7 +32,8 @@ export function renderMermaid(plan: StackPlan, report: CoverageReport): string {
     const key = `${d.owner}|${sensor}`;
     groups.set(key, { sensor, count: (groups.get(key)?.count ?? 0) + 1 });
   }
-  for (const [key, g] of groups) node(mermaidId('rules', key), `${key.split('|')[0]}: ${g.count} ${g.sensor === 'tetragon' ? 'policies' : g.sensor === 'k8saudit' ? 'k8s_audit rules' : 'rules'}`, 'round');
+  const what = { tetragon: 'Tetragon detection', k8saudit: 'k8s_audit rule', falco: 'rule' } as const;
+  for (const [key, g] of groups) node(mermaidId('rules', key), `${key.split('|')[0]}: ${plural(g.count, what[g.sensor])}`, 'round');
   lines.push('  end');
 
   lines.push('  subgraph sensors["Sensors"]');
