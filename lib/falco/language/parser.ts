@@ -505,6 +505,7 @@ class Parser {
       const quote = this.input[offset];
       throw new ConditionSyntaxError('COND_UNCLOSED_QUOTE', `unclosed quoted string: the ${quote} here has no matching closing ${quote}`, this.pos(offset));
     }
-    throw new ConditionSyntaxError(code, message, this.pos(offset));
+    const atEnd = offset >= this.input.length && this.input.length > 0 && code !== 'COND_UNBALANCED_PARENS';
+    throw new ConditionSyntaxError(code, atEnd ? `${message} (the condition ends here)` : message, this.pos(offset));
   }
 }

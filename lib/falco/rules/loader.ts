@@ -511,7 +511,7 @@ class Loader {
     }
     if (failed) return undefined;
     const eventTypes = eventTypesOf(condition);
-    if (rule.source === 'syscall' && rule.warnEvttypes && (eventTypes.kind !== 'only' || eventTypes.types.length > 100)) {
+    if (rule.source === 'syscall' && rule.warnEvttypes && (eventTypes.kind !== 'only' || eventTypes.types.length === 0 || eventTypes.types.length > 100)) {
       this.report('warning', 'LOAD_NO_EVTTYPE', 'Rule matches too many evt.type values. This has a significant performance penalty.', rule.at, item);
     }
     return {
