@@ -150,6 +150,25 @@ describe('routing and durable workloads, synthesized', () => {
   });
 });
 
+describe('every provider synthesizes valid objects', () => {
+  test.each([
+    ['oke', { name: 'detections-oke', oci: { objectStorageNamespace: 'tenancyns', accessKeyId: { name: 'keys', key: 'id' }, secretAccessKey: { name: 'keys', key: 'secret' } } }],
+    ['aks', { name: 'detections', azure: { storageAccount: 'secstore', sharedKey: { name: 'blob', key: 'key' } } }],
+    ['eks', { name: 'detections-eks', aws: { podIdentity: true } }],
+  ] as const)('%s', (provider, bucket) => {
+    const { chart, objects } = synth({
+      cluster: { name: 'c1', provider, region: provider === 'oke' ? 'eu-frankfurt-1' : provider === 'aks' ? 'westeurope' : 'eu-west-1' },
+      routing: { sidekick: { outputs: { webhook: { address: 'https://siem.example.com/falco' } } } },
+      durable: { bucket },
+    });
+    expect(schemaErrors(objects)).toEqual([]);
+    expect(chart.checks.findings.filter((f) => f.level === 'error')).toEqual([]);
+    const shipper = find(objects, 'DaemonSet', 'alert-shipper').spec.template.spec.containers[0];
+    const secretEnvNames = (shipper.env as K8sObject[]).filter((e) => e.valueFrom?.secretKeyRef).map((e) => e.name);
+    expect(secretEnvNames).toEqual({ oke: ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'], aks: ['AZURE_BLOB_SHARED_KEY'], eks: [] }[provider]);
+  });
+});
+
 describe('secret handling across the whole stack', () => {
   test('a credential given as a plain string is refused (and does not type-check)', () => {
     expect(() => synth({
