@@ -225,7 +225,7 @@ class Loader {
         const append = item.append || item.override?.items === 'append';
         if (append) {
           const prev = this.lists.get(item.name);
-          if (!prev) throw new LoadError('RULES_NO_PREVIOUS_LIST', "List uses 'append' or 'override.items: append' but no list by that name already exists", read.at);
+          if (!prev) throw new LoadError('RULES_NO_PREVIOUS_LIST', "List uses 'append' or 'override.items: append' but no list by that name already exists (if it is defined in another file, load that file first)", read.at);
           prev.items.push(...item.items);
           prev.visibility = this.nextIndex++;
           return;
@@ -240,7 +240,7 @@ class Loader {
         const append = item.append || item.override?.condition === 'append';
         if (append) {
           const prev = this.macros.get(item.name);
-          if (!prev) throw new LoadError('RULES_NO_PREVIOUS_MACRO', "Macro uses 'append' or 'override.condition: append' but no macro by that name already exists", read.at);
+          if (!prev) throw new LoadError('RULES_NO_PREVIOUS_MACRO', "Macro uses 'append' or 'override.condition: append' but no macro by that name already exists (if it is defined in another file, load that file first)", read.at);
           prev.text = joinTexts(prev.text, text);
           prev.visibility = this.nextIndex++;
           return;
@@ -296,7 +296,7 @@ class Loader {
       return;
     }
     if (item.condition === undefined) {
-      if (!prev) throw new LoadError('RULES_NO_PREVIOUS_RULE', "Rule has 'enabled' key but no rule by that name already exists", read.at);
+      if (!prev) throw new LoadError('RULES_NO_PREVIOUS_RULE', "Rule has 'enabled' key but no rule by that name already exists (if it is defined in another file, load that file first)", read.at);
       prev.enabled = item.enabled ?? true;
       return;
     }
@@ -333,7 +333,7 @@ class Loader {
 
   private appendRule(item: RuleItem, read: ReadItem, keys: readonly string[], exceptions: ExceptionInfo[]): void {
     const prev = this.rules.get(item.name);
-    if (!prev) throw new LoadError('RULES_NO_PREVIOUS_RULE', "Rule uses 'append' or 'override.<key>: append' but no rule by that name already exists", read.at);
+    if (!prev) throw new LoadError('RULES_NO_PREVIOUS_RULE', "Rule uses 'append' or 'override.<key>: append' but no rule by that name already exists (if it is defined in another file, load that file first)", read.at);
     const has = (k: string) => keys.includes(k);
     const hasValue = (has('condition') && item.condition !== undefined) || (has('exceptions') && item.exceptions !== undefined)
       || (has('output') && item.output !== undefined) || (has('desc') && item.desc !== undefined) || (has('tags') && item.tags !== undefined);
@@ -362,7 +362,7 @@ class Loader {
 
   private replaceRule(item: RuleItem, read: ReadItem, keys: readonly string[], exceptions: ExceptionInfo[]): void {
     const prev = this.rules.get(item.name);
-    if (!prev) throw new LoadError('RULES_NO_PREVIOUS_RULE', "An 'override.<key>: replace' to a rule was requested but no rule by that name already exists", read.at);
+    if (!prev) throw new LoadError('RULES_NO_PREVIOUS_RULE', "An 'override.<key>: replace' to a rule was requested but no rule by that name already exists (if it is defined in another file, load that file first)", read.at);
     const has = (k: string) => keys.includes(k);
     if (has('condition') && item.condition !== undefined) prev.text = read.condition as MappedText;
     if (has('output') && item.output !== undefined) prev.output = read.output as MappedText;
