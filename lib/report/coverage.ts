@@ -236,6 +236,13 @@ export function coverageReport(plan: StackPlan): CoverageReport {
       gaps.push(`${SCENARIO_TITLES[row.scenario]}: no layer alerts on it${recorded.length ? ` (only recorded by ${recorded.join(', ')}, for investigation)` : ''}.`);
     }
   }
+  const falco = plan.falco;
+  if (falco && falco.ruleMatching === 'first' && falco.rulesFiles.some((f) => f.endsWith('falco_rules.yaml'))
+    && detections.some((d) => d.layer === 'runtime-falco' && d.runbook)) {
+    gaps.push('Falco loads its default rules before the custom rules and stops at the first match (rule_matching: first): '
+      + 'an event a default rule matches never reaches the pack rules, their owners or their runbooks. '
+      + 'Set sensors.falco.loadDefaultRules: false, or ruleMatching: \'all\'.');
+  }
   for (const d of detections.filter((x) => x.inactiveBecause)) gaps.push(`${d.name} is defined but does not run: ${d.inactiveBecause}.`);
   for (const d of detections.filter((x) => !x.enabled)) gaps.push(`${d.name} is disabled.`);
   for (const l of layers.filter((x) => !x.present)) gaps.push(`${LAYER_TITLES[l.layer]}: ${l.summary}.`);

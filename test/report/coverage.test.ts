@@ -16,7 +16,12 @@ describe('coverage report', () => {
     expect(row('shell-access')['k8s-audit']).toEqual({ level: 'records', by: ['CloudWatch Logs /aws/eks/prod-eks/cluster (enabledClusterLogTypes: audit)'] });
     expect(row('kubernetes-activity')['k8s-audit']).toEqual({ level: 'detects', by: ['upstream k8saudit rules (k8saudit-eks)'] });
     expect(row('cloud-identity-changes')['cloud-audit']).toEqual({ level: 'records', by: ['AWS CloudTrail'] });
-    expect(report.gaps).toEqual(['Cloud identity changes: no layer alerts on it (only recorded by Cloud audit, for investigation).']);
+    expect(report.gaps).toEqual([
+      'Cloud identity changes: no layer alerts on it (only recorded by Cloud audit, for investigation).',
+      'Falco loads its default rules before the custom rules and stops at the first match (rule_matching: first): '
+        + 'an event a default rule matches never reaches the pack rules, their owners or their runbooks. '
+        + 'Set sensors.falco.loadDefaultRules: false, or ruleMatching: \'all\'.',
+    ]);
     expect(report.layers.find((l) => l.layer === 'runtime-tetragon')!.summary).toBe(
       'Tetragon DaemonSet, 0 detections (crypto-miner, exec-from-temp-dir, shell-in-container, package-manager-exec, sensitive-file-write, privilege-change, ptrace, unexpected-outbound yielded to Falco by sensors.ownership)');
   });
@@ -30,6 +35,11 @@ describe('coverage report', () => {
     expect(report.gaps).toContain('DS Privileged Pod Created is defined but does not run: there is no Falco k8saudit plugin for Oracle Kubernetes Engine: '
       + 'API-server events only reach OCI Audit (API-server events in the _Audit log group).');
     expect(report.gaps).toContain('Runtime: Tetragon: not deployed.');
+  });
+
+  test('no first-match warning when the pack rules are the only rules', () => {
+    const report = coverageReport(eksPlan({ loadDefaultRules: false }));
+    expect(report.gaps).toEqual(['Cloud identity changes: no layer alerts on it (only recorded by Cloud audit, for investigation).']);
   });
 
   test('every detection lists its owner, confidence and runbook', () => {

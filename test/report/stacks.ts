@@ -1,3 +1,4 @@
+import type { FalcoSensorProps } from '../../lib/falco/sensor/props';
 import { productDetectionPacks } from '../../lib/packs/build';
 import type { DetectionPackProps } from '../../lib/packs/props';
 import { planStack, StackPlan } from '../../lib/stack/plan';
@@ -10,12 +11,12 @@ export const PRODUCT: DetectionPackProps = {
 const receivers = (key: string) => ({ pagerDuty: [{ routingKey: { name: 'alert-receivers', key }, minimumPriority: 'Warning' as const }] });
 
 /** EKS with Falco (syscall pack), the k8saudit-eks plugin, Tetragon (pack patterns) and team routing. */
-export function eksPlan(): StackPlan {
+export function eksPlan(falco: Omit<FalcoSensorProps, 'customRules'> = {}): StackPlan {
   const packs = productDetectionPacks(PRODUCT, 'packs', 'falco');
   return planStack({
     cluster: { name: 'prod-eks', provider: 'eks', region: 'eu-west-1' },
     sensors: {
-      falco: { customRules: packs.falcoCustomRules },
+      falco: { ...falco, customRules: packs.falcoCustomRules },
       tetragon: { seedPatterns: [], detections: packs.tetragonDetections },
       ownership: {
         falcoPatterns: packs.falcoPatterns,
