@@ -68,6 +68,8 @@ export interface ResolvedRule {
 export interface Ruleset {
   /** Rules that compiled, in Falco's order (enabled and disabled). */
   readonly rules: readonly ResolvedRule[];
+  /** The same rules grouped by source (`syscall`, `k8s_audit`, ...), each in Falco's order. */
+  readonly bySource: ReadonlyMap<string, readonly ResolvedRule[]>;
   /** Lists with their items expanded. */
   readonly lists: ReadonlyMap<string, readonly string[]>;
   /** Macros with their conditions resolved. */
@@ -202,8 +204,11 @@ class Loader {
         if (resolved) rules.push(resolved);
       }
     }
+    const bySource = new Map<string, ResolvedRule[]>();
+    for (const rule of rules) bySource.set(rule.source, [...(bySource.get(rule.source) ?? []), rule]);
     const ruleset: Ruleset = {
       rules,
+      bySource,
       lists: new Map([...this.lists.keys()].map((n) => [n, this.resolvedLists.get(n) ?? []])),
       macros: new Map([...this.resolvedMacros].filter((e): e is [string, Expr] => e[1] !== null)),
       requiredEngineVersion: this.requiredEngineVersion,

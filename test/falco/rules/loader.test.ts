@@ -248,6 +248,21 @@ describe('the resolved ruleset for the evaluator', () => {
     expect(warnings(r, 'LOAD_NO_EVTTYPE')).toEqual([]);
   });
 
+  test('rules are grouped by source', () => {
+    const r = load(`${BASE}
+- rule: K
+  desc: d
+  condition: ka.verb = get
+  output: o
+  priority: INFO
+  source: k8s_audit
+`);
+    expect([...r.ruleset.bySource].map(([source, rules]) => [source, rules.map((x) => x.name)])).toEqual([
+      ['syscall', ['Shell spawned']],
+      ['k8s_audit', ['K']],
+    ]);
+  });
+
   test('resolved conditions contain no macro or list references', () => {
     const text = JSON.stringify(ruleNamed(load(BASE), 'Shell spawned').condition);
     expect(text).not.toMatch(/"kind":"(macro|listRef)"/);
