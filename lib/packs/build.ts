@@ -129,6 +129,10 @@ export function buildPackRules(props: DetectionPackProps, where = 'packs', stack
         'use lowercase letters, digits, \'-\' or \'_\' (the name routing knows the team by)');
     }
   }
+  if (props.runbookBaseUrl !== undefined && !/^https:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[A-Za-z0-9._~\/-]*)?$/.test(props.runbookBaseUrl)) {
+    fail('DS-PACK-010', `${where}.runbookBaseUrl`, `'${props.runbookBaseUrl}' is not a usable runbook URL`,
+      'give an https:// URL of letters, digits and . _ ~ / - only (no query, no %, which Falco outputs read as a field)');
+  }
   for (const [id, action] of Object.entries(props.responseHooks ?? {})) {
     if (typeof action !== 'string' || !RESPONSE_ACTION.test(action)) {
       fail('DS-PACK-008', `${where}.responseHooks.${id}`, `'${String(action)}' is not a response action name`,
@@ -165,7 +169,7 @@ function bindTemplate(t: PackRuleTemplate, ctx: PackContext, props: DetectionPac
     source: t.source,
     description: t.description,
     condition,
-    output: outputFormat(t.headline, t.source, t.id, t.outputFields),
+    output: outputFormat(t.headline, t.source, props.runbookBaseUrl ? `${props.runbookBaseUrl.replace(/\/$/, '')}/${t.id}.md` : t.id, t.outputFields),
     priority: t.priority,
     confidence: t.confidence,
     mitre: t.mitre,

@@ -40,16 +40,16 @@ export const K8S_AUDIT_INVESTIGATION_FIELDS: readonly (readonly [label: string, 
 
 /**
  * An output format: the headline, the rule's own fields, the investigation fields and the
- * runbook ID (so an alert in any destination links back to its runbook).
+ * runbook ID or link (so an alert in any destination leads back to its runbook).
  */
 export function outputFormat(
   headline: string,
   source: 'syscall' | 'k8s_audit',
-  runbookId: string,
+  runbook: string,
   extra: readonly (readonly [string, string])[] = [],
 ): string {
   const base = source === 'syscall' ? SYSCALL_INVESTIGATION_FIELDS : K8S_AUDIT_INVESTIGATION_FIELDS;
   const seen = new Set<string>();
   const pairs = [...extra, ...base].filter(([label]) => (seen.has(label) ? false : (seen.add(label), true)));
-  return `${headline} | ${pairs.map(([label, field]) => `${label}=%${field}`).join(' ')} runbook=${runbookId}`;
+  return `${headline} | ${pairs.map(([label, field]) => `${label}=%${field}`).join(' ')} runbook=${runbook}`;
 }

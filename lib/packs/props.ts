@@ -69,6 +69,12 @@ export interface DetectionPackProps {
    */
   readonly exceptions?: Readonly<Record<string, readonly RuleException[]>>;
   /**
+   * Where the runbooks are published (e.g. the Git web view of the synthesized `runbooks/` folder).
+   * When set, every alert ends with `runbook=<url>/<rule-id>.md` instead of the bare ID.
+   * @default none (alerts carry `runbook=<rule-id>`)
+   */
+  readonly runbookBaseUrl?: string;
+  /**
    * Response hooks (e.g. a Falco Talon action name such as `kubernetes:terminate`) by rule ID.
    * Only high-confidence rules at CRITICAL or above may carry one: the `DS-PACK-101`
    * guardrail fails synth otherwise.

@@ -41,6 +41,13 @@ describe('binding the packs to a product', () => {
     expect(ALL_PACKS.flatMap((p) => rules.filter((r) => r.pack === p))).toHaveLength(rules.length);
   });
 
+  test('with runbookBaseUrl every alert links to its runbook', () => {
+    const rules = buildPackRules({ ...product, runbookBaseUrl: 'https://git.example.com/platform/stack/-/blob/main/dist/prod/runbooks/' });
+    const sudoers = rules.find((r) => r.id === 'ds-write-to-sudoers')!;
+    expect(sudoers.output.endsWith(' runbook=https://git.example.com/platform/stack/-/blob/main/dist/prod/runbooks/ds-write-to-sudoers.md')).toBe(true);
+    expect(sudoers.tags).toContain('runbook:ds-write-to-sudoers');
+  });
+
   test('a hostile parameter value stays one quoted literal: the condition keeps its structure', () => {
     const hostile = 'evil") or (proc.name = "sh';
     const rules = buildPackRules({ ...product, allowedImages: [hostile] });
@@ -101,6 +108,8 @@ describe('bad parameters fail at once, naming the prop', () => {
     [{ ...product, defaultOwner: 'Team A' }, /DS-PACK-007 at packs.defaultOwner: 'Team A' is not a valid team name/],
     [{ ...product, responseHooks: { 'ds-crypto-miner-execution': 'kill everything' } }, /DS-PACK-008 at packs.responseHooks.ds-crypto-miner-execution/],
     [{ ...product, allowedBinaries: ['a\u0000b'] }, /DS-PACK-004 at packs.allowedBinaries\[0\]/],
+    [{ ...product, runbookBaseUrl: 'https://x.example.com/%proc.name' }, /DS-PACK-010 at packs.runbookBaseUrl/],
+    [{ ...product, runbookBaseUrl: 'http://x.example.com/' }, /DS-PACK-010 at packs.runbookBaseUrl/],
   ])('%j', (props, message) => {
     expect(() => buildPackRules(props as never)).toThrow(message);
   });
