@@ -1,5 +1,5 @@
 import {
-  AndExpr, BinaryCheck, BinaryOperator, ComparisonOperator, Expr, FieldOperand, FieldRef, ListLiteral,
+  isListOperator, isNumericOperator, AndExpr, BinaryCheck, BinaryOperator, ComparisonOperator, Expr, FieldOperand, FieldRef, ListLiteral,
   ListOperator, ListRef, MacroRef, NO_POSITION, NotExpr, OperatorModifier, OrExpr, StringLiteral,
   TransformerArg, TransformerCall, TransformerName, TRANSFORMERS, UnaryCheck,
 } from './ast';
@@ -152,6 +152,17 @@ export function check(
   modifier?: OperatorModifier,
 ): BinaryCheck {
   const operand = typeof right === 'object' && right !== null && 'kind' in right ? right : toValue(right);
+  const takesList = isListOperator(op) || modifier !== undefined;
+  if ((operand.kind === 'list' || operand.kind === 'listRef') !== takesList && operand.kind !== 'transformer') {
+    throw new ConditionBuildError('BUILD_INVALID_VALUE',
+      takesList ? `'${op}${modifier ? ` ${modifier}` : ''}' needs a list of values` : `'${op}' compares with one value, not a list`);
+  }
+  if (modifier !== undefined && (operand.kind === 'transformer' || isNumericOperator(op))) {
+    throw new ConditionBuildError('BUILD_INVALID_VALUE', `the modifier '${modifier}' needs a string operator and a list of values`);
+  }
+  if (isNumericOperator(op) && operand.kind === 'string' && !isNumberToken(operand.value)) {
+    throw new ConditionBuildError('BUILD_INVALID_VALUE', `'${op}' compares with a number, not '${operand.value}'`);
+  }
   return { kind: 'binaryCheck', left: toField(left), op, modifier, right: operand, pos: NO_POSITION, opPos: NO_POSITION };
 }
 

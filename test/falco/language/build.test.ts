@@ -1,5 +1,5 @@
 import {
-  and, ConditionBuildError, eq, exists, field, gt, inList, listRef, macro, not, num, or, print, startsWith, str, transform, val,
+  and, check, list, ConditionBuildError, eq, exists, field, gt, inList, listRef, macro, not, num, or, print, startsWith, str, transform, val,
 } from '../../../lib/falco';
 
 describe('condition builder and printer', () => {
@@ -33,5 +33,9 @@ describe('condition builder and printer', () => {
     expect(() => num('12abc')).toThrow(/not a number Falco can read/);
     expect(() => str('a\0b')).toThrow(/NUL character/);
     expect(() => and()).toThrow(/at least one condition/);
+    expect(() => check('proc.name', '=', list(['a']))).toThrow(/compares with one value, not a list/);
+    expect(() => check('proc.name', 'in', 'a')).toThrow(/needs a list of values/);
+    expect(() => check('proc.pid', '<', str('ten'))).toThrow(/compares with a number, not 'ten'/);
+    expect(() => eq(val('proc.name'), 'x')).toThrow(/val\(\) can only be the right side/);
   });
 });
