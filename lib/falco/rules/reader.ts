@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, Node, parseAllDocuments, Scalar, YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, Node, parseAllDocuments, Scalar, YAMLMap } from 'yaml';
 import { Diagnostic, DiagnosticCode } from './diagnostics';
 import {
   ExceptionValue, ListItem, MacroItem, OverrideMode, parsePriority, PluginRequirement, PRIORITIES, RequiredEngineVersion,
@@ -63,8 +63,7 @@ export function readRulesFile(name: string, text: string): ReadResult {
   const file = new SourceFile(name, text);
   const diagnostics: Diagnostic[] = [];
   const items: ReadItem[] = [];
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { schema: 'failsafe', lineCounter, uniqueKeys: true });
+  const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: true });
   const list = Array.isArray(docs) ? docs : [docs];
   for (const doc of list) {
     if (doc.errors.length > 0) {
