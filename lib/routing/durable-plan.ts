@@ -11,6 +11,9 @@ export const DEFAULT_BUFFER_HOST_PATH = '/var/lib/detection-stack/fluent-bit';
 /** Where Fluent Bit reads its configuration (the image's default directory). */
 export const SHIPPER_CONFIG_DIR = '/fluent-bit/etc';
 
+/** The access block each provider's bucket takes. */
+const ACCESS_BLOCK = { eks: 'aws', oke: 'oci', aks: 'azure' } as const;
+
 const SOURCE_NAME = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const QUANTITY = /^[0-9]+[KMG]$/;
@@ -107,10 +110,11 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
     throw new DetectionStackError('DS-DURABLE-004', `${bw}.prefix`, `prefix '${prefix}' is not valid`, 'use letters, digits, \'.\', \'_\', \'-\' and \'/\', not starting with \'/\'');
   }
   const provider = ctx.cluster.provider;
-  const others = (['aws', 'oci', 'azure'] as const).filter((k) => bucket[k] !== undefined && k !== { eks: 'aws', oke: 'oci', aks: 'azure' }[provider]);
-  if (others.length) {
-    throw new DetectionStackError('DS-DURABLE-002', `${bw}.${others[0]}`, `'${others[0]}' access is given for a cluster on ${provider}`,
-      `use bucket.${{ eks: 'aws', oke: 'oci', aks: 'azure' }[provider]} on ${provider}`);
+  const expected = ACCESS_BLOCK[provider];
+  const foreign = (['aws', 'oci', 'azure'] as const).find((k) => bucket[k] !== undefined && k !== expected);
+  if (foreign) {
+    throw new DetectionStackError('DS-DURABLE-002', `${bw}.${foreign}`, `'${foreign}' access is given for a cluster on ${provider}`,
+      `use bucket.${expected} on ${provider}`);
   }
   const region = bucket.region ?? ctx.cluster.region;
   const secretEnv: SecretEnvPlan[] = [];
