@@ -6,6 +6,7 @@ import { App } from 'cdk8s';
 import { DetectionStack } from '../cdk8s/detection-stack';
 import { DetectionStackError } from '../errors';
 import { applyBindings, ObjectFieldBinding, chartObjects, KubernetesObject, splitNamespaces } from './objects';
+import { requiredSecrets } from '../routing/layer';
 import type { DetectionStackProps } from '../stack/props';
 
 export type { ObjectFieldBinding, KubernetesObject } from './objects';
@@ -51,13 +52,7 @@ export class DetectionStackObjects extends pulumi.ComponentResource {
     this.objects = chartObjects(chart);
     const namespace = chart.plan.namespace;
 
-    for (const secret of args.secrets ?? []) {
-      const clash = this.objects.find((o) => o.kind === 'Secret' && o.metadata?.name === secret.name);
-      if (clash) {
-        throw new DetectionStackError('DS-PULUMI-003', `${name}/secrets/${secret.name}`,
-          'the chart already synthesizes a Secret with this name', 'pick another name, or let the chart own it');
-      }
-    }
+    checkSecrets(name, chart, this.objects, args.secrets ?? []);
 
     const bound = applyBindings(this.objects, args.bindings ?? [], name);
     const { namespaces, rest } = splitNamespaces(bound);
@@ -83,4 +78,27 @@ export function synthesizeChart(name: string, stack: DetectionStackProps): Detec
       'fix the findings (or suppress them with a reason) as for cdk8s synth');
   }
   return chart;
+}
+
+/**
+ * Secrets made here must be ones the stack reads (a typo would leave a workload without its
+ * credential and an unused Secret behind), and must not shadow a Secret the chart synthesizes.
+ */
+function checkSecrets(name: string, chart: DetectionStack, objects: readonly KubernetesObject[], secrets: readonly StackSecret[]): void {
+  const read = new Set([
+    ...requiredSecrets(chart.plan).map((u) => `${u.secret.name}/${u.secret.key}`),
+    ...(chart.plan.audit?.kubernetes.falcoPlugin?.secretEnv ?? []).map((e) => `${e.secretName}/${e.key}`),
+  ]);
+  for (const secret of secrets) {
+    const where = `${name}/secrets/${secret.name}`;
+    if (objects.some((o) => o.kind === 'Secret' && o.metadata?.name === secret.name)) {
+      throw new DetectionStackError('DS-PULUMI-003', where, 'the chart already synthesizes a Secret with this name', 'pick another name, or let the chart own it');
+    }
+    for (const key of Object.keys(secret.data)) {
+      if (!read.has(`${secret.name}/${key}`)) {
+        throw new DetectionStackError('DS-PULUMI-008', `${where}.${key}`, 'no workload of the stack reads this Secret key',
+          `use one the stack references: ${[...read].sort().join(', ') || 'none'}`);
+      }
+    }
+  }
 }

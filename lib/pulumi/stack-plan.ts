@@ -33,23 +33,13 @@ export interface DurableTarget {
   readonly storageAccount?: string;
 }
 
-interface PlannedShipper {
-  readonly name: string;
-  readonly destination: { readonly bucket?: string; readonly container?: string; readonly storageAccount?: string; readonly prefix: string };
-}
-
 /** Reads the durable shipper out of the plan (the routing layer's `durable` field), if the stack ships alerts. */
 export function durableTarget(plan: StackPlan): DurableTarget | undefined {
-  // Structural read: the durable layer owns the field's type; only these members are relied on.
-  const shipper = (plan as { readonly durable?: { readonly shipper?: PlannedShipper } }).durable?.shipper;
+  const shipper = plan.durable?.shipper;
   if (!shipper) return undefined;
   const d = shipper.destination;
-  return {
-    bucket: (d.bucket ?? d.container) as string,
-    prefix: d.prefix.replace(/\/+$/, ''),
-    serviceAccount: shipper.name,
-    storageAccount: d.storageAccount,
-  };
+  const common = { prefix: d.prefix.replace(/\/+$/, ''), serviceAccount: shipper.name };
+  return d.kind === 's3' ? { ...common, bucket: d.bucket } : { ...common, bucket: d.container, storageAccount: d.storageAccount };
 }
 
 /** The bucket name: the stack's durable bucket when it has one; a differing explicit name is an error. */

@@ -68,3 +68,12 @@ test('a Pulumi-made Secret may not shadow one the chart synthesizes', () => {
   expect(() => new DetectionStackObjects('k', { stack: routed, secrets: [{ name: 'alertmanager-config', data: { a: 'b' } }] }))
     .toThrow(/DS-PULUMI-003 at k\/secrets\/alertmanager-config: the chart already synthesizes a Secret with this name/);
 });
+
+test('a Pulumi-made Secret key no workload reads is refused (a typo would leave the workload without its credential)', () => {
+  const routed: DetectionStackProps = {
+    ...eks(),
+    routing: { teams: [{ name: 'payments', namespaces: ['payments'], receivers: { slack: [{ webhookUrl: { name: 'slack', key: 'url' }, minimumPriority: 'Critical' }] } }] },
+  };
+  expect(() => new DetectionStackObjects('k', { stack: routed, secrets: [{ name: 'slack', data: { 'webhook-url': 'x' } }] }))
+    .toThrow(/DS-PULUMI-008 at k\/secrets\/slack.webhook-url: no workload of the stack reads this Secret key. Fix: use one the stack references: slack\/url/);
+});
