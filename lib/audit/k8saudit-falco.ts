@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { FALCOCTL_IMAGE, K8sAuditPluginPlan } from './k8saudit-plugin';
+import { DNS_EGRESS } from '../cdk8s/routing-workload';
 import { FALCO_HEALTH_PATH, FALCO_IMAGE, FALCO_WEBSERVER_PORT } from '../falco/sensor/defaults';
 
 export interface K8sAuditFalcoProps {
@@ -114,6 +115,21 @@ export class K8sAuditFalco extends Construct {
             ],
           },
         },
+      },
+    });
+    // Nothing calls in; out: DNS, HTTPS (cloud API, ghcr.io for falcoctl) and Falcosidekick in the namespace.
+    const sidekickPort = props.httpOutputUrl ? Number(new URL(props.httpOutputUrl).port || 80) : undefined;
+    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: metadata(K8SAUDIT_FALCO_NAME),
+      spec: {
+        podSelector: { matchLabels: selector },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [],
+        egress: [
+          DNS_EGRESS,
+          { ports: [{ port: k8s.IntOrString.fromNumber(443), protocol: 'TCP' }] },
+          ...(sidekickPort ? [{ to: [{ podSelector: {} }], ports: [{ port: k8s.IntOrString.fromNumber(sidekickPort), protocol: 'TCP' }] }] : []),
+        ],
       },
     });
   }

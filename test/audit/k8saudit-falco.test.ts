@@ -28,7 +28,7 @@ describe('EKS: k8saudit-eks', () => {
 
   test('a ServiceAccount, a ConfigMap and a one-replica Deployment that never overlaps itself, valid against the schemas', () => {
     expect(auditObjects(objects).map((o) => `${o.kind}/${o.metadata.name}`).sort())
-      .toEqual(['ConfigMap/falco-k8saudit-config', 'Deployment/falco-k8saudit', 'ServiceAccount/falco-k8saudit']);
+      .toEqual(['ConfigMap/falco-k8saudit-config', 'Deployment/falco-k8saudit', 'NetworkPolicy/falco-k8saudit', 'ServiceAccount/falco-k8saudit']);
     expect(deployment(objects).spec.replicas).toBe(1);
     expect(deployment(objects).spec.strategy).toEqual({ type: 'Recreate' });
     expectValidManifests(auditObjects(objects) as unknown as Manifest[]);
@@ -57,6 +57,20 @@ describe('EKS: k8saudit-eks', () => {
       expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     }
   });
+});
+
+test('with routing, alerts go to Falcosidekick and the NetworkPolicy opens only DNS, HTTPS and that port', () => {
+  const objects = synth({
+    ...eks,
+    routing: { teams: [{ name: 'payments', namespaces: ['payments'], receivers: { slack: [{ webhookUrl: { name: 's', key: 'u' }, minimumPriority: 'Critical' }] } }] },
+  });
+  const url = falcoYaml(objects).http_output.url as string;
+  expect(url).toMatch(/^http:\/\/falcosidekick\.falco\.svc.*:\d+/);
+  const policy = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'falco-k8saudit') as any;
+  expect(policy.spec.ingress).toEqual([]);
+  expect(policy.spec.egress.map((e: any) => e.ports.map((p: any) => `${p.protocol}/${p.port}`).join(','))).toEqual([
+    'UDP/53,TCP/53', 'TCP/443', `TCP/${new URL(url).port}`,
+  ]);
 });
 
 describe('AKS: k8saudit-aks', () => {
