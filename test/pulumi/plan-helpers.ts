@@ -29,6 +29,6 @@ export function cloudSnapshot(plan: OfflinePlan): unknown {
   const groups = new Set(ofType(plan, 'kubernetes:yaml:ConfigGroup').map((g) => g.name));
   return plan.resources
     .filter((r) => !(r.parent !== undefined && groups.has(r.parent)))
-    // A ConfigGroup's inputs are the chart's objects themselves: keep only how many it deploys.
-    .map((r) => (groups.has(r.name) ? { ...r, inputs: { objectCount: (r.inputs.objs as unknown[] | undefined)?.length ?? 0 } } : r));
+    // A ConfigGroup's inputs are the chart's objects themselves, pinned by the layers' own snapshots.
+    .map((r) => (groups.has(r.name) ? { ...r, inputs: { objs: '[objects of the DetectionStack chart]' } } : r));
 }
