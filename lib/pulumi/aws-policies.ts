@@ -212,3 +212,8 @@ export function s3BucketNameProblem(name: string): string | undefined {
   if (/\.\.|\.-|-\./.test(name) || /^\d+\.\d+\.\d+\.\d+$/.test(name)) return 'must not look like an IP address or contain "..", ".-" or "-."';
   return undefined;
 }
+
+/** The access-log bucket of a durable bucket: 63 characters at most, not ending in '-' or '.'. */
+export function accessLogBucketName(bucket: string): string {
+  return `${bucket}-access-logs`.slice(0, 63).replace(/[-.]+$/, '');
+}

@@ -3,7 +3,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { DetectionStackError } from '../errors';
 import {
-  accessLogBucketPolicy, AwsAccountFacts, auditKeyPolicy, CLOUDTRAIL_PREFIX, durableBucketPolicy,
+  accessLogBucketName, accessLogBucketPolicy, AwsAccountFacts, auditKeyPolicy, CLOUDTRAIL_PREFIX, durableBucketPolicy,
   eksLogGroupName, k8sauditEksReadPolicy, podIdentityTrustPolicy, s3BucketNameProblem, shipperWritePolicy,
 } from './aws-policies';
 import { DetectionStackObjects, StackSecret } from './kubernetes';
@@ -58,7 +58,7 @@ export class AwsDurableBucket extends pulumi.ComponentResource {
     const tags = { ...args.tags };
     const child = { parent: this };
     this.bucketName = args.bucketName;
-    const logBucketName = `${args.bucketName}-access-logs`.slice(0, 63);
+    const logBucketName = accessLogBucketName(args.bucketName);
 
     // Access-log target: S3 server access logging supports SSE-S3 only on the target bucket.
     this.logBucket = new aws.s3.Bucket(`${name}-access-logs`, { bucket: logBucketName, tags }, child);

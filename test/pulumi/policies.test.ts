@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import {
-  accessLogBucketPolicy, AwsAccountFacts, bucketArn, durableBucketPolicy, eksLogGroupName, k8sauditEksReadPolicy,
+  accessLogBucketName, accessLogBucketPolicy, AwsAccountFacts, bucketArn, durableBucketPolicy, eksLogGroupName, k8sauditEksReadPolicy,
   podIdentityTrustPolicy, s3BucketNameProblem, shipperWritePolicy,
 } from '../../lib/pulumi/aws-policies';
 import { containerNameProblem, roleDefinitionId, serviceAccountSubject, storageAccountNameProblem } from '../../lib/pulumi/azure-names';
@@ -85,4 +85,10 @@ describe('Azure names', () => {
     expect(containerNameProblem('alerts')).toBeUndefined();
     expect(containerNameProblem('a--b')).toBeDefined();
   });
+});
+
+test('the access-log bucket name derived from any valid bucket name is valid too', () => {
+  fc.assert(fc.property(fc.stringMatching(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/), (bucket) => {
+    expect(s3BucketNameProblem(accessLogBucketName(bucket))).toBeUndefined();
+  }));
 });
