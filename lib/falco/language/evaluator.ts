@@ -171,6 +171,12 @@ export class RuleEvaluator {
     return out ?? NO_DETECTIONS;
   }
 
+  /** The names of the rules an event is checked against (its source, and for syscalls its event type), in order. */
+  public rulesFor(event: unknown, source: string = eventSource(event)): string[] {
+    const candidates = source === SYSCALL_SOURCE ? this.syscallCandidates(event) : this.rulesBySource.get(source) ?? [];
+    return candidates.map((r) => r.name);
+  }
+
   /** Whether any rule fires on the event, without rendering outputs (the fast path for streams). */
   public matchesAny(event: unknown, source: string = eventSource(event)): boolean {
     const candidates = source === SYSCALL_SOURCE ? this.syscallCandidates(event) : this.rulesBySource.get(source);

@@ -120,6 +120,17 @@ describe('event type index', () => {
     expect(ruleNames(ev.evaluate({ 'evt.type': 'some_new_syscall', 'proc.name': 'cat' }))).toEqual(['no type', 'not open']);
   });
 
+  it('tells which rules an event is checked against', () => {
+    const ev = evaluator([
+      rule('open only', 'evt.type = open and proc.name = cat'),
+      rule('no type', 'proc.name = cat'),
+      rule('audit', 'ka.verb = get', { source: 'k8s_audit' }),
+    ]);
+    expect(ev.rulesFor({ 'evt.type': 'open' })).toEqual(['open only', 'no type']);
+    expect(ev.rulesFor({ 'evt.type': 'read' })).toEqual(['no type']);
+    expect(ev.rulesFor({ kind: 'Event', apiVersion: 'audit.k8s.io/v1' })).toEqual(['audit']);
+  });
+
   it('checks an event without evt.type only against unrestricted rules', () => {
     const ev = evaluator([
       rule('typed', 'evt.type != open and proc.name = cat'),
