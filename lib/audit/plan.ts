@@ -11,6 +11,11 @@ const ALL_EKS_LOG_TYPES: readonly EksControlPlaneLogType[] = ['api', 'audit', 'a
 
 export const DEFAULT_AUDIT_RETENTION_DAYS = 365;
 
+/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy), for the EKS control-plane log group. */
+export const CLOUDWATCH_RETENTION_DAYS: readonly number[] = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
 /** The audit layers as plain data. */
 export interface AuditPlan {
   readonly cloud: {
@@ -43,8 +48,13 @@ export function planAudit(props: AuditProps, ctx: PlanContext): AuditPlan {
   const kube = props.kubernetes ?? {};
   const provider = ctx.cluster.provider;
 
-  const cloudRetention = requireRetention(`${where}.cloud.retentionDays`, cloud.retentionDays, provider === 'oke' ? 90 : 1);
-  const kubeRetention = requireRetention(`${where}.kubernetes.retentionDays`, kube.retentionDays, 1);
+  // OCI Audit keeps events 90 to 365 days.
+  const cloudRetention = requireRetention(`${where}.cloud.retentionDays`, cloud.retentionDays, provider === 'oke' ? 90 : 1, provider === 'oke' ? 365 : 3653);
+  const kubeRetention = requireRetention(`${where}.kubernetes.retentionDays`, kube.retentionDays, 1, 3653);
+  if (provider === 'eks' && !CLOUDWATCH_RETENTION_DAYS.includes(kubeRetention)) {
+    throw new DetectionStackError('DS-AUDIT-006', `${where}.kubernetes.retentionDays`,
+      `CloudWatch Logs cannot keep a log group ${kubeRetention} days`, `use one of ${CLOUDWATCH_RETENTION_DAYS.join(', ')}`);
+  }
   const controlPlaneLogs = kube.controlPlaneLogs ?? true;
 
   const eksLogTypes = provider === 'eks' && controlPlaneLogs ? resolveEksLogTypes(`${where}.kubernetes.eksLogTypes`, kube.eksLogTypes) : [];
@@ -69,11 +79,11 @@ export function planAudit(props: AuditProps, ctx: PlanContext): AuditPlan {
   };
 }
 
-function requireRetention(where: string, days: number | undefined, minimum: number): number {
+function requireRetention(where: string, days: number | undefined, minimum: number, maximum: number): number {
   const value = days ?? DEFAULT_AUDIT_RETENTION_DAYS;
-  if (!Number.isInteger(value) || value < minimum || value > 3653) {
+  if (!Number.isInteger(value) || value < minimum || value > maximum) {
     throw new DetectionStackError('DS-AUDIT-006', where, `retention of ${value} days is out of range`,
-      `give a whole number of days between ${minimum} and 3653`);
+      `give a whole number of days between ${minimum} and ${maximum}`);
   }
   return value;
 }

@@ -176,16 +176,16 @@ export class EksCloudAudit extends pulumi.ComponentResource {
     const cluster = this.plan.cluster.name;
     const trailName = audit.cloud.enabled ? args.trailName ?? `${cluster}-audit` : undefined;
     const logGroupName = audit.kubernetes.controlPlaneLogs ? eksLogGroupName(cluster) : undefined;
-    const child = { parent: this };
-    const identity = aws.getCallerIdentityOutput({}, child);
-    const partition = aws.getPartitionOutput({}, child);
-    this.account = pulumi.all([identity.accountId, partition.partition]).apply(([accountId, p]) => ({ partition: p, accountId, region }));
     if (args.stack.durable?.bucket?.aws?.roleArn !== undefined) {
       throw new DetectionStackError('DS-PULUMI-016', `${name}/durable.bucket.aws.roleArn`,
         'the stack names a fixed IRSA role, but this component creates the shipper role and binds it with EKS Pod Identity',
         'set durable.bucket.aws: { podIdentity: true } and drop roleArn');
     }
     const target = resolveBucketName(this.plan, args.bucketName, `${name}/bucketName`);
+    const child = { parent: this };
+    const identity = aws.getCallerIdentityOutput({}, child);
+    const partition = aws.getPartitionOutput({}, child);
+    this.account = pulumi.all([identity.accountId, partition.partition]).apply(([accountId, p]) => ({ partition: p, accountId, region }));
     this.bucketName = target.bucket;
     this.alertsPrefix = target.prefix;
     this.shipperServiceAccount = target.serviceAccount;

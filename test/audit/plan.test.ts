@@ -28,10 +28,17 @@ describe('planAudit', () => {
       .toEqual(['kube-audit-admin', 'guard']);
   });
 
+  test('EKS: the log group retention must be one CloudWatch Logs accepts', () => {
+    expect(planStack(stack('eks', { audit: { kubernetes: { retentionDays: 731 } } }), 's').audit!.kubernetes.retentionDays).toBe(731);
+    expect(() => planStack(stack('eks', { audit: { kubernetes: { retentionDays: 100 } } }), 's'))
+      .toThrow(/DS-AUDIT-006 at s\/audit.kubernetes.retentionDays: CloudWatch Logs cannot keep a log group 100 days. Fix: use one of 1, 3, 5/);
+  });
+
   test('OKE: OCI Audit retention is 90 to 365 days', () => {
     expect(planStack(stack('oke'), 's').audit!.cloud.retentionDays).toBe(365);
     expect(() => planStack(stack('oke', { audit: { cloud: { retentionDays: 30 } } }), 's'))
-      .toThrow(/DS-AUDIT-006 at s\/audit.cloud.retentionDays: retention of 30 days is out of range/);
+      .toThrow(/DS-AUDIT-006 at s\/audit.cloud.retentionDays: retention of 30 days is out of range. Fix: give a whole number of days between 90 and 365/);
+    expect(() => planStack(stack('oke', { audit: { cloud: { retentionDays: 400 } } }), 's')).toThrow(/between 90 and 365/);
   });
 
   test('turning control-plane logs off is explicit and leaves nothing enabled', () => {
