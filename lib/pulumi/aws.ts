@@ -11,6 +11,9 @@ import { planForProvider, resolveBucketName } from './stack-plan';
 import type { StackPlan } from '../stack/plan';
 import type { DetectionStackProps } from '../stack/props';
 
+/** The pure planning behind these components (names, policy documents), for review and tests. */
+export * from './aws-policies';
+
 export type ObjectLockMode = 'COMPLIANCE' | 'GOVERNANCE';
 
 /** The durable S3 bucket for alerts and the cloud audit trail. */

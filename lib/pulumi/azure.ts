@@ -15,6 +15,9 @@ import { durableTarget, planForProvider, resolveBucketName } from './stack-plan'
 import type { StackPlan } from '../stack/plan';
 import type { DetectionStackProps } from '../stack/props';
 
+/** The pure planning behind these components (names, policy documents), for review and tests. */
+export * from './azure-names';
+
 export interface AksDetectionStackArgs {
   /** The stack definition, the same one the cdk8s path takes (`cluster.provider: 'aks'`, `cluster.region` set). */
   readonly stack: DetectionStackProps;

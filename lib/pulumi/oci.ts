@@ -11,6 +11,9 @@ import { durableTarget, planForProvider, resolveBucketName } from './stack-plan'
 import type { StackPlan } from '../stack/plan';
 import type { DetectionStackProps } from '../stack/props';
 
+/** The pure planning behind these components (names, policy documents), for review and tests. */
+export * from './oci-policies';
+
 /**
  * How the in-cluster shipper authenticates to Object Storage. The S3-compatible API the shipper
  * speaks takes only a customer secret key; workload identity suits clients of the native OCI API.
