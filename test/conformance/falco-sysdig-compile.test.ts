@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
 import { join, relative } from 'path';
 import { corpusPath } from './corpora';
-import { collectFields, mapChecks, mapLimit, sysdigCompiles, sysdigFieldNames } from './falco-sysdig-support';
+import { collectFields, mapChecks, mapLimit, printBracketed, sysdigCompiles, sysdigFieldNames } from './falco-sysdig-support';
 import { BinaryCheck, Expr, FieldOperand, FieldRef, UnaryCheck } from '../../lib/falco/language/ast';
 import { fieldKey } from '../../lib/falco/language/evaluator-compile';
 import { ValueKind, valueKindOf } from '../../lib/falco/language/evaluator-values';
@@ -235,17 +235,6 @@ function rewrite(expr: Expr, source: string, unknown: ReadonlySet<string>): Expr
       : c.right.kind === 'list' ? { ...c.right, items: c.right.items.map((i) => ({ ...i, value: ipv4(i.value) })) } : c.right;
     return { ...c, op, left: fix(c.left), right } as BinaryCheck;
   });
-}
-
-/** Prints a condition with every nested and/or (and every negated group) in brackets, checks as the project prints them. */
-function printBracketed(expr: Expr): string {
-  const group = (e: Expr) => (e.kind === 'and' || e.kind === 'or' || e.kind === 'not' ? `(${printBracketed(e)})` : printBracketed(e));
-  switch (expr.kind) {
-    case 'and': return expr.children.map(group).join(' and ');
-    case 'or': return expr.children.map(group).join(' or ');
-    case 'not': return `not ${group(expr.child)}`;
-    default: return print(expr);
-  }
 }
 
 /** Whether printing by precedence mixes and/or at one level somewhere (an `and` directly under an `or`). */

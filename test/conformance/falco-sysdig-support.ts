@@ -1,6 +1,7 @@
 import { execFile, execFileSync } from 'child_process';
 import { corpusPath, requireTool } from './corpora';
 import { Expr, FieldOperand, FieldRef, Operand, TransformerArg } from '../../lib/falco/language/ast';
+import { print } from '../../lib/falco/language/printer';
 
 /** Shared helpers of the conformance tests against Debian's sysdig (libsinsp of 2022). */
 
@@ -81,5 +82,19 @@ export function mapChecks(expr: Expr, rewrite: (check: Expr) => Expr): Expr {
     case 'and': case 'or': return { ...expr, children: expr.children.map((c) => mapChecks(c, rewrite)) };
     case 'not': return { ...expr, child: mapChecks(expr.child, rewrite) };
     default: return rewrite(expr);
+  }
+}
+
+/**
+ * Prints a condition with every nested and/or (and every negated group) in brackets, checks as
+ * the project prints them: the same tree, in the form sysdig's 2022 parser requires.
+ */
+export function printBracketed(expr: Expr): string {
+  const group = (e: Expr) => (e.kind === 'and' || e.kind === 'or' || e.kind === 'not' ? `(${printBracketed(e)})` : printBracketed(e));
+  switch (expr.kind) {
+    case 'and': return expr.children.map(group).join(' and ');
+    case 'or': return expr.children.map(group).join(' or ');
+    case 'not': return `not ${group(expr.child)}`;
+    default: return print(expr);
   }
 }
