@@ -5,7 +5,7 @@ import type { SecretUse } from './validate';
 import { extendFalcoPlan, FalcoPlan, planFalco } from '../falco/sensor/plan';
 import type { PlanContext } from '../stack/plan';
 import type { SensorsProps } from '../stack/props';
-import { planTetragon } from '../tetragon/plan';
+import { planTetragon, tetragonPlanInputs } from '../tetragon/plan';
 
 /**
  * The routing layer's part of the stack plan: the routing plan and, when Falco runs, the Falco plan with
@@ -29,7 +29,7 @@ export function sensorSources(ctx: PlanContext, sensors: SensorsProps): SensorSo
     sources.push(falcoStdoutSource(falco.namespace, `${falco.name}-`, falco.name));
   }
   if (sensors.tetragon) {
-    const tetragon = planTetragon(sensors.tetragon, ctx, { falcoEnabled: sensors.falco !== undefined, ownership: sensors.ownership });
+    const tetragon = planTetragon(sensors.tetragon, ctx, tetragonPlanInputs(sensors));
     sources.push({ name: 'tetragon', hostPath: tetragon.exportHostPath, format: 'json' });
   }
   return sources;
