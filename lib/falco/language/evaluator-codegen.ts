@@ -122,7 +122,13 @@ export function compileConditionFast(expr: Expr, source: string, lookup: FieldTy
   if (source === K8S_AUDIT_SOURCE) return compileCondition(expr, source, lookup);
   const tables: Tables = { checks: [], sets: [] };
   const body = exprCode(expr, source, lookup, tables);
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const factory = new Function('c', 's', `"use strict"; return function condition(e) { let v; return ${body}; };`);
-  return factory(tables.checks, tables.sets) as CompiledCondition;
+  let factory: (checks: CompiledCondition[], sets: ReadonlySet<unknown>[]) => CompiledCondition;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    factory = new Function('c', 's', `"use strict"; return function condition(e) { let v; return ${body}; };`) as typeof factory;
+  } catch {
+    // Code generation disabled (node --disallow-code-generation-from-strings): the closures decide the same.
+    return compileCondition(expr, source, lookup);
+  }
+  return factory(tables.checks, tables.sets);
 }
