@@ -101,6 +101,13 @@ export function eventSource(event: unknown): string {
   return typeof declared === 'string' ? declared : SYSCALL_SOURCE;
 }
 
+/** An audit EventList is several events: evaluating it as one would silently match nothing. */
+function rejectEventList(event: unknown): void {
+  if ((event as Record<string, unknown> | null)?.kind === 'EventList') {
+    throw new EvaluatorError('EVAL_EVENT_LIST', 'an audit EventList holds several events: evaluate each of its items (see splitK8sAuditEvents)');
+  }
+}
+
 /** Field types from the catalogue (syscall with the container and k8smeta fields, k8s_audit, aws_cloudtrail). */
 export const catalogueFieldTypes: FieldTypeLookup = (source, name) => {
   const found = lookupField(source, name);
@@ -158,6 +165,7 @@ export class RuleEvaluator {
    * with no event-type restriction.
    */
   public evaluate(event: unknown, source: string = eventSource(event)): readonly Detection[] {
+    if (source === K8S_AUDIT_SOURCE) rejectEventList(event);
     const candidates = source === SYSCALL_SOURCE ? this.syscallCandidates(event) : this.rulesBySource.get(source);
     if (!candidates) return NO_DETECTIONS;
     let out: Detection[] | undefined;

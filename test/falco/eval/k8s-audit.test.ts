@@ -217,6 +217,11 @@ describe('k8s_audit rules on raw audit events', () => {
     expect(ruleNames(ev.evaluate(createRole))).toEqual(['Wildcard Role']);
   });
 
+  it('refuses an EventList as one event, naming what to do', () => {
+    const list = { kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items: [createPod] };
+    expect(() => evaluator(k8sRules).evaluate(list)).toThrow(/EVAL_EVENT_LIST .*evaluate each of its items \(see splitK8sAuditEvents\)/);
+  });
+
   it('`in` on a list field needs every value in the set', () => {
     const onlyEnvoy = { ...createPod, requestObject: { spec: { containers: [{ name: 'e', image: 'envoy:v2' }] } } };
     expect(ruleNames(evaluator(k8sRules, { ruleMatching: 'all' }).evaluate(onlyEnvoy))).toEqual([]);
