@@ -1,4 +1,5 @@
 // Owned by the audit layer: the single-replica Falco that runs the k8saudit plugin of EKS or AKS.
+import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
@@ -14,16 +15,19 @@ export interface K8sAuditFalcoProps {
   readonly image?: string;
   /** Falcosidekick URL for alerts (the node sensor's http_output). @default stdout only */
   readonly httpOutputUrl?: string;
+  /** The stack's own k8s_audit rules file, loaded after the upstream audit rules. @default none */
+  readonly customRules?: { readonly fileName: string; readonly yaml: string };
 }
 
 export const K8SAUDIT_FALCO_NAME = 'falco-k8saudit';
 const CONFIG_DIR = '/etc/falco-k8saudit';
+const CUSTOM_RULES_DIR = '/etc/falco-k8saudit-rules';
 
 /** falco.yaml of the audit Falco: no driver, the provider's k8saudit plugin and json, the ruleset falcoctl installs. */
-export function k8sauditFalcoConfig(plugin: K8sAuditPluginPlan, httpOutputUrl?: string): Record<string, unknown> {
+export function k8sauditFalcoConfig(plugin: K8sAuditPluginPlan, httpOutputUrl?: string, customRulesFile?: string): Record<string, unknown> {
   return {
     engine: { kind: 'nodriver' },
-    rules_files: [plugin.rulesFile],
+    rules_files: [plugin.rulesFile, ...(customRulesFile ? [`${CUSTOM_RULES_DIR}/${customRulesFile}`] : [])],
     load_plugins: [plugin.name, plugin.jsonPlugin.name],
     plugins: [
       { name: plugin.name, library_path: plugin.libraryPath, init_config: plugin.initConfig, open_params: plugin.openParams },
@@ -53,10 +57,17 @@ export class K8sAuditFalco extends Construct {
     const metadata = (name: string) => ({ name, namespace, labels });
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: metadata(plugin.serviceAccountName), automountServiceAccountToken: false });
+    const falcoYaml = stringify(k8sauditFalcoConfig(plugin, props.httpOutputUrl, props.customRules?.fileName), { lineWidth: 0 });
     const config = new k8s.KubeConfigMap(this, 'Config', {
       metadata: metadata(`${K8SAUDIT_FALCO_NAME}-config`),
-      data: { 'falco.yaml': stringify(k8sauditFalcoConfig(plugin, props.httpOutputUrl), { lineWidth: 0 }) },
+      data: { 'falco.yaml': falcoYaml },
     });
+    const rules = props.customRules && new k8s.KubeConfigMap(this, 'Rules', {
+      metadata: metadata(`${K8SAUDIT_FALCO_NAME}-rules`),
+      data: { [props.customRules.fileName]: props.customRules.yaml },
+    });
+    // A change of configuration or rules changes the pod template, so the Deployment rolls.
+    const checksum = createHash('sha256').update(falcoYaml).update('\0').update(props.customRules?.yaml ?? '').digest('hex');
     const health = { path: FALCO_HEALTH_PATH, port: k8s.IntOrString.fromNumber(FALCO_WEBSERVER_PORT) };
     const restricted = {
       allowPrivilegeEscalation: false,
@@ -70,7 +81,7 @@ export class K8sAuditFalco extends Construct {
         strategy: { type: 'Recreate' },
         selector: { matchLabels: selector },
         template: {
-          metadata: { labels },
+          metadata: { labels, annotations: { 'checksum/config': checksum } },
           spec: {
             serviceAccountName: plugin.serviceAccountName,
             automountServiceAccountToken: false,
@@ -104,11 +115,13 @@ export class K8sAuditFalco extends Construct {
                 { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
                 { name: 'plugins', mountPath: '/usr/share/falco/plugins', readOnly: true },
                 { name: 'rulesfiles', mountPath: '/etc/falco', readOnly: true },
+                ...(rules ? [{ name: 'custom-rules', mountPath: CUSTOM_RULES_DIR, readOnly: true }] : []),
                 { name: 'tmp', mountPath: '/tmp' },
               ],
             }],
             volumes: [
               { name: 'config', configMap: { name: config.name } },
+              ...(rules ? [{ name: 'custom-rules', configMap: { name: rules.name } }] : []),
               { name: 'plugins', emptyDir: {} },
               { name: 'rulesfiles', emptyDir: {} },
               { name: 'tmp', emptyDir: {} },

@@ -6,6 +6,7 @@ import { Shipper } from './shipper';
 import { Sidekick } from './sidekick';
 import { TetragonSensor } from './tetragon-sensor';
 import { K8sAuditFalco } from '../audit/k8saudit-falco';
+import { renderRulesYaml } from '../falco/rules/emit';
 import { CheckReport, formatFinding, runChecks } from '../checks/run';
 import { STACK_CHECKS } from '../checks';
 import { planStack, StackPlan } from '../stack/plan';
@@ -48,12 +49,14 @@ export class DetectionStack extends Chart {
     // layer: audit
     const k8sauditPlugin = this.plan.audit?.kubernetes.falcoPlugin;
     if (k8sauditPlugin) {
+      const auditRules = this.plan.falco?.auditRules ?? { fileName: '', items: [] };
       new K8sAuditFalco(this, 'K8sAudit', {
         plugin: k8sauditPlugin,
         namespace: this.plan.namespace,
         labels: this.plan.labels,
         image: this.plan.falco?.image.reference,
         httpOutputUrl: this.plan.falco?.httpOutput?.url,
+        customRules: auditRules.items.length > 0 ? { fileName: auditRules.fileName, yaml: renderRulesYaml(auditRules.items) } : undefined,
       });
     }
   }

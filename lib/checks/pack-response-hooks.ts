@@ -17,7 +17,7 @@ export const PACK_RESPONSE_HOOKS: Check<StackPlan> = {
   title: 'A response hook is attached to a rule that is not high-confidence at CRITICAL or above',
   fix: 'remove the response hook (responseHooks) from this rule, or attach it to a confidence:high rule at CRITICAL, ALERT or EMERGENCY',
   evaluate(plan) {
-    const items = plan.falco?.rules.items ?? [];
+    const items = [...(plan.falco?.rules.items ?? []), ...(plan.falco?.auditRules.items ?? [])];
     const path = (i: number) => `${plan.path}/sensors.falco.customRules`
       + `[${plan.falco?.customRules.findIndex((r) => r.name === (items[i] as RuleItem).name) ?? i}]`;
     const outcomes: CheckOutcome[] = [];

@@ -126,13 +126,13 @@ function falcoDetections(plan: StackPlan): ReportDetection[] {
   const falco = plan.falco;
   if (!falco) return [];
   const owners = new Map(falco.customRules.map((r) => [r.name, ownerText(r.owner)]));
-  const hasK8sAuditSource = falco.plugins.some((p) => p.name.startsWith('k8saudit'));
-  return falco.rules.items.filter((i): i is RuleItem => i.kind === 'rule').map((rule) => {
+  const hasK8sAuditSource = plan.audit?.kubernetes.falcoPlugin !== undefined;
+  return [...falco.rules.items, ...falco.auditRules.items].filter((i): i is RuleItem => i.kind === 'rule').map((rule) => {
     const source = rule.source ?? 'syscall';
     const k8s = source === 'k8s_audit';
     const inactiveBecause = k8s && !hasK8sAuditSource
       ? (plan.profile.audit.k8sauditPlugin
-        ? `the node Falco has no k8s_audit source: load it where ${plan.profile.audit.k8sauditPlugin} runs`
+        ? `no k8s_audit source: enable audit.kubernetes.falcoPlugin (${plan.profile.audit.k8sauditPlugin})`
         : `there is no Falco k8saudit plugin for ${plan.profile.displayName}: API-server events only reach ${auditSinkOf(plan)}`)
       : undefined;
     return {

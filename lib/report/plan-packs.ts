@@ -17,7 +17,7 @@ function tag(rule: RuleItem, prefix: string): string | undefined {
  * names the pack rule; owner, confidence, priority and state are read from the rule as deployed).
  */
 export function packRulesInPlan(plan: StackPlan): PackRule[] {
-  const items = (plan.falco?.rules.items ?? []).filter((i): i is RuleItem => i.kind === 'rule');
+  const items = [...(plan.falco?.rules.items ?? []), ...(plan.falco?.auditRules.items ?? [])].filter((i): i is RuleItem => i.kind === 'rule');
   const owners = new Map((plan.falco?.customRules ?? []).map((r) => [r.name, r.owner]));
   const out: PackRule[] = [];
   for (const rule of items) {

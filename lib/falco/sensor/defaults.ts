@@ -24,6 +24,8 @@ export const FALCO_CONFIG_PATH = '/etc/falco/falco.yaml';
 export const FALCO_RULES_DIR = '/etc/falco/rules.d';
 export const FALCO_DEFAULT_RULES_FILE = '/etc/falco/falco_rules.yaml';
 export const CUSTOM_RULES_FILE_NAME = 'detection-stack-custom-rules.yaml';
+/** Custom k8s_audit rules, loaded by the k8saudit plugin's Falco after the upstream audit rules. */
+export const K8S_AUDIT_RULES_FILE_NAME = 'detection-stack-k8s-audit-rules.yaml';
 
 /** Falco reads host files under this prefix (HOST_ROOT); the container plugin prefixes socket paths with it. */
 export const HOST_ROOT = '/host';

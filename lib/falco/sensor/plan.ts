@@ -1,5 +1,5 @@
 import {
-  CONTAINER_PLUGIN, CUSTOM_RULES_FILE_NAME, DEFAULT_PRIORITY_CLASS, FALCO_DEFAULT_RULES_FILE,
+  CONTAINER_PLUGIN, CUSTOM_RULES_FILE_NAME, K8S_AUDIT_RULES_FILE_NAME, DEFAULT_PRIORITY_CLASS, FALCO_DEFAULT_RULES_FILE,
   FALCO_HEALTH_PATH, FALCO_RULES_DIR, FALCO_WEBSERVER_PORT, HOST_ROOT, LEAST_PRIVILEGED_CAPABILITIES,
 } from './defaults';
 import type { FalcoSensorProps, FalcoToleration, PerfEventAccess, RuleOwner } from './props';
@@ -93,8 +93,15 @@ export interface FalcoPlan {
   /** Plugins to load, the container plugin first. */
   readonly plugins: readonly FalcoPluginPlan[];
   readonly webserver: { readonly port: number; readonly healthPath: string };
-  /** Custom rules file (lists, macros, rules in this order) mounted into rules.d. */
+  /** Custom rules file of the node sensor (lists, macros, syscall rules in this order) mounted into rules.d. */
   readonly rules: { readonly fileName: string; readonly items: readonly RulesFileItem[] };
+  /**
+   * Custom k8s_audit rules (with the custom lists and macros) for the k8saudit plugin's Falco; empty
+   * when there are none. The node sensor never loads them: it has no k8s_audit event source.
+   */
+  readonly auditRules: { readonly fileName: string; readonly items: readonly RulesFileItem[] };
+  /** Falco's own rules file is loaded before the custom rules (their macros and lists are visible). */
+  readonly defaultRulesLoaded: boolean;
   readonly customRules: readonly FalcoCustomRulePlan[];
   readonly hostMounts: readonly FalcoHostMount[];
   readonly resources: {
@@ -138,6 +145,17 @@ export function planFalco(props: FalcoSensorProps, ctx: PlanContext, extras: Fal
   const escalations = escalationsOf(privileged, perfEventAccess, props.perfEventAccess, ctx);
 
   const socketPath = props.containerRuntimeSocket ?? ctx.profile.containerRuntime.socketPath;
+  // The node sensor has only the syscall source; k8s_audit rules run where the k8saudit plugin does.
+  const customRules = props.customRules ?? [];
+  const sourceOf = (r: { readonly rule: { readonly source?: string } }) => r.rule.source ?? 'syscall';
+  const unsupported = customRules.findIndex((r) => !['syscall', 'k8s_audit'].includes(sourceOf(r)));
+  if (unsupported >= 0) {
+    throw new DetectionStackError('DS-FALCO-008', `${where}.customRules[${unsupported}].rule.source`,
+      `source '${sourceOf(customRules[unsupported])}' has no event source in this stack`,
+      "use source 'syscall' (node sensor) or 'k8s_audit' (the k8saudit plugin of audit.kubernetes)");
+  }
+  const auditRules = customRules.filter((r) => sourceOf(r) === 'k8s_audit');
+  const sharedItems = [...(props.customLists ?? []), ...(props.customMacros ?? [])];
   const selectorLabels = { 'app.kubernetes.io/name': FALCO_NAME, 'app.kubernetes.io/instance': FALCO_NAME };
 
   const base: FalcoPlan = {
@@ -167,8 +185,13 @@ export function planFalco(props: FalcoSensorProps, ctx: PlanContext, extras: Fal
     webserver: { port: props.webserverPort ?? FALCO_WEBSERVER_PORT, healthPath: FALCO_HEALTH_PATH },
     rules: {
       fileName: CUSTOM_RULES_FILE_NAME,
-      items: [...(props.customLists ?? []), ...(props.customMacros ?? []), ...(props.customRules ?? []).map((r) => r.rule)],
+      items: [...sharedItems, ...customRules.filter((r) => sourceOf(r) === 'syscall').map((r) => r.rule)],
     },
+    auditRules: {
+      fileName: K8S_AUDIT_RULES_FILE_NAME,
+      items: auditRules.length === 0 ? [] : [...sharedItems, ...auditRules.map((r) => r.rule)],
+    },
+    defaultRulesLoaded: props.loadDefaultRules ?? true,
     customRules: (props.customRules ?? []).map((r) => ({
       name: r.rule.name, owner: r.owner, priority: r.rule.priority, source: r.rule.source ?? 'syscall',
     })),
