@@ -1,4 +1,5 @@
 import { Chart, ChartProps } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Alertmanager } from './alertmanager';
 import { FalcoSensor } from './falco-sensor';
@@ -34,6 +35,9 @@ export class DetectionStack extends Chart {
     this.node.addValidation({
       validate: () => this.checks.findings.filter((f) => f.level === 'error').map(formatFinding),
     });
+    if (this.plan.namespaceObject) {
+      new k8s.KubeNamespace(this, 'Namespace', { metadata: { ...this.plan.namespaceObject } });
+    }
     // layer: falco
     if (this.plan.falco) new FalcoSensor(this, 'Falco', { plan: this.plan.falco });
     // layer: tetragon

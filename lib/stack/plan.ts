@@ -25,6 +25,8 @@ export interface PlanContext {
  * Both back ends (cdk8s, Pulumi) render this; nothing in it depends on either.
  */
 export interface StackPlan extends PlanContext {
+  /** The Namespace object to create, when the stack owns its namespace. */
+  readonly namespaceObject?: { readonly name: string; readonly labels: Readonly<Record<string, string>> };
   readonly falco?: FalcoPlan;
   // layer: tetragon
   readonly tetragon?: TetragonPlan;
@@ -68,6 +70,15 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
 
   return {
     ...ctx,
+    namespaceObject: (props.createNamespace ?? true) ? {
+      name: namespace,
+      labels: {
+        ...ctx.labels,
+        // Falco's capabilities and host mounts (and Tetragon's privileged agent) are refused below `privileged`.
+        'pod-security.kubernetes.io/enforce': 'privileged',
+        'pod-security.kubernetes.io/enforce-version': 'latest',
+      },
+    } : undefined,
     falco: sensors.falco ? planFalco(sensors.falco, ctx) : undefined,
     // layer: tetragon
     tetragon: sensors.tetragon

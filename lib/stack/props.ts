@@ -30,6 +30,13 @@ export interface DetectionStackProps {
   readonly cluster: ClusterProps;
   /** Namespace for the stack's workloads. @default 'falco' */
   readonly namespace?: string;
+  /**
+   * Create the namespace, labelled for Pod Security Admission at `privileged` (the sensors need host
+   * access and capabilities that the baseline and restricted levels refuse). Set false when the
+   * namespace is managed elsewhere; it must then allow the same.
+   * @default true
+   */
+  readonly createNamespace?: boolean;
   /** Runtime sensors. @default { falco: {} } */
   readonly sensors?: SensorsProps;
   /** Alert routing (Falcosidekick outputs, teams, Alertmanager). @default none */

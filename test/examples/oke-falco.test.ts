@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { okeFalcoStack, packageManagerInContainer } from '../../examples/oke-falco/main';
+import { okeFalcoStack, packageManagerInContainer, packs } from '../../examples/oke-falco/main';
 import { schemaErrors } from '../helpers/k8s-schema';
 
 describe('examples/oke-falco (the default stack)', () => {
@@ -17,9 +17,29 @@ describe('examples/oke-falco (the default stack)', () => {
     expect(schemaErrors(objects)).toEqual([]);
   });
 
-  test('no guardrail error (synth would fail) and no Falco finding on the default stack', () => {
+  test('no guardrail error (synth would fail); the only Falco finding says the k8s_audit pack cannot run on OKE', () => {
     expect(chart.checks.findings.filter((f) => f.level === 'error')).toEqual([]);
-    expect(chart.checks.findings.filter((f) => f.id.startsWith('DS-FALCO-'))).toEqual([]);
+    expect(chart.checks.findings.filter((f) => f.id.startsWith('DS-FALCO-'))).toEqual([{
+      id: 'DS-FALCO-104',
+      level: 'warning',
+      path: 'oke-falco/sensors.falco.customRules',
+      message: expect.stringMatching(/^9 k8s_audit rule\(s\) will not run \(DS Exec Through Admin Path, .*\): no k8saudit plugin runs on this Oracle Kubernetes Engine stack$/),
+      fix: expect.stringMatching(/OCI Audit/),
+    }]);
+  });
+
+  test('the runtime pack runs in the node sensor, owned, without Falco\'s unowned default rules', () => {
+    const falcoYaml = parse(objects.find((o) => o.metadata.name === 'falco-config')!.data['falco.yaml']);
+    expect(falcoYaml.rules_files).toEqual(['/etc/falco/rules.d']);
+    const rules = parse(objects.find((o) => o.metadata.name === 'falco-rules')!.data['detection-stack-custom-rules.yaml']);
+    const names = rules.map((r: { rule: string }) => r.rule);
+    expect(names).toEqual([packageManagerInContainer.rule.name, ...packs.falcoCustomRules.map((r) => r.rule.name)]);
+    expect(names).toHaveLength(14);
+    expect(rules.every((r: { source?: string }) => (r.source ?? 'syscall') === 'syscall')).toBe(true);
+    expect(rules.find((r: { rule: string }) => r.rule === 'DS Package Manager In Product Container').enabled).toBe(false);
+    expect(chart.plan.falco?.customRules.every((r) => r.owner === 'platform-security')).toBe(true);
+    // The k8s_audit pack is kept in the plan (report, runbooks) but never loaded by the node sensor.
+    expect(chart.plan.falco?.auditRules.items.filter((i) => i.kind === 'rule')).toHaveLength(9);
   });
 
   test('Falco runs least privileged with the pinned image on CRI-O', () => {
@@ -44,11 +64,11 @@ describe('examples/oke-falco (the default stack)', () => {
 
   test('the package-manager rule is scoped to billing, checkout and identity, with every value quoted, and owned', () => {
     expect(packageManagerInContainer.owner).toBe('platform-security');
-    expect(chart.plan.falco?.customRules).toEqual([
+    expect(chart.plan.falco?.customRules[0]).toEqual(
       { name: 'Package manager run in a regulated container', owner: 'platform-security', priority: 'WARNING', source: 'syscall' },
-    ]);
+    );
     const rules = parse(objects.find((o) => o.metadata.name === 'falco-rules')!.data['detection-stack-custom-rules.yaml']);
-    expect(rules).toHaveLength(1);
+    expect(rules[0].rule).toBe('Package manager run in a regulated container');
     expect(rules[0].condition).toContain('k8s.ns.name in ("billing", "checkout", "identity")');
     expect(rules[0].condition).toMatch(/^evt\.type in \("execve", "execveat"\) and container\.id != "host" and proc\.name in \("apt", "apt-get", .*"dpkg", "yum", "dnf", .*"rpm", "apk", .*"pip", .*"npm"/);
   });
