@@ -1,11 +1,12 @@
 import { AuditPlan, planAudit } from '../audit/plan';
 import { DetectionStackError } from '../errors';
 import { FalcoPlan, planFalco } from '../falco/sensor/plan';
+import { PATTERN_TAG_PREFIX } from '../tetragon/ownership';
 import { planTetragon, TetragonPlan, tetragonPlanInputs } from '../tetragon/plan';
 import { DurablePlan } from '../routing/durable-plan';
 import { durableLayer, routingLayer } from '../routing/layer';
 import { RoutingPlan } from '../routing/plan';
-import { DetectionStackProps } from './props';
+import { DetectionStackProps, SensorsProps } from './props';
 import { CloudProvider, PROVIDER_PROFILES, ProviderProfile } from './providers';
 import { requireClusterName, requireDnsLabel, requireProvider, requireRegion } from './validate';
 
@@ -68,6 +69,11 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
     },
   };
 
+  // layer: tetragon
+  const tetragon = sensors.tetragon ? planTetragon(sensors.tetragon, ctx, tetragonPlanInputs(sensors)) : undefined;
+  // Where Tetragon owns a pattern, Falco's rules for it are not deployed: one behaviour, one alert.
+  const deployed = withoutYieldedFalcoRules(sensors, tetragon?.ownership.falcoYields ?? []);
+
   return {
     ...ctx,
     namespaceObject: (props.createNamespace ?? true) ? {
@@ -79,16 +85,22 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
         'pod-security.kubernetes.io/enforce-version': 'latest',
       },
     } : undefined,
-    falco: sensors.falco ? planFalco(sensors.falco, ctx) : undefined,
+    falco: deployed.falco ? planFalco(deployed.falco, ctx) : undefined,
     // layer: tetragon
-    tetragon: sensors.tetragon
-      ? planTetragon(sensors.tetragon, ctx, tetragonPlanInputs(sensors))
-      : undefined,
+    tetragon,
     // layer: routing
-    ...routingLayer(props.routing, ctx, sensors),
+    ...routingLayer(props.routing, ctx, deployed),
     // layer: durable
     durable: durableLayer(props.durable, ctx, sensors),
     // layer: audit
     audit: planAudit(props.audit ?? {}, ctx),
   };
+}
+
+/** The sensors as deployed: Falco custom rules tagged `pattern:<id>` for a pattern Tetragon owns are left out. */
+function withoutYieldedFalcoRules(sensors: SensorsProps, falcoYields: readonly string[]): SensorsProps {
+  if (!sensors.falco?.customRules || falcoYields.length === 0) return sensors;
+  const yielded = new Set(falcoYields.map((p) => `${PATTERN_TAG_PREFIX}${p}`));
+  const customRules = sensors.falco.customRules.filter((r) => !(r.rule.tags ?? []).some((t) => yielded.has(t)));
+  return { ...sensors, falco: { ...sensors.falco, customRules } };
 }
