@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { renderReportMarkdown } from './markdown';
 import { investigationSettingsOf, packRulesInPlan } from './plan-packs';
+import { writeAuditPolicyFile } from '../audit/policy-file';
 import { writeRunbooks } from '../investigation/runbook';
 import type { StackPlan } from '../stack/plan';
 
@@ -25,5 +26,8 @@ export function writeStackReports(outdir: string, plans: readonly StackPlan[]): 
     const rules = packRulesInPlan(plan);
     if (rules.length > 0) written.push(...writeRunbooks(outdir, rules, investigationSettingsOf(plan, rules)));
   }
+  // The audit.k8s.io Policy aligned with the detections, for self-managed control planes (managed ones accept none).
+  const policy = plans.find((p) => p.audit)?.audit?.kubernetes.policy;
+  if (policy) written.push(writeAuditPolicyFile(outdir, policy));
   return written;
 }

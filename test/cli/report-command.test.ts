@@ -1,3 +1,4 @@
+import { parse } from 'yaml';
 import { spawnSync } from 'child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
@@ -39,6 +40,10 @@ describe('detection-stack report', () => {
     expect(readFileSync(join(dir, 'REPORT.md'), 'utf8')).toContain('## Coverage matrix');
     expect(existsSync(join(dir, 'runbooks', 'ds-privileged-pod-created.md'))).toBe(true);
     expect(out.join('')).toContain(`wrote ${join(dir, 'REPORT.md')}`);
+    // the audit Policy for self-managed control planes, next to the report
+    const policy = parse(readFileSync(join(dir, 'audit-policy.yaml'), 'utf8'));
+    expect(policy).toMatchObject({ apiVersion: 'audit.k8s.io/v1', kind: 'Policy', omitStages: ['RequestReceived'] });
+    expect(out.join('')).toContain(`wrote ${join(dir, 'audit-policy.yaml')}`);
   });
 
   test('usage errors exit 2 with the usage line', () => {
