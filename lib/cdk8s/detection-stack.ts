@@ -31,7 +31,7 @@ export class DetectionStack extends Chart {
   constructor(scope: Construct, id: string, props: DetectionStackChartProps) {
     super(scope, id, props.chart);
     this.plan = planStack(props, this.node.path);
-    this.checks = runChecks(STACK_CHECKS, this.plan, props.suppressions ?? []);
+    this.checks = runChecks(STACK_CHECKS, this.plan, this.plan.suppressions);
     this.node.addValidation({
       validate: () => this.checks.findings.filter((f) => f.level === 'error').map(formatFinding),
     });

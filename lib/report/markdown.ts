@@ -2,6 +2,8 @@ import {
   COVERAGE_LAYERS, CoverageCell, coverageReport, CoverageReport, LAYER_TITLES, SCENARIO_TITLES,
 } from './coverage';
 import { renderMermaid } from './mermaid';
+import { STACK_CHECKS } from '../checks';
+import { runChecks } from '../checks/run';
 import { runbookPath } from '../investigation/runbook';
 import type { StackPlan } from '../stack/plan';
 
@@ -54,6 +56,29 @@ export function renderReportMarkdown(plan: StackPlan, report: CoverageReport = c
       !d.enabled ? 'disabled' : d.inactiveBecause ? 'not running' : 'running',
     ].map((v) => v.replace(/\|/g, '\\|')).join(' | ')).map((row) => `| ${row} |`),
     '',
+    ...guardrailLines(plan),
   ];
   return lines.join('\n');
+}
+
+/** The guardrail findings of the stack (errors never get here: they fail synth) and every suppression with its reason. */
+function guardrailLines(plan: StackPlan): string[] {
+  const checks = runChecks(STACK_CHECKS, plan, plan.suppressions);
+  const escape = (v: string) => v.replace(/\|/g, '\\|');
+  return [
+    '## Guardrail findings',
+    '',
+    ...(checks.findings.length === 0 ? ['- none'] : [
+      '| check | level | where | finding | fix |',
+      '|---|---|---|---|---|',
+      ...checks.findings.map((f) => `| ${f.id} | ${f.level} | ${escape(f.path)} | ${escape(f.message)} | ${escape(f.fix)} |`),
+    ]),
+    '',
+    ...(checks.suppressed.length === 0 ? [] : [
+      '### Suppressed, with the reason given',
+      '',
+      ...checks.suppressed.map((s) => `- ${s.finding.id} at ${s.finding.path}: ${s.reason}`),
+      '',
+    ]),
+  ];
 }

@@ -1,4 +1,5 @@
 import { AuditPlan, planAudit } from '../audit/plan';
+import type { Suppression } from '../checks/finding';
 import { DetectionStackError } from '../errors';
 import { FalcoPlan, planFalco } from '../falco/sensor/plan';
 import { PATTERN_TAG_PREFIX } from '../tetragon/ownership';
@@ -26,6 +27,8 @@ export interface PlanContext {
  * Both back ends (cdk8s, Pulumi) render this; nothing in it depends on either.
  */
 export interface StackPlan extends PlanContext {
+  /** Guardrail suppressions as declared, each with its reason (kept for review and the report). */
+  readonly suppressions: readonly Suppression[];
   /** The Namespace object to create, when the stack owns its namespace. */
   readonly namespaceObject?: { readonly name: string; readonly labels: Readonly<Record<string, string>> };
   readonly falco?: FalcoPlan;
@@ -76,6 +79,7 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
 
   return {
     ...ctx,
+    suppressions: props.suppressions ?? [],
     namespaceObject: (props.createNamespace ?? true) ? {
       name: namespace,
       labels: {

@@ -72,7 +72,7 @@ describe('k8s_audit custom rules run where the k8saudit plugin runs', () => {
   });
 
   test('DS-FALCO-104 compliant: the EKS k8saudit plugin runs them, never the node sensor', () => {
-    const props = stack([rule('shell', SHELL), auditRule], { audit: { kubernetes: { falcoPlugin: true } } } as Partial<DetectionStackProps>);
+    const props = stack([rule('shell', SHELL), auditRule], { audit: { kubernetes: { falcoPlugin: {} } } });
     const plan = planStack(props, 's');
     expect(FALCO_AUDIT_RULES_SOURCE.evaluate(plan)).toEqual([{ status: 'compliant', path: 's/sensors.falco.customRules' }]);
     expect(plan.falco?.rules.items.map((i) => (i as { name: string }).name)).toEqual(['shell']);
