@@ -20,6 +20,10 @@ export interface K8sAuditFalcoProps {
 }
 
 export const K8SAUDIT_FALCO_NAME = 'falco-k8saudit';
+/** The labels the audit Falco's pods are selected by (Falcosidekick admits them). */
+export const K8SAUDIT_FALCO_SELECTOR: Readonly<Record<string, string>> = {
+  'app.kubernetes.io/name': K8SAUDIT_FALCO_NAME, 'app.kubernetes.io/instance': K8SAUDIT_FALCO_NAME,
+};
 const CONFIG_DIR = '/etc/falco-k8saudit';
 const CUSTOM_RULES_DIR = '/etc/falco-k8saudit-rules';
 
@@ -52,7 +56,7 @@ export class K8sAuditFalco extends Construct {
   constructor(scope: Construct, id: string, props: K8sAuditFalcoProps) {
     super(scope, id);
     const { plugin, namespace } = props;
-    const selector = { 'app.kubernetes.io/name': K8SAUDIT_FALCO_NAME, 'app.kubernetes.io/instance': K8SAUDIT_FALCO_NAME };
+    const selector = { ...K8SAUDIT_FALCO_SELECTOR };
     const labels = { ...props.labels, ...selector, 'app.kubernetes.io/component': 'audit-sensor' };
     const metadata = (name: string) => ({ name, namespace, labels });
 

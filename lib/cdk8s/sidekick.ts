@@ -9,6 +9,8 @@ import type { SidekickPlan } from '../routing/sidekick-plan';
 export interface SidekickConstructProps {
   /** The resolved plan (`DetectionStack.plan.routing.sidekick`). */
   readonly plan: SidekickPlan;
+  /** Labels of further pods that send alerts (e.g. the k8saudit plugin's Falco), admitted like the node sensor. @default none */
+  readonly extraClientPodLabels?: readonly Readonly<Record<string, string>>[];
 }
 
 const CONFIG_DIR = '/etc/falcosidekick';
@@ -118,7 +120,7 @@ export class Sidekick extends Construct {
         policyTypes: ['Ingress', 'Egress'],
         // Only the Falco pods post alerts; with no Falco in the stack nothing may connect.
         ingress: plan.falcoPodLabels ? [{
-          from: [{ podSelector: { matchLabels: { ...plan.falcoPodLabels } } }],
+          from: [plan.falcoPodLabels, ...(props.extraClientPodLabels ?? [])].map((labels) => ({ podSelector: { matchLabels: { ...labels } } })),
           ports: [{ port: k8s.IntOrString.fromNumber(plan.port), protocol: 'TCP' }],
         }] : [],
         egress: [DNS_EGRESS, ...egressRules(plan.egress)],

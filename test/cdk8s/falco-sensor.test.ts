@@ -98,6 +98,7 @@ describe('Falco sensor on cdk8s', () => {
     expect(falcoYaml.json_output).toBe(true);
     expect(falcoYaml.json_include_output_property).toBe(true);
     expect(falcoYaml.json_include_tags_property).toBe(true);
+    expect(falcoYaml.append_output).toEqual([{ suggested_output: true }]);
     expect(falcoYaml.stdout_output).toEqual({ enabled: true });
     expect(falcoYaml.http_output).toEqual({ enabled: false });
     expect(falcoYaml.priority).toBe('notice');

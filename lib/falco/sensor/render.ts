@@ -52,6 +52,9 @@ export function falcoConfig(plan: FalcoPlan): Record<string, unknown> {
     json_include_output_property: true,
     json_include_output_fields_property: true,
     json_include_tags_property: true,
+    // Falco's own default, kept explicit: the container plugin's suggested fields (container, k8s.ns.name,
+    // k8s.pod.name) are appended to every alert, so Falcosidekick can label it by namespace for team routing.
+    append_output: [{ suggested_output: true }],
     json_include_message_property: false,
     buffered_outputs: false,
     outputs_queue: { capacity: 0 },
