@@ -7,9 +7,9 @@ import { Shipper } from './shipper';
 import { Sidekick } from './sidekick';
 import { TetragonSensor } from './tetragon-sensor';
 import { K8sAuditFalco, K8SAUDIT_FALCO_SELECTOR } from '../audit/k8saudit-falco';
-import { renderRulesYaml } from '../falco/rules/emit';
-import { CheckReport, formatFinding, runChecks } from '../checks/run';
 import { STACK_CHECKS } from '../checks';
+import { CheckReport, formatFinding, runChecks } from '../checks/run';
+import { renderRulesYaml } from '../falco/rules/emit';
 import { planStack, StackPlan } from '../stack/plan';
 import { DetectionStackProps } from '../stack/props';
 

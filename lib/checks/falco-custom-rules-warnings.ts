@@ -1,5 +1,5 @@
-import type { Check } from './finding';
 import { diagnosticOutcomes } from './falco-custom-rules-load';
+import type { Check } from './finding';
 import type { StackPlan } from '../stack/plan';
 
 /** Falco loads these rules but warns (e.g. LOAD_NO_EVTTYPE: a rule that runs on every event). */

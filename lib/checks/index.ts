@@ -1,4 +1,3 @@
-import type { StackPlan } from '../stack/plan';
 import { AUDIT_CONTROL_PLANE_LOGS } from './audit-control-plane-logs';
 import { AUDIT_MANAGED_CONTROL_PLANE } from './audit-managed-control-plane';
 import { CHAT_THRESHOLD } from './chat-threshold';
@@ -12,6 +11,7 @@ import { PACK_RESPONSE_HOOKS } from './pack-response-hooks';
 import { RULE_OWNER } from './rule-owner';
 import { TETRAGON_SENSOR_OWNERSHIP } from './tetragon-sensor-ownership';
 import { UNOWNED_ALERTS } from './unowned-alerts';
+import type { StackPlan } from '../stack/plan';
 
 export * from './finding';
 export * from './run';

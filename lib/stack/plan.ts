@@ -1,15 +1,15 @@
 import { AuditPlan, planAudit } from '../audit/plan';
 import type { Suppression } from '../checks/finding';
 import { DetectionStackError } from '../errors';
-import { FalcoPlan, planFalco } from '../falco/sensor/plan';
-import { PATTERN_TAG_PREFIX } from '../tetragon/ownership';
-import { planTetragon, TetragonPlan, tetragonPlanInputs } from '../tetragon/plan';
-import { DurablePlan } from '../routing/durable-plan';
-import { durableLayer, routingLayer } from '../routing/layer';
-import { RoutingPlan } from '../routing/plan';
 import { DetectionStackProps, SensorsProps } from './props';
 import { CloudProvider, PROVIDER_PROFILES, ProviderProfile } from './providers';
 import { requireClusterName, requireDnsLabel, requireProvider, requireRegion } from './validate';
+import { FalcoPlan, planFalco } from '../falco/sensor/plan';
+import { DurablePlan } from '../routing/durable-plan';
+import { durableLayer, routingLayer } from '../routing/layer';
+import { RoutingPlan } from '../routing/plan';
+import { PATTERN_TAG_PREFIX } from '../tetragon/ownership';
+import { planTetragon, TetragonPlan, tetragonPlanInputs } from '../tetragon/plan';
 
 /** What every layer planner gets: the resolved cluster facts and where errors should point. */
 export interface PlanContext {

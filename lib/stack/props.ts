@@ -1,9 +1,9 @@
+import type { CloudProvider } from './providers';
 import type { AuditProps } from '../audit/props';
 import type { Suppression } from '../checks/finding';
 import type { FalcoSensorProps } from '../falco/sensor/props';
 import type { DurableStorageProps, RoutingProps } from '../routing/props';
 import type { SensorOwnershipProps, TetragonSensorProps } from '../tetragon/props';
-import type { CloudProvider } from './providers';
 
 /** The cluster the stack protects. */
 export interface ClusterProps {

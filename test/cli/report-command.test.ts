@@ -1,8 +1,8 @@
-import { parse } from 'yaml';
 import { spawnSync } from 'child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import { parse } from 'yaml';
 import { parseReportArgs, runReportCommand } from '../../lib/cli/report-command';
 import { DetectionStackError } from '../../lib/errors';
 import { renderReports } from '../../lib/report/write';

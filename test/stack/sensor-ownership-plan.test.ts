@@ -1,12 +1,17 @@
-import { planStack } from '../../lib/stack/plan';
 import type { FalcoCustomRule } from '../../lib/falco/sensor/props';
+import { planStack } from '../../lib/stack/plan';
 import type { SensorsProps } from '../../lib/stack/props';
 
 const tagged = (name: string, pattern: string): FalcoCustomRule => ({
   owner: 'payments',
   rule: {
-    kind: 'rule', name, desc: 'd', condition: 'evt.type = execve and proc.name = bash',
-    output: 'x (proc.cmdline=%proc.cmdline)', priority: 'WARNING', tags: [`pattern:${pattern}`],
+    kind: 'rule',
+    name,
+    desc: 'd',
+    condition: 'evt.type = execve and proc.name = bash',
+    output: 'x (proc.cmdline=%proc.cmdline)',
+    priority: 'WARNING',
+    tags: [`pattern:${pattern}`],
   },
 });
 const sensors = (owner: 'falco' | 'tetragon'): SensorsProps => ({
