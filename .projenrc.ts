@@ -110,6 +110,7 @@ project.testTask.exec('eslint --ext .ts --no-error-on-unmatched-pattern lib test
 const conformance = project.addTask('test:conformance', {
   description: 'Tests against the real tools (sysdig, amtool) and the public corpora in ../shared/corpora',
   exec: 'jest --ci --runInBand --testPathIgnorePatterns /node_modules/ --testMatch "<rootDir>/test/conformance/**/*.test.ts"',
+  receiveArgs: true,
 });
 project.package.setScript('test:conformance', `npx projen ${conformance.name}`);
 
