@@ -114,7 +114,7 @@ class Checker {
       this.error('COND_FIELD_ARGUMENT', `field '${field.name}' requires an argument, e.g. ${field.name}[...]`, field);
     } else if (info.arg === 'none' && field.arg !== undefined) {
       this.error('COND_FIELD_ARGUMENT', `field '${field.name}' does not take an argument (got [${field.arg}])`, field);
-    } else if (field.arg !== undefined && info.argForms && !info.argForms.includes('key') && !/^[0-9]+$/.test(field.arg)) {
+    } else if (field.arg !== undefined && takesIndexOnly(info) && !/^[0-9]+$/.test(field.arg)) {
       this.error('COND_FIELD_ARGUMENT', `field '${field.name}' takes a numeric index argument, e.g. ${field.name}[0] (got [${field.arg}])`, field);
     }
   }
@@ -206,4 +206,17 @@ export function valueProblem(type: FieldType, value: string, op: string): string
     return ok ? undefined : `'${value}' is not a valid network (CIDR such as 10.0.0.0/8)`;
   }
   return undefined;
+}
+
+/**
+ * The ancestor fields (`proc.aname[2]`: 1 is the parent, 2 the grandparent, ...) parse their argument as a
+ * number in libsinsp; Falco's field list does not say so, hence this list.
+ */
+const ANCESTOR_INDEX_FIELDS: ReadonlySet<string> = new Set([
+  'proc.aname', 'proc.apid', 'proc.aexe', 'proc.aexepath', 'proc.acmdline', 'proc.aargs',
+]);
+
+function takesIndexOnly(info: CatalogueField): boolean {
+  if (ANCESTOR_INDEX_FIELDS.has(info.name)) return true;
+  return info.argForms !== undefined && !info.argForms.includes('key');
 }

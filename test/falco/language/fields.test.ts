@@ -52,6 +52,8 @@ describe('checks of values against field types', () => {
     ['evt.type in (open, openat2, container, procexit)', []],
     ['evt.type = opne', ['COND_UNKNOWN_EVENT_TYPE']],
     ['proc.aname[2] = bash', []],
+    ['proc.aname[abc] = bash', ['COND_FIELD_ARGUMENT']],
+    ['proc.aenv[HOME] = /root', []],
   ])('%s', (cond, expected) => {
     expect(codes(cond)).toEqual(expected);
   });
