@@ -1,8 +1,8 @@
 import { MINER_BINARIES } from './props';
-import type { KProbeSpec, TracingPolicy } from '../tetragon/model';
+import type { KProbeSpec } from '../tetragon/model';
 import type { TetragonDetection } from '../tetragon/props';
 import { SEED_PATTERNS, SeedPattern } from '../tetragon/props';
-import { DETECTION_LABELS, seedDetection } from '../tetragon/seed';
+import { monitorDetection, seedDetection } from '../tetragon/seed';
 
 /**
  * Runtime patterns of the packs that Tetragon can express beyond the Tetragon layer's seed policies.
@@ -42,20 +42,5 @@ export function tetragonDetectionFor(
   options: { readonly namespaces: readonly string[]; readonly owner: string; readonly noNetworkBinaries: readonly string[] },
 ): TetragonDetection {
   if ((SEED_PATTERNS as readonly string[]).includes(pattern)) return seedDetection(pattern as SeedPattern, options);
-  const def = DEFINITIONS[pattern as PackTetragonPattern];
-  const tags = ['detection-stack', `pattern:${pattern}`, ...def.mitre.map((t) => `mitre:${t}`)];
-  const policies: TracingPolicy[] = options.namespaces.map((namespace) => ({
-    apiVersion: 'cilium.io/v1alpha1',
-    kind: 'TracingPolicyNamespaced',
-    metadata: {
-      name: `ds-${pattern}`,
-      namespace,
-      labels: { [DETECTION_LABELS.detection]: pattern, [DETECTION_LABELS.pattern]: pattern, [DETECTION_LABELS.owner]: options.owner },
-    },
-    spec: {
-      kprobes: def.kprobes.map((k) => ({ ...k, message: def.description, tags })),
-      options: [{ name: 'policy-mode', value: 'monitor' }],
-    },
-  }));
-  return { id: pattern, pattern, owner: options.owner, tags, description: def.description, policies };
+  return monitorDetection(pattern, DEFINITIONS[pattern as PackTetragonPattern], options);
 }

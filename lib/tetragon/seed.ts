@@ -128,6 +128,18 @@ export const DETECTION_LABELS = {
 /** The seed detection of one pattern: a monitor-mode TracingPolicyNamespaced per product namespace. */
 export function seedDetection(pattern: SeedPattern, options: SeedOptions): TetragonDetection {
   const def = SEED_DEFINITIONS[pattern];
+  return monitorDetection(pattern, { description: def.description, mitre: def.mitre, kprobes: def.kprobes(options) }, options);
+}
+
+/**
+ * A detection as Tetragon runs it here: one monitor-mode TracingPolicyNamespaced per product namespace,
+ * labelled with its pattern and owner, every hook tagged with the pattern and its MITRE techniques.
+ */
+export function monitorDetection(
+  pattern: string,
+  def: { readonly description: string; readonly mitre: readonly string[]; readonly kprobes: readonly KProbeSpec[] },
+  options: { readonly namespaces: readonly string[]; readonly owner: string },
+): TetragonDetection {
   const tags = ['detection-stack', `pattern:${pattern}`, ...def.mitre.map((t) => `mitre:${t}`)];
   const policies: TracingPolicy[] = options.namespaces.map((namespace) => ({
     apiVersion: 'cilium.io/v1alpha1',
@@ -138,7 +150,7 @@ export function seedDetection(pattern: SeedPattern, options: SeedOptions): Tetra
       labels: { [DETECTION_LABELS.detection]: pattern, [DETECTION_LABELS.pattern]: pattern, [DETECTION_LABELS.owner]: options.owner },
     },
     spec: {
-      kprobes: def.kprobes(options).map((k) => ({ ...k, message: def.description, tags })),
+      kprobes: def.kprobes.map((k) => ({ ...k, message: def.description, tags })),
       options: [{ name: 'policy-mode', value: 'monitor' }],
     },
   }));
