@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  checksum, DNS_EGRESS, egressRules, hardenedContainer, resources, ROUTING_CHECKSUM_ANNOTATION,
+  checksum, DNS_EGRESS, egressRules, hardenedContainer, resources, ROUTING_CHECKSUM_ANNOTATION, spreadOverNodes,
 } from './routing-workload';
 import { renderAlertmanagerConfigSpec, renderAlertmanagerConfigYaml } from '../routing/alertmanager-config';
 import { ALERTMANAGER_SECRETS_DIR, AlertmanagerPlan } from '../routing/alertmanager-plan';
@@ -91,12 +91,7 @@ export class Alertmanager extends Construct {
             automountServiceAccountToken: false,
             enableServiceLinks: false,
             securityContext: { runAsNonRoot: true, runAsUser: NOBODY, runAsGroup: NOBODY, fsGroup: NOBODY, seccompProfile: { type: 'RuntimeDefault' } },
-            topologySpreadConstraints: [{
-              maxSkew: 1,
-              topologyKey: 'kubernetes.io/hostname',
-              whenUnsatisfiable: 'ScheduleAnyway',
-              labelSelector: { matchLabels: { ...plan.selectorLabels } },
-            }],
+            topologySpreadConstraints: spreadOverNodes(plan.selectorLabels),
             containers: [{
               name: plan.name,
               image: plan.image,

@@ -23,6 +23,16 @@ export function hardenedContainer(user: number): k8s.SecurityContext {
   };
 }
 
+/** Replicas spread over nodes, so one node going down does not take every replica with it. */
+export function spreadOverNodes(selectorLabels: Readonly<Record<string, string>>): k8s.TopologySpreadConstraint[] {
+  return [{
+    maxSkew: 1,
+    topologyKey: 'kubernetes.io/hostname',
+    whenUnsatisfiable: 'ScheduleAnyway',
+    labelSelector: { matchLabels: { ...selectorLabels } },
+  }];
+}
+
 export function resources(r: { requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string } }): k8s.ResourceRequirements {
   return {
     requests: { cpu: k8s.Quantity.fromString(r.requests.cpu), memory: k8s.Quantity.fromString(r.requests.memory) },

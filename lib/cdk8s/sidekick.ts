@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import {
-  checksum, DNS_EGRESS, egressRules, hardenedContainer, resources, ROUTING_CHECKSUM_ANNOTATION, secretEnv,
+  checksum, DNS_EGRESS, egressRules, hardenedContainer, resources, ROUTING_CHECKSUM_ANNOTATION, secretEnv, spreadOverNodes,
 } from './routing-workload';
 import type { SidekickPlan } from '../routing/sidekick-plan';
 
@@ -71,12 +71,7 @@ export class Sidekick extends Construct {
               fsGroup: SIDEKICK_USER,
               seccompProfile: { type: 'RuntimeDefault' },
             },
-            topologySpreadConstraints: [{
-              maxSkew: 1,
-              topologyKey: 'kubernetes.io/hostname',
-              whenUnsatisfiable: 'ScheduleAnyway',
-              labelSelector: { matchLabels: { ...plan.selectorLabels } },
-            }],
+            topologySpreadConstraints: spreadOverNodes(plan.selectorLabels),
             containers: [{
               name: plan.name,
               image: plan.image,
