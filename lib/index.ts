@@ -20,3 +20,4 @@ export * from './packs';
 export * from './investigation';
 export * from './report';
 export * from './falco/language/evaluator-api';
+export * from './cdk8s/synth-app';

@@ -3,7 +3,7 @@
 // Every alert also reaches the durable S3 bucket through the Fluent Bit shipper, whatever the outputs do.
 // Credentials are referenced by Secret name and key only: create the Secrets in the `falco` namespace first.
 import { App } from 'cdk8s';
-import { DetectionStack } from '../../lib';
+import { DetectionStack, synthApp } from '../../lib';
 
 /** The example stack, in any cdk8s App (the tests synthesize it in memory). */
 export function eksTeamsStack(app: App): DetectionStack {
@@ -52,8 +52,4 @@ export function eksTeamsStack(app: App): DetectionStack {
 }
 
 // `cdk8s synth` runs this file; importing it (tests) only defines the stack.
-if (require.main === module) {
-  const app = new App();
-  eksTeamsStack(app);
-  app.synth();
-}
+if (require.main === module) synthApp((app) => eksTeamsStack(app));

@@ -2,7 +2,7 @@
 // Tetragon writes JSON events to /var/log/tetragon/tetragon.log on each node (plan.tetragon.exportHostPath); the
 // routing layer's shipper carries them to the durable bucket and the declared routes.
 import { App } from 'cdk8s';
-import { DetectionStack } from '../../lib';
+import { DetectionStack, synthApp } from '../../lib';
 
 export const PRODUCT_NAMESPACES = ['billing', 'checkout', 'identity'];
 
@@ -28,8 +28,4 @@ export function eksTetragonStack(app: App): DetectionStack {
 }
 
 // `cdk8s synth` runs this file; importing it (tests) only defines the stack.
-if (require.main === module) {
-  const app = new App();
-  eksTetragonStack(app);
-  app.synth();
-}
+if (require.main === module) synthApp((app) => eksTetragonStack(app));

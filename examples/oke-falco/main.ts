@@ -3,7 +3,7 @@
 // alert shipped to an OCI Object Storage bucket; a runbook per rule with OCI Audit queries (dist/oke-falco/).
 // Credentials are referenced by Secret name and key only; create the Secrets before applying.
 import { App } from 'cdk8s';
-import { and, DetectionStack, FalcoCustomRule, inList, neq, printCondition, productDetectionPacks } from '../../lib';
+import { and, DetectionStack, FalcoCustomRule, inList, neq, printCondition, productDetectionPacks, synthApp } from '../../lib';
 
 /** Package managers whose use inside a running container means the image is being changed in place. */
 const PACKAGE_MANAGERS = ['apt', 'apt-get', 'aptitude', 'dpkg', 'yum', 'dnf', 'microdnf', 'rpm', 'apk', 'zypper', 'pip', 'pip3', 'npm', 'yarn', 'gem'];
@@ -74,8 +74,4 @@ export function okeFalcoStack(app: App): DetectionStack {
 }
 
 // `cdk8s synth` runs this file; importing it (tests) only defines the stack.
-if (require.main === module) {
-  const app = new App();
-  okeFalcoStack(app);
-  app.synth();
-}
+if (require.main === module) synthApp((app) => okeFalcoStack(app));

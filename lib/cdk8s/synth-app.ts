@@ -1,0 +1,33 @@
+import { App, AppProps } from 'cdk8s';
+import { DetectionStackError } from '../errors';
+
+/** How cdk8s words the error of a failed construct validation (our guardrail errors). */
+const VALIDATION_FAILED = 'Validation failed with the following errors:';
+
+/**
+ * Builds and synthesizes a cdk8s app (call it from an app's main file). A bad definition, a
+ * `DetectionStackError` at construction or a guardrail error at synth, is printed as its message alone
+ * and the process exits with 1, so `cdk8s synth` in CI shows what to fix instead of a stack trace.
+ * Any other error is a bug and is rethrown as is.
+ */
+export function synthApp(build: (app: App) => void, props?: AppProps): void {
+  try {
+    const app = new App(props);
+    build(app);
+    app.synth();
+  } catch (e) {
+    const message = definitionError(e);
+    if (message === undefined) throw e;
+    process.stderr.write(`${message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+/** The message of an error in a stack definition, or undefined for any other error. */
+export function definitionError(e: unknown): string | undefined {
+  if (e instanceof DetectionStackError || (e as Error)?.name === 'DetectionStackError') return `error ${(e as Error).message}`;
+  if (e instanceof Error && e.message.startsWith(VALIDATION_FAILED)) {
+    return `synth failed, the stack breaks guardrails:${e.message.slice(VALIDATION_FAILED.length)}`;
+  }
+  return undefined;
+}
