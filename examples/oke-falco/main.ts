@@ -60,6 +60,8 @@ export function okeFalcoStack(app: App): DetectionStack {
         receivers: { pagerDuty: [{ routingKey: { name: 'alert-receivers', key: 'platform-security-pagerduty' }, minimumPriority: 'Warning' }] },
       }],
     },
+    // The runbooks search this compartment's _Audit log group (an example OCID: use your own).
+    audit: { cloud: { ociCompartmentId: 'ocid1.compartment.oc1..aaaaaaaaexampleproducteu' } },
     durable: {
       bucket: {
         name: 'detections-prod-eu',

@@ -3,6 +3,7 @@ import { DetectionStackError } from '../errors';
 import { K8sAuditPluginPlan, planK8sAuditPlugin } from './k8saudit-plugin';
 import { AuditPolicy, detectionAuditPolicy } from './policy';
 import type { AksAuditCategory, AuditProps, EksControlPlaneLogType } from './props';
+import type { CloudProvider } from '../stack/providers';
 import type { PlanContext } from '../stack/plan';
 
 /** The EKS log types every stack sends; the audit questions cannot be answered without them. */
@@ -23,6 +24,10 @@ export interface AuditPlan {
     /** The provider's trail, e.g. `AWS CloudTrail`. */
     readonly trail: string;
     readonly retentionDays: number;
+    /** EKS: the Athena table over CloudTrail the runbooks query. */
+    readonly athenaTable?: string;
+    /** OKE: the compartment whose `_Audit` log group the runbooks search. */
+    readonly ociCompartmentId?: string;
   };
   readonly kubernetes: {
     readonly controlPlaneLogs: boolean;
@@ -39,6 +44,23 @@ export interface AuditPlan {
     readonly policy: AuditPolicy;
     readonly falcoPlugin?: K8sAuditPluginPlan;
   };
+}
+
+const ATHENA_TABLE = /^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/;
+const OCI_COMPARTMENT_OCID = /^ocid1\.(compartment|tenancy)\.oc1\.[a-z0-9-]*\.[a-z0-9]+$/;
+
+/** A provider-specific investigation setting: refused on another provider, checked against its form. */
+function onlyOn(
+  provider: CloudProvider, wanted: CloudProvider, where: string, value: string | undefined, form: RegExp, expected: string,
+): string | undefined {
+  if (value === undefined) return undefined;
+  if (provider !== wanted) {
+    throw new DetectionStackError('DS-AUDIT-012', where, `this setting is for ${wanted.toUpperCase()} clusters, not ${provider.toUpperCase()}`, 'remove it');
+  }
+  if (!form.test(value)) {
+    throw new DetectionStackError('DS-AUDIT-013', where, `${JSON.stringify(value)} is not valid here`, `give ${expected}`);
+  }
+  return value;
 }
 
 /** Resolves the audit layers for the provider. Pure. */
@@ -65,7 +87,13 @@ export function planAudit(props: AuditProps, ctx: PlanContext): AuditPlan {
   }
 
   return {
-    cloud: { enabled: cloud.enabled ?? true, trail: ctx.profile.audit.cloudAuditTrail, retentionDays: cloudRetention },
+    cloud: {
+      enabled: cloud.enabled ?? true,
+      trail: ctx.profile.audit.cloudAuditTrail,
+      retentionDays: cloudRetention,
+      athenaTable: onlyOn(provider, 'eks', `${where}.cloud.athenaTable`, cloud.athenaTable, ATHENA_TABLE, 'a table as <database>.<table> (letters, digits, _)'),
+      ociCompartmentId: onlyOn(provider, 'oke', `${where}.cloud.ociCompartmentId`, cloud.ociCompartmentId, OCI_COMPARTMENT_OCID, 'the compartment OCID, ocid1.compartment.oc1..<id>'),
+    },
     kubernetes: {
       controlPlaneLogs,
       retentionDays: kubeRetention,

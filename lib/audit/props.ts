@@ -17,6 +17,16 @@ export interface CloudAuditProps {
   readonly enabled?: boolean;
   /** Days the provider keeps its audit events (OCI Audit retention, 90 to 365). @default 365 */
   readonly retentionDays?: number;
+  /**
+   * EKS: the Athena table over the CloudTrail logs, `<database>.<table>`, that the runbooks query.
+   * @default 'default.cloudtrail_logs'
+   */
+  readonly athenaTable?: string;
+  /**
+   * OKE: the OCID of the compartment whose `_Audit` log group the runbooks search.
+   * @default a `<compartment-ocid>` placeholder in the runbooks
+   */
+  readonly ociCompartmentId?: string;
 }
 
 /** The Falco k8saudit plugin for the provider (`k8saudit-eks` on EKS, `k8saudit-aks` on AKS). */

@@ -64,7 +64,7 @@ export function renderRunbook(rule: PackRule, settings: InvestigationSettings): 
     `Filled with this stack's names. Replace \`${ALERT_PLACEHOLDERS.user}\` with the user of the alert and narrow to the alert's namespace and pod.`,
     ...(settings.provider === 'oke'
       ? ['', 'OKE: written to the OCI Logging query language; check the `_Audit` field names of Kubernetes API-server events in your tenancy '
-        + '(they were not verified against a live one), and set the compartment OCID.']
+        + `(they were not verified against a live one)${settings.ociCompartmentId ? '' : ', and set the compartment OCID (audit.cloud.ociCompartmentId)'}.`]
       : []),
     '',
   ];

@@ -74,5 +74,7 @@ export function investigationSettingsOf(plan: StackPlan, rules: readonly PackRul
     cluster: plan.cluster.name,
     namespaces: productNamespacesOf(rules),
     aksAuditTable: plan.audit?.kubernetes.aksCategories.includes('kube-audit-admin') ? 'AKSAuditAdmin' : 'AKSAudit',
+    cloudTrailTable: plan.audit?.cloud.athenaTable,
+    ociCompartmentId: plan.audit?.cloud.ociCompartmentId,
   };
 }
