@@ -3,8 +3,8 @@ import { DetectionStackError } from '../errors';
 import { K8sAuditPluginPlan, planK8sAuditPlugin } from './k8saudit-plugin';
 import { AuditPolicy, detectionAuditPolicy } from './policy';
 import type { AksAuditCategory, AuditProps, EksControlPlaneLogType } from './props';
-import type { CloudProvider } from '../stack/providers';
 import type { PlanContext } from '../stack/plan';
+import type { CloudProvider } from '../stack/providers';
 
 /** The EKS log types every stack sends; the audit questions cannot be answered without them. */
 export const REQUIRED_EKS_LOG_TYPES: readonly EksControlPlaneLogType[] = ['api', 'audit', 'authenticator'];

@@ -1,8 +1,8 @@
-import { planStack } from '../../lib/stack/plan';
-import type { DetectionStackProps } from '../../lib/stack/props';
-import { investigationSettingsOf } from '../../lib/report/plan-packs';
 import { renderRunbook } from '../../lib/investigation/runbook';
 import { productDetectionPacks } from '../../lib/packs';
+import { investigationSettingsOf } from '../../lib/report/plan-packs';
+import { planStack } from '../../lib/stack/plan';
+import type { DetectionStackProps } from '../../lib/stack/props';
 
 const on = (provider: 'eks' | 'oke', cloud: NonNullable<DetectionStackProps['audit']>['cloud']): DetectionStackProps => ({
   cluster: { name: `prod-${provider}`, provider, region: provider === 'eks' ? 'eu-west-1' : 'eu-frankfurt-1' },
