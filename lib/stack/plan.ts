@@ -76,6 +76,8 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
   const tetragon = sensors.tetragon ? planTetragon(sensors.tetragon, ctx, tetragonPlanInputs(sensors)) : undefined;
   // Where Tetragon owns a pattern, Falco's rules for it are not deployed: one behaviour, one alert.
   const deployed = withoutYieldedFalcoRules(sensors, tetragon?.ownership.falcoYields ?? []);
+  // Each sensor is planned once; routing adds Falco's http_output, durable ships what the sensors write.
+  const { routing, falco } = routingLayer(props.routing, ctx, deployed.falco ? planFalco(deployed.falco, ctx) : undefined);
 
   return {
     ...ctx,
@@ -89,13 +91,13 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
         'pod-security.kubernetes.io/enforce-version': 'latest',
       },
     } : undefined,
-    falco: deployed.falco ? planFalco(deployed.falco, ctx) : undefined,
+    falco,
     // layer: tetragon
     tetragon,
     // layer: routing
-    ...routingLayer(props.routing, ctx, deployed),
+    routing,
     // layer: durable
-    durable: durableLayer(props.durable, ctx, sensors),
+    durable: durableLayer(props.durable, ctx, { falco, tetragon }),
     // layer: audit
     audit: planAudit(props.audit ?? {}, ctx),
   };
