@@ -14,8 +14,20 @@ const RESOLVED_BY_EARLIER_FILE: ReadonlySet<DiagnosticCode> = new Set<Diagnostic
   'COND_UNDEFINED_MACRO', 'RULES_NO_PREVIOUS_RULE', 'RULES_NO_PREVIOUS_MACRO', 'RULES_NO_PREVIOUS_LIST',
 ]);
 
+// DS-FALCO-102 and DS-FALCO-103 read the same load of the same (immutable) plan: load it once.
+const loaded = new WeakMap<FalcoPlan, Diagnostic[]>();
+
 /** Loads the stack's own rules files exactly as rendered, as the Falco that runs them would. */
 export function customRulesDiagnostics(falco: FalcoPlan): Diagnostic[] {
+  let diagnostics = loaded.get(falco);
+  if (!diagnostics) {
+    diagnostics = loadCustomRules(falco);
+    loaded.set(falco, diagnostics);
+  }
+  return diagnostics;
+}
+
+function loadCustomRules(falco: FalcoPlan): Diagnostic[] {
   const files = [
     { file: falco.rules, earlierFileLoaded: falco.defaultRulesLoaded },
     // The audit Falco always loads the upstream k8saudit rules first.
