@@ -1,0 +1,393 @@
+import { DiagnosticSink, Entry, ExceptionInfo, LIST_OPERATORS_FOR_EXCEPTIONS, ListInfo, MacroInfo, MODIFIED_OPERATOR_RE, RuleCollector, RuleInfo } from './collector';
+import { Diagnostic, DiagnosticCode } from './diagnostics';
+import { eventTypesOf, EventTypeSet } from './event-types';
+import { Priority } from './model';
+import { outputFieldProblems } from './output';
+import { MappedText, SourceRef, textAt } from './source-text';
+import { Expr, ListLiteral, NO_POSITION, Node, Operand, StringLiteral } from '../language/ast';
+import { checkCondition, CheckIssue } from '../language/checker';
+import { ConditionSyntaxError, parseCondition } from '../language/parser';
+
+/**
+ * The second stage of loading, as Falco 0.44's userspace/engine/rule_loader_compiler.cpp: lists
+ * expanded (a list item may name a list defined before it), macros resolved (a macro may only use
+ * macros defined before it, a rule may use any), exceptions compiled into the condition, and every
+ * condition and output checked against the field catalogue of the rule's source.
+ */
+
+/** A rule ready for evaluation. */
+export interface ResolvedRule {
+  readonly name: string;
+  readonly desc: string;
+  readonly source: string;
+  readonly priority: Priority;
+  readonly output: string;
+  readonly tags: readonly string[];
+  readonly enabled: boolean;
+  /**
+   * The condition with every macro expanded, every list reference replaced by a `list` node of
+   * its items, and the exceptions compiled in (`(cond) and not (exception) ...`).
+   */
+  readonly condition: Expr;
+  /** The condition text after appends and overrides, before exceptions. */
+  readonly conditionText: string;
+  /** The event types the rule can match (Falco's evt.type index). */
+  readonly eventTypes: EventTypeSet;
+  readonly warnEvttypes: boolean;
+  readonly skipIfUnknownFilter: boolean;
+  readonly capture: boolean;
+  readonly captureDuration?: number;
+  /** Position in Falco's rule order (the order of first definition). */
+  readonly index: number;
+}
+
+
+/** What the compiler makes of the collected items. */
+export interface CompiledRules {
+  /** Rules that compiled, in Falco's order. */
+  readonly rules: readonly ResolvedRule[];
+  /** Lists with their items expanded (those without a loop). */
+  readonly lists: ReadonlyMap<string, readonly string[]>;
+  /** Macros that resolved. */
+  readonly macros: ReadonlyMap<string, Expr>;
+}
+
+export class RuleCompiler {
+  /** Where each parsed node comes from. */
+  private readonly origins = new WeakMap<object, MappedText>();
+  private readonly resolvedLists = new Map<string, readonly string[]>();
+  private readonly resolvedMacros = new Map<string, Expr | null>();
+  private readonly itemValues = new Map<string, readonly string[]>();
+
+  constructor(private readonly collected: RuleCollector, private readonly sink: DiagnosticSink) {}
+
+  compile(): CompiledRules {
+    for (const list of this.collected.lists.values()) this.expandList(list.name, []);
+    for (const macro of this.collected.macros.values()) this.macroExpr(macro.name, []);
+    const rules: ResolvedRule[] = [];
+    for (const rule of [...this.collected.rules.values()].sort((a, b) => a.index - b.index)) {
+      const resolved = this.compileRule(rule);
+      if (resolved) rules.push(resolved);
+    }
+    return {
+      rules,
+      lists: this.resolvedLists,
+      macros: new Map([...this.resolvedMacros].filter((e): e is [string, Expr] => e[1] !== null)),
+    };
+  }
+
+  private expandList(name: string, stack: readonly string[]): readonly string[] | undefined {
+    const done = this.resolvedLists.get(name);
+    if (done) return done;
+    const list = this.collected.lists.get(name) as ListInfo;
+    if (stack.includes(name)) {
+      this.sink.report('error', 'RULES_LIST_LOOP', `Lists refer to each other in a loop: ${[...stack, name].join(' -> ')}`, list.at, { kind: 'list', name });
+      return undefined;
+    }
+    const out: string[] = [];
+    for (const item of list.items) {
+      const ref = this.collected.lists.get(item);
+      if (ref && ref.index < list.visibility && ref.name !== name) {
+        const expanded = this.expandList(ref.name, [...stack, name]);
+        if (!expanded) return undefined;
+        out.push(...expanded);
+      } else {
+        out.push(item);
+      }
+    }
+    this.resolvedLists.set(name, out);
+    return out;
+  }
+
+  /** A macro's resolved condition (macros it uses must be defined before it), or null when broken. */
+  private macroExpr(name: string, stack: readonly string[]): Expr | null {
+    if (this.resolvedMacros.has(name)) return this.resolvedMacros.get(name) as Expr | null;
+    const macro = this.collected.macros.get(name) as MacroInfo;
+    if (stack.includes(name)) {
+      this.sink.report('error', 'COND_MACRO_LOOP', `Macros refer to each other in a loop: ${[...stack, name].join(' -> ')}`, macro.at, { kind: 'macro', name });
+      return null;
+    }
+    const item = { kind: 'macro' as const, name };
+    const parsed = this.parse(macro.text, item);
+    if (!parsed) {
+      this.resolvedMacros.set(name, null);
+      return null;
+    }
+    const resolved = this.resolve(parsed, (ref) => ref.index < macro.visibility, [...stack, name], item) ?? null;
+    this.resolvedMacros.set(name, resolved);
+    return resolved;
+  }
+
+  private compileRule(rule: RuleInfo): ResolvedRule | undefined {
+    // Falco skips the rules of sources it has no plugin for before compiling them
+    if (rule.unknownSource) return undefined;
+    const item = { kind: 'rule' as const, name: rule.name };
+    const parsed = this.parse(rule.text, item);
+    if (!parsed) return undefined;
+    let condition = this.resolve(parsed, () => true, [], item);
+    if (!condition) return undefined;
+    const exceptionClauses: Expr[] = [];
+    for (const ex of rule.exceptions) {
+      const clause = this.exceptionClause(ex, item);
+      if (clause === null) return undefined;
+      if (clause) {
+        const resolvedClause = this.resolve(clause, () => true, [], item);
+        if (!resolvedClause) return undefined;
+        exceptionClauses.push({ kind: 'not', child: resolvedClause, pos: clause.pos });
+      }
+    }
+    if (exceptionClauses.length > 0) {
+      condition = { kind: 'and', children: [condition, ...exceptionClauses], pos: condition.pos };
+    }
+    const issues = checkCondition(condition, rule.source);
+    const outputIssues = outputFieldProblems(rule.output.text, rule.source);
+    const isUnknown = (i: CheckIssue) => i.code === 'COND_UNKNOWN_FIELD' || i.code === 'COND_UNKNOWN_EVENT_TYPE';
+    const unknown = issues.some(isUnknown) || outputIssues.some((i) => i.severity === 'error');
+    if (rule.skipIfUnknownFilter && unknown) {
+      const first = issues.find(isUnknown);
+      const message = first ? first.message : outputIssues[0].message;
+      this.sink.report('warning', 'LOAD_UNKNOWN_FILTER', `${message}; the rule is skipped (skip-if-unknown-filter: true)`, first ? this.nodeRef(first.node, rule) : rule.output.at(0), item);
+      return undefined;
+    }
+    let failed = false;
+    for (const issue of issues) {
+      failed ||= issue.severity === 'error';
+      this.reportIssue(issue, rule, item);
+    }
+    for (const issue of outputIssues) {
+      failed ||= issue.severity === 'error';
+      this.sink.report(issue.severity, issue.code, issue.message, rule.output.at(issue.offset), item);
+    }
+    if (failed) return undefined;
+    const eventTypes = eventTypesOf(condition);
+    if (rule.source === 'syscall' && rule.warnEvttypes && (eventTypes.kind !== 'only' || eventTypes.types.length === 0 || eventTypes.types.length > 100)) {
+      this.sink.report('warning', 'LOAD_NO_EVTTYPE', 'Rule matches too many evt.type values. This has a significant performance penalty.', rule.at, item);
+    }
+    return {
+      name: rule.name,
+      desc: rule.desc,
+      source: rule.source,
+      priority: rule.priority,
+      output: rule.output.text,
+      tags: rule.tags,
+      enabled: rule.enabled,
+      condition,
+      conditionText: rule.text.text,
+      eventTypes,
+      warnEvttypes: rule.warnEvttypes,
+      skipIfUnknownFilter: rule.skipIfUnknownFilter,
+      capture: rule.capture,
+      ...(rule.captureDuration !== undefined ? { captureDuration: rule.captureDuration } : {}),
+      index: rule.index,
+    };
+  }
+
+  /**
+   * The condition of one exception, built as Falco builds it (rule_loader_compiler.cpp
+   * build_rule_exception_infos) and parsed; undefined when it has no values, null on error.
+   */
+  private exceptionClause(ex: ExceptionInfo, item: Diagnostic['item']): Expr | undefined | null {
+    const fields = ex.fields as Entry;
+    const comps = ex.comps as Entry;
+    let text = '';
+    if (!fields.isList) {
+      const values: string[] = [];
+      for (const v of ex.values) {
+        if (v.isList) {
+          this.sink.report('error', 'RULES_EXCEPTION_MISMATCH', `Expected values array to contain a list of strings (exception '${ex.name}')`, ex.at, item);
+          return null;
+        }
+        values.push(quoteItem(v.item));
+      }
+      if (values.length === 0) return undefined;
+      text = `(${fields.item} ${(comps as { item: string }).item.trim()} (${values.join(', ')}))`;
+    } else {
+      const alternatives: string[] = [];
+      for (const value of ex.values) {
+        const items = value.isList ? value.items : [value];
+        if (items.length !== fields.items.length) {
+          this.sink.report('error', 'RULES_EXCEPTION_MISMATCH',
+            `Fields and values lists must have equal length (exception '${ex.name}' has ${fields.items.length} fields, a value has ${items.length})`, ex.at, item);
+          return null;
+        }
+        const checks = fields.items.map((field, k) => {
+          const comp = (comps as { items: readonly Entry[] }).items[k] as { item: string };
+          const op = comp.item.trim();
+          const v = items[k];
+          const rendered = v.isList
+            ? `(${v.items.map((i) => quoteItem(i.isList ? '' : i.item)).join(', ')})`
+            : LIST_OPERATORS_FOR_EXCEPTIONS.includes(op) || MODIFIED_OPERATOR_RE.test(op) ? parenItem(v.item) : quoteItem(v.item);
+          return `${(field as { item: string }).item} ${op} ${rendered}`;
+        });
+        alternatives.push(`(${checks.join(' and ')})`);
+      }
+      if (alternatives.length === 0) return undefined;
+      text = `(${alternatives.join(' or ')})`;
+    }
+    return this.parse(textAt(text, ex.at), item, `in exception '${ex.name}': `);
+  }
+
+  private parse(text: MappedText, item: Diagnostic['item'], prefix = ''): Expr | undefined {
+    try {
+      const expr = parseCondition(text.text);
+      this.recordOrigins(expr, text);
+      return expr;
+    } catch (e) {
+      if (!(e instanceof ConditionSyntaxError)) throw e;
+      this.sink.report('error', e.code, `${prefix}${e.message}`, text.at(e.pos.offset), item);
+      return undefined;
+    }
+  }
+
+  private recordOrigins(node: Node, text: MappedText): void {
+    this.origins.set(node, text);
+    switch (node.kind) {
+      case 'and':
+      case 'or':
+        for (const c of node.children) this.recordOrigins(c, text);
+        return;
+      case 'not':
+        this.recordOrigins(node.child, text);
+        return;
+      case 'unaryCheck':
+        this.recordOrigins(node.left, text);
+        return;
+      case 'binaryCheck':
+        this.recordOrigins(node.left, text);
+        this.recordOrigins(node.right, text);
+        return;
+      case 'transformer':
+        for (const a of node.args) this.recordOrigins(a, text);
+        return;
+      case 'transformerList':
+      case 'list':
+        for (const i of node.items) this.recordOrigins(i, text);
+        return;
+      default:
+    }
+  }
+
+  /** Expands macros (those `visible` allows) and lists; reports what cannot be resolved. */
+  private resolve(expr: Expr, visible: (macro: MacroInfo) => boolean, stack: readonly string[], item: Diagnostic['item']): Expr | undefined {
+    let failed = false;
+    const visit = (e: Expr): Expr => {
+      switch (e.kind) {
+        case 'and':
+        case 'or':
+          return this.derive(e, { ...e, children: e.children.map(visit) });
+        case 'not':
+          return this.derive(e, { ...e, child: visit(e.child) });
+        case 'macro': {
+          const macro = this.collected.macros.get(e.name);
+          if (!macro || !visible(macro)) {
+            const later = macro ? ` (macro '${e.name}' is defined later, at ${position(macro.at)}: a macro may only use macros defined before it)` : '';
+            this.reportNode('error', 'COND_UNDEFINED_MACRO', `Undefined macro '${e.name}' used in filter.${later}`, e, item);
+            failed = true;
+            return e;
+          }
+          const body = this.macroExpr(e.name, stack);
+          if (!body) failed = true;
+          return body ?? e;
+        }
+        case 'unaryCheck':
+          return e;
+        case 'binaryCheck': {
+          const right = this.resolveOperand(e.right, item, () => { failed = true; });
+          return right === e.right ? e : this.derive(e, { ...e, right });
+        }
+      }
+    };
+    const out = visit(expr);
+    return failed ? undefined : out;
+  }
+
+  private resolveOperand(operand: Operand, item: Diagnostic['item'], fail: () => void): Operand {
+    if (operand.kind === 'listRef') {
+      const items = this.collected.lists.has(operand.name) ? this.resolvedLists.get(operand.name) : undefined;
+      if (!items) {
+        if (!this.collected.lists.has(operand.name)) {
+          this.reportNode('error', 'COND_UNDEFINED_LIST', `Undefined list '${operand.name}' used in filter.`, operand, item);
+        }
+        fail();
+        return operand;
+      }
+      const literals = this.listLiterals(operand.name, items, operand, item, fail);
+      return this.derive(operand, { kind: 'list', items: literals, pos: operand.pos } as ListLiteral);
+    }
+    if (operand.kind === 'list' && operand.items.some((i) => !i.quoted && this.collected.lists.has(i.value))) {
+      const items = operand.items.flatMap((i) => {
+        if (i.quoted || !this.collected.lists.has(i.value)) return [i];
+        return this.listLiterals(i.value, this.resolvedLists.get(i.value) ?? [], i, item, fail);
+      });
+      return this.derive(operand, { ...operand, items });
+    }
+    return operand;
+  }
+
+  /**
+   * The values a list contributes to a condition. Falco pastes list items into the condition
+   * text (quoting an item that has a space and no quote), so an item is read as condition
+   * text: `"10.0.0.0/8"` is the quoted string 10.0.0.0/8, `a, b` is two values.
+   */
+  private listLiterals(listName: string, items: readonly string[], at: Node, item: Diagnostic['item'], fail: () => void): StringLiteral[] {
+    const out: StringLiteral[] = [];
+    for (const raw of items) {
+      let values = this.itemValues.get(raw);
+      if (!values) {
+        try {
+          const parsed = parseCondition(`x.y in (${quoteItem(raw)})`);
+          values = parsed.kind === 'binaryCheck' && parsed.right.kind === 'list' ? parsed.right.items.map((i) => i.value) : [raw];
+        } catch {
+          this.reportNode('error', 'COND_SYNTAX',
+            `list '${listName}' has the item ${JSON.stringify(raw)}, which Falco cannot paste into a condition: quote it or remove the characters ( ) , = "`, at, item);
+          fail();
+          values = [];
+        }
+        this.itemValues.set(raw, values);
+      }
+      out.push(...values.map((v) => this.derive(at, literal(v, at.pos))));
+    }
+    return out;
+  }
+
+  /** A node derived from another keeps its origin (for positions). */
+  private derive<T extends object>(from: object, to: T): T {
+    const origin = this.origins.get(from);
+    if (origin) this.origins.set(to, origin);
+    return to;
+  }
+
+  private nodeRef(node: Node, rule: RuleInfo): SourceRef {
+    const origin = this.origins.get(node);
+    return origin ? origin.at(node.pos.offset) : rule.text.at(0);
+  }
+
+  private reportIssue(issue: CheckIssue, rule: RuleInfo, item: Diagnostic['item']): void {
+    this.sink.report(issue.severity, issue.code, issue.message, this.nodeRef(issue.node, rule), item);
+  }
+
+  private reportNode(severity: 'error' | 'warning', code: DiagnosticCode, message: string, node: Node, item: Diagnostic['item']): void {
+    const origin = this.origins.get(node);
+    const ref = origin ? origin.at(node.pos.offset) : undefined;
+    if (!ref) return;
+    this.sink.report(severity, code, message, ref, item);
+  }
+}
+
+function position(ref: SourceRef): string {
+  const { line, col } = ref.file.position(ref.offset);
+  return `${ref.file.name}:${line}:${col}`;
+}
+
+function literal(value: string, pos = NO_POSITION): StringLiteral {
+  return { kind: 'string', value, quoted: true, pos };
+}
+
+/** Falco quotes an exception or list value only when it has a space and is not already quoted. */
+function quoteItem(value: string): string {
+  return value.includes(' ') && value[0] !== '"' && value[0] !== "'" ? `"${value}"` : value;
+}
+
+function parenItem(value: string): string {
+  return value[0] === '(' ? value : `(${value})`;
+}
