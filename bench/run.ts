@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'fs';
 import { join, resolve } from 'path';
 import { syntheticSyscallEvents } from './synthetic-events';
-import { RuleEvaluator } from '../lib/falco/language/evaluator';
+import { RuleEvaluator } from '../lib/falco/evaluator/evaluator';
 import { loadRuleFiles } from '../lib/falco/rules/loader';
 
 const UPSTREAM_FILES = ['falco_rules.yaml', 'falco-incubating_rules.yaml', 'falco-sandbox_rules.yaml'];

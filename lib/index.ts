@@ -19,5 +19,5 @@ export * from './audit';
 export * from './packs';
 export * from './investigation';
 export * from './report';
-export * from './falco/language/evaluator-api';
+export * from './falco/evaluator';
 export * from './cdk8s/synth-app';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'fs';
-import { Detection, EvaluatorError, EvaluatorRule, RuleEvaluator, RuleMatching } from '../falco/language/evaluator';
-import { EventsFileError, LocatedEvent, parseEventsText } from '../falco/language/evaluator-events';
-import { loadRulesForEvaluation } from '../falco/language/evaluator-rules';
+import { Detection, EvaluatorError, EvaluatorRule, RuleEvaluator, RuleMatching } from '../falco/evaluator/evaluator';
+import { EventsFileError, LocatedEvent, parseEventsText } from '../falco/evaluator/events';
+import { loadRulesForEvaluation } from '../falco/evaluator/rules';
+import { RuleFileInput } from '../falco/rules/loader';
 
 /**
  * `detection-stack test --rules FILE... --events FILE [--rule-matching first|all] [--format text|json]`:
@@ -84,13 +85,30 @@ export function parseTestArgs(argv: readonly string[]): TestCommandArgs {
   return { rules, events, ruleMatching, format };
 }
 
+function readReason(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+}
+
 function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-    throw new EventsFileError('EVENTS_EMPTY', file, 1, 1, `cannot read the file: ${reason}`);
+    throw new EventsFileError('EVENTS_EMPTY', file, 1, 1, `cannot read the file: ${readReason(e)}`);
   }
+}
+
+/** The rules files' texts, or `file:1:1: error RULES_FILE_READ ...` lines for those that cannot be read. */
+function readRulesFiles(paths: readonly string[]): { inputs: RuleFileInput[]; errors: string[] } {
+  const inputs: RuleFileInput[] = [];
+  const errors: string[] = [];
+  for (const name of paths) {
+    try {
+      inputs.push({ name, content: readFileSync(name, 'utf8') });
+    } catch (e) {
+      errors.push(`${name}:1:1: error RULES_FILE_READ cannot read the rules file: ${readReason(e)}`);
+    }
+  }
+  return { inputs, errors };
 }
 
 function describeDetection(d: Detection): string {
@@ -108,7 +126,12 @@ export function runTestCommand(argv: readonly string[], io: TestCommandIo): numb
     return 2;
   }
 
-  const loaded = loadRulesForEvaluation(args.rules);
+  const read = readRulesFiles(args.rules);
+  if (read.errors.length > 0) {
+    for (const line of read.errors) io.stderr(`${line}\n`);
+    return 1;
+  }
+  const loaded = loadRulesForEvaluation(read.inputs);
   for (const line of loaded.warnings) io.stderr(`${line}\n`);
   if (loaded.errors.length > 0) {
     for (const line of loaded.errors) io.stderr(`${line}\n`);

@@ -3,8 +3,8 @@ import { basename } from 'path';
 import { corpusPath } from './corpora';
 import { collectFields, mapChecks, mapLimit, printBracketed, runSysdig, sysdigBinary, sysdigFieldNames } from './falco-sysdig-support';
 import { Expr } from '../../lib/falco/language/ast';
-import { RuleEvaluator } from '../../lib/falco/language/evaluator';
-import { fieldKey } from '../../lib/falco/language/evaluator-compile';
+import { RuleEvaluator } from '../../lib/falco/evaluator/evaluator';
+import { fieldKey } from '../../lib/falco/evaluator/compile';
 import { parseCondition } from '../../lib/falco/language/parser';
 import { loadRuleFiles } from '../../lib/falco/rules/loader';
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
-import { RuleEvaluator } from '../../lib/falco/language/evaluator';
-import { evaluatorForRuleset } from '../../lib/falco/language/evaluator-rules';
+import { RuleEvaluator } from '../../lib/falco/evaluator/evaluator';
+import { evaluatorForRuleset } from '../../lib/falco/evaluator/rules';
 import { formatDiagnostic } from '../../lib/falco/rules/diagnostics';
 import { loadRuleFiles } from '../../lib/falco/rules/loader';
 import { renderPackRulesFile } from '../../lib/packs/build';

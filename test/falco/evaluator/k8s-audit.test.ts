@@ -1,7 +1,7 @@
 import { evaluator, rule, ruleNames } from './helpers';
 import {
   extractK8sAuditField, isK8sAuditEvent, isK8sAuditListField, k8sAuditTimestampNs, splitK8sAuditEvents,
-} from '../../../lib/falco/language/k8s-audit';
+} from '../../../lib/falco/evaluator/k8s-audit';
 
 /** A hand-written audit event: a privileged pod with a host path volume, created by a service account. */
 const createPod = {

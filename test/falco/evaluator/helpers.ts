@@ -1,6 +1,6 @@
 import {
   Detection, EvaluatorRule, FieldTypeInfo, RuleEvaluator, RuleEvaluatorOptions,
-} from '../../../lib/falco/language/evaluator';
+} from '../../../lib/falco/evaluator/evaluator';
 import { parseCondition } from '../../../lib/falco/language/parser';
 
 /** A few syscall field types, as Falco lists them, for typed comparisons in tests. */

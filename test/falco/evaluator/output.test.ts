@@ -1,5 +1,5 @@
 import { evaluator, rule, testFieldTypes } from './helpers';
-import { compileOutput } from '../../../lib/falco/language/evaluator-output';
+import { compileOutput } from '../../../lib/falco/evaluator/output';
 
 function render(format: string, event: unknown, source = 'syscall'): string {
   return compileOutput(format, source, testFieldTypes)(event);

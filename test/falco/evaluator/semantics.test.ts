@@ -1,5 +1,5 @@
 import { evaluator, matches, rule, ruleNames } from './helpers';
-import { displayPriority, eventSource } from '../../../lib/falco/language/evaluator';
+import { displayPriority, eventSource } from '../../../lib/falco/evaluator/evaluator';
 import { parseCondition } from '../../../lib/falco/language/parser';
 import { eventTypesOf } from '../../../lib/falco/rules/event-types';
 

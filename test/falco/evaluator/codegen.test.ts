@@ -1,10 +1,10 @@
 import * as fc from 'fast-check';
 import { testFieldTypes } from './helpers';
+import { compileConditionFast } from '../../../lib/falco/evaluator/codegen';
+import { compileCondition } from '../../../lib/falco/evaluator/compile';
+import { RuleEvaluator, catalogueFieldTypes } from '../../../lib/falco/evaluator/evaluator';
 import { Expr } from '../../../lib/falco/language/ast';
 import { and, eq, exists, field, ge, gt, inList, le, lt, neq, not, or, startsWith, contains, endsWith } from '../../../lib/falco/language/build';
-import { RuleEvaluator, catalogueFieldTypes } from '../../../lib/falco/language/evaluator';
-import { compileConditionFast } from '../../../lib/falco/language/evaluator-codegen';
-import { compileCondition } from '../../../lib/falco/language/evaluator-compile';
 
 /**
  * The generated condition functions (the fast path for flat events) must decide exactly as the

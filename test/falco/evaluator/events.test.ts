@@ -1,4 +1,4 @@
-import { EventsFileError, parseEventsText } from '../../../lib/falco/language/evaluator-events';
+import { EventsFileError, parseEventsText } from '../../../lib/falco/evaluator/events';
 
 describe('reading events files', () => {
   it('GIVEN a JSON array WHEN elements hold brackets, commas and quotes in strings THEN each event keeps the line it starts on', () => {

@@ -1,9 +1,9 @@
-import { BinaryCheck, Expr, FieldRef, UnaryCheck } from './ast';
 import {
   CompiledCondition, FieldTypeLookup, compileCondition, fieldKey, fieldTypeFor, isSimpleFlatField,
-} from './evaluator-compile';
-import { ValueKind, parseLiteral, valueKindOf } from './evaluator-values';
+} from './compile';
 import { K8S_AUDIT_SOURCE } from './k8s-audit';
+import { ValueKind, parseLiteral, valueKindOf } from './values';
+import { BinaryCheck, Expr, FieldRef, UnaryCheck } from '../language/ast';
 
 /**
  * Compiles a condition on flat events (every source but k8s_audit) into one JavaScript function,

@@ -1,9 +1,9 @@
-import { BinaryCheck, Expr, FieldOperand, FieldRef, Operand, TransformerArg, TransformerCall, UnaryCheck } from './ast';
+import { K8S_AUDIT_SOURCE, isK8sAuditListField, k8sAuditExtractor } from './k8s-audit';
 import {
   EvaluatorError, Normalized, ValueKind, ValueTest, asString, compilePathPrefixes, dynamicTest, membershipTest,
   normalize, operatorSupported, parseLiteral, parseNumberLiteral, singleValueTest, valueKindOf,
-} from './evaluator-values';
-import { K8S_AUDIT_SOURCE, isK8sAuditListField, k8sAuditExtractor } from './k8s-audit';
+} from './values';
+import { BinaryCheck, Expr, FieldOperand, FieldRef, Operand, TransformerArg, TransformerCall, UnaryCheck } from '../language/ast';
 
 /**
  * Compiles a resolved condition AST into a closure over one event, once; evaluating an event

@@ -1,7 +1,6 @@
-import { readFileSync } from 'fs';
 import { EvaluatorRule, RuleEvaluator, RuleEvaluatorOptions } from './evaluator';
 import { formatDiagnostic } from '../rules/diagnostics';
-import { LoadResult, Ruleset, loadRuleFiles } from '../rules/loader';
+import { LoadResult, RuleFileInput, Ruleset, loadRuleFiles } from '../rules/loader';
 
 /** The glue between the rules loader and the evaluator. */
 
@@ -16,22 +15,11 @@ export interface RulesForEvaluation {
   /** `file:line:col: error CODE message` lines; the rules must not be run when there are any. */
   readonly errors: readonly string[];
   readonly warnings: readonly string[];
-  readonly result?: LoadResult;
+  readonly result: LoadResult;
 }
 
-/** Reads and loads rules files in order, as `falco -r a -r b` does. */
-export function loadRulesForEvaluation(paths: readonly string[]): RulesForEvaluation {
-  const inputs: { name: string; content: string }[] = [];
-  const errors: string[] = [];
-  for (const name of paths) {
-    try {
-      inputs.push({ name, content: readFileSync(name, 'utf8') });
-    } catch (e) {
-      const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-      errors.push(`${name}:1:1: error RULES_FILE_READ cannot read the rules file: ${reason}`);
-    }
-  }
-  if (errors.length > 0) return { rules: [], errors, warnings: [] };
+/** Loads rules files in order, as `falco -r a -r b` does (the caller reads them). */
+export function loadRulesForEvaluation(inputs: readonly RuleFileInput[]): RulesForEvaluation {
   const result = loadRuleFiles(inputs);
   return {
     rules: result.ruleset.rules,

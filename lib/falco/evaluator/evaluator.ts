@@ -1,14 +1,14 @@
-import { Expr } from './ast';
-import { compileConditionFast } from './evaluator-codegen';
-import { CompiledCondition, FieldTypeLookup } from './evaluator-compile';
-import { CompiledOutput, compileOutput } from './evaluator-output';
-import { EvaluatorError } from './evaluator-values';
-import { lookupField } from './fields';
+import { compileConditionFast } from './codegen';
+import { CompiledCondition, FieldTypeLookup } from './compile';
 import { K8S_AUDIT_SOURCE, isK8sAuditEvent } from './k8s-audit';
+import { CompiledOutput, compileOutput } from './output';
+import { EvaluatorError } from './values';
+import { Expr } from '../language/ast';
+import { lookupField } from '../language/fields';
 import { EventTypeSet, eventTypeMatches, eventTypesOf } from '../rules/event-types';
 
-export { EvaluatorError } from './evaluator-values';
-export type { FieldTypeInfo, FieldTypeLookup } from './evaluator-compile';
+export { EvaluatorError } from './values';
+export type { FieldTypeInfo, FieldTypeLookup } from './compile';
 
 /** The event source of system-call events. */
 export const SYSCALL_SOURCE = 'syscall';

@@ -1,6 +1,6 @@
-import { FieldOperand, TransformerCall } from './ast';
-import { FieldTypeLookup, compileExtractor } from './evaluator-compile';
-import { asString } from './evaluator-values';
+import { FieldTypeLookup, compileExtractor } from './compile';
+import { asString } from './values';
+import { FieldOperand, TransformerCall } from '../language/ast';
 
 /** What Falco prints for a field the event does not have. */
 export const NOT_AVAILABLE = '<NA>';
