@@ -38,6 +38,8 @@ const project = new typescript.TypeScriptProject({
     '@types/node@^20',
     'cdk8s-cli@^2.200.0',
     'kubernetes-models@^4.5.1',
+    // v4 line: CommonJS, on the same @kubernetes-models/base 5 as kubernetes-models v4 (v5+ are ESM-only).
+    '@kubernetes-models/prometheus-operator@^4.4.4',
     'ajv@^8.17.0',
     'fast-check@^4.0.0',
     'ts-node@^10.9.2',
