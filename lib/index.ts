@@ -1,8 +1,9 @@
 // Public API: re-exports only. No @pulumi/* module may be reachable from here.
-export * from './errors';
+export * from './core/context';
+export * from './core/errors';
 export * from './checks';
 export * from './stack/props';
-export * from './stack/providers';
+export * from './core/providers';
 export * from './stack/plan';
 export * from './cdk8s/detection-stack';
 export * from './falco';

@@ -1,7 +1,7 @@
 // Owned by the audit layer.
-import { DetectionStackError } from '../errors';
 import type { K8sAuditPluginProps } from './props';
-import type { PlanContext } from '../stack/plan';
+import type { PlanContext } from '../core/context';
+import { DetectionStackError } from '../core/errors';
 
 /**
  * falcoctl artifact references, fully qualified so no index is needed, on minor floating tags

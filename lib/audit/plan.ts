@@ -1,10 +1,10 @@
 // Owned by the audit layer.
-import { DetectionStackError } from '../errors';
 import { K8sAuditPluginPlan, planK8sAuditPlugin } from './k8saudit-plugin';
 import { AuditPolicy, detectionAuditPolicy } from './policy';
 import type { AksAuditCategory, AuditProps, EksControlPlaneLogType } from './props';
-import type { PlanContext } from '../stack/plan';
-import type { CloudProvider } from '../stack/providers';
+import type { PlanContext } from '../core/context';
+import { DetectionStackError } from '../core/errors';
+import type { CloudProvider } from '../core/providers';
 
 /** The EKS log types every stack sends; the audit questions cannot be answered without them. */
 export const REQUIRED_EKS_LOG_TYPES: readonly EksControlPlaneLogType[] = ['api', 'audit', 'authenticator'];

@@ -1,5 +1,5 @@
 // Owned by the audit layer.
-import { DetectionStackError } from '../errors';
+import { DetectionStackError } from '../core/errors';
 
 /** How much of a request the API server records (audit.k8s.io/v1 `Level`). */
 export type AuditLevel = 'None' | 'Metadata' | 'Request' | 'RequestResponse';

@@ -1,5 +1,5 @@
 import { App, AppProps } from 'cdk8s';
-import { DetectionStackError } from '../errors';
+import { DetectionStackError } from '../core/errors';
 
 /** How cdk8s words the error of a failed construct validation (our guardrail errors). */
 const VALIDATION_FAILED = 'Validation failed with the following errors:';

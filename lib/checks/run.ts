@@ -1,5 +1,5 @@
-import { DetectionStackError } from '../errors';
 import { Check, Finding, Suppression } from './finding';
+import { DetectionStackError } from '../core/errors';
 
 /** The findings of a set of checks, with suppressions applied. */
 export interface CheckReport {

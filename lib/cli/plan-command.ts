@@ -1,4 +1,4 @@
-import { DetectionStackError } from '../errors';
+import { DetectionStackError } from '../core/errors';
 import type { OfflinePlan, PlannedResource } from '../pulumi/offline-plan';
 
 /**

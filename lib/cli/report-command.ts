@@ -1,4 +1,4 @@
-import { DetectionStackError } from '../errors';
+import { DetectionStackError } from '../core/errors';
 import { coverageReport } from '../report/coverage';
 import { renderReports, writeStackReports } from '../report/write';
 import type { StackPlan } from '../stack/plan';

@@ -1,4 +1,4 @@
-import { DetectionStackError } from '../errors';
+import { DetectionStackError } from '../core/errors';
 
 /**
  * Literal quoting for each query language a runbook writes. Every value placed into a query

@@ -1,8 +1,8 @@
-import { DetectionStackError } from '../errors';
 import {
   kqlString, logsInsightsList, logsInsightsString, ociLogStream, ociString, sqlIdentifier, sqlString,
 } from './escape';
-import type { CloudProvider } from '../stack/providers';
+import { DetectionStackError } from '../core/errors';
+import type { CloudProvider } from '../core/providers';
 
 /** Where the stack's audit data lives and what the product is: what the queries are filled with. */
 export interface InvestigationSettings {

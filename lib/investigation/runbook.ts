@@ -3,8 +3,8 @@ import { join } from 'path';
 import {
   InvestigationQuery, InvestigationQuestion, InvestigationSettings, investigationQueries, QUESTION_TEXT, ALERT_PLACEHOLDERS,
 } from './queries';
+import { PROVIDER_PROFILES } from '../core/providers';
 import type { PackRule } from '../packs/types';
-import { PROVIDER_PROFILES } from '../stack/providers';
 
 /** The order the first questions are asked in, by what the alert is about. */
 const QUESTION_ORDER: Readonly<Record<PackRule['source'], readonly InvestigationQuestion[]>> = {

@@ -1,4 +1,3 @@
-import { DetectionStackError } from '../errors';
 import type { PackContext, PackRuleTemplate } from './definition';
 import { outputFormat } from './fields';
 import { K8S_AUDIT_PACK } from './k8s-audit';
@@ -6,6 +5,7 @@ import { DEFAULT_NETWORK_SILENT_BINARIES, DEFAULT_SENSITIVE_PATHS, DetectionPack
 import { RUNTIME_PACK } from './runtime';
 import { SensorNeutralPattern, tetragonDetectionFor } from './tetragon';
 import type { PackName, PackRule } from './types';
+import { DetectionStackError } from '../core/errors';
 import { ConditionBuildError } from '../falco/language/build';
 import { printCondition } from '../falco/language/printer';
 import { renderRulesYaml } from '../falco/rules/emit';

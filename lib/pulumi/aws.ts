@@ -1,13 +1,13 @@
 // The EKS cloud side on @pulumi/aws v7 (non-deprecated S3 resources: aws.s3.Bucket and its companions).
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { DetectionStackError } from '../errors';
 import {
   accessLogBucketName, accessLogBucketPolicy, AwsAccountFacts, auditKeyPolicy, CLOUDTRAIL_PREFIX, durableBucketPolicy,
   eksLogGroupName, k8sauditEksReadPolicy, podIdentityTrustPolicy, s3BucketNameProblem, shipperWritePolicy,
 } from './aws-policies';
 import { DetectionStackObjects, StackSecret } from './kubernetes';
 import { planForProvider, resolveBucketName } from './stack-plan';
+import { DetectionStackError } from '../core/errors';
 import type { StackPlan } from '../stack/plan';
 import type { DetectionStackProps } from '../stack/props';
 

@@ -5,13 +5,13 @@ import * as managedidentity from '@pulumi/azure-native/managedidentity';
 import * as monitor from '@pulumi/azure-native/monitor';
 import * as storage from '@pulumi/azure-native/storage';
 import * as pulumi from '@pulumi/pulumi';
-import { DetectionStackError } from '../errors';
 import {
   ACTIVITY_LOG_CATEGORIES, containerNameProblem, roleDefinitionId, serviceAccountSubject, STORAGE_BLOB_DATA_CONTRIBUTOR,
   storageAccountNameProblem, WORKLOAD_IDENTITY_AUDIENCE, WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION,
 } from './azure-names';
 import { DetectionStackObjects, StackSecret } from './kubernetes';
 import { durableTarget, planForProvider, resolveBucketName } from './stack-plan';
+import { DetectionStackError } from '../core/errors';
 import type { StackPlan } from '../stack/plan';
 import type { DetectionStackProps } from '../stack/props';
 

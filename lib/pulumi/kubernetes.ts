@@ -3,9 +3,9 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { App } from 'cdk8s';
-import { DetectionStack } from '../cdk8s/detection-stack';
-import { DetectionStackError } from '../errors';
 import { applyBindings, ObjectFieldBinding, chartObjects, KubernetesObject, splitNamespaces } from './objects';
+import { DetectionStack } from '../cdk8s/detection-stack';
+import { DetectionStackError } from '../core/errors';
 import { requiredSecrets } from '../routing/layer';
 import type { DetectionStackProps } from '../stack/props';
 

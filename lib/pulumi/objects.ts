@@ -1,6 +1,6 @@
 // Pure helpers over synthesized Kubernetes objects (no Pulumi import: Outputs are opaque values here).
 import type { Chart } from 'cdk8s';
-import { DetectionStackError } from '../errors';
+import { DetectionStackError } from '../core/errors';
 
 /** A Kubernetes object as the chart synthesizes it. */
 export interface KubernetesObject {

@@ -1,13 +1,13 @@
 // The OKE cloud side on @pulumi/oci.
 import * as oci from '@pulumi/oci';
 import * as pulumi from '@pulumi/pulumi';
-import { DetectionStackError } from '../errors';
 import { DetectionStackObjects, StackSecret } from './kubernetes';
 import {
   OCI_AUDIT_PREFIX, objectStorageKeyStatement, ociBucketNameProblem, serviceConnectorWriteStatement,
   shipperGroupStatements, shipperWorkloadStatement,
 } from './oci-policies';
 import { durableTarget, planForProvider, resolveBucketName } from './stack-plan';
+import { DetectionStackError } from '../core/errors';
 import type { StackPlan } from '../stack/plan';
 import type { DetectionStackProps } from '../stack/props';
 

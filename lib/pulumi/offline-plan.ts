@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import { DetectionStackError } from '../errors';
+import { DetectionStackError } from '../core/errors';
 
 /** One resource the program registers. */
 export interface PlannedResource {

@@ -1,8 +1,8 @@
 // Shared by the provider modules; imports no provider SDK.
-import { DetectionStackError } from '../errors';
+import { DetectionStackError } from '../core/errors';
+import type { CloudProvider } from '../core/providers';
 import { planStack, StackPlan } from '../stack/plan';
 import type { DetectionStackProps } from '../stack/props';
-import type { CloudProvider } from '../stack/providers';
 
 const MODULE_OF: Record<CloudProvider, string> = { eks: 'aws', oke: 'oci', aks: 'azure' };
 

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'fs';
 import { join, resolve } from 'path';
-import { DetectionStackError } from '../errors';
+import { DetectionStackError } from '../core/errors';
 import type { StackPlan } from '../stack/plan';
 
 /** What a DetectionStack chart exposes to the report (duck-typed: the app may load its own copy of the library). */

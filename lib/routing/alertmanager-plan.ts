@@ -1,4 +1,3 @@
-import { DetectionStackError } from '../errors';
 import { ROUTING_IMAGES } from './images';
 import { lowestPriority, prioritiesAtOrAbove, requirePriority } from './priority';
 import type { AlertmanagerProps, FalcoPriority, RoutingProps, SecretKeyRef, TeamReceiversProps } from './props';
@@ -8,7 +7,8 @@ import {
   isSecretKeyRef, NetworkDestination, requireDestinationUrl, requireDuration, requireEmail, requireHostPort, requireReason,
   requireSecretRef, requireTeamName, SecretUse,
 } from './validate';
-import type { PlanContext } from '../stack/plan';
+import type { PlanContext } from '../core/context';
+import { DetectionStackError } from '../core/errors';
 
 export const ALERTMANAGER_NAME = 'alertmanager';
 export const ALERTMANAGER_PORT = 9093;

@@ -1,9 +1,9 @@
-import { DetectionStackError } from '../errors';
 import { ROUTING_IMAGES } from './images';
 import type { DurableSourceProps, DurableStorageProps, SecretKeyRef } from './props';
 import { EgressPlan, EKS_POD_IDENTITY_AGENT, SecretEnvPlan } from './sidekick-plan';
 import { requireReason, requireSecretRef, SecretUse } from './validate';
-import type { PlanContext } from '../stack/plan';
+import type { PlanContext } from '../core/context';
+import { DetectionStackError } from '../core/errors';
 
 export const SHIPPER_NAME = 'alert-shipper';
 export const SHIPPER_HTTP_PORT = 2020;

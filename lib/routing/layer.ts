@@ -2,8 +2,8 @@ import { DurablePlan, durableSecretUses, falcoStdoutSource, planDurable, SensorS
 import { planRouting, RoutingPlan } from './plan';
 import type { DurableStorageProps, RoutingProps } from './props';
 import type { SecretUse } from './validate';
+import type { PlanContext } from '../core/context';
 import { extendFalcoPlan, FalcoPlan } from '../falco/sensor/plan';
-import type { PlanContext } from '../stack/plan';
 import type { TetragonPlan } from '../tetragon/plan';
 
 /**

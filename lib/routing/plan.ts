@@ -3,7 +3,7 @@ import { requirePriority } from './priority';
 import type { FalcoPriority, RoutingProps } from './props';
 import { ChatDestinationPlan, planSidekick, SidekickPlan, sidekickSecretUses } from './sidekick-plan';
 import type { SecretUse } from './validate';
-import type { PlanContext } from '../stack/plan';
+import type { PlanContext } from '../core/context';
 
 /** The routing layer as plain data. */
 export interface RoutingPlan {

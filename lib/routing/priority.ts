@@ -1,5 +1,5 @@
-import { DetectionStackError } from '../errors';
 import type { FalcoPriority } from './props';
+import { DetectionStackError } from '../core/errors';
 
 /** Falco priorities from highest to lowest. */
 export const FALCO_PRIORITIES: readonly FalcoPriority[] = [

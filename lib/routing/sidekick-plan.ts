@@ -1,4 +1,3 @@
-import { DetectionStackError } from '../errors';
 import { ROUTING_IMAGES } from './images';
 import { requirePriority, sidekickPriority } from './priority';
 import type { FalcoPriority, SecretKeyRef, SidekickOutputsProps, SidekickProps } from './props';
@@ -6,7 +5,8 @@ import {
   isSecretKeyRef, NetworkDestination, requireDestinationUrl, requireEmail, requireHostPort,
   requireReason, requireSecretRef, SecretUse,
 } from './validate';
-import type { PlanContext } from '../stack/plan';
+import type { PlanContext } from '../core/context';
+import { DetectionStackError } from '../core/errors';
 
 export const SIDEKICK_NAME = 'falcosidekick';
 export const SIDEKICK_PORT = 2801;

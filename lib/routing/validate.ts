@@ -1,5 +1,5 @@
-import { DetectionStackError } from '../errors';
 import type { NamedOptOut, SecretKeyRef } from './props';
+import { DetectionStackError } from '../core/errors';
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;

@@ -1,26 +1,16 @@
+import { DetectionStackProps, SensorsProps } from './props';
 import { AuditPlan, planAudit } from '../audit/plan';
 import type { Suppression } from '../checks/finding';
-import { DetectionStackError } from '../errors';
-import { DetectionStackProps, SensorsProps } from './props';
-import { CloudProvider, PROVIDER_PROFILES, ProviderProfile } from './providers';
-import { requireClusterName, requireDnsLabel, requireProvider, requireRegion } from './validate';
+import type { PlanContext } from '../core/context';
+import { DetectionStackError } from '../core/errors';
+import { requireClusterName, requireDnsLabel, requireProvider, requireRegion } from '../core/names';
+import { PROVIDER_PROFILES } from '../core/providers';
 import { FalcoPlan, planFalco } from '../falco/sensor/plan';
 import { DurablePlan } from '../routing/durable-plan';
 import { durableLayer, routingLayer } from '../routing/layer';
 import { RoutingPlan } from '../routing/plan';
 import { PATTERN_TAG_PREFIX } from '../tetragon/ownership';
 import { planTetragon, TetragonPlan, tetragonPlanInputs } from '../tetragon/plan';
-
-/** What every layer planner gets: the resolved cluster facts and where errors should point. */
-export interface PlanContext {
-  /** Construct path of the stack, the prefix of every error location. */
-  readonly path: string;
-  readonly cluster: { readonly name: string; readonly provider: CloudProvider; readonly region?: string };
-  readonly profile: ProviderProfile;
-  readonly namespace: string;
-  /** Labels every object of the stack carries. */
-  readonly labels: Readonly<Record<string, string>>;
-}
 
 /**
  * The whole stack as plain data: what exists, with every default resolved.

@@ -1,6 +1,6 @@
-import type { CloudProvider } from './providers';
 import type { AuditProps } from '../audit/props';
 import type { Suppression } from '../checks/finding';
+import type { CloudProvider } from '../core/providers';
 import type { FalcoSensorProps } from '../falco/sensor/props';
 import type { DurableStorageProps, RoutingProps } from '../routing/props';
 import type { SensorOwnershipProps, TetragonSensorProps } from '../tetragon/props';

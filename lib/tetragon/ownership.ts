@@ -4,8 +4,8 @@
 // the `pattern` of each Tetragon detection; Falco's side is every pattern in `ownership.falcoPatterns` plus every
 // `pattern:<id>` tag on Falco rules. Every overlapping pattern needs one declaration naming its owning sensor and
 // where its alerts go; only the owner's detection is deployed, so one behaviour raises one alert.
-import { DetectionStackError } from '../errors';
 import type { SensorOwnershipProps, TetragonDetection } from './props';
+import { DetectionStackError } from '../core/errors';
 import type { FalcoSensorProps } from '../falco/sensor/props';
 
 export type SensorName = 'falco' | 'tetragon';

@@ -1,5 +1,4 @@
 // The Tetragon layer as plain data: what the agent, the operator and the policies look like.
-import { DetectionStackError } from '../errors';
 import type { TracingPolicy } from './model';
 import { falcoRuleTags, OwnershipPlan, planOwnership } from './ownership';
 import type {
@@ -8,7 +7,8 @@ import type {
 import { SEED_PATTERNS } from './props';
 import { DEFAULT_NO_NETWORK_BINARIES, DETECTION_LABELS, seedDetection } from './seed';
 import { formatPolicyIssue, validateTracingPolicy } from './validate';
-import type { PlanContext } from '../stack/plan';
+import type { PlanContext } from '../core/context';
+import { DetectionStackError } from '../core/errors';
 import type { SensorsProps } from '../stack/props';
 
 /** Tetragon v1.7.0, the latest release (cilium/tetragon install/kubernetes/tetragon/Chart.yaml appVersion 1.7.0). */

@@ -4,7 +4,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { parse } from 'yaml';
 import { parseReportArgs, runReportCommand } from '../../lib/cli/report-command';
-import { DetectionStackError } from '../../lib/errors';
+import { DetectionStackError } from '../../lib/core/errors';
 import { renderReports } from '../../lib/report/write';
 import { eksPlan, okePlan } from '../report/stacks';
 

@@ -1,6 +1,6 @@
-import type { PlanContext } from '../../lib/stack/plan';
-import { PROVIDER_PROFILES } from '../../lib/stack/providers';
-import type { CloudProvider } from '../../lib/stack/providers';
+import type { PlanContext } from '../../lib/core/context';
+import { PROVIDER_PROFILES } from '../../lib/core/providers';
+import type { CloudProvider } from '../../lib/core/providers';
 
 /** A plan context as planStack builds it, for calling the routing planners directly. */
 export function planContext(provider: CloudProvider = 'eks', region: string | undefined = 'eu-west-1'): PlanContext {

@@ -7,8 +7,8 @@ import {
   validateCustomRules, validateHttpOutputUrl, validateImage, validatePlugins, validatePort, validatePriorityClass,
   validateResources, validateSocketPath, validateTolerations,
 } from './validate';
-import { DetectionStackError } from '../../errors';
-import type { PlanContext } from '../../stack/plan';
+import type { PlanContext } from '../../core/context';
+import { DetectionStackError } from '../../core/errors';
 import type { Priority, RulesFileItem } from '../rules/model';
 
 /** A Falco plugin to load: one entry of `plugins` plus its name in `load_plugins`. */

@@ -1,7 +1,7 @@
 import { DEFAULT_RESOURCES, FALCO_IMAGE } from './defaults';
 import type { FalcoPluginPlan } from './plan';
 import type { FalcoImageProps, FalcoResourcesProps, FalcoSensorProps, FalcoToleration } from './props';
-import { DetectionStackError } from '../../errors';
+import { DetectionStackError } from '../../core/errors';
 
 const IMAGE_REPOSITORY = /^[a-z0-9]([a-z0-9._/-]*[a-z0-9])?(:[0-9]{1,5}(\/[a-z0-9]([a-z0-9._/-]*[a-z0-9])?)?)?$/;
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;

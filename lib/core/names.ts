@@ -1,4 +1,4 @@
-import { DetectionStackError } from '../errors';
+import { DetectionStackError } from './errors';
 import { CLOUD_PROVIDERS } from './providers';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
