@@ -1,6 +1,9 @@
 // Public API: re-exports only. No @pulumi/* module may be reachable from here.
 export * from './core/context';
 export * from './core/errors';
+export * from './core/priorities';
+export type { NamedOptOut } from './core/opt-out';
+export type { SecretKeyRef } from './core/secrets';
 export * from './checks';
 export * from './stack/props';
 export * from './core/providers';

@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-28';
-import type { EgressPlan, SecretEnvPlan } from '../routing/sidekick-plan';
+import type { EgressPlan } from '../core/egress';
+import type { SecretEnvPlan } from '../core/secrets';
 
 /** Pod-template annotation that changes with the rendered config, so the workload rolls. */
 export const ROUTING_CHECKSUM_ANNOTATION = 'checksum/config';

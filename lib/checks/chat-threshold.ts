@@ -1,5 +1,5 @@
 import type { Check, CheckOutcome } from './finding';
-import { isBelow } from '../routing/priority';
+import { isBelow } from '../core/priorities';
 import type { StackPlan } from '../stack/plan';
 
 /** Chat flooded with low-confidence detections trains people to ignore it. */

@@ -1,5 +1,10 @@
 // The shared vocabulary of every layer. Nothing here imports anything else of the project.
 export * from './context';
+export * from './egress';
 export * from './errors';
 export * from './names';
+export * from './opt-out';
+export * from './priorities';
 export * from './providers';
+export * from './secrets';
+export * from './tags';

@@ -6,6 +6,7 @@ import { RUNTIME_PACK } from './runtime';
 import { SensorNeutralPattern, tetragonDetectionFor } from './tetragon';
 import type { PackName, PackRule } from './types';
 import { DetectionStackError } from '../core/errors';
+import { TAG_PREFIX } from '../core/tags';
 import { ConditionBuildError } from '../falco/language/build';
 import { printCondition } from '../falco/language/printer';
 import { renderRulesYaml } from '../falco/rules/emit';
@@ -20,17 +21,6 @@ export const PACK_TEMPLATES: Readonly<Record<PackName, readonly PackRuleTemplate
 };
 
 export const ALL_PACKS: readonly PackName[] = ['runtime', 'k8s-audit'];
-
-/** Tag prefixes this project writes on pack rules; the report and the guardrails read them back. */
-export const TAG_PREFIX = {
-  owner: 'owner:',
-  confidence: 'confidence:',
-  runbook: 'runbook:',
-  response: 'response:',
-  pack: 'pack:',
-  /** Shared with the Tetragon layer's ownership planning (`PATTERN_TAG_PREFIX`). */
-  pattern: 'pattern:',
-} as const;
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const TEAM_NAME = /^[a-z0-9]([-a-z0-9_]{0,61}[a-z0-9])?$/;

@@ -1,5 +1,6 @@
+import { TAG_PREFIX } from '../core/tags';
 import type { RuleItem } from '../falco/rules/model';
-import { PACK_TEMPLATES, TAG_PREFIX } from '../packs/build';
+import { PACK_TEMPLATES } from '../packs/build';
 import type { MitreTactic, ThreatScenario } from '../packs/types';
 import { THREAT_SCENARIOS } from '../packs/types';
 import type { StackPlan } from '../stack/plan';

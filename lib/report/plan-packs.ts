@@ -1,8 +1,9 @@
+import { TAG_PREFIX } from '../core/tags';
 import type { Expr } from '../falco/language/ast';
 import { parseCondition } from '../falco/language/parser';
 import type { RuleItem } from '../falco/rules/model';
 import type { InvestigationSettings } from '../investigation/queries';
-import { PACK_TEMPLATES, TAG_PREFIX } from '../packs/build';
+import { PACK_TEMPLATES } from '../packs/build';
 import type { Confidence, PackRule } from '../packs/types';
 import type { StackPlan } from '../stack/plan';
 

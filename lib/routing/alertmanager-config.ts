@@ -2,7 +2,7 @@ import { stringify } from 'yaml';
 import {
   ALERTMANAGER_SECRETS_DIR, AlertmanagerPlan, IntegrationPlan, NO_NOTIFICATION, ReceiverPlan, RouteNode,
 } from './alertmanager-plan';
-import type { SecretKeyRef } from './props';
+import type { SecretKeyRef } from '../core/secrets';
 
 // Falco alerts are events, not conditions: a "resolved" notification would only add noise.
 const SEND_RESOLVED = false;

@@ -1,14 +1,16 @@
 import { ROUTING_IMAGES } from './images';
-import { lowestPriority, prioritiesAtOrAbove, requirePriority } from './priority';
-import type { AlertmanagerProps, FalcoPriority, RoutingProps, SecretKeyRef, TeamReceiversProps } from './props';
-import type { AlertmanagerTarget, ChatDestinationPlan, EgressPlan } from './sidekick-plan';
-import { dedupeEgress } from './sidekick-plan';
-import {
-  isSecretKeyRef, NetworkDestination, requireDestinationUrl, requireDuration, requireEmail, requireHostPort, requireReason,
-  requireSecretRef, requireTeamName, SecretUse,
-} from './validate';
+import type { AlertmanagerProps, RoutingProps, TeamReceiversProps } from './props';
+import type { AlertmanagerTarget, ChatDestinationPlan } from './sidekick-plan';
+import { requireDestinationUrl, requireDuration, requireEmail, requireHostPort, requireTeamName } from './validate';
 import type { PlanContext } from '../core/context';
+import { NetworkDestination, dedupeEgress } from '../core/egress';
+import type { EgressPlan } from '../core/egress';
 import { DetectionStackError } from '../core/errors';
+import { requireReason } from '../core/opt-out';
+import type { FalcoPriority } from '../core/priorities';
+import { lowestPriority, prioritiesAtOrAbove, requirePriority } from '../core/priorities';
+import { SecretUse, isSecretKeyRef, requireSecretRef } from '../core/secrets';
+import type { SecretKeyRef } from '../core/secrets';
 
 export const ALERTMANAGER_NAME = 'alertmanager';
 export const ALERTMANAGER_PORT = 9093;

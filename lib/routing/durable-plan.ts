@@ -1,9 +1,11 @@
 import { ROUTING_IMAGES } from './images';
-import type { DurableSourceProps, DurableStorageProps, SecretKeyRef } from './props';
-import { EgressPlan, EKS_POD_IDENTITY_AGENT, SecretEnvPlan } from './sidekick-plan';
-import { requireReason, requireSecretRef, SecretUse } from './validate';
+import type { DurableSourceProps, DurableStorageProps } from './props';
 import type { PlanContext } from '../core/context';
+import { EKS_POD_IDENTITY_AGENT, EgressPlan } from '../core/egress';
 import { DetectionStackError } from '../core/errors';
+import { requireReason } from '../core/opt-out';
+import { SecretEnvPlan, SecretUse, requireSecretRef } from '../core/secrets';
+import type { SecretKeyRef } from '../core/secrets';
 
 export const SHIPPER_NAME = 'alert-shipper';
 export const SHIPPER_HTTP_PORT = 2020;

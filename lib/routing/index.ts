@@ -1,5 +1,5 @@
 export * from './props';
-export * from './priority';
+export * from '../core/priorities';
 export * from './validate';
 export * from './images';
 export * from './sidekick-plan';

@@ -1,8 +1,8 @@
 import { DurablePlan, durableSecretUses, falcoStdoutSource, planDurable, SensorSource } from './durable-plan';
 import { planRouting, RoutingPlan } from './plan';
 import type { DurableStorageProps, RoutingProps } from './props';
-import type { SecretUse } from './validate';
 import type { PlanContext } from '../core/context';
+import type { SecretUse } from '../core/secrets';
 import { extendFalcoPlan, FalcoPlan } from '../falco/sensor/plan';
 import type { TetragonPlan } from '../tetragon/plan';
 

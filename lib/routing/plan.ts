@@ -1,9 +1,10 @@
 import { AlertmanagerPlan, alertmanagerSecretUses, planAlertmanager } from './alertmanager-plan';
-import { requirePriority } from './priority';
-import type { FalcoPriority, RoutingProps } from './props';
+import type { RoutingProps } from './props';
 import { ChatDestinationPlan, planSidekick, SidekickPlan, sidekickSecretUses } from './sidekick-plan';
-import type { SecretUse } from './validate';
 import type { PlanContext } from '../core/context';
+import { requirePriority } from '../core/priorities';
+import type { FalcoPriority } from '../core/priorities';
+import type { SecretUse } from '../core/secrets';
 
 /** The routing layer as plain data. */
 export interface RoutingPlan {

@@ -1,24 +1,7 @@
 // Owned by the routing layer (issue: routing and durable storage).
-
-/** Falco priorities, highest first, spelled as Falcosidekick writes them in the `priority` label. */
-export type FalcoPriority = 'Emergency' | 'Alert' | 'Critical' | 'Error' | 'Warning' | 'Notice' | 'Informational' | 'Debug';
-
-/**
- * A key of a Kubernetes Secret in the stack's namespace. Credentials are only ever referenced,
- * never given as values: they reach the pods as `secretKeyRef` env vars or as mounted files.
- */
-export interface SecretKeyRef {
-  /** Secret name (must exist in the stack's namespace before the pods start). */
-  readonly name: string;
-  /** Key inside the Secret. */
-  readonly key: string;
-}
-
-/** An explicit, reviewed exception to a secure default. */
-export interface NamedOptOut {
-  /** Why the exception is acceptable (at least 10 characters). */
-  readonly reason: string;
-}
+import type { NamedOptOut } from '../core/opt-out';
+import type { FalcoPriority } from '../core/priorities';
+import type { SecretKeyRef } from '../core/secrets';
 
 /** What every Falcosidekick output has. */
 export interface SidekickOutputCommon {

@@ -1,41 +1,17 @@
 import { ROUTING_IMAGES } from './images';
-import { requirePriority, sidekickPriority } from './priority';
-import type { FalcoPriority, SecretKeyRef, SidekickOutputsProps, SidekickProps } from './props';
-import {
-  isSecretKeyRef, NetworkDestination, requireDestinationUrl, requireEmail, requireHostPort,
-  requireReason, requireSecretRef, SecretUse,
-} from './validate';
+import type { SidekickOutputsProps, SidekickProps } from './props';
+import { requireDestinationUrl, requireEmail, requireHostPort } from './validate';
 import type { PlanContext } from '../core/context';
+import { dedupeEgress, EgressPlan, EKS_POD_IDENTITY_AGENT, NetworkDestination } from '../core/egress';
 import { DetectionStackError } from '../core/errors';
+import { requireReason } from '../core/opt-out';
+import type { FalcoPriority } from '../core/priorities';
+import { requirePriority, sidekickPriority } from '../core/priorities';
+import { SecretUse, isSecretKeyRef, requireSecretRef } from '../core/secrets';
+import type { SecretEnvPlan, SecretKeyRef } from '../core/secrets';
 
 export const SIDEKICK_NAME = 'falcosidekick';
 export const SIDEKICK_PORT = 2801;
-
-/** A Falcosidekick setting that is a credential: read from a Secret into an env var. */
-export interface SecretEnvPlan {
-  /** Env var name, Falcosidekick's viper mapping of the config key (`slack.webhookurl` -> `SLACK_WEBHOOKURL`). */
-  readonly env: string;
-  readonly secret: SecretKeyRef;
-  /** Prop path of the reference. */
-  readonly where: string;
-}
-
-/** Egress a NetworkPolicy must allow. */
-export type EgressPlan =
-  /** An in-cluster Service's namespace (all ports: a Service port is translated to an unknown pod port). */
-  | { readonly kind: 'namespace'; readonly namespace: string }
-  /** Pods of this stack on a known container port. */
-  | { readonly kind: 'pods'; readonly podLabels: Readonly<Record<string, string>>; readonly port: number; readonly protocol: 'TCP' | 'UDP' }
-  /** Hosts outside the cluster on a port (NetworkPolicy cannot name DNS hosts: any address). */
-  | { readonly kind: 'external'; readonly port: number; readonly protocol: 'TCP' | 'UDP' }
-  /** A fixed address block on a port (e.g. the EKS Pod Identity agent). */
-  | { readonly kind: 'cidr'; readonly cidr: string; readonly port: number; readonly protocol: 'TCP' | 'UDP' };
-
-/** The EKS Pod Identity agent on every node: credentials come from here when no IRSA role is set. */
-export const EKS_POD_IDENTITY_AGENT: readonly EgressPlan[] = [
-  { kind: 'cidr', cidr: '169.254.170.23/32', port: 80, protocol: 'TCP' },
-  { kind: 'cidr', cidr: 'fd00:ec2::23/128', port: 80, protocol: 'TCP' },
-];
 
 /** A chat destination and the lowest priority it receives, for the chat-threshold guardrail. */
 export interface ChatDestinationPlan {
@@ -398,12 +374,6 @@ export function planSidekick(props: SidekickProps, ctx: PlanContext, chatThresho
       limits: props.resources?.limits ?? { cpu: '500m', memory: '256Mi' },
     },
   };
-}
-
-export function dedupeEgress(rules: readonly EgressPlan[]): EgressPlan[] {
-  const seen = new Map<string, EgressPlan>();
-  for (const r of rules) seen.set(JSON.stringify(r), r);
-  return [...seen.values()];
 }
 
 /** Secret uses of the Sidekick plan, for the Pulumi path. */

@@ -1,46 +1,10 @@
-import type { NamedOptOut, SecretKeyRef } from './props';
+import { classifyHost, NetworkDestination } from '../core/egress';
 import { DetectionStackError } from '../core/errors';
+import { NamedOptOut, requireReason } from '../core/opt-out';
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 const DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
 const TEAM_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
-
-/** Every Secret key the stack reads, and which workload reads it: the Pulumi path creates these. */
-export interface SecretUse {
-  readonly secret: SecretKeyRef;
-  /** Workload that reads it: `falcosidekick`, `alertmanager` or `fluent-bit`. */
-  readonly workload: string;
-  /** Prop path of the reference. */
-  readonly where: string;
-}
-
-export function isSecretKeyRef(value: unknown): value is SecretKeyRef {
-  return typeof value === 'object' && value !== null && 'name' in value && 'key' in value;
-}
-
-/** Throws unless `ref` names a valid Secret and key. */
-export function requireSecretRef(where: string, ref: SecretKeyRef | undefined): SecretKeyRef {
-  if (!ref || typeof ref.name !== 'string' || !DNS_SUBDOMAIN.test(ref.name) || ref.name.length > 253) {
-    throw new DetectionStackError('DS-ROUTE-002', where, `secret reference name '${String(ref?.name)}' is not a valid Secret name`,
-      'reference a Kubernetes Secret in the stack namespace: { name: \'my-secret\', key: \'url\' }');
-  }
-  if (typeof ref.key !== 'string' || !SECRET_KEY.test(ref.key)) {
-    throw new DetectionStackError('DS-ROUTE-002', where, `secret reference key '${String(ref.key)}' is not a valid Secret key`,
-      'use the key inside the Secret: letters, digits, \'-\', \'_\' or \'.\'');
-  }
-  return { name: ref.name, key: ref.key };
-}
-
-/** Throws unless an opt-out carries a meaningful reason. */
-export function requireReason(where: string, optOut: NamedOptOut | undefined, code = 'DS-ROUTE-004'): void {
-  if (optOut === undefined) return;
-  if (typeof optOut.reason !== 'string' || optOut.reason.trim().length < 10) {
-    throw new DetectionStackError(code, where, 'an explicit exception needs a reason',
-      'give { reason: \'...\' } of at least 10 characters saying why the risk is accepted');
-  }
-}
 
 export function requireDuration(where: string, value: string): string {
   if (!DURATION.test(value)) {
@@ -62,28 +26,6 @@ export function requireEmail(where: string, value: string): string {
     throw new DetectionStackError('DS-ROUTE-011', where, `'${String(value)}' is not an e-mail address`, 'use a plain address such as security@example.com');
   }
   return value;
-}
-
-/** A network destination as the NetworkPolicy needs it. */
-export interface NetworkDestination {
-  readonly host: string;
-  readonly port: number;
-  /** The host is a cluster Service address (bare name, `*.svc` or `*.svc.cluster.local`). */
-  readonly inCluster: boolean;
-  /** Namespace of an in-cluster host. */
-  readonly namespace?: string;
-}
-
-/** Classifies a host: in-cluster Service addresses name their namespace. */
-export function classifyHost(host: string, port: number, stackNamespace: string): NetworkDestination {
-  const labels = host.toLowerCase().split('.');
-  if (labels.length === 1) return { host, port, inCluster: true, namespace: stackNamespace };
-  const svc = labels.lastIndexOf('svc');
-  const tail = labels.slice(svc + 1).join('.');
-  if (svc >= 2 && (tail === '' || tail === 'cluster.local')) {
-    return { host, port, inCluster: true, namespace: labels[svc - 1] };
-  }
-  return { host, port, inCluster: false };
 }
 
 /**

@@ -5,11 +5,11 @@ import type { PlanContext } from '../core/context';
 import { DetectionStackError } from '../core/errors';
 import { requireClusterName, requireDnsLabel, requireProvider, requireRegion } from '../core/names';
 import { PROVIDER_PROFILES } from '../core/providers';
+import { PATTERN_TAG_PREFIX } from '../core/tags';
 import { FalcoPlan, planFalco } from '../falco/sensor/plan';
 import { DurablePlan } from '../routing/durable-plan';
 import { durableLayer, routingLayer } from '../routing/layer';
 import { RoutingPlan } from '../routing/plan';
-import { PATTERN_TAG_PREFIX } from '../tetragon/ownership';
 import { planTetragon, TetragonPlan, tetragonPlanInputs } from '../tetragon/plan';
 
 /**

@@ -6,12 +6,10 @@
 // where its alerts go; only the owner's detection is deployed, so one behaviour raises one alert.
 import type { SensorOwnershipProps, TetragonDetection } from './props';
 import { DetectionStackError } from '../core/errors';
+import { PATTERN_TAG_PREFIX } from '../core/tags';
 import type { FalcoSensorProps } from '../falco/sensor/props';
 
 export type SensorName = 'falco' | 'tetragon';
-
-/** The tag prefix that names a detection pattern on Falco rules (and on Tetragon hooks). */
-export const PATTERN_TAG_PREFIX = 'pattern:';
 
 /** One pattern both sensors detect. */
 export interface SensorOverlap {

@@ -1,5 +1,6 @@
+import { classifyHost } from '../../lib/core/egress';
 import { requiredSecrets } from '../../lib/routing/layer';
-import { classifyHost, requireDestinationUrl } from '../../lib/routing/validate';
+import { requireDestinationUrl } from '../../lib/routing/validate';
 import { planStack } from '../../lib/stack/plan';
 import type { DetectionStackProps } from '../../lib/stack/props';
 

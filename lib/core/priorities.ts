@@ -1,5 +1,7 @@
-import type { FalcoPriority } from './props';
-import { DetectionStackError } from '../core/errors';
+import { DetectionStackError } from './errors';
+
+/** Falco priorities, highest first, spelled as Falcosidekick writes them in the `priority` label. */
+export type FalcoPriority = 'Emergency' | 'Alert' | 'Critical' | 'Error' | 'Warning' | 'Notice' | 'Informational' | 'Debug';
 
 /** Falco priorities from highest to lowest. */
 export const FALCO_PRIORITIES: readonly FalcoPriority[] = [
