@@ -2,7 +2,7 @@
 export * from './language/ast';
 export * from './language/build';
 export * from './language/printer';
-export { quoteString, isSafeBareValue, UnrepresentableValueError } from './language/lexical';
+export { quoteString, isSafeBareValue, UnrepresentableValueError } from './language/lexer';
 export * from './rules/model';
 export * from './rules/emit';
 export * from './language/parser';

@@ -4,6 +4,8 @@
  * a right-hand literal is parsed once, at compile time, into that type.
  */
 
+import type { Operator } from '../language/lexer';
+
 /** How a field's values are compared: the families of libsinsp parameter types. */
 export type ValueKind = 'string' | 'number' | 'bool' | 'ipaddr' | 'ipnet' | 'bytes';
 
@@ -38,19 +40,19 @@ export function valueKindOf(fieldType: string): ValueKind {
 }
 
 /** The operators each kind accepts (flt_is_comparable in libsinsp). */
-const OPERATORS_BY_KIND: Record<ValueKind, ReadonlySet<string>> = {
-  string: new Set(['=', '==', '!=', '<', '<=', '>', '>=', 'contains', 'icontains', 'startswith', 'endswith',
+const OPERATORS_BY_KIND: Record<ValueKind, ReadonlySet<Operator>> = {
+  string: new Set<Operator>(['=', '==', '!=', '<', '<=', '>', '>=', 'contains', 'icontains', 'startswith', 'endswith',
     'glob', 'iglob', 'regex', 'in', 'intersects', 'pmatch', 'exists']),
-  number: new Set(['=', '==', '!=', '<', '<=', '>', '>=', 'in', 'intersects', 'exists']),
-  bool: new Set(['=', '==', '!=', 'in', 'intersects', 'exists']),
-  ipaddr: new Set(['=', '==', '!=', 'in', 'intersects', 'exists']),
-  ipnet: new Set(['=', '==', '!=', 'in', 'intersects', 'exists']),
-  bytes: new Set(['=', '==', '!=', 'contains', 'bcontains', 'startswith', 'bstartswith', 'endswith',
+  number: new Set<Operator>(['=', '==', '!=', '<', '<=', '>', '>=', 'in', 'intersects', 'exists']),
+  bool: new Set<Operator>(['=', '==', '!=', 'in', 'intersects', 'exists']),
+  ipaddr: new Set<Operator>(['=', '==', '!=', 'in', 'intersects', 'exists']),
+  ipnet: new Set<Operator>(['=', '==', '!=', 'in', 'intersects', 'exists']),
+  bytes: new Set<Operator>(['=', '==', '!=', 'contains', 'bcontains', 'startswith', 'bstartswith', 'endswith',
     'in', 'intersects', 'exists']),
 };
 
 export function operatorSupported(kind: ValueKind, op: string): boolean {
-  return OPERATORS_BY_KIND[kind].has(op);
+  return (OPERATORS_BY_KIND[kind] as ReadonlySet<string>).has(op);
 }
 
 /** A value ready for comparison: the normalized form of its kind. */

@@ -18,32 +18,14 @@ export interface SourcePosition {
 /** The position of nodes built in code rather than parsed. */
 export const NO_POSITION: SourcePosition = Object.freeze({ offset: 0, line: 1, col: 1 });
 
-/** Operators comparing a field with a single value (string or number). */
-export const COMPARISON_OPERATORS = [
-  '=', '==', '!=', '<', '<=', '>', '>=',
-  'contains', 'icontains', 'bcontains', 'startswith', 'bstartswith', 'endswith',
-  'glob', 'iglob', 'regex',
-] as const;
-/** Operators taking a list on their right side. */
-export const LIST_OPERATORS = ['in', 'intersects', 'pmatch'] as const;
-/** Operators taking a number (or a transformer) on their right side. */
-export const NUMERIC_OPERATORS = ['<', '<=', '>', '>='] as const;
-/** Unary operators. */
-export const UNARY_OPERATORS = ['exists'] as const;
-/**
- * Modifiers that turn a string operator into a list operator: `proc.name startswith oneof (a, b)`.
- * Not allowed after the numeric operators.
- */
-export const OPERATOR_MODIFIERS = ['oneof', 'anyof', 'allof'] as const;
-/** Field transformers of libsinsp 0.25 (`val` is handled separately: it takes exactly one field). */
-export const TRANSFORMERS = ['tolower', 'toupper', 'b64', 'basename', 'len', 'join', 'concat', 'getopt'] as const;
-
-export type ComparisonOperator = typeof COMPARISON_OPERATORS[number];
-export type ListOperator = typeof LIST_OPERATORS[number];
-export type BinaryOperator = ComparisonOperator | ListOperator;
-export type UnaryOperator = typeof UNARY_OPERATORS[number];
-export type OperatorModifier = typeof OPERATOR_MODIFIERS[number];
-export type TransformerName = typeof TRANSFORMERS[number] | 'val';
+export {
+  COMPARISON_OPERATORS, LIST_OPERATORS, NUMERIC_OPERATORS, UNARY_OPERATORS, OPERATOR_MODIFIERS, TRANSFORMERS,
+  isListOperator, isNumericOperator,
+} from './lexer';
+export type {
+  ComparisonOperator, ListOperator, BinaryOperator, UnaryOperator, OperatorModifier, TransformerName,
+} from './lexer';
+import type { BinaryOperator, OperatorModifier, TransformerName, UnaryOperator } from './lexer';
 
 interface Positioned {
   readonly pos: SourcePosition;
@@ -154,17 +136,6 @@ export interface ListRef extends Positioned {
 export type Operand = StringLiteral | ListLiteral | ListRef | TransformerCall;
 
 export type Node = Expr | FieldRef | TransformerCall | TransformerList | StringLiteral | ListLiteral | ListRef;
-
-const LIST_OPERATOR_SET: ReadonlySet<string> = new Set(LIST_OPERATORS);
-const NUMERIC_OPERATOR_SET: ReadonlySet<string> = new Set(NUMERIC_OPERATORS);
-
-export function isListOperator(op: string): op is ListOperator {
-  return LIST_OPERATOR_SET.has(op);
-}
-
-export function isNumericOperator(op: string): boolean {
-  return NUMERIC_OPERATOR_SET.has(op);
-}
 
 /** A deep copy of a node with every position (`pos`, `opPos`) removed: for structural comparison. */
 export function stripPositions(node: Node): unknown {

@@ -3,7 +3,7 @@ import {
   ListOperator, ListRef, MacroRef, NO_POSITION, NotExpr, OperatorModifier, OrExpr, StringLiteral,
   TransformerArg, TransformerCall, TransformerName, TRANSFORMERS, UnaryCheck,
 } from './ast';
-import { FIELD_NAME_RE, IDENTIFIER_RE, isNumberToken } from './lexical';
+import { isNumberToken, isToken } from './lexer';
 
 /**
  * Safe construction of Falco conditions from code. Every value given here is a literal:
@@ -33,7 +33,7 @@ export type ValueInput = string | number | bigint;
 
 /** `name` or `name[arg]`; the argument is any string and is quoted when needed. */
 export function field(name: string, arg?: string | number): FieldRef {
-  if (!FIELD_NAME_RE.test(name)) {
+  if (!isToken('fieldName', name)) {
     throw new ConditionBuildError('BUILD_INVALID_FIELD',
       `'${name}' is not a field name: expected dotted words such as 'proc.name' (give an argument with field(name, arg))`);
   }
@@ -94,7 +94,7 @@ function toValue(input: ValueInput): StringLiteral {
 const KEYWORD_PREFIX_RE = /^(and|or|not)(?![a-zA-Z0-9])/;
 
 function checkName(kind: 'macro' | 'list', name: string): void {
-  if (!IDENTIFIER_RE.test(name) || KEYWORDS.has(name) || (kind === 'list' && KEYWORD_PREFIX_RE.test(name))) {
+  if (!isToken('identifier', name) || KEYWORDS.has(name) || (kind === 'list' && KEYWORD_PREFIX_RE.test(name))) {
     throw new ConditionBuildError('BUILD_INVALID_NAME',
       `'${name}' is not a valid ${kind} name: use letters, digits and '_', starting with a letter (and not and/or/not)`);
   }

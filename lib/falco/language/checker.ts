@@ -2,7 +2,7 @@ import { isIP } from 'net';
 import { Expr, FieldOperand, FieldRef, Node, Operand, StringLiteral, TransformerCall } from './ast';
 import { SYSCALL_EVENT_TYPES } from './event-types.generated';
 import { CatalogueField, editDistance, FieldType, isKnownSource, lookupField, suggestFields } from './fields';
-import { isNumberToken } from './lexical';
+import { isNumberToken, Operator } from './lexer';
 
 /**
  * Checks a resolved condition (no macro or list references left) against the field
@@ -184,12 +184,15 @@ class Checker {
 
 function isUnsafeNaComparison(field: string, op: string, lit: StringLiteral): boolean {
   return (field.startsWith('ka.') || field.startsWith('jevt.')) && lit.value === '<NA>'
-    && ['=', '==', '!=', 'in', 'intersects', 'pmatch'].includes(op);
+    && (['=', '==', '!=', 'in', 'intersects', 'pmatch'] as readonly Operator[]).includes(op as Operator);
 }
+
+/** Operators that compare the field's string form, whatever its type. */
+const STRING_FORM_OPERATORS: ReadonlySet<string> = new Set<Operator>(['regex', 'glob', 'iglob', 'contains', 'icontains', 'startswith', 'endswith']);
 
 /** Why a literal cannot be a value of a field type, or undefined when it can. */
 export function valueProblem(type: FieldType, value: string, op: string): string | undefined {
-  if (op === 'regex' || op === 'glob' || op === 'iglob' || op === 'contains' || op === 'icontains' || op === 'startswith' || op === 'endswith') {
+  if (STRING_FORM_OPERATORS.has(op)) {
     return undefined; // string operators compare the field's string form
   }
   if (INTEGER_TYPES.has(type)) {

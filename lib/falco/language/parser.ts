@@ -1,8 +1,10 @@
 import {
   BinaryOperator, Expr, FieldOperand, FieldRef, ListLiteral, Operand, OperatorModifier, SourcePosition,
-  StringLiteral, TransformerArg, TransformerCall, TransformerList, TransformerName, TRANSFORMERS,
+  StringLiteral, TransformerArg, TransformerCall, TransformerList, TransformerName,
 } from './ast';
-import { unescapeQuoted } from './lexical';
+import {
+  ALL_OPERATORS, COMPARISON_OPERATORS, isListOperator, isNumericOperator, Lexer, OPERATOR_MODIFIERS, TRANSFORMERS, UNARY_OPERATORS,
+} from './lexer';
 
 /**
  * A recursive-descent parser for Falco conditions that accepts exactly what libsinsp 0.25's
@@ -62,34 +64,19 @@ export class LineIndex {
   }
 }
 
-const SPACE = ' \\t\\n\\v\\f\\r';
-const RE_NOT_BLANK = new RegExp(`not[${SPACE}]+`, 'y');
-const RE_IDENTIFIER = /[a-zA-Z]+[a-zA-Z0-9_]*/y;
-const RE_FIELD_NAME = /[a-zA-Z]+[a-zA-Z0-9_]*(?:\.[a-zA-Z]+[a-zA-Z0-9_]*)+/y;
-const RE_FIELD_ARG_BARE = new RegExp(`[^\\]\\["'${SPACE}]+`, 'y');
-const RE_HEX = /0[xX][0-9a-fA-F]+/y;
-const RE_NUMBER = /[+-]?[0-9]+\.?[0-9]*(?:[eE][+-][0-9]+)?/y;
-const RE_BARE_STRING = new RegExp(`[^()"'${SPACE}=,]+`, 'y');
-
-const UNARY_OPS = ['exists'];
-const NUM_OPS = ['<=', '<', '>=', '>'];
-// a trailing space means the operator needs a blank after it
-const STR_OPS = ['==', '=', '!=', 'glob ', 'iglob ', 'contains ', 'icontains ', 'bcontains ', 'startswith ', 'bstartswith ', 'endswith ', 'regex '];
-const STR_OP_MODIFIERS = ['oneof ', 'anyof ', 'allof '];
-const LIST_OPS = ['intersects', 'in', 'pmatch'];
+const NUM_OPS = ALL_OPERATORS.filter(isNumericOperator);
+const STR_OPS = ALL_OPERATORS.filter((o) => (COMPARISON_OPERATORS as readonly string[]).includes(o) && !isNumericOperator(o));
+const LIST_OPS = ALL_OPERATORS.filter(isListOperator);
 const TRANSFORMER_TOKENS = TRANSFORMERS.map((t) => `${t}(`);
-const ALL_OPERATORS = [...UNARY_OPS, ...NUM_OPS, ...STR_OPS, ...LIST_OPS].map((o) => `'${o.trim()}'`).join(', ');
+const ALL_OPERATORS_TEXT = ALL_OPERATORS.map((o) => `'${o}'`).join(', ');
 const ALL_TRANSFORMERS = ['val', ...TRANSFORMERS].map((t) => `'${t}'`).join(', ');
 
-class Parser {
-  private i = 0;
+class Parser extends Lexer {
   private depth = 0;
-  private lastToken = '';
   private readonly lines: LineIndex;
-  /** Offsets where a quote opens a string that never closes: errors there are reported as such. */
-  private readonly unclosedQuotes = new Set<number>();
 
-  constructor(private readonly input: string, private readonly maxDepth: number) {
+  constructor(input: string, private readonly maxDepth: number) {
+    super(input);
     this.lines = new LineIndex(input);
   }
 
@@ -146,7 +133,7 @@ class Parser {
       this.lexBlank();
       const pos = this.pos();
       let isNot = false;
-      while (this.lexRegex(RE_NOT_BLANK)) isNot = !isNot;
+      while (this.lexToken('notBlank')) isNot = !isNot;
       let child: Expr;
       if (this.lexStr('not(')) {
         isNot = !isNot;
@@ -173,7 +160,7 @@ class Parser {
       this.lexBlank();
       const pos = this.pos();
       if (this.lexStr('(')) return this.parseEmbeddedRemainder();
-      if (this.lexRegex(RE_FIELD_NAME)) {
+      if (this.lexToken('fieldName')) {
         const left = this.parseFieldRemainder(this.lastToken, pos);
         return this.parseCondition(left, pos);
       }
@@ -182,7 +169,7 @@ class Parser {
         const left = this.parseTransformerRemainder(this.lastToken.slice(0, -1) as TransformerName, pos);
         return this.parseCondition(left, pos);
       }
-      if (this.lexRegex(RE_IDENTIFIER)) return { kind: 'macro', name: this.lastToken, pos };
+      if (this.lexToken('identifier')) return { kind: 'macro', name: this.lastToken, pos };
       return this.fail('COND_SYNTAX', "expected a '(' token, a field check, or an identifier");
     });
   }
@@ -194,7 +181,7 @@ class Parser {
 
   private parseOptionalFieldArg(): string | undefined {
     if (!this.lexStr('[')) return undefined;
-    if (!this.lexQuoted() && !this.lexRegex(RE_FIELD_ARG_BARE)) {
+    if (!this.lexQuoted(this.badEscape) && !this.lexToken('fieldArgBare')) {
       this.fail('COND_SYNTAX', 'expected a valid field argument: a quoted string or a bare string');
     }
     const arg = this.lastToken;
@@ -221,13 +208,13 @@ class Parser {
     return this.guard(() => {
       this.lexBlank();
       const pos = this.pos();
-      if (this.lexRegex(RE_HEX) || this.lexRegex(RE_NUMBER)) return this.literal(false, pos);
-      if (this.lexQuoted()) return this.literal(true, pos);
+      if (this.lexToken('hexNumber') || this.lexToken('number')) return this.literal(false, pos);
+      if (this.lexQuoted(this.badEscape)) return this.literal(true, pos);
       if (this.lexStr('(')) return this.parseTransformerList(pos);
       if (this.lexAny(TRANSFORMER_TOKENS)) {
         return this.parseTransformerRemainder(this.lastToken.slice(0, -1) as TransformerName, pos);
       }
-      if (this.lexRegex(RE_FIELD_NAME)) return this.parseFieldRemainder(this.lastToken, pos);
+      if (this.lexToken('fieldName')) return this.parseFieldRemainder(this.lastToken, pos);
       return this.fail('COND_SYNTAX', 'expected field transformer argument: field, transformer, quoted string, number, or transformer list');
     });
   }
@@ -249,13 +236,13 @@ class Parser {
 
   private parseTransformerListArg(): FieldRef | TransformerCall | StringLiteral {
     const pos = this.pos();
-    if (this.lexRegex(RE_FIELD_NAME)) return this.parseFieldRemainder(this.lastToken, pos);
+    if (this.lexToken('fieldName')) return this.parseFieldRemainder(this.lastToken, pos);
     if (this.lexAny(TRANSFORMER_TOKENS)) {
       this.lexBlank();
       return this.parseTransformerRemainder(this.lastToken.slice(0, -1) as TransformerName, pos);
     }
-    if (this.lexQuoted()) return this.literal(true, pos);
-    if (this.lexRegex(RE_HEX) || this.lexRegex(RE_NUMBER)) return this.literal(false, pos);
+    if (this.lexQuoted(this.badEscape)) return this.literal(true, pos);
+    if (this.lexToken('hexNumber') || this.lexToken('number')) return this.literal(false, pos);
     return this.fail('COND_SYNTAX', 'expected transformer list argument: field, transformer, quoted string, or number');
   }
 
@@ -263,7 +250,7 @@ class Parser {
     return this.guard(() => {
       this.lexBlank();
       const opPos = this.pos();
-      if (this.lexOperator(UNARY_OPS)) return { kind: 'unaryCheck', left, op: 'exists', pos };
+      if (this.lexOperator(UNARY_OPERATORS)) return { kind: 'unaryCheck', left, op: 'exists', pos };
       this.lexBlank();
       let op: string;
       let modifier: OperatorModifier | undefined;
@@ -272,13 +259,13 @@ class Parser {
         op = this.lastToken;
         right = this.parseNumValueOrTransformer();
       } else if (this.lexOperator(STR_OPS)) {
-        op = this.lastToken.trim();
+        op = this.lastToken;
         // word operators consumed their blank already; symbol operators may be followed by one
         const hadBlank = /^[a-z]/.test(op) || this.lexBlank();
         const saved = this.i;
         const savedToken = this.lastToken;
-        if (hadBlank && this.lexOperator(STR_OP_MODIFIERS) && this.listValueFollows() && !this.boolKeywordFollows()) {
-          modifier = this.lastToken.trim() as OperatorModifier;
+        if (hadBlank && this.lexOperator(OPERATOR_MODIFIERS) && this.listValueFollows() && !this.boolKeywordFollows()) {
+          modifier = this.lastToken as OperatorModifier;
           right = this.parseListValue();
         } else {
           this.i = saved;
@@ -289,7 +276,7 @@ class Parser {
         op = this.lastToken;
         right = this.parseListValueOrTransformer();
       } else {
-        return this.fail('COND_UNKNOWN_OPERATOR', `expected a valid check operator: one of ${ALL_OPERATORS}`);
+        return this.fail('COND_UNKNOWN_OPERATOR', `expected a valid check operator: one of ${ALL_OPERATORS_TEXT}`);
       }
       const check = { kind: 'binaryCheck' as const, left, op: op as BinaryOperator, right, pos, opPos };
       return modifier ? { ...check, modifier } : check;
@@ -302,7 +289,7 @@ class Parser {
       const pos = this.pos();
       const transformer = this.tryParseTransformerOrVal();
       if (transformer) return transformer;
-      if (this.lexRegex(RE_HEX) || this.lexRegex(RE_NUMBER)) return this.literal(false, pos);
+      if (this.lexToken('hexNumber') || this.lexToken('number')) return this.literal(false, pos);
       return this.fail('COND_SYNTAX', `expected a number value or a field with a valid transformer: ${ALL_TRANSFORMERS}`);
     });
   }
@@ -315,8 +302,8 @@ class Parser {
         const transformer = this.tryParseTransformerOrVal();
         if (transformer) return transformer;
       }
-      if (this.lexQuoted()) return this.literal(true, pos);
-      if (this.lexRegex(RE_BARE_STRING)) return this.literal(false, pos);
+      if (this.lexQuoted(this.badEscape)) return this.literal(true, pos);
+      if (this.lexToken('bareString')) return this.literal(false, pos);
       if (noTransformer) return this.fail('COND_SYNTAX', 'expected a string value');
       return this.fail('COND_SYNTAX', `expected a string value or a field with a valid transformer: ${ALL_TRANSFORMERS}`);
     });
@@ -352,7 +339,7 @@ class Parser {
       const pos = this.pos();
       const list = this.tryParseListExpr();
       if (list) return list;
-      if (this.lexRegex(RE_IDENTIFIER)) return { kind: 'listRef', name: this.lastToken, pos };
+      if (this.lexToken('identifier')) return { kind: 'listRef', name: this.lastToken, pos };
       return this.fail('COND_SYNTAX', 'expected a list or an identifier');
     });
   }
@@ -365,7 +352,7 @@ class Parser {
       if (list) return list;
       const transformer = this.tryParseTransformerOrVal();
       if (transformer) return transformer;
-      if (this.lexRegex(RE_IDENTIFIER)) return { kind: 'listRef', name: this.lastToken, pos };
+      if (this.lexToken('identifier')) return { kind: 'listRef', name: this.lastToken, pos };
       return this.fail('COND_SYNTAX', `expected a list, an identifier, or a field with a valid transformer: ${ALL_TRANSFORMERS}`);
     });
   }
@@ -377,7 +364,7 @@ class Parser {
       if (this.lexStr('val(')) {
         this.lexBlank();
         const fieldPos = this.pos();
-        if (!this.lexRegex(RE_FIELD_NAME)) this.fail('COND_SYNTAX', "expected a field within 'val' transformer");
+        if (!this.lexToken('fieldName')) this.fail('COND_SYNTAX', "expected a field within 'val' transformer");
         const field = this.parseFieldRemainder(this.lastToken, fieldPos);
         this.lexBlank();
         if (!this.lexStr(')')) this.fail('COND_UNBALANCED_PARENS', "expected a ')' token closing the transformer");
@@ -393,84 +380,10 @@ class Parser {
     });
   }
 
-  // ---- lexing ----
-
-  private lexBlank(): boolean {
-    const start = this.i;
-    while (this.i < this.input.length) {
-      const c = this.input[this.i];
-      if (c !== ' ' && c !== '\t' && c !== '\b' && c !== '\r' && c !== '\n') break;
-      this.i++;
-    }
-    return this.i > start;
-  }
-
-  private lexStr(token: string): boolean {
-    if (!this.input.startsWith(token, this.i)) return false;
-    this.lastToken = token;
-    this.i += token.length;
-    return true;
-  }
-
-  private lexAny(tokens: readonly string[]): boolean {
-    return tokens.some((t) => this.lexStr(t));
-  }
-
-  /** Operators ending in a space need a blank after them; the token keeps the trailing space. */
-  private lexOperator(ops: readonly string[]): boolean {
-    for (const op of ops) {
-      if (!op.endsWith(' ')) {
-        if (this.lexStr(op)) return true;
-        continue;
-      }
-      const saved = this.i;
-      const savedToken = this.lastToken;
-      if (this.lexStr(op.trim())) {
-        if (this.lexBlank()) {
-          this.lastToken = op;
-          return true;
-        }
-        this.i = saved;
-        this.lastToken = savedToken;
-      }
-    }
-    return false;
-  }
-
-  private lexRegex(re: RegExp): boolean {
-    re.lastIndex = this.i;
-    const m = re.exec(this.input);
-    if (!m) return false;
-    this.lastToken = m[0];
-    this.i += m[0].length;
-    return true;
-  }
-
-  private lexQuoted(): boolean {
-    const delimiter = this.input[this.i];
-    if (delimiter !== '"' && delimiter !== "'") return false;
-    const start = this.i;
-    let prev = '\\';
-    for (let j = start; j < this.input.length; j++) {
-      const c = this.input[j];
-      if (c === '\0') break; // libsinsp reads a C string: NUL ends the input
-      if (c === delimiter && prev !== '\\' && j > start) {
-        const result = unescapeQuoted(this.input.slice(start + 1, j), delimiter);
-        this.i = j + 1;
-        if ('error' in result) this.fail('COND_BAD_ESCAPE', result.error, start + 1 + result.index);
-        this.lastToken = (result as { value: string }).value;
-        return true;
-      }
-      prev = c;
-    }
-    this.unclosedQuotes.add(start);
-    return false;
-  }
+  // ---- lookahead ----
 
   private listValueFollows(): boolean {
-    if (this.input[this.i] === '(') return true;
-    RE_IDENTIFIER.lastIndex = this.i;
-    return RE_IDENTIFIER.test(this.input);
+    return this.input[this.i] === '(' || this.tokenFollows('identifier');
   }
 
   private boolKeywordFollows(): boolean {
@@ -487,6 +400,8 @@ class Parser {
   private pos(offset = this.i): SourcePosition {
     return this.lines.position(offset);
   }
+
+  private readonly badEscape = (message: string, offset: number): never => this.fail('COND_BAD_ESCAPE', message, offset);
 
   private guard<T>(fn: () => T): T {
     if (++this.depth >= this.maxDepth) {

@@ -2,7 +2,7 @@ import {
   BinaryCheck, Expr, FieldOperand, FieldRef, isNumericOperator, Node, Operand, StringLiteral,
   TransformerArg, TransformerCall,
 } from './ast';
-import { isNumberToken, isSafeBareFieldArg, isSafeBareValue, quoteString } from './lexical';
+import { isNumberToken, isSafeBareFieldArg, isSafeBareValue, quoteString } from './lexer';
 
 /**
  * Prints a condition AST as Falco condition text, on one line. Parsing the text gives back the

@@ -5,6 +5,7 @@ import { joinTexts, MappedText, SourceRef } from './source-text';
 import { FieldRef } from '../language/ast';
 import { checkField } from '../language/checker';
 import { isKnownSource, lookupField } from '../language/fields';
+import { isListOperator, isModifiedOperator, isOperator } from '../language/lexer';
 import { parseCondition } from '../language/parser';
 
 /**
@@ -67,10 +68,6 @@ export class LoadError extends Error {
   }
 }
 
-export const LIST_OPERATORS_FOR_EXCEPTIONS = ['in', 'intersects', 'pmatch'];
-export const MODIFIED_OPERATOR_RE = /^(==|=|!=|contains|icontains|bcontains|startswith|bstartswith|endswith|glob|iglob|regex) (oneof|anyof|allof)$/;
-const ALL_OPERATORS = ['exists', '<=', '<', '>=', '>', '==', '=', '!=', 'glob', 'iglob', 'contains', 'icontains', 'bcontains',
-  'startswith', 'bstartswith', 'endswith', 'regex', 'intersects', 'in', 'pmatch'];
 
 /** Collects the diagnostics of a load, each once (a macro used by many rules reports its problems once). */
 export class DiagnosticSink {
@@ -297,7 +294,7 @@ export class RuleCollector {
       }
       for (const comp of comps.items) {
         const op = comp.isList ? '' : comp.item.trim();
-        if (!ALL_OPERATORS.includes(op) && !MODIFIED_OPERATOR_RE.test(op)) {
+        if (!isOperator(op) && !isModifiedOperator(op)) {
           throw new LoadError('RULES_EXCEPTION_BAD_COMP', `'${op}' is not a supported comparison operator (exception '${ex.name}')`, ex.at);
         }
       }
@@ -306,7 +303,7 @@ export class RuleCollector {
       if (!ex.comps) ex.comps = { isList: false, item: 'in' };
       if (ex.comps.isList) throw new LoadError('RULES_EXCEPTION_MISMATCH', `Fields and comps must both be strings (exception '${ex.name}')`, ex.at);
       const op = ex.comps.item.trim();
-      if (!LIST_OPERATORS_FOR_EXCEPTIONS.includes(op) && !MODIFIED_OPERATOR_RE.test(op)) {
+      if (!isListOperator(op) && !isModifiedOperator(op)) {
         throw new LoadError('RULES_EXCEPTION_BAD_COMP',
           `When fields is a single value, comps must be one of (in, pmatch, intersects) or a modifier operator (e.g. startswith oneof) (exception '${ex.name}', got '${op}')`, ex.at);
       }

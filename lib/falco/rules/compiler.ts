@@ -1,4 +1,4 @@
-import { DiagnosticSink, Entry, ExceptionInfo, LIST_OPERATORS_FOR_EXCEPTIONS, ListInfo, MacroInfo, MODIFIED_OPERATOR_RE, RuleCollector, RuleInfo } from './collector';
+import { DiagnosticSink, Entry, ExceptionInfo, ListInfo, MacroInfo, RuleCollector, RuleInfo } from './collector';
 import { Diagnostic, DiagnosticCode } from './diagnostics';
 import { eventTypesOf, EventTypeSet } from './event-types';
 import { Priority } from './model';
@@ -6,6 +6,7 @@ import { outputFieldProblems } from './output';
 import { MappedText, SourceRef, textAt } from './source-text';
 import { Expr, ListLiteral, NO_POSITION, Node, Operand, StringLiteral } from '../language/ast';
 import { checkCondition, CheckIssue } from '../language/checker';
+import { isListOperator, isModifiedOperator } from '../language/lexer';
 import { ConditionSyntaxError, parseCondition } from '../language/parser';
 
 /**
@@ -216,7 +217,7 @@ export class RuleCompiler {
           const v = items[k];
           const rendered = v.isList
             ? `(${v.items.map((i) => quoteItem(i.isList ? '' : i.item)).join(', ')})`
-            : LIST_OPERATORS_FOR_EXCEPTIONS.includes(op) || MODIFIED_OPERATOR_RE.test(op) ? parenItem(v.item) : quoteItem(v.item);
+            : isListOperator(op) || isModifiedOperator(op) ? parenItem(v.item) : quoteItem(v.item);
           return `${(field as { item: string }).item} ${op} ${rendered}`;
         });
         alternatives.push(`(${checks.join(' and ')})`);
