@@ -158,8 +158,8 @@ export function runTestCommand(argv: readonly string[], io: TestCommandIo): numb
 
   const detections: JsonDetection[] = [];
   const lines: string[] = [];
-  events.forEach(({ event, line }, index) => {
-    const fired = evaluator.evaluate(event);
+  events.forEach(({ event, line, source }, index) => {
+    const fired = evaluator.evaluate(event, source);
     for (const d of fired) detections.push({ event: index, rule: d.rule, priority: d.priority, source: d.source, output: d.output });
     const where = `event ${index} (${args.events}:${line})`;
     if (fired.length === 0) lines.push(`${where}: no rule fired`);

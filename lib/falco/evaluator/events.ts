@@ -1,4 +1,5 @@
-import { splitK8sAuditEvents } from './k8s-audit';
+import { isK8sAuditEvent, K8S_AUDIT_SOURCE, splitK8sAuditEvents } from './k8s-audit';
+import { isToken } from '../language/lexer';
 
 /**
  * Reading events for the evaluator from a file: a JSON array of events, JSON lines (one
@@ -8,7 +9,7 @@ import { splitK8sAuditEvents } from './k8s-audit';
 /** An event file problem, with its place: `file:line:col: error CODE message`. */
 export class EventsFileError extends Error {
   constructor(
-    public readonly code: 'EVENTS_BAD_JSON' | 'EVENTS_NOT_OBJECT' | 'EVENTS_EMPTY',
+    public readonly code: 'EVENTS_BAD_JSON' | 'EVENTS_NOT_OBJECT' | 'EVENTS_EMPTY' | 'EVENTS_UNKNOWN_FORMAT',
     public readonly file: string,
     public readonly line: number,
     public readonly col: number,
@@ -19,10 +20,37 @@ export class EventsFileError extends Error {
   }
 }
 
-/** One event and the line it starts on. */
+/** One event, the line it starts on, and the source whose format it has. */
 export interface LocatedEvent {
   readonly event: Record<string, unknown>;
   readonly line: number;
+  /**
+   * `k8s_audit` for a Kubernetes audit event (an Event, or an item of an EventList, as the k8saudit
+   * plugin reads them); otherwise the event's `evt.source`, or `syscall`.
+   */
+  readonly source: string;
+}
+
+/** A key of a field-keyed event: a field name with an optional argument (`proc.aname[2]`). */
+function isFieldKey(key: string): boolean {
+  const bracket = key.indexOf('[');
+  if (bracket < 0) return isToken('fieldName', key);
+  return key.endsWith(']') && isToken('fieldName', key.slice(0, bracket));
+}
+
+/** The source of a field-keyed event, or undefined when the object is not one. */
+function fieldEventSource(event: Record<string, unknown>): string | undefined {
+  const keys = Object.keys(event);
+  if (keys.length === 0 || !keys.every(isFieldKey)) return undefined;
+  const declared = event['evt.source'];
+  return typeof declared === 'string' ? declared : 'syscall';
+}
+
+function describeKeys(event: Record<string, unknown>): string {
+  const keys = Object.keys(event);
+  if (keys.length === 0) return 'it is an empty object';
+  const shown = keys.slice(0, 5).map((k) => JSON.stringify(k)).join(', ');
+  return `its keys are ${shown}${keys.length > 5 ? ', ...' : ''}`;
 }
 
 function lineCol(text: string, offset: number): { line: number; col: number } {
@@ -183,12 +211,23 @@ function expand(value: unknown, file: string, line: number, col: number, out: Lo
     throw new EventsFileError('EVENTS_NOT_OBJECT', file, line, col,
       `an event must be a JSON object (field names to values, or a raw audit.k8s.io Event), not ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`);
   }
-  for (const item of splitK8sAuditEvents(value)) {
-    if (!isObject(item)) {
-      throw new EventsFileError('EVENTS_NOT_OBJECT', file, line, col, 'an item of an audit EventList is not a JSON object');
+  if (isK8sAuditEvent(value)) {
+    for (const item of splitK8sAuditEvents(value)) {
+      if (!isObject(item)) {
+        throw new EventsFileError('EVENTS_NOT_OBJECT', file, line, col, 'an item of an audit EventList is not a JSON object');
+      }
+      out.push({ event: item, line, source: K8S_AUDIT_SOURCE });
     }
-    out.push({ event: item, line });
+    return;
   }
+  const source = fieldEventSource(value);
+  if (source === undefined) {
+    throw new EventsFileError('EVENTS_UNKNOWN_FORMAT', file, line, col,
+      `this event fits no known source format (${describeKeys(value)}): a syscall or plugin event is an object of field names `
+      + 'to values ({"evt.type": "execve", "proc.name": "bash"}), a Kubernetes audit event an audit.k8s.io Event with '
+      + '"kind": "Event" (or an EventList with "kind": "EventList" and its items)');
+  }
+  out.push({ event: value, line, source });
 }
 
 /** A whole file holding one pretty-printed JSON object (e.g. an audit EventList), when it is one. */

@@ -17,12 +17,13 @@ export type K8sAuditExtractor = (event: unknown) => K8sAuditValue;
 
 type Json = unknown;
 
-/** Whether a JSON value is a Kubernetes audit Event or EventList (`apiVersion: audit.k8s.io/...`). */
+/**
+ * Whether a JSON value is a Kubernetes audit Event or EventList. As the k8saudit plugin decides
+ * (falcosecurity/plugins, plugins/k8saudit/pkg/k8saudit/source.go, ParseAuditEventsJSON), `kind:
+ * Event` or `kind: EventList` alone does: older API servers write no `apiVersion`.
+ */
 export function isK8sAuditEvent(value: unknown): boolean {
-  if (!isObject(value)) return false;
-  const apiVersion = value.apiVersion;
-  return (value.kind === 'Event' || value.kind === 'EventList')
-    && typeof apiVersion === 'string' && apiVersion.startsWith('audit.k8s.io/');
+  return isObject(value) && (value.kind === 'Event' || value.kind === 'EventList');
 }
 
 /** The single events of an audit payload: an EventList's items, or the Event itself (as the plugin splits them). */

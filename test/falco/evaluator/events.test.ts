@@ -6,7 +6,7 @@ describe('reading events files', () => {
       '[',
       '  {"proc.cmdline": "sh -c \'[a, b]\' \\"}{\\"", "evt.type": "execve"},',
       '',
-      '  {"nested": {"list": [1, [2, 3]]}, "evt.type": "open"}, {"evt.type": "close"}',
+      '  {"proc.env": {"list": [1, [2, 3]]}, "evt.type": "open"}, {"evt.type": "close"}',
       ']',
     ].join('\n');
     const events = parseEventsText(text, 'e.json');
@@ -26,17 +26,20 @@ describe('reading events files', () => {
   });
 
   it('points at the offending character, with a message free of the whole text', () => {
-    expect(() => parseEventsText('{"a": 1}\n  {"a": }\n', 'e.jsonl')).toThrow(/^e\.jsonl:2:9: error EVENTS_BAD_JSON invalid JSON on this line .*: Unexpected token '}'$/);
-    expect(() => parseEventsText('[{"a": 1}, {"b": tru}]', 'e.json')).toThrow(/^e\.json:1:18: error EVENTS_BAD_JSON/);
+    expect(() => parseEventsText('{"x.a": 1}\n  {"x.a": }\n', 'e.jsonl')).toThrow(/^e\.jsonl:2:11: error EVENTS_BAD_JSON invalid JSON on this line .*: Unexpected token '}'$/);
+    expect(() => parseEventsText('[{"x.a": 1}, {"x.b": tru}]', 'e.json')).toThrow(/^e\.json:1:22: error EVENTS_BAD_JSON/);
   });
 
   it.each([
-    ['[\n  {"a": 1},\n  {"a": }\n]', 'EVENTS_BAD_JSON', 3],
-    ['{"a": 1}\n{"a": 1,}\n', 'EVENTS_BAD_JSON', 2],
-    ['[{"a": 1}, "text"]', 'EVENTS_NOT_OBJECT', 1],
-    ['{"a": 1}\n[1, 2]\n', 'EVENTS_NOT_OBJECT', 2],
+    ['[\n  {"x.a": 1},\n  {"x.a": }\n]', 'EVENTS_BAD_JSON', 3],
+    ['{"x.a": 1}\n{"x.a": 1,}\n', 'EVENTS_BAD_JSON', 2],
+    ['[{"x.a": 1}, "text"]', 'EVENTS_NOT_OBJECT', 1],
+    ['{"x.a": 1}\n[1, 2]\n', 'EVENTS_NOT_OBJECT', 2],
     ['{"kind": "EventList", "apiVersion": "audit.k8s.io/v1", "items": [3]}', 'EVENTS_NOT_OBJECT', 1],
     ['', 'EVENTS_EMPTY', 1],
+    ['{"evt.type": "open"}\n{"kind": 0}\n', 'EVENTS_UNKNOWN_FORMAT', 2],
+    ['[{"evt.type": "open"},\n {"verb": "create", "user": {"username": "x"}}]', 'EVENTS_UNKNOWN_FORMAT', 2],
+    ['{}', 'EVENTS_UNKNOWN_FORMAT', 1],
   ])('names the place of a problem in %j', (text, code, line) => {
     let caught: unknown;
     try {
@@ -48,5 +51,20 @@ describe('reading events files', () => {
     const error = caught as EventsFileError;
     expect({ code: error.code, line: error.line, file: error.file }).toEqual({ code, line, file: 'bad.json' });
     expect(error.message).toMatch(new RegExp(`^bad\\.json:${line}:\\d+: error ${code} `));
+  });
+
+  // The k8saudit plugin takes `kind: Event` (or EventList) alone as an audit event: falcosecurity/plugins
+  // @ 0809a56b54b4, plugins/k8saudit/pkg/k8saudit/source.go, ParseAuditEventsJSON. Most events of Falco's own
+  // k8s audit tests have no apiVersion.
+  it('reads an audit Event without apiVersion, and EventList items without kind, as k8s_audit events', () => {
+    const text = '{"kind": "Event", "verb": "create", "objectRef": {"resource": "pods"}}\n'
+      + '{"kind": "EventList", "items": [{"verb": "delete"}]}\n{"evt.type": "open", "evt.source": "syscall"}\n';
+    const events = parseEventsText(text, 'e.jsonl');
+    expect(events.map((e) => [e.line, e.source])).toEqual([[1, 'k8s_audit'], [2, 'k8s_audit'], [3, 'syscall']]);
+  });
+
+  it('names an event that fits no format, with what it has', () => {
+    expect(() => parseEventsText('{"verb": "get", "apiVersion": "audit.k8s.io/v1"}', 'e.json'))
+      .toThrow(/^e\.json:1:1: error EVENTS_UNKNOWN_FORMAT this event fits no known source format \(its keys are "verb", "apiVersion"\)/);
   });
 });

@@ -144,7 +144,11 @@ describe('event sources', () => {
   it('recognizes audit events, a declared evt.source, and defaults to syscall', () => {
     expect(eventSource({ kind: 'Event', apiVersion: 'audit.k8s.io/v1' })).toBe('k8s_audit');
     expect(eventSource({ kind: 'Event', apiVersion: 'audit.k8s.io/v1beta1' })).toBe('k8s_audit');
-    expect(eventSource({ kind: 'Event', apiVersion: 'v1' })).toBe('syscall');
+    // kind alone decides, as in the k8saudit plugin (falcosecurity/plugins @ 0809a56b54b4,
+    // plugins/k8saudit/pkg/k8saudit/source.go, ParseAuditEventsJSON)
+    expect(eventSource({ kind: 'Event' })).toBe('k8s_audit');
+    expect(eventSource({ kind: 'EventList', items: [] })).toBe('k8s_audit');
+    expect(eventSource({ kind: 'Pod' })).toBe('syscall');
     expect(eventSource({ 'evt.source': 'aws_cloudtrail', 'ct.name': 'x' })).toBe('aws_cloudtrail');
     expect(eventSource({ 'proc.name': 'x' })).toBe('syscall');
   });
