@@ -1,5 +1,6 @@
 // OKE: OCI Audit retention, a private KMS-encrypted bucket with a retention rule, a Service Connector
 // copying _Audit into it, the shipper's customer secret key, and the in-cluster stack.
+import * as oci from '@pulumi/oci';
 import * as pulumi from '@pulumi/pulumi';
 import type { DetectionStackProps } from '../../lib';
 import { OkeDetectionStack } from '../../lib/pulumi/oci';
@@ -28,8 +29,14 @@ export const stack: DetectionStackProps = {
   },
 };
 
+// IAM (the shipper's user, group, policies and key) is created in the tenancy's home region only.
+const homeRegion = config.require('homeRegion');
+const homeRegionProvider = new oci.Provider('home-region', { region: homeRegion });
+
 const detection = new OkeDetectionStack('prod-oke-detection', {
   stack,
+  homeRegion,
+  homeRegionProvider,
   tenancyId: config.require('tenancyId'),
   compartmentId: config.require('compartmentId'),
   bucketName: 'prod-oke-detection-alerts',

@@ -69,13 +69,21 @@ export async function runPlanCommand(argv: readonly string[], io: PlanCommandIo)
   }
 }
 
-/** A readable table: type, name, parent, and the count of inputs; secrets never appear. */
+/** A readable table: type, name, parent, and what each waits for (`Kind/name`); secrets never appear. */
 export function formatPlanTable(plan: OfflinePlan): string {
-  const rows = plan.resources.map((r: PlannedResource) => [r.type, r.name, r.parent ?? '', (r.dependsOn ?? []).join(', ')]);
+  const rows = plan.resources.map((r: PlannedResource) => [r.type, r.name, r.parent ?? '', (r.dependsOn ?? []).map(shortUrn).join(', ')]);
   const header = ['TYPE', 'NAME', 'PARENT', 'DEPENDS ON'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   return [line(header), ...rows.map(line), '', `${plan.resources.length} resources`, ''].join('\n');
+}
+
+/** `Kind/name` of a URN (the JSON format keeps the whole URN). */
+function shortUrn(urn: string): string {
+  const parts = urn.split('::');
+  if (parts.length < 4) return urn;
+  const type = parts[parts.length - 2].split('$').pop() ?? '';
+  return `${type.slice(type.lastIndexOf(':') + 1)}/${parts[parts.length - 1]}`;
 }
 
 /** The command as the CLI registry lists it. */

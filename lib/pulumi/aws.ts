@@ -276,10 +276,12 @@ export class EksDetectionStack extends pulumi.ComponentResource {
     const child = { parent: this };
     const namespace = plan.namespace;
     const clusterName = args.cluster.name;
+    // Pods get Pod Identity credentials only when the agent runs and their association exists at pod start.
     const dependsOn: pulumi.Resource[] = [];
     if (args.installPodIdentityAgent ?? true) {
       dependsOn.push(new aws.eks.Addon(`${name}-pod-identity-agent`, { clusterName, addonName: 'eks-pod-identity-agent' }, child));
     }
+    const associations: pulumi.Resource[] = [];
 
     const trust = pulumi.all([cloud.account, args.cluster.arn]).apply(([f, arn]) => JSON.stringify(podIdentityTrustPolicy(f, arn)));
     this.shipperRole = new aws.iam.Role(`${name}-shipper`, {
@@ -291,9 +293,9 @@ export class EksDetectionStack extends pulumi.ComponentResource {
       policy: pulumi.all([cloud.account, cloud.key.arn])
         .apply(([f, keyArn]) => JSON.stringify(shipperWritePolicy(f, cloud.bucketName, cloud.alertsPrefix, keyArn))),
     }, child);
-    new aws.eks.PodIdentityAssociation(`${name}-shipper`, {
+    associations.push(new aws.eks.PodIdentityAssociation(`${name}-shipper`, {
       clusterName, namespace, serviceAccount: cloud.shipperServiceAccount, roleArn: this.shipperRole.arn,
-    }, { parent: this, dependsOn });
+    }, { parent: this, dependsOn }));
 
     const plugin = plan.audit?.kubernetes.falcoPlugin;
     if (plugin) {
@@ -305,12 +307,12 @@ export class EksDetectionStack extends pulumi.ComponentResource {
         role: this.k8sauditRole.id,
         policy: cloud.account.apply((f) => JSON.stringify(k8sauditEksReadPolicy(f, plan.cluster.name))),
       }, child);
-      new aws.eks.PodIdentityAssociation(`${name}-k8saudit`, {
+      associations.push(new aws.eks.PodIdentityAssociation(`${name}-k8saudit`, {
         clusterName, namespace, serviceAccount: plugin.serviceAccountName, roleArn: this.k8sauditRole.arn,
-      }, { parent: this, dependsOn });
+      }, { parent: this, dependsOn }));
     }
 
-    this.objects = new DetectionStackObjects(`${name}-k8s`, { stack: cloud.stack, secrets: args.secrets }, {
+    this.objects = new DetectionStackObjects(`${name}-k8s`, { stack: cloud.stack, secrets: args.secrets, workloadsDependOn: [...dependsOn, ...associations] }, {
       parent: this, providers: args.kubernetesProvider ? { kubernetes: args.kubernetesProvider } : undefined,
     });
     this.registerOutputs({ shipperRoleArn: this.shipperRole.arn, k8sauditRoleArn: this.k8sauditRole?.arn });

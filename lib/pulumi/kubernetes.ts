@@ -3,12 +3,13 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { App } from 'cdk8s';
-import { applyBindings, ObjectFieldBinding, chartObjects, KubernetesObject, splitNamespaces } from './objects';
+import { applyBindings, ObjectFieldBinding, chartObjects, KubernetesObject, splitObjects, TETRAGON_CRD_FILES } from './objects';
 import { DetectionStack } from '../cdk8s/detection-stack';
 import { DetectionStackError } from '../core/errors';
 import { requiredSecrets } from '../routing/layer';
 import type { DetectionStackProps } from '../stack/props';
 
+export { TETRAGON_CRD_FILES } from './objects';
 export type { ObjectFieldBinding, KubernetesObject } from './objects';
 
 /** A Secret the stack references by name, filled from Pulumi (the values are stored as Pulumi secrets). */
@@ -30,6 +31,19 @@ export interface DetectionStackObjectsArgs {
   readonly bindings?: readonly ObjectFieldBinding[];
   /** Secrets the stack references (routing credentials, shipper keys), created in the stack's namespace. @default none */
   readonly secrets?: readonly StackSecret[];
+  /**
+   * Cloud resources the workloads need before their pods start (identity associations, role
+   * bindings): a pod started earlier runs without its credentials until it is restarted.
+   * @default none
+   */
+  readonly workloadsDependOn?: readonly pulumi.Resource[];
+  /**
+   * Where the Tetragon CRDs come from when the stack deploys TracingPolicies. Pulumi applies them
+   * before the policies (the operator would create them only once it runs, after the policies fail
+   * with "apiVersion for this resource does not exist").
+   * @default the CRD files of the pinned Tetragon release (TETRAGON_CRD_FILES)
+   */
+  readonly tetragonCrds?: { readonly files: readonly string[] } | { readonly objs: readonly KubernetesObject[] };
 }
 
 /**
@@ -45,6 +59,8 @@ export class DetectionStackObjects extends pulumi.ComponentResource {
   public readonly namespaces: k8s.yaml.ConfigGroup;
   public readonly workloads: k8s.yaml.ConfigGroup;
   public readonly secrets: k8s.core.v1.Secret[];
+  /** The Tetragon CRDs and the TracingPolicies applied after them (when the stack has Tetragon policies). */
+  public readonly tetragon?: { readonly crds: k8s.yaml.ConfigGroup; readonly policies: k8s.yaml.ConfigGroup };
 
   constructor(name: string, args: DetectionStackObjectsArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('detection-stack:kubernetes:DetectionStackObjects', name, {}, opts);
@@ -55,17 +71,37 @@ export class DetectionStackObjects extends pulumi.ComponentResource {
     checkSecrets(name, chart, this.objects, args.secrets ?? []);
 
     const bound = applyBindings(this.objects, args.bindings ?? [], name);
-    const { namespaces, rest } = splitNamespaces(bound);
+    const { namespaces, customResources, rest } = splitObjects(bound);
     this.namespaces = new k8s.yaml.ConfigGroup(`${name}-namespaces`, { objs: namespaces, resourcePrefix: name }, { parent: this });
-    this.workloads = new k8s.yaml.ConfigGroup(`${name}-objects`, { objs: rest, resourcePrefix: name }, { parent: this, dependsOn: [this.namespaces] });
     this.secrets = (args.secrets ?? []).map((s) => new k8s.core.v1.Secret(`${name}-${s.name}`, {
       metadata: { name: s.name, namespace, labels: { ...chart.plan.labels } },
       type: 'Opaque',
       stringData: Object.fromEntries(Object.entries(s.data).map(([k, v]) => [k, pulumi.secret(v)])),
     }, { parent: this, dependsOn: [this.namespaces] }));
+    // A ConfigGroup does not pass its own dependsOn to the objects it creates: each object is given it.
+    this.workloads = new k8s.yaml.ConfigGroup(`${name}-objects`, {
+      objs: rest, resourcePrefix: name, transformations: [waitFor([this.namespaces, ...this.secrets, ...(args.workloadsDependOn ?? [])])],
+    }, { parent: this });
+    if (customResources.length > 0) {
+      const source = args.tetragonCrds ?? { files: TETRAGON_CRD_FILES };
+      const crds = new k8s.yaml.ConfigGroup(`${name}-tetragon-crds`, {
+        ...('files' in source ? { files: [...source.files] } : { objs: [...source.objs] }), resourcePrefix: name,
+      }, { parent: this });
+      const policies = new k8s.yaml.ConfigGroup(`${name}-tetragon-policies`, {
+        objs: customResources, resourcePrefix: name, transformations: [waitFor([this.namespaces, crds])],
+      }, { parent: this });
+      this.tetragon = { crds, policies };
+    }
 
     this.registerOutputs({ objectCount: this.objects.length, namespace });
   }
+}
+
+/** A ConfigGroup transformation that makes each object it creates wait for these resources. */
+function waitFor(resources: readonly pulumi.Resource[]): (obj: unknown, opts: pulumi.CustomResourceOptions) => void {
+  return (_obj, opts) => {
+    opts.dependsOn = [...resources];
+  };
 }
 
 /** Builds the DetectionStack chart and fails, like `cdk8s synth` would, on guardrail errors. */

@@ -1,6 +1,8 @@
 // Pure helpers over synthesized Kubernetes objects (no Pulumi import: Outputs are opaque values here).
 import type { Chart } from 'cdk8s';
 import { DetectionStackError } from '../core/errors';
+import { TETRAGON_VERSION } from '../tetragon/plan';
+import { TETRAGON_API_VERSION, TRACING_POLICY_KINDS } from '../tetragon/vocabulary';
 
 /** A Kubernetes object as the chart synthesizes it. */
 export interface KubernetesObject {
@@ -48,10 +50,24 @@ export function applyBindings(objects: readonly KubernetesObject[], bindings: re
   return copies as KubernetesObject[];
 }
 
-/** Namespaces apart from everything else, so they can be created first. */
-export function splitNamespaces(objects: readonly KubernetesObject[]): { namespaces: KubernetesObject[]; rest: KubernetesObject[] } {
+/**
+ * The CRD files of the pinned Tetragon release (install/kubernetes/tetragon/crds-yaml/ at the version
+ * the chart deploys), for the TracingPolicies the stack applies. PodInfo is left out: the operator
+ * runs with skip-pod-info-crd.
+ */
+export const TETRAGON_CRD_FILES: readonly string[] = ['cilium.io_tracingpolicies.yaml', 'cilium.io_tracingpoliciesnamespaced.yaml']
+  .map((file) => `https://raw.githubusercontent.com/cilium/tetragon/${TETRAGON_VERSION}/install/kubernetes/tetragon/crds-yaml/${file}`);
+
+/**
+ * Namespaces (created first), Tetragon's custom resources (created after their CRDs), and the rest.
+ */
+export function splitObjects(objects: readonly KubernetesObject[]): {
+  namespaces: KubernetesObject[]; customResources: KubernetesObject[]; rest: KubernetesObject[];
+} {
+  const isCustom = (o: KubernetesObject) => o.apiVersion === TETRAGON_API_VERSION && (TRACING_POLICY_KINDS as readonly string[]).includes(o.kind);
   return {
     namespaces: objects.filter((o) => o.kind === 'Namespace'),
-    rest: objects.filter((o) => o.kind !== 'Namespace'),
+    customResources: objects.filter(isCustom),
+    rest: objects.filter((o) => o.kind !== 'Namespace' && !isCustom(o)),
   };
 }

@@ -24,17 +24,14 @@ export function shipperGroupStatements(groupName: string, compartmentId: string,
   ];
 }
 
-/** OKE workload identity: one ServiceAccount of one cluster may create objects in this bucket. */
-export interface OkeWorkload {
-  readonly clusterId: string;
-  readonly namespace: string;
-  readonly serviceAccount: string;
-}
+/** OCI locks a retention rule no sooner than 14 days after it is set (Object Storage Data Retention Rules). */
+export const RETENTION_LOCK_DELAY_DAYS = 14;
 
-export function shipperWorkloadStatement(compartmentId: string, bucket: string, w: OkeWorkload): string {
-  return `Allow any-user to manage objects in compartment id ${compartmentId} where all {request.principal.type='workload', ` +
-    `request.principal.cluster_id='${w.clusterId}', request.principal.namespace='${w.namespace}', ` +
-    `request.principal.service_account='${w.serviceAccount}', target.bucket.name='${bucket}', request.permission='OBJECT_CREATE'}`;
+/** When a retention rule created now locks: the first UTC midnight after the mandatory delay. */
+export function retentionLockTime(now: Date): string {
+  const day = 24 * 60 * 60 * 1000;
+  const earliest = now.getTime() + RETENTION_LOCK_DELAY_DAYS * day;
+  return new Date(Math.ceil(earliest / day) * day + day).toISOString();
 }
 
 /** The S3-compatible endpoint of OCI Object Storage (what S3 clients such as the shipper talk to). */

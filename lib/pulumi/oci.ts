@@ -3,8 +3,8 @@ import * as oci from '@pulumi/oci';
 import * as pulumi from '@pulumi/pulumi';
 import { DetectionStackObjects, StackSecret } from './kubernetes';
 import {
-  OCI_AUDIT_PREFIX, objectStorageKeyStatement, ociBucketNameProblem, serviceConnectorWriteStatement,
-  shipperGroupStatements, shipperWorkloadStatement,
+  OCI_AUDIT_PREFIX, objectStorageKeyStatement, ociBucketNameProblem, retentionLockTime, serviceConnectorWriteStatement,
+  shipperGroupStatements,
 } from './oci-policies';
 import { durableTarget, planForProvider, resolveBucketName } from './stack-plan';
 import { DetectionStackError } from '../core/errors';
@@ -14,15 +14,8 @@ import type { DetectionStackProps } from '../stack/props';
 /** The pure planning behind these components (names, policy documents), for review and tests. */
 export * from './oci-policies';
 
-/**
- * How the in-cluster shipper authenticates to Object Storage. The S3-compatible API the shipper
- * speaks takes only a customer secret key; workload identity suits clients of the native OCI API.
- */
-export type OciShipperCredentials =
-  /** A dedicated IAM user with a customer secret key, written to the Secrets the stack's `durable.bucket.oci` names. */
-  | { readonly kind: 'customer-secret-key' }
-  /** OKE workload identity (enhanced clusters): a policy for the shipper's ServiceAccount, no stored key. */
-  | { readonly kind: 'workload-identity'; readonly clusterId: pulumi.Input<string> };
+/** Vault types (OCI Vault): automatic key rotation exists only for keys in a virtual private vault. */
+export type OciVaultType = 'DEFAULT' | 'VIRTUAL_PRIVATE';
 
 export interface OkeDetectionStackArgs {
   /** The stack definition, the same one the cdk8s path takes (`cluster.provider: 'oke'`, `cluster.region` set). */
@@ -33,14 +26,36 @@ export interface OkeDetectionStackArgs {
   readonly compartmentId: pulumi.Input<string>;
   /** Durable bucket name. @default the stack's `durable.bucket.name` (one plain string for the chart and the bucket) */
   readonly bucketName?: string;
-  /** Existing KMS key OCID. @default a new vault (DEFAULT type) and an AES-256 key that rotates yearly */
+  /** Existing KMS key OCID. @default a new vault (`vaultType`) and an AES-256 HSM key */
   readonly kmsKeyId?: pulumi.Input<string>;
+  /**
+   * Type of the vault created for the key. Automatic key rotation is available only in a
+   * `VIRTUAL_PRIVATE` vault (a dedicated partition, billed per vault); keys in a `DEFAULT` vault are
+   * rotated by hand (`oci kms management key rotate`).
+   * @default 'DEFAULT'
+   */
+  readonly vaultType?: OciVaultType;
+  /** Days between automatic rotations of the key (60-365, `VIRTUAL_PRIVATE` vaults only). @default 365 */
+  readonly keyRotationDays?: number;
   /** Days objects are retained (bucket retention rule). @default 365 */
   readonly retentionDays?: number;
+  /**
+   * Lock the retention rule. OCI locks it after its mandatory 14-day delay; from then on not even a
+   * tenancy administrator can shorten or delete it (the bucket goes only once it is empty). `false`
+   * is a named loosening: the rule stays deletable by whoever may update the bucket.
+   * @default true
+   */
+  readonly lockRetention?: boolean;
+  /**
+   * The tenancy's home region. IAM resources (users, groups, policies, customer secret keys) are
+   * created only there.
+   * @default the cluster region
+   */
+  readonly homeRegion?: string;
+  /** An OCI provider for the home region; required when `homeRegion` differs from the cluster region. @default the default provider */
+  readonly homeRegionProvider?: pulumi.ProviderResource;
   /** Copy audit events of every compartment (`_Audit_Include_Subcompartment`), not only the tenancy's. @default true */
   readonly includeSubcompartments?: boolean;
-  /** How the stack's shipper authenticates (only when the stack has a durable shipper). @default customer-secret-key */
-  readonly shipperCredentials?: OciShipperCredentials;
   /** Secrets the stack references (routing credentials), as Pulumi secrets. @default none */
   readonly secrets?: readonly StackSecret[];
   /** Kubernetes provider for the cluster. @default the default provider */
@@ -74,6 +89,17 @@ export class OkeDetectionStack extends pulumi.ComponentResource {
     const audit = this.plan.audit!;
     const cluster = this.plan.cluster.name;
     const child = { parent: this };
+    const iam = { parent: this, ...homeRegionOptions(name, region, args) };
+    const vaultType = args.vaultType ?? 'DEFAULT';
+    if (args.keyRotationDays !== undefined && (vaultType !== 'VIRTUAL_PRIVATE' || args.kmsKeyId !== undefined)) {
+      throw new DetectionStackError('DS-PULUMI-031', `${name}/keyRotationDays`,
+        'automatic key rotation exists only for keys this component creates in a VIRTUAL_PRIVATE vault',
+        "set vaultType: 'VIRTUAL_PRIVATE', or drop keyRotationDays and rotate the key by hand");
+    }
+    const rotationDays = args.keyRotationDays ?? 365;
+    if (!Number.isInteger(rotationDays) || rotationDays < 60 || rotationDays > 365) {
+      throw new DetectionStackError('DS-PULUMI-032', `${name}/keyRotationDays`, `${rotationDays} is outside 60-365 days`, 'choose a rotation interval of 60 to 365 days');
+    }
     this.bucketName = bucketName;
     // The stack names the namespace as a plain string for the shipper's endpoint; otherwise ask OCI.
     this.namespace = ociAccess
@@ -87,14 +113,15 @@ export class OkeDetectionStack extends pulumi.ComponentResource {
       }, child);
     }
 
-    const keyId = args.kmsKeyId ?? this.createKey(name, args.compartmentId, cluster);
+    const keyId = args.kmsKeyId ?? this.createKey(name, args.compartmentId, cluster, vaultType, rotationDays);
     const keyPolicy = new oci.identity.Policy(`${name}-objectstorage-key`, {
       compartmentId: args.compartmentId,
       description: `detection-stack ${cluster}: Object Storage encrypts ${bucketName} with its key`,
       statements: [pulumi.all([args.compartmentId, keyId]).apply(([c, k]) => objectStorageKeyStatement(region, c, k))],
-    }, child);
+    }, iam);
 
     const retentionDays = args.retentionDays ?? 365;
+    const lock = args.lockRetention ?? true;
     this.bucket = new oci.objectstorage.Bucket(`${name}-durable`, {
       compartmentId: args.compartmentId,
       namespace: this.namespace,
@@ -105,15 +132,25 @@ export class OkeDetectionStack extends pulumi.ComponentResource {
       versioning: 'Disabled',
       storageTier: 'Standard',
       autoTiering: 'InfrequentAccess',
-      retentionRules: [{ displayName: 'detection-stack-retention', duration: { timeAmount: String(retentionDays), timeUnit: 'DAYS' } }],
-    }, { parent: this, dependsOn: [keyPolicy] });
+      retentionRules: [{
+        displayName: 'detection-stack-retention',
+        duration: { timeAmount: String(retentionDays), timeUnit: 'DAYS' },
+        ...(lock ? { timeRuleLocked: retentionLockTime(new Date()) } : {}),
+      }],
+    }, {
+      parent: this,
+      dependsOn: [keyPolicy],
+      retainOnDelete: true,
+      // The lock time is set once, at creation; later runs must not move it (a locked rule cannot change).
+      ignoreChanges: lock ? ['retentionRules[0].timeRuleLocked'] : [],
+    });
 
     if (audit.cloud.enabled) {
       const writePolicy = new oci.identity.Policy(`${name}-connector`, {
         compartmentId: args.compartmentId,
         description: `detection-stack ${cluster}: Service Connector writes OCI Audit to ${bucketName}`,
         statements: [pulumi.output(args.compartmentId).apply((c) => serviceConnectorWriteStatement(c, bucketName))],
-      }, child);
+      }, iam);
       this.connector = new oci.sch.Connector(`${name}-audit-to-bucket`, {
         compartmentId: args.compartmentId,
         displayName: `${cluster}-audit-to-bucket`,
@@ -137,10 +174,9 @@ export class OkeDetectionStack extends pulumi.ComponentResource {
       }, { parent: this, dependsOn: [writePolicy] });
     }
 
+    // The shipper speaks the S3-compatible API, which authenticates with a customer secret key only.
     const secrets = [...(args.secrets ?? [])];
-    const creds = args.shipperCredentials ?? { kind: 'customer-secret-key' };
-    const shipping = durableTarget(this.plan) !== undefined;
-    if (shipping && creds.kind === 'customer-secret-key') {
+    if (durableTarget(this.plan) !== undefined) {
       if (!ociAccess) {
         throw new DetectionStackError('DS-PULUMI-015', `${name}/durable.bucket.oci`, 'the stack ships alerts but names no Secret for the customer secret key',
           'set durable.bucket.oci.accessKeyId and secretAccessKey (Secret references) in the stack definition');
@@ -150,26 +186,18 @@ export class OkeDetectionStack extends pulumi.ComponentResource {
         compartmentId: args.tenancyId,
         name: `${cluster}-alert-shipper`,
         description: `detection-stack ${cluster}: writes alerts to ${bucketName}`,
-      }, child);
+      }, iam);
       const group = new oci.identity.Group(`${name}-shipper`, {
         compartmentId: args.tenancyId, name: groupName, description: `detection-stack ${cluster}: alert shipper`,
-      }, child);
-      new oci.identity.UserGroupMembership(`${name}-shipper`, { groupId: group.id, userId: user.id }, child);
+      }, iam);
+      new oci.identity.UserGroupMembership(`${name}-shipper`, { groupId: group.id, userId: user.id }, iam);
       new oci.identity.Policy(`${name}-shipper`, {
         compartmentId: args.compartmentId,
         description: `detection-stack ${cluster}: alert shipper may only create objects in ${bucketName}`,
         statements: pulumi.output(args.compartmentId).apply((c) => shipperGroupStatements(groupName, c, bucketName)),
-      }, child);
-      const key = new oci.identity.CustomerSecretKey(`${name}-shipper`, { userId: user.id, displayName: `${cluster}-alert-shipper` }, child);
+      }, iam);
+      const key = new oci.identity.CustomerSecretKey(`${name}-shipper`, { userId: user.id, displayName: `${cluster}-alert-shipper` }, iam);
       secrets.push(...secretsFor([[ociAccess.accessKeyId, key.id], [ociAccess.secretAccessKey, key.key]]));
-    } else if (shipping && creds.kind === 'workload-identity') {
-      new oci.identity.Policy(`${name}-shipper`, {
-        compartmentId: args.compartmentId,
-        description: `detection-stack ${cluster}: shipper ServiceAccount may only create objects in ${bucketName}`,
-        statements: [pulumi.all([args.compartmentId, creds.clusterId]).apply(([c, id]) => shipperWorkloadStatement(c, bucketName, {
-          clusterId: id, namespace: this.plan.namespace, serviceAccount: target.serviceAccount,
-        }))],
-      }, child);
     }
 
     this.objects = new DetectionStackObjects(`${name}-k8s`, { stack: args.stack, secrets }, {
@@ -178,19 +206,33 @@ export class OkeDetectionStack extends pulumi.ComponentResource {
     this.registerOutputs({ bucketName: this.bucket.name, namespace: this.namespace, connectorId: this.connector?.id });
   }
 
-  private createKey(name: string, compartmentId: pulumi.Input<string>, cluster: string): pulumi.Output<string> {
-    const vault = new oci.kms.Vault(`${name}-vault`, { compartmentId, displayName: `${cluster}-detection`, vaultType: 'DEFAULT' }, { parent: this });
+  private createKey(
+    name: string, compartmentId: pulumi.Input<string>, cluster: string, vaultType: OciVaultType, rotationDays: number,
+  ): pulumi.Output<string> {
+    const retain = { parent: this, retainOnDelete: true };
+    const vault = new oci.kms.Vault(`${name}-vault`, { compartmentId, displayName: `${cluster}-detection`, vaultType }, retain);
     const key = new oci.kms.Key(`${name}-key`, {
       compartmentId,
       displayName: `${cluster}-detection`,
       managementEndpoint: vault.managementEndpoint,
       keyShape: { algorithm: 'AES', length: 32 },
       protectionMode: 'HSM',
-      isAutoRotationEnabled: true,
-      autoKeyRotationDetails: { rotationIntervalInDays: 365 },
-    }, { parent: this });
+      // OCI Vault: automatic key rotation is available only for virtual private vaults.
+      ...(vaultType === 'VIRTUAL_PRIVATE' ? { isAutoRotationEnabled: true, autoKeyRotationDetails: { rotationIntervalInDays: rotationDays } } : {}),
+    }, retain);
     return key.id;
   }
+}
+
+/** IAM lives in the tenancy's home region: a provider for it is required when the cluster runs elsewhere. */
+function homeRegionOptions(name: string, region: string, args: OkeDetectionStackArgs): pulumi.CustomResourceOptions {
+  const home = args.homeRegion ?? region;
+  if (home !== region && !args.homeRegionProvider) {
+    throw new DetectionStackError('DS-PULUMI-030', `${name}/homeRegionProvider`,
+      `IAM resources can be created only in the home region '${home}', and the cluster runs in '${region}'`,
+      `pass homeRegionProvider: new oci.Provider('home', { region: '${home}' })`);
+  }
+  return args.homeRegionProvider ? { provider: args.homeRegionProvider } : {};
 }
 
 /** Groups Secret key references by Secret name, so two keys of one Secret make one object. */

@@ -13,10 +13,18 @@ export interface PlannedResource {
   readonly name: string;
   /** Inputs as the program passed them; secrets print as `[secret]`. */
   readonly inputs: Record<string, unknown>;
-  /** Names of the resources it waits for (explicit `dependsOn` and input dependencies). */
+  /** The resource's URN, as Pulumi derives it from the stack, project, parent types, type and name. */
+  readonly urn: string;
+  /** URNs of the resources it waits for (explicit `dependsOn` and input dependencies), sorted. */
   readonly dependsOn?: readonly string[];
   /** Name of the parent resource, for children of components. */
   readonly parent?: string;
+  /** The explicit provider (`<provider URN>::<id>`), when the resource is given one. */
+  readonly provider?: string;
+  /** `retainOnDelete`: `pulumi destroy` drops it from the state and leaves the cloud resource. */
+  readonly retainOnDelete?: boolean;
+  /** `protect`: `pulumi destroy` refuses until the protection is lifted. */
+  readonly protect?: boolean;
 }
 
 export interface OfflinePlan {
@@ -66,8 +74,8 @@ export async function planProgram(dir: string, options: OfflinePlanOptions = {})
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pulumi = require(pulumiPath) as typeof import('@pulumi/pulumi');
 
-  const recorded: { type: string; name: string; inputs: Record<string, unknown>; urn?: string }[] = [];
-  const dependencies = new Map<string, { deps: string[]; parent: string }>();
+  const recorded: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
+  const registrations = new Map<string, Registration>();
   await pulumi.runtime.setMocks({
     newResource: (args: MockResourceArgs) => {
       recorded.push({ type: args.type, name: args.name, inputs: args.inputs });
@@ -75,7 +83,7 @@ export async function planProgram(dir: string, options: OfflinePlanOptions = {})
     },
     call: (args: MockCallArgs) => mockCall(args),
   }, project, stack, false);
-  captureDependencies(pulumi, dependencies);
+  captureRegistrations(pulumi, registrations);
   const config = readStackConfig(programDir, project, stack);
   const runtime = pulumi.runtime as unknown as { setAllConfig?: (c: Record<string, string>, secretKeys?: string[]) => void };
   runtime.setAllConfig?.(config, []);
@@ -98,14 +106,17 @@ export async function planProgram(dir: string, options: OfflinePlanOptions = {})
   if (failures.length > 0) throw asPlanError(programDir, failures[0]);
 
   const resources = recorded.map((r) => {
-    const key = `${r.type}::${r.name}`;
-    const extra = dependencies.get(key);
+    const extra = registrations.get(`${r.type}::${r.name}`);
     const resource: PlannedResource = {
       type: r.type,
       name: r.name,
       inputs: sanitize(r.inputs) as Record<string, unknown>,
+      urn: extra?.urn ?? '',
       ...(extra && extra.deps.length > 0 ? { dependsOn: [...new Set(extra.deps)].sort() } : {}),
-      ...(extra?.parent ? { parent: extra.parent } : {}),
+      ...(extra?.parent ? { parent: nameOfUrn(extra.parent) } : {}),
+      ...(extra?.provider ? { provider: extra.provider } : {}),
+      ...(extra?.retainOnDelete ? { retainOnDelete: true } : {}),
+      ...(extra?.protect ? { protect: true } : {}),
     };
     return resource;
   });
@@ -157,29 +168,50 @@ function registerTypeScript(dir: string, entry: string): void {
 
 type PulumiModule = typeof import('@pulumi/pulumi');
 
-/** Records each registration's dependencies and parent by wrapping the mock monitor's call. */
-function captureDependencies(pulumi: PulumiModule, into: Map<string, { deps: string[]; parent: string }>): void {
+interface Registration {
+  urn?: string;
+  deps: string[];
+  parent: string;
+  provider: string;
+  retainOnDelete: boolean;
+  protect: boolean;
+}
+
+/** Records each registration's URN, dependencies, parent, provider and deletion options by wrapping the mock monitor's call. */
+function captureRegistrations(pulumi: PulumiModule, into: Map<string, Registration>): void {
   const runtime = pulumi.runtime as unknown as { getMonitor?: () => unknown };
-  const monitor = runtime.getMonitor?.() as { registerResource?: (req: RegisterRequest, cb: unknown) => unknown } | undefined;
+  const monitor = runtime.getMonitor?.() as { registerResource?: (req: RegisterRequest, cb: RegisterCallback) => unknown } | undefined;
   if (!monitor?.registerResource) return;
   const original = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req: RegisterRequest, cb: unknown) => {
-    into.set(`${req.getType()}::${req.getName()}`, {
-      deps: req.getDependenciesList().map(nameOfUrn),
-      parent: req.getParent() ? nameOfUrn(req.getParent()) : '',
+  monitor.registerResource = (req: RegisterRequest, cb: RegisterCallback) => {
+    const registration: Registration = {
+      deps: req.getDependenciesList(),
+      parent: req.getParent(),
+      provider: req.getProvider(),
+      retainOnDelete: req.getRetainondelete() === true,
+      protect: req.getProtect() === true,
+    };
+    into.set(`${req.getType()}::${req.getName()}`, registration);
+    return original(req, (err, response) => {
+      if (response) registration.urn = response.getUrn();
+      cb(err, response);
     });
-    return original(req, cb);
   };
 }
+
+type RegisterCallback = (err: unknown, response: { getUrn(): string } | undefined) => void;
 
 interface RegisterRequest {
   getType(): string;
   getName(): string;
   getParent(): string;
   getDependenciesList(): string[];
+  getProvider(): string;
+  getRetainondelete(): boolean | undefined;
+  getProtect(): boolean | undefined;
 }
 
-function nameOfUrn(urn: string): string {
+export function nameOfUrn(urn: string): string {
   return urn.slice(urn.lastIndexOf('::') + 2);
 }
 

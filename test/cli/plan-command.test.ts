@@ -46,14 +46,14 @@ test('--format json prints every registered resource, secrets as [secret]', asyn
 test('the text format is a table with one row per resource', () => {
   const text = formatPlanTable({
     resources: [
-      { type: 'aws:s3/bucket:Bucket', name: 'b', inputs: {}, parent: 'p' },
-      { type: 'detection-stack:eks:DurableBucket', name: 'p', inputs: {}, dependsOn: ['k'] },
+      { type: 'aws:s3/bucket:Bucket', name: 'b', inputs: {}, urn: 'urn:pulumi:s::p::detection-stack:eks:DurableBucket$aws:s3/bucket:Bucket::b', parent: 'p' },
+      { type: 'detection-stack:eks:DurableBucket', name: 'p', inputs: {}, urn: 'urn:pulumi:s::p::detection-stack:eks:DurableBucket::p', dependsOn: ['urn:pulumi:s::p::aws:kms/key:Key::k'] },
     ],
   });
   expect(text).toBe([
     'TYPE                               NAME  PARENT  DEPENDS ON',
     'aws:s3/bucket:Bucket               b     p',
-    'detection-stack:eks:DurableBucket  p             k',
+    'detection-stack:eks:DurableBucket  p             Key/k',
     '',
     '2 resources',
     '',

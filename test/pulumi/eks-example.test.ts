@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { cloudSnapshot, EXAMPLES, ofType, policyDocument, resource } from './plan-helpers';
+import { cloudSnapshot, dependenciesOf, EXAMPLES, ofType, policyDocument, resource } from './plan-helpers';
 import { OfflinePlan, planProgram } from '../../lib/pulumi/offline-plan';
 
 // GIVEN the eks-pulumi example WHEN it runs under Pulumi's mocks THEN the security properties hold exactly.
@@ -87,8 +87,33 @@ test('CloudTrail is multi-region, includes global service events, validates log 
     enableLogging: true,
     kmsKeyId: 'arn:aws:mock::123456789012:kms/key/prod-eks-audit-key',
   });
-  // The trail waits for the bucket policy CloudTrail needs.
-  expect(trail.dependsOn).toContain(DURABLE);
+});
+
+test('the trail is created after the bucket policy that lets CloudTrail write, and after its key', () => {
+  // CreateTrail checks the bucket policy and fails with InsufficientS3BucketPolicyException when it does not
+  // grant CloudTrail (AWS CloudTrail API Reference, CreateTrail, Errors; User Guide "Amazon S3 bucket policy for CloudTrail").
+  expect(dependenciesOf(plan, 'aws:cloudtrail/trail:Trail', 'prod-eks-audit-trail')).toEqual([
+    'aws:kms/key:Key prod-eks-audit-key',
+    `aws:s3/bucket:Bucket ${DURABLE}`,
+    `aws:s3/bucketPolicy:BucketPolicy ${DURABLE}`,
+  ]);
+});
+
+test('pods start after the Pod Identity agent and their associations, so they get credentials at start', () => {
+  // EKS User Guide, "Assign an IAM role to a Kubernetes service account" (pod-id-association): the agent injects
+  // credentials into pods at creation; a pod that exists before its association must be restarted to get them.
+  const waitsFor = [
+    'aws:eks/addon:Addon prod-eks-detection-pod-identity-agent',
+    'aws:eks/podIdentityAssociation:PodIdentityAssociation prod-eks-detection-k8saudit',
+    'aws:eks/podIdentityAssociation:PodIdentityAssociation prod-eks-detection-shipper',
+    'kubernetes:core/v1:Namespace prod-eks-detection-k8s-falco',
+    'kubernetes:core/v1:Secret prod-eks-detection-k8s-routing-slack',
+  ];
+  expect(dependenciesOf(plan, 'kubernetes:apps/v1:DaemonSet', 'prod-eks-detection-k8s-falco/alert-shipper')).toEqual(waitsFor);
+  expect(dependenciesOf(plan, 'kubernetes:apps/v1:Deployment', 'prod-eks-detection-k8s-falco/falco-k8saudit')).toEqual(waitsFor);
+  expect(dependenciesOf(plan, 'aws:eks/podIdentityAssociation:PodIdentityAssociation', 'prod-eks-detection-shipper')).toEqual([
+    'aws:eks/addon:Addon prod-eks-detection-pod-identity-agent', 'aws:eks/cluster:Cluster prod-eks', 'aws:iam/role:Role prod-eks-detection-shipper',
+  ]);
 });
 
 test('the control-plane log group exists first, with retention and KMS, and the cluster enables api, audit, authenticator', () => {
@@ -98,7 +123,9 @@ test('the control-plane log group exists first, with retention and KMS, and the 
   });
   const cluster = resource(plan, 'aws:eks/cluster:Cluster', 'prod-eks');
   expect(cluster.inputs.enabledClusterLogTypes).toEqual(['api', 'audit', 'authenticator']);
-  expect(cluster.dependsOn).toContain('prod-eks-audit-control-plane');
+  expect(dependenciesOf(plan, 'aws:eks/cluster:Cluster', 'prod-eks')).toEqual([
+    'aws:cloudwatch/logGroup:LogGroup prod-eks-audit-control-plane', 'aws:iam/role:Role prod-eks-cluster',
+  ]);
 });
 
 test('the KMS key lets CloudWatch Logs use it for that log group only', () => {

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { cloudSnapshot, EXAMPLES, resource } from './plan-helpers';
+import { cloudSnapshot, dependenciesOf, EXAMPLES, ofType, resource, urnOf } from './plan-helpers';
 import { OfflinePlan, planProgram } from '../../lib/pulumi/offline-plan';
 
 // GIVEN the oke-pulumi example WHEN it runs under Pulumi's mocks THEN the security properties hold exactly.
@@ -26,19 +26,52 @@ test('the bucket is private, KMS-encrypted, unversioned (OCI forbids retention r
     accessType: 'NoPublicAccess',
     kmsKeyId: `ocid1.key.oc1..${NAME}-key`,
     versioning: 'Disabled',
-    retentionRules: [{ displayName: 'detection-stack-retention', duration: { timeAmount: '365', timeUnit: 'DAYS' } }],
   });
   // Object Storage must be allowed to use the key before the bucket can be created with it.
-  expect(bucket.dependsOn).toContain(`${NAME}-objectstorage-key`);
+  expect(dependenciesOf(plan, 'oci:ObjectStorage/bucket:Bucket', `${NAME}-durable`)).toEqual([
+    `oci:Identity/policy:Policy ${NAME}-objectstorage-key`, `oci:Kms/key:Key ${NAME}-key`,
+  ]);
   expect(resource(plan, 'oci:Identity/policy:Policy', `${NAME}-objectstorage-key`).inputs.statements).toEqual([
     `Allow service objectstorage-eu-frankfurt-1 to use keys in compartment id ${COMPARTMENT} where target.key.id = 'ocid1.key.oc1..${NAME}-key'`,
   ]);
 });
 
-test('the KMS key is AES-256 in an HSM and rotates automatically', () => {
-  expect(resource(plan, 'oci:Kms/key:Key', `${NAME}-key`).inputs).toMatchObject({
-    keyShape: { algorithm: 'AES', length: 32 }, protectionMode: 'HSM', isAutoRotationEnabled: true, autoKeyRotationDetails: { rotationIntervalInDays: 365 },
-  });
+test('the retention rule locks after OCI\'s mandatory 14-day delay, and the lock time is set once', () => {
+  // docs.oracle.com/iaas/Content/Object/Tasks/usingretentionrules.htm: "A mandatory 14-day delay exists before a rule is
+  // locked"; a locked rule can only be lengthened and goes only with the (empty) bucket.
+  const bucket = resource(plan, 'oci:ObjectStorage/bucket:Bucket', `${NAME}-durable`);
+  const [rule] = bucket.inputs.retentionRules as { displayName: string; duration: unknown; timeRuleLocked: string }[];
+  expect(rule).toEqual({ displayName: 'detection-stack-retention', duration: { timeAmount: '365', timeUnit: 'DAYS' }, timeRuleLocked: expect.any(String) });
+  const lockIn = Date.parse(rule.timeRuleLocked) - Date.now();
+  expect(lockIn).toBeGreaterThan(14 * 86_400_000);
+  expect(lockIn).toBeLessThan(17 * 86_400_000);
+  expect(bucket.retainOnDelete).toBe(true);
+});
+
+test('the KMS key is AES-256 in an HSM, in a DEFAULT vault without automatic rotation (OCI offers it only in virtual private vaults)', () => {
+  // docs.oracle.com/iaas/Content/KeyManagement/Tasks/tasks_tasks_managingkeys_topic_edit_auto_key_rotation.htm:
+  // "This feature is only available for virtual private vaults."
+  const key = resource(plan, 'oci:Kms/key:Key', `${NAME}-key`);
+  expect(key.inputs).toMatchObject({ keyShape: { algorithm: 'AES', length: 32 }, protectionMode: 'HSM' });
+  expect(key.inputs.isAutoRotationEnabled).toBeUndefined();
+  expect(key.inputs.autoKeyRotationDetails).toBeUndefined();
+  expect(resource(plan, 'oci:Kms/vault:Vault', `${NAME}-vault`).inputs.vaultType).toBe('DEFAULT');
+  expect(key.retainOnDelete).toBe(true);
+  expect(resource(plan, 'oci:Kms/vault:Vault', `${NAME}-vault`).retainOnDelete).toBe(true);
+});
+
+test('every IAM resource goes through the home-region provider (IAM is created only in the home region)', () => {
+  // docs.oracle.com/iaas/Content/Identity/Tasks/managingregions.htm: IAM resources are created in the home region
+  // and replicated to the other subscribed regions.
+  const home = `${urnOf(plan, 'pulumi:providers:oci', 'home-region')}::home-region-id`;
+  const iam = plan.resources.filter((r) => r.type.startsWith('oci:Identity/'));
+  expect(iam.map((r) => r.type).sort()).toEqual([
+    'oci:Identity/customerSecretKey:CustomerSecretKey', 'oci:Identity/group:Group',
+    'oci:Identity/policy:Policy', 'oci:Identity/policy:Policy', 'oci:Identity/policy:Policy',
+    'oci:Identity/user:User', 'oci:Identity/userGroupMembership:UserGroupMembership',
+  ]);
+  for (const r of iam) expect([r.name, r.provider]).toEqual([r.name, home]);
+  for (const r of ofType(plan, 'oci:ObjectStorage/bucket:Bucket')) expect(r.provider).toBeUndefined();
 });
 
 test('a Service Connector copies the _Audit log group into the bucket, with the policy it needs', () => {
@@ -48,7 +81,9 @@ test('a Service Connector copies the _Audit log group into the bucket, with the 
     source: { kind: 'logging', logSources: [{ compartmentId: 'ocid1.tenancy.oc1..plan', logGroupId: '_Audit_Include_Subcompartment' }] },
     target: { kind: 'objectStorage', bucket: 'prod-oke-detection-alerts', namespace: 'mocknamespace', objectNamePrefix: 'oci-audit' },
   });
-  expect(connector.dependsOn).toContain(`${NAME}-connector`);
+  expect(dependenciesOf(plan, 'oci:Sch/connector:Connector', `${NAME}-audit-to-bucket`)).toEqual([
+    `oci:Identity/policy:Policy ${NAME}-connector`, `oci:ObjectStorage/bucket:Bucket ${NAME}-durable`,
+  ]);
   expect(resource(plan, 'oci:Identity/policy:Policy', `${NAME}-connector`).inputs.statements).toEqual([
     `Allow any-user to manage objects in compartment id ${COMPARTMENT} where all {request.principal.type='serviceconnector', ` +
       `target.bucket.name='prod-oke-detection-alerts', request.principal.compartment.id='${COMPARTMENT}'}`,

@@ -12,6 +12,17 @@ export function resource(plan: OfflinePlan, type: string, name: string): Planned
   return found[0];
 }
 
+/** The URN of the one resource of this type and name. */
+export function urnOf(plan: OfflinePlan, type: string, name: string): string {
+  return resource(plan, type, name).urn;
+}
+
+/** What a resource waits for, as `type name` pairs read back from the URNs (sorted), for exact assertions. */
+export function dependenciesOf(plan: OfflinePlan, type: string, name: string): string[] {
+  const byUrn = new Map(plan.resources.map((r) => [r.urn, `${r.type} ${r.name}`]));
+  return (resource(plan, type, name).dependsOn ?? []).map((urn) => byUrn.get(urn) ?? `unknown ${urn}`).sort();
+}
+
 export function ofType(plan: OfflinePlan, type: string): PlannedResource[] {
   return plan.resources.filter((r) => r.type === type);
 }
@@ -30,5 +41,7 @@ export function cloudSnapshot(plan: OfflinePlan): unknown {
   return plan.resources
     .filter((r) => !(r.parent !== undefined && groups.has(r.parent)))
     // A ConfigGroup's inputs are the chart's objects themselves, pinned by the layers' own snapshots.
-    .map((r) => (groups.has(r.name) ? { ...r, inputs: { objs: '[objects of the DetectionStack chart]' } } : r));
+    .map((r) => (groups.has(r.name) ? { ...r, inputs: { objs: '[objects of the DetectionStack chart]' } } : r))
+    // The OCI retention lock time is computed from the day the program runs (asserted by its own test).
+    .map((r) => JSON.parse(JSON.stringify(r).replace(/"timeRuleLocked":"[^"]+"/g, '"timeRuleLocked":"[creation day + 15]"')));
 }

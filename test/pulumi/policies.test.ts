@@ -4,7 +4,7 @@ import {
   podIdentityTrustPolicy, s3BucketNameProblem, shipperWritePolicy,
 } from '../../lib/pulumi/aws-policies';
 import { containerNameProblem, roleDefinitionId, serviceAccountSubject, storageAccountNameProblem } from '../../lib/pulumi/azure-names';
-import { ociS3Endpoint, serviceConnectorWriteStatement, shipperWorkloadStatement } from '../../lib/pulumi/oci-policies';
+import { ociS3Endpoint, retentionLockTime, serviceConnectorWriteStatement } from '../../lib/pulumi/oci-policies';
 
 const facts: AwsAccountFacts = { partition: 'aws', accountId: '123456789012', region: 'eu-west-1' };
 const bucketName = fc.stringMatching(/^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$/);
@@ -69,9 +69,7 @@ describe('OCI policy statements', () => {
       "Allow any-user to manage objects in compartment id ocid1.compartment..c where all {request.principal.type='serviceconnector', " +
       "target.bucket.name='b', request.principal.compartment.id='ocid1.compartment..c'}");
   });
-  test('workload identity names the cluster, namespace and ServiceAccount', () => {
-    expect(shipperWorkloadStatement('c', 'b', { clusterId: 'k', namespace: 'falco', serviceAccount: 'alert-shipper' }))
-      .toContain("request.principal.cluster_id='k', request.principal.namespace='falco', request.principal.service_account='alert-shipper'");
+  test('the S3-compatible endpoint is per namespace and region', () => {
     expect(ociS3Endpoint('ns', 'eu-frankfurt-1')).toBe('https://ns.compat.objectstorage.eu-frankfurt-1.oraclecloud.com');
   });
 });
@@ -91,4 +89,9 @@ test('the access-log bucket name derived from any valid bucket name is valid too
   fc.assert(fc.property(fc.stringMatching(/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/), (bucket) => {
     expect(s3BucketNameProblem(accessLogBucketName(bucket))).toBeUndefined();
   }));
+});
+
+test('an OCI retention rule locks at the first UTC midnight after the 14-day delay, plus one day', () => {
+  expect(retentionLockTime(new Date('2026-12-02T05:00:00Z'))).toBe('2026-12-18T00:00:00.000Z');
+  expect(retentionLockTime(new Date('2026-12-02T00:00:00Z'))).toBe('2026-12-17T00:00:00.000Z');
 });
