@@ -1,7 +1,9 @@
 // Public API: re-exports only. No @pulumi/* module may be reachable from here.
 export * from './core/context';
 export * from './core/errors';
+export * from './core/images';
 export * from './core/priorities';
+export type { ResourceProps } from './core/resources';
 export type { NamedOptOut } from './core/opt-out';
 export type { SecretKeyRef } from './core/secrets';
 export * from './checks';
@@ -16,6 +18,7 @@ export * from './tetragon';
 export * from './cdk8s/tetragon-sensor';
 export * from './cdk8s/tetragon-policy';
 export * from './routing';
+export * from './durable';
 export * from './cdk8s/sidekick';
 export * from './cdk8s/alertmanager';
 export * from './cdk8s/shipper';

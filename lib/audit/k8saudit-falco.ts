@@ -3,9 +3,10 @@ import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { FALCOCTL_IMAGE, K8sAuditPluginPlan } from './k8saudit-plugin';
+import type { K8sAuditPluginPlan } from './k8saudit-plugin';
 import { DNS_EGRESS } from '../cdk8s/routing-workload';
-import { FALCO_HEALTH_PATH, FALCO_IMAGE, FALCO_WEBSERVER_PORT } from '../falco/sensor/defaults';
+import { IMAGE_PINS, imageReference } from '../core/images';
+import { FALCO_HEALTH_PATH, FALCO_WEBSERVER_PORT } from '../falco/sensor/defaults';
 
 export interface K8sAuditFalcoProps {
   readonly plugin: K8sAuditPluginPlan;
@@ -92,7 +93,7 @@ export class K8sAuditFalco extends Construct {
             securityContext: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } },
             initContainers: [{
               name: 'falcoctl-artifact-install',
-              image: FALCOCTL_IMAGE,
+              image: imageReference(IMAGE_PINS.falcoctl),
               args: ['artifact', 'install', ...plugin.artifacts, '--plugins-dir=/plugins', '--rulesfiles-dir=/rulesfiles',
                 '--allowed-types=plugin,rulesfile', '--resolve-deps=false', '--log-format=json'],
               env: [{ name: 'HOME', value: '/tmp' }],
@@ -106,7 +107,7 @@ export class K8sAuditFalco extends Construct {
             }],
             containers: [{
               name: 'falco',
-              image: props.image ?? `${FALCO_IMAGE.repository}:${FALCO_IMAGE.tag}@${FALCO_IMAGE.digest}`,
+              image: props.image ?? imageReference(IMAGE_PINS.falco),
               command: ['/usr/bin/falco'],
               args: ['-c', `${CONFIG_DIR}/falco.yaml`],
               env: plugin.secretEnv.map((e) => ({ name: e.env, valueFrom: { secretKeyRef: { name: e.secretName, key: e.key } } })),

@@ -16,9 +16,6 @@ export const K8SAUDIT_ARTIFACTS = {
   'k8saudit-aks': 'ghcr.io/falcosecurity/plugins/plugin/k8saudit-aks:0.6',
 } as const;
 
-/** falcoctl as the falcosecurity/charts falco chart pins it. */
-export const FALCOCTL_IMAGE = 'docker.io/falcosecurity/falcoctl:0.12.2';
-
 /** Where falcoctl installs the k8saudit rulesfile artifact: the rules are loaded from there, never copied. */
 export const K8SAUDIT_RULES_FILE = '/etc/falco/k8s_audit_rules.yaml';
 

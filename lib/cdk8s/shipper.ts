@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import {
   checksum, DNS_EGRESS, egressRules, hardenedContainer, resources, ROUTING_CHECKSUM_ANNOTATION, secretEnv,
 } from './routing-workload';
-import { SHIPPER_CONFIG_DIR, ShipperPlan } from '../routing/durable-plan';
+import { SHIPPER_CONFIG_DIR, ShipperPlan } from '../durable/plan';
 
 export interface ShipperConstructProps {
   /** The resolved plan (`DetectionStack.plan.durable.shipper`). */

@@ -8,3 +8,5 @@ export * from './priorities';
 export * from './providers';
 export * from './secrets';
 export * from './tags';
+export * from './images';
+export * from './resources';

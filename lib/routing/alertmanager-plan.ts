@@ -1,4 +1,3 @@
-import { ROUTING_IMAGES } from './images';
 import type { AlertmanagerProps, RoutingProps, TeamReceiversProps } from './props';
 import type { AlertmanagerTarget, ChatDestinationPlan } from './sidekick-plan';
 import { requireDestinationUrl, requireDuration, requireEmail, requireHostPort, requireTeamName } from './validate';
@@ -6,6 +5,7 @@ import type { PlanContext } from '../core/context';
 import { NetworkDestination, dedupeEgress } from '../core/egress';
 import type { EgressPlan } from '../core/egress';
 import { DetectionStackError } from '../core/errors';
+import { IMAGE_PINS, imageReference } from '../core/images';
 import { requireReason } from '../core/opt-out';
 import type { FalcoPriority } from '../core/priorities';
 import { lowestPriority, prioritiesAtOrAbove, requirePriority } from '../core/priorities';
@@ -293,7 +293,7 @@ export function planAlertmanager(props: RoutingProps, ctx: PlanContext, where: s
     mode,
     name: ALERTMANAGER_NAME,
     namespace: ctx.namespace,
-    image: ROUTING_IMAGES.alertmanager,
+    image: imageReference(IMAGE_PINS.alertmanager),
     replicas,
     port: ALERTMANAGER_PORT,
     clusterPort: ALERTMANAGER_CLUSTER_PORT,

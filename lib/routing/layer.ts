@@ -1,8 +1,9 @@
-import { DurablePlan, durableSecretUses, falcoStdoutSource, planDurable, SensorSource } from './durable-plan';
 import { planRouting, RoutingPlan } from './plan';
-import type { DurableStorageProps, RoutingProps } from './props';
+import type { RoutingProps } from './props';
 import type { PlanContext } from '../core/context';
 import type { SecretUse } from '../core/secrets';
+import { DurablePlan, durableSecretUses, falcoStdoutSource, planDurable, SensorSource } from '../durable/plan';
+import type { DurableStorageProps } from '../durable/props';
 import { extendFalcoPlan, FalcoPlan } from '../falco/sensor/plan';
 import type { TetragonPlan } from '../tetragon/plan';
 

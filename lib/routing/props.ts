@@ -1,6 +1,7 @@
 // Owned by the routing layer (issue: routing and durable storage).
 import type { NamedOptOut } from '../core/opt-out';
 import type { FalcoPriority } from '../core/priorities';
+import type { ResourceProps } from '../core/resources';
 import type { SecretKeyRef } from '../core/secrets';
 
 /** What every Falcosidekick output has. */
@@ -200,14 +201,6 @@ export interface SidekickOutputsProps {
   readonly syslog?: SyslogOutputProps;
 }
 
-/** CPU and memory of a container, Kubernetes quantities. */
-export interface ResourceProps {
-  /** @default per workload */
-  readonly requests?: { readonly cpu: string; readonly memory: string };
-  /** @default per workload */
-  readonly limits?: { readonly cpu: string; readonly memory: string };
-}
-
 /** The Falcosidekick Deployment. */
 export interface SidekickProps {
   /** Replicas (at least 2, so one can be drained). @default 2 */
@@ -360,79 +353,4 @@ export interface RoutingProps {
   readonly alertmanager?: AlertmanagerProps;
   /** Lowest priority a chat destination may receive without an explicit allowance. @default 'Critical' */
   readonly chatThreshold?: FalcoPriority;
-}
-
-/** AWS S3 (EKS): how the shipper gets credentials. Exactly one. */
-export interface AwsBucketAccess {
-  /** IAM role for IRSA (ServiceAccount annotation `eks.amazonaws.com/role-arn`). @default none */
-  readonly roleArn?: string;
-  /** An EKS Pod Identity association exists for the shipper's ServiceAccount. @default false */
-  readonly podIdentity?: boolean;
-}
-
-/** OCI Object Storage (OKE) through its S3-compatible API. */
-export interface OciBucketAccess {
-  /** Object Storage namespace of the tenancy. */
-  readonly objectStorageNamespace: string;
-  /** Secret keys holding a Customer Secret Key (the S3-compatible API takes no workload identity). */
-  readonly accessKeyId: SecretKeyRef;
-  readonly secretAccessKey: SecretKeyRef;
-}
-
-/** Azure Blob Storage (AKS). Fluent Bit's azure_blob output takes a shared key or a SAS token; exactly one. */
-export interface AzureBlobAccess {
-  /** Storage account name. */
-  readonly storageAccount: string;
-  /** Secret key holding a SAS token scoped to the container (create/write only). @default none */
-  readonly sasToken?: SecretKeyRef;
-  /** Secret key holding the account's shared key. @default none */
-  readonly sharedKey?: SecretKeyRef;
-}
-
-/** The bucket (or Blob container) every alert lands in. */
-export interface DurableBucketProps {
-  /** Bucket name (Blob container name on AKS). */
-  readonly name: string;
-  /** Region of the bucket. @default the cluster's region */
-  readonly region?: string;
-  /** Key prefix of the objects. @default 'detections/<cluster name>' */
-  readonly prefix?: string;
-  /** EKS: access to S3. @default none (required on EKS) */
-  readonly aws?: AwsBucketAccess;
-  /** OKE: access to Object Storage. @default none (required on OKE) */
-  readonly oci?: OciBucketAccess;
-  /** AKS: access to Blob Storage. @default none (required on AKS) */
-  readonly azure?: AzureBlobAccess;
-}
-
-/** A node file the shipper also sends to the bucket (e.g. Tetragon's JSON export). */
-export interface DurableSourceProps {
-  /** Short name, used as the object key segment (lowercase letters, digits, '-'). */
-  readonly name: string;
-  /** Absolute host path (glob allowed) of a file of JSON lines. */
-  readonly hostPath: string;
-  /** `json`: one JSON object a line; `cri`: container runtime log lines wrapping JSON. @default 'json' */
-  readonly format?: 'json' | 'cri';
-}
-
-/** The Fluent Bit DaemonSet that ships alerts. */
-export interface ShipperProps {
-  /** Disk the buffer may use on each node before the oldest chunks are dropped. @default '2G' */
-  readonly bufferLimit?: string;
-  /** Host directory of the buffer (survives pod restarts). @default '/var/lib/detection-stack/fluent-bit' */
-  readonly bufferHostPath?: string;
-  /** Container resources. @default requests 50m/64Mi, limits 500m/256Mi */
-  readonly resources?: ResourceProps;
-}
-
-/** Durable storage for every alert. */
-export interface DurableStorageProps {
-  /** The bucket. @default none (then `waived` is required) */
-  readonly bucket?: DurableBucketProps;
-  /** No durable storage, on purpose. @default not waived */
-  readonly waived?: NamedOptOut;
-  /** Extra node files to ship (the sensors' own are added by the stack). @default none */
-  readonly extraSources?: readonly DurableSourceProps[];
-  /** The shipper. @default see ShipperProps */
-  readonly shipper?: ShipperProps;
 }

@@ -1,9 +1,9 @@
-import { ROUTING_IMAGES } from './images';
 import type { SidekickOutputsProps, SidekickProps } from './props';
 import { requireDestinationUrl, requireEmail, requireHostPort } from './validate';
 import type { PlanContext } from '../core/context';
 import { dedupeEgress, EgressPlan, EKS_POD_IDENTITY_AGENT, NetworkDestination } from '../core/egress';
 import { DetectionStackError } from '../core/errors';
+import { IMAGE_PINS, imageReference } from '../core/images';
 import { requireReason } from '../core/opt-out';
 import type { FalcoPriority } from '../core/priorities';
 import { requirePriority, sidekickPriority } from '../core/priorities';
@@ -356,7 +356,7 @@ export function planSidekick(props: SidekickProps, ctx: PlanContext, chatThresho
   return {
     name: SIDEKICK_NAME,
     namespace: ns,
-    image: ROUTING_IMAGES.falcosidekick,
+    image: imageReference(IMAGE_PINS.falcosidekick),
     replicas,
     port: SIDEKICK_PORT,
     url: `http://${SIDEKICK_NAME}.${ns}.svc.cluster.local:${SIDEKICK_PORT}/`,

@@ -1,8 +1,9 @@
 import type { AuditProps } from '../audit/props';
 import type { Suppression } from '../checks/finding';
 import type { CloudProvider } from '../core/providers';
+import type { DurableStorageProps } from '../durable/props';
 import type { FalcoSensorProps } from '../falco/sensor/props';
-import type { DurableStorageProps, RoutingProps } from '../routing/props';
+import type { RoutingProps } from '../routing/props';
 import type { SensorOwnershipProps, TetragonSensorProps } from '../tetragon/props';
 
 /** The cluster the stack protects. */

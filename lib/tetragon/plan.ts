@@ -9,15 +9,14 @@ import { DEFAULT_NO_NETWORK_BINARIES, DETECTION_LABELS, seedDetection } from './
 import { formatPolicyIssue, validateTracingPolicy } from './validate';
 import type { PlanContext } from '../core/context';
 import { DetectionStackError } from '../core/errors';
+import { IMAGE_PINS, imageReference } from '../core/images';
 import type { SensorsProps } from '../stack/props';
 
-/** Tetragon v1.7.0, the latest release (cilium/tetragon install/kubernetes/tetragon/Chart.yaml appVersion 1.7.0). */
-export const TETRAGON_VERSION = 'v1.7.0';
+/** The default images of the agent, the operator and the export-stdout sidecar. */
 export const DEFAULT_TETRAGON_IMAGES = {
-  agent: 'quay.io/cilium/tetragon:v1.7.0@sha256:deda51c3f88e4d26b4d76c99ea207f2b05f9e40c210e0f04a37ca632ab7bf527',
-  operator: 'quay.io/cilium/tetragon-operator:v1.7.0@sha256:074ffbd19208eed79f68e191ed606e05009f910b4bb5148efcf2973e13504b82',
-  // The chart's export.stdout.image (values.yaml); no published digest was found, so it is pinned by tag only.
-  exportStdout: 'quay.io/cilium/hubble-export-stdout:v1.1.1',
+  agent: imageReference(IMAGE_PINS.tetragon),
+  operator: imageReference(IMAGE_PINS.tetragonOperator),
+  exportStdout: imageReference(IMAGE_PINS.hubbleExportStdout),
 } as const;
 
 /** The agent's gRPC health server (chart: tetragon.healthGrpc.port), probed with the `liveness` service. */
@@ -145,7 +144,7 @@ export function planTetragon(props: TetragonSensorProps, ctx: PlanContext, input
   return {
     namespace: ctx.namespace,
     labels: ctx.labels,
-    version: TETRAGON_VERSION,
+    version: IMAGE_PINS.tetragon.version,
     images,
     exportDirectory,
     exportHostPath,

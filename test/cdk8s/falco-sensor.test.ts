@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { falcoParts, K8sObject, only, synthStack } from './falco-helpers';
 import {
-  and, CloudProvider, FALCO_IMAGE, FalcoCustomRule, FalcoSensorProps, inList, printCondition,
+  and, CloudProvider, IMAGE_PINS, imageReference, FalcoCustomRule, FalcoSensorProps, inList, printCondition,
 } from '../../lib';
 import { schemaErrors } from '../helpers/k8s-schema';
 
@@ -56,7 +56,7 @@ describe('Falco sensor on cdk8s', () => {
   test('the image is pinned by version and digest', () => {
     const { container } = falcoParts(falcoOn('oke').objects);
     expect(container.image).toBe('docker.io/falcosecurity/falco:0.44.1@sha256:d0cfe422d6ac0e0f20857798f46c7d7273210e1b064b22821e4e6e7f843cde6b');
-    expect(container.image).toBe(`${FALCO_IMAGE.repository}:${FALCO_IMAGE.tag}@${FALCO_IMAGE.digest}`);
+    expect(container.image).toBe(imageReference(IMAGE_PINS.falco));
   });
 
   test('tolerates every taint, runs node-critical on Linux nodes, with requests and limits', () => {

@@ -1,14 +1,4 @@
 /**
- * The Falco release this library deploys by default. The digest is the multi-arch index of
- * `docker.io/falcosecurity/falco:0.44.1` (the image the falcosecurity/charts falco chart 9.1.0 deploys).
- */
-export const FALCO_IMAGE = {
-  repository: 'docker.io/falcosecurity/falco',
-  tag: '0.44.1',
-  digest: 'sha256:d0cfe422d6ac0e0f20857798f46c7d7273210e1b064b22821e4e6e7f843cde6b',
-} as const;
-
-/**
  * Capabilities of the least-privileged modern_ebpf mode (Falco docs, "Least Privileged";
  * falcosecurity/charts `driver.modernEbpf.leastPrivileged`): BPF and PERFMON to load and attach
  * the probe, SYS_RESOURCE to lock its ring buffers in memory, SYS_PTRACE to read /proc of other processes.

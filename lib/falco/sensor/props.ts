@@ -19,7 +19,7 @@ export interface FalcoCustomRule {
 export interface FalcoImageProps {
   /** @default 'docker.io/falcosecurity/falco' */
   readonly repository?: string;
-  /** A release version; `latest` and other floating tags are rejected. @default the pinned release (FALCO_IMAGE.tag) */
+  /** A release version; `latest` and other floating tags are rejected. @default the pinned release (IMAGE_PINS.falco.version) */
   readonly tag?: string;
   /**
    * `sha256:<64 hex>` of the image (multi-arch index). Omit only when you pin by tag on purpose.
@@ -61,7 +61,7 @@ export type PerfEventAccess = 'auto' | 'perfmon' | 'sys-admin';
 
 /** The Falco runtime sensor: a least-privileged modern_ebpf DaemonSet on every node. */
 export interface FalcoSensorProps {
-  /** @default the pinned release (see FALCO_IMAGE) */
+  /** @default the pinned release (see IMAGE_PINS.falco) */
   readonly image?: FalcoImageProps;
   /**
    * Falco's `priority`: rules below it are not loaded and emit nothing.

@@ -1,7 +1,8 @@
-import { DEFAULT_RESOURCES, FALCO_IMAGE } from './defaults';
+import { DEFAULT_RESOURCES } from './defaults';
 import type { FalcoPluginPlan } from './plan';
 import type { FalcoImageProps, FalcoResourcesProps, FalcoSensorProps, FalcoToleration } from './props';
 import { DetectionStackError } from '../../core/errors';
+import { IMAGE_PINS } from '../../core/images';
 
 const IMAGE_REPOSITORY = /^[a-z0-9]([a-z0-9._/-]*[a-z0-9])?(:[0-9]{1,5}(\/[a-z0-9]([a-z0-9._/-]*[a-z0-9])?)?)?$/;
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
@@ -15,18 +16,18 @@ const PLUGIN_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 export function validateImage(where: string, image: FalcoImageProps = {}): {
   repository: string; tag: string; digest?: string; reference: string;
 } {
-  const repository = image.repository ?? FALCO_IMAGE.repository;
-  const tag = image.tag ?? FALCO_IMAGE.tag;
+  const repository = image.repository ?? IMAGE_PINS.falco.repository;
+  const tag = image.tag ?? IMAGE_PINS.falco.version;
   if (!IMAGE_REPOSITORY.test(repository)) {
     throw new DetectionStackError('DS-FALCO-001', `${where}.repository`, `'${repository}' is not an image repository`,
       'give the repository without tag or digest, e.g. \'docker.io/falcosecurity/falco\'');
   }
   if (!IMAGE_TAG.test(tag) || FLOATING_TAGS.has(tag.toLowerCase())) {
     throw new DetectionStackError('DS-FALCO-001', `${where}.tag`, `'${tag}' is not a pinned release tag`,
-      `pin a Falco release such as '${FALCO_IMAGE.tag}' (and its digest), never a floating tag`);
+      `pin a Falco release such as '${IMAGE_PINS.falco.version}' (and its digest), never a floating tag`);
   }
-  const usesDefaultImage = repository === FALCO_IMAGE.repository && tag === FALCO_IMAGE.tag;
-  const digest = image.digest ?? (usesDefaultImage ? FALCO_IMAGE.digest : undefined);
+  const usesDefaultImage = repository === IMAGE_PINS.falco.repository && tag === IMAGE_PINS.falco.version;
+  const digest = image.digest ?? (usesDefaultImage ? IMAGE_PINS.falco.digest : undefined);
   if (digest !== undefined && !DIGEST.test(digest)) {
     throw new DetectionStackError('DS-FALCO-002', `${where}.digest`, `'${digest}' is not an image digest`,
       'give the digest as sha256: followed by 64 lowercase hex digits (as `crane digest` or `docker buildx imagetools inspect` print it)');

@@ -1,8 +1,8 @@
-import { ROUTING_IMAGES } from './images';
 import type { DurableSourceProps, DurableStorageProps } from './props';
 import type { PlanContext } from '../core/context';
 import { EKS_POD_IDENTITY_AGENT, EgressPlan } from '../core/egress';
 import { DetectionStackError } from '../core/errors';
+import { IMAGE_PINS, imageReference } from '../core/images';
 import { requireReason } from '../core/opt-out';
 import { SecretEnvPlan, SecretUse, requireSecretRef } from '../core/secrets';
 import type { SecretKeyRef } from '../core/secrets';
@@ -202,7 +202,7 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
     shipper: {
       name: SHIPPER_NAME,
       namespace: ctx.namespace,
-      image: ROUTING_IMAGES.fluentBit,
+      image: imageReference(IMAGE_PINS.fluentBit),
       selectorLabels,
       podLabels: { ...ctx.labels, ...selectorLabels, 'app.kubernetes.io/component': 'durable' },
       serviceAccountAnnotations,

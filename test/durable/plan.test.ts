@@ -1,7 +1,7 @@
-import { planContext } from './helpers';
 import type { CloudProvider } from '../../lib/core/providers';
-import { falcoStdoutSource, ociS3Endpoint, planDurable, SensorSource } from '../../lib/routing/durable-plan';
-import type { DurableStorageProps } from '../../lib/routing/props';
+import { falcoStdoutSource, ociS3Endpoint, planDurable, SensorSource } from '../../lib/durable/plan';
+import type { DurableStorageProps } from '../../lib/durable/props';
+import { planContext } from '../routing/helpers';
 
 const FALCO: SensorSource = falcoStdoutSource('falco', 'falco-', 'falco');
 const TETRAGON: SensorSource = { name: 'tetragon', hostPath: '/var/log/tetragon/tetragon.log', format: 'json' };

@@ -1,0 +1,66 @@
+/** A container image the stack deploys by default: what, which release, and where the pin comes from. */
+export interface ImagePin {
+  /** Repository, registry included. */
+  readonly repository: string;
+  /** Release tag. */
+  readonly version: string;
+  /** Multi-arch index digest of the tag; absent only where no published digest could be verified. */
+  readonly digest?: string;
+  /** Where this version and digest come from. */
+  readonly source: string;
+}
+
+/** Every default image of the stack, in one place. */
+export const IMAGE_PINS = {
+  falco: {
+    repository: 'docker.io/falcosecurity/falco',
+    version: '0.44.1',
+    digest: 'sha256:d0cfe422d6ac0e0f20857798f46c7d7273210e1b064b22821e4e6e7f843cde6b',
+    source: 'the image the falcosecurity/charts falco chart 9.1.0 deploys; digest of the multi-arch index',
+  },
+  falcoctl: {
+    repository: 'docker.io/falcosecurity/falcoctl',
+    version: '0.12.2',
+    source: 'falcosecurity/charts falco 9.1.0 values.yaml (falcoctl.image.tag); pinned by tag only, no verified digest',
+  },
+  falcosidekick: {
+    repository: 'docker.io/falcosecurity/falcosidekick',
+    version: '2.34.1',
+    digest: 'sha256:d4f0d7c538ede3fe4a491143c45c0787bf4fc24e6fcac6d39dff6721d75a9419',
+    source: 'falcosecurity/falcosidekick release 2.34.1; digest of the multi-arch index',
+  },
+  alertmanager: {
+    repository: 'quay.io/prometheus/alertmanager',
+    version: 'v0.34.0',
+    digest: 'sha256:690c7b525f4367aa91f73e2f91c632206d32e97c6384bdbf2fb7a861b420340d',
+    source: 'prometheus/alertmanager release v0.34.0; digest of the multi-arch index',
+  },
+  fluentBit: {
+    repository: 'docker.io/fluent/fluent-bit',
+    version: '5.1.1',
+    digest: 'sha256:a941bdd5ca552b2c6597fc7b3bccf2e61d30873939bab5700963de0e94ac6169',
+    source: 'fluent/fluent-bit release 5.1.1 (the version the conformance tests run); digest of the multi-arch index',
+  },
+  tetragon: {
+    repository: 'quay.io/cilium/tetragon',
+    version: 'v1.7.0',
+    digest: 'sha256:deda51c3f88e4d26b4d76c99ea207f2b05f9e40c210e0f04a37ca632ab7bf527',
+    source: 'cilium/tetragon v1.7.0 (install/kubernetes/tetragon/Chart.yaml appVersion 1.7.0)',
+  },
+  tetragonOperator: {
+    repository: 'quay.io/cilium/tetragon-operator',
+    version: 'v1.7.0',
+    digest: 'sha256:074ffbd19208eed79f68e191ed606e05009f910b4bb5148efcf2973e13504b82',
+    source: 'cilium/tetragon v1.7.0, the operator of the same release',
+  },
+  hubbleExportStdout: {
+    repository: 'quay.io/cilium/hubble-export-stdout',
+    version: 'v1.1.1',
+    source: 'cilium/tetragon v1.7.0 chart values.yaml (export.stdout.image); pinned by tag only, no published digest found',
+  },
+} as const satisfies Readonly<Record<string, ImagePin>>;
+
+/** The reference a pod spec uses: `repository:version@digest` (or `repository:version` without a digest). */
+export function imageReference(pin: ImagePin): string {
+  return `${pin.repository}:${pin.version}${pin.digest ? `@${pin.digest}` : ''}`;
+}
