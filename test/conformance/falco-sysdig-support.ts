@@ -1,12 +1,11 @@
 import { execFile, execFileSync } from 'child_process';
-import { corpusPath, requireTool } from './corpora';
+import { corpusPath, pinnedTool } from './corpora';
 import { Expr, FieldOperand, FieldRef, Operand, TransformerArg } from '../../lib/falco/language/ast';
-import { print } from '../../lib/falco/language/printer';
 
-/** Shared helpers of the conformance tests against Debian's sysdig (libsinsp of 2022). */
+/** Shared helpers of the conformance tests against sysdig 0.41.4 (falcosecurity libs 0.23.2). */
 
 export function sysdigBinary(): string {
-  return requireTool('sysdig', 'sysdig');
+  return pinnedTool('sysdig');
 }
 
 export interface ToolResult {
@@ -55,10 +54,13 @@ export function compileCapture(): string {
   return corpusPath('scap', 'syscall.scap');
 }
 
-/** Compiles a condition with sysdig: accepted, or rejected with sysdig's message. */
+/**
+ * Compiles a condition with sysdig: accepted, or rejected with sysdig's message. sysdig 0.41 may exit 0
+ * and print `filter error at ...` on a bad filter, so anything on stderr counts as a rejection.
+ */
 export async function sysdigCompiles(condition: string): Promise<{ readonly accepted: boolean; readonly message: string }> {
   const r = await runSysdig(['-r', compileCapture(), '-p', '%evt.num', condition]);
-  return { accepted: r.code === 0, message: `${r.stdout}${r.stderr}`.trim().split('\n').slice(-1)[0] ?? '' };
+  return { accepted: r.code === 0 && r.stderr.trim() === '', message: `${r.stdout}${r.stderr}`.trim().split('\n').slice(-1)[0] ?? '' };
 }
 
 /** Every field reference in a condition, transformer arguments included. */
@@ -82,19 +84,5 @@ export function mapChecks(expr: Expr, rewrite: (check: Expr) => Expr): Expr {
     case 'and': case 'or': return { ...expr, children: expr.children.map((c) => mapChecks(c, rewrite)) };
     case 'not': return { ...expr, child: mapChecks(expr.child, rewrite) };
     default: return rewrite(expr);
-  }
-}
-
-/**
- * Prints a condition with every nested and/or (and every negated group) in brackets, checks as
- * the project prints them: the same tree, in the form sysdig's 2022 parser requires.
- */
-export function printBracketed(expr: Expr): string {
-  const group = (e: Expr) => (e.kind === 'and' || e.kind === 'or' || e.kind === 'not' ? `(${printBracketed(e)})` : printBracketed(e));
-  switch (expr.kind) {
-    case 'and': return expr.children.map(group).join(' and ');
-    case 'or': return expr.children.map(group).join(' or ');
-    case 'not': return `not ${group(expr.child)}`;
-    default: return print(expr);
   }
 }
