@@ -1,7 +1,7 @@
 // Pure helpers over synthesized Kubernetes objects (no Pulumi import: Outputs are opaque values here).
 import type { Chart } from 'cdk8s';
 import { DetectionStackError } from '../core/errors';
-import { TETRAGON_VERSION } from '../tetragon/plan';
+import { IMAGE_PINS } from '../core/images';
 import { TETRAGON_API_VERSION, TRACING_POLICY_KINDS } from '../tetragon/vocabulary';
 
 /** A Kubernetes object as the chart synthesizes it. */
@@ -56,7 +56,7 @@ export function applyBindings(objects: readonly KubernetesObject[], bindings: re
  * runs with skip-pod-info-crd.
  */
 export const TETRAGON_CRD_FILES: readonly string[] = ['cilium.io_tracingpolicies.yaml', 'cilium.io_tracingpoliciesnamespaced.yaml']
-  .map((file) => `https://raw.githubusercontent.com/cilium/tetragon/${TETRAGON_VERSION}/install/kubernetes/tetragon/crds-yaml/${file}`);
+  .map((file) => `https://raw.githubusercontent.com/cilium/tetragon/${IMAGE_PINS.tetragon.version}/install/kubernetes/tetragon/crds-yaml/${file}`);
 
 /**
  * Namespaces (created first), Tetragon's custom resources (created after their CRDs), and the rest.
