@@ -65,6 +65,8 @@ function lineCol(text: string, offset: number): { line: number; col: number } {
   return { line, col: offset - lineStart + 1 };
 }
 
+const JSON_NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+
 /**
  * The offset of the first JSON syntax error in a text (JSON.parse does not always say where):
  * a small validating scanner of RFC 8259 JSON.
@@ -102,7 +104,8 @@ export function jsonErrorOffset(text: string): number {
     i++;
   };
   const number = () => {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+    JSON_NUMBER.lastIndex = i;
+    const m = JSON_NUMBER.exec(text);
     if (!m) fail();
     i += m![0].length;
   };
@@ -176,12 +179,17 @@ function cleanMessage(message: string): string {
   return message.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '').replace(/ \(line \d+ column \d+\)$/, '');
 }
 
-/** Start offsets of the top-level elements of a JSON array (the text is known to be valid JSON). */
-function arrayElementOffsets(text: string): number[] {
-  const offsets: number[] = [];
+/**
+ * The line and column of each top-level element of a JSON array (the text is known to be valid
+ * JSON), in one pass over the text.
+ */
+function arrayElementPlaces(text: string): { line: number; col: number }[] {
+  const places: { line: number; col: number }[] = [];
   let depth = 0;
   let inString = false;
   let expectElement = false;
+  let line = 1;
+  let lineStart = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (inString) {
@@ -189,9 +197,14 @@ function arrayElementOffsets(text: string): number[] {
       else if (c === '"') inString = false;
       continue;
     }
-    if (c === ' ' || c === '\n' || c === '\r' || c === '\t') continue;
+    if (c === '\n') {
+      line++;
+      lineStart = i + 1;
+      continue;
+    }
+    if (c === ' ' || c === '\r' || c === '\t') continue;
     if (expectElement && depth === 1 && c !== ']') {
-      offsets.push(i);
+      places.push({ line, col: i - lineStart + 1 });
       expectElement = false;
     }
     if (c === '"') {inString = true;} else if (c === '[' || c === '{') {
@@ -199,7 +212,7 @@ function arrayElementOffsets(text: string): number[] {
       if (depth === 1 && c === '[') expectElement = true;
     } else if (c === ']' || c === '}') {depth--;} else if (c === ',' && depth === 1) {expectElement = true;}
   }
-  return offsets;
+  return places;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -264,9 +277,9 @@ export function parseEventsText(text: string, file: string): LocatedEvent[] {
       const { line, col } = lineCol(text, jsonErrorOffset(text));
       throw new EventsFileError('EVENTS_BAD_JSON', file, line, col, `invalid JSON: ${cleanMessage(message)}`);
     }
-    const offsets = arrayElementOffsets(text);
+    const places = arrayElementPlaces(text);
     (parsed as unknown[]).forEach((value, i) => {
-      const { line, col } = lineCol(text, offsets[i] ?? 0);
+      const { line, col } = places[i] ?? { line: 1, col: 1 };
       expand(value, file, line, col, out);
     });
     return out;

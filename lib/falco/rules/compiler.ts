@@ -55,7 +55,7 @@ export interface CompiledRules {
 
 export class RuleCompiler {
   /** Where each parsed node comes from. */
-  private readonly origins = new WeakMap<object, MappedText>();
+  private readonly origins = new Map<object, MappedText>();
   private readonly resolvedLists = new Map<string, readonly string[]>();
   private readonly resolvedMacros = new Map<string, Expr | null>();
   private readonly itemValues = new Map<string, readonly string[]>();

@@ -85,7 +85,11 @@ function load(inputs: readonly RuleFileInput[], engineVersion: string): LoadResu
   // like Falco, nothing is compiled when a file could not be read
   const compiled = readFailed ? NOTHING_COMPILED : new RuleCompiler(collector, sink).compile();
   const bySource = new Map<string, ResolvedRule[]>();
-  for (const rule of compiled.rules) bySource.set(rule.source, [...(bySource.get(rule.source) ?? []), rule]);
+  for (const rule of compiled.rules) {
+    const same = bySource.get(rule.source);
+    if (same) same.push(rule);
+    else bySource.set(rule.source, [rule]);
+  }
   const ruleset: Ruleset = {
     rules: compiled.rules,
     bySource,

@@ -14,6 +14,11 @@ describe('reading events files', () => {
     expect(events[0].event['proc.cmdline']).toBe('sh -c \'[a, b]\' "}{"');
   });
 
+  it('GIVEN a JSON array over many lines WHEN an element is not an object THEN the error names its line and column', () => {
+    const text = ['[', '  {"evt.type": "open", "note": "a\\n[b,"},', '', '    "text"', ']'].join('\n');
+    expect(() => parseEventsText(text, 'e.json')).toThrow(/^e\.json:4:5: error EVENTS_NOT_OBJECT /);
+  });
+
   it('reads JSON lines, skipping blank lines, with CRLF endings', () => {
     const events = parseEventsText('{"evt.type": "open"}\r\n\r\n{"evt.type": "close"}\r\n', 'e.jsonl');
     expect(events.map((e) => [e.line, e.event['evt.type']])).toEqual([[1, 'open'], [3, 'close']]);
