@@ -15,7 +15,7 @@ describe('reading events files', () => {
   });
 
   it('GIVEN a JSON array over many lines WHEN an element is not an object THEN the error names its line and column', () => {
-    const text = ['[', '  {"evt.type": "open", "note": "a\\n[b,"},', '', '    "text"', ']'].join('\n');
+    const text = ['[', '  {"evt.type": "open", "fd.name": "a\\n[b,"},', '', '    "text"', ']'].join('\n');
     expect(() => parseEventsText(text, 'e.json')).toThrow(/^e\.json:4:5: error EVENTS_NOT_OBJECT /);
   });
 
