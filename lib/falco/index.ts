@@ -11,4 +11,7 @@ export * from './language/checker';
 export * from './rules/diagnostics';
 export * from './rules/event-types';
 export * from './rules/output';
-export { loadRuleFiles, readRuleItems, SUPPORTED_ENGINE_VERSION, RuleFileInput, LoadOptions, ResolvedRule, Ruleset, LoadResult } from './rules/loader';
+export {
+  loadRuleFiles, readRuleItems, SUPPORTED_ENGINE_VERSION, RuleFileInput, LoadOptions, PredefinedNames, ResolvedRule, Ruleset, LoadResult,
+} from './rules/loader';
+export { FALCO_DEFAULT_RULES_NAMES, K8SAUDIT_RULES_NAMES } from './rules/default-rules-names.generated';

@@ -1,7 +1,8 @@
 import { Diagnostic, DiagnosticCode } from './diagnostics';
+import type { PredefinedNames } from './loader';
 import { ExceptionValue, OverrideMode, PluginRequirement, Priority, RuleException, RuleItem, RulesFileItem } from './model';
 import { ReadItem, refDiag } from './reader';
-import { joinTexts, MappedText, SourceRef } from './source-text';
+import { joinTexts, MappedText, SourceFile, SourceRef, textAt } from './source-text';
 import { FieldRef } from '../language/ast';
 import { checkField } from '../language/checker';
 import { isKnownSource, lookupField } from '../language/fields';
@@ -26,6 +27,8 @@ export interface ExceptionInfo {
 
 export interface ListInfo {
   readonly name: string;
+  /** Defined by an earlier file that is not given: its items are unknown (those appended here are known). */
+  readonly opaque?: true;
   readonly index: number;
   visibility: number;
   items: string[];
@@ -34,6 +37,8 @@ export interface ListInfo {
 
 export interface MacroInfo {
   readonly name: string;
+  /** Defined by an earlier file that is not given: its condition is unknown (its text is its own name). */
+  readonly opaque?: true;
   readonly index: number;
   visibility: number;
   text: MappedText;
@@ -42,6 +47,11 @@ export interface MacroInfo {
 
 export interface RuleInfo {
   readonly name: string;
+  /**
+   * Defined by an earlier file that is not given: its condition, output and exceptions are unknown
+   * (the condition text starts with {@link OPAQUE_CONDITION}; what is appended or replaced here is known).
+   */
+  opaque?: true;
   readonly index: number;
   visibility: number;
   source: string;
@@ -60,6 +70,9 @@ export interface RuleInfo {
   unknownSource: boolean;
 }
 
+
+/** The condition text standing for an unknown condition of a predefined rule (a macro name no file can define). */
+export const OPAQUE_CONDITION = 'predefined_rule_condition';
 
 /** An error that ends the processing of one item or rule. */
 export class LoadError extends Error {
@@ -96,10 +109,53 @@ export class RuleCollector {
   readonly macros = new Map<string, MacroInfo>();
   readonly rules = new Map<string, RuleInfo>();
   readonly requiredPluginVersions: PluginRequirement[][] = [];
+  /** The source of the predefined names' rules and macros, when there are predefined names. */
+  readonly predefinedSource?: string;
   private engineRequirement?: string;
   private nextIndex = 0;
 
-  constructor(private readonly engineVersion: string, private readonly sink: DiagnosticSink) {}
+  constructor(private readonly engineVersion: string, private readonly sink: DiagnosticSink, predefined?: PredefinedNames) {
+    if (predefined) {
+      this.predefinedSource = predefined.source;
+      this.seed(predefined);
+    }
+  }
+
+  /** Known names of an earlier file, as if it had been loaded first. */
+  private seed(predefined: PredefinedNames): void {
+    const at: SourceRef = { file: new SourceFile('(predefined)', ''), offset: 0 };
+    const none = textAt('', at);
+    for (const name of predefined.lists) {
+      const id = this.nextIndex++;
+      this.lists.set(name, { name, opaque: true, index: id, visibility: id, items: [], at });
+    }
+    for (const name of predefined.macros) {
+      const id = this.nextIndex++;
+      this.macros.set(name, { name, opaque: true, index: id, visibility: id, text: textAt(name, at), at });
+    }
+    for (const name of predefined.rules) {
+      const id = this.nextIndex++;
+      this.rules.set(name, {
+        name,
+        opaque: true,
+        index: id,
+        visibility: id,
+        source: predefined.source,
+        desc: '',
+        text: textAt(OPAQUE_CONDITION, at),
+        output: none,
+        priority: 'WARNING',
+        tags: [],
+        enabled: true,
+        exceptions: [],
+        warnEvttypes: true,
+        skipIfUnknownFilter: false,
+        capture: false,
+        at,
+        unknownSource: false,
+      });
+    }
+  }
 
   /** The highest `required_engine_version` collected, if any. */
   get requiredEngineVersion(): string | undefined {
@@ -247,6 +303,8 @@ export class RuleCollector {
     if (has('exceptions')) {
       for (const ex of exceptions) {
         const existing = prev.exceptions.find((e) => e.name === ex.name);
+        // values for an exception of a predefined rule whose fields are unknown here
+        if (!existing && prev.opaque && !ex.fields) continue;
         if (!existing) {
           if (!ex.fields) throw new LoadError('RULES_EXCEPTION_MISMATCH', 'Rule exception must have fields property with a list of fields', ex.at);
           if (ex.values.length === 0) throw new LoadError('RULES_EXCEPTION_MISMATCH', 'Rule exception must have values property with a list of values', ex.at);

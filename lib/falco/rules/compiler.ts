@@ -1,4 +1,4 @@
-import { DiagnosticSink, Entry, ExceptionInfo, ListInfo, MacroInfo, RuleCollector, RuleInfo } from './collector';
+import { DiagnosticSink, Entry, ExceptionInfo, ListInfo, MacroInfo, OPAQUE_CONDITION, RuleCollector, RuleInfo } from './collector';
 import { Diagnostic, DiagnosticCode } from './diagnostics';
 import { eventTypesOf, EventTypeSet } from './event-types';
 import { Priority } from './model';
@@ -6,6 +6,7 @@ import { outputFieldProblems } from './output';
 import { MappedText, SourceRef, textAt } from './source-text';
 import { Expr, ListLiteral, NO_POSITION, Node, Operand, StringLiteral } from '../language/ast';
 import { checkCondition, CheckIssue } from '../language/checker';
+import { editDistance } from '../language/fields';
 import { isListOperator, isModifiedOperator } from '../language/lexer';
 import { ConditionSyntaxError, parseCondition } from '../language/parser';
 
@@ -59,12 +60,21 @@ export class RuleCompiler {
   private readonly resolvedLists = new Map<string, readonly string[]>();
   private readonly resolvedMacros = new Map<string, Expr | null>();
   private readonly itemValues = new Map<string, readonly string[]>();
+  /** Lists and macros that depend on a predefined list or macro whose content is unknown. */
+  private readonly opaqueLists = new Set<string>();
+  private readonly opaqueMacros = new Set<string>();
+  /** Set while resolving when something unknown (predefined) is met. */
+  private sawOpaque = false;
 
   constructor(private readonly collected: RuleCollector, private readonly sink: DiagnosticSink) {}
 
   compile(): CompiledRules {
     for (const list of this.collected.lists.values()) this.expandList(list.name, []);
-    for (const macro of this.collected.macros.values()) this.macroExpr(macro.name, []);
+    for (const macro of this.collected.macros.values()) {
+      const expr = this.macroExpr(macro.name, []);
+      // what is appended here to a predefined macro: the rules of the earlier file that use it are not at hand
+      if (expr && macro.opaque && macro.text.text !== macro.name) this.checkStandalone(expr, macro.name);
+    }
     const rules: ResolvedRule[] = [];
     for (const rule of [...this.collected.rules.values()].sort((a, b) => a.index - b.index)) {
       const resolved = this.compileRule(rule);
@@ -86,11 +96,13 @@ export class RuleCompiler {
       return undefined;
     }
     const out: string[] = [];
+    if (list.opaque) this.opaqueLists.add(name);
     for (const item of list.items) {
       const ref = this.collected.lists.get(item);
       if (ref && ref.index < list.visibility && ref.name !== name) {
         const expanded = this.expandList(ref.name, [...stack, name]);
         if (!expanded) return undefined;
+        if (this.opaqueLists.has(ref.name)) this.opaqueLists.add(name);
         out.push(...expanded);
       } else {
         out.push(item);
@@ -114,7 +126,11 @@ export class RuleCompiler {
       this.resolvedMacros.set(name, null);
       return null;
     }
+    const outer = this.sawOpaque;
+    this.sawOpaque = false;
     const resolved = this.resolve(parsed, (ref) => ref.index < macro.visibility, [...stack, name], item) ?? null;
+    if (this.sawOpaque || macro.opaque) this.opaqueMacros.add(name);
+    this.sawOpaque = outer;
     this.resolvedMacros.set(name, resolved);
     return resolved;
   }
@@ -123,6 +139,9 @@ export class RuleCompiler {
     // Falco skips the rules of sources it has no plugin for before compiling them
     if (rule.unknownSource) return undefined;
     const item = { kind: 'rule' as const, name: rule.name };
+    // a predefined rule that this file does not change: nothing here to check
+    if (rule.opaque && rule.text.text === OPAQUE_CONDITION && rule.output.text === '' && rule.exceptions.length === 0) return undefined;
+    this.sawOpaque = Boolean(rule.opaque);
     const parsed = this.parse(rule.text, item);
     if (!parsed) return undefined;
     let condition = this.resolve(parsed, () => true, [], item);
@@ -159,7 +178,8 @@ export class RuleCompiler {
       failed ||= issue.severity === 'error';
       this.sink.report(issue.severity, issue.code, issue.message, rule.output.at(issue.offset), item);
     }
-    if (failed) return undefined;
+    // checked, but not runnable: what the earlier file defines is not known here
+    if (failed || this.sawOpaque) return undefined;
     const eventTypes = eventTypesOf(condition);
     if (rule.source === 'syscall' && rule.warnEvttypes && (eventTypes.kind !== 'only' || eventTypes.types.length === 0 || eventTypes.types.length > 100)) {
       this.sink.report('warning', 'LOAD_NO_EVTTYPE', 'Rule matches too many evt.type values. This has a significant performance penalty.', rule.at, item);
@@ -280,14 +300,21 @@ export class RuleCompiler {
           return this.derive(e, { ...e, child: visit(e.child) });
         case 'macro': {
           const macro = this.collected.macros.get(e.name);
+          // the unknown part of a predefined macro (its own name in its text), or of a predefined rule
+          if ((macro?.opaque && stack[stack.length - 1] === e.name) || (e.name === OPAQUE_CONDITION && stack.length === 0 && this.sawOpaque)) {
+            this.sawOpaque = true;
+            return e;
+          }
           if (!macro || !visible(macro)) {
             const later = macro ? ` (macro '${e.name}' is defined later, at ${position(macro.at)}: a macro may only use macros defined before it)` : '';
-            this.reportNode('error', 'COND_UNDEFINED_MACRO', `Undefined macro '${e.name}' used in filter.${later}`, e, item);
+            const hint = macro ? '' : didYouMean(e.name, this.collected.macros.keys());
+            this.reportNode('error', 'COND_UNDEFINED_MACRO', `Undefined macro '${e.name}' used in filter.${later}${hint}`, e, item);
             failed = true;
             return e;
           }
           const body = this.macroExpr(e.name, stack);
           if (!body) failed = true;
+          if (this.opaqueMacros.has(e.name)) this.sawOpaque = true;
           return body ?? e;
         }
         case 'unaryCheck':
@@ -307,7 +334,8 @@ export class RuleCompiler {
       const items = this.collected.lists.has(operand.name) ? this.resolvedLists.get(operand.name) : undefined;
       if (!items) {
         if (!this.collected.lists.has(operand.name)) {
-          this.reportNode('error', 'COND_UNDEFINED_LIST', `Undefined list '${operand.name}' used in filter.`, operand, item);
+          const hint = didYouMean(operand.name, this.collected.lists.keys());
+          this.reportNode('error', 'COND_UNDEFINED_LIST', `Undefined list '${operand.name}' used in filter.${hint}`, operand, item);
         }
         fail();
         return operand;
@@ -331,6 +359,7 @@ export class RuleCompiler {
    * text: `"10.0.0.0/8"` is the quoted string 10.0.0.0/8, `a, b` is two values.
    */
   private listLiterals(listName: string, items: readonly string[], at: Node, item: Diagnostic['item'], fail: () => void): StringLiteral[] {
+    if (this.opaqueLists.has(listName)) this.sawOpaque = true;
     const out: StringLiteral[] = [];
     for (const raw of items) {
       let values = this.itemValues.get(raw);
@@ -367,12 +396,32 @@ export class RuleCompiler {
     this.sink.report(issue.severity, issue.code, issue.message, this.nodeRef(issue.node, rule), item);
   }
 
+  private checkStandalone(expr: Expr, name: string): void {
+    const source = this.collected.predefinedSource ?? 'syscall';
+    for (const issue of checkCondition(expr, source)) this.reportNode(issue.severity, issue.code, issue.message, issue.node, { kind: 'macro', name });
+  }
+
   private reportNode(severity: 'error' | 'warning', code: DiagnosticCode, message: string, node: Node, item: Diagnostic['item']): void {
     const origin = this.origins.get(node);
     const ref = origin ? origin.at(node.pos.offset) : undefined;
     if (!ref) return;
     this.sink.report(severity, code, message, ref, item);
   }
+}
+
+/** ` Did you mean 'x'?` for the closest known name within two edits, or nothing. */
+function didYouMean(name: string, known: Iterable<string>): string {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const candidate of known) {
+    if (Math.abs(candidate.length - name.length) >= bestDistance) continue;
+    const distance = editDistance(candidate, name);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best === undefined ? '' : ` Did you mean '${best}'?`;
 }
 
 function position(ref: SourceRef): string {

@@ -26,12 +26,28 @@ export interface RuleFileInput {
   readonly content: string;
 }
 
+/**
+ * The names a rules file loaded before the given ones defines, when that file itself is not at hand
+ * (e.g. Falco's default rules, see `FALCO_DEFAULT_RULES_NAMES`): references to them are known, their
+ * content is not. Everything else in the files is checked; rules that depend on such a name are
+ * checked but not part of the rule set (they cannot be evaluated without the earlier file).
+ */
+export interface PredefinedNames {
+  /** The source of the predefined rules. */
+  readonly source: string;
+  readonly macros: readonly string[];
+  readonly lists: readonly string[];
+  readonly rules: readonly string[];
+}
+
 export interface LoadOptions {
   /**
    * The rule engine version `required_engine_version` is checked against.
    * @default SUPPORTED_ENGINE_VERSION (Falco 0.44)
    */
   readonly engineVersion?: string;
+  /** Names defined by a file loaded before these files that is not given (see {@link PredefinedNames}). */
+  readonly predefined?: PredefinedNames;
 }
 
 /** The rule set after loading: what an engine would run. */
@@ -61,7 +77,7 @@ export interface LoadResult {
 
 /** Loads and checks rules files in order. Never throws on bad input: see `diagnostics`. */
 export function loadRuleFiles(files: readonly RuleFileInput[], options: LoadOptions = {}): LoadResult {
-  return load(files, options.engineVersion ?? SUPPORTED_ENGINE_VERSION);
+  return load(files, options.engineVersion ?? SUPPORTED_ENGINE_VERSION, options.predefined);
 }
 
 /** Reads the items of one rules file (no compilation): for round trips and tools. */
@@ -72,13 +88,13 @@ export function readRuleItems(file: RuleFileInput): { readonly items: readonly R
 
 const NOTHING_COMPILED: CompiledRules = { rules: [], lists: new Map(), macros: new Map() };
 
-function load(inputs: readonly RuleFileInput[], engineVersion: string): LoadResult {
+function load(inputs: readonly RuleFileInput[], engineVersion: string, predefined?: PredefinedNames): LoadResult {
   const sink = new DiagnosticSink();
   const reads = inputs.map((input) => readRulesFile(input.name, input.content));
   for (const read of reads) sink.add(read.diagnostics);
   const files = reads.map((read) => ({ name: read.file.name, items: read.items.map((i) => i.item) }));
   const readFailed = sink.hasErrors;
-  const collector = new RuleCollector(engineVersion, sink);
+  const collector = new RuleCollector(engineVersion, sink, predefined);
   for (const read of reads) {
     for (const item of read.items) collector.add(item);
   }
