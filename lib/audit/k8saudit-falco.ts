@@ -3,14 +3,17 @@ import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import type { K8sAuditPluginPlan } from './k8saudit-plugin';
-import { DNS_EGRESS } from '../cdk8s/routing-workload';
+import { FALCOCTL_CONFIG_DIR, FALCOCTL_STATE_DIR, K8sAuditPluginPlan } from './k8saudit-plugin';
+import { DNS_EGRESS, egressRules } from '../cdk8s/routing-workload';
 import { IMAGE_PINS, imageReference } from '../core/images';
 import { FALCO_HEALTH_PATH, FALCO_WEBSERVER_PORT } from '../falco/sensor/defaults';
+import { alertDelivery, FALCO_LOGGING } from '../falco/sensor/render';
 
 export interface K8sAuditFalcoProps {
   readonly plugin: K8sAuditPluginPlan;
   readonly namespace: string;
+  /** The cluster's name, added to every alert (`output_fields.cluster`). */
+  readonly clusterName: string;
   readonly labels: Readonly<Record<string, string>>;
   /** Falco image reference. @default the library's pinned Falco */
   readonly image?: string;
@@ -29,20 +32,26 @@ const CONFIG_DIR = '/etc/falco-k8saudit';
 const CUSTOM_RULES_DIR = '/etc/falco-k8saudit-rules';
 
 /** falco.yaml of the audit Falco: no driver, the provider's k8saudit plugin and json, the ruleset falcoctl installs. */
-export function k8sauditFalcoConfig(plugin: K8sAuditPluginPlan, httpOutputUrl?: string, customRulesFile?: string): Record<string, unknown> {
+export function k8sauditFalcoConfig(plugin: K8sAuditPluginPlan, clusterName: string, httpOutputUrl?: string,
+  customRulesFile?: string): Record<string, unknown> {
   return {
     engine: { kind: 'nodriver' },
     rules_files: [plugin.rulesFile, ...(customRulesFile ? [`${CUSTOM_RULES_DIR}/${customRulesFile}`] : [])],
+    // Config changes roll the Deployment through the checksum annotation (the ConfigMap mounts are not watched).
+    watch_config_files: false,
     load_plugins: [plugin.name, plugin.jsonPlugin.name],
     plugins: [
-      { name: plugin.name, library_path: plugin.libraryPath, init_config: plugin.initConfig, open_params: plugin.openParams },
+      {
+        name: plugin.name,
+        library_path: plugin.libraryPath,
+        init_config: plugin.initConfig,
+        ...(plugin.openParams !== undefined ? { open_params: plugin.openParams } : {}),
+      },
       { name: plugin.jsonPlugin.name, library_path: plugin.jsonPlugin.libraryPath, init_config: '' },
     ],
-    json_output: true,
-    json_include_output_property: true,
-    stdout_output: { enabled: true },
-    ...(httpOutputUrl ? { http_output: { enabled: true, url: httpOutputUrl } } : {}),
+    ...alertDelivery('k8s_audit', clusterName, httpOutputUrl),
     webserver: { enabled: true, listen_port: FALCO_WEBSERVER_PORT, k8s_healthz_endpoint: FALCO_HEALTH_PATH },
+    ...FALCO_LOGGING,
   };
 }
 
@@ -62,7 +71,7 @@ export class K8sAuditFalco extends Construct {
     const metadata = (name: string) => ({ name, namespace, labels });
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: metadata(plugin.serviceAccountName), automountServiceAccountToken: false });
-    const falcoYaml = stringify(k8sauditFalcoConfig(plugin, props.httpOutputUrl, props.customRules?.fileName), { lineWidth: 0 });
+    const falcoYaml = stringify(k8sauditFalcoConfig(plugin, props.clusterName, props.httpOutputUrl, props.customRules?.fileName), { lineWidth: 0 });
     const config = new k8s.KubeConfigMap(this, 'Config', {
       metadata: metadata(`${K8SAUDIT_FALCO_NAME}-config`),
       data: { 'falco.yaml': falcoYaml },
@@ -95,6 +104,7 @@ export class K8sAuditFalco extends Construct {
               name: 'falcoctl-artifact-install',
               image: imageReference(IMAGE_PINS.falcoctl),
               args: ['artifact', 'install', ...plugin.artifacts, '--plugins-dir=/plugins', '--rulesfiles-dir=/rulesfiles',
+                `--config=${FALCOCTL_CONFIG_DIR}/falcoctl.yaml`, `--state-dir=${FALCOCTL_STATE_DIR}`,
                 '--allowed-types=plugin,rulesfile', '--resolve-deps=false', '--log-format=json'],
               env: [{ name: 'HOME', value: '/tmp' }],
               securityContext: restricted,
@@ -102,6 +112,8 @@ export class K8sAuditFalco extends Construct {
               volumeMounts: [
                 { name: 'plugins', mountPath: '/plugins' },
                 { name: 'rulesfiles', mountPath: '/rulesfiles' },
+                { name: 'falcoctl-config', mountPath: FALCOCTL_CONFIG_DIR },
+                { name: 'falcoctl-state', mountPath: FALCOCTL_STATE_DIR },
                 { name: 'tmp', mountPath: '/tmp' },
               ],
             }],
@@ -129,13 +141,16 @@ export class K8sAuditFalco extends Construct {
               ...(rules ? [{ name: 'custom-rules', configMap: { name: rules.name } }] : []),
               { name: 'plugins', emptyDir: {} },
               { name: 'rulesfiles', emptyDir: {} },
+              { name: 'falcoctl-config', emptyDir: { sizeLimit: k8s.Quantity.fromString('1Mi') } },
+              { name: 'falcoctl-state', emptyDir: { sizeLimit: k8s.Quantity.fromString('16Mi') } },
               { name: 'tmp', emptyDir: {} },
             ],
           },
         },
       },
     });
-    // Nothing calls in; out: DNS, HTTPS (cloud API, ghcr.io for falcoctl) and Falcosidekick in the namespace.
+    // Nothing calls in; out: DNS, HTTPS (cloud API, ghcr.io for falcoctl), the plugin's credential endpoint and
+    // Falcosidekick in the namespace.
     const sidekickPort = props.httpOutputUrl ? Number(new URL(props.httpOutputUrl).port || 80) : undefined;
     new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
       metadata: metadata(K8SAUDIT_FALCO_NAME),
@@ -146,6 +161,7 @@ export class K8sAuditFalco extends Construct {
         egress: [
           DNS_EGRESS,
           { ports: [{ port: k8s.IntOrString.fromNumber(443), protocol: 'TCP' }] },
+          ...egressRules(plugin.egress),
           ...(sidekickPort ? [{ to: [{ podSelector: {} }], ports: [{ port: k8s.IntOrString.fromNumber(sidekickPort), protocol: 'TCP' }] }] : []),
         ],
       },

@@ -1,6 +1,7 @@
 // Owned by the audit layer.
 import type { K8sAuditPluginProps } from './props';
 import type { PlanContext } from '../core/context';
+import { EgressPlan, EKS_POD_IDENTITY_AGENT } from '../core/egress';
 import { DetectionStackError } from '../core/errors';
 
 /**
@@ -15,6 +16,15 @@ export const K8SAUDIT_ARTIFACTS = {
   'k8saudit-eks': 'ghcr.io/falcosecurity/plugins/plugin/k8saudit-eks:0.12',
   'k8saudit-aks': 'ghcr.io/falcosecurity/plugins/plugin/k8saudit-aks:0.6',
 } as const;
+
+/**
+ * falcoctl 0.13.0 reads its configuration from `--config` (default `/etc/falcoctl/falcoctl.yaml`) on every command
+ * and, when the file is missing, creates the directory and writes the defaults there; artifact state goes to
+ * `--state-dir` (default `/var/lib/falcoctl`) (falcosecurity/falcoctl v0.13.0 internal/config/config.go `ConfigPath`,
+ * `StateDir`, `Load`). Both are writable emptyDirs, as the chart mounts them.
+ */
+export const FALCOCTL_CONFIG_DIR = '/etc/falcoctl';
+export const FALCOCTL_STATE_DIR = '/var/lib/falcoctl';
 
 /** Where falcoctl installs the k8saudit rulesfile artifact: the rules are loaded from there, never copied. */
 export const K8SAUDIT_RULES_FILE = '/etc/falco/k8s_audit_rules.yaml';
@@ -39,7 +49,8 @@ export interface K8sAuditPluginPlan {
   readonly libraryPath: string;
   /** `init_config`; secrets appear only as `${ENV}` references, filled from `secretEnv`. */
   readonly initConfig: Readonly<Record<string, string | number | boolean>>;
-  readonly openParams: string;
+  /** `open_params`: the EKS cluster name (k8saudit-eks reads it); k8saudit-aks takes none. */
+  readonly openParams?: string;
   /** The json plugin, which the k8saudit rules need too. */
   readonly jsonPlugin: { readonly name: 'json'; readonly libraryPath: 'libjson.so' };
   /** falcoctl artifacts to install: the plugin, json and the rulesfile. */
@@ -47,6 +58,8 @@ export interface K8sAuditPluginPlan {
   readonly rulesFile: string;
   readonly secretEnv: readonly PluginSecretEnv[];
   readonly replicas: 1;
+  /** Egress beyond DNS and HTTPS the plugin needs (the EKS Pod Identity agent). */
+  readonly egress: readonly EgressPlan[];
   /** ServiceAccount the cloud identity is bound to (EKS Pod Identity). */
   readonly serviceAccountName: string;
 }
@@ -62,7 +75,6 @@ export function planK8sAuditPlugin(props: K8sAuditPluginProps, ctx: PlanContext,
   const common = {
     name: plugin,
     libraryPath: `lib${plugin}.so`,
-    openParams: ctx.cluster.name,
     jsonPlugin: { name: 'json', libraryPath: 'libjson.so' } as const,
     artifacts: [K8SAUDIT_ARTIFACTS[plugin], K8SAUDIT_ARTIFACTS.json, K8SAUDIT_ARTIFACTS.rules],
     rulesFile: K8SAUDIT_RULES_FILE,
@@ -78,6 +90,9 @@ export function planK8sAuditPlugin(props: K8sAuditPluginProps, ctx: PlanContext,
     requirePositiveInteger(`${where}.pollingIntervalSeconds`, polling);
     return {
       ...common,
+      openParams: ctx.cluster.name,
+      // Credentials come from the EKS Pod Identity agent on the node (or IRSA through STS on 443).
+      egress: EKS_POD_IDENTITY_AGENT,
       // Keys as documented in falcosecurity/plugins plugins/k8saudit-eks/README.md.
       initConfig: { region: ctx.cluster.region, shift: 10, polling_interval: polling, use_async: false, buffer_size: 500 },
       secretEnv: [],
@@ -87,8 +102,9 @@ export function planK8sAuditPlugin(props: K8sAuditPluginProps, ctx: PlanContext,
   requirePositiveInteger(`${where}.rateLimitEventsPerSecond`, rate);
   return {
     ...common,
-    // Keys as documented in falcosecurity/plugins plugins/k8saudit-aks/README.md. The plugin takes no
-    // open params; the cluster name is passed anyway so events carry it in ka.cluster.name.
+    egress: [],
+    // Keys as documented in falcosecurity/plugins plugins/k8saudit-aks/README.md. The plugin ignores open params,
+    // so none are given: the cluster name reaches every alert through falco.yaml's append_output instead.
     initConfig: {
       event_hub_namespace_connection_string: '${K8SAUDIT_EVENTHUB_CONNECTION_STRING}',
       event_hub_name: k8sauditEventHubName(ctx.cluster.name),

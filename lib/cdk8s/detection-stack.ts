@@ -60,6 +60,7 @@ export class DetectionStack extends Chart {
       new K8sAuditFalco(this, 'K8sAudit', {
         plugin: k8sauditPlugin,
         namespace: this.plan.namespace,
+        clusterName: this.plan.cluster.name,
         labels: this.plan.labels,
         image: this.plan.falco?.image.reference,
         httpOutputUrl: this.plan.falco?.httpOutput?.url,

@@ -20,8 +20,9 @@ export const IMAGE_PINS = {
   },
   falcoctl: {
     repository: 'docker.io/falcosecurity/falcoctl',
-    version: '0.12.2',
-    source: 'falcosecurity/charts falco 9.1.0 values.yaml (falcoctl.image.tag); pinned by tag only, no verified digest',
+    version: '0.13.0',
+    digest: 'sha256:0eeb79adc580ae6a5abfdefd7f8f0fed9151fcb545f015c84e8f1d7b2d8a6b02',
+    source: 'falcosecurity/charts falco 9.1.0 values.yaml (falcoctl.image.tag "0.13.0"); digest of the multi-arch index as deployed with that chart',
   },
   falcosidekick: {
     repository: 'docker.io/falcosecurity/falcosidekick',

@@ -45,8 +45,52 @@ describe('EKS: k8saudit-eks', () => {
       ],
     });
     const init = deployment(objects).spec.template.spec.initContainers[0];
-    expect(init.image).toBe('docker.io/falcosecurity/falcoctl:0.12.2');
     expect(init.args).toEqual(expect.arrayContaining(['ghcr.io/falcosecurity/plugins/ruleset/k8saudit:0.18', '--rulesfiles-dir=/rulesfiles']));
+  });
+
+  test('falcoctl is 0.13.0 (what falco chart 9.1.0 pins) by digest', () => {
+    const init = deployment(objects).spec.template.spec.initContainers[0];
+    expect(init.image).toBe('docker.io/falcosecurity/falcoctl:0.13.0@sha256:0eeb79adc580ae6a5abfdefd7f8f0fed9151fcb545f015c84e8f1d7b2d8a6b02');
+  });
+
+  // falcosecurity/falcoctl v0.13.0 internal/config/config.go: every command loads --config (default
+  // /etc/falcoctl/falcoctl.yaml) and, when it is missing, MkdirAll's its directory and writes the defaults there;
+  // `artifact install` keeps its state in --state-dir (default /var/lib/falcoctl). With a read-only root filesystem
+  // both must be writable volumes, as the chart mounts them.
+  test('falcoctl has a writable config dir and state dir, on a read-only root filesystem', () => {
+    const pod = deployment(objects).spec.template.spec;
+    const init = pod.initContainers[0];
+    expect(init.securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(init.args).toEqual(expect.arrayContaining(['--config=/etc/falcoctl/falcoctl.yaml', '--state-dir=/var/lib/falcoctl']));
+    for (const dir of ['/etc/falcoctl', '/var/lib/falcoctl']) {
+      const mount = init.volumeMounts.find((m: any) => m.mountPath === dir);
+      expect(mount).toBeDefined();
+      expect(mount.readOnly).toBeUndefined();
+      expect(pod.volumes.find((v: any) => v.name === mount.name).emptyDir).toBeDefined();
+    }
+  });
+
+  test('every k8s_audit alert gets the cluster name and the audit investigation fields; Falco logs to stderr', () => {
+    const config = falcoYaml(objects);
+    expect(config.append_output).toEqual([
+      { suggested_output: true },
+      {
+        match: { source: 'k8s_audit' },
+        extra_fields: [{ cluster: 'prod-eks' }, 'ka.user.name', 'ka.user.groups', 'ka.useragent', 'ka.verb', 'ka.target.resource',
+          'ka.target.subresource', 'ka.target.namespace', 'ka.target.name', 'ka.uri', 'ka.auth.decision'],
+      },
+    ]);
+    expect([config.log_stderr, config.log_syslog, config.syslog_output]).toEqual([true, false, { enabled: false }]);
+    expect(config).not.toHaveProperty('program_output');
+    expect(config.watch_config_files).toBe(false);
+  });
+
+  test('the NetworkPolicy lets the plugin reach the EKS Pod Identity agent for its AWS credentials', () => {
+    const policy = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'falco-k8saudit') as any;
+    expect(policy.spec.egress).toEqual(expect.arrayContaining([
+      { to: [{ ipBlock: { cidr: '169.254.170.23/32' } }], ports: [{ port: 80, protocol: 'TCP' }] },
+      { to: [{ ipBlock: { cidr: 'fd00:ec2::23/128' } }], ports: [{ port: 80, protocol: 'TCP' }] },
+    ]));
   });
 
   test('runs unprivileged, with a read-only root filesystem and no Kubernetes token', () => {
@@ -59,7 +103,7 @@ describe('EKS: k8saudit-eks', () => {
   });
 });
 
-test('with routing, alerts go to Falcosidekick and the NetworkPolicy opens only DNS, HTTPS and that port', () => {
+test('with routing, alerts go to Falcosidekick and the NetworkPolicy opens only DNS, HTTPS, the Pod Identity agent and that port', () => {
   const objects = synth({
     ...eks,
     routing: { teams: [{ name: 'payments', namespaces: ['payments'], receivers: { slack: [{ webhookUrl: { name: 's', key: 'u' }, minimumPriority: 'Critical' }] } }] },
@@ -69,7 +113,7 @@ test('with routing, alerts go to Falcosidekick and the NetworkPolicy opens only 
   const policy = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'falco-k8saudit') as any;
   expect(policy.spec.ingress).toEqual([]);
   expect(policy.spec.egress.map((e: any) => e.ports.map((p: any) => `${p.protocol}/${p.port}`).join(','))).toEqual([
-    'UDP/53,TCP/53', 'TCP/443', `TCP/${new URL(url).port}`,
+    'UDP/53,TCP/53', 'TCP/443', 'TCP/80', 'TCP/80', `TCP/${new URL(url).port}`,
   ]);
 });
 
@@ -83,5 +127,13 @@ describe('AKS: k8saudit-aks', () => {
       { name: 'K8SAUDIT_CHECKPOINT_CONNECTION_STRING', valueFrom: { secretKeyRef: { name: 'falco-k8saudit-aks', key: 'checkpoint-connection-string' } } },
     ]);
     expectValidManifests(auditObjects(objects) as unknown as Manifest[]);
+  });
+
+  test('k8saudit-aks ignores open_params: none are given, the cluster name reaches alerts through append_output', () => {
+    const config = falcoYaml(objects);
+    expect(config.plugins[0]).not.toHaveProperty('open_params');
+    expect(config.append_output[1].extra_fields[0]).toEqual({ cluster: 'prod-aks' });
+    const policy = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'falco-k8saudit') as any;
+    expect(JSON.stringify(policy.spec.egress)).not.toContain('169.254.170.23');
   });
 });

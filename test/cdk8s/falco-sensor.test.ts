@@ -98,8 +98,11 @@ describe('Falco sensor on cdk8s', () => {
     expect(falcoYaml.json_output).toBe(true);
     expect(falcoYaml.json_include_output_property).toBe(true);
     expect(falcoYaml.json_include_tags_property).toBe(true);
-    expect(falcoYaml.append_output).toEqual([{ suggested_output: true }]);
     expect(falcoYaml.stdout_output).toEqual({ enabled: true });
+    // Falco 0.44.1's schema requires `program` in program_output even when disabled; off is Falco's default.
+    expect(falcoYaml).not.toHaveProperty('program_output');
+    expect(falcoYaml.syslog_output).toEqual({ enabled: false });
+    expect([falcoYaml.log_stderr, falcoYaml.log_syslog]).toEqual([true, false]);
     expect(falcoYaml.http_output).toEqual({ enabled: false });
     expect(falcoYaml.priority).toBe('notice');
     expect(falcoYaml.rule_matching).toBe('first');
@@ -108,6 +111,24 @@ describe('Falco sensor on cdk8s', () => {
     expect(Object.entries(falcoYaml.plugins[0].init_config.engines).filter(([, e]) => (e as K8sObject).enabled).map(([k]) => k)).toEqual(['cri']);
     expect(falcoYaml.rules_files).toEqual(['/etc/falco/falco_rules.yaml', '/etc/falco/rules.d']);
     expect(falcoYaml).not.toHaveProperty('config_files');
+  });
+
+  test('watch_config_files is off: the ConfigMaps are mounted with subPath, so changes arrive by the checksum rollout', () => {
+    const { falcoYaml, container } = falcoParts(falcoOn('oke').objects);
+    expect(falcoYaml.watch_config_files).toBe(false);
+    expect(container.volumeMounts).toContainEqual({ name: 'falco-config', mountPath: '/etc/falco/falco.yaml', subPath: 'falco.yaml', readOnly: true });
+  });
+
+  test('append_output gives every syscall alert, from any rule, the cluster name and the investigation fields', () => {
+    const { falcoYaml } = falcoParts(falcoOn('oke').objects);
+    expect(falcoYaml.append_output).toEqual([
+      { suggested_output: true },
+      {
+        match: { source: 'syscall' },
+        extra_fields: [{ cluster: 'c1' }, 'k8s.ns.name', 'k8s.pod.name', 'container.name', 'container.image.repository', 'container.image.digest',
+          'proc.cmdline', 'proc.exepath', 'proc.pname', 'proc.pcmdline', 'user.name', 'user.uid', 'thread.cap_effective', 'evt.hostname'],
+      },
+    ]);
   });
 
   test('custom rules are mounted into rules.d with their quoted values', () => {

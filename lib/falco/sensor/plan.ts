@@ -56,6 +56,8 @@ export interface FalcoPlan {
   /** Name of every object of the sensor (DaemonSet, ServiceAccount, ConfigMaps prefix). */
   readonly name: string;
   readonly namespace: string;
+  /** The cluster's name, added to every alert (`output_fields.cluster`). */
+  readonly clusterName: string;
   /** Where findings and errors about the sensor point: `<stack path>/sensors.falco`. */
   readonly path: string;
   /** Labels of every object; `selectorLabels` is the immutable subset the DaemonSet selects on. */
@@ -161,6 +163,7 @@ export function planFalco(props: FalcoSensorProps, ctx: PlanContext, extras: Fal
   const base: FalcoPlan = {
     name: FALCO_NAME,
     namespace: ctx.namespace,
+    clusterName: ctx.cluster.name,
     path: where,
     labels: { ...ctx.labels, ...selectorLabels, 'app.kubernetes.io/component': 'runtime-sensor', 'app.kubernetes.io/version': image.tag },
     selectorLabels,
