@@ -303,8 +303,9 @@ export function planSidekick(props: SidekickProps, ctx: PlanContext, chatThresho
     s.endpoint = '/api/v2/alerts';
     s.checkcert = true;
     s.minimumpriority = sidekickPriority(alertmanager.minimumPriority);
-    const labels = Object.entries(alertmanager.extraLabels);
-    if (labels.length) s.extralabels = labels.map(([k, v]) => `${k}:${v}`).join(',');
+    // A map in config.yaml: falcosidekick 2.34.1 decodes `alertmanager.extralabels` into map[string]string
+    // (types/types.go AlertmanagerOutputConfig.ExtraLabels); only the ALERTMANAGER_EXTRALABELS env var is a "k:v,..." list.
+    if (Object.keys(alertmanager.extraLabels).length) s.extralabels = { ...alertmanager.extraLabels };
     if (alertmanager.podLabels) {
       b.egress.push({ kind: 'pods', podLabels: alertmanager.podLabels, port: alertmanager.port, protocol: 'TCP' });
     } else {

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { DetectionStack, DetectionStackChartProps } from '../../lib';
 import { schemaErrors } from '../helpers/k8s-schema';
 
@@ -204,5 +204,44 @@ describe('secret handling across the whole stack', () => {
     expect(secretEnvs.map((e: K8sObject) => e.name).sort()).toEqual(['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'OPSGENIE_APIKEY', 'TEAMS_WEBHOOKURL']);
     // Every other env var is a downward-API field or a non-secret literal of the sensors.
     expect(envs.filter((e: K8sObject) => e.value !== undefined && /KEY|TOKEN|PASSWORD|SECRET|URL/i.test(e.name))).toEqual([]);
+  });
+});
+
+/**
+ * How falcosidekick 2.34.1 reads `alertmanager.extralabels` from config.yaml (falcosecurity/falcosidekick tag 2.34.1,
+ * types/types.go: `AlertmanagerOutputConfig.ExtraLabels map[string]string`; config.go: `v.Unmarshal(c)` through
+ * mapstructure, whose error is only logged, so a value that is not a map of strings leaves the labels empty. The
+ * `name:value,...` string form is parsed only from the ALERTMANAGER_EXTRALABELS environment variable, and names must
+ * match `^[a-zA-Z_][a-zA-Z0-9_]*$`).
+ */
+function sidekickExtraLabels(configYaml: string): Record<string, string> {
+  const value = (parse(configYaml) as K8sObject).alertmanager?.extralabels;
+  if (value === undefined) return {};
+  const isStringMap = typeof value === 'object' && value !== null && !Array.isArray(value)
+    && Object.values(value).every((v) => typeof v === 'string');
+  if (!isStringMap) return {};
+  return Object.fromEntries(Object.entries(value as Record<string, string>).filter(([k]) => /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(k)));
+}
+
+describe('Falcosidekick reads the Alertmanager extra labels as it decodes them', () => {
+  const teams = PROPS.routing!.teams;
+  const configYaml = (alertmanager: NonNullable<DetectionStackChartProps['routing']>['alertmanager']) =>
+    find(synth({ ...PROPS, routing: { teams, alertmanager } }).objects, 'ConfigMap', 'falcosidekick-config').data['config.yaml'] as string;
+
+  test('operator mode: extralabels is a map, so every alert carries namespace=<stack namespace> and prometheus-operator routes it', () => {
+    const yaml = configYaml({ mode: 'operator', operator: { alertmanagerUrls: ['http://alertmanager-operated.monitoring.svc:9093'], configLabels: { alertmanagerConfig: 'main' } } });
+    expect((parse(yaml) as K8sObject).alertmanager.extralabels).toEqual({ namespace: 'falco' });
+    expect(sidekickExtraLabels(yaml)).toEqual({ namespace: 'falco' });
+  });
+
+  test('bundled mode: no extra labels at all', () => {
+    const yaml = configYaml(undefined);
+    expect((parse(yaml) as K8sObject).alertmanager).toBeDefined();
+    expect((parse(yaml) as K8sObject).alertmanager).not.toHaveProperty('extralabels');
+    expect(sidekickExtraLabels(yaml)).toEqual({});
+  });
+
+  test('the decoding model has teeth: the string form decodes to nothing', () => {
+    expect(sidekickExtraLabels('alertmanager:\n  extralabels: "namespace:falco"\n')).toEqual({});
   });
 });
