@@ -1,27 +1,23 @@
 import { spawnSync } from 'child_process';
-import { existsSync, mkdtempSync } from 'fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join, resolve } from 'path';
+import { join } from 'path';
 import { Testing } from 'cdk8s';
+import { toolsDir } from './corpora';
 import { eksTeamsStack } from '../../examples/eks-teams/main';
 import { eksTetragonStack } from '../../examples/eks-tetragon/main';
 import { okeFalcoStack } from '../../examples/oke-falco/main';
 import { DetectionStack, DetectionStackChartProps } from '../../lib';
+import { SHIPPER_CONFIG_DIR, ShipperPlan } from '../../lib/durable/plan';
 
 /** A synthesized object, loosely typed. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type K8sObject = any;
 
-/**
- * The real programs (`../shared/tools`, or `TOOLS_DIR`). Missing or unrunnable, the conformance run fails
- * with the fix, never skips.
- */
+/** A file of the real tools folder (see corpora.ts `toolsDir`); missing, the conformance run fails with the fix. */
 export function realTool(...parts: string[]): string {
-  const dir = resolve(process.env.TOOLS_DIR ?? join(__dirname, '..', '..', '..', 'shared', 'tools'));
-  const file = join(dir, ...parts);
-  if (!existsSync(file)) {
-    throw new Error(`${file} not found: place the real tools in ../shared/tools (or set TOOLS_DIR) and run 'bash ../shared/tools/install.sh'`);
-  }
+  const file = join(toolsDir(), ...parts);
+  if (!existsSync(file)) throw new Error(`${file} not found: the tools folder is incomplete (see ../shared/tools/README.md)`);
   return file;
 }
 
@@ -40,10 +36,18 @@ export function run(file: string, args: readonly string[], opts: { env?: NodeJS.
 
 const waived = { waived: { reason: 'conformance stack: the durable path is tested with the examples' } };
 
-/** A stack with the k8saudit plugin's Falco, so its falco.yaml is judged too. */
-export const K8SAUDIT_STACKS: Record<string, DetectionStackChartProps> = {
+/** Stacks for what the examples do not cover: the k8saudit Falco (EKS, AKS) and the AKS shipper (azure_blob, both credentials). */
+export const EXTRA_STACKS: Record<string, DetectionStackChartProps> = {
   'eks-k8saudit': { cluster: { name: 'prod-eks', provider: 'eks', region: 'eu-west-1' }, audit: { kubernetes: { falcoPlugin: {} } }, durable: waived },
   'aks-k8saudit': { cluster: { name: 'prod-aks', provider: 'aks', region: 'westeurope' }, audit: { kubernetes: { falcoPlugin: {} } }, durable: waived },
+  'aks-blob-sas': {
+    cluster: { name: 'prod-aks', provider: 'aks', region: 'westeurope' },
+    durable: { bucket: { name: 'detections', azure: { storageAccount: 'detectionsprod', sasToken: { name: 'blob', key: 'sas' } } } },
+  },
+  'aks-blob-key': {
+    cluster: { name: 'prod-aks', provider: 'aks', region: 'westeurope' },
+    durable: { bucket: { name: 'detections', azure: { storageAccount: 'detectionsprod', sharedKey: { name: 'blob', key: 'key' } } } },
+  },
 };
 
 /** Every stack whose generated files the conformance tests judge: the examples and the k8saudit stacks. */
@@ -52,7 +56,7 @@ export function generatedStacks(): { name: string; chart: DetectionStack; object
     ['oke-falco', okeFalcoStack(Testing.app())],
     ['eks-teams', eksTeamsStack(Testing.app())],
     ['eks-tetragon', eksTetragonStack(Testing.app())],
-    ...Object.entries(K8SAUDIT_STACKS).map(([name, props]): [string, DetectionStack] => [name, new DetectionStack(Testing.app(), name, props)]),
+    ...Object.entries(EXTRA_STACKS).map(([name, props]): [string, DetectionStack] => [name, new DetectionStack(Testing.app(), name, props)]),
   ];
   return charts.map(([name, chart]) => ({ name, chart, objects: chart.toJson() as K8sObject[] }));
 }
@@ -60,4 +64,26 @@ export function generatedStacks(): { name: string; chart: DetectionStack; object
 /** The data of one ConfigMap of a stack, by name. */
 export function configMapData(objects: K8sObject[], name: string): Record<string, string> | undefined {
   return objects.find((o) => o.kind === 'ConfigMap' && o.metadata?.name === name)?.data;
+}
+
+/** The shipper plan of a stack, or a loud failure. */
+export function shipperOf(chart: DetectionStack): ShipperPlan {
+  const shipper = chart.plan.durable?.shipper;
+  if (!shipper) throw new Error(`${chart.node.path}: the stack has no durable shipper`);
+  return shipper;
+}
+
+/**
+ * The generated fluent-bit.conf and parsers.conf, written into `dir` with only their absolute paths moved there:
+ * the buffer (hostPath) and config folders, plus any `replace` pairs (e.g. a source path, an endpoint).
+ */
+export function writeShipperConfig(plan: ShipperPlan, dir: string, replace: readonly [string, string][] = []): string {
+  const moves: [string, string][] = [[plan.bufferHostPath, join(dir, 'buffer')], [SHIPPER_CONFIG_DIR, join(dir, 'etc')], ...replace];
+  mkdirSync(join(dir, 'buffer'), { recursive: true });
+  mkdirSync(join(dir, 'etc'), { recursive: true });
+  for (const [file, text] of Object.entries(plan.files)) {
+    const moved = moves.reduce((t, [from, to]) => t.split(from).join(to), text as string);
+    writeFileSync(join(dir, 'etc', file), moved);
+  }
+  return join(dir, 'etc', 'fluent-bit.conf');
 }
