@@ -26,7 +26,11 @@ export const stack: DetectionStackProps = {
 };
 
 // Created before the cluster: EKS must find its log group (retention, KMS) already there.
-const cloudAudit = new EksCloudAudit('prod-eks-audit', { stack, bucketName: 'prod-eks-detection-alerts' });
+// Opt-in: the trail also goes to CloudWatch Logs, with the CIS metric filters and their alarms.
+const cloudAudit = new EksCloudAudit('prod-eks-audit', {
+  stack,
+  trailCloudWatchLogs: { retentionDays: 365, alarmTopicArn: config.get('alarmTopicArn') },
+});
 
 const clusterRole = new aws.iam.Role('prod-eks-cluster', {
   assumeRolePolicy: JSON.stringify({

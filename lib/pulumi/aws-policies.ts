@@ -111,9 +111,11 @@ export function accessLogBucketPolicy(f: AwsAccountFacts, logBucket: string, sou
 
 /**
  * Key policy of the stack's KMS key: the account administers it; CloudTrail may encrypt for this
- * account's trails; CloudWatch Logs may use it for the EKS control-plane log group only.
+ * account's trails; CloudWatch Logs may use it for the EKS control-plane log group (and the trail's log group) only.
  */
-export function auditKeyPolicy(f: AwsAccountFacts, opts: { readonly trail?: string; readonly logGroup?: string }): PolicyDocument {
+export function auditKeyPolicy(
+  f: AwsAccountFacts, opts: { readonly trail?: string; readonly logGroup?: string; readonly trailLogGroup?: string },
+): PolicyDocument {
   const statements: PolicyStatement[] = [{
     Sid: 'AccountAdministers',
     Effect: 'Allow',
@@ -140,14 +142,16 @@ export function auditKeyPolicy(f: AwsAccountFacts, opts: { readonly trail?: stri
       Resource: '*',
     });
   }
-  if (opts.logGroup) {
+  const logGroups = [opts.logGroup, opts.trailLogGroup].filter((g): g is string => g !== undefined);
+  if (logGroups.length > 0) {
+    const arns = logGroups.map((g) => logGroupArn(f, g));
     statements.push({
       Sid: 'CloudWatchLogsEncrypts',
       Effect: 'Allow',
       Principal: { Service: `logs.${f.region}.amazonaws.com` },
       Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
       Resource: '*',
-      Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': logGroupArn(f, opts.logGroup) } },
+      Condition: { ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': arns.length === 1 ? arns[0] : arns } },
     });
   }
   return { Version: '2012-10-17', Statement: statements };
@@ -216,4 +220,133 @@ export function s3BucketNameProblem(name: string): string | undefined {
 /** The access-log bucket of a durable bucket: 63 characters at most, not ending in '-' or '.'. */
 export function accessLogBucketName(bucket: string): string {
   return `${bucket}-access-logs`.slice(0, 63).replace(/[-.]+$/, '');
+}
+
+/** The log group CloudTrail delivers to when CloudWatch Logs delivery is on. */
+export function trailLogGroupName(trail: string): string {
+  return `/aws/cloudtrail/${trail}`;
+}
+
+/** Trust policy of the role CloudTrail assumes to deliver to CloudWatch Logs, for this trail only. */
+export function cloudTrailLogsTrustPolicy(f: AwsAccountFacts, trail: string): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [{
+      Sid: 'CloudTrailDelivers',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 'sts:AssumeRole',
+      Condition: { StringEquals: { 'aws:SourceArn': trailArn(f, trail) } },
+    }],
+  };
+}
+
+/** What CloudTrail needs to write its events into the log group (CloudTrail User Guide, "Role policy document"). */
+export function cloudTrailLogsDeliveryPolicy(f: AwsAccountFacts, logGroup: string): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Statement: [{
+      Sid: 'CloudTrailCreatesStreamsAndPuts',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: `${logGroupArn(f, logGroup)}:log-stream:*`,
+    }],
+  };
+}
+
+/** One CIS metric filter: the Security Hub control that checks it, a short name, and the filter pattern. */
+export interface CisMetricFilter {
+  readonly control: string;
+  readonly name: string;
+  readonly pattern: string;
+}
+
+/**
+ * The CIS AWS Foundations Benchmark metric filters, as the Security Hub controls CloudWatch.1-14
+ * check them (Security Hub User Guide, "Security Hub controls for Amazon CloudWatch"; CIS v1.4.0 4.1-4.14).
+ */
+export const CIS_METRIC_FILTERS: readonly CisMetricFilter[] = [
+  { control: 'CloudWatch.1', name: 'root-user-usage', pattern: '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }' },
+  { control: 'CloudWatch.2', name: 'unauthorized-api-calls', pattern: '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }' },
+  { control: 'CloudWatch.3', name: 'console-sign-in-without-mfa', pattern: '{ ($.eventName = "ConsoleLogin") && ($.additionalEventData.MFAUsed != "Yes") }' },
+  {
+    control: 'CloudWatch.4',
+    name: 'iam-policy-changes',
+    pattern: '{ ($.eventName = DeleteGroupPolicy) || ($.eventName = DeleteRolePolicy) || ($.eventName = DeleteUserPolicy) || ($.eventName = PutGroupPolicy) || ' +
+      '($.eventName = PutRolePolicy) || ($.eventName = PutUserPolicy) || ($.eventName = CreatePolicy) || ($.eventName = DeletePolicy) || ' +
+      '($.eventName = CreatePolicyVersion) || ($.eventName = DeletePolicyVersion) || ($.eventName = AttachRolePolicy) || ($.eventName = DetachRolePolicy) || ' +
+      '($.eventName = AttachUserPolicy) || ($.eventName = DetachUserPolicy) || ($.eventName = AttachGroupPolicy) || ($.eventName = DetachGroupPolicy) }',
+  },
+  {
+    control: 'CloudWatch.5',
+    name: 'cloudtrail-changes',
+    pattern: '{ ($.eventName = CreateTrail) || ($.eventName = UpdateTrail) || ($.eventName = DeleteTrail) || ($.eventName = StartLogging) || ($.eventName = StopLogging) }',
+  },
+  { control: 'CloudWatch.6', name: 'console-authentication-failures', pattern: '{ ($.eventName = ConsoleLogin) && ($.errorMessage = "Failed authentication") }' },
+  {
+    control: 'CloudWatch.7',
+    name: 'cmk-disabled-or-scheduled-for-deletion',
+    pattern: '{ ($.eventSource = kms.amazonaws.com) && (($.eventName = DisableKey) || ($.eventName = ScheduleKeyDeletion)) }',
+  },
+  {
+    control: 'CloudWatch.8',
+    name: 's3-bucket-policy-changes',
+    pattern: '{ ($.eventSource = s3.amazonaws.com) && (($.eventName = PutBucketAcl) || ($.eventName = PutBucketPolicy) || ($.eventName = PutBucketCors) || ' +
+      '($.eventName = PutBucketLifecycle) || ($.eventName = PutBucketReplication) || ($.eventName = DeleteBucketPolicy) || ($.eventName = DeleteBucketCors) || ' +
+      '($.eventName = DeleteBucketLifecycle) || ($.eventName = DeleteBucketReplication)) }',
+  },
+  {
+    control: 'CloudWatch.9',
+    name: 'config-changes',
+    pattern: '{ ($.eventSource = config.amazonaws.com) && (($.eventName = StopConfigurationRecorder) || ($.eventName = DeleteDeliveryChannel) || ' +
+      '($.eventName = PutDeliveryChannel) || ($.eventName = PutConfigurationRecorder)) }',
+  },
+  {
+    control: 'CloudWatch.10',
+    name: 'security-group-changes',
+    pattern: '{ ($.eventName = AuthorizeSecurityGroupIngress) || ($.eventName = AuthorizeSecurityGroupEgress) || ($.eventName = RevokeSecurityGroupIngress) || ' +
+      '($.eventName = RevokeSecurityGroupEgress) || ($.eventName = CreateSecurityGroup) || ($.eventName = DeleteSecurityGroup) }',
+  },
+  {
+    control: 'CloudWatch.11',
+    name: 'nacl-changes',
+    pattern: '{ ($.eventName = CreateNetworkAcl) || ($.eventName = CreateNetworkAclEntry) || ($.eventName = DeleteNetworkAcl) || ' +
+      '($.eventName = DeleteNetworkAclEntry) || ($.eventName = ReplaceNetworkAclEntry) || ($.eventName = ReplaceNetworkAclAssociation) }',
+  },
+  {
+    control: 'CloudWatch.12',
+    name: 'network-gateway-changes',
+    pattern: '{ ($.eventName = CreateCustomerGateway) || ($.eventName = DeleteCustomerGateway) || ($.eventName = AttachInternetGateway) || ' +
+      '($.eventName = CreateInternetGateway) || ($.eventName = DeleteInternetGateway) || ($.eventName = DetachInternetGateway) }',
+  },
+  {
+    control: 'CloudWatch.13',
+    name: 'route-table-changes',
+    pattern: '{ ($.eventSource = ec2.amazonaws.com) && (($.eventName = CreateRoute) || ($.eventName = CreateRouteTable) || ($.eventName = ReplaceRoute) || ' +
+      '($.eventName = ReplaceRouteTableAssociation) || ($.eventName = DeleteRouteTable) || ($.eventName = DeleteRoute) || ($.eventName = DisassociateRouteTable)) }',
+  },
+  {
+    control: 'CloudWatch.14',
+    name: 'vpc-changes',
+    pattern: '{ ($.eventName = CreateVpc) || ($.eventName = DeleteVpc) || ($.eventName = ModifyVpcAttribute) || ($.eventName = AcceptVpcPeeringConnection) || ' +
+      '($.eventName = CreateVpcPeeringConnection) || ($.eventName = DeleteVpcPeeringConnection) || ($.eventName = RejectVpcPeeringConnection) || ' +
+      '($.eventName = AttachClassicLinkVpc) || ($.eventName = DetachClassicLinkVpc) || ($.eventName = DisableVpcClassicLink) || ($.eventName = EnableVpcClassicLink) }',
+  },
+];
+
+/**
+ * Advanced event selectors: management events, and (opt-in) S3 object data events of every bucket
+ * but the durable one (CloudTrail's own deliveries there would be logged back into it).
+ */
+export function trailEventSelectors(f: AwsAccountFacts, durableBucket: string, s3DataEvents: boolean) {
+  const management = { name: 'Management events', fieldSelectors: [{ field: 'eventCategory', equals: ['Management'] }] };
+  if (!s3DataEvents) return [management];
+  return [management, {
+    name: 'S3 object data events',
+    fieldSelectors: [
+      { field: 'eventCategory', equals: ['Data'] },
+      { field: 'resources.type', equals: ['AWS::S3::Object'] },
+      { field: 'resources.ARN', notStartsWith: [`${bucketArn(f, durableBucket)}/`] },
+    ],
+  }];
 }

@@ -2,11 +2,12 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import {
-  accessLogBucketName, accessLogBucketPolicy, AwsAccountFacts, auditKeyPolicy, CLOUDTRAIL_PREFIX, durableBucketPolicy,
-  eksLogGroupName, k8sauditEksReadPolicy, podIdentityTrustPolicy, s3BucketNameProblem, shipperWritePolicy,
+  accessLogBucketName, accessLogBucketPolicy, AwsAccountFacts, auditKeyPolicy, CIS_METRIC_FILTERS, CLOUDTRAIL_PREFIX, cloudTrailLogsDeliveryPolicy,
+  cloudTrailLogsTrustPolicy, durableBucketPolicy, eksLogGroupName, k8sauditEksReadPolicy, podIdentityTrustPolicy, s3BucketNameProblem,
+  shipperWritePolicy, trailEventSelectors, trailLogGroupName,
 } from './aws-policies';
 import { DetectionStackObjects, StackSecret } from './kubernetes';
-import { planForProvider, resolveBucketName } from './stack-plan';
+import { checkProviderRegion, planForProvider, resolveBucketName } from './stack-plan';
 import { DetectionStackError } from '../core/errors';
 import type { StackPlan } from '../stack/plan';
 import type { DetectionStackProps } from '../stack/props';
@@ -37,6 +38,17 @@ export interface AwsDurableBucketArgs {
   readonly coldAfterDays?: number;
   /** Days S3 server access logs are kept. @default 365 */
   readonly accessLogRetentionDays?: number;
+  /**
+   * Days after which objects (and noncurrent versions) expire. Never before the object lock retention
+   * ends: a locked version cannot be deleted. @default never (evidence is kept until retired by hand)
+   */
+  readonly expireAfterDays?: number;
+  /**
+   * Keep the buckets when the stack is destroyed (`retainOnDelete`): `pulumi destroy` drops them from
+   * the state and the evidence stays readable. `false` is a named loosening.
+   * @default true
+   */
+  readonly retainOnDestroy?: boolean;
   readonly tags?: Readonly<Record<string, string>>;
 }
 
@@ -58,13 +70,19 @@ export class AwsDurableBucket extends pulumi.ComponentResource {
     }
     const retentionDays = args.retentionDays ?? 365;
     const coldAfterDays = args.coldAfterDays ?? 30;
+    if (args.expireAfterDays !== undefined && !(Number.isInteger(args.expireAfterDays) && args.expireAfterDays >= retentionDays)) {
+      throw new DetectionStackError('DS-PULUMI-035', `${name}/expireAfterDays`,
+        `${args.expireAfterDays} must be a whole number of days no shorter than the object lock retention (${retentionDays})`,
+        `set expireAfterDays to ${retentionDays} or more, or leave it out to keep the evidence`);
+    }
     const tags = { ...args.tags };
     const child = { parent: this };
+    const kept = { parent: this, retainOnDelete: args.retainOnDestroy ?? true };
     this.bucketName = args.bucketName;
     const logBucketName = accessLogBucketName(args.bucketName);
 
     // Access-log target: S3 server access logging supports SSE-S3 only on the target bucket.
-    this.logBucket = new aws.s3.Bucket(`${name}-access-logs`, { bucket: logBucketName, tags }, child);
+    this.logBucket = new aws.s3.Bucket(`${name}-access-logs`, { bucket: logBucketName, tags }, kept);
     const logBlock = new aws.s3.BucketPublicAccessBlock(`${name}-access-logs`, publicAccessBlock(this.logBucket.id), child);
     new aws.s3.BucketOwnershipControls(`${name}-access-logs`, ownerEnforced(this.logBucket.id), child);
     new aws.s3.BucketVersioning(`${name}-access-logs`, { bucket: this.logBucket.id, versioningConfiguration: { status: 'Enabled' } }, child);
@@ -87,7 +105,7 @@ export class AwsDurableBucket extends pulumi.ComponentResource {
       policy: pulumi.output(args.account).apply((f) => JSON.stringify(accessLogBucketPolicy(f, logBucketName, args.bucketName))),
     }, { parent: this, dependsOn: [logBlock] });
 
-    this.bucket = new aws.s3.Bucket(`${name}`, { bucket: args.bucketName, objectLockEnabled: true, tags }, child);
+    this.bucket = new aws.s3.Bucket(`${name}`, { bucket: args.bucketName, objectLockEnabled: true, tags }, kept);
     const block = new aws.s3.BucketPublicAccessBlock(name, publicAccessBlock(this.bucket.id), child);
     new aws.s3.BucketOwnershipControls(name, ownerEnforced(this.bucket.id), child);
     const versioning = new aws.s3.BucketVersioning(name, { bucket: this.bucket.id, versioningConfiguration: { status: 'Enabled' } }, child);
@@ -109,6 +127,9 @@ export class AwsDurableBucket extends pulumi.ComponentResource {
         transitions: [{ days: coldAfterDays, storageClass: 'GLACIER_IR' }],
         noncurrentVersionTransitions: [{ noncurrentDays: coldAfterDays, storageClass: 'GLACIER_IR' }],
         abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+        ...(args.expireAfterDays !== undefined
+          ? { expiration: { days: args.expireAfterDays }, noncurrentVersionExpiration: { noncurrentDays: args.expireAfterDays } }
+          : {}),
       }],
     }, { parent: this, dependsOn: [versioning] });
     new aws.s3.BucketLogging(name, { bucket: this.bucket.id, targetBucket: this.logBucket.id, targetPrefix: `${args.bucketName}/` }, child);
@@ -145,7 +166,35 @@ export interface EksCloudAuditArgs {
   readonly retentionDays?: number;
   /** CloudTrail trail name. @default `<cluster>-audit` */
   readonly trailName?: string;
+  /** Days after which durable objects expire (not before the retention ends). @default never */
+  readonly expireAfterDays?: number;
+  /** Days the KMS key waits, once scheduled for deletion, before it is deleted (7-30). @default 30 */
+  readonly keyDeletionWindowDays?: number;
+  /**
+   * Keep the key, buckets, trail and log groups when the stack is destroyed (`retainOnDelete`), so
+   * the evidence stays readable; README "Retiring the evidence" says how to remove them. `false` is a
+   * named loosening.
+   * @default true
+   */
+  readonly retainOnDestroy?: boolean;
+  /**
+   * Named opt-in: the trail also delivers to CloudWatch Logs (`/aws/cloudtrail/<trail>`, KMS, retention),
+   * with the CIS metric filters and alarms (Security Hub CloudWatch.1-14) unless `cisMetricFilters` is false.
+   * @default off
+   */
+  readonly trailCloudWatchLogs?: TrailCloudWatchLogs;
+  /** Named opt-in: log S3 object-level data events of every bucket but the durable one (billed per event). @default false */
+  readonly s3DataEvents?: boolean;
   readonly tags?: Readonly<Record<string, string>>;
+}
+
+export interface TrailCloudWatchLogs {
+  /** Days the trail's log group keeps events. @default 365 */
+  readonly retentionDays?: number;
+  /** The CIS metric filters, each with an alarm. @default true */
+  readonly cisMetricFilters?: boolean;
+  /** SNS topic the alarms notify (CIS asks for a subscriber). @default none: alarms only change state */
+  readonly alarmTopicArn?: pulumi.Input<string>;
 }
 
 /**
@@ -160,6 +209,8 @@ export class EksCloudAudit extends pulumi.ComponentResource {
   public readonly key: aws.kms.Key;
   public readonly durable: AwsDurableBucket;
   public readonly trail?: aws.cloudtrail.Trail;
+  /** The trail's CloudWatch Logs group (with `trailCloudWatchLogs`). */
+  public readonly trailLogGroup?: aws.cloudwatch.LogGroup;
   public readonly controlPlaneLogGroup?: aws.cloudwatch.LogGroup;
   /** For `aws.eks.Cluster` `enabledClusterLogTypes`. */
   public readonly enabledClusterLogTypes: string[];
@@ -174,11 +225,18 @@ export class EksCloudAudit extends pulumi.ComponentResource {
     super('detection-stack:eks:CloudAudit', name, {}, opts);
     this.stack = args.stack;
     this.plan = planForProvider(args.stack, 'eks', name);
-    const region = this.plan.cluster.region as string;
+    const clusterRegion = this.plan.cluster.region as string;
     const audit = this.plan.audit!;
     const cluster = this.plan.cluster.name;
     const trailName = audit.cloud.enabled ? args.trailName ?? `${cluster}-audit` : undefined;
     const logGroupName = audit.kubernetes.controlPlaneLogs ? eksLogGroupName(cluster) : undefined;
+    const trailLogs = trailName && args.trailCloudWatchLogs ? args.trailCloudWatchLogs : undefined;
+    const trailLogGroup = trailLogs && trailName ? trailLogGroupName(trailName) : undefined;
+    const deletionWindow = args.keyDeletionWindowDays ?? 30;
+    if (!Number.isInteger(deletionWindow) || deletionWindow < 7 || deletionWindow > 30) {
+      // AWS KMS ScheduleKeyDeletion: PendingWindowInDays is 7 to 30.
+      throw new DetectionStackError('DS-PULUMI-036', `${name}/keyDeletionWindowDays`, `${deletionWindow} is outside 7-30 days`, 'choose 7 to 30 days (30 gives the longest time to cancel)');
+    }
     if (args.stack.durable?.bucket?.aws?.roleArn !== undefined) {
       throw new DetectionStackError('DS-PULUMI-016', `${name}/durable.bucket.aws.roleArn`,
         'the stack names a fixed IRSA role, but this component creates the shipper role and binds it with EKS Pod Identity',
@@ -186,9 +244,14 @@ export class EksCloudAudit extends pulumi.ComponentResource {
     }
     const target = resolveBucketName(this.plan, args.bucketName, `${name}/bucketName`);
     const child = { parent: this };
+    const kept = { parent: this, retainOnDelete: args.retainOnDestroy ?? true };
     const identity = aws.getCallerIdentityOutput({}, child);
     const partition = aws.getPartitionOutput({}, child);
-    this.account = pulumi.all([identity.accountId, partition.partition]).apply(([accountId, p]) => ({ partition: p, accountId, region }));
+    // ARNs, kms:ViaService and logs.<region> are written for the provider's region, which must be the stack's.
+    const providerRegion = aws.getRegionOutput({}, child).region;
+    this.account = pulumi.all([identity.accountId, partition.partition, providerRegion]).apply(([accountId, p, r]) => ({
+      partition: p, accountId, region: checkProviderRegion(name, clusterRegion, r, 'aws:region'),
+    }));
     this.bucketName = target.bucket;
     this.alertsPrefix = target.prefix;
     this.shipperServiceAccount = target.serviceAccount;
@@ -197,10 +260,10 @@ export class EksCloudAudit extends pulumi.ComponentResource {
       description: `detection-stack ${cluster}: durable alerts, CloudTrail and control-plane logs`,
       enableKeyRotation: true,
       rotationPeriodInDays: 365,
-      deletionWindowInDays: 30,
-      policy: this.account.apply((f) => JSON.stringify(auditKeyPolicy(f, { trail: trailName, logGroup: logGroupName }))),
+      deletionWindowInDays: deletionWindow,
+      policy: this.account.apply((f) => JSON.stringify(auditKeyPolicy(f, { trail: trailName, logGroup: logGroupName, trailLogGroup }))),
       tags: { ...args.tags },
-    }, child);
+    }, kept);
     new aws.kms.Alias(`${name}-key`, { name: `alias/detection-stack/${cluster}`, targetKeyId: this.key.keyId }, child);
 
     this.durable = new AwsDurableBucket(`${name}-durable`, {
@@ -210,10 +273,14 @@ export class EksCloudAudit extends pulumi.ComponentResource {
       trailName,
       objectLockMode: args.objectLockMode,
       retentionDays: args.retentionDays,
+      expireAfterDays: args.expireAfterDays,
+      retainOnDestroy: args.retainOnDestroy,
       tags: args.tags,
     }, child);
 
     if (trailName) {
+      const delivery = trailLogs && trailLogGroup ? this.trailDelivery(name, trailName, trailLogGroup, trailLogs, args, kept) : undefined;
+      this.trailLogGroup = delivery?.logGroup;
       this.trail = new aws.cloudtrail.Trail(`${name}-trail`, {
         name: trailName,
         s3BucketName: this.durable.bucket.bucket,
@@ -223,8 +290,11 @@ export class EksCloudAudit extends pulumi.ComponentResource {
         enableLogFileValidation: true,
         enableLogging: true,
         kmsKeyId: this.key.arn,
+        advancedEventSelectors: this.account.apply((f) => trailEventSelectors(f, this.bucketName, args.s3DataEvents ?? false)),
+        // CloudTrail takes the log group ARN with its `:*` suffix.
+        ...(delivery ? { cloudWatchLogsGroupArn: pulumi.interpolate`${delivery.logGroup.arn}:*`, cloudWatchLogsRoleArn: delivery.role.arn } : {}),
         tags: { ...args.tags },
-      }, { parent: this, dependsOn: [this.durable.policy] });
+      }, { ...kept, dependsOn: [this.durable.policy, ...(delivery ? [delivery.rolePolicy] : [])] });
     }
 
     if (logGroupName) {
@@ -233,7 +303,7 @@ export class EksCloudAudit extends pulumi.ComponentResource {
         retentionInDays: audit.kubernetes.retentionDays,
         kmsKeyId: this.key.arn,
         tags: { ...args.tags },
-      }, child);
+      }, kept);
     }
     this.enabledClusterLogTypes = [...audit.kubernetes.eksLogTypes];
 
@@ -244,7 +314,53 @@ export class EksCloudAudit extends pulumi.ComponentResource {
       controlPlaneLogGroup: this.controlPlaneLogGroup?.name,
     });
   }
+
+  /** The trail's log group, the role CloudTrail delivers with, and (unless turned off) the CIS filters and alarms. */
+  private trailDelivery(
+    name: string, trail: string, logGroupName: string, opts: TrailCloudWatchLogs, args: EksCloudAuditArgs, kept: pulumi.CustomResourceOptions,
+  ) {
+    const child = { parent: this };
+    const logGroup = new aws.cloudwatch.LogGroup(`${name}-trail-logs`, {
+      name: logGroupName, retentionInDays: opts.retentionDays ?? 365, kmsKeyId: this.key.arn, tags: { ...args.tags },
+    }, kept);
+    const role = new aws.iam.Role(`${name}-trail-logs`, {
+      description: `CloudTrail ${trail} delivers to ${logGroupName}`,
+      assumeRolePolicy: this.account.apply((f) => JSON.stringify(cloudTrailLogsTrustPolicy(f, trail))),
+    }, child);
+    const rolePolicy = new aws.iam.RolePolicy(`${name}-trail-logs`, {
+      role: role.id,
+      policy: this.account.apply((f) => JSON.stringify(cloudTrailLogsDeliveryPolicy(f, logGroupName))),
+    }, child);
+    if (opts.cisMetricFilters ?? true) {
+      for (const filter of CIS_METRIC_FILTERS) {
+        const metricName = `cis-${filter.name}`;
+        new aws.cloudwatch.LogMetricFilter(`${name}-${filter.name}`, {
+          name: metricName,
+          logGroupName: logGroup.name,
+          pattern: filter.pattern,
+          metricTransformation: { name: metricName, namespace: CIS_METRIC_NAMESPACE, value: '1' },
+        }, child);
+        new aws.cloudwatch.MetricAlarm(`${name}-${filter.name}`, {
+          name: `${trail}-${metricName}`,
+          alarmDescription: `${filter.control}: ${filter.name.replace(/-/g, ' ')} (CIS AWS Foundations Benchmark)`,
+          namespace: CIS_METRIC_NAMESPACE,
+          metricName,
+          statistic: 'Sum',
+          period: 300,
+          evaluationPeriods: 1,
+          threshold: 1,
+          comparisonOperator: 'GreaterThanOrEqualToThreshold',
+          treatMissingData: 'notBreaching',
+          alarmActions: opts.alarmTopicArn ? [opts.alarmTopicArn] : [],
+        }, child);
+      }
+    }
+    return { logGroup, role, rolePolicy };
+  }
 }
+
+/** CloudWatch metric namespace of the CIS metric filters. */
+export const CIS_METRIC_NAMESPACE = 'CISBenchmark';
 
 export interface EksDetectionStackArgs {
   /** The cloud side created before the cluster; the stack definition is taken from it. */

@@ -6,7 +6,7 @@ import {
   OCI_AUDIT_PREFIX, objectStorageKeyStatement, ociBucketNameProblem, retentionLockTime, serviceConnectorWriteStatement,
   shipperGroupStatements,
 } from './oci-policies';
-import { durableTarget, planForProvider, resolveBucketName } from './stack-plan';
+import { checkProviderRegion, durableTarget, planForProvider, resolveBucketName } from './stack-plan';
 import { DetectionStackError } from '../core/errors';
 import type { StackPlan } from '../stack/plan';
 import type { DetectionStackProps } from '../stack/props';
@@ -85,7 +85,8 @@ export class OkeDetectionStack extends pulumi.ComponentResource {
     const problem = ociBucketNameProblem(bucketName);
     if (problem) throw new DetectionStackError('DS-PULUMI-011', `${name}/bucketName`, `'${bucketName}' ${problem}`, 'choose a valid bucket name');
     const ociAccess = args.stack.durable?.bucket?.oci;
-    const region = this.plan.cluster.region as string;
+    // The default provider's region (oci:region); an explicit provider is the caller's to match.
+    const region = checkProviderRegion(name, this.plan.cluster.region as string, new pulumi.Config('oci').get('region'), 'oci:region');
     const audit = this.plan.audit!;
     const cluster = this.plan.cluster.name;
     const child = { parent: this };

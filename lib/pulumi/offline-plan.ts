@@ -76,15 +76,15 @@ export async function planProgram(dir: string, options: OfflinePlanOptions = {})
 
   const recorded: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
   const registrations = new Map<string, Registration>();
+  const config = readStackConfig(programDir, project, stack);
   await pulumi.runtime.setMocks({
     newResource: (args: MockResourceArgs) => {
       recorded.push({ type: args.type, name: args.name, inputs: args.inputs });
       return { id: args.custom === false ? undefined as unknown as string : mockId(args), state: { ...mockState(args), ...args.inputs } };
     },
-    call: (args: MockCallArgs) => mockCall(args),
+    call: (args: MockCallArgs) => mockCall(args, config),
   }, project, stack, false);
   captureRegistrations(pulumi, registrations);
-  const config = readStackConfig(programDir, project, stack);
   const runtime = pulumi.runtime as unknown as { setAllConfig?: (c: Record<string, string>, secretKeys?: string[]) => void };
   runtime.setAllConfig?.(config, []);
 
@@ -289,8 +289,17 @@ function mockState(args: MockResourceArgs): Record<string, unknown> {
   return {};
 }
 
-function mockCall(args: MockCallArgs): Record<string, unknown> {
+function mockCall(args: MockCallArgs, config: Readonly<Record<string, string>>): Record<string, unknown> {
   switch (args.token) {
+    case 'aws:index/getRegion:getRegion': {
+      // The default provider's region, as the stack config sets it; none configured is what the provider would refuse too.
+      const region = config['aws:region'];
+      if (!region) {
+        throw new DetectionStackError('DS-PULUMI-025', 'aws:region', 'the AWS provider has no region',
+          'set aws:region in the Pulumi.<stack>.yaml config (pulumi config set aws:region <region>)');
+      }
+      return { region, name: region, id: region, endpoint: `ec2.${region}.amazonaws.com`, description: region };
+    }
     case 'aws:index/getCallerIdentity:getCallerIdentity':
       return { accountId: MOCK_FACTS.awsAccountId, arn: `arn:aws:iam::${MOCK_FACTS.awsAccountId}:user/plan`, userId: 'PLAN', id: MOCK_FACTS.awsAccountId };
     case 'aws:index/getPartition:getPartition':

@@ -1,4 +1,5 @@
 // Shared by the provider modules; imports no provider SDK.
+import { regionProblem } from './regions';
 import { DetectionStackError } from '../core/errors';
 import type { CloudProvider } from '../core/providers';
 import { planStack, StackPlan } from '../stack/plan';
@@ -18,7 +19,24 @@ export function planForProvider(stack: DetectionStackProps, provider: CloudProvi
     throw new DetectionStackError('DS-PULUMI-005', `${name}/cluster.region`, 'the cloud side needs the cluster region',
       'set cluster.region in the stack definition');
   }
+  const problem = regionProblem(provider, plan.cluster.region);
+  if (problem) {
+    throw new DetectionStackError('DS-PULUMI-033', `${name}/cluster.region`, problem, `use a region ${provider.toUpperCase()} offers`);
+  }
   return plan;
+}
+
+/**
+ * The provider decides where resources land; names, ARNs, policies and endpoints are written for the
+ * stack's region. A provider configured for another region is refused instead of half-matching.
+ */
+export function checkProviderRegion(name: string, clusterRegion: string, providerRegion: string | undefined, setting: string): string {
+  if (providerRegion !== undefined && providerRegion !== clusterRegion) {
+    throw new DetectionStackError('DS-PULUMI-034', `${name}/cluster.region`,
+      `the stack is for '${clusterRegion}' but the provider is configured for '${providerRegion}'`,
+      `set ${setting} to '${clusterRegion}' (pulumi config set ${setting} ${clusterRegion}), or cluster.region to '${providerRegion}'`);
+  }
+  return clusterRegion;
 }
 
 /** Where the stack's durable shipper writes, as the routing layer planned it (when the stack has one). */

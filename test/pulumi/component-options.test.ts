@@ -1,16 +1,25 @@
 import * as pulumi from '@pulumi/pulumi';
+import { EksCloudAudit } from '../../lib/pulumi/aws';
 import { OkeDetectionStack } from '../../lib/pulumi/oci';
+import { checkProviderRegion } from '../../lib/pulumi/stack-plan';
 import type { DetectionStackProps } from '../../lib/stack/props';
 
 // Component options under Pulumi's mocks: what each option registers, and the combinations the provider refuses.
 const registered: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
+const awsProviderRegion = 'eu-west-1';
 beforeAll(async () => {
   await pulumi.runtime.setMocks({
     newResource: (args) => {
       registered.push({ type: args.type, name: args.name, inputs: args.inputs });
       return { id: `${args.name}-id`, state: args.inputs };
     },
-    call: (args) => args.inputs,
+    // The region the default AWS provider is configured for.
+    call: (args) => {
+      if (args.token === 'aws:index/getRegion:getRegion') return { region: awsProviderRegion, name: awsProviderRegion };
+      if (args.token === 'aws:index/getPartition:getPartition') return { partition: 'aws' };
+      if (args.token === 'aws:index/getCallerIdentity:getCallerIdentity') return { accountId: '123456789012' };
+      return args.inputs;
+    },
   }, 'options', 'test', false);
 });
 
@@ -51,4 +60,63 @@ test('the OKE retention lock is a named opt-out: lockRetention false leaves the 
   await settled();
   const bucket = registered.find((r) => r.name === 'unlocked-durable');
   expect(bucket?.inputs.retentionRules).toEqual([{ displayName: 'detection-stack-retention', duration: { timeAmount: '365', timeUnit: 'DAYS' } }]);
+});
+
+describe('EKS cloud audit options', () => {
+  const eks: DetectionStackProps = {
+    cluster: { name: 'prod-eks', provider: 'eks', region: 'eu-west-1' },
+    durable: { bucket: { name: 'opts-bucket', aws: { podIdentity: true } } },
+  };
+  const find = (name: string, type?: string) => registered.find((r) => r.name === name && (type === undefined || r.type === type));
+
+  test('S3 data events are a named opt-in, for every bucket but the durable one', async () => {
+    new EksCloudAudit('data', { stack: eks, s3DataEvents: true });
+    await settled();
+    expect(find('data-trail')?.inputs.advancedEventSelectors).toEqual([
+      { name: 'Management events', fieldSelectors: [{ field: 'eventCategory', equals: ['Management'] }] },
+      {
+        name: 'S3 object data events',
+        fieldSelectors: [
+          { field: 'eventCategory', equals: ['Data'] },
+          { field: 'resources.type', equals: ['AWS::S3::Object'] },
+          { field: 'resources.ARN', notStartsWith: ['arn:aws:s3:::opts-bucket/'] },
+        ],
+      },
+    ]);
+  });
+
+  test('lifecycle expiration is configurable, never shorter than the object lock retention', async () => {
+    new EksCloudAudit('expire', { stack: eks, retentionDays: 400, expireAfterDays: 730 });
+    await settled();
+    expect((find('expire-durable', 'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration')?.inputs.rules as Record<string, unknown>[] | undefined)?.[0]).toMatchObject({
+      expiration: { days: 730 }, noncurrentVersionExpiration: { noncurrentDays: 730 },
+    });
+    expect(() => new EksCloudAudit('short', { stack: eks, retentionDays: 365, expireAfterDays: 30 }))
+      .toThrow(/DS-PULUMI-035 at short-durable\/expireAfterDays: 30 must be a whole number of days no shorter than the object lock retention \(365\)/);
+  });
+
+  test('the KMS deletion window is 7 to 30 days (KMS ScheduleKeyDeletion PendingWindowInDays)', () => {
+    expect(() => new EksCloudAudit('window', { stack: eks, keyDeletionWindowDays: 3 })).toThrow(/DS-PULUMI-036 at window\/keyDeletionWindowDays: 3 is outside 7-30 days/);
+  });
+
+  test('retainOnDestroy false is the named way to let pulumi destroy remove the evidence', async () => {
+    new EksCloudAudit('gone', { stack: eks, retainOnDestroy: false, trailCloudWatchLogs: { cisMetricFilters: false } });
+    await settled();
+    expect(find('gone-trail-logs')).toBeDefined();
+    expect(registered.filter((r) => r.name.startsWith('gone-') && r.type === 'aws:cloudwatch/logMetricFilter:LogMetricFilter')).toEqual([]);
+  });
+
+  test('a provider configured for another region than the stack is refused, naming both and the setting', () => {
+    expect(checkProviderRegion('e', 'eu-west-1', 'eu-west-1', 'aws:region')).toBe('eu-west-1');
+    expect(checkProviderRegion('e', 'eu-west-1', undefined, 'aws:region')).toBe('eu-west-1');
+    expect(() => checkProviderRegion('e', 'eu-west-1', 'us-east-1', 'aws:region')).toThrow(
+      /DS-PULUMI-034 at e\/cluster.region: the stack is for 'eu-west-1' but the provider is configured for 'us-east-1'.*pulumi config set aws:region eu-west-1/);
+  });
+});
+
+test('a region the provider does not have is refused, with the nearest names', () => {
+  const stack = (provider: 'eks' | 'oke' | 'aks', region: string): DetectionStackProps => ({ cluster: { name: 'c', provider, region }, durable: waived });
+  expect(() => new OkeDetectionStack('r', { ...base, stack: stack('oke', 'us-east-1') }))
+    .toThrow(/DS-PULUMI-033 at r\/cluster.region: 'us-east-1' is not a OKE region \(did you mean one of us-ashburn-1, us-chicago-1, us-phoenix-1, us-sanjose-1\?\)/);
+  expect(() => new EksCloudAudit('r', { stack: stack('eks', 'eu-frankfurt-1'), bucketName: 'b-bucket' })).toThrow(/DS-PULUMI-033 at r\/cluster.region: 'eu-frankfurt-1' is not a EKS region/);
 });

@@ -89,14 +89,94 @@ test('CloudTrail is multi-region, includes global service events, validates log 
   });
 });
 
-test('the trail is created after the bucket policy that lets CloudTrail write, and after its key', () => {
+test('the trail is created after the bucket policy that lets CloudTrail write, its key, and its CloudWatch Logs delivery role policy', () => {
   // CreateTrail checks the bucket policy and fails with InsufficientS3BucketPolicyException when it does not
-  // grant CloudTrail (AWS CloudTrail API Reference, CreateTrail, Errors; User Guide "Amazon S3 bucket policy for CloudTrail").
+  // grant CloudTrail (AWS CloudTrail API Reference, CreateTrail, Errors; User Guide "Amazon S3 bucket policy for CloudTrail");
+  // with CloudWatch Logs it fails with InvalidCloudWatchLogsRoleArnException until the role may write there.
   expect(dependenciesOf(plan, 'aws:cloudtrail/trail:Trail', 'prod-eks-audit-trail')).toEqual([
+    'aws:cloudwatch/logGroup:LogGroup prod-eks-audit-trail-logs',
+    'aws:iam/role:Role prod-eks-audit-trail-logs',
+    'aws:iam/rolePolicy:RolePolicy prod-eks-audit-trail-logs',
     'aws:kms/key:Key prod-eks-audit-key',
     `aws:s3/bucket:Bucket ${DURABLE}`,
     `aws:s3/bucketPolicy:BucketPolicy ${DURABLE}`,
   ]);
+});
+
+test('opt-in: the trail delivers to its own KMS-encrypted log group through a role only this trail may assume', () => {
+  // CloudTrail User Guide, "Sending events to CloudWatch Logs": the role needs logs:CreateLogStream and logs:PutLogEvents
+  // on the log group's streams, and the trail takes the group ARN with ':*'.
+  const trail = resource(plan, 'aws:cloudtrail/trail:Trail', 'prod-eks-audit-trail');
+  expect(trail.inputs).toMatchObject({
+    cloudWatchLogsGroupArn: 'arn:aws:mock::123456789012:cloudwatch/logGroup/prod-eks-audit-trail-logs:*',
+    cloudWatchLogsRoleArn: 'arn:aws:mock::123456789012:iam/role/prod-eks-audit-trail-logs',
+    advancedEventSelectors: [{ name: 'Management events', fieldSelectors: [{ field: 'eventCategory', equals: ['Management'] }] }],
+  });
+  expect(resource(plan, 'aws:cloudwatch/logGroup:LogGroup', 'prod-eks-audit-trail-logs').inputs).toMatchObject({
+    name: '/aws/cloudtrail/prod-eks-audit', retentionInDays: 365, kmsKeyId: 'arn:aws:mock::123456789012:kms/key/prod-eks-audit-key',
+  });
+  expect(policyDocument(resource(plan, 'aws:iam/role:Role', 'prod-eks-audit-trail-logs'), 'assumeRolePolicy').Statement).toEqual([{
+    Sid: 'CloudTrailDelivers',
+    Effect: 'Allow',
+    Principal: { Service: 'cloudtrail.amazonaws.com' },
+    Action: 'sts:AssumeRole',
+    Condition: { StringEquals: { 'aws:SourceArn': 'arn:aws:cloudtrail:eu-west-1:123456789012:trail/prod-eks-audit' } },
+  }]);
+  expect(policyDocument(resource(plan, 'aws:iam/rolePolicy:RolePolicy', 'prod-eks-audit-trail-logs')).Statement).toEqual([{
+    Sid: 'CloudTrailCreatesStreamsAndPuts',
+    Effect: 'Allow',
+    Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    Resource: 'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/cloudtrail/prod-eks-audit:log-stream:*',
+  }]);
+});
+
+test('the KMS key lets CloudWatch Logs encrypt the control-plane and trail log groups, and only those', () => {
+  const key = policyDocument(resource(plan, 'aws:kms/key:Key', 'prod-eks-audit-key'));
+  expect(key.Statement.find((st) => st.Sid === 'CloudWatchLogsEncrypts')?.Condition).toEqual({
+    ArnEquals: {
+      'kms:EncryptionContext:aws:logs:arn': [
+        'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/eks/prod-eks/cluster',
+        'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/cloudtrail/prod-eks-audit',
+      ],
+    },
+  });
+});
+
+test('opt-in: the CIS metric filters CloudWatch.1-14 each count into a metric with an alarm at 1 in 5 minutes', () => {
+  // Security Hub User Guide, "Security Hub controls for Amazon CloudWatch" (CIS AWS Foundations Benchmark v1.4.0 4.1-4.14).
+  const filters = ofType(plan, 'aws:cloudwatch/logMetricFilter:LogMetricFilter');
+  expect(filters).toHaveLength(14);
+  expect(resource(plan, 'aws:cloudwatch/logMetricFilter:LogMetricFilter', 'prod-eks-audit-root-user-usage').inputs).toEqual({
+    name: 'cis-root-user-usage',
+    logGroupName: '/aws/cloudtrail/prod-eks-audit',
+    pattern: '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }',
+    metricTransformation: { name: 'cis-root-user-usage', namespace: 'CISBenchmark', value: '1' },
+  });
+  for (const filter of filters) {
+    expect(resource(plan, 'aws:cloudwatch/metricAlarm:MetricAlarm', filter.name).inputs).toMatchObject({
+      metricName: (filter.inputs.metricTransformation as { name: string }).name,
+      namespace: 'CISBenchmark',
+      statistic: 'Sum',
+      period: 300,
+      threshold: 1,
+      comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      treatMissingData: 'notBreaching',
+      alarmActions: ['arn:aws:sns:eu-west-1:123456789012:security-alarms'],
+    });
+  }
+});
+
+test('pulumi destroy leaves the evidence: key, buckets, trail and log groups are retained on delete, and nothing else is', () => {
+  expect(plan.resources.filter((r) => r.retainOnDelete).map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+    'aws:cloudtrail/trail:Trail prod-eks-audit-trail',
+    'aws:cloudwatch/logGroup:LogGroup prod-eks-audit-control-plane',
+    'aws:cloudwatch/logGroup:LogGroup prod-eks-audit-trail-logs',
+    'aws:kms/key:Key prod-eks-audit-key',
+    `aws:s3/bucket:Bucket ${DURABLE}`,
+    `aws:s3/bucket:Bucket ${DURABLE}-access-logs`,
+  ]);
+  // KMS ScheduleKeyDeletion waits 7-30 days; the longest window is set explicitly.
+  expect(resource(plan, 'aws:kms/key:Key', 'prod-eks-audit-key').inputs.deletionWindowInDays).toBe(30);
 });
 
 test('pods start after the Pod Identity agent and their associations, so they get credentials at start', () => {
@@ -126,13 +206,6 @@ test('the control-plane log group exists first, with retention and KMS, and the 
   expect(dependenciesOf(plan, 'aws:eks/cluster:Cluster', 'prod-eks')).toEqual([
     'aws:cloudwatch/logGroup:LogGroup prod-eks-audit-control-plane', 'aws:iam/role:Role prod-eks-cluster',
   ]);
-});
-
-test('the KMS key lets CloudWatch Logs use it for that log group only', () => {
-  const doc = policyDocument(resource(plan, 'aws:kms/key:Key', 'prod-eks-audit-key'));
-  expect(doc.Statement.find((s) => s.Sid === 'CloudWatchLogsEncrypts')?.Condition).toEqual({
-    ArnEquals: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/eks/prod-eks/cluster' },
-  });
 });
 
 test('the shipper role trusts only EKS Pod Identity of this account and cluster, and may only put objects under its prefix', () => {

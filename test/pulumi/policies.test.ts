@@ -5,6 +5,7 @@ import {
 } from '../../lib/pulumi/aws-policies';
 import { containerNameProblem, roleDefinitionId, serviceAccountSubject, storageAccountNameProblem } from '../../lib/pulumi/azure-names';
 import { ociS3Endpoint, retentionLockTime, serviceConnectorWriteStatement } from '../../lib/pulumi/oci-policies';
+import { AWS_REGIONS, regionProblem } from '../../lib/pulumi/regions';
 
 const facts: AwsAccountFacts = { partition: 'aws', accountId: '123456789012', region: 'eu-west-1' };
 const bucketName = fc.stringMatching(/^[a-z0-9][a-z0-9-]{1,40}[a-z0-9]$/);
@@ -94,4 +95,14 @@ test('the access-log bucket name derived from any valid bucket name is valid too
 test('an OCI retention rule locks at the first UTC midnight after the 14-day delay, plus one day', () => {
   expect(retentionLockTime(new Date('2026-12-02T05:00:00Z'))).toBe('2026-12-18T00:00:00.000Z');
   expect(retentionLockTime(new Date('2026-12-02T00:00:00Z'))).toBe('2026-12-17T00:00:00.000Z');
+});
+
+test('the AWS regions are exactly the Region enum of @pulumi/aws (the provider refuses others)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Region } = require('@pulumi/aws') as typeof import('@pulumi/aws');
+  expect([...AWS_REGIONS].sort()).toEqual(Object.values(Region).sort());
+  expect(regionProblem('eks', 'eu-west-1')).toBeUndefined();
+  expect(regionProblem('oke', 'eu-frankfurt-1')).toBeUndefined();
+  expect(regionProblem('aks', 'westeurope')).toBeUndefined();
+  expect(regionProblem('aks', 'west-europe')).toBe("'west-europe' is not a AKS region (did you mean one of westcentralus, westeurope, westindia, westus, westus2, westus3?)");
 });
