@@ -262,7 +262,9 @@ function parseSingleDocument(text: string): unknown {
  * Parses the text of an events file (named `file` in errors): a JSON array, or JSON lines.
  * @throws EventsFileError naming file:line:col of the first problem
  */
-export function parseEventsText(text: string, file: string): LocatedEvent[] {
+export function parseEventsText(fileText: string, file: string): LocatedEvent[] {
+  // a UTF-8 byte order mark is not part of the JSON (editors on Windows write one)
+  const text = fileText.startsWith('\uFEFF') ? fileText.slice(1) : fileText;
   const trimmed = text.trimStart();
   const out: LocatedEvent[] = [];
   if (trimmed.length === 0) {

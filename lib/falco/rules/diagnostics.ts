@@ -26,6 +26,7 @@ export const DIAGNOSTIC_CODES = {
   // reading the YAML
   RULES_FILE_READ: { falco: 'LOAD_ERR_FILE_READ', description: 'the file cannot be read' },
   RULES_YAML_SYNTAX: { falco: 'LOAD_ERR_YAML_PARSE', description: 'the content is not valid YAML' },
+  RULES_YAML_ALIAS_LIMIT: { falco: 'LOAD_ERR_YAML_PARSE', description: 'YAML aliases expand to more nodes than the reader allows (an alias bomb)' },
   RULES_NOT_A_LIST: { falco: 'LOAD_ERR_YAML_VALIDATE', description: 'the document is not a YAML sequence of items' },
   RULES_ITEM_NOT_A_MAP: { falco: 'LOAD_ERR_YAML_VALIDATE', description: 'an item of the sequence is not a mapping' },
   RULES_MISSING_KEY: { falco: 'LOAD_ERR_YAML_VALIDATE', description: 'a required key is missing (often a misspelt key: see LOAD_UNKNOWN_KEY)' },

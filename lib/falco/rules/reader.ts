@@ -1,10 +1,11 @@
-import { isMap, isScalar, isSeq, Node, parseAllDocuments, Scalar, YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, Node, Scalar, YAMLMap } from 'yaml';
 import { Diagnostic, DiagnosticCode } from './diagnostics';
 import {
   ExceptionValue, ListItem, MacroItem, OverrideMode, parsePriority, PluginRequirement, PRIORITIES, RequiredEngineVersion,
   RequiredPluginVersions, RULE_APPENDABLE_KEYS, RULE_REPLACEABLE_KEYS, RuleException, RuleItem, RuleOverridableKey, RulesFileItem,
 } from './model';
 import { MappedText, scalarText, SourceFile, SourceRef } from './source-text';
+import { parseYamlDocuments } from './yaml-documents';
 import { editDistance } from '../language/fields';
 
 /**
@@ -60,21 +61,15 @@ class ItemError extends Error {
 
 /** Reads a rules file. Never throws: problems are diagnostics. */
 export function readRulesFile(name: string, text: string): ReadResult {
-  const file = new SourceFile(name, text);
+  const parsed = parseYamlDocuments(text);
+  const file = new SourceFile(name, parsed.text);
   const diagnostics: Diagnostic[] = [];
   const items: ReadItem[] = [];
-  const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: true });
-  const list = Array.isArray(docs) ? docs : [docs];
-  for (const doc of list) {
-    if (doc.errors.length > 0) {
-      const err = doc.errors[0];
-      const message = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      diagnostics.push(diag(file, 'error', 'RULES_YAML_SYNTAX', message, err.pos[0]));
-      return { file, items: [], diagnostics };
-    }
+  if (!parsed.ok) {
+    diagnostics.push(diag(file, 'error', parsed.code, parsed.message, parsed.offset));
+    return { file, items: [], diagnostics };
   }
-  for (const doc of list) {
-    const contents = doc.contents as Node | null;
+  for (const contents of parsed.documents) {
     if (contents === null || isNull(contents)) continue;
     if (!isSeq(contents)) {
       const message = isMap(contents) ? 'Rules content is not yaml array of objects' : 'Rules content is not yaml';
