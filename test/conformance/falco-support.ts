@@ -1,0 +1,109 @@
+import { execFile } from 'child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { pinnedTool } from './corpora';
+
+/**
+ * Real Falco 0.44.1 (../shared/tools/falco-0.44.1, through its `falco-compat` wrapper, which loads the
+ * container plugin as the node does and maps `-e` to a capture replay).
+ */
+
+export function falcoBinary(): string {
+  return pinnedTool('falco');
+}
+
+export interface FalcoMessage {
+  readonly code: string;
+  readonly message: string;
+  /** The innermost item named in the context (rule, macro or list name). */
+  readonly item?: string;
+  readonly itemType?: string;
+}
+
+export interface FalcoFileResult {
+  readonly name: string;
+  readonly successful: boolean;
+  readonly errors: readonly FalcoMessage[];
+  readonly warnings: readonly FalcoMessage[];
+  readonly schemaWarnings: readonly string[];
+}
+
+interface RawMessage {
+  readonly code: string;
+  readonly message: string;
+  readonly context?: { readonly locations?: readonly { readonly item_name: string; readonly item_type: string }[] };
+}
+
+function message(raw: RawMessage): FalcoMessage {
+  const named = (raw.context?.locations ?? []).filter((l) => l.item_name !== '');
+  const last = named[named.length - 1];
+  return { code: raw.code, message: raw.message, ...(last ? { item: last.item_name, itemType: last.item_type } : {}) };
+}
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(falcoBinary(), [...args], { maxBuffer: 64 * 1024 * 1024, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 },
+      (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr }));
+  });
+}
+
+/**
+ * `falco -V a -V b ...`: the files are loaded in order, as a node loads its rules files, and Falco's
+ * JSON load result is returned for each. A run that prints no load result (Falco failed before
+ * loading) throws with Falco's output.
+ */
+export async function falcoValidate(paths: readonly string[]): Promise<FalcoFileResult[]> {
+  const r = await run(paths.flatMap((p) => ['-V', p]));
+  const line = r.stdout.split('\n').find((l) => l.startsWith('{"falco_load_results"'));
+  if (!line) throw new Error(`falco -V ${paths.join(' -V ')} printed no load result (exit ${r.code}): ${r.stdout}${r.stderr}`);
+  type RawFile = { name: string; successful: boolean; errors: RawMessage[]; warnings: RawMessage[]; schema_warnings?: string[] };
+  const parsed = JSON.parse(line) as { falco_load_results: RawFile[] };
+  return parsed.falco_load_results.map((f) => ({
+    name: f.name,
+    successful: f.successful,
+    errors: f.errors.map(message),
+    warnings: f.warnings.map(message),
+    schemaWarnings: f.schema_warnings ?? [],
+  }));
+}
+
+export interface FalcoAlert {
+  readonly rule: string;
+  readonly priority: string;
+  readonly output: string;
+  readonly output_fields: Readonly<Record<string, unknown>>;
+  readonly source?: string;
+  readonly tags?: readonly string[];
+}
+
+/**
+ * Replays a capture through rules files with real Falco (`falco-compat -e capture -r a -r b`); the alerts
+ * it prints as JSON lines, in order. Falco's own error exit throws with its output.
+ */
+export async function falcoReplay(capture: string, rulesFiles: readonly string[], options: readonly string[] = []): Promise<FalcoAlert[]> {
+  const r = await run(['-e', capture, ...rulesFiles.flatMap((f) => ['-r', f]), ...options]);
+  if (r.code !== 0) throw new Error(`falco -e ${capture} failed (exit ${r.code}): ${r.stderr.split('\n').slice(-5).join('\n')}`);
+  return r.stdout.split('\n').filter((l) => l.startsWith('{') && l.includes('"rule"')).map((l) => JSON.parse(l) as FalcoAlert);
+}
+
+/** A scratch folder for rules files Falco reads, removed by `dispose`. */
+export function scratchDir(prefix: string): { readonly dir: string; write(name: string, content: string): string; dispose(): void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return {
+    dir,
+    write(name, content) {
+      const file = join(dir, name);
+      mkdirSync(join(file, '..'), { recursive: true });
+      writeFileSync(file, content);
+      return file;
+    },
+    dispose: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
