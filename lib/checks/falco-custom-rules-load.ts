@@ -1,42 +1,63 @@
+import { readFileSync } from 'fs';
 import type { Check, CheckOutcome } from './finding';
-import type { Diagnostic, DiagnosticCode } from '../falco/rules/diagnostics';
+import { FALCO_DEFAULT_RULES_NAMES, K8SAUDIT_RULES_NAMES } from '../falco/rules/default-rules-names.generated';
+import type { Diagnostic } from '../falco/rules/diagnostics';
 import { renderRulesYaml } from '../falco/rules/emit';
-import { loadRuleFiles } from '../falco/rules/loader';
+import { loadRuleFiles, PredefinedNames, RuleFileInput } from '../falco/rules/loader';
 import type { FalcoPlan } from '../falco/sensor/plan';
 import type { StackPlan } from '../stack/plan';
 
-/**
- * Errors that name something the rules file loaded before ours defines (Falco's default rules for the
- * node sensor, the upstream k8saudit rules for the audit Falco). Those files are not part of this
- * package, so such references cannot be judged here.
- */
-const RESOLVED_BY_EARLIER_FILE: ReadonlySet<DiagnosticCode> = new Set<DiagnosticCode>([
-  'COND_UNDEFINED_MACRO', 'RULES_NO_PREVIOUS_RULE', 'RULES_NO_PREVIOUS_MACRO', 'RULES_NO_PREVIOUS_LIST',
-]);
-
-// DS-FALCO-102 and DS-FALCO-103 read the same load of the same (immutable) plan: load it once.
-const loaded = new WeakMap<FalcoPlan, Diagnostic[]>();
-
-/** Loads the stack's own rules files exactly as rendered, as the Falco that runs them would. */
-export function customRulesDiagnostics(falco: FalcoPlan): Diagnostic[] {
-  let diagnostics = loaded.get(falco);
-  if (!diagnostics) {
-    diagnostics = loadCustomRules(falco);
-    loaded.set(falco, diagnostics);
-  }
-  return diagnostics;
+/** What loading the custom rules as the node does finds, or why the default rules file could not be read. */
+interface CustomRulesLoad {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly unreadableDefaults?: string;
 }
 
-function loadCustomRules(falco: FalcoPlan): Diagnostic[] {
-  const files = [
-    { file: falco.rules, earlierFileLoaded: falco.defaultRulesLoaded },
-    // The audit Falco always loads the upstream k8saudit rules first.
-    { file: falco.auditRules, earlierFileLoaded: true },
+// DS-FALCO-102 and DS-FALCO-103 read the same load of the same (immutable) plan: load it once.
+const loaded = new WeakMap<FalcoPlan, CustomRulesLoad>();
+
+/** Loads the stack's own rules files exactly as rendered, as the Falco that runs them would. */
+export function customRulesDiagnostics(falco: FalcoPlan): readonly Diagnostic[] {
+  return customRulesLoad(falco).diagnostics;
+}
+
+function customRulesLoad(falco: FalcoPlan): CustomRulesLoad {
+  let result = loaded.get(falco);
+  if (!result) {
+    result = loadCustomRules(falco);
+    loaded.set(falco, result);
+  }
+  return result;
+}
+
+function readDefaults(file: string): RuleFileInput | string {
+  try {
+    return { name: file, content: readFileSync(file, 'utf8') };
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
+  }
+}
+
+/**
+ * The node sensor loads the custom rules after Falco's default rules (the file itself when the user gives
+ * it, else the names it defines); the audit Falco after the k8saudit plugin's rules (their names).
+ */
+function loadCustomRules(falco: FalcoPlan): CustomRulesLoad {
+  const defaults = falco.defaultRulesFile === undefined ? undefined : readDefaults(falco.defaultRulesFile);
+  if (typeof defaults === 'string') return { diagnostics: [], unreadableDefaults: defaults };
+  const loads: { file: FalcoPlan['rules']; earlier: RuleFileInput | PredefinedNames | undefined }[] = [
+    { file: falco.rules, earlier: !falco.defaultRulesLoaded ? undefined : defaults ?? FALCO_DEFAULT_RULES_NAMES },
+    { file: falco.auditRules, earlier: K8SAUDIT_RULES_NAMES },
   ];
-  return files
-    .filter(({ file }) => file.items.length > 0)
-    .flatMap(({ file, earlierFileLoaded }) => loadRuleFiles([{ name: file.fileName, content: renderRulesYaml(file.items) }])
-      .diagnostics.filter((d) => !(earlierFileLoaded && RESOLVED_BY_EARLIER_FILE.has(d.code))));
+  const diagnostics = loads.filter(({ file }) => file.items.length > 0).flatMap(({ file, earlier }) => {
+    const custom = { name: file.fileName, content: renderRulesYaml(file.items) };
+    if (earlier && 'content' in earlier) {
+      // only what the custom file causes: the default file's own warnings are Falco's business
+      return loadRuleFiles([earlier, custom]).diagnostics.filter((d) => d.file === custom.name);
+    }
+    return loadRuleFiles([custom], { predefined: earlier }).diagnostics;
+  });
+  return { diagnostics };
 }
 
 export function diagnosticOutcomes(plan: StackPlan, severity: Diagnostic['severity']): CheckOutcome[] {
@@ -45,7 +66,13 @@ export function diagnosticOutcomes(plan: StackPlan, severity: Diagnostic['severi
     return [{ status: 'not-applicable', path: `${plan.path}/sensors.falco.customRules` }];
   }
   const path = `${falco.path}.customRules`;
-  const found = customRulesDiagnostics(falco).filter((d) => d.severity === severity);
+  const load = customRulesLoad(falco);
+  if (load.unreadableDefaults !== undefined) {
+    return severity === 'error'
+      ? [{ status: 'non-compliant', path: `${falco.path}.defaultRules.file`, message: `cannot read ${falco.defaultRulesFile}: ${load.unreadableDefaults}` }]
+      : [{ status: 'not-applicable', path }];
+  }
+  const found = load.diagnostics.filter((d) => d.severity === severity);
   if (found.length === 0) return [{ status: 'compliant', path }];
   return found.map((d) => ({
     status: 'non-compliant',
@@ -59,7 +86,9 @@ export const FALCO_CUSTOM_RULES_LOAD: Check<StackPlan> = {
   id: 'DS-FALCO-102',
   level: 'error',
   title: 'The custom Falco rules fail to load (Falco would refuse them on every node)',
-  fix: 'correct the rule at the position given (the file is the rules ConfigMap of the synthesized manifests); '
-    + 'run `detection-stack validate` on it for every diagnostic',
+  fix: 'correct the rule at the position given (FILE:line:col of the custom rules file that the rules ConfigMap carries; '
+    + 'each diagnostic is a finding); `detection-stack validate --after falco FILE` checks a saved copy of the file as the node '
+    + 'loads it (`--after k8saudit` for the audit Falco\'s file), `detection-stack validate falco_rules.yaml FILE` after the '
+    + 'image\'s default rules file itself',
   evaluate: (plan) => diagnosticOutcomes(plan, 'error'),
 };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'fs';
+import { FALCO_DEFAULT_RULES_NAMES, K8SAUDIT_RULES_NAMES } from '../falco/rules/default-rules-names.generated';
 import { formatDiagnostic } from '../falco/rules/diagnostics';
-import { loadRuleFiles } from '../falco/rules/loader';
+import { loadRuleFiles, PredefinedNames } from '../falco/rules/loader';
 
 /**
  * `detection-stack validate FILE... [--format text|json]`: checks Falco rules files (loaded
@@ -9,7 +10,13 @@ import { loadRuleFiles } from '../falco/rules/loader';
  * (warnings allowed), 1 on any error, 2 on a usage error.
  */
 
-export const VALIDATE_USAGE = 'usage: detection-stack validate FILE... [--format text|json]';
+export const VALIDATE_USAGE = 'usage: detection-stack validate FILE... [--after falco|k8saudit] [--format text|json]';
+
+/**
+ * `--after falco`: the files are loaded as a node loads them after Falco's default rules (whose macro,
+ * list and rule names are known, their content not); `--after k8saudit`: after the k8saudit plugin's rules.
+ */
+const LOADED_AFTER: Readonly<Record<string, PredefinedNames>> = { falco: FALCO_DEFAULT_RULES_NAMES, k8saudit: K8SAUDIT_RULES_NAMES };
 
 /** A diagnostic as the CLI prints it: `file:line:col: severity CODE message`. */
 export interface CliDiagnostic {
@@ -54,15 +61,18 @@ export function fileValidators(): readonly FileValidator[] {
 }
 
 /** Falco rules: every file no other validator claims, loaded together in order. */
-const FALCO_RULES_VALIDATOR: FileValidator = {
-  kind: 'Falco rules',
-  accepts: () => true,
-  validate: (files) => loadRuleFiles(files).diagnostics,
-};
+function falcoRulesValidator(predefined: PredefinedNames | undefined): FileValidator {
+  return {
+    kind: 'Falco rules',
+    accepts: () => true,
+    validate: (files) => loadRuleFiles(files, { predefined }).diagnostics,
+  };
+}
 
 interface ValidateArgs {
   readonly files: readonly string[];
   readonly format: 'text' | 'json';
+  readonly after?: PredefinedNames;
 }
 
 export class ValidateUsageError extends Error {}
@@ -70,9 +80,14 @@ export class ValidateUsageError extends Error {}
 export function parseValidateArgs(argv: readonly string[]): ValidateArgs {
   const files: string[] = [];
   let format: 'text' | 'json' = 'text';
+  let after: PredefinedNames | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--format' || arg.startsWith('--format=')) {
+    if (arg === '--after' || arg.startsWith('--after=')) {
+      const value = arg.includes('=') ? arg.slice('--after='.length) : argv[++i];
+      after = LOADED_AFTER[value ?? ''];
+      if (!after) throw new ValidateUsageError(`--after must be 'falco' or 'k8saudit', not '${value ?? ''}'`);
+    } else if (arg === '--format' || arg.startsWith('--format=')) {
       const value = arg.includes('=') ? arg.slice('--format='.length) : argv[++i];
       if (value !== 'text' && value !== 'json') throw new ValidateUsageError(`--format must be 'text' or 'json', not '${value ?? ''}'`);
       format = value;
@@ -86,7 +101,7 @@ export function parseValidateArgs(argv: readonly string[]): ValidateArgs {
     }
   }
   if (files.length === 0) throw new ValidateUsageError('give at least one file to validate');
-  return { files, format };
+  return { files, format, after };
 }
 
 /** Where a command writes. */
@@ -107,6 +122,7 @@ export function runValidateCommand(argv: readonly string[], io: CommandIo): numb
   }
   const diagnostics: CliDiagnostic[] = [];
   const groups = new Map<FileValidator, ValidatedFile[]>();
+  const falcoRules = falcoRulesValidator(args.after);
   for (const name of args.files) {
     let content: string;
     try {
@@ -117,7 +133,7 @@ export function runValidateCommand(argv: readonly string[], io: CommandIo): numb
       continue;
     }
     const file = { name, content };
-    const validator = FILE_VALIDATORS.find((v) => v.accepts(file)) ?? FALCO_RULES_VALIDATOR;
+    const validator = FILE_VALIDATORS.find((v) => v.accepts(file)) ?? falcoRules;
     groups.set(validator, [...(groups.get(validator) ?? []), file]);
   }
   for (const [validator, files] of groups) diagnostics.push(...validator.validate(files));

@@ -1,9 +1,14 @@
+import { mkdtempSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { App, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { DetectionStack } from '../../lib/cdk8s/detection-stack';
 import { FALCO_AUDIT_RULES_SOURCE } from '../../lib/checks/falco-audit-rules-source';
 import { FALCO_CUSTOM_RULES_LOAD } from '../../lib/checks/falco-custom-rules-load';
 import { FALCO_CUSTOM_RULES_WARNINGS } from '../../lib/checks/falco-custom-rules-warnings';
+import { runValidateCommand } from '../../lib/cli/validate';
+import { renderRulesYaml } from '../../lib/falco/rules/emit';
 import type { FalcoCustomRule } from '../../lib/falco/sensor/props';
 import { planStack } from '../../lib/stack/plan';
 import type { DetectionStackProps } from '../../lib/stack/props';
@@ -89,5 +94,63 @@ describe('k8s_audit custom rules run where the k8saudit plugin runs', () => {
   test('a source with no event source in the stack is refused at once', () => {
     expect(() => planStack(stack([rule('ct', 'ct.name = x', { source: 'aws_cloudtrail' })]), 's'))
       .toThrow(/DS-FALCO-008 at s\/sensors\.falco\.customRules\[0\]\.rule\.source: source 'aws_cloudtrail'/);
+  });
+});
+
+describe('DS-FALCO-102 after Falco\'s default rules (loaded by default)', () => {
+  const afterDefaults = (customRules: FalcoCustomRule[], falco: Record<string, unknown> = {}) =>
+    planStack({ cluster: { name: 'prod-eks', provider: 'eks', region: 'eu-west-1' }, sensors: { falco: { customRules, ...falco } } }, 's');
+  const messages = (plan: ReturnType<typeof planStack>) => FALCO_CUSTOM_RULES_LOAD.evaluate(plan).map((o) => (o.status === 'non-compliant' ? o.message : o.status));
+
+  test.each([
+    ['spawned_process and container and proc.nmae in (apt, dpkg)', 'x', /COND_UNKNOWN_FIELD .*proc\.nmae/],
+    ['spawned_process and fd.sport = abc', 'x', /COND_BAD_VALUE 'abc' is not a valid number for field fd\.sport/],
+    ['spawned_proces and container', 'x', /COND_UNDEFINED_MACRO Undefined macro 'spawned_proces' .*Did you mean 'spawned_process'\?/],
+    ['spawned_process', 'x %proc.nmae', /OUTPUT_UNKNOWN_FIELD .*%proc\.nmae/],
+  ])('a rule on default macros is checked: %s / %s', (condition, output, expected) => {
+    const found = messages(afterDefaults([rule('r', condition, { output })]));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(expected);
+  });
+
+  test('sensors.falco.defaultRules: custom rules are checked after the file itself', () => {
+    const defaults = join(mkdtempSync(join(tmpdir(), 'ds-defaults-')), 'falco_rules.yaml');
+    writeFileSync(defaults, '- macro: spawned_process\n  condition: evt.type = execve\n'
+      + '- rule: Shell\n  desc: d\n  condition: spawned_process and proc.name = bash\n  output: "sh %proc.name"\n  priority: WARNING\n');
+    const exception = (field: string): FalcoCustomRule => ({
+      owner: 'payments',
+      rule: { kind: 'rule', name: 'Shell', exceptions: [{ name: 'ci', fields: [field], values: [['runner']] }], override: { exceptions: 'append' } },
+    });
+    expect(messages(afterDefaults([exception('proc.pname')], { defaultRules: { file: defaults } }))).toEqual(['compliant']);
+    expect(messages(afterDefaults([exception('proc.pnmae')], { defaultRules: { file: defaults } }))[0]).toMatch(/RULES_EXCEPTION_UNKNOWN_FIELD 'proc\.pnmae'/);
+    // a macro the real default file does not define is an error here, though the generated names have it
+    expect(messages(afterDefaults([rule('r', 'container and evt.type = execve')], { defaultRules: { file: defaults } }))[0])
+      .toMatch(/COND_UNDEFINED_MACRO Undefined macro 'container'/);
+    expect(FALCO_CUSTOM_RULES_LOAD.evaluate(afterDefaults([exception('proc.pname')], { defaultRules: { file: join(defaults, 'missing') } })))
+      .toEqual([{ status: 'non-compliant', path: 's/sensors.falco.defaultRules.file', message: expect.stringMatching(/^cannot read .*missing: /) }]);
+  });
+
+  test('defaultRules without loading the default rules is refused', () => {
+    expect(() => afterDefaults([], { loadDefaultRules: false, defaultRules: { file: 'x.yaml' } })).toThrow(/DS-FALCO-013 at s\/sensors\.falco\.defaultRules/);
+  });
+
+  test('the fix text works as written: validate --after falco on a saved copy of the rules file gives the same diagnostic', () => {
+    const plan = afterDefaults([rule('r', 'spawned_process and fd.sport = abc')]);
+    const [finding] = FALCO_CUSTOM_RULES_LOAD.evaluate(plan) as { message: string }[];
+    expect(FALCO_CUSTOM_RULES_LOAD.fix).toContain('`detection-stack validate --after falco FILE`');
+    // the rules ConfigMap carries the file as rendered from the plan
+    const falco = plan.falco as NonNullable<typeof plan.falco>;
+    const [key, where] = [finding.message.split(':')[0], finding.message.split(': ')[0].slice(finding.message.indexOf(':') + 1)];
+    expect(key).toBe(falco.rules.fileName);
+    const saved = join(mkdtempSync(join(tmpdir(), 'ds-fix-')), key);
+    writeFileSync(saved, renderRulesYaml(falco.rules.items));
+    let stdout = '';
+    const code = runValidateCommand(['--after', 'falco', saved], { stdout: (t) => { stdout += t; }, stderr: () => undefined });
+    expect(code).toBe(1);
+    expect(stdout).toContain(`${saved}:${where}: error COND_BAD_VALUE 'abc' is not a valid number for field fd.sport`);
+    // without --after, the default macro is unknown
+    stdout = '';
+    runValidateCommand([saved], { stdout: (t) => { stdout += t; }, stderr: () => undefined });
+    expect(stdout).toMatch(/COND_UNDEFINED_MACRO Undefined macro 'spawned_process'/);
   });
 });

@@ -61,6 +61,18 @@ describe('detection-stack validate', () => {
     expect(r.stdout).toBe(`${BAD}:3:45: error COND_BAD_VALUE 'abc' is not a valid number for field proc.pid (INT64)\ninvalid: 1 file, 1 error, 0 warnings\n`);
   });
 
+  test('--after falco loads the files after the names of Falco\'s default rules; --after k8saudit after the k8saudit rules', async () => {
+    const custom = file('after.yaml', '- rule: R\n  desc: d\n  condition: spawned_process and proc.pid = abc\n  output: o\n  priority: INFO\n');
+    const r = await run('validate', '--after', 'falco', custom);
+    expect(r.stdout).toBe(`${custom}:3:45: error COND_BAD_VALUE 'abc' is not a valid number for field proc.pid (INT64)\ninvalid: 1 file, 1 error, 0 warnings\n`);
+    const audit = file('after-audit.yaml', '- rule: A\n  desc: d\n  condition: kevt and ka.verb = get\n  output: o\n  priority: INFO\n  source: k8s_audit\n');
+    expect((await run('validate', '--after=k8saudit', audit)).code).toBe(0);
+    expect((await run('validate', audit)).stdout).toMatch(/COND_UNDEFINED_MACRO Undefined macro 'kevt'/);
+    const bad = await run('validate', '--after', 'rules', custom);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--after must be 'falco' or 'k8saudit', not 'rules'/);
+  });
+
   test('--format json gives the diagnostics as data', async () => {
     const r = await run('validate', '--format', 'json', BAD, WARN);
     expect(r.code).toBe(1);
@@ -93,7 +105,7 @@ describe('detection-stack validate', () => {
     const r = await run('--help');
     expect(r.code).toBe(0);
     for (const c of COMMANDS) expect(r.stdout).toContain(`  ${c.name}`);
-    expect((await run('validate', '--help')).stdout).toMatch(/^usage: detection-stack validate FILE\.\.\. \[--format text\|json\]/);
+    expect((await run('validate', '--help')).stdout).toMatch(/^usage: detection-stack validate FILE\.\.\. \[--after falco\|k8saudit\] \[--format text\|json\]/);
   });
 
   test('a registered file validator takes the files it recognises; the rest are Falco rules', async () => {

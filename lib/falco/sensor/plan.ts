@@ -104,6 +104,8 @@ export interface FalcoPlan {
   readonly auditRules: { readonly fileName: string; readonly items: readonly RulesFileItem[] };
   /** Falco's own rules file is loaded before the custom rules (their macros and lists are visible). */
   readonly defaultRulesLoaded: boolean;
+  /** A local copy of that file, to check the custom rules after it (sensors.falco.defaultRules.file). */
+  readonly defaultRulesFile?: string;
   readonly customRules: readonly FalcoCustomRulePlan[];
   readonly hostMounts: readonly FalcoHostMount[];
   readonly resources: {
@@ -132,6 +134,11 @@ export function planFalco(props: FalcoSensorProps, ctx: PlanContext, extras: Fal
   validatePriorityClass(`${where}.priorityClassName`, props.priorityClassName);
   if (props.containerRuntimeSocket !== undefined) validateSocketPath(`${where}.containerRuntimeSocket`, props.containerRuntimeSocket);
   validateCustomRules(where, props);
+  if (props.defaultRules && props.loadDefaultRules === false) {
+    throw new DetectionStackError('DS-FALCO-013', `${where}.defaultRules`,
+      'defaultRules is given but loadDefaultRules is false: the node does not load that file',
+      'remove defaultRules, or remove loadDefaultRules: false');
+  }
   if (props.privileged && props.perfEventAccess !== undefined) {
     throw new DetectionStackError('DS-FALCO-007', `${where}.perfEventAccess`,
       'perfEventAccess has no effect when privileged is true',
@@ -195,6 +202,7 @@ export function planFalco(props: FalcoSensorProps, ctx: PlanContext, extras: Fal
       items: auditRules.length === 0 ? [] : [...sharedItems, ...auditRules.map((r) => r.rule)],
     },
     defaultRulesLoaded: props.loadDefaultRules ?? true,
+    ...(props.defaultRules ? { defaultRulesFile: props.defaultRules.file } : {}),
     customRules: (props.customRules ?? []).map((r) => ({
       name: r.rule.name, owner: r.owner, priority: r.rule.priority, source: r.rule.source ?? 'syscall',
     })),

@@ -7,6 +7,12 @@ import type { ListItem, MacroItem, Priority, RuleItem } from '../rules/model';
  */
 export type RuleOwner = string | { readonly unowned: string };
 
+/** A local copy of the default rules file of the Falco image (`/etc/falco/falco_rules.yaml`). */
+export interface FalcoDefaultRulesFile {
+  /** Path of the file, read at synth (relative paths from the working directory). */
+  readonly file: string;
+}
+
 /** A custom Falco rule and the team that owns its alerts. */
 export interface FalcoCustomRule {
   /** The rule. Build `condition` with the condition builder (`printCondition(and(...))`) so values are quoted. */
@@ -79,6 +85,15 @@ export interface FalcoSensorProps {
    * @default true
    */
   readonly loadDefaultRules?: boolean;
+  /**
+   * The default rules file the image loads, for checking the custom rules exactly as the node loads them
+   * (after it: overrides, appends and exceptions of default rules checked and evaluable). Without it, the
+   * names of the default macros, lists and rules (facts generated from the pinned image's file) are known
+   * and everything else in the custom rules is checked. Read at synth; see the README for how to get
+   * the exact file of the image.
+   * @default none
+   */
+  readonly defaultRules?: FalcoDefaultRulesFile;
   /** Custom rules, each with an owner, rendered into `/etc/falco/rules.d`. @default none */
   readonly customRules?: readonly FalcoCustomRule[];
   /** Lists used by the custom rules, written before the macros. @default none */
