@@ -26,5 +26,6 @@ export * from './audit';
 export * from './packs';
 export * from './investigation';
 export * from './report';
+export * from './monitoring';
 export * from './falco/evaluator';
 export * from './cdk8s/synth-app';

@@ -1,6 +1,7 @@
 // EKS with team-aware routing: Falco's alerts go to Falcosidekick, which sends every alert to the in-cluster
 // event router and posts to a bundled Alertmanager that notifies the team owning the alert's namespace.
 // Every alert also reaches the durable S3 bucket through the Fluent Bit shipper, whatever the outputs do.
+// Prometheus (prometheus-operator) scrapes every workload and alerts on the stack's own health.
 // Credentials are referenced by Secret name and key only: create the Secrets in the `falco` namespace first.
 import { App } from 'cdk8s';
 import { DetectionStack, synthApp } from '../../lib';
@@ -47,6 +48,12 @@ export function eksTeamsStack(app: App): DetectionStack {
         // IRSA: the role (write-only to the bucket) is created on the Pulumi path or by the platform team.
         aws: { roleArn: 'arn:aws:iam::111122223333:role/prod-eks-alert-shipper' },
       },
+    },
+    // The stack watches itself: a PodMonitor per workload for kube-prometheus-stack's Prometheus (namespace
+    // `monitoring`, the only one let in to the metrics ports), its health alerts for the platform team, dashboards.
+    monitoring: {
+      prometheus: { namespace: 'monitoring', resourceLabels: { release: 'kube-prometheus-stack' } },
+      alerts: { team: 'platform-security' },
     },
   });
 }

@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 import { FALCOCTL_CONFIG_DIR, FALCOCTL_STATE_DIR, K8sAuditPluginPlan } from './k8saudit-plugin';
 import { DNS_EGRESS, egressRules } from '../cdk8s/routing-workload';
 import { IMAGE_PINS, imageReference } from '../core/images';
-import { FALCO_HEALTH_PATH, FALCO_WEBSERVER_PORT } from '../falco/sensor/defaults';
+import { FALCO_HEALTH_PATH, FALCO_METRICS, FALCO_WEBSERVER_PORT } from '../falco/sensor/defaults';
 import { alertDelivery, FALCO_LOGGING } from '../falco/sensor/render';
 
 export interface K8sAuditFalcoProps {
@@ -50,7 +50,9 @@ export function k8sauditFalcoConfig(plugin: K8sAuditPluginPlan, clusterName: str
       { name: plugin.jsonPlugin.name, library_path: plugin.jsonPlugin.libraryPath, init_config: '' },
     ],
     ...alertDelivery('k8s_audit', clusterName, httpOutputUrl),
-    webserver: { enabled: true, listen_port: FALCO_WEBSERVER_PORT, k8s_healthz_endpoint: FALCO_HEALTH_PATH },
+    webserver: { enabled: true, listen_port: FALCO_WEBSERVER_PORT, k8s_healthz_endpoint: FALCO_HEALTH_PATH, prometheus_metrics_enabled: true },
+    // A plugin source has no kernel counters; Falco still serves its rule counters and output-queue drops.
+    metrics: { ...FALCO_METRICS, kernel_event_counters_enabled: false, kernel_iter_event_counters_enabled: false },
     ...FALCO_LOGGING,
   };
 }

@@ -10,6 +10,7 @@ import { K8sAuditFalco, K8SAUDIT_FALCO_SELECTOR } from '../audit/k8saudit-falco'
 import { STACK_CHECKS } from '../checks';
 import { CheckReport, formatFinding, runChecks } from '../checks/run';
 import { renderRulesYaml } from '../falco/rules/emit';
+import { Monitoring } from '../monitoring/render';
 import { planStack, StackPlan } from '../stack/plan';
 import { DetectionStackProps } from '../stack/props';
 
@@ -67,5 +68,7 @@ export class DetectionStack extends Chart {
         customRules: auditRules.items.length > 0 ? { fileName: auditRules.fileName, yaml: renderRulesYaml(auditRules.items) } : undefined,
       });
     }
+    // layer: monitoring
+    if (this.plan.monitoring) new Monitoring(this, 'Monitoring', { plan: this.plan.monitoring });
   }
 }

@@ -8,6 +8,7 @@ import { PROVIDER_PROFILES } from '../core/providers';
 import { PATTERN_TAG_PREFIX } from '../core/tags';
 import { DurablePlan } from '../durable/plan';
 import { FalcoPlan, planFalco } from '../falco/sensor/plan';
+import { MonitoringPlan, planMonitoring } from '../monitoring/plan';
 import { durableLayer, routingLayer } from '../routing/layer';
 import { RoutingPlan } from '../routing/plan';
 import { planTetragon, TetragonPlan, tetragonPlanInputs } from '../tetragon/plan';
@@ -30,6 +31,8 @@ export interface StackPlan extends PlanContext {
   readonly durable?: DurablePlan;
   // layer: audit
   readonly audit?: AuditPlan;
+  // layer: monitoring
+  readonly monitoring?: MonitoringPlan;
 }
 
 export const DEFAULT_NAMESPACE = 'falco';
@@ -68,6 +71,8 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
   const deployed = withoutYieldedFalcoRules(sensors, tetragon?.ownership.falcoYields ?? []);
   // Each sensor is planned once; routing adds Falco's http_output, durable ships what the sensors write.
   const { routing, falco } = routingLayer(props.routing, ctx, deployed.falco ? planFalco(deployed.falco, ctx) : undefined);
+  const durable = durableLayer(props.durable, ctx, { falco, tetragon });
+  const audit = planAudit(props.audit ?? {}, ctx);
 
   return {
     ...ctx,
@@ -87,9 +92,11 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
     // layer: routing
     routing,
     // layer: durable
-    durable: durableLayer(props.durable, ctx, { falco, tetragon }),
+    durable,
     // layer: audit
-    audit: planAudit(props.audit ?? {}, ctx),
+    audit,
+    // layer: monitoring
+    monitoring: planMonitoring(props.monitoring, ctx, { falco, tetragon, routing, durable, audit }),
   };
 }
 

@@ -3,6 +3,7 @@ import type { Suppression } from '../checks/finding';
 import type { CloudProvider } from '../core/providers';
 import type { DurableStorageProps } from '../durable/props';
 import type { FalcoSensorProps } from '../falco/sensor/props';
+import type { MonitoringProps } from '../monitoring/props';
 import type { RoutingProps } from '../routing/props';
 import type { SensorOwnershipProps, TetragonSensorProps } from '../tetragon/props';
 
@@ -46,6 +47,8 @@ export interface DetectionStackProps {
   readonly durable?: DurableStorageProps;
   /** Cloud and Kubernetes audit layers. @default the provider's defaults */
   readonly audit?: AuditProps;
+  /** Monitoring of the stack itself (PodMonitors, health alerts, Grafana dashboards) for prometheus-operator users. @default none */
+  readonly monitoring?: MonitoringProps;
   /** Guardrail suppressions, each with a reason. @default none */
   readonly suppressions?: readonly Suppression[];
 }

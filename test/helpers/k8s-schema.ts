@@ -27,8 +27,11 @@ function loadModel(apiVersion: string, kind: string): ModelClass | undefined {
   if (!API_VERSION.test(apiVersion) || !KIND.test(kind)) return undefined;
   let mod: Record<string, unknown>;
   try {
+    // prometheus-operator's kinds come from @kubernetes-models/prometheus-operator (v4 line, CommonJS).
+    const path = apiVersion.startsWith('monitoring.coreos.com/')
+      ? `@kubernetes-models/prometheus-operator/${apiVersion}/${kind}` : `kubernetes-models/${apiVersion}/${kind}`;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require(`kubernetes-models/${apiVersion}/${kind}`);
+    mod = require(path);
   } catch {
     return undefined;
   }

@@ -9,6 +9,28 @@ export const LEAST_PRIVILEGED_CAPABILITIES = ['BPF', 'PERFMON', 'SYS_RESOURCE', 
 export const FALCO_WEBSERVER_PORT = 8765;
 export const FALCO_HEALTH_PATH = '/healthz';
 
+/**
+ * Falco's `metrics` (falco.yaml), served in Prometheus format on the webserver's `/metrics`
+ * (`webserver.prometheus_metrics_enabled`, effective only with `metrics.enabled`). Prometheus scrapes on demand,
+ * so no snapshot is written as an alert (`output_rule`) or to a file. libbpf stats stay off: they need
+ * `kernel.bpf_stats_enabled` and cost every BPF program run.
+ */
+export const FALCO_METRICS = {
+  enabled: true,
+  interval: '1m',
+  output_rule: false,
+  rules_counters_enabled: true,
+  resource_utilization_enabled: true,
+  state_counters_enabled: true,
+  kernel_event_counters_enabled: true,
+  kernel_event_counters_per_cpu_enabled: false,
+  libbpf_stats_enabled: false,
+  plugins_metrics_enabled: true,
+  jemalloc_stats_enabled: false,
+  convert_memory_to_mb: true,
+  include_empty_values: false,
+} as const;
+
 /** Where the rendered configuration and custom rules are mounted in the container. */
 export const FALCO_CONFIG_PATH = '/etc/falco/falco.yaml';
 export const FALCO_RULES_DIR = '/etc/falco/rules.d';

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { Document } from 'yaml';
+import { FALCO_METRICS } from './defaults';
 import type { FalcoPlan, FalcoPluginPlan } from './plan';
 import { K8S_AUDIT_INVESTIGATION_FIELDS, SYSCALL_INVESTIGATION_FIELDS } from '../../packs/fields';
 import { renderRulesYaml } from '../rules/emit';
@@ -57,9 +58,10 @@ export function falcoConfig(plan: FalcoPlan): Record<string, unknown> {
       listen_port: plan.webserver.port,
       listen_address: '0.0.0.0',
       k8s_healthz_endpoint: plan.webserver.healthPath,
-      prometheus_metrics_enabled: false,
+      prometheus_metrics_enabled: true,
       ssl_enabled: false,
     },
+    metrics: { ...FALCO_METRICS },
     ...FALCO_LOGGING,
     output_timeout: 2000,
     syscall_event_timeouts: { max_consecutives: 1000 },

@@ -1,0 +1,217 @@
+import { DashboardPlan, planDashboards } from './dashboards';
+import type { DashboardsProps, MonitoringProps, StackAlertsProps } from './props';
+import { AlertRunbook, planAlertRules, RuleGroupPlan } from './rules';
+import { K8SAUDIT_FALCO_NAME, K8SAUDIT_FALCO_SELECTOR } from '../audit/k8saudit-falco';
+import type { AuditPlan } from '../audit/plan';
+import { DetectionStackError, PlanContext, requireDnsLabel } from '../core';
+import type { DurablePlan } from '../durable/plan';
+import { FALCO_WEBSERVER_PORT } from '../falco/sensor/defaults';
+import type { FalcoPlan, FalcoCustomRulePlan } from '../falco/sensor/plan';
+import type { RoutingPlan } from '../routing/plan';
+import { OPERATOR_METRICS_PORT, TETRAGON_METRICS_PORT, TetragonPlan } from '../tetragon/plan';
+
+/** The workloads of the stack whose metrics are scraped. */
+export type ScrapeComponent = 'falco' | 'falco-k8saudit' | 'falcosidekick' | 'alertmanager' | 'alert-shipper' | 'tetragon' | 'tetragon-operator';
+
+/** One workload's metrics endpoint, scraped through a PodMonitor. */
+export interface ScrapeTargetPlan {
+  readonly component: ScrapeComponent;
+  /** The workload (DaemonSet or Deployment/StatefulSet) name, as kube-state-metrics labels it. */
+  readonly workload: { readonly kind: 'DaemonSet' | 'Deployment' | 'StatefulSet'; readonly name: string };
+  readonly namespace: string;
+  /** The `job` label every series of this target carries (set by the PodMonitor): `<namespace>/<component>`. */
+  readonly job: string;
+  /** Labels selecting the workload's pods. */
+  readonly podLabels: Readonly<Record<string, string>>;
+  readonly port: number;
+  /** The container port's name in the pod spec (PodMonitor `port`). */
+  readonly portName: string;
+  readonly path: string;
+  /**
+   * A NetworkPolicy admitting the Prometheus namespace to the port. `false` for host-network pods (Tetragon's
+   * agent), which NetworkPolicies do not select: their port is a node port.
+   */
+  readonly networkPolicy: boolean;
+}
+
+export interface MonitoringPlan {
+  /** Where errors point: `<stack path>/monitoring`. */
+  readonly path: string;
+  readonly namespace: string;
+  readonly cluster: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly prometheus: {
+    readonly namespace: string;
+    readonly podLabels: Readonly<Record<string, string>>;
+    readonly resourceLabels: Readonly<Record<string, string>>;
+    readonly scrapeInterval: string;
+  };
+  readonly targets: readonly ScrapeTargetPlan[];
+  /** The PrometheusRule's groups and each alert's runbook; absent with `alerts: false`. */
+  readonly alerts?: { readonly name: string; readonly groups: readonly RuleGroupPlan[]; readonly runbooks: readonly AlertRunbook[] };
+  readonly dashboards?: {
+    readonly namespace: string;
+    readonly label: Readonly<Record<string, string>>;
+    readonly items: readonly DashboardPlan[];
+  };
+}
+
+/** The layers of the stack as planned, which the monitoring layer observes. */
+export interface MonitoredLayers {
+  readonly falco?: FalcoPlan;
+  readonly tetragon?: TetragonPlan;
+  readonly routing?: RoutingPlan;
+  readonly durable?: DurablePlan;
+  readonly audit?: AuditPlan;
+}
+
+/** The resolved alert settings. */
+export interface AlertSettings {
+  readonly team?: string;
+  readonly runbookBaseUrl?: string;
+  readonly noAlertsFor?: string;
+  readonly noisyRuleMaxPerDay?: number;
+  readonly maxDropRatio: number;
+  readonly sensorMissingFor: string;
+}
+
+/** A rule owner as the alerts label it: a team, or none. */
+export function ownerTeam(rule: FalcoCustomRulePlan): string | undefined {
+  return typeof rule.owner === 'string' ? rule.owner : undefined;
+}
+
+const DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
+// Kubernetes label values: at most 63 characters of [A-Za-z0-9_.-], starting and ending alphanumeric (or empty).
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+const K8S_LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const HTTPS_URL = /^https:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[A-Za-z0-9._~/-]*)?$/;
+
+function fail(code: string, where: string, problem: string, fix: string): never {
+  throw new DetectionStackError(code, where, problem, fix);
+}
+
+function requireDuration(where: string, value: unknown): string {
+  if (typeof value !== 'string' || !DURATION.test(value)) {
+    fail('DS-MON-002', where, `'${String(value)}' is not a Prometheus duration`, "use a duration such as '30s', '10m' or '24h'");
+  }
+  return value;
+}
+
+function requireLabels(where: string, labels: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> {
+  if (labels === undefined) return {};
+  if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) {
+    fail('DS-MON-003', where, 'labels must be an object of label names to values', "give labels as { name: 'value' }");
+  }
+  for (const [k, v] of Object.entries(labels)) {
+    if (!K8S_LABEL_KEY.test(k) || k.length > 253) fail('DS-MON-003', `${where}.${k}`, `'${k}' is not a Kubernetes label key`, 'use a label key such as \'release\' or \'app.kubernetes.io/name\'');
+    if (typeof v !== 'string' || !LABEL_VALUE.test(v)) {
+      fail('DS-MON-003', `${where}.${k}`, `'${String(v)}' is not a Kubernetes label value`, 'use at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit');
+    }
+  }
+  return { ...labels };
+}
+
+function resolveAlerts(where: string, props: StackAlertsProps | false | undefined): AlertSettings | undefined {
+  if (props === false) return undefined;
+  const p = props ?? {};
+  if (p.team !== undefined) requireDnsLabel(`${where}.team`, p.team, 'team');
+  if (p.runbookBaseUrl !== undefined && !HTTPS_URL.test(p.runbookBaseUrl)) {
+    fail('DS-MON-004', `${where}.runbookBaseUrl`, `'${p.runbookBaseUrl}' is not a usable runbook URL`,
+      'give an https URL without query or fragment, e.g. https://git.example.com/platform/detection/-/tree/main/runbooks');
+  }
+  const noisy = p.noisyRule === false ? undefined : (p.noisyRule?.maxPerDay ?? 1000);
+  if (noisy !== undefined && (!Number.isInteger(noisy) || noisy < 1)) {
+    fail('DS-MON-005', `${where}.noisyRule.maxPerDay`, `${String(noisy)} is not a number of matches per day`, 'use a positive whole number, e.g. 1000');
+  }
+  const ratio = p.maxDropRatio ?? 0.01;
+  if (typeof ratio !== 'number' || !(ratio > 0 && ratio < 1)) {
+    fail('DS-MON-005', `${where}.maxDropRatio`, `${String(ratio)} is not a fraction of events`, 'use a number between 0 and 1, e.g. 0.01 (1 %)');
+  }
+  return {
+    team: p.team,
+    runbookBaseUrl: p.runbookBaseUrl?.replace(/\/$/, ''),
+    noAlertsFor: p.noAlertsFor === false ? undefined : requireDuration(`${where}.noAlertsFor`, p.noAlertsFor ?? '24h'),
+    noisyRuleMaxPerDay: noisy,
+    maxDropRatio: ratio,
+    sensorMissingFor: requireDuration(`${where}.sensorMissingFor`, p.sensorMissingFor ?? '10m'),
+  };
+}
+
+type DashboardSettings = { readonly namespace: string; readonly label: Readonly<Record<string, string>> };
+
+function resolveDashboards(where: string, props: DashboardsProps | false | undefined, ctx: PlanContext): DashboardSettings | undefined {
+  if (props === false) return undefined;
+  const namespace = props?.namespace ?? ctx.namespace;
+  requireDnsLabel(`${where}.namespace`, namespace, 'namespace');
+  const label = requireLabels(`${where}.label`, props?.label ?? { grafana_dashboard: '1' });
+  if (Object.keys(label).length === 0) {
+    fail('DS-MON-003', `${where}.label`, 'the sidecar label is empty', "give the label Grafana's dashboard sidecar watches, e.g. { grafana_dashboard: '1' }");
+  }
+  return { namespace, label };
+}
+
+/** The scrape targets of every workload the stack runs. */
+export function scrapeTargets(layers: MonitoredLayers, namespace: string): ScrapeTargetPlan[] {
+  const targets: ScrapeTargetPlan[] = [];
+  const add = (component: ScrapeComponent, workload: ScrapeTargetPlan['workload'], ns: string, podLabels: Readonly<Record<string, string>>,
+    port: number, portName: string, path: string, networkPolicy = true) => {
+    targets.push({ component, workload, namespace: ns, job: `${ns}/${component}`, podLabels: { ...podLabels }, port, portName, path, networkPolicy });
+  };
+  const { falco, tetragon, routing, durable, audit } = layers;
+  if (falco) add('falco', { kind: 'DaemonSet', name: falco.name }, falco.namespace, falco.selectorLabels, falco.webserver.port, 'web', '/metrics');
+  if (audit?.kubernetes.falcoPlugin) {
+    add('falco-k8saudit', { kind: 'Deployment', name: K8SAUDIT_FALCO_NAME }, namespace, K8SAUDIT_FALCO_SELECTOR, FALCO_WEBSERVER_PORT, 'web', '/metrics');
+  }
+  if (routing) {
+    const s = routing.sidekick;
+    add('falcosidekick', { kind: 'Deployment', name: s.name }, s.namespace, s.selectorLabels, s.port, 'http', '/metrics');
+    const am = routing.alertmanager;
+    // In operator mode the Alertmanager is the user's own, already monitored where it runs.
+    if (am && am.mode === 'bundled') add('alertmanager', { kind: 'StatefulSet', name: am.name }, am.namespace, am.selectorLabels, am.port, 'http', '/metrics');
+  }
+  const shipper = durable?.shipper;
+  if (shipper) {
+    add('alert-shipper', { kind: 'DaemonSet', name: shipper.name }, shipper.namespace, shipper.selectorLabels, shipper.httpPort, 'http', '/api/v2/metrics/prometheus');
+  }
+  if (tetragon) {
+    add('tetragon', { kind: 'DaemonSet', name: 'tetragon' }, tetragon.namespace,
+      { 'app.kubernetes.io/name': 'tetragon', 'app.kubernetes.io/component': 'sensor' }, TETRAGON_METRICS_PORT, 'metrics', '/metrics', false);
+    add('tetragon-operator', { kind: 'Deployment', name: 'tetragon-operator' }, tetragon.namespace,
+      { 'app.kubernetes.io/name': 'tetragon-operator', 'app.kubernetes.io/component': 'operator' }, OPERATOR_METRICS_PORT, 'metrics', '/metrics');
+  }
+  return targets;
+}
+
+/**
+ * Plans the monitoring of the stack itself from the other layers' plans. Pure. With no `monitoring` props
+ * nothing is planned: the metrics endpoints stay on (each layer's own), with no monitors, rules or dashboards.
+ */
+export function planMonitoring(props: MonitoringProps | undefined, ctx: PlanContext, layers: MonitoredLayers): MonitoringPlan | undefined {
+  if (props === undefined) return undefined;
+  const where = `${ctx.path}/monitoring`;
+  if (!props.prometheus || typeof props.prometheus !== 'object') {
+    fail('DS-MON-001', `${where}.prometheus`, 'the Prometheus that scrapes the stack is not named',
+      "set monitoring.prometheus.namespace to the namespace your Prometheus runs in, e.g. 'monitoring'");
+  }
+  const p = props.prometheus;
+  requireDnsLabel(`${where}.prometheus.namespace`, p.namespace, 'namespace');
+  const podLabels = requireLabels(`${where}.prometheus.podLabels`, p.podLabels);
+  const resourceLabels = requireLabels(`${where}.prometheus.resourceLabels`, p.resourceLabels);
+  const scrapeInterval = requireDuration(`${where}.prometheus.scrapeInterval`, p.scrapeInterval ?? '30s');
+  const alerts = resolveAlerts(`${where}.alerts`, props.alerts);
+  const dashboards = resolveDashboards(`${where}.dashboards`, props.dashboards, ctx);
+  const targets = scrapeTargets(layers, ctx.namespace);
+  const name = `detection-stack-${ctx.cluster.name.toLowerCase().replace(/_/g, '-')}`.slice(0, 63).replace(/-+$/, '');
+  const rules = alerts ? planAlertRules(targets, layers, alerts, ctx.cluster.name) : undefined;
+  return {
+    path: where,
+    namespace: ctx.namespace,
+    cluster: ctx.cluster.name,
+    labels: { ...ctx.labels, 'app.kubernetes.io/component': 'monitoring' },
+    prometheus: { namespace: p.namespace, podLabels, resourceLabels, scrapeInterval },
+    targets,
+    alerts: rules ? { name, ...rules } : undefined,
+    dashboards: dashboards ? { ...dashboards, items: planDashboards(targets, layers, ctx.cluster.name) } : undefined,
+  };
+}
+
