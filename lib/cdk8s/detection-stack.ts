@@ -30,8 +30,9 @@ export class DetectionStack extends Chart {
   public readonly checks: CheckReport;
 
   constructor(scope: Construct, id: string, props: DetectionStackChartProps) {
-    super(scope, id, props.chart);
-    this.plan = planStack(props, this.node.path);
+    const { chart, ...stack } = props;
+    super(scope, id, chart);
+    this.plan = planStack(stack, this.node.path);
     this.checks = runChecks(STACK_CHECKS, this.plan, this.plan.suppressions);
     this.node.addValidation({
       validate: () => this.checks.findings.filter((f) => f.level === 'error').map(formatFinding),

@@ -3,7 +3,6 @@ import { AuditPlan, planAudit } from '../audit/plan';
 import type { Suppression } from '../checks/finding';
 import type { PlanContext } from '../core/context';
 import { DetectionStackError } from '../core/errors';
-import { requireClusterName, requireDnsLabel, requireProvider, requireRegion } from '../core/names';
 import { PROVIDER_PROFILES } from '../core/providers';
 import { PATTERN_TAG_PREFIX } from '../core/tags';
 import { DurablePlan } from '../durable/plan';
@@ -12,6 +11,8 @@ import { MonitoringPlan, planMonitoring } from '../monitoring/plan';
 import { durableLayer, routingLayer } from '../routing/layer';
 import { RoutingPlan } from '../routing/plan';
 import { planTetragon, TetragonPlan, tetragonPlanInputs } from '../tetragon/plan';
+import { validateProps } from '../validation/report';
+import { DetectionStackPropsSchema } from '../validation/schemas/stack';
 
 /**
  * The whole stack as plain data: what exists, with every default resolved.
@@ -39,14 +40,8 @@ export const DEFAULT_NAMESPACE = 'falco';
 
 /** Validates props and resolves them into a plan. Pure: no constructs, no I/O. */
 export function planStack(props: DetectionStackProps, path = 'DetectionStack'): StackPlan {
-  if (!props || !props.cluster) {
-    throw new DetectionStackError('DS-PROPS-004', path, 'cluster is missing', 'pass cluster: { name, provider }');
-  }
-  requireProvider(`${path}/cluster.provider`, props.cluster.provider);
-  requireClusterName(`${path}/cluster.name`, props.cluster.name);
-  requireRegion(`${path}/cluster.region`, props.cluster.region);
+  validateProps(DetectionStackPropsSchema, props, path);
   const namespace = props.namespace ?? DEFAULT_NAMESPACE;
-  requireDnsLabel(`${path}/namespace`, namespace, 'namespace');
 
   const sensors = props.sensors ?? { falco: {} };
   if (!sensors.falco && !sensors.tetragon) {

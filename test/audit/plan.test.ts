@@ -19,7 +19,7 @@ describe('planAudit', () => {
     const audit = planStack(stack('eks', { audit: { kubernetes: { eksLogTypes: ['scheduler'] } } }), 's').audit!;
     expect(audit.kubernetes.eksLogTypes).toEqual(['api', 'audit', 'authenticator', 'scheduler']);
     expect(() => planStack(stack('eks', { audit: { kubernetes: { eksLogTypes: ['everything' as never] } } }), 's'))
-      .toThrow(/DS-AUDIT-008 at s\/audit.kubernetes.eksLogTypes: unknown EKS log type 'everything'/);
+      .toThrow(/DS-PROPS-012 at s\/audit\.kubernetes\.eksLogTypes\[0\]: .*'everything', not one of the allowed values\. Fix: use one of 'api', 'audit'/);
   });
 
   test('AKS: kube-audit and guard by default; kube-audit-admin by name', () => {

@@ -171,11 +171,14 @@ describe('every provider synthesizes valid objects', () => {
 
 describe('secret handling across the whole stack', () => {
   test('a credential given as a plain string is refused (and does not type-check)', () => {
-    expect(() => synth({
+    const build = () => synth({
       ...PROPS,
       // @ts-expect-error a webhook URL is a credential: only a Secret reference is accepted
       routing: { sidekick: { outputs: { slack: { webhookUrl: 'https://hooks.slack.com/services/T/B/X' } } } },
-    })).toThrow(/DS-ROUTE-002 at test\/routing\.sidekick\.outputs\.slack\.webhookUrl/);
+    });
+    expect(build).toThrow(/DS-PROPS-010 at test\/routing\.sidekick\.outputs\.slack\.webhookUrl: .* must be SecretKeyRef \{ name, key \}, not a string/);
+    // The refused value is never echoed: it is the credential.
+    expect(build).not.toThrow(/hooks\.slack\.com/);
   });
 
   test('GIVEN credentials only as Secret references WHEN synthesized THEN no value appears, every env var is a secretKeyRef', () => {

@@ -89,7 +89,7 @@ describe('planTetragon: bad props fail with the prop path', () => {
     ['a bad product namespace', { productNamespaces: ['Billing'] }, /DS-TETRA-002 at S\/sensors\.tetragon\.productNamespaces\[0\]/],
     ['a duplicate product namespace', { productNamespaces: ['a', 'a'] }, /DS-TETRA-002 .*listed twice/],
     ['the stack namespace as product namespace', { productNamespaces: ['tetragon'] }, /DS-TETRA-002 .*stack's own namespace/],
-    ['an unknown seed pattern', { productNamespaces: ['a'], seedPatterns: ['nope' as never] }, /DS-TETRA-002 at S\/sensors\.tetragon\.seedPatterns\[0\]/],
+    ['an unknown seed pattern', { productNamespaces: ['a'], seedPatterns: ['nope' as never] }, /DS-PROPS-012 at S\/sensors\.tetragon\.seedPatterns\[0\]: .*'nope', not one of the allowed values/],
     ['a relative no-network binary', { productNamespaces: ['a'], noNetworkBinaries: ['bash'] }, /DS-TETRA-002 at S\/sensors\.tetragon\.noNetworkBinaries\[0\]/],
     ['a bad export directory', { export: { directory: 'var/log' } }, /DS-TETRA-002 at S\/sensors\.tetragon\.export\.directory/],
     ['a bad rate limit', { export: { rateLimitPerMinute: 0 } }, /DS-TETRA-002 at S\/sensors\.tetragon\.export\.rateLimitPerMinute/],
