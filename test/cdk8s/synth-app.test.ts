@@ -40,6 +40,30 @@ describe('synthApp: errors in a definition are reported without a stack trace', 
     expect(process.exitCode).not.toBe(1);
   });
 
+  test('GIVEN warning findings THEN each is printed on stderr with code, place and fix, and the manifests are written', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'synth-'));
+    synthApp((app) => new DetectionStack(app, 'warn', {
+      cluster: { name: 'prod', provider: 'eks', region: 'eu-west-1' },
+      durable: { waived: { reason: 'synthApp test: no bucket' } },
+      sensors: { falco: { privileged: true } },
+    }), { outdir });
+    expect(printed()).toMatch(/^WARNING DS-FALCO-101 at warn\/sensors\.falco: .*\. Fix: .+\n/m);
+    const warnings = printed().split('\n').filter((l) => l.startsWith('WARNING '));
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(warnings.every((l) => / at warn\/\S*: .*\. Fix: ./.test(l))).toBe(true);
+    expect(readdirSync(outdir)).toEqual(['warn.k8s.yaml']);
+    expect(process.exitCode).not.toBe(1);
+  });
+
+  test('GIVEN a guardrail error and warnings THEN the warnings are printed too', () => {
+    synthApp((app) => new DetectionStack(app, 'both', {
+      cluster: { name: 'prod', provider: 'eks', region: 'eu-west-1' }, sensors: { falco: { privileged: true } },
+    }), { outdir: mkdtempSync(join(tmpdir(), 'synth-')) });
+    expect(printed()).toMatch(/^WARNING DS-FALCO-101 at both\//m);
+    expect(printed()).toMatch(/ERROR DS-DURABLE-100/);
+    expect(process.exitCode).toBe(1);
+  });
+
   test('GIVEN a bug (any other error) THEN it is rethrown as is', () => {
     expect(() => synthApp(() => { throw new TypeError('boom'); })).toThrow(TypeError);
   });
