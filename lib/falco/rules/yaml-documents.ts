@@ -1,8 +1,10 @@
 import { isAlias, isMap, isPair, isSeq, Node, parseAllDocuments } from 'yaml';
+import { parseBlockSubset } from './yaml-block-subset';
 
 /**
  * The YAML layer of the rules reader: a file's text to the node trees of its documents, with
- * positions. As Falco's YAML reader (yaml-cpp) reads a file: a UTF-8 byte order mark at the
+ * positions (through a fast reader of the block-style subset rules files are written in, else
+ * the `yaml` library). As Falco's YAML reader (yaml-cpp) reads a file: a UTF-8 byte order mark at the
  * start is skipped, and an alias (`*name`) is the node its anchor (`&name`) marks. Expanding
  * aliases is bounded, so an alias bomb ("billion laughs") is an error, not a hang.
  */
@@ -22,6 +24,9 @@ export type YamlDocumentsResult =
  */
 export function parseYamlDocuments(fileText: string): YamlDocumentsResult {
   const text = fileText.startsWith(BOM) ? fileText.slice(BOM.length) : fileText;
+  // the block-style subset rules files are written in has no aliases and no errors
+  const simple = parseBlockSubset(text);
+  if (simple) return { ok: true, text, documents: simple };
   const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: true });
   const list = Array.isArray(docs) ? docs : [docs];
   for (const doc of list) {
