@@ -78,6 +78,7 @@ export const FalcoSensorPropsSchema = props('FalcoSensorProps', {
   minimumPriority: z.enum(PRIORITIES).optional(),
   ruleMatching: z.enum(['first', 'all']).optional(),
   loadDefaultRules: z.boolean().optional(),
+  defaultRules: props('FalcoDefaultRulesFile', { file: z.string() }).optional(),
   customRules: z.array(FalcoCustomRuleSchema).optional(),
   customLists: z.array(ListItemSchema).optional(),
   customMacros: z.array(MacroItemSchema).optional(),
