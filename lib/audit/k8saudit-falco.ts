@@ -3,7 +3,7 @@ import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { FALCOCTL_CONFIG_DIR, FALCOCTL_STATE_DIR, K8sAuditPluginPlan } from './k8saudit-plugin';
+import { FALCOCTL_CONFIG_DIR, FALCOCTL_STATE_DIR, K8SAUDIT_FALCO_NAME, K8SAUDIT_FALCO_SELECTOR, K8sAuditPluginPlan } from './k8saudit-plugin';
 import { DNS_EGRESS, egressRules } from '../cdk8s/routing-workload';
 import { IMAGE_PINS, imageReference } from '../core/images';
 import { FALCO_HEALTH_PATH, FALCO_METRICS, FALCO_WEBSERVER_PORT } from '../falco/sensor/defaults';
@@ -23,11 +23,6 @@ export interface K8sAuditFalcoProps {
   readonly customRules?: { readonly fileName: string; readonly yaml: string };
 }
 
-export const K8SAUDIT_FALCO_NAME = 'falco-k8saudit';
-/** The labels the audit Falco's pods are selected by (Falcosidekick admits them). */
-export const K8SAUDIT_FALCO_SELECTOR: Readonly<Record<string, string>> = {
-  'app.kubernetes.io/name': K8SAUDIT_FALCO_NAME, 'app.kubernetes.io/instance': K8SAUDIT_FALCO_NAME,
-};
 const CONFIG_DIR = '/etc/falco-k8saudit';
 const CUSTOM_RULES_DIR = '/etc/falco-k8saudit-rules';
 

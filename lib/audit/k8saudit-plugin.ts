@@ -65,6 +65,11 @@ export interface K8sAuditPluginPlan {
 }
 
 export const K8SAUDIT_SERVICE_ACCOUNT = 'falco-k8saudit';
+export const K8SAUDIT_FALCO_NAME = 'falco-k8saudit';
+/** The labels the audit Falco's pods are selected by (Falcosidekick admits them). */
+export const K8SAUDIT_FALCO_SELECTOR: Readonly<Record<string, string>> = {
+  'app.kubernetes.io/name': K8SAUDIT_FALCO_NAME, 'app.kubernetes.io/instance': K8SAUDIT_FALCO_NAME,
+};
 
 export function planK8sAuditPlugin(props: K8sAuditPluginProps, ctx: PlanContext, where: string): K8sAuditPluginPlan {
   const plugin = ctx.profile.audit.k8sauditPlugin;

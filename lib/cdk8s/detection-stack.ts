@@ -6,7 +6,7 @@ import { FalcoSensor } from './falco-sensor';
 import { Shipper } from './shipper';
 import { Sidekick } from './sidekick';
 import { TetragonSensor } from './tetragon-sensor';
-import { K8sAuditFalco, K8SAUDIT_FALCO_SELECTOR } from '../audit/k8saudit-falco';
+import { K8sAuditFalco } from '../audit/k8saudit-falco';
 import { STACK_CHECKS } from '../checks';
 import { CheckReport, formatFinding, runChecks } from '../checks/run';
 import { renderRulesYaml } from '../falco/rules/emit';
@@ -46,10 +46,7 @@ export class DetectionStack extends Chart {
     if (this.plan.tetragon) new TetragonSensor(this, 'Tetragon', { plan: this.plan.tetragon });
     // layer: routing
     if (this.plan.routing) {
-      new Sidekick(this, 'Sidekick', {
-        plan: this.plan.routing.sidekick,
-        extraClientPodLabels: this.plan.audit?.kubernetes.falcoPlugin ? [K8SAUDIT_FALCO_SELECTOR] : [],
-      });
+      new Sidekick(this, 'Sidekick', { plan: this.plan.routing.sidekick });
       const am = this.plan.routing.alertmanager;
       if (am) new Alertmanager(this, 'Alertmanager', { plan: am, clientPodLabels: this.plan.routing.sidekick.selectorLabels });
     }

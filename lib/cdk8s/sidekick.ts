@@ -9,8 +9,6 @@ import type { SidekickPlan } from '../routing/sidekick-plan';
 export interface SidekickConstructProps {
   /** The resolved plan (`DetectionStack.plan.routing.sidekick`). */
   readonly plan: SidekickPlan;
-  /** Labels of further pods that send alerts (e.g. the k8saudit plugin's Falco), admitted like the node sensor. @default none */
-  readonly extraClientPodLabels?: readonly Readonly<Record<string, string>>[];
 }
 
 const CONFIG_DIR = '/etc/falcosidekick';
@@ -113,9 +111,9 @@ export class Sidekick extends Construct {
       spec: {
         podSelector: { matchLabels: { ...plan.selectorLabels } },
         policyTypes: ['Ingress', 'Egress'],
-        // Only the Falco pods post alerts; with no Falco in the stack nothing may connect.
-        ingress: plan.falcoPodLabels ? [{
-          from: [plan.falcoPodLabels, ...(props.extraClientPodLabels ?? [])].map((labels) => ({ podSelector: { matchLabels: { ...labels } } })),
+        // Only the stack's Falco pods post alerts; with no Falco in the stack nothing may connect.
+        ingress: plan.clientPodLabels.length > 0 ? [{
+          from: plan.clientPodLabels.map((labels) => ({ podSelector: { matchLabels: { ...labels } } })),
           ports: [{ port: k8s.IntOrString.fromNumber(plan.port), protocol: 'TCP' }],
         }] : [],
         egress: [DNS_EGRESS, ...egressRules(plan.egress)],

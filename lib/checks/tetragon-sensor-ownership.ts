@@ -13,12 +13,12 @@ export const TETRAGON_SENSOR_OWNERSHIP: Check<StackPlan> = {
     + 'and list the patterns Falco covers in sensors.ownership.falcoPatterns',
   evaluate(plan: StackPlan): CheckOutcome[] {
     const path = `${plan.path}/sensors.ownership`;
-    const t = plan.tetragon;
-    if (!t || !t.ownership.bothSensors) return [{ status: 'not-applicable', path }];
-    if (!t.ownership.declared) {
+    const ownership = plan.ownership;
+    if (!ownership || !ownership.bothSensors) return [{ status: 'not-applicable', path }];
+    if (!ownership.declared) {
       return [{ status: 'non-compliant', path, message: 'Falco and Tetragon both run but sensors.ownership is not declared, so overlaps cannot be resolved' }];
     }
-    const undeclared = t.ownership.overlaps.filter((o) => o.owner === undefined);
+    const undeclared = ownership.overlaps.filter((o) => o.owner === undefined);
     if (undeclared.length === 0) return [{ status: 'compliant', path }];
     const list = undeclared.map((o) => `${o.pattern} (Falco: ${o.falco.join(', ')}; Tetragon: ${o.tetragon.join(', ')})`).join('; ');
     return [{ status: 'non-compliant', path: `${path}.detections`, message: `overlapping detections without an owner: ${list}` }];

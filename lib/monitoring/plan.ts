@@ -1,7 +1,7 @@
 import { DashboardPlan, planDashboards } from './dashboards';
 import type { DashboardsProps, MonitoringProps, StackAlertsProps } from './props';
 import { AlertRunbook, planAlertRules, RuleGroupPlan } from './rules';
-import { K8SAUDIT_FALCO_NAME, K8SAUDIT_FALCO_SELECTOR } from '../audit/k8saudit-falco';
+import { K8SAUDIT_FALCO_NAME, K8SAUDIT_FALCO_SELECTOR } from '../audit/k8saudit-plugin';
 import type { AuditPlan } from '../audit/plan';
 import { DetectionStackError, PlanContext, requireDnsLabel } from '../core';
 import type { DurablePlan } from '../durable/plan';

@@ -6,7 +6,7 @@ import { App } from 'cdk8s';
 import { applyBindings, ObjectFieldBinding, chartObjects, KubernetesObject, splitObjects, TETRAGON_CRD_FILES } from './objects';
 import { DetectionStack } from '../cdk8s/detection-stack';
 import { DetectionStackError } from '../core/errors';
-import { requiredSecrets } from '../routing/layer';
+import { requiredSecrets } from '../stack/plan';
 import type { DetectionStackProps } from '../stack/props';
 
 export { TETRAGON_CRD_FILES } from './objects';

@@ -6,4 +6,3 @@ export * from './alertmanager-plan';
 export * from './alertmanager-config';
 export * from '../durable/plan';
 export * from './plan';
-export * from './layer';

@@ -23,12 +23,15 @@ export interface RoutingPlan {
   readonly secrets: readonly SecretUse[];
 }
 
-/** Plans Falcosidekick, the team routing and Alertmanager. Pure. */
-export function planRouting(props: RoutingProps, ctx: PlanContext, falcoPodLabels?: Readonly<Record<string, string>>): RoutingPlan {
+/**
+ * Plans Falcosidekick, the team routing and Alertmanager. Pure.
+ * @param clientPodLabels the pods allowed to post alerts to Falcosidekick (the stack's Falco instances)
+ */
+export function planRouting(props: RoutingProps, ctx: PlanContext, clientPodLabels: readonly Readonly<Record<string, string>>[] = []): RoutingPlan {
   const where = `${ctx.path}/routing`;
   const chatThreshold = requirePriority(`${where}.chatThreshold`, props.chatThreshold ?? 'Critical');
   const alertmanager = planAlertmanager(props, ctx, where);
-  const sidekick = planSidekick(props.sidekick ?? {}, ctx, chatThreshold, alertmanager?.target, `${where}.sidekick`, falcoPodLabels);
+  const sidekick = planSidekick(props.sidekick ?? {}, ctx, chatThreshold, alertmanager?.target, `${where}.sidekick`, clientPodLabels);
   const teams = (props.teams ?? []).map((t) => t.name);
   return {
     chatThreshold,

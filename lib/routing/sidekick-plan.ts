@@ -44,8 +44,8 @@ export interface SidekickPlan {
   readonly selectorLabels: Readonly<Record<string, string>>;
   readonly podLabels: Readonly<Record<string, string>>;
   readonly serviceAccountAnnotations: Readonly<Record<string, string>>;
-  /** Labels of the Falco pods, the only clients allowed in. @default none: no ingress (no Falco in the stack) */
-  readonly falcoPodLabels?: Readonly<Record<string, string>>;
+  /** Labels of the pods allowed to post alerts (the stack's Falco instances); empty: no ingress (no Falco in the stack). */
+  readonly clientPodLabels: readonly Readonly<Record<string, string>>[];
   /** config.yaml (non-secret settings only). */
   readonly config: Readonly<Record<string, unknown>>;
   /** Credentials, as env vars from Secrets. */
@@ -112,7 +112,7 @@ function plaintextAllowed(where: string, optOut: { reason: string } | undefined,
  * Keys are Falcosidekick's own (config.go / config_example.yaml of falcosecurity/falcosidekick).
  */
 export function planSidekick(props: SidekickProps, ctx: PlanContext, chatThreshold: FalcoPriority,
-  alertmanager: AlertmanagerTarget | undefined, where: string, falcoPodLabels?: Readonly<Record<string, string>>): SidekickPlan {
+  alertmanager: AlertmanagerTarget | undefined, where: string, clientPodLabels: readonly Readonly<Record<string, string>>[] = []): SidekickPlan {
   const replicas = props.replicas ?? 2;
   if (!Number.isInteger(replicas) || replicas < 2) {
     throw new DetectionStackError('DS-ROUTE-007', `${where}.replicas`, `replicas ${replicas} leaves no Falcosidekick while one is drained`,
@@ -364,7 +364,7 @@ export function planSidekick(props: SidekickProps, ctx: PlanContext, chatThresho
     selectorLabels,
     podLabels,
     serviceAccountAnnotations,
-    falcoPodLabels: falcoPodLabels ? { ...falcoPodLabels } : undefined,
+    clientPodLabels: clientPodLabels.map((labels) => ({ ...labels })),
     config: b.config,
     secretEnv: b.secretEnv,
     outputs: b.outputs,

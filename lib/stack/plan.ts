@@ -1,16 +1,18 @@
+import { falcoRuleTags, OwnershipPlan, planOwnership } from './ownership';
 import { DetectionStackProps, SensorsProps } from './props';
+import { K8SAUDIT_FALCO_SELECTOR } from '../audit/k8saudit-plugin';
 import { AuditPlan, planAudit } from '../audit/plan';
 import type { Suppression } from '../checks/finding';
 import type { PlanContext } from '../core/context';
 import { DetectionStackError } from '../core/errors';
 import { PROVIDER_PROFILES } from '../core/providers';
+import type { SecretUse } from '../core/secrets';
 import { PATTERN_TAG_PREFIX } from '../core/tags';
-import { DurablePlan } from '../durable/plan';
-import { FalcoPlan, planFalco } from '../falco/sensor/plan';
+import { DurablePlan, durableSecretUses, falcoStdoutSource, planDurable, SensorSource } from '../durable/plan';
+import { extendFalcoPlan, FalcoPlan, planFalco } from '../falco/sensor/plan';
 import { MonitoringPlan, planMonitoring } from '../monitoring/plan';
-import { durableLayer, routingLayer } from '../routing/layer';
-import { RoutingPlan } from '../routing/plan';
-import { planTetragon, TetragonPlan, tetragonPlanInputs } from '../tetragon/plan';
+import { planRouting, RoutingPlan } from '../routing/plan';
+import { planTetragon, TetragonPlan, withoutDetections } from '../tetragon/plan';
 import { validateProps } from '../validation/report';
 import { DetectionStackPropsSchema } from '../validation/schemas/stack';
 
@@ -24,15 +26,12 @@ export interface StackPlan extends PlanContext {
   /** The Namespace object to create, when the stack owns its namespace. */
   readonly namespaceObject?: { readonly name: string; readonly labels: Readonly<Record<string, string>> };
   readonly falco?: FalcoPlan;
-  // layer: tetragon
   readonly tetragon?: TetragonPlan;
-  // layer: routing
+  /** Which sensor owns each pattern both detect, when Tetragon runs. */
+  readonly ownership?: OwnershipPlan;
   readonly routing?: RoutingPlan;
-  // layer: durable
   readonly durable?: DurablePlan;
-  // layer: audit
   readonly audit?: AuditPlan;
-  // layer: monitoring
   readonly monitoring?: MonitoringPlan;
 }
 
@@ -60,14 +59,24 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
     },
   };
 
-  // layer: tetragon
-  const tetragon = sensors.tetragon ? planTetragon(sensors.tetragon, ctx, tetragonPlanInputs(sensors)) : undefined;
-  // Where Tetragon owns a pattern, Falco's rules for it are not deployed: one behaviour, one alert.
-  const deployed = withoutYieldedFalcoRules(sensors, tetragon?.ownership.falcoYields ?? []);
-  // Each sensor is planned once; routing adds Falco's http_output, durable ships what the sensors write.
-  const { routing, falco } = routingLayer(props.routing, ctx, deployed.falco ? planFalco(deployed.falco, ctx) : undefined);
-  const durable = durableLayer(props.durable, ctx, { falco, tetragon });
   const audit = planAudit(props.audit ?? {}, ctx);
+  // Sensor ownership: only the owner's detection of a pattern both sensors cover is deployed, so one behaviour raises one alert.
+  const allTetragon = sensors.tetragon ? planTetragon(sensors.tetragon, ctx) : undefined;
+  const ownership = allTetragon
+    ? planOwnership(ctx.path, allTetragon.detections, sensors.falco !== undefined, sensors.ownership, falcoRuleTags(sensors.falco))
+    : undefined;
+  const tetragon = allTetragon && withoutDetections(allTetragon, ownership?.tetragonYields ?? []);
+  const deployed = withoutYieldedFalcoRules(sensors, ownership?.falcoYields ?? []);
+  const nodeFalco = deployed.falco ? planFalco(deployed.falco, ctx) : undefined;
+
+  // Falcosidekick admits the Falco instances of the stack, and each of them posts to it (http_output).
+  const sidekickClients = [
+    ...(nodeFalco ? [nodeFalco.selectorLabels] : []),
+    ...(nodeFalco && audit.kubernetes.falcoPlugin ? [K8SAUDIT_FALCO_SELECTOR] : []),
+  ];
+  const routing = props.routing ? planRouting(props.routing, ctx, sidekickClients) : undefined;
+  const falco = nodeFalco && routing ? extendFalcoPlan(nodeFalco, { httpOutputUrl: routing.sidekick.url }) : nodeFalco;
+  const durable = planDurable(props.durable, ctx, props.durable?.bucket ? sensorSources({ falco, tetragon }) : [], `${ctx.path}/durable`);
 
   return {
     ...ctx,
@@ -82,17 +91,34 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
       },
     } : undefined,
     falco,
-    // layer: tetragon
     tetragon,
-    // layer: routing
+    ownership,
     routing,
-    // layer: durable
     durable,
-    // layer: audit
     audit,
-    // layer: monitoring
     monitoring: planMonitoring(props.monitoring, ctx, { falco, tetragon, routing, durable, audit }),
   };
+}
+
+/** The node files that carry the sensors' alerts: Falco's stdout (JSON lines) and Tetragon's JSON export file. */
+export function sensorSources(sensors: { readonly falco?: FalcoPlan; readonly tetragon?: TetragonPlan }): SensorSource[] {
+  const sources: SensorSource[] = [];
+  if (sensors.falco) {
+    // The DaemonSet's pods are named `<name>-<hash>` and its container is named like the sensor.
+    sources.push(falcoStdoutSource(sensors.falco.namespace, `${sensors.falco.name}-`, sensors.falco.name));
+  }
+  if (sensors.tetragon) {
+    sources.push({ name: 'tetragon', hostPath: sensors.tetragon.exportHostPath, format: 'json' });
+  }
+  return sources;
+}
+
+/**
+ * Every Secret key the stack's routing and durable workloads read. The cdk8s path expects these Secrets to
+ * exist in the stack namespace; the Pulumi path creates them from Pulumi secrets.
+ */
+export function requiredSecrets(plan: { readonly routing?: RoutingPlan; readonly durable?: DurablePlan }): SecretUse[] {
+  return [...(plan.routing?.secrets ?? []), ...durableSecretUses(plan.durable)];
 }
 
 /** The sensors as deployed: Falco custom rules tagged `pattern:<id>` for a pattern Tetragon owns are left out. */

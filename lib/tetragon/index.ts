@@ -5,5 +5,5 @@ export * from './validate';
 export * from './yaml';
 export * from './props';
 export * from './seed';
-export * from './ownership';
+export * from '../stack/ownership';
 export * from './plan';

@@ -1,16 +1,12 @@
 // The Tetragon layer as plain data: what the agent, the operator and the policies look like.
 import type { TracingPolicy } from './model';
-import { falcoRuleTags, OwnershipPlan, planOwnership } from './ownership';
-import type {
-  SensorOwnershipProps, TetragonDetection, TetragonResourcesProps, TetragonSensorProps,
-} from './props';
+import type { TetragonDetection, TetragonResourcesProps, TetragonSensorProps } from './props';
 import { SEED_PATTERNS } from './props';
 import { DEFAULT_NO_NETWORK_BINARIES, DETECTION_LABELS, seedDetection } from './seed';
 import { formatPolicyIssue, validateTracingPolicy } from './validate';
 import type { PlanContext } from '../core/context';
 import { DetectionStackError } from '../core/errors';
 import { IMAGE_PINS, imageReference } from '../core/images';
-import type { SensorsProps } from '../stack/props';
 
 /** The default images of the agent, the operator and the export-stdout sidecar. */
 export const DEFAULT_TETRAGON_IMAGES = {
@@ -50,25 +46,11 @@ export interface TetragonPlan {
   /** The operator's configuration (it installs the CRDs). */
   readonly operatorConfig: Readonly<Record<string, string>>;
   readonly resources: { readonly agent: ResolvedResources; readonly exportStdout: ResolvedResources; readonly operator: ResolvedResources };
-  /** Detections deployed (after ownership), with their validated policies. */
+  /** Detections deployed (after the stack plan applied sensor ownership), with their validated policies. */
   readonly detections: readonly TetragonDetection[];
   /** Detections not deployed because Falco owns their pattern. */
   readonly yieldedDetections: readonly string[];
   readonly enforcement: { readonly enabled: boolean; readonly reason?: string };
-  readonly ownership: OwnershipPlan;
-}
-
-/** What the Tetragon planner needs to know about the other sensor. */
-export interface TetragonPlanInputs {
-  readonly falcoEnabled: boolean;
-  readonly ownership?: SensorOwnershipProps;
-  /** Falco rules with their tags (for `pattern:<id>` overlap). @default none */
-  readonly falcoRules?: readonly { readonly name: string; readonly tags?: readonly string[] }[];
-}
-
-/** The inputs for `planTetragon` from the stack's sensors; use it wherever Tetragon is planned so every caller agrees. */
-export function tetragonPlanInputs(sensors: SensorsProps): TetragonPlanInputs {
-  return { falcoEnabled: sensors.falco !== undefined, ownership: sensors.ownership, falcoRules: falcoRuleTags(sensors.falco) };
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -76,7 +58,8 @@ const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
 /** Pinned by tag (`:vX`) or by digest (`@sha256:`); `latest` and untagged references are refused. */
 const PINNED_IMAGE = /^[^\s@]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[0-9a-f]{64})?$/;
 
-export function planTetragon(props: TetragonSensorProps, ctx: PlanContext, inputs: TetragonPlanInputs): TetragonPlan {
+/** Plans the Tetragon DaemonSet with every detection; the stack plan removes those another sensor owns (`withoutDetections`). */
+export function planTetragon(props: TetragonSensorProps, ctx: PlanContext): TetragonPlan {
   const where = `${ctx.path}/sensors.tetragon`;
   const images = {
     agent: requireImage(`${where}.images.agent`, props.images?.agent ?? DEFAULT_TETRAGON_IMAGES.agent),
@@ -85,8 +68,6 @@ export function planTetragon(props: TetragonSensorProps, ctx: PlanContext, input
   };
   const enforcement = planEnforcement(where, props);
   const detections = planDetections(where, props, ctx, enforcement.enabled);
-  const ownership = planOwnership(ctx.path, detections, inputs.falcoEnabled, inputs.ownership, inputs.falcoRules);
-  const deployed = detections.filter((d) => !ownership.tetragonYields.includes(d.pattern));
 
   const exportDirectory = requireAbsolutePath(`${where}.export.directory`, props.export?.directory ?? '/var/log/tetragon');
   const fileName = props.export?.fileName ?? 'tetragon.log';
@@ -155,10 +136,20 @@ export function planTetragon(props: TetragonSensorProps, ctx: PlanContext, input
       exportStdout: resolveResources(`${where}.exportStdoutResources`, props.exportStdoutResources, { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } }),
       operator: resolveResources(`${where}.operatorResources`, props.operatorResources, { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } }),
     },
-    detections: deployed,
-    yieldedDetections: detections.filter((d) => !deployed.includes(d)).map((d) => d.id),
+    detections,
+    yieldedDetections: [],
     enforcement,
-    ownership,
+  };
+}
+
+/** The plan without the detections of some patterns (those Falco owns); their ids are kept as yielded. */
+export function withoutDetections(plan: TetragonPlan, patterns: readonly string[]): TetragonPlan {
+  if (patterns.length === 0) return plan;
+  const yielded = plan.detections.filter((d) => patterns.includes(d.pattern));
+  return {
+    ...plan,
+    detections: plan.detections.filter((d) => !yielded.includes(d)),
+    yieldedDetections: [...plan.yieldedDetections, ...yielded.map((d) => d.id)],
   };
 }
 

@@ -107,15 +107,12 @@ describe('planFalco (pure, no synthesis)', () => {
   });
 
   describe('extension by other layers', () => {
-    test('GIVEN an http output URL and an audit plugin THEN http_output and the plugin follow the container plugin', () => {
-      const plan = planFalco({}, ctx('eks'), {
-        httpOutputUrl: 'http://falcosidekick.falco.svc:2801/',
-        plugins: [{ name: 'k8saudit-eks', libraryPath: 'libk8saudit-eks.so', initConfig: { region: 'eu-west-1' }, openParams: 'c1' }],
-      });
+    test('GIVEN an http output URL THEN http_output is on and only the container plugin is loaded', () => {
+      const plan = planFalco({}, ctx('eks'), { httpOutputUrl: 'http://falcosidekick.falco.svc:2801/' });
       expect(plan.httpOutput).toEqual({ url: 'http://falcosidekick.falco.svc:2801/' });
-      expect(plan.plugins.map((p) => p.name)).toEqual(['container', 'k8saudit-eks']);
+      expect(plan.plugins.map((p) => p.name)).toEqual(['container']);
       const falcoYaml = renderFalcoFiles(plan).falcoYaml;
-      expect(falcoYaml).toContain('load_plugins:\n  - container\n  - k8saudit-eks\n');
+      expect(falcoYaml).toContain('load_plugins:\n  - container\n');
       expect(falcoYaml).toMatch(/http_output:\n {2}enabled: true\n {2}url: http:\/\/falcosidekick\.falco\.svc:2801\/\n/);
       expect(falcoYaml).toMatch(/stdout_output:\n {2}enabled: true/);
     });
@@ -131,8 +128,6 @@ describe('planFalco (pure, no synthesis)', () => {
     test.each([
       ['a non-http URL', { httpOutputUrl: 'ftp://x' }, /DS-FALCO-009 at stack\/sensors\.falco\.httpOutput\.url: 'ftp:\/\/x' is not an http\(s\) URL/],
       ['credentials in the URL', { httpOutputUrl: 'https://user:pw@sidekick/' }, /DS-FALCO-009 .*carries credentials, which would end up in a ConfigMap/],
-      ['a second container plugin', { plugins: [{ name: 'container', libraryPath: 'x.so' }] }, /DS-FALCO-010 at stack\/sensors\.falco\.plugins\[1\]: plugin 'container' is loaded twice/],
-      ['a plugin without library', { plugins: [{ name: 'k8saudit-aks', libraryPath: '' }] }, /DS-FALCO-010 .*needs a name and a library path/],
     ] as const)('rejects %s', (_label, extras, message) => {
       expect(() => planFalco({}, ctx('aks'), extras)).toThrow(message);
     });

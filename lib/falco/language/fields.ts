@@ -1,28 +1,13 @@
+import type { CatalogueField } from './field-types';
 import { GENERATED_FIELD_CATALOGUE } from './fields-catalogue.generated';
+
+export type { CatalogueField, FieldType } from './field-types';
 
 /**
  * The catalogue of fields per event source: names, libsinsp types, list-ness and argument rules.
  * Generated from Falco 0.44.1's own field list and the plugins' documentation
  * (scripts/gen-field-catalogue.ts); plain data at run time.
  */
-
-/** libsinsp field types (as `falco --list --format json` names them). */
-export type FieldType =
-  | 'CHARBUF' | 'BYTEBUF' | 'BOOL' | 'DOUBLE' | 'DYNAMIC' | 'IPADDR' | 'IPNET' | 'PORT'
-  | 'INT16' | 'INT32' | 'INT64' | 'UINT32' | 'UINT64' | 'RELTIME' | 'ABSTIME' | string;
-
-export interface CatalogueField {
-  readonly name: string;
-  readonly type: FieldType;
-  /** The field yields several values (`ka.req.pod.containers.image`, `fd.types`). */
-  readonly isList: boolean;
-  /** Whether the field takes an argument (`proc.aname[2]`, `ka.uri.param[name]`). */
-  readonly arg: 'none' | 'optional' | 'required';
-  /** Argument forms when documented: `index` (`[0]`), `key` (`[name]`). */
-  readonly argForms?: readonly ('index' | 'key')[];
-  /** Deprecated: accepted with a warning (e.g. `evt.dir`). */
-  readonly deprecated?: boolean;
-}
 
 /** The sources the catalogue knows. */
 export const KNOWN_SOURCES = Object.freeze(Object.keys(GENERATED_FIELD_CATALOGUE));

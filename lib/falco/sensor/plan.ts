@@ -4,7 +4,7 @@ import {
 } from './defaults';
 import type { FalcoSensorProps, FalcoToleration, PerfEventAccess, RuleOwner } from './props';
 import {
-  validateCustomRules, validateHttpOutputUrl, validateImage, validatePlugins, validatePort, validatePriorityClass,
+  validateCustomRules, validateHttpOutputUrl, validateImage, validatePort, validatePriorityClass,
   validateResources, validateSocketPath, validateTolerations,
 } from './validate';
 import type { PlanContext } from '../../core/context';
@@ -43,12 +43,10 @@ export interface FalcoCustomRulePlan {
   readonly source: string;
 }
 
-/** Optional contributions of other layers (routing, audit) to the Falco plan. */
+/** What the stack plan wires into the Falco plan from other layers. */
 export interface FalcoPlanExtras {
   /** Falco's `http_output.url`, e.g. Falcosidekick's service URL. @default http_output disabled */
   readonly httpOutputUrl?: string;
-  /** Further plugins to load (e.g. k8saudit-eks), after the container plugin. @default none */
-  readonly plugins?: readonly FalcoPluginPlan[];
 }
 
 /** The Falco DaemonSet as plain data, every default resolved. The cdk8s construct renders exactly this. */
@@ -123,7 +121,7 @@ export const FALCO_NAME = 'falco';
 
 /**
  * Validates the Falco props and resolves them into a plan. Pure: no constructs, no I/O.
- * @param extras contributions of other layers (http_output to Falcosidekick, audit plugins)
+ * @param extras what the stack plan wires in from other layers (http_output to Falcosidekick)
  */
 export function planFalco(props: FalcoSensorProps, ctx: PlanContext, extras: FalcoPlanExtras = {}): FalcoPlan {
   const where = `${ctx.path}/sensors.falco`;
@@ -225,11 +223,6 @@ export function extendFalcoPlan(plan: FalcoPlan, extras: FalcoPlanExtras, where 
   if (extras.httpOutputUrl !== undefined) {
     validateHttpOutputUrl(`${where}.httpOutput.url`, extras.httpOutputUrl);
     result = { ...result, httpOutput: { url: extras.httpOutputUrl } };
-  }
-  if (extras.plugins && extras.plugins.length > 0) {
-    const plugins = [...result.plugins, ...extras.plugins];
-    validatePlugins(`${where}.plugins`, plugins);
-    result = { ...result, plugins };
   }
   return result;
 }

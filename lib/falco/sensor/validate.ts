@@ -1,5 +1,4 @@
 import { DEFAULT_RESOURCES } from './defaults';
-import type { FalcoPluginPlan } from './plan';
 import type { FalcoImageProps, FalcoResourcesProps, FalcoSensorProps, FalcoToleration } from './props';
 import { DetectionStackError } from '../../core/errors';
 import { IMAGE_PINS } from '../../core/images';
@@ -11,7 +10,6 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const TEAM_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const PLUGIN_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
 export function validateImage(where: string, image: FalcoImageProps = {}): {
   repository: string; tag: string; digest?: string; reference: string;
@@ -150,19 +148,4 @@ export function validateHttpOutputUrl(where: string, url: string): void {
     throw new DetectionStackError('DS-FALCO-009', where, 'the http_output URL carries credentials, which would end up in a ConfigMap',
       'remove the credentials from the URL; authenticate the receiver by network policy or mTLS instead');
   }
-}
-
-export function validatePlugins(where: string, plugins: readonly FalcoPluginPlan[]): void {
-  const names = new Set<string>();
-  plugins.forEach((p, i) => {
-    if (!PLUGIN_NAME.test(p.name) || !p.libraryPath) {
-      throw new DetectionStackError('DS-FALCO-010', `${where}[${i}]`, `plugin '${p.name}' needs a name and a library path`,
-        'name it as Falco does (e.g. \'k8saudit-eks\') and give library_path (e.g. \'libk8saudit-eks.so\')');
-    }
-    if (names.has(p.name)) {
-      throw new DetectionStackError('DS-FALCO-010', `${where}[${i}]`, `plugin '${p.name}' is loaded twice`,
-        'add each plugin once; the container plugin is always loaded by the sensor');
-    }
-    names.add(p.name);
-  });
 }

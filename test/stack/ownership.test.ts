@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { DetectionStack, planStack, STACK_CHECKS, runChecks, SensorsProps } from '../../lib';
 import { TETRAGON_SENSOR_OWNERSHIP } from '../../lib/checks/tetragon-sensor-ownership';
-import { falcoPatternsFromRules, planOwnership } from '../../lib/tetragon';
+import { falcoPatternsFromRules, planOwnership } from '../../lib/stack/ownership';
 
 const both = (ownership?: SensorsProps['ownership']): SensorsProps => ({
   falco: {},
@@ -46,8 +46,8 @@ describe('DS-TETRA-101: overlapping detections need a declared owner', () => {
     const t = p.tetragon!;
     expect(t.detections.map((d) => d.id)).toEqual(['ptrace', 'privilege-change']);
     expect(t.yieldedDetections).toEqual(['shell-in-container']);
-    expect(t.ownership.falcoYields).toEqual(['ptrace']);
-    expect(t.ownership.overlaps).toEqual([
+    expect(p.ownership!.falcoYields).toEqual(['ptrace']);
+    expect(p.ownership!.overlaps).toEqual([
       { pattern: 'ptrace', falco: ['ownership.falcoPatterns(ptrace)'], tetragon: ['ptrace'], owner: 'tetragon', alertsTo: ['pagerduty-security'] },
       { pattern: 'shell-in-container', falco: ['ownership.falcoPatterns(shell-in-container)'], tetragon: ['shell-in-container'], owner: 'falco', alertsTo: ['slack-security'] },
     ]);
@@ -111,7 +111,7 @@ describe('Falco rules tagged pattern:<id> count as Falco detections', () => {
         }],
       },
     });
-    expect(p.tetragon!.ownership.overlaps.map((o) => [o.pattern, o.falco])).toEqual([['ptrace', ['Ptrace attach']]]);
+    expect(p.ownership!.overlaps.map((o) => [o.pattern, o.falco])).toEqual([['ptrace', ['Ptrace attach']]]);
     const [outcome] = TETRAGON_SENSOR_OWNERSHIP.evaluate(p);
     expect(outcome).toMatchObject({ status: 'non-compliant', message: expect.stringContaining('ptrace (Falco: Ptrace attach; Tetragon: ptrace)') });
   });

@@ -4,10 +4,10 @@
 // the `pattern` of each Tetragon detection; Falco's side is every pattern in `ownership.falcoPatterns` plus every
 // `pattern:<id>` tag on Falco rules. Every overlapping pattern needs one declaration naming its owning sensor and
 // where its alerts go; only the owner's detection is deployed, so one behaviour raises one alert.
-import type { SensorOwnershipProps, TetragonDetection } from './props';
 import { DetectionStackError } from '../core/errors';
 import { PATTERN_TAG_PREFIX } from '../core/tags';
 import type { FalcoSensorProps } from '../falco/sensor/props';
+import type { SensorOwnershipProps, TetragonDetection } from '../tetragon/props';
 
 export type SensorName = 'falco' | 'tetragon';
 

@@ -1,7 +1,6 @@
 import { classifyHost } from '../../lib/core/egress';
-import { requiredSecrets } from '../../lib/routing/layer';
 import { requireDestinationUrl } from '../../lib/routing/validate';
-import { planStack } from '../../lib/stack/plan';
+import { requiredSecrets, planStack } from '../../lib/stack/plan';
 import type { DetectionStackProps } from '../../lib/stack/props';
 
 const BASE: DetectionStackProps = {
@@ -9,7 +8,7 @@ const BASE: DetectionStackProps = {
   durable: { bucket: { name: 'detections-prod-eks', aws: { podIdentity: true } } },
 };
 
-describe('the routing and durable layers in the stack plan', () => {
+describe('the stack plan wires the layers', () => {
   test('GIVEN no routing THEN Falco has no http_output and there is no routing plan', () => {
     const plan = planStack(BASE, 'stack');
     expect(plan.routing).toBeUndefined();
@@ -19,7 +18,7 @@ describe('the routing and durable layers in the stack plan', () => {
   test('GIVEN routing THEN Falco posts to the Falcosidekick Service and only the Falco pods may reach it', () => {
     const plan = planStack({ ...BASE, routing: {} }, 'stack');
     expect(plan.falco?.httpOutput).toEqual({ url: 'http://falcosidekick.falco.svc.cluster.local:2801/' });
-    expect(plan.routing?.sidekick.falcoPodLabels).toEqual(plan.falco?.selectorLabels);
+    expect(plan.routing?.sidekick.clientPodLabels).toEqual([plan.falco?.selectorLabels]);
   });
 
   test('GIVEN another namespace THEN every address follows it', () => {
