@@ -1,5 +1,4 @@
 import { Diagnostic, DiagnosticCode } from './diagnostics';
-import type { PredefinedNames } from './loader';
 import { ExceptionValue, OverrideMode, PluginRequirement, Priority, RuleException, RuleItem, RulesFileItem } from './model';
 import { ReadItem, refDiag } from './reader';
 import { joinTexts, MappedText, SourceFile, SourceRef, textAt } from './source-text';
@@ -8,6 +7,20 @@ import { checkField } from '../language/checker';
 import { isKnownSource, lookupField } from '../language/fields';
 import { isListOperator, isModifiedOperator, isOperator } from '../language/lexer';
 import { parseCondition } from '../language/parser';
+
+/**
+ * The names a rules file loaded before the given ones defines, when that file itself is not at hand
+ * (e.g. Falco's default rules, see `FALCO_DEFAULT_RULES_NAMES`): references to them are known, their
+ * content is not. Everything else in the files is checked; rules that depend on such a name are
+ * checked but not part of the rule set (they cannot be evaluated without the earlier file).
+ */
+export interface PredefinedNames {
+  /** The source of the predefined rules. */
+  readonly source: string;
+  readonly macros: readonly string[];
+  readonly lists: readonly string[];
+  readonly rules: readonly string[];
+}
 
 /**
  * The first stage of loading, as Falco 0.44's userspace/engine/rule_loader_collector.cpp: the

@@ -1,4 +1,4 @@
-import { DiagnosticSink, RuleCollector } from './collector';
+import { DiagnosticSink, PredefinedNames, RuleCollector } from './collector';
 import { CompiledRules, ResolvedRule, RuleCompiler } from './compiler';
 import { Diagnostic } from './diagnostics';
 import { PluginRequirement, RulesFileItem } from './model';
@@ -15,6 +15,7 @@ import { Expr } from '../language/ast';
 
 export { ResolvedRule } from './compiler';
 export { compareVersions } from './collector';
+export type { PredefinedNames } from './collector';
 
 /** The rule engine version this tool checks against: Falco 0.44's. */
 export const SUPPORTED_ENGINE_VERSION = '0.62.0';
@@ -24,20 +25,6 @@ export interface RuleFileInput {
   readonly name: string;
   /** The YAML text. */
   readonly content: string;
-}
-
-/**
- * The names a rules file loaded before the given ones defines, when that file itself is not at hand
- * (e.g. Falco's default rules, see `FALCO_DEFAULT_RULES_NAMES`): references to them are known, their
- * content is not. Everything else in the files is checked; rules that depend on such a name are
- * checked but not part of the rule set (they cannot be evaluated without the earlier file).
- */
-export interface PredefinedNames {
-  /** The source of the predefined rules. */
-  readonly source: string;
-  readonly macros: readonly string[];
-  readonly lists: readonly string[];
-  readonly rules: readonly string[];
 }
 
 export interface LoadOptions {
