@@ -1,7 +1,7 @@
 import { METRICS } from './metrics';
-import type { MonitoredLayers, ScrapeComponent, ScrapeTargetPlan } from './plan';
 import { anyOf, jobs, minutesDuration, sel } from './promql';
 import { outageBudgetSeconds } from './rules';
+import type { MonitoredLayers, ScrapeComponent, ScrapeTargetPlan } from './targets';
 // In the order of Falco's numeric `priority` label (falco_common::priority_type: 0 = Emergency ... 7 = Debug).
 import { FALCO_PRIORITIES } from '../core/priorities';
 

@@ -1,6 +1,6 @@
 import { METRICS } from './metrics';
-import type { AlertSettings, MonitoredLayers, ScrapeComponent, ScrapeTargetPlan } from './plan';
 import { anyOf, jobs, minutesDuration, sel } from './promql';
+import type { AlertSettings, MonitoredLayers, ScrapeComponent, ScrapeTargetPlan } from './targets';
 
 export type AlertSeverity = 'critical' | 'warning' | 'info';
 
