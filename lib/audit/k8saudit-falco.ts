@@ -1,4 +1,4 @@
-// Owned by the audit layer: the single-replica Falco that runs the k8saudit plugin of EKS or AKS.
+// The single-replica Falco that runs the k8saudit plugin of EKS or AKS.
 import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';

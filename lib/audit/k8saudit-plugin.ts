@@ -1,4 +1,3 @@
-// Owned by the audit layer.
 import type { K8sAuditPluginProps } from './props';
 import type { PlanContext } from '../core/context';
 import { EgressPlan, EKS_POD_IDENTITY_AGENT } from '../core/egress';

@@ -1,4 +1,3 @@
-// Owned by the audit layer.
 import { K8sAuditPluginPlan, planK8sAuditPlugin } from './k8saudit-plugin';
 import { AuditPolicy, detectionAuditPolicy } from './policy';
 import type { AksAuditCategory, AuditProps, EksControlPlaneLogType } from './props';

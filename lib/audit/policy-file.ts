@@ -1,4 +1,3 @@
-// Owned by the audit layer.
 import * as fs from 'fs';
 import * as path from 'path';
 import { stringify } from 'yaml';

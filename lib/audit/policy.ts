@@ -1,4 +1,3 @@
-// Owned by the audit layer.
 import { DetectionStackError } from '../core/errors';
 
 /** How much of a request the API server records (audit.k8s.io/v1 `Level`). */

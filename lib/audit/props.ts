@@ -1,4 +1,3 @@
-// Owned by the audit layer.
 import type { AuditPolicyRule } from './policy';
 
 /** Control-plane log types EKS can send to CloudWatch Logs. */

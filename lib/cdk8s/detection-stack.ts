@@ -40,19 +40,14 @@ export class DetectionStack extends Chart {
     if (this.plan.namespaceObject) {
       new k8s.KubeNamespace(this, 'Namespace', { metadata: { ...this.plan.namespaceObject } });
     }
-    // layer: falco
     if (this.plan.falco) new FalcoSensor(this, 'Falco', { plan: this.plan.falco });
-    // layer: tetragon
     if (this.plan.tetragon) new TetragonSensor(this, 'Tetragon', { plan: this.plan.tetragon });
-    // layer: routing
     if (this.plan.routing) {
       new Sidekick(this, 'Sidekick', { plan: this.plan.routing.sidekick });
       const am = this.plan.routing.alertmanager;
       if (am) new Alertmanager(this, 'Alertmanager', { plan: am, clientPodLabels: this.plan.routing.sidekick.selectorLabels });
     }
-    // layer: durable
     if (this.plan.durable?.shipper) new Shipper(this, 'Shipper', { plan: this.plan.durable.shipper });
-    // layer: audit
     const k8sauditPlugin = this.plan.audit?.kubernetes.falcoPlugin;
     if (k8sauditPlugin) {
       const auditRules = this.plan.falco?.auditRules ?? { fileName: '', items: [] };
@@ -66,7 +61,6 @@ export class DetectionStack extends Chart {
         customRules: auditRules.items.length > 0 ? { fileName: auditRules.fileName, yaml: renderRulesYaml(auditRules.items) } : undefined,
       });
     }
-    // layer: monitoring
     if (this.plan.monitoring) new Monitoring(this, 'Monitoring', { plan: this.plan.monitoring });
   }
 }

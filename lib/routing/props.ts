@@ -1,4 +1,3 @@
-// Owned by the routing layer (issue: routing and durable storage).
 import type { NamedOptOut } from '../core/opt-out';
 import type { FalcoPriority } from '../core/priorities';
 import type { ResourceProps } from '../core/resources';

@@ -1,4 +1,3 @@
-// Owned by the Tetragon layer.
 import type { TracingPolicy } from './model';
 
 /** The seed detection patterns this project ships as Tetragon policies. */
