@@ -109,6 +109,15 @@ project.testTask.exec('eslint --ext .ts --no-error-on-unmatched-pattern lib test
   env: { ESLINT_USE_FLAT_CONFIG: 'false', NODE_NO_WARNINGS: '1' },
 });
 
+// The property test over hostile stack props with many cases (npm test runs a bounded number with a fixed seed).
+const fuzz = project.addTask('fuzz', {
+  description: 'Property test over hostile stack props, many cases (FUZZ_RUNS, FUZZ_SEED)',
+  exec: 'jest --ci --runInBand test/validation/props-fuzz.test.ts',
+  env: { FUZZ_RUNS: '20000' },
+  receiveArgs: true,
+});
+project.package.setScript('fuzz', `npx projen ${fuzz.name}`);
+
 const conformance = project.addTask('test:conformance', {
   description: 'Tests against the real tools (sysdig, amtool) and the public corpora in ../shared/corpora',
   exec: 'jest --ci --runInBand --testPathIgnorePatterns /node_modules/ --testMatch "<rootDir>/test/conformance/**/*.test.ts"',

@@ -30,9 +30,8 @@ export class DetectionStack extends Chart {
   public readonly checks: CheckReport;
 
   constructor(scope: Construct, id: string, props: DetectionStackChartProps) {
-    const { chart, ...stack } = props;
-    super(scope, id, chart);
-    this.plan = planStack(stack, this.node.path);
+    super(scope, id, isObject(props) ? props.chart : undefined);
+    this.plan = planStack(withoutChartProps(props), this.node.path);
     this.checks = runChecks(STACK_CHECKS, this.plan, this.plan.suppressions);
     this.node.addValidation({
       validate: () => this.checks.findings.filter((f) => f.level === 'error').map(formatFinding),
@@ -63,4 +62,15 @@ export class DetectionStack extends Chart {
     }
     if (this.plan.monitoring) new Monitoring(this, 'Monitoring', { plan: this.plan.monitoring });
   }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/** The stack definition alone: `chart` is the Chart's, not a stack prop (JavaScript callers may pass anything). */
+function withoutChartProps(props: DetectionStackChartProps): DetectionStackProps {
+  if (!isObject(props) || Array.isArray(props)) return props;
+  const { chart: _chart, ...stack } = props;
+  return stack;
 }

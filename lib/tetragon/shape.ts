@@ -175,10 +175,11 @@ function visit(value: unknown, shape: Shape, path: string, issues: ShapeIssue[])
         return;
       }
       for (const required of shape.required ?? []) {
-        if (!(required in value)) issues.push({ path, message: `'${required}' is required` });
+        if (!Object.hasOwn(value, required)) issues.push({ path, message: `'${required}' is required` });
       }
       for (const [k, v] of Object.entries(value)) {
-        const field = shape.fields[k];
+        // Own fields only: 'constructor' or '__proto__' must not find Object.prototype's members.
+        const field = Object.hasOwn(shape.fields, k) ? shape.fields[k] : undefined;
         const at = path ? `${path}.${k}` : k;
         if (!field) issues.push({ path: at, message: `unknown field '${k}'; known fields: ${Object.keys(shape.fields).join(', ')}` });
         else visit(v, field, at, issues);

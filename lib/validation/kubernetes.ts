@@ -46,9 +46,10 @@ export const dns1123Subdomain = (what: string): z.ZodString => patterned(DNS1123
   KUBERNETES_NAME_CODE, `a valid ${what} (a Kubernetes DNS-1123 subdomain)`,
   'use at most 253 lowercase letters, digits, \'-\' or \'.\', each dot-separated part starting and ending with a letter or digit');
 
+const LABEL_KEY_FIX = 'use an optional DNS subdomain prefix and \'/\', then at most 63 letters, digits, \'-\', \'_\' or \'.\' starting and ending with a letter or digit (e.g. \'kubernetes.io/os\')';
+
 export const labelKey = (): z.ZodString => rule(z.string(), KUBERNETES_NAME_CODE, isQualifiedName,
-  (v) => `${quote(v)} is not a valid Kubernetes label key`,
-  'use an optional DNS subdomain prefix and \'/\', then at most 63 letters, digits, \'-\', \'_\' or \'.\' starting and ending with a letter or digit (e.g. \'kubernetes.io/os\')');
+  (v) => `${quote(v)} is not a valid Kubernetes label key`, LABEL_KEY_FIX);
 
 export const labelValue = (): z.ZodString => rule(z.string(), KUBERNETES_NAME_CODE, isLabelValue,
   (v) => `${quote(v)} is not a valid Kubernetes label value`,

@@ -25,9 +25,29 @@ export const EXPECTED_PREFIX = 'expected: ';
 
 /** Validates `value` against `schema`; throws a DetectionStackError for the first problem found. */
 export function validateProps<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const polluting = prototypeKeyPath(value, [], new Set());
+  if (polluting) {
+    throw new DetectionStackError(SCHEMA_ERROR_CODES.unknownKey, propPath(where, polluting), '\'__proto__\' is not a prop of any props type',
+      'remove it (spread into an object it would replace the object\'s prototype)');
+  }
   const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   throw toDetectionStackError(result.error.issues[0], where);
+}
+
+/**
+ * The path of an own `__proto__` key anywhere in the props (JSON.parse and defineProperty make them), which
+ * record schemas skip and a later spread would turn into a prototype.
+ */
+function prototypeKeyPath(value: unknown, path: PropertyKey[], seen: Set<object>): PropertyKey[] | undefined {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return undefined;
+  seen.add(value);
+  if (Object.hasOwn(value, '__proto__')) return [...path, '__proto__'];
+  for (const [key, child] of Object.entries(value)) {
+    const found = prototypeKeyPath(child, [...path, Array.isArray(value) ? Number(key) : key], seen);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** The error for one issue; `where` is the construct path the issue's prop path is appended to. */

@@ -67,6 +67,19 @@ describe('props are checked once, at the door (issue #14 reproducers)', () => {
     expect(error.code).toBe('DS-PROPS-010');
   });
 
+  test('an own __proto__ key anywhere is refused (record schemas skip it; a spread would make it a prototype)', () => {
+    const props = JSON.parse('{"cluster":{"name":"prod","provider":"eks"},"durable":{"waived":{"reason":"not needed in this test"}},'
+      + '"routing":{"alertmanager":{"mode":"operator","operator":{"alertmanagerUrls":["http://am.monitoring.svc:9093"],"configLabels":{"__proto__":[]}}}}}');
+    expect(errorOf(props)).toMatchObject({ code: 'DS-PROPS-011', where: 'stack/routing.alertmanager.operator.configLabels.__proto__' });
+  });
+
+  test('a TracingPolicy field named like an Object member (constructor) is an unknown field, not a crash at synth', () => {
+    const policy = { apiVersion: 'cilium.io/v1alpha1', kind: 'TracingPolicy', metadata: { name: 'p', constructor: null }, spec: { kprobes: [{ call: 'sys_ptrace', syscall: true }] } };
+    const error = errorOf({ ...EKS, sensors: { tetragon: { detections: [{ id: 'p', pattern: 'p', owner: 'sec', policies: [policy] }] } } });
+    expect(error.code).toBe('DS-TETRA-010');
+    expect(error.message).toMatch(/unknown field 'constructor'/);
+  });
+
   test('valid props still plan', () => {
     expect(planStack({ ...EKS, sensors: { falco: { minimumPriority: 'WARNING', nodeSelector: { 'kubernetes.io/os': 'linux' } } } }, 'stack').falco)
       .toBeDefined();

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AuditPropsSchema } from './audit';
 import { DurableStoragePropsSchema } from './durable';
 import { FalcoSensorPropsSchema } from './falco';
+import { MonitoringPropsSchema } from './monitoring';
 import { RoutingPropsSchema } from './routing';
 import { SensorOwnershipPropsSchema, TetragonSensorPropsSchema } from './tetragon';
 import type { Suppression } from '../../checks/finding';
@@ -14,7 +15,8 @@ import { durableBucketNameProblem, PROVIDER_NAME_CODE, storageAccountNameProblem
 import { quote, RuleIssueParams } from '../report';
 import { assertSameType, SameType } from '../same-type';
 
-const provider = withCheck(z.custom<CloudProvider>((v) => v !== undefined), (v) => requireProvider('', v));
+// A string first (a type error otherwise), then the provider check with its own code (DS-PROPS-003).
+const provider = withCheck(z.string(), (v) => requireProvider('', v)) as z.ZodType<string> as z.ZodType<CloudProvider>;
 
 export const ClusterPropsSchema = props('ClusterProps', {
   name: withCheck(z.string(), (v) => requireClusterName('', v)),
@@ -36,6 +38,7 @@ export const DetectionStackPropsSchema = props('DetectionStackProps', {
   routing: RoutingPropsSchema.optional(),
   durable: DurableStoragePropsSchema.optional(),
   audit: AuditPropsSchema.optional(),
+  monitoring: MonitoringPropsSchema.optional(),
   suppressions: z.array(SuppressionSchema).optional(),
 }).superRefine((stack, ctx) => {
   // Names the provider's API takes verbatim: the durable bucket (a Blob container on AKS) and storage account.
