@@ -196,7 +196,7 @@ class BlockSubsetParser {
   private inlineValue(pos: number, parentIndent: number): Node {
     const c = this.text[pos];
     if (c === '"' || c === "'") {
-      const node = c === '"' ? this.doubleQuoted(pos) : this.singleQuoted(pos);
+      const node = this.quoted(pos);
       this.endOfLine((node.range as [number, number, number])[1]);
       return node;
     }
@@ -218,7 +218,9 @@ class BlockSubsetParser {
     this.li++;
   }
 
-  private doubleQuoted(pos: number): Scalar {
+  /** A double- or single-quoted scalar on one line (`\\` escapes, or `''` for a quote). */
+  private quoted(pos: number): Scalar {
+    const quote = this.text[pos];
     const line = this.lines[this.li];
     let value = '';
     let p = pos + 1;
@@ -226,11 +228,12 @@ class BlockSubsetParser {
     for (;;) {
       if (p >= line.end) outside();
       const c = this.text[p];
-      if (c === '"') break;
-      if (c === '\\') {
-        const escape = ESCAPES[this.text[p + 1]];
-        if (escape === undefined) outside();
-        value += this.text.slice(from, p) + escape;
+      const escaped = quote === '"' ? c === '\\' : c === "'" && this.text[p + 1] === "'";
+      if (!escaped && c === quote) break;
+      if (escaped) {
+        const replacement = quote === '"' ? ESCAPES[this.text[p + 1]] : "'";
+        if (replacement === undefined) outside();
+        value += this.text.slice(from, p) + replacement;
         p += 2;
         from = p;
         continue;
@@ -238,27 +241,7 @@ class BlockSubsetParser {
       p++;
     }
     value += this.text.slice(from, p);
-    return scalar(value, Scalar.QUOTE_DOUBLE, pos, p + 1);
-  }
-
-  private singleQuoted(pos: number): Scalar {
-    const line = this.lines[this.li];
-    let value = '';
-    let p = pos + 1;
-    let from = p;
-    for (;;) {
-      if (p >= line.end) outside();
-      if (this.text[p] === "'") {
-        if (this.text[p + 1] !== "'") break;
-        value += this.text.slice(from, p + 1);
-        p += 2;
-        from = p;
-        continue;
-      }
-      p++;
-    }
-    value += this.text.slice(from, p);
-    return scalar(value, Scalar.QUOTE_SINGLE, pos, p + 1);
+    return scalar(value, quote === '"' ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE, pos, p + 1);
   }
 
   /** A plain scalar in block context, with its continuation lines (folded); a comment ends it. */
@@ -328,10 +311,8 @@ class BlockSubsetParser {
       let item: Node;
       if (c === '[') {
         item = this.flowSequence(p, parentIndent);
-      } else if (c === '"') {
-        item = this.doubleQuoted(p);
-      } else if (c === "'") {
-        item = this.singleQuoted(p);
+      } else if (c === '"' || c === "'") {
+        item = this.quoted(p);
       } else {
         item = this.flowPlain(p);
       }
