@@ -22,7 +22,6 @@ function metric(program: MetricProgram, name: string, type: ExportedMetric['type
 
 export const METRICS = {
   // Falco 0.44.1 (userspace/falco/falco_metrics.cpp) with libs 0.25.4 (libscap kernel counters, modern_ebpf)
-  falcoVersion: metric('falco', 'falcosecurity_falco_version_info', 'gauge', ['version']),
   falcoRuleMatches: metric('falco', 'falcosecurity_falco_rules_matches_total', 'counter', ['rule_name', 'priority', 'source']),
   falcoOutputsQueueDrops: metric('falco', 'falcosecurity_falco_outputs_queue_num_drops_total', 'counter'),
   falcoKernelEvents: metric('falco', 'falcosecurity_scap_n_evts_total', 'counter'),
@@ -39,13 +38,9 @@ export const METRICS = {
   shipperOutputDroppedRecords: metric('fluent-bit', 'fluentbit_output_dropped_records_total', 'counter', ['name']),
   shipperOutputErrors: metric('fluent-bit', 'fluentbit_output_errors_total', 'counter', ['name']),
   shipperOutputRecords: metric('fluent-bit', 'fluentbit_output_proc_records_total', 'counter', ['name']),
-  shipperOutputBytes: metric('fluent-bit', 'fluentbit_output_proc_bytes_total', 'counter', ['name']),
   shipperInputRecords: metric('fluent-bit', 'fluentbit_input_records_total', 'counter', ['name']),
-  shipperInputBytes: metric('fluent-bit', 'fluentbit_input_bytes_total', 'counter', ['name']),
   shipperChunkCapacity: metric('fluent-bit', 'fluentbit_output_chunk_available_capacity_percent', 'gauge', ['name']),
-  shipperInputOverlimit: metric('fluent-bit', 'fluentbit_input_storage_overlimit', 'gauge', ['name']),
   // Tetragon v1.7.0 (pkg/observer, pkg/exporter, pkg/metrics)
-  tetragonBuildInfo: metric('tetragon', 'tetragon_build_info', 'gauge'),
   tetragonPolicyEvents: metric('tetragon', 'tetragon_policy_events_total', 'counter', ['policy', 'hook', 'namespace']),
   tetragonRingbufLost: metric('tetragon', 'tetragon_observer_ringbuf_events_lost_total', 'counter'),
   tetragonQueueLost: metric('tetragon', 'tetragon_observer_ringbuf_queue_events_lost_total', 'counter'),
@@ -53,12 +48,10 @@ export const METRICS = {
   // Alertmanager v0.34.0 (notify/metrics.go, api/metrics/metrics.go)
   alertmanagerNotifications: metric('alertmanager', 'alertmanager_notifications_total', 'counter', ['integration']),
   alertmanagerNotificationsFailed: metric('alertmanager', 'alertmanager_notifications_failed_total', 'counter', ['integration', 'reason']),
-  alertmanagerAlertsReceived: metric('alertmanager', 'alertmanager_alerts_received_total', 'counter', ['status', 'version']),
   // kube-state-metrics v2.17.0 (internal/store/daemonset.go, deployment.go)
   daemonSetDesired: metric('kube-state-metrics', 'kube_daemonset_status_desired_number_scheduled', 'gauge', ['namespace', 'daemonset']),
   daemonSetReady: metric('kube-state-metrics', 'kube_daemonset_status_number_ready', 'gauge', ['namespace', 'daemonset']),
   deploymentAvailable: metric('kube-state-metrics', 'kube_deployment_status_replicas_available', 'gauge', ['namespace', 'deployment']),
-  deploymentDesired: metric('kube-state-metrics', 'kube_deployment_spec_replicas', 'gauge', ['namespace', 'deployment']),
   // Prometheus itself: one sample per scrape target, 1 when the scrape succeeded.
   up: metric('prometheus', 'up', 'gauge'),
 } as const;
