@@ -6,8 +6,8 @@ import { Testing } from 'cdk8s';
 import { stringify } from 'yaml';
 import { eksTeamsStack } from '../../examples/eks-teams/main';
 import type { MonitoringPlan } from '../../lib/monitoring/plan';
-import { AlertRulePlan, STACK_ALERTS, StackAlertName } from '../../lib/monitoring/rules';
 import { durationSeconds } from '../../lib/monitoring/promql';
+import { AlertRulePlan, STACK_ALERTS, StackAlertName } from '../../lib/monitoring/rules';
 import { fullEksProps, HOSTILE_RULE, stackPlan, tetragonProps } from '../monitoring/fixtures';
 
 /**
@@ -39,8 +39,11 @@ function scenarios(plan: MonitoringPlan, rule: AlertRulePlan): Scenario {
     case 'DetectionStackSensorMissing': {
       const ds = `namespace="${ns}", daemonset="${c === 'alert-shipper' ? 'alert-shipper' : c}"`;
       return {
-        fire: { series: [s(`kube_daemonset_status_desired_number_scheduled{${ds}}`, '3x40'), s(`kube_daemonset_status_number_ready{${ds}}`, '2x40')],
-          labels: [{ namespace: ns, daemonset: c }], at },
+        fire: {
+          series: [s(`kube_daemonset_status_desired_number_scheduled{${ds}}`, '3x40'), s(`kube_daemonset_status_number_ready{${ds}}`, '2x40')],
+          labels: [{ namespace: ns, daemonset: c }],
+          at,
+        },
         quiet: { series: [s(`kube_daemonset_status_desired_number_scheduled{${ds}}`, '3x40'), s(`kube_daemonset_status_number_ready{${ds}}`, '3x40')], at },
       };
     }
@@ -56,15 +59,25 @@ function scenarios(plan: MonitoringPlan, rule: AlertRulePlan): Scenario {
       };
     case 'DetectionStackFalcoDroppingEvents':
       return {
-        fire: { series: [s(`falcosecurity_scap_n_drops_total{job="${job('falco')}", node="n1"}`, '0+50x40'),
-          s(`falcosecurity_scap_n_evts_total{job="${job('falco')}", node="n1"}`, '0+1000x40')], labels: [{ node: 'n1' }], at: '30m' },
-        quiet: { series: [s(`falcosecurity_scap_n_drops_total{job="${job('falco')}", node="n1"}`, '0+5x40'),
-          s(`falcosecurity_scap_n_evts_total{job="${job('falco')}", node="n1"}`, '0+1000x40')], at: '30m' },
+        fire: {
+          series: [s(`falcosecurity_scap_n_drops_total{job="${job('falco')}", node="n1"}`, '0+50x40'),
+            s(`falcosecurity_scap_n_evts_total{job="${job('falco')}", node="n1"}`, '0+1000x40')],
+          labels: [{ node: 'n1' }],
+          at: '30m',
+        },
+        quiet: {
+          series: [s(`falcosecurity_scap_n_drops_total{job="${job('falco')}", node="n1"}`, '0+5x40'),
+            s(`falcosecurity_scap_n_evts_total{job="${job('falco')}", node="n1"}`, '0+1000x40')],
+          at: '30m',
+        },
       };
     case 'DetectionStackFalcoOutputQueueDropping':
       return {
-        fire: { series: [s(`falcosecurity_falco_outputs_queue_num_drops_total{job="${job('falco')}", node="n1"}`, rising())],
-          labels: [{ job: job('falco'), node: 'n1' }], at: '10m' },
+        fire: {
+          series: [s(`falcosecurity_falco_outputs_queue_num_drops_total{job="${job('falco')}", node="n1"}`, rising())],
+          labels: [{ job: job('falco'), node: 'n1' }],
+          at: '10m',
+        },
         quiet: { series: [s(`falcosecurity_falco_outputs_queue_num_drops_total{job="${job('falco')}", node="n1"}`, '0x40')], at: '10m' },
       };
     case 'DetectionStackTetragonDroppingEvents': {
@@ -90,10 +103,16 @@ function scenarios(plan: MonitoringPlan, rule: AlertRulePlan): Scenario {
     }
     case 'DetectionStackSidekickOutputErrors':
       return {
-        fire: { series: [s(`falcosecurity_falcosidekick_outputs_total{job="${job('falcosidekick')}", destination="webhook", status="error"}`, rising())],
-          labels: [{ destination: 'webhook' }], at },
-        quiet: { series: [s(`falcosecurity_falcosidekick_outputs_total{job="${job('falcosidekick')}", destination="webhook", status="ok"}`, rising()),
-          s(`falcosecurity_falcosidekick_outputs_total{job="${job('falcosidekick')}", destination="webhook", status="error"}`, '0x40')], at },
+        fire: {
+          series: [s(`falcosecurity_falcosidekick_outputs_total{job="${job('falcosidekick')}", destination="webhook", status="error"}`, rising())],
+          labels: [{ destination: 'webhook' }],
+          at,
+        },
+        quiet: {
+          series: [s(`falcosecurity_falcosidekick_outputs_total{job="${job('falcosidekick')}", destination="webhook", status="ok"}`, rising()),
+            s(`falcosecurity_falcosidekick_outputs_total{job="${job('falcosidekick')}", destination="webhook", status="error"}`, '0x40')],
+          at,
+        },
       };
     case 'DetectionStackSidekickRejectingInput':
       return {
@@ -102,8 +121,11 @@ function scenarios(plan: MonitoringPlan, rule: AlertRulePlan): Scenario {
       };
     case 'DetectionStackAlertmanagerNotificationsFailing':
       return {
-        fire: { series: [s(`alertmanager_notifications_failed_total{job="${job('alertmanager')}", integration="slack", reason="other"}`, rising())],
-          labels: [{ integration: 'slack' }], at },
+        fire: {
+          series: [s(`alertmanager_notifications_failed_total{job="${job('alertmanager')}", integration="slack", reason="other"}`, rising())],
+          labels: [{ integration: 'slack' }],
+          at,
+        },
         quiet: { series: [s(`alertmanager_notifications_failed_total{job="${job('alertmanager')}", integration="slack", reason="other"}`, '0x40')], at },
       };
     case 'DetectionStackNoAlertsReceived': {
@@ -241,8 +263,11 @@ describe('promtool judges the generated PrometheusRule', () => {
     writeFileSync(testFile, stringify({
       rule_files: [rulesFile],
       evaluation_interval: '1m',
-      tests: [{ interval: '1m', input_series: [s('up{job="falco/falco", node="n1"}', '0x40')],
-        alert_rule_test: [{ eval_time: '30m', alertname: 'DetectionStackMetricsDown', exp_alerts: [] }] }],
+      tests: [{
+        interval: '1m',
+        input_series: [s('up{job="falco/falco", node="n1"}', '0x40')],
+        alert_rule_test: [{ eval_time: '30m', alertname: 'DetectionStackMetricsDown', exp_alerts: [] }],
+      }],
     }, { lineWidth: 0 }));
     const run = spawnSync(promtool, ['test', 'rules', testFile], { encoding: 'utf8' });
     expect(run.status).not.toBe(0);

@@ -103,8 +103,13 @@ describe('every metric the monitoring reads is one the pinned program exports', 
 
   test('the catalogue says which program exports each name, matching its prefix', () => {
     const prefix: Record<string, RegExp> = {
-      'falco': /^falcosecurity_(falco|scap)_/, 'falcosidekick': /^falcosecurity_falcosidekick_/, 'fluent-bit': /^fluentbit_/,
-      'tetragon': /^tetragon_/, 'alertmanager': /^alertmanager_/, 'kube-state-metrics': /^kube_/, 'prometheus': /^up$/,
+      'falco': /^falcosecurity_(falco|scap)_/,
+      'falcosidekick': /^falcosecurity_falcosidekick_/,
+      'fluent-bit': /^fluentbit_/,
+      'tetragon': /^tetragon_/,
+      'alertmanager': /^alertmanager_/,
+      'kube-state-metrics': /^kube_/,
+      'prometheus': /^up$/,
     };
     for (const m of Object.values(METRICS)) expect(m.name).toMatch(prefix[m.program]);
   });

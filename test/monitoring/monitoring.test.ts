@@ -2,7 +2,9 @@ import { fullEksProps, HOSTILE_RULE, MONITORING, stackPlan, synth, tetragonProps
 import { DetectionStackError } from '../../lib/core/errors';
 import { falcoConfig } from '../../lib/falco/sensor/render';
 import { renderDashboardJson } from '../../lib/monitoring/dashboards';
+import { planMonitoring } from '../../lib/monitoring/plan';
 import { anyOf, quote } from '../../lib/monitoring/promql';
+import type { MonitoringProps } from '../../lib/monitoring/props';
 import { STACK_ALERTS } from '../../lib/monitoring/rules';
 import { expectValidManifests } from '../helpers/k8s-schema';
 
@@ -96,7 +98,8 @@ describe('monitoring layer: props errors', () => {
   };
 
   test.each([
-    [{}, 'DS-MON-001', 's/monitoring.prometheus'],
+    [{}, 'DS-PROPS-004', 's/monitoring.prometheus'],
+    [{ prometheus: { namespace: 'monitoring' }, alerts: { tem: 'x' } }, 'DS-PROPS-011', 's/monitoring.alerts.tem'],
     [{ prometheus: { namespace: 'Monitoring' } }, 'DS-PROPS-001', 's/monitoring.prometheus.namespace'],
     [{ prometheus: { namespace: 'monitoring', scrapeInterval: '30 seconds' } }, 'DS-MON-002', 's/monitoring.prometheus.scrapeInterval'],
     [{ prometheus: { namespace: 'monitoring', resourceLabels: { release: 'a b' } } }, 'DS-MON-003', 's/monitoring.prometheus.resourceLabels.release'],
@@ -112,6 +115,11 @@ describe('monitoring layer: props errors', () => {
     expect(e.where).toBe(where);
     expect(e.fix.length).toBeGreaterThan(10);
   });
+});
+
+test('planMonitoring called directly without a Prometheus says which prop is missing (DS-MON-001)', () => {
+  const ctx = stackPlan(fullEksProps(null));
+  expect(() => planMonitoring({} as MonitoringProps, ctx, ctx)).toThrow(/^DS-MON-001 at s\/monitoring.prometheus: .*Fix: set monitoring.prometheus.namespace/);
 });
 
 describe('monitoring layer: the PrometheusRule', () => {
