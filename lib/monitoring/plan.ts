@@ -38,9 +38,6 @@ export function ownerTeam(rule: FalcoCustomRulePlan): string | undefined {
 }
 
 const DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
-// Kubernetes label values: at most 63 characters of [A-Za-z0-9_.-], starting and ending alphanumeric (or empty).
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
-const K8S_LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const HTTPS_URL = /^https:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[A-Za-z0-9._~/-]*)?$/;
 
 function fail(code: string, where: string, problem: string, fix: string): never {
@@ -54,18 +51,9 @@ function requireDuration(where: string, value: unknown): string {
   return value;
 }
 
-function requireLabels(where: string, labels: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> {
-  if (labels === undefined) return {};
-  if (typeof labels !== 'object' || labels === null || Array.isArray(labels)) {
-    fail('DS-MON-003', where, 'labels must be an object of label names to values', "give labels as { name: 'value' }");
-  }
-  for (const [k, v] of Object.entries(labels)) {
-    if (!K8S_LABEL_KEY.test(k) || k.length > 253) fail('DS-MON-003', `${where}.${k}`, `'${k}' is not a Kubernetes label key`, 'use a label key such as \'release\' or \'app.kubernetes.io/name\'');
-    if (typeof v !== 'string' || !LABEL_VALUE.test(v)) {
-      fail('DS-MON-003', `${where}.${k}`, `'${String(v)}' is not a Kubernetes label value`, 'use at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending with a letter or digit');
-    }
-  }
-  return { ...labels };
+/** Label syntax is checked at the door (the props schema); the planner keeps a copy. */
+function requireLabels(labels: Readonly<Record<string, string>> | undefined): Readonly<Record<string, string>> {
+  return { ...(labels ?? {}) };
 }
 
 function resolveAlerts(where: string, props: StackAlertsProps | false | undefined): AlertSettings | undefined {
@@ -100,7 +88,7 @@ function resolveDashboards(where: string, props: DashboardsProps | false | undef
   if (props === false) return undefined;
   const namespace = props?.namespace ?? ctx.namespace;
   requireDnsLabel(`${where}.namespace`, namespace, 'namespace');
-  const label = requireLabels(`${where}.label`, props?.label ?? { grafana_dashboard: '1' });
+  const label = requireLabels(props?.label ?? { grafana_dashboard: '1' });
   if (Object.keys(label).length === 0) {
     fail('DS-MON-003', `${where}.label`, 'the sidecar label is empty', "give the label Grafana's dashboard sidecar watches, e.g. { grafana_dashboard: '1' }");
   }
@@ -152,8 +140,8 @@ export function planMonitoring(props: MonitoringProps | undefined, ctx: PlanCont
   }
   const p = props.prometheus;
   requireDnsLabel(`${where}.prometheus.namespace`, p.namespace, 'namespace');
-  const podLabels = requireLabels(`${where}.prometheus.podLabels`, p.podLabels);
-  const resourceLabels = requireLabels(`${where}.prometheus.resourceLabels`, p.resourceLabels);
+  const podLabels = requireLabels(p.podLabels);
+  const resourceLabels = requireLabels(p.resourceLabels);
   const scrapeInterval = requireDuration(`${where}.prometheus.scrapeInterval`, p.scrapeInterval ?? '30s');
   const alerts = resolveAlerts(`${where}.alerts`, props.alerts);
   const dashboards = resolveDashboards(`${where}.dashboards`, props.dashboards, ctx);

@@ -102,7 +102,7 @@ describe('monitoring layer: props errors', () => {
     [{ prometheus: { namespace: 'monitoring' }, alerts: { tem: 'x' } }, 'DS-PROPS-011', 's/monitoring.alerts.tem'],
     [{ prometheus: { namespace: 'Monitoring' } }, 'DS-PROPS-001', 's/monitoring.prometheus.namespace'],
     [{ prometheus: { namespace: 'monitoring', scrapeInterval: '30 seconds' } }, 'DS-MON-002', 's/monitoring.prometheus.scrapeInterval'],
-    [{ prometheus: { namespace: 'monitoring', resourceLabels: { release: 'a b' } } }, 'DS-MON-003', 's/monitoring.prometheus.resourceLabels.release'],
+    [{ prometheus: { namespace: 'monitoring', resourceLabels: { release: 'a b' } } }, 'DS-PROPS-020', 's/monitoring.prometheus.resourceLabels.release'],
     [{ ...MONITORING, alerts: { runbookBaseUrl: 'http://wiki/runbooks' } }, 'DS-MON-004', 's/monitoring.alerts.runbookBaseUrl'],
     [{ ...MONITORING, alerts: { noisyRule: { maxPerDay: 0 } } }, 'DS-MON-005', 's/monitoring.alerts.noisyRule.maxPerDay'],
     [{ ...MONITORING, alerts: { maxDropRatio: 1.5 } }, 'DS-MON-005', 's/monitoring.alerts.maxDropRatio'],
