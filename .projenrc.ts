@@ -89,6 +89,8 @@ project.package.addField('peerDependenciesMeta', Object.fromEntries(
 project.package.addField('files', ['build/**', 'bin/**', 'rules/**', 'README.md', 'LICENSE']);
 project.package.addField('exports', {
   '.': { types: './build/index.d.ts', default: './build/index.js' },
+  // The rule language alone (model, loader, checker, evaluator): loads no cdk8s and no Pulumi.
+  './falco': { types: './build/falco/index.d.ts', default: './build/falco/index.js' },
   // One entry per Pulumi provider module: importing one loads only that provider's SDK.
   ...Object.fromEntries(['aws', 'oci', 'azure', 'kubernetes'].map((m) => [
     `./pulumi/${m}`, { types: `./build/pulumi/${m}.d.ts`, default: `./build/pulumi/${m}.js` },

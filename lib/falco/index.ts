@@ -15,3 +15,4 @@ export {
   loadRuleFiles, readRuleItems, SUPPORTED_ENGINE_VERSION, RuleFileInput, LoadOptions, PredefinedNames, ResolvedRule, Ruleset, LoadResult,
 } from './rules/loader';
 export { FALCO_DEFAULT_RULES_NAMES, K8SAUDIT_RULES_NAMES } from './rules/default-rules-names.generated';
+export * from './evaluator';

@@ -104,6 +104,23 @@ describe('the packed package in a fresh project', () => {
   });
 });
 
+describe('require("detection-stack/falco"), the rule language alone', () => {
+  test('loads the loader and the evaluator without cdk8s, constructs or any @pulumi module (require.cache)', () => {
+    const out = run(process.execPath, ['-e', `
+      const falco = require('detection-stack/falco');
+      const loaded = Object.keys(require.cache);
+      const result = falco.loadRuleFiles([{ name: 'r.yaml', content: '- rule: r\\n  desc: d\\n  condition: evt.type = open\\n  output: o\\n  priority: WARNING\\n' }]);
+      console.log(JSON.stringify({
+        frameworks: loaded.filter((k) => /\\/node_modules\\/(cdk8s|cdk8s-plus-28|constructs|@pulumi)\\//.test(k)),
+        entry: loaded.filter((k) => k.endsWith('/build/falco/index.js')).length,
+        rules: result.ruleset.rules.map((r) => r.name),
+        evaluator: typeof falco.RuleEvaluator,
+      }));
+    `], ROOT);
+    expect(JSON.parse(out)).toEqual({ frameworks: [], entry: 1, rules: ['r'], evaluator: 'function' });
+  });
+});
+
 describe('require("detection-stack") where the Pulumi SDKs are installed', () => {
   test('loads no @pulumi/* module (require.cache)', () => {
     // The repository has every @pulumi SDK installed (dev dependencies): nothing may pull one in.
