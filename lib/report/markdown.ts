@@ -5,6 +5,7 @@ import { renderMermaid } from './mermaid';
 import { STACK_CHECKS } from '../checks';
 import { runChecks } from '../checks/run';
 import { runbookPath } from '../investigation/runbook';
+import { monitoringReportLines } from '../monitoring/report';
 import type { StackPlan } from '../stack/plan';
 
 function cell(c: CoverageCell): string {
@@ -56,6 +57,7 @@ export function renderReportMarkdown(plan: StackPlan, report: CoverageReport = c
       !d.enabled ? 'disabled' : d.inactiveBecause ? 'not running' : 'running',
     ].map((v) => v.replace(/\|/g, '\\|')).join(' | ')).map((row) => `| ${row} |`),
     '',
+    ...monitoringReportLines(plan.monitoring),
     ...guardrailLines(plan),
   ];
   return lines.join('\n');

@@ -4,6 +4,7 @@ import { renderReportMarkdown } from './markdown';
 import { investigationSettingsOf, packRulesInPlan } from './plan-packs';
 import { writeAuditPolicyFile } from '../audit/policy-file';
 import { writeRunbooks } from '../investigation/runbook';
+import { writeAlertRunbooks } from '../monitoring/report';
 import type { StackPlan } from '../stack/plan';
 
 export const REPORT_FILE = 'REPORT.md';
@@ -15,7 +16,7 @@ export function renderReports(plans: readonly StackPlan[]): string {
 
 /**
  * Writes the REPORT.md of the stacks of one app and the runbook of every pack rule they carry
- * (`runbooks/<id>.md`) into `outdir`, next to their manifests. Returns the files written.
+ * (`runbooks/<id>.md`) and stack-health alert into `outdir`, next to their manifests. Returns the files written.
  */
 export function writeStackReports(outdir: string, plans: readonly StackPlan[]): string[] {
   mkdirSync(outdir, { recursive: true });
@@ -25,6 +26,8 @@ export function writeStackReports(outdir: string, plans: readonly StackPlan[]): 
   for (const plan of plans) {
     const rules = packRulesInPlan(plan);
     if (rules.length > 0) written.push(...writeRunbooks(outdir, rules, investigationSettingsOf(plan, rules)));
+    // The stack-health alerts' runbooks (runbooks/stack-health/<AlertName>.md), which their runbook_url names.
+    written.push(...writeAlertRunbooks(outdir, plan.monitoring));
   }
   // The audit.k8s.io Policy aligned with the detections, for self-managed control planes (managed ones accept none).
   const policy = plans.find((p) => p.audit)?.audit?.kubernetes.policy;

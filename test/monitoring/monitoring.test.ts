@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { fullEksProps, HOSTILE_RULE, MONITORING, stackPlan, synth, tetragonProps } from './fixtures';
 import { DetectionStackError } from '../../lib/core/errors';
 import { falcoConfig } from '../../lib/falco/sensor/render';
@@ -6,6 +9,7 @@ import { planMonitoring } from '../../lib/monitoring/plan';
 import { anyOf, quote } from '../../lib/monitoring/promql';
 import type { MonitoringProps } from '../../lib/monitoring/props';
 import { STACK_ALERTS } from '../../lib/monitoring/rules';
+import { writeStackReports } from '../../lib/report/write';
 import { expectValidManifests } from '../helpers/k8s-schema';
 
 const byKind = (objs: any[], kind: string) => objs.filter((o) => o.kind === kind);
@@ -246,5 +250,34 @@ describe('Falco serves its Prometheus metrics', () => {
     const c = falcoConfig(stackPlan(fullEksProps()).falco!);
     expect((c.webserver as any).prometheus_metrics_enabled).toBe(true);
     expect(c.metrics).toMatchObject({ enabled: true, output_rule: false, rules_counters_enabled: true, kernel_event_counters_enabled: true });
+  });
+});
+
+describe('REPORT.md and the runbooks say what is monitored and what to do', () => {
+  test('GIVEN monitoring THEN REPORT.md lists every target, alert and dashboard, and each alert\'s runbook file is written', () => {
+    const plan = stackPlan(fullEksProps());
+    const dir = mkdtempSync(join(tmpdir(), 'ds-monitoring-report-'));
+    const written = writeStackReports(dir, [plan]);
+    const report = readFileSync(join(dir, 'REPORT.md'), 'utf8');
+    expect(report).toContain('## Monitoring');
+    for (const t of plan.monitoring!.targets) expect(report).toContain(`\`${t.job}\``);
+    for (const r of plan.monitoring!.alerts!.runbooks) {
+      expect(report).toContain(`| ${r.alert} | ${r.severity} |`);
+      const file = join(dir, r.file);
+      expect(written).toContain(file);
+      const text = readFileSync(file, 'utf8');
+      expect(text).toContain(`# ${r.alert}`);
+      expect(text).toContain('## What to do');
+      expect(text).toContain(STACK_ALERTS[r.alert as keyof typeof STACK_ALERTS].actions[0]);
+    }
+    expect(report).toContain('Detection stack prod-eks: health');
+  });
+
+  test('GIVEN no monitoring THEN REPORT.md says so and no stack-health runbook is written', () => {
+    const plan = stackPlan(fullEksProps(null));
+    const dir = mkdtempSync(join(tmpdir(), 'ds-monitoring-report-'));
+    const written = writeStackReports(dir, [plan]);
+    expect(readFileSync(join(dir, 'REPORT.md'), 'utf8')).toContain('## Monitoring\n\n- not enabled');
+    expect(written.filter((f) => f.includes('stack-health'))).toEqual([]);
   });
 });
