@@ -28,7 +28,7 @@ const project = new typescript.TypeScriptProject({
   vscode: false,
   minNodeVersion: '20.0.0',
   typescriptVersion: '~5.9.3',
-  deps: ['cdk8s@^2.70.0', 'cdk8s-plus-28@^2.5.6', 'constructs@^10.3.0', 'yaml@^2.8.0', 'zod@^4.6.0'],
+  deps: ['cdk8s@^2.70.0', 'cdk8s-plus-28@^2.5.6', 'constructs@^10.3.0', 're2-wasm@^1.0.2', 'yaml@^2.8.0', 'zod@^4.6.0'],
   peerDeps: pulumiPeers,
   peerDependencyOptions: { pinnedDevDependency: false },
   entrypoint: 'build/index.js',

@@ -4,6 +4,8 @@
  * a right-hand literal is parsed once, at compile time, into that type.
  */
 
+import { RE2 } from 're2-wasm';
+import { compileGlob, hasGlobSyntax } from './glob';
 import type { Operator } from '../language/lexer';
 
 /** How a field's values are compared: the families of libsinsp parameter types. */
@@ -265,53 +267,8 @@ export function asciiLower(s: string): string {
   return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
 
-/** Translates an fnmatch(3) pattern (flags 0: `*` also matches `/`) into an anchored RegExp. */
-export function globToRegExp(pattern: string, caseInsensitive: boolean): RegExp {
-  let out = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    if (c === '*') {
-      out += '[\\s\\S]*';
-    } else if (c === '?') {
-      out += '[\\s\\S]';
-    } else if (c === '\\' && i + 1 < pattern.length) {
-      out += escapeRegExp(pattern[++i]);
-    } else if (c === '[') {
-      const end = findBracketEnd(pattern, i);
-      if (end < 0) {
-        out += '\\[';
-      } else {
-        let body = pattern.slice(i + 1, end);
-        let negate = false;
-        if (body.startsWith('!') || body.startsWith('^')) {
-          negate = true;
-          body = body.slice(1);
-        }
-        const escaped = body.replace(/\\/g, '\\\\').replace(/\]/g, '\\]').replace(/\[/g, '\\[').replace(/\^/g, '\\^');
-        out += `[${negate ? '^' : ''}${escaped}]`;
-        i = end;
-      }
-    } else {
-      out += escapeRegExp(c);
-    }
-  }
-  return new RegExp(`^${out}$`, caseInsensitive ? 'i' : '');
-}
-
-function findBracketEnd(pattern: string, start: number): number {
-  let j = start + 1;
-  if (pattern[j] === '!' || pattern[j] === '^') j++;
-  if (pattern[j] === ']') j++;
-  for (; j < pattern.length; j++) if (pattern[j] === ']') return j;
-  return -1;
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
 /** A path prefix of `pmatch`: its components, each literal or an fnmatch pattern. */
-type PrefixPattern = readonly (string | RegExp)[];
+type PrefixPattern = readonly (string | ((component: string) => boolean))[];
 
 function splitPath(path: string): string[] {
   return path.split('/').filter((c) => c.length > 0);
@@ -324,24 +281,62 @@ function splitPath(path: string): string[] {
  */
 export function compilePathPrefixes(prefixes: readonly string[]): (path: string) => boolean {
   const patterns: PrefixPattern[] = prefixes.map((p) =>
-    splitPath(p).map((c) => (/[?*[]/.test(c) ? globToRegExp(c, false) : c)));
+    splitPath(p).map((c) => (hasGlobSyntax(c) ? compileGlob(c) : c)));
   return (path: string) => {
     const comps = splitPath(path);
     return patterns.some((pattern) => pattern.length <= comps.length && pattern.every((pc, i) =>
-      typeof pc === 'string' ? pc === comps[i] : pc.test(comps[i])));
+      typeof pc === 'string' ? pc === comps[i] : pc(comps[i])));
   };
 }
 
 /**
- * `regex`: RE2 in POSIX mode, matching the whole value. JavaScript's RegExp stands in for RE2;
- * the syntax they share behaves the same for a whole-value match.
+ * The first construct of `pattern` that RE2 accepts only outside its POSIX syntax (libsinsp compiles
+ * `regex` with `re2::RE2::POSIX`: no Perl classes `\d \s \w`, no `\b`, `\pN`, `\A`, `\z`, `\C`, no
+ * `(?...)` groups or flags, no non-greedy repetition), or undefined.
  */
-export function compileRegex(pattern: string): RegExp {
-  try {
-    return new RegExp(`^(?:${pattern})$`, 'u');
-  } catch (e) {
-    throw new EvaluatorError('EVAL_BAD_REGEX', `invalid regex pattern '${pattern}': ${(e as Error).message}`);
+function perlOnlySyntax(pattern: string): string | undefined {
+  let inClass = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    const next = pattern[i + 1];
+    if (c === '\\') {
+      if (next !== undefined && 'dDsSwWbBpPAzC'.includes(next)) return `\\${next}`;
+      i++;
+    } else if (inClass) {
+      if (c === ']') inClass = false;
+    } else if (c === '[') {
+      inClass = true;
+      if (pattern[i + 1] === '^') i++;
+      if (pattern[i + 1] === ']') i++;
+    } else if (c === '(' && next === '?') {
+      return '(?';
+    } else if ('*+?}'.includes(c) && next === '?') {
+      return `${c}?`;
+    }
   }
+  return undefined;
+}
+
+/**
+ * `regex`: a real RE2 (re2-wasm) with libsinsp's settings: POSIX syntax, the whole value must match
+ * (`RE2::ANCHOR_BOTH`), `^` and `$` also match at line breaks (POSIX syntax without `one_line`).
+ * Matching takes linear time: no pattern can hang the evaluator.
+ */
+export function compileRegex(pattern: string): (value: string) => boolean {
+  const perlOnly = perlOnlySyntax(pattern);
+  if (perlOnly !== undefined) {
+    throw new EvaluatorError('EVAL_BAD_REGEX',
+      `invalid regex pattern '${pattern}': '${perlOnly}' is not POSIX syntax, which libsinsp compiles regex with (RE2::POSIX)`);
+  }
+  let re: RE2;
+  try {
+    re = new RE2(`\\A(?:${pattern})\\z`, 'mu');
+  } catch (e) {
+    // RE2's reason, without the wrapped pattern it quotes
+    const reason = (e as Error).message.replace(/^Invalid regular expression: \/.*\/\w*: /s, '').replace(/: \(\?m\)\\A\(\?:.*$/s, '');
+    throw new EvaluatorError('EVAL_BAD_REGEX', `invalid regex pattern '${pattern}': ${reason}`);
+  }
+  return (value) => re.test(value);
 }
 
 function bytesIndexOf(hay: Uint8Array, needle: Uint8Array): number {
@@ -387,16 +382,16 @@ function stringTest(op: string, r: string): ValueTest {
     case 'startswith': return (v) => (v as string).startsWith(r);
     case 'endswith': return (v) => (v as string).endsWith(r);
     case 'glob': {
-      const re = globToRegExp(r, false);
-      return (v) => re.test(v as string);
+      const matches = compileGlob(r);
+      return (v) => matches(v as string);
     }
     case 'iglob': {
-      const re = globToRegExp(r, true);
-      return (v) => re.test(v as string);
+      const matches = compileGlob(r, true);
+      return (v) => matches(v as string);
     }
     case 'regex': {
-      const re = compileRegex(r);
-      return (v) => re.test(v as string);
+      const matches = compileRegex(r);
+      return (v) => matches(v as string);
     }
     // strcmp compares bytes; UTF-16 code unit order agrees with it for ASCII.
     case '<': return (v) => (v as string) < r;

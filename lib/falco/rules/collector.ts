@@ -84,6 +84,11 @@ export interface RuleInfo {
 }
 
 
+/** Appends items one by one: `push(...items)` overflows the stack for a list of a few hundred thousand items. */
+export function appendAll<T>(to: T[], items: readonly T[]): void {
+  for (const item of items) to.push(item);
+}
+
 /** The condition text standing for an unknown condition of a predefined rule (a macro name no file can define). */
 export const OPAQUE_CONDITION = 'predefined_rule_condition';
 
@@ -101,7 +106,7 @@ export class DiagnosticSink {
   private readonly reported = new Set<string>();
 
   add(diagnostics: readonly Diagnostic[]): void {
-    this.diagnostics.push(...diagnostics);
+    appendAll(this.diagnostics, diagnostics);
   }
 
   get hasErrors(): boolean {
@@ -197,7 +202,7 @@ export class RuleCollector {
         if (append) {
           const prev = this.lists.get(item.name);
           if (!prev) throw new LoadError('RULES_NO_PREVIOUS_LIST', "List uses 'append' or 'override.items: append' but no list by that name already exists (if it is defined in another file, load that file first)", read.at);
-          prev.items.push(...item.items);
+          appendAll(prev.items, item.items);
           prev.visibility = this.nextIndex++;
           return;
         }
@@ -326,7 +331,7 @@ export class RuleCollector {
         } else {
           if (ex.fields) throw new LoadError('RULES_EXCEPTION_MISMATCH', 'Can not append exception fields to existing exception, only values', ex.at);
           if (ex.comps) throw new LoadError('RULES_EXCEPTION_MISMATCH', 'Can not append exception comps to existing exception, only values', ex.at);
-          existing.values.push(...ex.values);
+          appendAll(existing.values, ex.values);
         }
       }
     }

@@ -1,4 +1,4 @@
-import { DiagnosticSink, Entry, ExceptionInfo, ListInfo, MacroInfo, OPAQUE_CONDITION, RuleCollector, RuleInfo } from './collector';
+import { appendAll, DiagnosticSink, Entry, ExceptionInfo, ListInfo, MacroInfo, OPAQUE_CONDITION, RuleCollector, RuleInfo } from './collector';
 import { Diagnostic, DiagnosticCode } from './diagnostics';
 import { eventTypesOf, EventTypeSet } from './event-types';
 import { Priority } from './model';
@@ -54,6 +54,19 @@ export interface CompiledRules {
   readonly macros: ReadonlyMap<string, Expr>;
 }
 
+/**
+ * Bounds of a condition once its macros are expanded: Falco expands macros by copying them into the
+ * condition, so a macro used twice by the next, thirty times over, is a billion nodes ("macro bomb"),
+ * and a chain of thousands of macros nests as deep. The upstream rules stay far below both.
+ */
+export const MAX_EXPANDED_NODES = 100_000;
+export const MAX_EXPANDED_DEPTH = 1_000;
+
+interface ExprSize {
+  readonly nodes: number;
+  readonly depth: number;
+}
+
 export class RuleCompiler {
   /** Where each parsed node comes from. */
   private readonly origins = new Map<object, MappedText>();
@@ -65,6 +78,8 @@ export class RuleCompiler {
   private readonly opaqueMacros = new Set<string>();
   /** Set while resolving when something unknown (predefined) is met. */
   private sawOpaque = false;
+  /** The expanded size of resolved conditions, by node (macro bodies are shared, so this is computed once per node). */
+  private readonly sizes = new WeakMap<object, ExprSize>();
 
   constructor(private readonly collected: RuleCollector, private readonly sink: DiagnosticSink) {}
 
@@ -103,7 +118,7 @@ export class RuleCompiler {
         const expanded = this.expandList(ref.name, [...stack, name]);
         if (!expanded) return undefined;
         if (this.opaqueLists.has(ref.name)) this.opaqueLists.add(name);
-        out.push(...expanded);
+        appendAll(out, expanded);
       } else {
         out.push(item);
       }
@@ -128,7 +143,8 @@ export class RuleCompiler {
     }
     const outer = this.sawOpaque;
     this.sawOpaque = false;
-    const resolved = this.resolve(parsed, (ref) => ref.index < macro.visibility, [...stack, name], item) ?? null;
+    let resolved = this.resolve(parsed, (ref) => ref.index < macro.visibility, [...stack, name], item) ?? null;
+    if (resolved && !this.withinBounds(resolved, macro.text, item)) resolved = null;
     if (this.sawOpaque || macro.opaque) this.opaqueMacros.add(name);
     this.sawOpaque = outer;
     this.resolvedMacros.set(name, resolved);
@@ -145,7 +161,7 @@ export class RuleCompiler {
     const parsed = this.parse(rule.text, item);
     if (!parsed) return undefined;
     let condition = this.resolve(parsed, () => true, [], item);
-    if (!condition) return undefined;
+    if (!condition || !this.withinBounds(condition, rule.text, item)) return undefined;
     const exceptionClauses: Expr[] = [];
     for (const ex of rule.exceptions) {
       const clause = this.exceptionClause(ex, item);
@@ -375,7 +391,7 @@ export class RuleCompiler {
         }
         this.itemValues.set(raw, values);
       }
-      out.push(...values.map((v) => this.derive(at, literal(v, at.pos))));
+      for (const v of values) out.push(this.derive(at, literal(v, at.pos)));
     }
     return out;
   }
@@ -394,6 +410,55 @@ export class RuleCompiler {
 
   private reportIssue(issue: CheckIssue, rule: RuleInfo, item: Diagnostic['item']): void {
     this.sink.report(issue.severity, issue.code, issue.message, this.nodeRef(issue.node, rule), item);
+  }
+
+  /** Whether an expanded condition stays within the bounds; reported at its text's start when not. */
+  private withinBounds(expr: Expr, text: MappedText, item: Diagnostic['item']): boolean {
+    const { nodes, depth } = this.sizeOf(expr);
+    const kind = item?.kind ?? 'rule';
+    if (nodes > MAX_EXPANDED_NODES) {
+      this.sink.report('error', 'COND_TOO_LARGE',
+        `the condition of ${kind} '${item?.name}' has more than ${MAX_EXPANDED_NODES} nodes once its macros are expanded (a macro used several times by the next, over and over): `
+        + 'use each macro once, or write the shared part once', text.at(0), item);
+      return false;
+    }
+    if (depth > MAX_EXPANDED_DEPTH) {
+      this.sink.report('error', 'COND_TOO_DEEP',
+        `the condition of ${kind} '${item?.name}' nests more than ${MAX_EXPANDED_DEPTH} levels deep once its macros are expanded: shorten the chain of macros`,
+        text.at(0), item);
+      return false;
+    }
+    return true;
+  }
+
+  /** Nodes and depth of an expanded condition; shared subtrees are measured once (a bomb costs its height, not its size). */
+  private sizeOf(expr: Expr): ExprSize {
+    const known = this.sizes.get(expr);
+    if (known) return known;
+    let size: ExprSize;
+    switch (expr.kind) {
+      case 'and':
+      case 'or': {
+        let nodes = 1;
+        let depth = 0;
+        for (const child of expr.children) {
+          const s = this.sizeOf(child);
+          nodes += s.nodes;
+          depth = Math.max(depth, s.depth);
+        }
+        size = { nodes, depth: depth + 1 };
+        break;
+      }
+      case 'not': {
+        const s = this.sizeOf(expr.child);
+        size = { nodes: s.nodes + 1, depth: s.depth + 1 };
+        break;
+      }
+      default:
+        size = { nodes: 1, depth: 1 };
+    }
+    this.sizes.set(expr, size);
+    return size;
   }
 
   private checkStandalone(expr: Expr, name: string): void {
