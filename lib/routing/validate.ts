@@ -1,6 +1,7 @@
 import { classifyHost, NetworkDestination } from '../core/egress';
 import { DetectionStackError } from '../core/errors';
 import { NamedOptOut, requireReason } from '../core/opt-out';
+import { redactUrl } from '../core/urls';
 
 const DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
 const TEAM_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -37,7 +38,7 @@ export function requireDestinationUrl(where: string, url: string, stackNamespace
   try {
     parsed = new URL(url);
   } catch {
-    throw new DetectionStackError('DS-ROUTE-003', where, `'${url}' is not a URL`, 'give an absolute URL such as https://host/path');
+    throw new DetectionStackError('DS-ROUTE-003', where, `'${redactUrl(url)}' is not a URL`, 'give an absolute URL such as https://host/path');
   }
   if (parsed.username || parsed.password) {
     throw new DetectionStackError('DS-ROUTE-003', where, 'the URL carries credentials',
@@ -49,7 +50,7 @@ export function requireDestinationUrl(where: string, url: string, stackNamespace
   const port = parsed.port ? Number(parsed.port) : (parsed.protocol === 'https:' ? 443 : 80);
   const dest = classifyHost(parsed.hostname, port, stackNamespace);
   if (parsed.protocol === 'http:' && !dest.inCluster && !optOut) {
-    throw new DetectionStackError('DS-ROUTE-003', where, `'${url}' sends alerts in clear text to a host outside the cluster`,
+    throw new DetectionStackError('DS-ROUTE-003', where, `'${redactUrl(url)}' sends alerts in clear text to a host outside the cluster`,
       'use https://, an in-cluster Service address (name.namespace.svc), or set allowInsecureHttp: { reason }');
   }
   return dest;

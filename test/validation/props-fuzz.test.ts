@@ -11,7 +11,7 @@ import { DetectionStackProps } from '../../lib/stack/props';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 const SEED = Number(process.env.FUZZ_SEED ?? 14);
-const CODE = /^DS-(PROPS|FALCO|ROUTE|DURABLE|TETRA|AUDIT|PULUMI|PACK|CHECK)-\d{3}$/;
+const CODE = /^DS-(PROPS|FALCO|ROUTE|DURABLE|TETRA|AUDIT|PULUMI|PACK|CHECK|MON)-\d{3}$/;
 
 const secret = (name: string, key = 'value') => ({ name, key });
 const POLICY = {

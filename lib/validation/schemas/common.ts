@@ -3,11 +3,11 @@ import { z } from 'zod';
 import type { NamedOptOut } from '../../core/opt-out';
 import type { ResourceProps } from '../../core/resources';
 import type { SecretKeyRef } from '../../core/secrets';
+import { credentialInUrl } from '../../core/urls';
 import { props, rule } from '../build';
 import { azureClientIdProblem, iamRoleArnProblem, PROVIDER_NAME_CODE } from '../cloud';
 import { quote } from '../report';
 import { assertSameType, SameType } from '../same-type';
-import { credentialInUrl } from '../url';
 
 export const SecretKeyRefSchema = props('SecretKeyRef', { name: z.string(), key: z.string() });
 export const secret = SecretKeyRefSchema;
