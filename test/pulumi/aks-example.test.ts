@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { cloudSnapshot, EXAMPLES, ofType, resource } from './plan-helpers';
+import { cloudSnapshot, dependenciesOf, EXAMPLES, ofType, resource } from './plan-helpers';
 import { OfflinePlan, planProgram } from '../../lib/pulumi/offline-plan';
 
 // GIVEN the aks-pulumi example WHEN it runs under Pulumi's mocks THEN the security properties hold exactly.
@@ -11,21 +11,79 @@ beforeAll(async () => {
 const NAME = 'prod-aks-detection';
 const SUBSCRIPTION = '00000000-0000-0000-0000-000000000000';
 
-test('the storage account is HTTPS only, TLS 1.2, without public blob access or shared keys, with infrastructure encryption', () => {
-  expect(resource(plan, 'azure-native:storage:StorageAccount', `${NAME}-durable`).inputs).toMatchObject({
+test('the storage account is HTTPS only, TLS 1.2, without public blob access, with infrastructure encryption, retained on destroy', () => {
+  const account = resource(plan, 'azure-native:storage:StorageAccount', `${NAME}-durable`);
+  expect(account.inputs).toMatchObject({
     accountName: 'prodaksdetection',
     enableHttpsTrafficOnly: true,
     minimumTlsVersion: 'TLS1_2',
     allowBlobPublicAccess: false,
-    allowSharedKeyAccess: false,
     encryption: { keySource: 'Microsoft.Storage', requireInfrastructureEncryption: true },
   });
+  expect(account.retainOnDelete).toBe(true);
 });
 
-test('the alerts container is private and under a 365-day immutability policy', () => {
-  expect(resource(plan, 'azure-native:storage:BlobContainer', `${NAME}-alerts`).inputs).toMatchObject({ containerName: 'alerts', publicAccess: 'None' });
-  expect(resource(plan, 'azure-native:storage:BlobContainerImmutabilityPolicy', `${NAME}-alerts`).inputs).toMatchObject({
-    containerName: 'alerts', immutabilityPeriodSinceCreationInDays: 365, allowProtectedAppendWrites: false,
+test('shared-key access is on only as the named loosening the shipper needs; no identity is created for nothing', () => {
+  // Fluent Bit 5.1.1 `fluent-bit -o azure_blob -h`: "auth_type  Set the auth type: key or sas" (plugins/out_azure_blob);
+  // Azure Storage refuses both shared-key and service SAS requests when allowSharedKeyAccess is false.
+  expect(resource(plan, 'azure-native:storage:StorageAccount', `${NAME}-durable`).inputs.allowSharedKeyAccess).toBe(true);
+  expect(ofType(plan, 'azure-native:managedidentity:UserAssignedIdentity')).toEqual([]);
+  expect(ofType(plan, 'azure-native:managedidentity:FederatedIdentityCredential')).toEqual([]);
+});
+
+test('alerts, Activity Log and kube-audit containers are immutable for 365 days, Azure Monitor\'s with protected append writes', () => {
+  // Azure Storage, "Configure immutability policies for containers": append blobs (what Azure Monitor writes) need
+  // allowProtectedAppendWrites under a time-based retention policy.
+  const policies = ofType(plan, 'azure-native:storage:BlobContainerImmutabilityPolicy');
+  const facts = policies.map((p) => [
+    p.name, p.inputs.containerName, p.inputs.immutabilityPeriodSinceCreationInDays, p.inputs.allowProtectedAppendWrites,
+  ]);
+  expect(facts).toEqual([
+    [`${NAME}-activity-log`, 'insights-activity-logs', 365, true],
+    [`${NAME}-alerts`, 'alerts', 365, false],
+    [`${NAME}-guard`, 'insights-logs-guard', 365, true],
+    [`${NAME}-kube-audit`, 'insights-logs-kube-audit', 365, true],
+  ]);
+});
+
+test('every immutability policy is locked once it exists (Azure creates policies unlocked)', () => {
+  // Azure Storage REST "Blob Containers - Lock Immutability Policy" (If-Match: the policy's etag); azure-cli
+  // `az storage container immutability-policy lock`. A locked policy can only be extended.
+  for (const container of ['activity-log', 'alerts', 'guard', 'kube-audit']) {
+    expect(dependenciesOf(plan, 'command:local:Command', `${NAME}-${container}-lock`)).toEqual([
+      `azure-native:storage:BlobContainer ${NAME}-${container}`,
+      `azure-native:storage:BlobContainerImmutabilityPolicy ${NAME}-${container}`,
+      `azure-native:storage:StorageAccount ${NAME}-durable`,
+    ]);
+    expect(resource(plan, 'command:local:Command', `${NAME}-${container}-lock`).inputs.create).toMatch(
+      /^az storage container immutability-policy lock --resource-group 'prod-aks-rg' --account-name 'prodaksdetection' --container-name '[a-z-]+' --if-match '"0x8D\d+MOCK"'$/);
+  }
+});
+
+test('the diagnostic settings start after their immutable containers exist, so no blob lands before the policy', () => {
+  expect(dependenciesOf(plan, 'azure-native:monitor:SubscriptionDiagnosticSetting', `${NAME}-activity-log`)).toEqual([
+    `azure-native:storage:BlobContainer ${NAME}-activity-log`, `azure-native:storage:StorageAccount ${NAME}-durable`,
+  ]);
+  expect(dependenciesOf(plan, 'azure-native:monitor:DiagnosticSetting', `${NAME}-kube-audit`)).toEqual([
+    `azure-native:eventhub:EventHub ${NAME}-kube-audit`,
+    `azure-native:eventhub:NamespaceAuthorizationRule ${NAME}-kube-audit-diagnostics`,
+    `azure-native:storage:BlobContainer ${NAME}-guard`,
+    `azure-native:storage:BlobContainer ${NAME}-kube-audit`,
+    `azure-native:storage:StorageAccount ${NAME}-durable`,
+  ]);
+});
+
+test('lifecycle management tiers the evidence to cool after 30 days and deletes nothing unless asked', () => {
+  expect(resource(plan, 'azure-native:storage:ManagementPolicy', `${NAME}-lifecycle`).inputs.policy).toEqual({
+    rules: [{
+      name: 'evidence',
+      enabled: true,
+      type: 'Lifecycle',
+      definition: {
+        filters: { blobTypes: ['blockBlob', 'appendBlob'], prefixMatch: ['alerts/', 'insights-activity-logs/', 'insights-logs-kube-audit/', 'insights-logs-guard/'] },
+        actions: { baseBlob: { tierToCool: { daysAfterModificationGreaterThan: 30 } } },
+      },
+    }],
   });
 });
 
@@ -45,31 +103,12 @@ test('the cluster diagnostic setting sends kube-audit and guard to the account, 
   expect(setting.inputs.resourceUri).toBe(`/subscriptions/${SUBSCRIPTION}/resourceGroups/prod-aks-rg/providers/Microsoft.ContainerService/managedClusters/prod-aks`);
 });
 
-test('workload identity: federated with the shipper ServiceAccount, Storage Blob Data Contributor on the container only', () => {
-  expect(resource(plan, 'azure-native:managedidentity:FederatedIdentityCredential', `${NAME}-shipper`).inputs).toMatchObject({
-    subject: 'system:serviceaccount:falco:alert-shipper',
-    audiences: ['api://AzureADTokenExchange'],
-    issuer: 'https://westeurope.oic.prod-aks.azure.com/11111111-1111-1111-1111-111111111111/plan/',
-  });
-  expect(resource(plan, 'azure-native:authorization:RoleAssignment', `${NAME}-shipper`).inputs).toMatchObject({
-    principalId: `${NAME}-shipper-principal-id`,
-    principalType: 'ServicePrincipal',
-    roleDefinitionId: `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/ba92f5b4-2d11-453d-a403-e96b0029c9fe`,
-    scope: `/subscriptions/${SUBSCRIPTION}/resourceGroups/mock/providers/BlobContainer/${NAME}-alerts`,
-  });
-});
-
 test('Secrets come from Pulumi secrets and their values never print', () => {
   const ours = ofType(plan, 'kubernetes:core/v1:Secret').filter((s) => s.parent === `${NAME}-k8s`);
   expect(ours.map((s) => [(s.inputs.metadata as { name: string }).name, s.inputs.stringData])).toEqual([
     ['alert-shipper-blob', '[secret]'], ['falco-k8saudit-aks', '[secret]'], ['routing-slack', '[secret]'],
   ]);
   expect(JSON.stringify(plan)).not.toContain('plan-placeholder');
-});
-
-test('the shipper ServiceAccount the chart synthesizes carries the identity client id (bound from Pulumi)', () => {
-  const sa = resource(plan, 'kubernetes:core/v1:ServiceAccount', `${NAME}-k8s-falco/alert-shipper`);
-  expect((sa.inputs.metadata as { annotations: Record<string, string> }).annotations['azure.workload.identity/client-id']).toBe(`${NAME}-shipper-client-id`);
 });
 
 test('k8saudit-aks: Falco listens only, its checkpoints live outside the evidence account, both strings reach a Secret as secrets', () => {

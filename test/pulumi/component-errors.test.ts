@@ -51,7 +51,7 @@ test('OKE and AKS name their bad inputs too', () => {
     .toThrow(/DS-PULUMI-011 at o\/bucketName/);
   const aks: DetectionStackProps = { cluster: { name: 'prod-aks', provider: 'aks', region: 'westeurope' }, durable: waived };
   expect(() => new AksDetectionStack('z', {
-    stack: aks, resourceGroupName: 'rg', cluster: { id: 'id', oidcIssuerUrl: 'https://issuer' }, containerName: 'alerts', storageAccountName: 'Bad-Name',
+    stack: aks, resourceGroupName: 'rg', cluster: { id: 'id' }, containerName: 'alerts', storageAccountName: 'Bad-Name',
   })).toThrow(/DS-PULUMI-012 at z\/storageAccountName/);
 });
 

@@ -1,5 +1,6 @@
 import * as pulumi from '@pulumi/pulumi';
 import { EksCloudAudit } from '../../lib/pulumi/aws';
+import { AksDetectionStack } from '../../lib/pulumi/azure';
 import { OkeDetectionStack } from '../../lib/pulumi/oci';
 import { checkProviderRegion } from '../../lib/pulumi/stack-plan';
 import type { DetectionStackProps } from '../../lib/stack/props';
@@ -119,4 +120,28 @@ test('a region the provider does not have is refused, with the nearest names', (
   expect(() => new OkeDetectionStack('r', { ...base, stack: stack('oke', 'us-east-1') }))
     .toThrow(/DS-PULUMI-033 at r\/cluster.region: 'us-east-1' is not a OKE region \(did you mean one of us-ashburn-1, us-chicago-1, us-phoenix-1, us-sanjose-1\?\)/);
   expect(() => new EksCloudAudit('r', { stack: stack('eks', 'eu-frankfurt-1'), bucketName: 'b-bucket' })).toThrow(/DS-PULUMI-033 at r\/cluster.region: 'eu-frankfurt-1' is not a EKS region/);
+});
+
+describe('AKS evidence account', () => {
+  const shipping: DetectionStackProps = {
+    cluster: { name: 'prod-aks', provider: 'aks', region: 'westeurope' },
+    durable: { bucket: { name: 'alerts', azure: { storageAccount: 'optsaccount', sasToken: { name: 'blob', key: 'sas' } } } },
+  };
+  const aks = { resourceGroupName: 'rg', cluster: { id: 'cluster-id' } };
+
+  test('a stack whose shipper signs with a SAS must opt in to shared-key access by name', () => {
+    // Fluent Bit 5.1.1 azure_blob: auth_type key or sas only; both are refused by an account without shared-key access.
+    expect(() => new AksDetectionStack('z', { ...aks, stack: shipping }))
+      .toThrow(/DS-PULUMI-037 at z\/allowSharedKeyAccess: the stack ships alerts with Fluent Bit's azure_blob output, .*Fix: set allowSharedKeyAccess: true/);
+    const opted = new AksDetectionStack('y', { ...aks, stack: shipping, allowSharedKeyAccess: true });
+    expect(opted.loosenings).toEqual([expect.stringMatching(/^allowSharedKeyAccess: shared-key and SAS access are on/)]);
+  });
+
+  test('without a shipper shared keys stay off and nothing is reported; lockImmutability false is the named way to skip the locks', async () => {
+    const quiet = new AksDetectionStack('x', { ...aks, stack: { cluster: shipping.cluster, durable: waived }, containerName: 'alerts', storageAccountName: 'quietaccount', lockImmutability: false });
+    await settled();
+    expect(quiet.loosenings).toEqual([]);
+    expect(registered.find((r) => r.name === 'x-durable' && r.type === 'azure-native:storage:StorageAccount')?.inputs.allowSharedKeyAccess).toBe(false);
+    expect(registered.filter((r) => r.name.startsWith('x-') && r.type === 'command:local:Command')).toEqual([]);
+  });
 });

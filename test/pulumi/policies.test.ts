@@ -3,7 +3,7 @@ import {
   accessLogBucketName, accessLogBucketPolicy, AwsAccountFacts, bucketArn, durableBucketPolicy, eksLogGroupName, k8sauditEksReadPolicy,
   podIdentityTrustPolicy, s3BucketNameProblem, shipperWritePolicy,
 } from '../../lib/pulumi/aws-policies';
-import { containerNameProblem, roleDefinitionId, serviceAccountSubject, storageAccountNameProblem } from '../../lib/pulumi/azure-names';
+import { containerNameProblem, immutabilityLockCommand, resourceLogContainer, storageAccountNameProblem } from '../../lib/pulumi/azure-names';
 import { ociS3Endpoint, retentionLockTime, serviceConnectorWriteStatement } from '../../lib/pulumi/oci-policies';
 import { AWS_REGIONS, regionProblem } from '../../lib/pulumi/regions';
 
@@ -76,9 +76,11 @@ describe('OCI policy statements', () => {
 });
 
 describe('Azure names', () => {
-  test('role definition, federated subject, and name rules', () => {
-    expect(roleDefinitionId('s', 'r')).toBe('/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/r');
-    expect(serviceAccountSubject('falco', 'alert-shipper')).toBe('system:serviceaccount:falco:alert-shipper');
+  test('Azure Monitor containers, the lock command, and name rules', () => {
+    expect(resourceLogContainer('kube-audit')).toBe('insights-logs-kube-audit');
+    expect(immutabilityLockCommand('rg', 'acct', 'alerts', '"0x8D"')).toBe(
+      "az storage container immutability-policy lock --resource-group 'rg' --account-name 'acct' --container-name 'alerts' --if-match '\"0x8D\"'");
+    expect(() => immutabilityLockCommand('rg', "acct'; rm -rf /", 'alerts', 'e')).toThrow(/unexpected characters in the account/);
     expect(storageAccountNameProblem('prodaks1')).toBeUndefined();
     expect(storageAccountNameProblem('Prod-AKS')).toBeDefined();
     expect(containerNameProblem('alerts')).toBeUndefined();
