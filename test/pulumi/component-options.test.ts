@@ -6,6 +6,8 @@ import { checkProviderRegion } from '../../lib/pulumi/stack-plan';
 import type { DetectionStackProps } from '../../lib/stack/props';
 
 // Component options under Pulumi's mocks: what each option registers, and the combinations the provider refuses.
+jest.setTimeout(60_000);
+
 const registered: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
 const awsProviderRegion = 'eu-west-1';
 beforeAll(async () => {
