@@ -1,9 +1,12 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { parseArgs } from 'util';
 import { PLAN_COMMAND } from './plan-command';
 import { REPORT_COMMAND } from './report-command';
 import { TEST_COMMAND } from './test-command';
-import { CommandIo, VALIDATE_COMMAND } from './validate';
-// Registers TracingPolicy support in `validate` (Tetragon layer).
-import './validate-tetragon';
+import { CommandIo, registerFileValidator, VALIDATE_COMMAND } from './validate';
+import { TETRAGON_FILE_VALIDATOR } from './validate-tetragon';
+import { editDistance } from '../falco/language/fields';
 
 /**
  * The `detection-stack` command line: a small registry of commands. To add one, export a
@@ -25,6 +28,9 @@ export const COMMANDS: readonly CliCommand[] = [
   REPORT_COMMAND,
 ];
 
+// `validate` checks TracingPolicies besides Falco rules files.
+registerFileValidator(TETRAGON_FILE_VALIDATOR);
+
 const PROCESS_IO: CommandIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
@@ -35,6 +41,7 @@ export function helpText(commands: readonly CliCommand[] = COMMANDS): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     'usage: detection-stack <command> [arguments]',
+    '       detection-stack --version | --help',
     '',
     'commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
@@ -44,22 +51,59 @@ export function helpText(commands: readonly CliCommand[] = COMMANDS): string {
   ].join('\n');
 }
 
+/** The package's version, as its package.json states it (two folders up from lib/cli and build/cli). */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The command whose name is closest to a mistyped one, when it is close enough to be the likely intent. */
+export function closestCommand(name: string, commands: readonly CliCommand[] = COMMANDS): CliCommand | undefined {
+  const ranked = commands.map((c) => ({ c, distance: editDistance(name.toLowerCase(), c.name) })).sort((a, b) => a.distance - b.distance);
+  const best = ranked[0];
+  return best && best.distance <= Math.max(2, Math.floor(best.c.name.length / 3)) ? best.c : undefined;
+}
+
+const GLOBAL_OPTIONS = {
+  version: { type: 'boolean', short: 'v' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 /**
  * Runs the CLI with arguments (without `node` and the script); resolves to the exit code:
  * 0 success, 1 the input has errors, 2 usage error. Never lets an exception escape.
  */
 export async function main(argv: readonly string[], io: CommandIo = PROCESS_IO, commands: readonly CliCommand[] = COMMANDS): Promise<number> {
-  const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    (name === undefined ? io.stderr : io.stdout)(helpText(commands));
-    return name === undefined ? 2 : 0;
+  // Options before the command are the CLI's own; everything from the command on belongs to the command.
+  const commandAt = argv.findIndex((a) => !a.startsWith('-'));
+  const own = commandAt < 0 ? [...argv] : argv.slice(0, commandAt);
+  let global: { version?: boolean; help?: boolean };
+  try {
+    global = parseArgs({ args: own, options: GLOBAL_OPTIONS, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    io.stderr(`error CLI_USAGE ${e instanceof Error ? e.message : String(e)}\n${helpText(commands)}`);
+    return 2;
+  }
+  if (global.version) {
+    io.stdout(`detection-stack ${packageVersion()}\n`);
+    return 0;
+  }
+  const name = commandAt < 0 ? undefined : argv[commandAt];
+  if (global.help || name === 'help') {
+    io.stdout(helpText(commands));
+    return 0;
+  }
+  if (name === undefined) {
+    io.stderr(helpText(commands));
+    return 2;
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.stderr(`error CLI_USAGE unknown command '${name}'\n${helpText(commands)}`);
+    const closest = closestCommand(name, commands);
+    io.stderr(`error CLI_USAGE unknown command '${name}'${closest ? `; did you mean '${closest.name}'?` : ''}\n${helpText(commands)}`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  const rest = argv.slice(commandAt + 1);
+  if (wantsHelp(rest)) {
     io.stdout(`${command.usage}\n${command.summary}\n`);
     return 0;
   }
@@ -69,6 +113,12 @@ export async function main(argv: readonly string[], io: CommandIo = PROCESS_IO, 
     io.stderr(`error CLI_INTERNAL ${command.name} failed: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   }
+}
+
+/** `--help` or `-h` among a command's arguments (not after `--`); the command's own options are its business. */
+function wantsHelp(args: readonly string[]): boolean {
+  const { tokens } = parseArgs({ args: [...args], options: { help: { type: 'boolean', short: 'h' } }, strict: false, allowPositionals: true, tokens: true });
+  return tokens.some((t) => t.kind === 'option' && t.name === 'help');
 }
 
 /** The entry point of bin/detection-stack. */

@@ -1,5 +1,5 @@
-// Tetragon TracingPolicy support for `detection-stack validate`, through the validate command's file-validator hook.
-import { CliDiagnostic, FileValidator, registerFileValidator, ValidatedFile } from './validate';
+// Tetragon TracingPolicy support for `detection-stack validate`, registered by the CLI's main module.
+import { CliDiagnostic, FileValidator, ValidatedFile } from './validate';
 import { loadTracingPolicies } from '../tetragon/yaml';
 
 /** A top-level `apiVersion: cilium.io/...` line: the file holds Tetragon policies (other documents in it are skipped). */
@@ -22,5 +22,3 @@ export const TETRAGON_FILE_VALIDATOR: FileValidator = {
       col: i.col,
     }))),
 };
-
-registerFileValidator(TETRAGON_FILE_VALIDATOR);
