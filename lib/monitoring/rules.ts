@@ -348,12 +348,13 @@ export function planAlertRules(targets: readonly ScrapeTargetPlan[], layers: Mon
   return { groups, runbooks };
 }
 
-/** The durable layer's outage budget in seconds, where the durable plan states one. */
+/**
+ * The durable layer's outage budget in seconds, where the durable plan states one (`shipper.budget.outageHours`,
+ * from `durable.buffer`); read structurally so the monitoring layer does not depend on the durable layer's version.
+ */
 export function outageBudgetSeconds(durable: MonitoredLayers['durable']): number | undefined {
-  const shipper = durable?.shipper as { readonly outageBudget?: { readonly seconds?: number; readonly hours?: number } } | undefined;
-  const budget = shipper?.outageBudget;
-  if (!budget) return undefined;
-  if (typeof budget.seconds === 'number') return budget.seconds;
-  return typeof budget.hours === 'number' ? budget.hours * 3600 : undefined;
+  const shipper = durable?.shipper as { readonly budget?: { readonly outageHours?: unknown } } | undefined;
+  const hours = shipper?.budget?.outageHours;
+  return typeof hours === 'number' && Number.isFinite(hours) && hours > 0 ? hours * 3600 : undefined;
 }
 

@@ -281,3 +281,18 @@ describe('REPORT.md and the runbooks say what is monitored and what to do', () =
     expect(written.filter((f) => f.includes('stack-health'))).toEqual([]);
   });
 });
+
+describe('the durable outage budget in the alerts and the dashboard', () => {
+  test('GIVEN a shipper plan with an outage budget THEN the budget alert fires after half of it and the panel draws it', () => {
+    const plan = stackPlan(fullEksProps());
+    const shipper = { ...plan.durable!.shipper!, budget: { bufferBytes: 2 ** 31, alertsPerSecond: 1, bytesPerAlert: 2048, outageHours: 10 } };
+    const layers = { ...plan, durable: { ...plan.durable, shipper } };
+    const monitoring = planMonitoring(fullEksProps().monitoring, plan, layers)!;
+    const rule = monitoring.alerts!.groups.flatMap((g) => g.rules).find((r) => r.alert === 'DetectionStackShipperOutageBudgetHalfSpent')!;
+    expect(rule.for).toBe('5h');
+    expect(rule.expr).toBe('sum by (node) (increase(fluentbit_output_errors_total{job="falco/alert-shipper"}[10m])) > 0');
+    expect(rule.annotations.description).toContain('The budget is 10h.');
+    const panel = monitoring.dashboards!.items[1].rows.flatMap((r) => r.panels).find((p) => p.title === 'Shipper backlog against the outage budget')!;
+    expect(panel.targets.map((t) => t.expr)).toContain('vector(10)');
+  });
+});
