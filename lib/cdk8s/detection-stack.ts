@@ -3,13 +3,12 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { Alertmanager } from './alertmanager';
 import { FalcoSensor } from './falco-sensor';
+import { K8sAuditFalco } from './k8saudit-falco';
 import { Shipper } from './shipper';
 import { Sidekick } from './sidekick';
 import { TetragonSensor } from './tetragon-sensor';
-import { K8sAuditFalco } from '../audit/k8saudit-falco';
 import { STACK_CHECKS } from '../checks';
 import { CheckReport, formatFinding, runChecks } from '../checks/run';
-import { renderRulesYaml } from '../falco/rules/emit';
 import { Monitoring } from '../monitoring/render';
 import { planStack, StackPlan } from '../stack/plan';
 import { DetectionStackProps } from '../stack/props';
@@ -47,19 +46,7 @@ export class DetectionStack extends Chart {
       if (am) new Alertmanager(this, 'Alertmanager', { plan: am, clientPodLabels: this.plan.routing.sidekick.selectorLabels });
     }
     if (this.plan.durable?.shipper) new Shipper(this, 'Shipper', { plan: this.plan.durable.shipper });
-    const k8sauditPlugin = this.plan.audit?.kubernetes.falcoPlugin;
-    if (k8sauditPlugin) {
-      const auditRules = this.plan.falco?.auditRules ?? { fileName: '', items: [] };
-      new K8sAuditFalco(this, 'K8sAudit', {
-        plugin: k8sauditPlugin,
-        namespace: this.plan.namespace,
-        clusterName: this.plan.cluster.name,
-        labels: this.plan.labels,
-        image: this.plan.falco?.image.reference,
-        httpOutputUrl: this.plan.falco?.httpOutput?.url,
-        customRules: auditRules.items.length > 0 ? { fileName: auditRules.fileName, yaml: renderRulesYaml(auditRules.items) } : undefined,
-      });
-    }
+    if (this.plan.k8sauditFalco) new K8sAuditFalco(this, 'K8sAudit', { plan: this.plan.k8sauditFalco });
     if (this.plan.monitoring) new Monitoring(this, 'Monitoring', { plan: this.plan.monitoring });
   }
 }

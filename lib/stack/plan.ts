@@ -1,14 +1,16 @@
 import { falcoRuleTags, OwnershipPlan, planOwnership } from './ownership';
 import { DetectionStackProps, SensorsProps } from './props';
-import { K8SAUDIT_FALCO_SELECTOR } from '../audit/k8saudit-plugin';
+import { K8SAUDIT_FALCO_SELECTOR, K8sAuditPluginPlan } from '../audit/k8saudit-plugin';
 import { AuditPlan, planAudit } from '../audit/plan';
 import type { Suppression } from '../checks/finding';
 import type { PlanContext } from '../core/context';
 import { DetectionStackError } from '../core/errors';
+import { IMAGE_PINS, imageReference } from '../core/images';
 import { PROVIDER_PROFILES } from '../core/providers';
 import type { SecretUse } from '../core/secrets';
 import { PATTERN_TAG_PREFIX } from '../core/tags';
 import { DurablePlan, durableSecretUses, falcoStdoutSource, planDurable, SensorSource } from '../durable/plan';
+import type { RulesFileItem } from '../falco/rules/model';
 import { extendFalcoPlan, FalcoPlan, planFalco } from '../falco/sensor/plan';
 import { MonitoringPlan, planMonitoring } from '../monitoring/plan';
 import { planRouting, RoutingPlan } from '../routing/plan';
@@ -32,7 +34,24 @@ export interface StackPlan extends PlanContext {
   readonly routing?: RoutingPlan;
   readonly durable?: DurablePlan;
   readonly audit?: AuditPlan;
+  /** The single-replica Falco that runs the provider's k8saudit plugin (EKS, AKS), when enabled. */
+  readonly k8sauditFalco?: K8sAuditFalcoPlan;
   readonly monitoring?: MonitoringPlan;
+}
+
+/** The k8saudit Falco's inputs from the audit, Falco and routing layers. */
+export interface K8sAuditFalcoPlan {
+  readonly plugin: K8sAuditPluginPlan;
+  readonly namespace: string;
+  /** The cluster's name, added to every alert (`output_fields.cluster`). */
+  readonly clusterName: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** The node sensor's Falco image (the same release), or the pinned Falco. */
+  readonly image: string;
+  /** Falcosidekick URL for alerts (the node sensor's http_output). @default stdout only */
+  readonly httpOutputUrl?: string;
+  /** The stack's own k8s_audit rules, loaded after the upstream audit rules. @default none */
+  readonly customRules?: { readonly fileName: string; readonly items: readonly RulesFileItem[] };
 }
 
 export const DEFAULT_NAMESPACE = 'falco';
@@ -96,6 +115,15 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
     routing,
     durable,
     audit,
+    k8sauditFalco: audit.kubernetes.falcoPlugin && {
+      plugin: audit.kubernetes.falcoPlugin,
+      namespace: ctx.namespace,
+      clusterName: ctx.cluster.name,
+      labels: ctx.labels,
+      image: falco?.image.reference ?? imageReference(IMAGE_PINS.falco),
+      httpOutputUrl: falco?.httpOutput?.url,
+      customRules: falco && falco.auditRules.items.length > 0 ? falco.auditRules : undefined,
+    },
     monitoring: planMonitoring(props.monitoring, ctx, { falco, tetragon, routing, durable, audit }),
   };
 }

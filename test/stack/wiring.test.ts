@@ -69,4 +69,17 @@ describe('addresses', () => {
     expect(() => requireDestinationUrl('w', 'ftp://x.svc/', 'falco')).toThrow(/DS-ROUTE-003 .*scheme/);
     expect(() => requireDestinationUrl('w', 'not a url', 'falco')).toThrow(/DS-ROUTE-003 .*not a URL/);
   });
+
+  test('GIVEN the k8saudit plugin THEN the stack plan assembles its Falco from the audit, Falco and routing plans', () => {
+    const plan = planStack({ ...BASE, routing: {}, audit: { kubernetes: { falcoPlugin: {} } } }, 'stack');
+    expect(plan.k8sauditFalco).toMatchObject({
+      plugin: plan.audit?.kubernetes.falcoPlugin,
+      namespace: 'falco',
+      clusterName: 'prod-eks',
+      image: plan.falco?.image.reference,
+      httpOutputUrl: 'http://falcosidekick.falco.svc.cluster.local:2801/',
+    });
+    expect(plan.k8sauditFalco?.customRules).toBeUndefined();
+    expect(planStack(BASE, 'stack').k8sauditFalco).toBeUndefined();
+  });
 });

@@ -3,24 +3,17 @@ import { createHash } from 'crypto';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { FALCOCTL_CONFIG_DIR, FALCOCTL_STATE_DIR, K8SAUDIT_FALCO_NAME, K8SAUDIT_FALCO_SELECTOR, K8sAuditPluginPlan } from './k8saudit-plugin';
-import { DNS_EGRESS, egressRules } from '../cdk8s/routing-workload';
+import { DNS_EGRESS, egressRules } from './routing-workload';
+import { FALCOCTL_CONFIG_DIR, FALCOCTL_STATE_DIR, K8SAUDIT_FALCO_NAME, K8SAUDIT_FALCO_SELECTOR, K8sAuditPluginPlan } from '../audit/k8saudit-plugin';
 import { IMAGE_PINS, imageReference } from '../core/images';
+import { renderRulesYaml } from '../falco/rules/emit';
 import { FALCO_HEALTH_PATH, FALCO_METRICS, FALCO_WEBSERVER_PORT } from '../falco/sensor/defaults';
 import { alertDelivery, FALCO_LOGGING } from '../falco/sensor/render';
+import type { K8sAuditFalcoPlan } from '../stack/plan';
 
 export interface K8sAuditFalcoProps {
-  readonly plugin: K8sAuditPluginPlan;
-  readonly namespace: string;
-  /** The cluster's name, added to every alert (`output_fields.cluster`). */
-  readonly clusterName: string;
-  readonly labels: Readonly<Record<string, string>>;
-  /** Falco image reference. @default the library's pinned Falco */
-  readonly image?: string;
-  /** Falcosidekick URL for alerts (the node sensor's http_output). @default stdout only */
-  readonly httpOutputUrl?: string;
-  /** The stack's own k8s_audit rules file, loaded after the upstream audit rules. @default none */
-  readonly customRules?: { readonly fileName: string; readonly yaml: string };
+  /** The audit Falco as the stack plan assembled it. */
+  readonly plan: K8sAuditFalcoPlan;
 }
 
 const CONFIG_DIR = '/etc/falco-k8saudit';
@@ -62,23 +55,25 @@ export class K8sAuditFalco extends Construct {
 
   constructor(scope: Construct, id: string, props: K8sAuditFalcoProps) {
     super(scope, id);
-    const { plugin, namespace } = props;
+    const p = props.plan;
+    const { plugin, namespace } = p;
+    const customRules = p.customRules && { fileName: p.customRules.fileName, yaml: renderRulesYaml(p.customRules.items) };
     const selector = { ...K8SAUDIT_FALCO_SELECTOR };
-    const labels = { ...props.labels, ...selector, 'app.kubernetes.io/component': 'audit-sensor' };
+    const labels = { ...p.labels, ...selector, 'app.kubernetes.io/component': 'audit-sensor' };
     const metadata = (name: string) => ({ name, namespace, labels });
 
     new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: metadata(plugin.serviceAccountName), automountServiceAccountToken: false });
-    const falcoYaml = stringify(k8sauditFalcoConfig(plugin, props.clusterName, props.httpOutputUrl, props.customRules?.fileName), { lineWidth: 0 });
+    const falcoYaml = stringify(k8sauditFalcoConfig(plugin, p.clusterName, p.httpOutputUrl, customRules?.fileName), { lineWidth: 0 });
     const config = new k8s.KubeConfigMap(this, 'Config', {
       metadata: metadata(`${K8SAUDIT_FALCO_NAME}-config`),
       data: { 'falco.yaml': falcoYaml },
     });
-    const rules = props.customRules && new k8s.KubeConfigMap(this, 'Rules', {
+    const rules = customRules && new k8s.KubeConfigMap(this, 'Rules', {
       metadata: metadata(`${K8SAUDIT_FALCO_NAME}-rules`),
-      data: { [props.customRules.fileName]: props.customRules.yaml },
+      data: { [customRules.fileName]: customRules.yaml },
     });
     // A change of configuration or rules changes the pod template, so the Deployment rolls.
-    const checksum = createHash('sha256').update(falcoYaml).update('\0').update(props.customRules?.yaml ?? '').digest('hex');
+    const checksum = createHash('sha256').update(falcoYaml).update('\0').update(customRules?.yaml ?? '').digest('hex');
     const health = { path: FALCO_HEALTH_PATH, port: k8s.IntOrString.fromNumber(FALCO_WEBSERVER_PORT) };
     const restricted = {
       allowPrivilegeEscalation: false,
@@ -116,7 +111,7 @@ export class K8sAuditFalco extends Construct {
             }],
             containers: [{
               name: 'falco',
-              image: props.image ?? imageReference(IMAGE_PINS.falco),
+              image: p.image,
               command: ['/usr/bin/falco'],
               args: ['-c', `${CONFIG_DIR}/falco.yaml`],
               env: plugin.secretEnv.map((e) => ({ name: e.env, valueFrom: { secretKeyRef: { name: e.secretName, key: e.key } } })),
@@ -148,7 +143,7 @@ export class K8sAuditFalco extends Construct {
     });
     // Nothing calls in; out: DNS, HTTPS (cloud API, ghcr.io for falcoctl), the plugin's credential endpoint and
     // Falcosidekick in the namespace.
-    const sidekickPort = props.httpOutputUrl ? Number(new URL(props.httpOutputUrl).port || 80) : undefined;
+    const sidekickPort = p.httpOutputUrl ? Number(new URL(p.httpOutputUrl).port || 80) : undefined;
     new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
       metadata: metadata(K8SAUDIT_FALCO_NAME),
       spec: {
