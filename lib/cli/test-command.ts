@@ -1,4 +1,4 @@
-import { readFileSync } from 'fs';
+import { escapeForTerminal, readInput, STDIN } from './input';
 import { Detection, EvaluatorError, EvaluatorRule, RuleEvaluator, RuleMatching } from '../falco/evaluator/evaluator';
 import { EventsFileError, LocatedEvent, parseEventsText } from '../falco/evaluator/events';
 import { loadRulesForEvaluation } from '../falco/evaluator/rules';
@@ -16,6 +16,8 @@ export const TEST_USAGE = 'usage: detection-stack test --rules FILE... --events 
 export interface TestCommandIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Standard input, for a file named `-`. @default the process's standard input */
+  readonly readStdin?: () => string;
 }
 
 /** The parsed arguments of `test`. */
@@ -81,6 +83,9 @@ export function parseTestArgs(argv: readonly string[]): TestCommandArgs {
     }
   }
   if (rules.length === 0) throw new UsageError('--rules is required: give the Falco rules files to load, in order');
+  if ([...rules, events].filter((f) => f === STDIN).length > 1) {
+    throw new UsageError('standard input (-) can be read once: give it to --rules or to --events, not both');
+  }
   if (events === undefined) throw new UsageError('--events is required: give a JSON array or JSON lines file of events');
   return { rules, events, ruleMatching, format };
 }
@@ -89,21 +94,21 @@ function readReason(e: unknown): string {
   return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
 }
 
-function readText(file: string): string {
+function readText(file: string, readStdin?: () => string): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readInput(file, readStdin);
   } catch (e) {
     throw new EventsFileError('EVENTS_EMPTY', file, 1, 1, `cannot read the file: ${readReason(e)}`);
   }
 }
 
 /** The rules files' texts, or `file:1:1: error RULES_FILE_READ ...` lines for those that cannot be read. */
-function readRulesFiles(paths: readonly string[]): { inputs: RuleFileInput[]; errors: string[] } {
+function readRulesFiles(paths: readonly string[], readStdin?: () => string): { inputs: RuleFileInput[]; errors: string[] } {
   const inputs: RuleFileInput[] = [];
   const errors: string[] = [];
   for (const name of paths) {
     try {
-      inputs.push({ name, content: readFileSync(name, 'utf8') });
+      inputs.push({ name, content: readInput(name, readStdin) });
     } catch (e) {
       errors.push(`${name}:1:1: error RULES_FILE_READ cannot read the rules file: ${readReason(e)}`);
     }
@@ -112,7 +117,7 @@ function readRulesFiles(paths: readonly string[]): { inputs: RuleFileInput[]; er
 }
 
 function describeDetection(d: Detection): string {
-  return `${d.rule} [${d.priority}] ${d.output}`;
+  return `${escapeForTerminal(d.rule)} [${d.priority}] ${escapeForTerminal(d.output)}`;
 }
 
 /** Runs `test`; returns the exit code (0: evaluated, 1: bad rules or events, 2: bad arguments). */
@@ -126,15 +131,15 @@ export function runTestCommand(argv: readonly string[], io: TestCommandIo): numb
     return 2;
   }
 
-  const read = readRulesFiles(args.rules);
+  const read = readRulesFiles(args.rules, io.readStdin);
   if (read.errors.length > 0) {
-    for (const line of read.errors) io.stderr(`${line}\n`);
+    for (const line of read.errors) io.stderr(`${escapeForTerminal(line)}\n`);
     return 1;
   }
   const loaded = loadRulesForEvaluation(read.inputs);
-  for (const line of loaded.warnings) io.stderr(`${line}\n`);
+  for (const line of loaded.warnings) io.stderr(`${escapeForTerminal(line)}\n`);
   if (loaded.errors.length > 0) {
-    for (const line of loaded.errors) io.stderr(`${line}\n`);
+    for (const line of loaded.errors) io.stderr(`${escapeForTerminal(line)}\n`);
     return 1;
   }
 
@@ -143,16 +148,16 @@ export function runTestCommand(argv: readonly string[], io: TestCommandIo): numb
     evaluator = new RuleEvaluator(loaded.rules as EvaluatorRule[], { ruleMatching: args.ruleMatching });
   } catch (e) {
     if (!(e instanceof EvaluatorError)) throw e;
-    io.stderr(`${args.rules.join(',')}: error ${e.message}\n`);
+    io.stderr(`${escapeForTerminal(`${args.rules.join(',')}: error ${e.message}`)}\n`);
     return 1;
   }
 
   let events: LocatedEvent[];
   try {
-    events = parseEventsText(readText(args.events), args.events);
+    events = parseEventsText(readText(args.events, io.readStdin), args.events);
   } catch (e) {
     if (!(e instanceof EventsFileError)) throw e;
-    io.stderr(`${e.message}\n`);
+    io.stderr(`${escapeForTerminal(e.message)}\n`);
     return 1;
   }
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'fs';
+import { escapeForTerminal, readInput } from './input';
 import { FALCO_DEFAULT_RULES_NAMES, K8SAUDIT_RULES_NAMES } from '../falco/rules/default-rules-names.generated';
 import { formatDiagnostic } from '../falco/rules/diagnostics';
 import { loadRuleFiles, PredefinedNames } from '../falco/rules/loader';
@@ -108,6 +108,28 @@ export function parseValidateArgs(argv: readonly string[]): ValidateArgs {
 export interface CommandIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Standard input, for a file named `-`. @default the process's standard input */
+  readonly readStdin?: () => string;
+}
+
+/**
+ * The validator's diagnostics for its files. An internal error (a bug, or an input that exhausts a library)
+ * does not lose the other files' results: each file is then judged on its own, and the ones that still fail
+ * get a `CLI_INTERNAL` diagnostic naming them.
+ */
+function validateEachOnItsOwn(validator: FileValidator, files: readonly ValidatedFile[]): readonly CliDiagnostic[] {
+  try {
+    return validator.validate(files);
+  } catch {
+    return files.flatMap((file) => {
+      try {
+        return validator.validate([file]);
+      } catch (e) {
+        const message = `internal error while checking this ${validator.kind} file: ${e instanceof Error ? e.message : String(e)}`;
+        return [{ severity: 'error' as const, code: 'CLI_INTERNAL', message, file: file.name, line: 1, col: 1 }];
+      }
+    });
+  }
 }
 
 /** Runs `validate`; returns the exit code. */
@@ -126,7 +148,7 @@ export function runValidateCommand(argv: readonly string[], io: CommandIo): numb
   for (const name of args.files) {
     let content: string;
     try {
-      content = readFileSync(name === '-' ? 0 : name, 'utf8');
+      content = readInput(name, io.readStdin);
     } catch (e) {
       const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
       diagnostics.push({ severity: 'error', code: 'RULES_FILE_READ', message: `cannot read the file: ${reason}`, file: name, line: 1, col: 1 });
@@ -136,7 +158,7 @@ export function runValidateCommand(argv: readonly string[], io: CommandIo): numb
     const validator = FILE_VALIDATORS.find((v) => v.accepts(file)) ?? falcoRules;
     groups.set(validator, [...(groups.get(validator) ?? []), file]);
   }
-  for (const [validator, files] of groups) diagnostics.push(...validator.validate(files));
+  for (const [validator, files] of groups) diagnostics.push(...validateEachOnItsOwn(validator, files));
   const order = new Map(args.files.map((f, i) => [f, i]));
   diagnostics.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0) || a.line - b.line || a.col - b.col);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
@@ -150,7 +172,7 @@ export function runValidateCommand(argv: readonly string[], io: CommandIo): numb
       diagnostics: diagnostics.map((d) => ({ file: d.file, line: d.line, col: d.col, severity: d.severity, code: d.code, message: d.message })),
     }, null, 2)}\n`);
   } else {
-    for (const d of diagnostics) io.stdout(`${formatDiagnostic(d as Parameters<typeof formatDiagnostic>[0])}\n`);
+    for (const d of diagnostics) io.stdout(`${escapeForTerminal(formatDiagnostic(d as Parameters<typeof formatDiagnostic>[0]))}\n`);
     const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
     io.stdout(`${errors === 0 ? 'valid' : 'invalid'}: ${plural(args.files.length, 'file')}, ${plural(errors, 'error')}, ${plural(warnings, 'warning')}\n`);
   }

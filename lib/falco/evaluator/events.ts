@@ -170,8 +170,30 @@ export function jsonErrorOffset(text: string): number {
     ws();
     return i < text.length ? i : text.length;
   } catch (offset) {
-    return Math.min(offset as number, text.length);
+    if (typeof offset === 'number') return Math.min(offset, text.length);
+    // Nesting deeper than the call stack (a RangeError, not an offset): an unclosed text fails at its end.
+    return unclosedAtEnd(text) ? text.length : Math.min(i, text.length);
   }
+}
+
+/** Whether brackets and braces (outside strings) are still open at the end of the text; one pass, no recursion. */
+function unclosedAtEnd(text: string): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let k = 0; k < text.length; k++) {
+    const c = text[k];
+    if (inString) {
+      if (c === '\\') k++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') {
+      inString = true;
+    } else if (c === '[' || c === '{') {
+      depth++;
+    } else if (c === ']' || c === '}') {
+      depth--;
+    }
+  }
+  return depth > 0 || inString;
 }
 
 /** JSON.parse's message without its position or its copy of the text. */
