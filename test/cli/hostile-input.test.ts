@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { escapeForTerminal } from '../../lib/cli/input';
 import { runTestCommand } from '../../lib/cli/test-command';
-import { runValidateCommand } from '../../lib/cli/validate';
+import { registerFileValidator, runValidateCommand } from '../../lib/cli/validate';
 import '../../lib/cli/validate-tetragon';
 import { parseEventsText } from '../../lib/falco/evaluator/events';
 
@@ -17,7 +17,7 @@ const RULES = `
 `;
 const EVENTS = JSON.stringify([{ 'evt.type': 'execve', 'proc.name': 'bash', 'proc.cmdline': `bash -c "${ESC}[31mred${ESC}[0m"` }]);
 
-/** A TracingPolicy whose YAML aliases expand to 10^7 nodes: the YAML library refuses it by throwing. */
+/** A TracingPolicy whose YAML aliases expand to 10^7 nodes. */
 const ALIAS_BOMB = `apiVersion: cilium.io/v1alpha1
 kind: TracingPolicy
 metadata:
@@ -91,18 +91,37 @@ describe('CLI input from careless or hostile files', () => {
     expect(escapeForTerminal(`a${ESC}[0mb\nc\r\u0007\u009b\u202e\u2028\td`)).toBe('a\\x1b[0mb\\nc\\r\\x07\\x9b\\u202e\\u2028\td');
   });
 
-  test('a TracingPolicy alias bomb no longer aborts validate: every other file is judged, the internal error names the file', () => {
+  test('a TracingPolicy alias bomb does not abort validate: it is reported on its file, every other file is judged', () => {
     const good = file('good.yaml', '- list: ok\n  items: [a]\n');
     const bomb = file('bomb.yaml', ALIAS_BOMB);
     const bad = file('bad.yaml', '- rule: r\n  condition: evt.type = execve\n');
     expect(runValidateCommand([good, bomb, bad, '--format', 'json'], io())).toBe(1);
     const report = JSON.parse(out) as { diagnostics: { file: string; code: string; message: string }[] };
-    const internal = report.diagnostics.filter((d) => d.code === 'CLI_INTERNAL');
-    expect(internal.map((d) => d.file)).toEqual([bomb]);
-    expect(internal[0].message).toMatch(/TracingPolicy file: .*alias/i);
-    // The other files' results are there.
-    expect(report.diagnostics.some((d) => d.file === bad && d.code !== 'CLI_INTERNAL')).toBe(true);
+    expect(report.diagnostics.some((d) => d.file === bomb)).toBe(true);
+    expect(report.diagnostics.some((d) => d.file === bad)).toBe(true);
+    expect(report.diagnostics.filter((d) => d.file === good)).toEqual([]);
     expect(err).toBe('');
+  });
+
+  test('an internal error in one file is CLI_INTERNAL on that file; the other files of its kind are still judged', () => {
+    registerFileValidator({
+      kind: 'Crashy',
+      accepts: (f) => f.content.startsWith('crashy'),
+      validate: (files) => files.flatMap((f) => {
+        if (f.content.includes('boom')) throw new RangeError('Maximum call stack size exceeded');
+        return [{ severity: 'error' as const, code: 'CRASHY_BAD', message: 'judged', file: f.name, line: 1, col: 1 }];
+      }),
+    });
+    const boom = file('boom.txt', 'crashy boom');
+    const fine = file('fine.txt', 'crashy fine');
+    const rules = file('bad.yaml', '- rule: r\n  condition: evt.type = execve\n');
+    expect(runValidateCommand([boom, fine, rules, '--format', 'json'], io())).toBe(1);
+    const report = JSON.parse(out) as { diagnostics: { file: string; code: string; message: string }[] };
+    expect(report.diagnostics.filter((d) => d.file === boom)).toEqual([
+      expect.objectContaining({ code: 'CLI_INTERNAL', message: 'internal error while checking this Crashy file: Maximum call stack size exceeded' }),
+    ]);
+    expect(report.diagnostics.filter((d) => d.file === fine).map((d) => d.code)).toEqual(['CRASHY_BAD']);
+    expect(report.diagnostics.some((d) => d.file === rules)).toBe(true);
   });
 
   test('an unclosed deeply nested JSON array reports a real line and column, not NaN', () => {
