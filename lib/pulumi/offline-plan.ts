@@ -56,6 +56,11 @@ interface MockCallArgs { token: string; inputs: Record<string, unknown> }
 /** Runs `DIR/index.ts` under mocks and returns what it registered, sorted by name and type. */
 export async function planProgram(dir: string, options: OfflinePlanOptions = {}): Promise<OfflinePlan> {
   const programDir = path.resolve(dir);
+  const stat = fs.statSync(programDir, { throwIfNoEntry: false });
+  if (!stat || !stat.isDirectory()) {
+    throw new DetectionStackError('DS-PULUMI-026', programDir, stat ? 'this is a file, not a folder' : 'no such folder',
+      'pass the folder of a Pulumi program (the one with Pulumi.yaml and index.ts)');
+  }
   const entry = ['index.ts', 'index.js'].map((f) => path.join(programDir, f)).find((f) => fs.existsSync(f));
   if (!entry) {
     throw new DetectionStackError('DS-PULUMI-020', programDir, 'no index.ts or index.js in this folder', 'pass the folder of a Pulumi program (with Pulumi.yaml and index.ts)');
@@ -99,11 +104,11 @@ export async function planProgram(dir: string, options: OfflinePlanOptions = {})
     if (main) await main();
     await settle(pulumi);
   } catch (err) {
-    throw asPlanError(programDir, err);
+    throw asPlanError(programDir, stack, project, err);
   } finally {
     process.off('unhandledRejection', onRejection);
   }
-  if (failures.length > 0) throw asPlanError(programDir, failures[0]);
+  if (failures.length > 0) throw asPlanError(programDir, stack, project, failures[0]);
 
   const resources = recorded.map((r) => {
     const extra = registrations.get(`${r.type}::${r.name}`);
@@ -224,10 +229,20 @@ async function settle(pulumi: PulumiModule): Promise<void> {
   }
 }
 
-function asPlanError(dir: string, err: unknown): Error {
+function asPlanError(dir: string, stack: string, project: string, err: unknown): Error {
   if (err instanceof DetectionStackError) return err;
   if (err && typeof err === 'object' && (err as { name?: string }).name === 'DetectionStackError') return err as Error;
   const message = err instanceof Error ? err.message : String(err);
+  // @pulumi/pulumi Config.require: "Missing required configuration variable '<project>:<key>'".
+  const missing = /Missing required configuration variable '([^']+)'/.exec(message);
+  if (missing) {
+    const full = missing[1];
+    // Keys of the project's own namespace are written bare in the file (as `pulumi config set` writes them).
+    const written = full.startsWith(`${project}:`) ? full.slice(project.length + 1) : full;
+    const file = path.join(dir, `Pulumi.${stack}.yaml`);
+    return new DetectionStackError('DS-PULUMI-027', file, `the program needs the config key '${written}' (${full}), which this file does not set`,
+      `add it under config: in ${file}, e.g. \`  ${written}: <placeholder>\``);
+  }
   return new DetectionStackError('DS-PULUMI-023', dir, `the program failed under mocks: ${message.split('\n')[0]}`,
     'run it with `pulumi preview` for the full error, or fix the stack definition');
 }

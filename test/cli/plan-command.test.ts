@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { formatPlanTable, parsePlanArgs, runPlanCommand } from '../../lib/cli/plan-command';
 
@@ -58,4 +60,32 @@ test('the text format is a table with one row per resource', () => {
     '2 resources',
     '',
   ].join('\n'));
+});
+
+describe('plan names what is wrong with the folder or its config', () => {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-cli-'));
+  afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+  test('a path that does not exist, or is a file, says so', async () => {
+    const missing = io();
+    await expect(runPlanCommand([path.join(scratch, 'nowhere')], missing.io)).resolves.toBe(1);
+    expect(missing.err.join('')).toMatch(/^error DS-PULUMI-026 at .*nowhere: no such folder\. Fix: pass the folder of a Pulumi program/);
+    const file = path.join(scratch, 'index.ts');
+    fs.writeFileSync(file, '');
+    const asFile = io();
+    await expect(runPlanCommand([file], asFile.io)).resolves.toBe(1);
+    expect(asFile.err.join('')).toMatch(/^error DS-PULUMI-026 at .*index\.ts: this is a file, not a folder/);
+  });
+
+  test('a config key the program requires and Pulumi.plan.yaml lacks is named, with the file to put it in', async () => {
+    const program = path.join(scratch, 'needs-config');
+    fs.mkdirSync(program);
+    fs.writeFileSync(path.join(program, 'Pulumi.yaml'), 'name: needs-config\nruntime: nodejs\n');
+    fs.writeFileSync(path.join(program, 'Pulumi.plan.yaml'), 'config:\n  other: x\n');
+    fs.writeFileSync(path.join(program, 'index.ts'), "import * as pulumi from '@pulumi/pulumi';\nnew pulumi.Config().require('clusterId');\n");
+    const sink = io();
+    await expect(runPlanCommand([program], sink.io)).resolves.toBe(1);
+    expect(sink.err.join('')).toBe(`error DS-PULUMI-027 at ${path.join(program, 'Pulumi.plan.yaml')}: the program needs the config key 'clusterId' ` +
+      `(needs-config:clusterId), which this file does not set. Fix: add it under config: in ${path.join(program, 'Pulumi.plan.yaml')}, e.g. \`  clusterId: <placeholder>\`\n`);
+  }, 60_000);
 });
