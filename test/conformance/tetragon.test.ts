@@ -12,6 +12,9 @@ import { POLICY_SHAPE, Shape } from '../../lib/tetragon/shape';
 
 const schemaFile = (kind: string) => corpusPath('tetragon', 'schemas', `${kind.toLowerCase()}-cilium.io.json`);
 const ajv = new Ajv({ strict: false, allErrors: true });
+// The CRD schemas use OpenAPI's integer formats, which ajv does not know: check them as Kubernetes does.
+ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
+ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
 const validators: Record<string, ValidateFunction> = {
   TracingPolicy: ajv.compile(JSON.parse(readFileSync(schemaFile('TracingPolicy'), 'utf8'))),
   TracingPolicyNamespaced: ajv.compile(JSON.parse(readFileSync(schemaFile('TracingPolicyNamespaced'), 'utf8'))),
