@@ -4,6 +4,8 @@ import {
   TransformerArg, TransformerCall, TransformerName, TRANSFORMERS, UnaryCheck,
 } from './ast';
 import { isNumberToken, isToken } from './lexer';
+import { readPastedListItem } from './list-paste';
+import type { ListItem } from '../rules/model';
 
 /**
  * Safe construction of Falco conditions from code. Every value given here is a literal:
@@ -110,6 +112,21 @@ export function macro(name: string): MacroRef {
 export function listRef(name: string): ListRef {
   checkName('list', name);
   return { kind: 'listRef', name, pos: NO_POSITION };
+}
+
+/**
+ * A rules-file list (`- list: name`). Falco pastes its items into conditions as text, so an item that
+ * would not read back as exactly one value (`x)or(proc.name=bash`, `a, b`) is refused.
+ */
+export function listItem(name: string, items: readonly string[]): ListItem {
+  checkName('list', name);
+  items.forEach((item, i) => {
+    const read = readPastedListItem(item);
+    if ('problem' in read) {
+      throw new ConditionBuildError('BUILD_INVALID_VALUE', `item ${i} of list '${name}' (${JSON.stringify(item)}): ${read.problem}`);
+    }
+  });
+  return { kind: 'list', name, items: [...items] };
 }
 
 /** A list literal: every item is a quoted string (so no item is ever read as a list name). */

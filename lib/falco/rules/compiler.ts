@@ -8,6 +8,7 @@ import { Expr, ListLiteral, NO_POSITION, Node, Operand, StringLiteral } from '..
 import { checkCondition, CheckIssue } from '../language/checker';
 import { editDistance } from '../language/fields';
 import { isListOperator, isModifiedOperator } from '../language/lexer';
+import { pasteListItem, PastedItem, readPastedListItem } from '../language/list-paste';
 import { ConditionSyntaxError, parseCondition } from '../language/parser';
 
 /**
@@ -72,7 +73,7 @@ export class RuleCompiler {
   private readonly origins = new Map<object, MappedText>();
   private readonly resolvedLists = new Map<string, readonly string[]>();
   private readonly resolvedMacros = new Map<string, Expr | null>();
-  private readonly itemValues = new Map<string, readonly string[]>();
+  private readonly itemValues = new Map<string, PastedItem>();
   /** Lists and macros that depend on a predefined list or macro whose content is unknown. */
   private readonly opaqueLists = new Set<string>();
   private readonly opaqueMacros = new Set<string>();
@@ -234,7 +235,7 @@ export class RuleCompiler {
           this.sink.report('error', 'RULES_EXCEPTION_MISMATCH', `Expected values array to contain a list of strings (exception '${ex.name}')`, ex.at, item);
           return null;
         }
-        values.push(quoteItem(v.item));
+        values.push(pasteListItem(v.item));
       }
       if (values.length === 0) return undefined;
       text = `(${fields.item} ${(comps as { item: string }).item.trim()} (${values.join(', ')}))`;
@@ -252,8 +253,8 @@ export class RuleCompiler {
           const op = comp.item.trim();
           const v = items[k];
           const rendered = v.isList
-            ? `(${v.items.map((i) => quoteItem(i.isList ? '' : i.item)).join(', ')})`
-            : isListOperator(op) || isModifiedOperator(op) ? parenItem(v.item) : quoteItem(v.item);
+            ? `(${v.items.map((i) => pasteListItem(i.isList ? '' : i.item)).join(', ')})`
+            : isListOperator(op) || isModifiedOperator(op) ? parenItem(v.item) : pasteListItem(v.item);
           return `${(field as { item: string }).item} ${op} ${rendered}`;
         });
         alternatives.push(`(${checks.join(' and ')})`);
@@ -370,28 +371,29 @@ export class RuleCompiler {
   }
 
   /**
-   * The values a list contributes to a condition. Falco pastes list items into the condition
-   * text (quoting an item that has a space and no quote), so an item is read as condition
-   * text: `"10.0.0.0/8"` is the quoted string 10.0.0.0/8, `a, b` is two values.
+   * The values a list contributes to a condition. Falco pastes list items into the condition text
+   * (see ../language/list-paste.ts), so each item is read as condition text (`"10.0.0.0/8"` is the
+   * value 10.0.0.0/8); an item that would not read as exactly one value is an error at the list.
    */
   private listLiterals(listName: string, items: readonly string[], at: Node, item: Diagnostic['item'], fail: () => void): StringLiteral[] {
     if (this.opaqueLists.has(listName)) this.sawOpaque = true;
     const out: StringLiteral[] = [];
     for (const raw of items) {
-      let values = this.itemValues.get(raw);
-      if (!values) {
-        try {
-          const parsed = parseCondition(`x.y in (${quoteItem(raw)})`);
-          values = parsed.kind === 'binaryCheck' && parsed.right.kind === 'list' ? parsed.right.items.map((i) => i.value) : [raw];
-        } catch {
-          this.reportNode('error', 'COND_SYNTAX',
-            `list '${listName}' has the item ${JSON.stringify(raw)}, which Falco cannot paste into a condition: quote it or remove the characters ( ) , = "`, at, item);
-          fail();
-          values = [];
-        }
-        this.itemValues.set(raw, values);
+      let read = this.itemValues.get(raw);
+      if (!read) {
+        read = readPastedListItem(raw);
+        this.itemValues.set(raw, read);
       }
-      for (const v of values) out.push(this.derive(at, literal(v, at.pos)));
+      if ('problem' in read) {
+        const list = this.collected.lists.get(listName);
+        const message = `list '${listName}' has the item ${JSON.stringify(raw)}, which Falco pastes into conditions as text: ${read.problem}; `
+          + 'quote the whole item (items: [\'"..."\']) or remove the characters ( ) , = " \'';
+        if (list && !list.opaque) this.sink.report('error', 'COND_LIST_ITEM_STRUCTURE', message, list.at, { kind: 'list', name: listName });
+        else this.reportNode('error', 'COND_LIST_ITEM_STRUCTURE', message, at, item);
+        fail();
+        continue;
+      }
+      out.push(this.derive(at, literal(read.value, at.pos)));
     }
     return out;
   }
@@ -498,10 +500,6 @@ function literal(value: string, pos = NO_POSITION): StringLiteral {
   return { kind: 'string', value, quoted: true, pos };
 }
 
-/** Falco quotes an exception or list value only when it has a space and is not already quoted. */
-function quoteItem(value: string): string {
-  return value.includes(' ') && value[0] !== '"' && value[0] !== "'" ? `"${value}"` : value;
-}
 
 function parenItem(value: string): string {
   return value[0] === '(' ? value : `(${value})`;

@@ -63,6 +63,7 @@ export const DIAGNOSTIC_CODES = {
   COND_TOO_LARGE: { falco: 'LOAD_ERR_COMPILE_CONDITION', description: 'the condition grows beyond the expansion bound once its macros are expanded (a macro bomb)' },
   COND_UNDEFINED_MACRO: { falco: 'LOAD_ERR_VALIDATE', description: 'a macro is used but not defined (or, in a macro, defined only later)' },
   COND_MACRO_LOOP: { falco: 'LOAD_ERR_VALIDATE', description: 'macros refer to each other in a loop' },
+  COND_LIST_ITEM_STRUCTURE: { falco: 'LOAD_ERR_COMPILE_CONDITION', description: 'a list item that Falco, pasting it into the condition as text, would read as something other than one value' },
   COND_UNDEFINED_LIST: { falco: 'LOAD_ERR_COMPILE_CONDITION', description: 'a list operator names a list that is not defined' },
   COND_UNKNOWN_FIELD: { falco: 'LOAD_ERR_COMPILE_CONDITION', description: 'a field the rule\'s source does not have' },
   COND_UNKNOWN_EVENT_TYPE: { falco: 'LOAD_ERR_COMPILE_CONDITION', description: 'an evt.type value that is not an event or syscall name' },
