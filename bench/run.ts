@@ -5,6 +5,7 @@
 import { spawnSync } from 'child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
 import { join, resolve } from 'path';
+import { benchCliBounds } from './cli-bounds';
 import { syntheticSyscallEvents } from './synthetic-events';
 import { RuleEvaluator } from '../lib/falco/evaluator/evaluator';
 import { parseEventsText } from '../lib/falco/evaluator/events';
@@ -239,6 +240,7 @@ function main(): void {
   console.log(`# evaluator on watched event types only: ${watched.eventsPerSecond} events/s`);
   benchEventsReading();
   benchRulesScaling();
+  benchCliBounds({ cli: builtCli(), report, rulesFile: syntheticRulesFile });
 }
 
 try {
