@@ -280,7 +280,9 @@ function hostMounts(socketPath: string): FalcoHostMount[] {
   return [
     { volumeName: 'proc-fs', hostPath: '/proc', mountPath: `${HOST_ROOT}/proc`, readOnly: true, type: 'Directory', purpose: 'process table and metadata of host processes' },
     { volumeName: 'etc-fs', hostPath: '/etc', mountPath: `${HOST_ROOT}/etc`, readOnly: true, type: 'Directory', purpose: 'host OS release, user and group names' },
-    { volumeName: 'tracefs', hostPath: '/sys/kernel/tracing', mountPath: '/sys/kernel/tracing', readOnly: true, purpose: 'tracefs for the TOCTOU mitigation of the modern eBPF probe' },
+    // All of /sys/kernel, as the falco chart mounts it: tracefs is at /sys/kernel/tracing or, on older kernels and
+    // some distributions, only under /sys/kernel/debug/tracing.
+    { volumeName: 'sys-kernel', hostPath: '/sys/kernel', mountPath: '/sys/kernel', readOnly: true, type: 'Directory', purpose: 'tracefs (tracing or debug/tracing) for the TOCTOU mitigation of the modern eBPF probe' },
     // Connecting to a Unix socket is allowed on a read-only mount.
     { volumeName: 'container-runtime-socket', hostPath: socketPath, mountPath: `${HOST_ROOT}${socketPath}`, readOnly: true, type: 'Socket', purpose: 'container runtime API for container and pod metadata (container plugin)' },
   ];
