@@ -58,12 +58,43 @@ export interface ShipperPlan {
   /** Host directories mounted read-only so the sources can be tailed. */
   readonly readOnlyHostPaths: readonly string[];
   readonly bufferHostPath: string;
+  /** The Fluent Bit size of the buffer (`durable.buffer.bytes`). */
   readonly bufferLimit: string;
+  /** How long a bucket outage the buffer carries without losing an alert. */
+  readonly outageBudget: OutageBudget;
   /** fluent-bit.conf and parsers.conf (no secret: credentials are `${ENV}` references). */
   readonly files: Readonly<Record<string, string>>;
   readonly httpPort: number;
   readonly egress: readonly EgressPlan[];
   readonly resources: { readonly requests: { cpu: string; memory: string }; readonly limits: { cpu: string; memory: string } };
+}
+
+/**
+ * The outage budget: how long the bucket may be unreachable before the node's buffer is full. Past it, new
+ * alerts are dropped (counted in `fluentbit_output_dropped_records_total`), never silently.
+ */
+export interface OutageBudget {
+  readonly bufferBytes: number;
+  readonly alertsPerSecond: number;
+  /** Bytes one alert takes in the buffer (`STORED_ALERT_BYTES`). */
+  readonly bytesPerAlert: number;
+  readonly hours: number;
+}
+
+/**
+ * Bytes one Falco alert takes in the shipper's buffer: the alert's JSON (rule, output, investigation fields,
+ * `cluster`, `node_name`, about 1.9 KB) as Fluent Bit stores it, with its files' overhead. The outage conformance
+ * test measures it with the real Fluent Bit 5.1.1 (about 2.1 KB) and fails if it is exceeded.
+ */
+export const STORED_ALERT_BYTES = 3072;
+
+const SIZE_UNITS = { K: 1024, M: 1024 ** 2, G: 1024 ** 3 } as const;
+
+/** The outage budget of a buffer of `size` (a Fluent Bit size) at `alertsPerSecond` on one node. */
+export function outageBudget(size: string, alertsPerSecond: number): OutageBudget {
+  const bufferBytes = Number(size.slice(0, -1)) * SIZE_UNITS[size.slice(-1) as keyof typeof SIZE_UNITS];
+  const hours = bufferBytes / (alertsPerSecond * STORED_ALERT_BYTES) / 3600;
+  return { bufferBytes, alertsPerSecond, bytesPerAlert: STORED_ALERT_BYTES, hours };
 }
 
 /** A source the stack's sensors contribute; `alertsOnly` keeps only records with a `rule` field. */
@@ -181,9 +212,14 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
     }
   });
   const shipper = props.shipper ?? {};
-  const bufferLimit = shipper.bufferLimit ?? '2G';
-  if (!QUANTITY.test(bufferLimit)) {
-    throw new DetectionStackError('DS-DURABLE-005', `${where}.shipper.bufferLimit`, `'${bufferLimit}' is not a size`, 'use a Fluent Bit size such as \'512M\' or \'2G\'');
+  const bufferLimit = props.buffer?.bytes ?? '2G';
+  if (!QUANTITY.test(bufferLimit) || Number(bufferLimit.slice(0, -1)) === 0) {
+    throw new DetectionStackError('DS-DURABLE-005', `${where}.buffer.bytes`, `'${bufferLimit}' is not a size`, 'use a Fluent Bit size such as \'512M\' or \'2G\'');
+  }
+  const alertsPerSecond = props.buffer?.alertsPerSecond ?? 1;
+  if (typeof alertsPerSecond !== 'number' || !Number.isFinite(alertsPerSecond) || alertsPerSecond <= 0) {
+    throw new DetectionStackError('DS-DURABLE-005', `${where}.buffer.alertsPerSecond`, `${String(alertsPerSecond)} is not an alert rate`,
+      'give the alerts per second one node is expected to raise, a number above 0 (e.g. 0.5)');
   }
   const bufferHostPath = shipper.bufferHostPath ?? DEFAULT_BUFFER_HOST_PATH;
   if (!/^\/[A-Za-z0-9._/-]+$/.test(bufferHostPath) || bufferHostPath.startsWith('/var/log')) {
@@ -212,6 +248,7 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
       readOnlyHostPaths,
       bufferHostPath,
       bufferLimit,
+      outageBudget: outageBudget(bufferLimit, alertsPerSecond),
       files: {
         'fluent-bit.conf': renderFluentBitConfig({ destination, sources, bufferHostPath, bufferLimit, cluster: ctx.cluster.name }),
         'parsers.conf': PARSERS_CONF,

@@ -57,8 +57,6 @@ export interface DurableSourceProps {
 
 /** The Fluent Bit DaemonSet that ships alerts. */
 export interface ShipperProps {
-  /** Disk the buffer may use on each node before the oldest chunks are dropped. @default '2G' */
-  readonly bufferLimit?: string;
   /** Host directory of the buffer (survives pod restarts). @default '/var/lib/detection-stack/fluent-bit' */
   readonly bufferHostPath?: string;
   /** Container resources. @default requests 50m/64Mi, limits 500m/256Mi */
@@ -75,4 +73,18 @@ export interface DurableStorageProps {
   readonly extraSources?: readonly DurableSourceProps[];
   /** The shipper. @default see ShipperProps */
   readonly shipper?: ShipperProps;
+  /** The node's buffer and the alert rate it is sized for: together they give the outage budget. @default see DurableBufferProps */
+  readonly buffer?: DurableBufferProps;
+}
+
+/** The buffer on each node's disk that carries alerts through a bucket outage. */
+export interface DurableBufferProps {
+  /**
+   * Disk the bucket output may hold on each node (a Fluent Bit size, e.g. '2G'): the s3 output's
+   * `store_dir_limit_size`, and the engine's `storage.total_limit_size` for the chunks queued before it.
+   * @default '2G'
+   */
+  readonly bytes?: string;
+  /** Alerts per second one node is expected to raise; sizes the outage budget in REPORT.md. @default 1 */
+  readonly alertsPerSecond?: number;
 }

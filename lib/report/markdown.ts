@@ -58,9 +58,28 @@ export function renderReportMarkdown(plan: StackPlan, report: CoverageReport = c
     ].map((v) => v.replace(/\|/g, '\\|')).join(' | ')).map((row) => `| ${row} |`),
     '',
     ...monitoringReportLines(plan.monitoring),
+    ...durableBudgetLines(plan),
     ...guardrailLines(plan),
   ];
   return lines.join('\n');
+}
+
+/** How long a bucket outage the durable path carries on each node, from `durable.buffer`. */
+function durableBudgetLines(plan: StackPlan): string[] {
+  const shipper = plan.durable?.shipper;
+  if (!shipper) return [];
+  const b = shipper.outageBudget;
+  return [
+    '## Durable outage budget',
+    '',
+    '| buffer on each node | alerts per second per node | bytes per alert in the buffer | outage tolerated |',
+    '|---|---|---|---|',
+    `| ${shipper.bufferLimit} (${b.bufferBytes} bytes) | ${b.alertsPerSecond} | ${b.bytesPerAlert} | ${b.hours.toFixed(1)} hours |`,
+    '',
+    `Within ${b.hours.toFixed(1)} hours of bucket outage no alert is lost. Past it, the node's buffer is full and new alerts are dropped,`,
+    'counted in the shipper\'s `fluentbit_output_dropped_records_total` (see the README, "Durable storage").',
+    '',
+  ];
 }
 
 /** The guardrail findings of the stack (errors never get here: they fail synth) and every suppression with its reason. */

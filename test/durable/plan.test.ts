@@ -1,5 +1,5 @@
 import type { CloudProvider } from '../../lib/core/providers';
-import { falcoStdoutSource, ociS3Endpoint, planDurable, SensorSource } from '../../lib/durable/plan';
+import { falcoStdoutSource, ociS3Endpoint, outageBudget, planDurable, SensorSource, STORED_ALERT_BYTES } from '../../lib/durable/plan';
 import type { DurableStorageProps } from '../../lib/durable/props';
 import { planContext } from '../routing/helpers';
 
@@ -100,8 +100,35 @@ describe('durable storage: bad input is refused', () => {
   test('region, bucket name, buffer', () => {
     expect(() => plan('eks', { bucket: { name: 'b-bucket', aws: { podIdentity: true } } }, '')).toThrow(/DS-DURABLE-003/);
     expect(() => plan('eks', { bucket: { name: 'B', aws: { podIdentity: true } } })).toThrow(/DS-DURABLE-004 at test\/durable\.bucket\.name/);
-    expect(() => plan('eks', { bucket: { name: 'b-bucket', aws: { podIdentity: true } }, shipper: { bufferLimit: 'lots' } })).toThrow(/DS-DURABLE-005/);
+    expect(() => plan('eks', { bucket: { name: 'b-bucket', aws: { podIdentity: true } }, buffer: { bytes: 'lots' } })).toThrow(/DS-DURABLE-005 at test\/durable\.buffer\.bytes/);
     expect(() => plan('eks', { bucket: { name: 'b-bucket', aws: { podIdentity: true } }, shipper: { bufferHostPath: '/var/log/buf' } })).toThrow(/DS-DURABLE-005/);
     expect(() => plan('eks', { bucket: { name: 'b-bucket', aws: { podIdentity: true } }, waived: { reason: 'both at once here' } })).toThrow(/DS-DURABLE-001 .*both configured and waived/);
+  });
+});
+
+describe('the outage budget', () => {
+  const bucket = { name: 'b-bucket', aws: { podIdentity: true } };
+
+  test('is the buffer over the expected alert bytes per second, in hours: 2G at 1 alert/s is 194.2 hours', () => {
+    const budget = plan('eks', { bucket })!.shipper!.outageBudget;
+    expect(budget).toEqual({
+      bufferBytes: 2 * 1024 ** 3, alertsPerSecond: 1, bytesPerAlert: STORED_ALERT_BYTES, hours: 2 * 1024 ** 3 / 3072 / 3600,
+    });
+    expect(budget.hours.toFixed(1)).toBe('194.2');
+    expect(outageBudget('512M', 4).hours).toBeCloseTo(512 * 1024 ** 2 / (4 * 3072) / 3600, 10);
+  });
+
+  test('durable.buffer sizes both limits of the bucket output and the budget', () => {
+    const shipper = plan('eks', { bucket, buffer: { bytes: '512M', alertsPerSecond: 10 } })!.shipper!;
+    expect(shipper.outageBudget.hours).toBeCloseTo(512 * 1024 ** 2 / (10 * 3072) / 3600, 10);
+    expect(shipper.files['fluent-bit.conf']).toMatch(/store_dir_limit_size\s+512M\n/);
+    expect(shipper.files['fluent-bit.conf']).toMatch(/storage.total_limit_size\s+512M\n/);
+  });
+
+  test('a rate that is not a positive number is refused at its place', () => {
+    for (const alertsPerSecond of [0, -1, Number.NaN]) {
+      expect(() => plan('eks', { bucket, buffer: { alertsPerSecond } })).toThrow(/DS-DURABLE-005 at test\/durable\.buffer\.alertsPerSecond: .* is not an alert rate/);
+    }
+    expect(() => plan('eks', { bucket, buffer: { bytes: '0G' } })).toThrow(/DS-DURABLE-005 at test\/durable\.buffer\.bytes/);
   });
 });

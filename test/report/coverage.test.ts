@@ -1,6 +1,7 @@
 import { eksPlan, okePlan } from './stacks';
 import { coverageReport } from '../../lib/report/coverage';
 import { renderReportMarkdown } from '../../lib/report/markdown';
+import { planStack } from '../../lib/stack/plan';
 
 describe('coverage report', () => {
   test('EKS with Falco packs, Tetragon and the k8saudit plugin: every scenario but cloud identity changes is detected', () => {
@@ -58,4 +59,15 @@ describe('coverage report', () => {
     // the sections this module owns (layers and diagram also depend on the other layers' versions)
     expect(`## Coverage matrix${md.split('## Coverage matrix')[1]}`).toMatchSnapshot();
   });
+});
+
+test('REPORT.md prints the durable outage budget from durable.buffer, in hours', () => {
+  const plan = planStack({
+    cluster: { name: 'prod-eks', provider: 'eks', region: 'eu-west-1' },
+    durable: { bucket: { name: 'detections-prod-eks', aws: { podIdentity: true } }, buffer: { bytes: '1G', alertsPerSecond: 2 } },
+  }, 'budget');
+  const md = renderReportMarkdown(plan);
+  expect(md).toContain('## Durable outage budget');
+  expect(md).toContain('| 1G (1073741824 bytes) | 2 | 3072 | 48.5 hours |');
+  expect(renderReportMarkdown(eksPlan())).not.toContain('Durable outage budget');
 });
