@@ -147,6 +147,8 @@ describe('monitoring layer: the PrometheusRule', () => {
       'DetectionStackSidekickOutputErrors', 'DetectionStackSidekickRejectingInput', 'DetectionStackAlertmanagerNotificationsFailing',
       'DetectionStackNoAlertsReceived', 'DetectionStackShipperOutputErrors', 'DetectionStackShipperRetrying',
       'DetectionStackShipperDroppingRecords', 'DetectionStackShipperBufferFilling', 'DetectionStackNoisyRule',
+      // the durable plan states its outage budget (durable.buffer), so half of it spent is an alert too
+      'DetectionStackShipperOutageBudgetHalfSpent',
     ]));
   });
 

@@ -19,10 +19,10 @@ export const DurableStoragePropsSchema = props('DurableStorageProps', {
     name: z.string(), hostPath: z.string(), format: z.enum(['json', 'cri']).optional(),
   })).optional(),
   shipper: props('ShipperProps', {
-    bufferLimit: z.string().optional(),
     bufferHostPath: z.string().optional(),
     resources: resources('ShipperProps.resources'),
   }).optional(),
+  buffer: props('DurableBufferProps', { bytes: z.string().optional(), alertsPerSecond: z.number().optional() }).optional(),
 });
 
 assertSameType<SameType<z.output<typeof DurableStoragePropsSchema>, DurableStorageProps>>();
