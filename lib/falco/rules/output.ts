@@ -1,4 +1,7 @@
+import { checkCondition } from '../language/checker';
 import { fieldsOf, lookupField } from '../language/fields';
+import { TRANSFORMERS } from '../language/lexer';
+import { parseCondition } from '../language/parser';
 
 /** A problem in a rule's output format; `offset` is where its `%` token starts in the output. */
 export interface OutputIssue {
@@ -42,7 +45,10 @@ export function outputFieldProblems(output: string, source: string): OutputIssue
   const fields = fieldsOf(source);
   if (fields.length === 0) return [];
   const issues: OutputIssue[] = [];
-  for (const ref of outputFieldRefs(output)) {
+  const refs = outputFieldRefs(output);
+  issues.push(...strayPercents(output, refs), ...transformerProblems(output, refs, source));
+  for (const ref of refs) {
+    if (ref.arg === undefined && output[ref.offset + ref.token.length] === '(' && isTransformer(ref.name)) continue;
     if (ref.name === 'container.info') {
       issues.push({
         severity: 'warning',
@@ -60,6 +66,56 @@ export function outputFieldProblems(output: string, source: string): OutputIssue
       message: `invalid formatting token %${ref.name}: the ${source} source has no field '${ref.name}'`,
       offset: ref.offset,
     });
+  }
+  return issues;
+}
+
+const isTransformer = (name: string): boolean => (TRANSFORMERS as readonly string[]).includes(name);
+
+const invalidToken = (offset: number, what: string): OutputIssue => ({
+  severity: 'error', code: 'OUTPUT_UNKNOWN_FIELD', message: `invalid formatting token at ${what}`, offset,
+});
+
+/** A `%` that starts no field token (`100%`, `%%`, `a % b`): libsinsp's formatter refuses the output. */
+function strayPercents(output: string, refs: readonly OutputFieldRef[]): OutputIssue[] {
+  const starts = new Set(refs.map((r) => r.offset));
+  const issues: OutputIssue[] = [];
+  for (let i = output.indexOf('%'); i >= 0; i = output.indexOf('%', i + 1)) {
+    // `%NNfield` pads the field to NN characters.
+    const padded = /^%\d+[a-zA-Z]/.test(output.slice(i));
+    if (!starts.has(i) && !padded) issues.push(invalidToken(i, `'${output.slice(i, i + 12)}': '%' starts no field`));
+  }
+  return issues;
+}
+
+/**
+ * `%tolower(proc.name)`: the transformer must be one libsinsp knows (not `val`), its brackets must close and what
+ * they hold must be a field (or transformer) of the source, as in a condition.
+ */
+function transformerProblems(output: string, refs: readonly OutputFieldRef[], source: string): OutputIssue[] {
+  const issues: OutputIssue[] = [];
+  for (const ref of refs) {
+    const open = ref.offset + ref.token.length;
+    if (ref.arg !== undefined || output[open] !== '(' || ref.name.includes('.')) continue;
+    let depth = 0;
+    let close = -1;
+    for (let i = open; i < output.length; i++) {
+      if (output[i] === '(') {depth++;} else if (output[i] === ')' && --depth === 0) {
+        close = i;
+        break;
+      }
+    }
+    const call = close < 0 ? output.slice(ref.offset + 1) : output.slice(ref.offset + 1, close + 1);
+    if (!isTransformer(ref.name) || close < 0) {
+      issues.push(invalidToken(ref.offset, `'%${call}': ${close < 0 ? 'the bracket does not close' : `'${ref.name}' is not a transformer`}`));
+      continue;
+    }
+    try {
+      const problems = checkCondition(parseCondition(`${call} exists`), source).filter((p) => p.severity === 'error');
+      if (problems.length > 0) issues.push(invalidToken(ref.offset, `'%${call}': ${problems[0].message}`));
+    } catch (e) {
+      issues.push(invalidToken(ref.offset, `'%${call}': ${(e as Error).message}`));
+    }
   }
   return issues;
 }

@@ -79,4 +79,12 @@ describe('output formats', () => {
     expect(outputFieldProblems('%container.info', 'syscall').map((i) => i.code)).toEqual(['LOAD_DEPRECATED_ITEM']);
     expect(outputFieldProblems('%ka.user.name %jevt.value[/a]', 'k8s_audit')).toEqual([]);
   });
+
+  test('%transformer(field) tokens are checked as Falco 0.44.1 checks them (falco -V), and a stray % is refused', () => {
+    expect(outputFieldProblems('x %tolower(proc.name) %len(fd.name) %tolower(toupper(proc.name)) %10proc.name %proc.name(x)', 'syscall')).toEqual([]);
+    const refused = ['%tolower(proc.nmae)', '%foo(proc.name)', '%val(proc.name)', '%tolower(proc.name', 'user=%user.name %', '100% sure', '%%'];
+    for (const output of refused) {
+      expect({ output, codes: [...new Set(outputFieldProblems(output, 'syscall').map((i) => i.code))] }).toEqual({ output, codes: ['OUTPUT_UNKNOWN_FIELD'] });
+    }
+  });
 });
