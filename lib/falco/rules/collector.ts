@@ -260,8 +260,11 @@ export class RuleCollector {
 
   private collectRule(item: RuleItem, read: ReadItem): void {
     const prev = this.rules.get(item.name);
-    if (prev && item.source && prev.source && item.source !== prev.source) {
-      throw new LoadError('RULES_SOURCE_MISMATCH', `Rule has been re-defined with a different source ('${prev.source}', now '${item.source}')`, read.at);
+    // A full definition without `source` is of source syscall (Falco compares that too); a change compares only a given source.
+    const isDefinition = !item.override && !item.append && item.condition !== undefined;
+    const itemSource = isDefinition ? item.source || 'syscall' : item.source;
+    if (prev && itemSource && prev.source && itemSource !== prev.source) {
+      throw new LoadError('RULES_SOURCE_MISMATCH', `Rule has been re-defined with a different source ('${prev.source}', now '${itemSource}')`, read.at);
     }
     const exceptions = (item.exceptions ?? []).map((ex, i) => toExceptionInfo(ex, read.exceptionsAt[i] ?? read.at));
     if (item.override || item.append) {

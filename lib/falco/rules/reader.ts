@@ -244,6 +244,8 @@ class ItemReader {
     } else if (append) {
       rule = { kind: 'rule', name, ...(source !== undefined ? { source } : {}), ...this.ruleFields(map, true), append: true };
     } else if (!map.has('condition') && !map.has('output') && !map.has('desc') && !map.has('priority')) {
+      // A rule item with nothing but its name is refused by Falco 0.44.1 as it reads the file.
+      if (!map.has('enabled')) throw new ItemError('RULES_MISSING_KEY', "Item has no mapping for key 'enabled'", this.refOf(map));
       const enabled = this.bool(map, 'enabled');
       this.warn('LOAD_DEPRECATED_ITEM', WARNING_ENABLED, this.refOf(map));
       rule = { kind: 'rule', name, ...(source !== undefined ? { source } : {}), enabled: enabled as boolean };

@@ -30,6 +30,10 @@ const CASES: Case[] = [
   { name: 'misspelt condition key', yaml: rule('x').replace('condition:', 'condtion:'), code: 'RULES_MISSING_KEY', line: 1, col: 3, message: /Item has no mapping for key 'condition' \(is 'condtion' a misspelling/ },
   { name: 'missing output', yaml: '- rule: R\n  desc: d\n  condition: evt.type = open\n  priority: INFO\n', code: 'RULES_MISSING_KEY', line: 1, col: 3, message: /no mapping for key 'output'/ },
   { name: 'list without items', yaml: '- list: l\n', code: 'RULES_MISSING_KEY', line: 1, col: 3, message: /no mapping for key 'items'/ },
+  // falco -V: "Rule has been re-defined with a different source" when the redefinition leaves source out (syscall).
+  { name: 'rule of another source redefined without source', yaml: `${rule('evt.type = open', '  source: nosuchsource\n')}${rule('evt.type = open')}`, code: 'RULES_SOURCE_MISMATCH', line: 7, col: 3, message: /re-defined with a different source \('nosuchsource', now 'syscall'\)/ },
+  // falco -V: "Item has no mapping for key 'enabled'" (LOAD_ERR_YAML_VALIDATE), also when the rule exists.
+  { name: 'rule item with its name only', yaml: `${rule('evt.type = open')}- rule: R\n`, code: 'RULES_MISSING_KEY', line: 6, col: 3, message: /no mapping for key 'enabled'/ },
   { name: 'macro without condition', yaml: '- macro: m\n', code: 'RULES_MISSING_KEY', line: 1, col: 3, message: /no mapping for key 'condition'/ },
   { name: 'empty condition', yaml: rule(''), code: 'RULES_EMPTY_VALUE', line: 3, col: 3, message: /Mapping for key 'condition' is empty/ },
   { name: 'condition is a sequence', yaml: rule('[a, b]'), code: 'RULES_WRONG_TYPE', line: 3, col: 14, message: /Value is not a scalar value/ },
