@@ -1,5 +1,8 @@
 import { execFile, execFileSync } from 'child_process';
+import { basename } from 'path';
 import { corpusPath, pinnedTool } from './corpora';
+import { fieldKey } from '../../lib/falco/evaluator/compile';
+import { RuleEvaluator } from '../../lib/falco/evaluator/evaluator';
 import { Expr, FieldOperand, FieldRef, Operand, TransformerArg } from '../../lib/falco/language/ast';
 
 /** Shared helpers of the conformance tests against sysdig 0.41.4 (falcosecurity libs 0.23.2). */
@@ -86,3 +89,93 @@ export function mapChecks(expr: Expr, rewrite: (check: Expr) => Expr): Expr {
     default: return rewrite(expr);
   }
 }
+
+/**
+ * Fields libsinsp compares with custom logic and cannot print: each is built from the fields it
+ * stands for (fd.net holds when the client or the server address is in the network).
+ */
+export const COMPOSITE_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  'fd.net': ['fd.cip', 'fd.sip'],
+  'fd.cnet': ['fd.cip'],
+  'fd.snet': ['fd.sip'],
+  'fd.lnet': ['fd.lip'],
+  'fd.rnet': ['fd.rip'],
+  'fd.ip': ['fd.cip', 'fd.sip'],
+  'fd.port': ['fd.cport', 'fd.sport'],
+};
+
+const SEPARATOR = '\u001f';
+const NOT_AVAILABLE = '<NA>';
+
+export interface Capture {
+  readonly file: string;
+  readonly events: readonly Record<string, unknown>[];
+}
+
+/** The fields sysdig must print: every field of every condition, composites replaced by their parts. */
+export function printedFields(conditions: readonly { readonly expr: Expr }[]): string[] {
+  const keys = new Set<string>(['evt.type']);
+  for (const { expr } of conditions) {
+    for (const f of collectFields(expr)) {
+      const parts = COMPOSITE_FIELDS[f.name];
+      if (parts) parts.forEach((p) => keys.add(p));
+      else keys.add(fieldKey(f.name, f.arg));
+    }
+  }
+  return [...keys];
+}
+
+/** The events (by number) where a field has a value, as libsinsp's `exists` says. */
+async function eventsWhereExists(file: string, field: string): Promise<Set<number>> {
+  return new Set(await sysdigMatches(file, `${field} exists`));
+}
+
+/**
+ * One event object per event of the capture, keyed by field text. A printed `<NA>` is ambiguous
+ * (libsinsp names unknown threads `<NA>`), so for fields that print it, `exists` decides.
+ */
+export async function readCapture(file: string, fields: readonly string[]): Promise<Capture> {
+  const format = `*%evt.num${fields.map((f) => `${SEPARATOR}%${f}`).join('')}`;
+  const r = await runSysdig(['-r', file, '-p', format]);
+  if (r.code !== 0) throw new Error(`sysdig could not read ${file}: ${r.stderr || r.stdout}`);
+  const rows: string[][] = [];
+  for (const line of r.stdout.split('\n')) {
+    if (line === '') continue;
+    const values = line.split(SEPARATOR);
+    if (values.length !== fields.length + 1) {
+      throw new Error(`${basename(file)}: cannot split sysdig's line into ${fields.length + 1} values: ${JSON.stringify(line)}`);
+    }
+    rows.push(values);
+  }
+  const ambiguous = fields.filter((_f, i) => rows.some((row) => row[i + 1] === NOT_AVAILABLE));
+  const present = new Map<string, Set<number>>();
+  const sets = await mapLimit(ambiguous, 2, (f) => eventsWhereExists(file, f));
+  ambiguous.forEach((f, i) => present.set(f, sets[i]));
+  const events = rows.map((values) => {
+    const num = Number(values[0]);
+    const event: Record<string, unknown> = { 'evt.num': num };
+    fields.forEach((f, i) => {
+      const v = values[i + 1];
+      if (v !== NOT_AVAILABLE || present.get(f)?.has(num)) event[f] = v;
+    });
+    event['evt.num'] = num; // numbered as sysdig numbers it, also when a condition prints evt.num
+    for (const [composite, parts] of Object.entries(COMPOSITE_FIELDS)) {
+      const partValues = parts.map((p) => event[p]).filter((v) => v !== undefined);
+      if (partValues.length > 0) event[composite] = partValues;
+    }
+    return event;
+  });
+  return { file, events };
+}
+
+export async function sysdigMatches(file: string, condition: string): Promise<number[]> {
+  const r = await runSysdig(['-r', file, '-p', '%evt.num', condition]);
+  if (r.code !== 0) throw new Error(`sysdig rejected '${condition}': ${(r.stdout + r.stderr).trim()}`);
+  return r.stdout.split('\n').filter((l) => l !== '').map(Number);
+}
+
+export function evaluatorMatches(expr: Expr, capture: Capture): number[] {
+  const evaluator = new RuleEvaluator([{ name: 'c', condition: expr, output: '', priority: 'WARNING' }]);
+  return capture.events.filter((e) => evaluator.matchesAny(e, 'syscall')).map((e) => e['evt.num'] as number);
+}
+
