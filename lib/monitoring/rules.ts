@@ -349,12 +349,12 @@ export function planAlertRules(targets: readonly ScrapeTargetPlan[], layers: Mon
 }
 
 /**
- * The durable layer's outage budget in seconds, where the durable plan states one (`shipper.budget.outageHours`,
+ * The durable layer's outage budget in seconds, where the durable plan states one (`shipper.outageBudget.hours`,
  * from `durable.buffer`); read structurally so the monitoring layer does not depend on the durable layer's version.
  */
 export function outageBudgetSeconds(durable: MonitoredLayers['durable']): number | undefined {
-  const shipper = durable?.shipper as { readonly budget?: { readonly outageHours?: unknown } } | undefined;
-  const hours = shipper?.budget?.outageHours;
+  const shipper = durable?.shipper as { readonly outageBudget?: { readonly hours?: unknown } } | undefined;
+  const hours = shipper?.outageBudget?.hours;
   return typeof hours === 'number' && Number.isFinite(hours) && hours > 0 ? hours * 3600 : undefined;
 }
 

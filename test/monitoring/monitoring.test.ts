@@ -287,7 +287,7 @@ describe('REPORT.md and the runbooks say what is monitored and what to do', () =
 describe('the durable outage budget in the alerts and the dashboard', () => {
   test('GIVEN a shipper plan with an outage budget THEN the budget alert fires after half of it and the panel draws it', () => {
     const plan = stackPlan(fullEksProps());
-    const shipper = { ...plan.durable!.shipper!, budget: { bufferBytes: 2 ** 31, alertsPerSecond: 1, bytesPerAlert: 2048, outageHours: 10 } };
+    const shipper = { ...plan.durable!.shipper!, outageBudget: { bufferBytes: 2 ** 31, alertsPerSecond: 1, bytesPerAlert: 3072, hours: 10 } };
     const layers = { ...plan, durable: { ...plan.durable, shipper } };
     const monitoring = planMonitoring(fullEksProps().monitoring, plan, layers)!;
     const rule = monitoring.alerts!.groups.flatMap((g) => g.rules).find((r) => r.alert === 'DetectionStackShipperOutageBudgetHalfSpent')!;
