@@ -12,16 +12,8 @@
  */
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
+import type { CatalogueField } from '../lib/falco/language/field-types';
 
-interface CatalogueField {
-  readonly name: string;
-  readonly type: string;
-  readonly isList: boolean;
-  readonly arg: 'none' | 'optional' | 'required';
-  /** Argument forms when the plugin documents them (`index`: `[0]`, `key`: `[name]`). */
-  readonly argForms?: readonly ('index' | 'key')[];
-  readonly deprecated?: boolean;
-}
 
 interface SyscallJsonField {
   readonly name: string;
