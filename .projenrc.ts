@@ -127,7 +127,9 @@ project.package.setScript('fuzz', `npx projen ${fuzz.name}`);
 
 const conformance = project.addTask('test:conformance', {
   description: 'Tests against the real tools (sysdig, amtool) and the public corpora in ../shared/corpora',
-  exec: 'jest --ci --runInBand --testPathIgnorePatterns /node_modules/ --testMatch "<rootDir>/test/conformance/**/*.test.ts"',
+  // The list-valued options come first: a file given after them (`npm run test:conformance -- amtool`) would be
+  // read as one more --testMatch glob and every file would run; after --runInBand it is jest's file pattern.
+  exec: 'jest --testPathIgnorePatterns /node_modules/ --testMatch "<rootDir>/test/conformance/**/*.test.ts" --ci --runInBand',
   receiveArgs: true,
 });
 project.package.setScript('test:conformance', `npx projen ${conformance.name}`);
