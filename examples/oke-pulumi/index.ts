@@ -40,6 +40,8 @@ const detection = new OkeDetectionStack('prod-oke-detection', {
   tenancyId: config.require('tenancyId'),
   compartmentId: config.require('compartmentId'),
   bucketName: 'prod-oke-detection-alerts',
+  // Kept 365 days under the locked retention rule, deleted by lifecycle policy after two years.
+  expireAfterDays: 730,
   secrets: [{ name: 'routing-slack', data: { 'webhook-url': config.requireSecret('slackWebhookUrl') } }],
 });
 

@@ -7,7 +7,7 @@ import {
   shipperWritePolicy, trailEventSelectors, trailLogGroupName,
 } from './aws-policies';
 import { DetectionStackObjects, StackSecret } from './kubernetes';
-import { checkProviderRegion, planForProvider, resolveBucketName } from './stack-plan';
+import { checkExpireAfterDays, checkProviderRegion, planForProvider, resolveBucketName } from './stack-plan';
 import { DetectionStackError } from '../core/errors';
 import type { StackPlan } from '../stack/plan';
 import type { DetectionStackProps } from '../stack/props';
@@ -70,11 +70,7 @@ export class AwsDurableBucket extends pulumi.ComponentResource {
     }
     const retentionDays = args.retentionDays ?? 365;
     const coldAfterDays = args.coldAfterDays ?? 30;
-    if (args.expireAfterDays !== undefined && !(Number.isInteger(args.expireAfterDays) && args.expireAfterDays >= retentionDays)) {
-      throw new DetectionStackError('DS-PULUMI-035', `${name}/expireAfterDays`,
-        `${args.expireAfterDays} must be a whole number of days no shorter than the object lock retention (${retentionDays})`,
-        `set expireAfterDays to ${retentionDays} or more, or leave it out to keep the evidence`);
-    }
+    checkExpireAfterDays(name, args.expireAfterDays, retentionDays, 'object lock retention');
     const tags = { ...args.tags };
     const child = { parent: this };
     const kept = { parent: this, retainOnDelete: args.retainOnDestroy ?? true };

@@ -9,7 +9,7 @@ import {
   SHARED_KEY_LOOSENING, storageAccountNameProblem,
 } from './azure-names';
 import { DetectionStackObjects, StackSecret } from './kubernetes';
-import { durableTarget, planForProvider, resolveBucketName } from './stack-plan';
+import { checkExpireAfterDays, durableTarget, planForProvider, resolveBucketName } from './stack-plan';
 import { DetectionStackError } from '../core/errors';
 import type { StackPlan } from '../stack/plan';
 import type { DetectionStackProps } from '../stack/props';
@@ -97,11 +97,7 @@ export class AksDetectionStack extends pulumi.ComponentResource {
     this.loosenings = args.allowSharedKeyAccess === true ? [SHARED_KEY_LOOSENING] : [];
     for (const loosening of this.loosenings) void pulumi.log.warn(`${name}: ${loosening}`, this);
     const immutabilityDays = args.immutabilityDays ?? 365;
-    if (args.expireAfterDays !== undefined && !(Number.isInteger(args.expireAfterDays) && args.expireAfterDays >= immutabilityDays)) {
-      throw new DetectionStackError('DS-PULUMI-035', `${name}/expireAfterDays`,
-        `${args.expireAfterDays} must be a whole number of days no shorter than the immutability period (${immutabilityDays})`,
-        `set expireAfterDays to ${immutabilityDays} or more, or leave it out to keep the evidence`);
-    }
+    checkExpireAfterDays(name, args.expireAfterDays, immutabilityDays, 'immutability period');
 
     this.account = new storage.StorageAccount(`${name}-durable`, {
       accountName: accountName,

@@ -10,6 +10,14 @@ export function objectStorageKeyStatement(region: string, compartmentId: string,
   return `Allow service objectstorage-${region} to use keys in compartment id ${compartmentId} where target.key.id = '${keyId}'`;
 }
 
+/**
+ * Object Storage may delete the bucket's objects for its lifecycle policy (docs.oracle.com/iaas/Content/Object/Tasks/usinglifecyclepolicies.htm:
+ * lifecycle management does not work until the service is authorized to archive and delete objects).
+ */
+export function objectStorageLifecycleStatement(region: string, compartmentId: string, bucket: string): string {
+  return `Allow service objectstorage-${region} to manage object-family in compartment id ${compartmentId} where target.bucket.name = '${bucket}'`;
+}
+
 /** The Service Connector may write objects into this bucket only. */
 export function serviceConnectorWriteStatement(compartmentId: string, bucket: string): string {
   return `Allow any-user to manage objects in compartment id ${compartmentId} where all {request.principal.type='serviceconnector', ` +

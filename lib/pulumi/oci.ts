@@ -3,10 +3,10 @@ import * as oci from '@pulumi/oci';
 import * as pulumi from '@pulumi/pulumi';
 import { DetectionStackObjects, StackSecret } from './kubernetes';
 import {
-  OCI_AUDIT_PREFIX, objectStorageKeyStatement, ociBucketNameProblem, retentionLockTime, serviceConnectorWriteStatement,
+  OCI_AUDIT_PREFIX, objectStorageKeyStatement, objectStorageLifecycleStatement, ociBucketNameProblem, retentionLockTime, serviceConnectorWriteStatement,
   shipperGroupStatements,
 } from './oci-policies';
-import { checkProviderRegion, durableTarget, planForProvider, resolveBucketName } from './stack-plan';
+import { checkExpireAfterDays, checkProviderRegion, durableTarget, planForProvider, resolveBucketName } from './stack-plan';
 import { DetectionStackError } from '../core/errors';
 import type { StackPlan } from '../stack/plan';
 import type { DetectionStackProps } from '../stack/props';
@@ -39,6 +39,12 @@ export interface OkeDetectionStackArgs {
   readonly keyRotationDays?: number;
   /** Days objects are retained (bucket retention rule). @default 365 */
   readonly retentionDays?: number;
+  /**
+   * Days after which an object lifecycle policy deletes the alerts and the OCI Audit copy (never
+   * shorter than `retentionDays`); Object Storage is granted the permission its lifecycle needs.
+   * @default never: the evidence is kept until retired by hand
+   */
+  readonly expireAfterDays?: number;
   /**
    * Lock the retention rule. OCI locks it after its mandatory 14-day delay; from then on not even a
    * tenancy administrator can shorten or delete it (the bucket goes only once it is empty). `false`
@@ -122,6 +128,7 @@ export class OkeDetectionStack extends pulumi.ComponentResource {
     }, iam);
 
     const retentionDays = args.retentionDays ?? 365;
+    const expireAfterDays = checkExpireAfterDays(name, args.expireAfterDays, retentionDays, 'retention rule');
     const lock = args.lockRetention ?? true;
     this.bucket = new oci.objectstorage.Bucket(`${name}-durable`, {
       compartmentId: args.compartmentId,
@@ -145,6 +152,8 @@ export class OkeDetectionStack extends pulumi.ComponentResource {
       // The lock time is set once, at creation; later runs must not move it (a locked rule cannot change).
       ignoreChanges: lock ? ['retentionRules[0].timeRuleLocked'] : [],
     });
+
+    if (expireAfterDays !== undefined) this.expireObjects(name, args.compartmentId, bucketName, region, expireAfterDays, iam);
 
     if (audit.cloud.enabled) {
       const writePolicy = new oci.identity.Policy(`${name}-connector`, {
@@ -205,6 +214,22 @@ export class OkeDetectionStack extends pulumi.ComponentResource {
       parent: this, providers: args.kubernetesProvider ? { kubernetes: args.kubernetesProvider } : undefined,
     });
     this.registerOutputs({ bucketName: this.bucket.name, namespace: this.namespace, connectorId: this.connector?.id });
+  }
+
+  private expireObjects(
+    name: string, compartmentId: pulumi.Input<string>, bucketName: string, region: string, days: number, iam: pulumi.CustomResourceOptions,
+  ): void {
+    // Object lifecycle management deletes nothing until Object Storage itself may manage the bucket's objects.
+    const lifecyclePolicy = new oci.identity.Policy(`${name}-objectstorage-lifecycle`, {
+      compartmentId,
+      description: `detection-stack ${this.plan.cluster.name}: Object Storage deletes expired objects of ${bucketName}`,
+      statements: [pulumi.output(compartmentId).apply((c) => objectStorageLifecycleStatement(region, c, bucketName))],
+    }, iam);
+    new oci.objectstorage.ObjectLifecyclePolicy(`${name}-lifecycle`, {
+      bucket: this.bucket.name,
+      namespace: this.namespace,
+      rules: [{ name: 'expire-evidence', action: 'DELETE', target: 'objects', isEnabled: true, timeAmount: String(days), timeUnit: 'DAYS' }],
+    }, { parent: this, dependsOn: [lifecyclePolicy] });
   }
 
   private createKey(

@@ -39,6 +39,19 @@ export function checkProviderRegion(name: string, clusterRegion: string, provide
   return clusterRegion;
 }
 
+/**
+ * Lifecycle expiry may not undercut what keeps the evidence immutable (the provider would refuse the
+ * deletions, or worse, a shorter lock would let them through); `undefined` keeps the evidence.
+ */
+export function checkExpireAfterDays(name: string, expireAfterDays: number | undefined, keptDays: number, keptBy: string): number | undefined {
+  if (expireAfterDays !== undefined && !(Number.isInteger(expireAfterDays) && expireAfterDays >= keptDays)) {
+    throw new DetectionStackError('DS-PULUMI-035', `${name}/expireAfterDays`,
+      `${expireAfterDays} must be a whole number of days no shorter than the ${keptBy} (${keptDays})`,
+      `set expireAfterDays to ${keptDays} or more, or leave it out to keep the evidence`);
+  }
+  return expireAfterDays;
+}
+
 /** Where the stack's durable shipper writes, as the routing layer planned it (when the stack has one). */
 export interface DurableTarget {
   /** Bucket name (Blob container on AKS). */

@@ -65,6 +65,34 @@ test('the OKE retention lock is a named opt-out: lockRetention false leaves the 
   expect(bucket?.inputs.retentionRules).toEqual([{ displayName: 'detection-stack-retention', duration: { timeAmount: '365', timeUnit: 'DAYS' } }]);
 });
 
+describe('OKE lifecycle expiration (docs.oracle.com/iaas/Content/Object/Tasks/usinglifecyclepolicies.htm)', () => {
+  test('expireAfterDays deletes objects by lifecycle policy, and Object Storage is granted what its lifecycle needs for this bucket only', async () => {
+    new OkeDetectionStack('expire', { ...base, retentionDays: 400, expireAfterDays: 730 });
+    await settled();
+    expect(registered.find((r) => r.name === 'expire-lifecycle')).toEqual({
+      type: 'oci:ObjectStorage/objectLifecyclePolicy:ObjectLifecyclePolicy',
+      name: 'expire-lifecycle',
+      inputs: {
+        bucket: 'alerts',
+        rules: [{ name: 'expire-evidence', action: 'DELETE', target: 'objects', isEnabled: true, timeAmount: '730', timeUnit: 'DAYS' }],
+      },
+    });
+    // "Object Lifecycle Management will not work if you do not authorize the Object Storage service to archive and delete objects".
+    expect(registered.find((r) => r.name === 'expire-objectstorage-lifecycle')?.inputs.statements).toEqual([
+      "Allow service objectstorage-eu-frankfurt-1 to manage object-family in compartment id c where target.bucket.name = 'alerts'",
+    ]);
+  });
+
+  test('without expireAfterDays nothing expires; an expiry inside the retention rule is refused', async () => {
+    new OkeDetectionStack('kept', base);
+    await settled();
+    expect(registered.filter((r) => r.name.startsWith('kept-') && /lifecycle/i.test(r.name + r.type))).toEqual([]);
+    expect(() => new OkeDetectionStack('short', { ...base, retentionDays: 365, expireAfterDays: 364 }))
+      .toThrow(/DS-PULUMI-035 at short\/expireAfterDays: 364 must be a whole number of days no shorter than the retention rule \(365\)/);
+    expect(() => new OkeDetectionStack('half', { ...base, expireAfterDays: 400.5 })).toThrow(/DS-PULUMI-035 at half\/expireAfterDays/);
+  });
+});
+
 describe('EKS cloud audit options', () => {
   const eks: DetectionStackProps = {
     cluster: { name: 'prod-eks', provider: 'eks', region: 'eu-west-1' },

@@ -48,6 +48,21 @@ test('the retention rule locks after OCI\'s mandatory 14-day delay, and the lock
   expect(bucket.retainOnDelete).toBe(true);
 });
 
+test('the evidence expires after 730 days by lifecycle policy, created only once Object Storage may delete in this bucket', () => {
+  const lifecycle = 'oci:ObjectStorage/objectLifecyclePolicy:ObjectLifecyclePolicy';
+  expect(resource(plan, lifecycle, `${NAME}-lifecycle`).inputs).toEqual({
+    bucket: 'prod-oke-detection-alerts',
+    namespace: 'mocknamespace',
+    rules: [{ action: 'DELETE', isEnabled: true, name: 'expire-evidence', target: 'objects', timeAmount: '730', timeUnit: 'DAYS' }],
+  });
+  expect(dependenciesOf(plan, lifecycle, `${NAME}-lifecycle`)).toEqual([
+    `oci:Identity/policy:Policy ${NAME}-objectstorage-lifecycle`, `oci:ObjectStorage/bucket:Bucket ${NAME}-durable`,
+  ]);
+  expect(resource(plan, 'oci:Identity/policy:Policy', `${NAME}-objectstorage-lifecycle`).inputs.statements).toEqual([
+    `Allow service objectstorage-eu-frankfurt-1 to manage object-family in compartment id ${COMPARTMENT} where target.bucket.name = 'prod-oke-detection-alerts'`,
+  ]);
+});
+
 test('the KMS key is AES-256 in an HSM, in a DEFAULT vault without automatic rotation (OCI offers it only in virtual private vaults)', () => {
   // docs.oracle.com/iaas/Content/KeyManagement/Tasks/tasks_tasks_managingkeys_topic_edit_auto_key_rotation.htm:
   // "This feature is only available for virtual private vaults."
@@ -67,7 +82,7 @@ test('every IAM resource goes through the home-region provider (IAM is created o
   const iam = plan.resources.filter((r) => r.type.startsWith('oci:Identity/'));
   expect(iam.map((r) => r.type).sort()).toEqual([
     'oci:Identity/customerSecretKey:CustomerSecretKey', 'oci:Identity/group:Group',
-    'oci:Identity/policy:Policy', 'oci:Identity/policy:Policy', 'oci:Identity/policy:Policy',
+    'oci:Identity/policy:Policy', 'oci:Identity/policy:Policy', 'oci:Identity/policy:Policy', 'oci:Identity/policy:Policy',
     'oci:Identity/user:User', 'oci:Identity/userGroupMembership:UserGroupMembership',
   ]);
   for (const r of iam) expect([r.name, r.provider]).toEqual([r.name, home]);
