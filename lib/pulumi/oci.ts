@@ -3,8 +3,8 @@ import * as oci from '@pulumi/oci';
 import * as pulumi from '@pulumi/pulumi';
 import { DetectionStackObjects, StackSecret } from './kubernetes';
 import {
-  OCI_AUDIT_PREFIX, objectStorageKeyStatement, objectStorageLifecycleStatement, ociBucketNameProblem, retentionLockTime, serviceConnectorWriteStatement,
-  shipperGroupStatements,
+  OCI_AUDIT_PREFIX, objectStorageKeyStatement, objectStorageLifecycleStatement, ociBucketNameProblem, retentionLockTime,
+  serviceConnectorWriteStatement, shipperGroupStatements,
 } from './oci-policies';
 import { checkExpireAfterDays, checkProviderRegion, durableTarget, planForProvider, resolveBucketName } from './stack-plan';
 import { DetectionStackError } from '../core/errors';
