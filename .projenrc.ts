@@ -43,6 +43,10 @@ const project = new typescript.TypeScriptProject({
     'kubernetes-models@^4.5.1',
     // v4 line: CommonJS, on the same @kubernetes-models/base 5 as kubernetes-models v4 (v5+ are ESM-only).
     '@kubernetes-models/prometheus-operator@^4.4.4',
+    // The last CommonJS lines on @kubernetes-models/base 5 (argo-cd 4 and flux-cd 3 are ESM-only): the fleet's
+    // ApplicationSet, AppProject and Kustomizations are validated against their CRD schemas.
+    '@kubernetes-models/argo-cd@~2.7.2',
+    '@kubernetes-models/flux-cd@~2.3.4',
     'ajv@^8.17.0',
     'fast-check@^4.0.0',
     'ts-node@^10.9.2',

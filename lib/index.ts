@@ -10,6 +10,7 @@ export * from './checks';
 export * from './stack/props';
 export * from './core/providers';
 export * from './stack/plan';
+export * from './fleet';
 export * from './cdk8s/detection-stack';
 export * from './falco';
 export * from './falco/sensor';
