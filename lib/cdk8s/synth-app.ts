@@ -1,6 +1,7 @@
 import { App, AppProps } from 'cdk8s';
 import { DetectionStack } from './detection-stack';
 import { formatFinding } from '../checks/run';
+import { capturesDefinitionErrors } from '../core/app-run';
 import { DetectionStackError } from '../core/errors';
 
 /** How cdk8s words the error of a failed construct validation (our guardrail errors). */
@@ -21,7 +22,7 @@ export function synthApp(build: (app: App) => void, props?: AppProps): void {
     app.synth();
   } catch (e) {
     const message = definitionError(e);
-    if (message === undefined) throw e;
+    if (message === undefined || capturesDefinitionErrors()) throw e;
     process.stderr.write(`${message}\n`);
     process.exitCode = 1;
   }

@@ -10,3 +10,4 @@ export * from './secrets';
 export * from './tags';
 export * from './images';
 export * from './resources';
+export * from './app-run';

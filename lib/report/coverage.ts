@@ -1,7 +1,8 @@
+import { PlacementContext, placementContext, placeRule } from './placement';
 import { TAG_PREFIX } from '../core/tags';
 import type { RuleItem } from '../falco/rules/model';
 import { PACK_TEMPLATES } from '../packs/build';
-import type { MitreTactic, ThreatScenario } from '../packs/types';
+import type { ThreatScenario } from '../packs/types';
 import { THREAT_SCENARIOS } from '../packs/types';
 import type { StackPlan } from '../stack/plan';
 
@@ -54,10 +55,27 @@ export interface CoverageRow {
   readonly cells: Readonly<Record<CoverageLayer, CoverageCell>>;
 }
 
-/** Whether a layer runs in the stack and what it is. */
+/**
+ * Who puts a layer in place: `manifests` (the Kubernetes objects this stack renders, on the cdk8s and the Pulumi
+ * path alike), `pulumi` (cloud resources only the Pulumi components create: a cdk8s-only app does not have them),
+ * `provider` (on in every account of the provider, whatever this stack does), `none` (nothing does).
+ */
+export type LayerSource = 'manifests' | 'pulumi' | 'provider' | 'none';
+
+export const LAYER_SOURCE_TITLES: Readonly<Record<LayerSource, string>> = {
+  manifests: 'these manifests',
+  pulumi: 'Pulumi path only',
+  provider: 'the provider, always on',
+  none: 'nothing',
+};
+
+/** Whether a layer is planned in the stack, who puts it in place, and what it is. */
 export interface LayerStatus {
   readonly layer: CoverageLayer;
+  /** The stack plans it (whoever then creates it: see `from`). */
   readonly present: boolean;
+  /** Who puts each part in place; a layer can have parts from several (k8saudit plugin in the manifests, logs on the Pulumi path). */
+  readonly from: readonly LayerSource[];
   readonly summary: string;
 }
 
@@ -94,27 +112,17 @@ const PATTERN_SCENARIOS: Readonly<Record<string, readonly ThreatScenario[]>> = {
   'crypto-miner': ['unexpected-processes'],
 };
 
-/** A best guess for rules not written by this project, from their MITRE tactic tags. */
-const TACTIC_SCENARIOS: Partial<Record<MitreTactic, ThreatScenario>> = {
-  mitre_execution: 'unexpected-processes',
-  mitre_privilege_escalation: 'privilege-escalation',
-  mitre_persistence: 'file-system-changes',
-  mitre_command_and_control: 'network-anomalies',
-  mitre_exfiltration: 'network-anomalies',
-};
-
 function tagValue(tags: readonly string[] | undefined, prefix: string): string | undefined {
   return tags?.find((t) => t.startsWith(prefix))?.slice(prefix.length);
 }
 
-function scenariosOf(rule: RuleItem): ThreatScenario[] {
+/** Pack rules by their template's scenarios; any other rule by what its condition watches. */
+function scenariosOf(rule: RuleItem, ctx: PlacementContext): ThreatScenario[] {
   const known = PACK_SCENARIOS.get(rule.name);
   if (known) return [...known];
   const pattern = tagValue(rule.tags, TAG_PREFIX.pattern);
   if (pattern && PATTERN_SCENARIOS[pattern]) return [...PATTERN_SCENARIOS[pattern]];
-  if ((rule.source ?? 'syscall') === 'k8s_audit') return ['kubernetes-activity'];
-  const guessed = (rule.tags ?? []).map((t) => TACTIC_SCENARIOS[t as MitreTactic]).filter((s): s is ThreatScenario => !!s);
-  return [...new Set(guessed)];
+  return [...placeRule(rule, ctx).scenarios];
 }
 
 function ownerText(owner: unknown): string {
@@ -128,6 +136,7 @@ function falcoDetections(plan: StackPlan): ReportDetection[] {
   if (!falco) return [];
   const owners = new Map(falco.customRules.map((r) => [r.name, ownerText(r.owner)]));
   const hasK8sAuditSource = plan.audit?.kubernetes.falcoPlugin !== undefined;
+  const placement = placementContext([...falco.rules.items, ...falco.auditRules.items]);
   return [...falco.rules.items, ...falco.auditRules.items].filter((i): i is RuleItem => i.kind === 'rule').map((rule) => {
     const source = rule.source ?? 'syscall';
     const k8s = source === 'k8s_audit';
@@ -142,7 +151,7 @@ function falcoDetections(plan: StackPlan): ReportDetection[] {
       owner: owners.get(rule.name) ?? tagValue(rule.tags, TAG_PREFIX.owner) ?? 'unknown',
       priority: rule.priority,
       confidence: tagValue(rule.tags, TAG_PREFIX.confidence),
-      scenarios: scenariosOf(rule),
+      scenarios: scenariosOf(rule, placement),
       runbook: tagValue(rule.tags, TAG_PREFIX.runbook),
       enabled: rule.enabled !== false,
       inactiveBecause,
@@ -173,10 +182,20 @@ export function auditSinkOf(plan: StackPlan): string {
 function layerStatuses(plan: StackPlan): LayerStatus[] {
   const audit = plan.audit;
   const plugin = audit?.kubernetes.falcoPlugin;
+  const pulumiModule = `detection-stack/pulumi/${PULUMI_MODULES[plan.cluster.provider]}`;
+  // OCI Audit records every API call of the tenancy, the OKE API server's included, with no switch to turn it off.
+  const providerKeepsAudit = plan.cluster.provider === 'oke';
+  const kubeLogs = !!audit?.kubernetes.controlPlaneLogs;
+  const kubeFrom: LayerSource[] = [
+    ...(kubeLogs ? [providerKeepsAudit ? 'provider' as const : 'pulumi' as const] : []),
+    ...(plugin ? ['manifests' as const] : []),
+  ];
+  const cloud = !!audit?.cloud.enabled;
   return [
     {
       layer: 'runtime-falco',
       present: !!plan.falco,
+      from: plan.falco ? ['manifests'] : ['none'],
       summary: plan.falco
         ? `Falco DaemonSet (${plan.falco.engine.kind}), ${plural(plan.falco.customRules.length, 'custom rule')}`
           + (plan.falco.rulesFiles.some((f) => f.endsWith('falco_rules.yaml')) ? ' plus Falco\'s default rules' : '')
@@ -185,6 +204,7 @@ function layerStatuses(plan: StackPlan): LayerStatus[] {
     {
       layer: 'runtime-tetragon',
       present: !!plan.tetragon,
+      from: plan.tetragon ? ['manifests'] : ['none'],
       summary: plan.tetragon
         ? `Tetragon DaemonSet, ${plural(plan.tetragon.detections.length, 'detection')}`
           + (plan.tetragon.yieldedDetections.length > 0 ? ` (${plan.tetragon.yieldedDetections.join(', ')} yielded to Falco by sensors.ownership)` : '')
@@ -192,19 +212,28 @@ function layerStatuses(plan: StackPlan): LayerStatus[] {
     },
     {
       layer: 'k8s-audit',
-      present: !!audit?.kubernetes.controlPlaneLogs,
+      present: kubeLogs || !!plugin,
+      from: kubeFrom.length > 0 ? kubeFrom : ['none'],
       summary: !audit ? 'not planned' : [
-        audit.kubernetes.controlPlaneLogs ? `control-plane audit logs kept ${audit.kubernetes.retentionDays} days (${auditSinkOf(plan)})` : 'control-plane audit logs off',
-        plugin ? `Falco ${plugin.name} plugin with the upstream k8saudit rules` : 'no Falco k8saudit plugin',
+        !kubeLogs ? 'control-plane audit logs off'
+          : providerKeepsAudit ? `control-plane audit events recorded by ${auditSinkOf(plan)}; the copy to the durable bucket is created by ${pulumiModule}`
+            : `control-plane audit logs kept ${audit.kubernetes.retentionDays} days (${auditSinkOf(plan)}), turned on by ${pulumiModule}: a cdk8s-only app must turn them on itself`,
+        plugin ? `Falco ${plugin.name} plugin with the upstream k8saudit rules (in these manifests)` : 'no Falco k8saudit plugin',
       ].join('; '),
     },
     {
       layer: 'cloud-audit',
-      present: !!audit?.cloud.enabled,
-      summary: audit?.cloud.enabled ? `${audit.cloud.trail} kept ${audit.cloud.retentionDays} days` : 'not kept by this stack',
+      present: cloud,
+      from: !cloud ? ['none'] : providerKeepsAudit ? ['provider', 'pulumi'] : ['pulumi'],
+      summary: !cloud ? 'not kept by this stack'
+        : providerKeepsAudit ? `${audit!.cloud.trail} (always on); ${pulumiModule} sets its retention to ${audit!.cloud.retentionDays} days and copies it to the durable bucket`
+          : `${audit!.cloud.trail} kept ${audit!.cloud.retentionDays} days, created by ${pulumiModule}: a cdk8s-only app does not create it`,
     },
   ];
 }
+
+/** The Pulumi component module of each provider (`detection-stack/pulumi/<module>`). */
+const PULUMI_MODULES: Readonly<Record<StackPlan['cluster']['provider'], string>> = { eks: 'aws', oke: 'oci', aks: 'azure' };
 
 /** Builds the coverage picture of a planned stack. Pure. */
 export function coverageReport(plan: StackPlan): CoverageReport {
@@ -214,6 +243,7 @@ export function coverageReport(plan: StackPlan): CoverageReport {
   const plugin = plan.audit?.kubernetes.falcoPlugin;
   const k8sLogs = !!plan.audit?.kubernetes.controlPlaneLogs;
   const cloud = !!plan.audit?.cloud.enabled;
+  const recordedBy = (what: string) => `${what} (${plan.cluster.provider === 'oke' ? 'always on' : 'Pulumi path only'})`;
 
   const matrix: CoverageRow[] = THREAT_SCENARIOS.map((scenario) => {
     const cells = {} as Record<CoverageLayer, CoverageCell>;
@@ -221,9 +251,9 @@ export function coverageReport(plan: StackPlan): CoverageReport {
       const by = running.filter((d) => d.layer === layer && d.scenarios.includes(scenario)).map((d) => d.name);
       if (layer === 'k8s-audit' && plugin && scenario === 'kubernetes-activity') by.push(`upstream k8saudit rules (${plugin.name})`);
       if (by.length > 0) {cells[layer] = { level: 'detects', by };} else if (layer === 'k8s-audit' && k8sLogs && (scenario === 'kubernetes-activity' || scenario === 'shell-access')) {
-        cells[layer] = { level: 'records', by: [auditSinkOf(plan)] };
+        cells[layer] = { level: 'records', by: [recordedBy(auditSinkOf(plan))] };
       } else if (layer === 'cloud-audit' && cloud && scenario === 'cloud-identity-changes') {
-        cells[layer] = { level: 'records', by: [plan.audit!.cloud.trail] };
+        cells[layer] = { level: 'records', by: [recordedBy(plan.audit!.cloud.trail)] };
       } else {cells[layer] = { level: 'none', by: [] };}
     }
     return { scenario, cells };
@@ -246,6 +276,10 @@ export function coverageReport(plan: StackPlan): CoverageReport {
   }
   for (const d of detections.filter((x) => x.inactiveBecause)) gaps.push(`${d.name} is defined but does not run: ${d.inactiveBecause}.`);
   for (const d of detections.filter((x) => !x.enabled)) gaps.push(`${d.name} is disabled.`);
+  for (const d of running.filter((x) => x.scenarios.length === 0)) {
+    gaps.push(`${d.name} runs but is in no scenario of the matrix: its condition watches no event type, field or known macro `
+      + 'the report maps to a scenario (process execution, file changes, network, privilege changes).');
+  }
   for (const l of layers.filter((x) => !x.present)) gaps.push(`${LAYER_TITLES[l.layer]}: ${l.summary}.`);
 
   return {

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from 'fs';
 import { join, resolve } from 'path';
+import { CAPTURE_DEFINITION_ERRORS } from '../core/app-run';
 import { DetectionStackError } from '../core/errors';
 import type { StackPlan } from '../stack/plan';
 
@@ -50,11 +51,14 @@ export function loadStackPlans(target: string): StackPlan[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const Module = require('module') as { _load(request: string, parent: unknown, isMain: boolean): unknown };
   const savedMain = process.mainModule;
+  const flags = globalThis as Record<symbol, unknown>;
+  flags[CAPTURE_DEFINITION_ERRORS] = true;
   try {
     Module._load(entry, null, true);
   } finally {
     proto.synth = originalSynth;
     (process as { mainModule?: unknown }).mainModule = savedMain;
+    delete flags[CAPTURE_DEFINITION_ERRORS];
   }
   const plans = apps.flatMap((app) => (app.charts as unknown[]).filter(isPlannedChart).map((c) => c.plan));
   if (plans.length === 0) {

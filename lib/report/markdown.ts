@@ -1,5 +1,5 @@
 import {
-  COVERAGE_LAYERS, CoverageCell, coverageReport, CoverageReport, LAYER_TITLES, SCENARIO_TITLES,
+  COVERAGE_LAYERS, CoverageCell, coverageReport, CoverageReport, LAYER_SOURCE_TITLES, LAYER_TITLES, SCENARIO_TITLES,
 } from './coverage';
 import { renderMermaid } from './mermaid';
 import { STACK_CHECKS } from '../checks';
@@ -27,9 +27,9 @@ export function renderReportMarkdown(plan: StackPlan, report: CoverageReport = c
     '',
     '## Layers',
     '',
-    '| layer | present | what |',
+    '| layer | put in place by | what |',
     '|---|---|---|',
-    ...report.layers.map((l) => `| ${LAYER_TITLES[l.layer]} | ${l.present ? 'yes' : 'no'} | ${l.summary.replace(/\|/g, '\\|')} |`),
+    ...report.layers.map((l) => `| ${LAYER_TITLES[l.layer]} | ${l.from.map((f) => LAYER_SOURCE_TITLES[f]).join(' + ')} | ${l.summary.replace(/\|/g, '\\|')} |`),
     '',
     '## Diagram',
     '',

@@ -205,7 +205,7 @@ describe('Falco sensor on cdk8s', () => {
       ['Exists toleration with a value', { tolerations: [{ operator: 'Exists', value: 'x' }] }, /DS-FALCO-011 at test\/sensors\.falco\.tolerations\[0\]\.value/],
       ['bad priority class', { priorityClassName: 'Node_Critical' }, /DS-FALCO-012 at test\/sensors\.falco\.priorityClassName/],
       ['empty owner', { customRules: [{ ...RULE, owner: '' }] }, /DS-FALCO-003 at test\/sensors\.falco\.customRules\[0\]\.owner: owner '' of rule 'Shell in billing' is not a team name/],
-      ['unowned without reason', { customRules: [{ ...RULE, owner: { unowned: '' } }] }, /DS-FALCO-003 .*has no owner\. Fix: set owner to the team/],
+      ['unowned without reason', { customRules: [{ ...RULE, owner: { unowned: '' } }] }, /DS-FALCO-003 .*owner\.unowned: .* a reason of 0 characters, too short .*Fix: say in at least 10 characters why/],
     ] as [string, FalcoSensorProps, RegExp][])('%s', (_label, falco, message) => {
       expect(() => falcoOn('oke', falco)).toThrow(message);
     });

@@ -14,6 +14,13 @@ function io() {
   return { io: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t) }, out, err };
 }
 
+/** `report APP` in a real Node process: jest's module sandbox cannot run an app as the main module. */
+function reportInNode(app: string) {
+  const script = 'const { runReportCommand } = require("./lib/cli/report-command");'
+    + 'process.exitCode = runReportCommand([process.argv[1]], { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });';
+  return spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script, app], { cwd: join(__dirname, '..', '..'), encoding: 'utf8' });
+}
+
 describe('detection-stack report', () => {
   test('prints the same Markdown as REPORT.md for every stack the app builds', () => {
     const { io: cli, out, err } = io();
@@ -63,17 +70,22 @@ describe('detection-stack report', () => {
   });
 
   test('runs a real cdk8s app from its folder (as cdk8s synth would) without writing manifests', () => {
-    // A real Node process: jest's module sandbox cannot run an app as the main module.
-    const root = join(__dirname, '..', '..');
     const app = join(__dirname, '..', 'report', 'fixtures', 'app');
-    const script = 'const { runReportCommand } = require("./lib/cli/report-command");'
-      + 'process.exitCode = runReportCommand([process.argv[1]], { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) });';
-    const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script, app], { cwd: root, encoding: 'utf8' });
+    const result = reportInNode(app);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     expect(result.stdout.split('\n')[0]).toBe('# Detection coverage: report-fixture');
     expect(result.stdout).toContain('| DS Shell In Product Container | Runtime: Falco | payments-sec | WARNING | medium |');
     expect(existsSync(join(app, 'dist'))).toBe(false);
+  }, 60_000);
+
+  test('an app whose definition fails reports that error once, with no second "no stack" error', () => {
+    const result = reportInNode(join(__dirname, '..', 'report', 'fixtures', 'failing-app'));
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('error DS-CHECK-001 at suppressions[0]: suppression of DS-FALCO-101 has no meaningful reason. '
+      + 'Fix: give a reason of at least 10 characters saying why the risk is accepted\n');
+    expect(result.stderr).not.toContain('DS-PACK-032');
   }, 60_000);
 
   test('a folder without an app is refused with the place named', () => {

@@ -14,9 +14,9 @@ describe('coverage report', () => {
       level: 'detects',
       by: ['DS Interactive Shell In Product Container', 'DS Shell In Product Container', 'DS Outbound Connection From Silent Binary'],
     });
-    expect(row('shell-access')['k8s-audit']).toEqual({ level: 'records', by: ['CloudWatch Logs /aws/eks/prod-eks/cluster (enabledClusterLogTypes: audit)'] });
+    expect(row('shell-access')['k8s-audit']).toEqual({ level: 'records', by: ['CloudWatch Logs /aws/eks/prod-eks/cluster (enabledClusterLogTypes: audit) (Pulumi path only)'] });
     expect(row('kubernetes-activity')['k8s-audit']).toEqual({ level: 'detects', by: ['upstream k8saudit rules (k8saudit-eks)'] });
-    expect(row('cloud-identity-changes')['cloud-audit']).toEqual({ level: 'records', by: ['AWS CloudTrail'] });
+    expect(row('cloud-identity-changes')['cloud-audit']).toEqual({ level: 'records', by: ['AWS CloudTrail (Pulumi path only)'] });
     expect(report.gaps).toEqual([
       'Cloud identity changes: no layer alerts on it (only recorded by Cloud audit, for investigation).',
       'Falco loads its default rules before the custom rules and stops at the first match (rule_matching: first): '
@@ -54,10 +54,61 @@ describe('coverage report', () => {
     expect(md.split('\n')[0]).toBe('# Detection coverage: eks-stack');
     expect(md).toContain('```mermaid\nflowchart LR\n');
     expect(md).toContain('| scenario | Runtime: Falco | Runtime: Tetragon | Kubernetes audit | Cloud audit |');
-    expect(md).toContain('| Cloud identity changes | - | - | - | records only: AWS CloudTrail |');
+    expect(md).toContain('| Cloud identity changes | - | - | - | records only: AWS CloudTrail (Pulumi path only) |');
     expect(md).toContain('[ds-write-to-sudoers](runbooks/ds-write-to-sudoers.md)');
     // the sections this module owns (layers and diagram also depend on the other layers' versions)
     expect(`## Coverage matrix${md.split('## Coverage matrix')[1]}`).toMatchSnapshot();
+  });
+});
+
+describe('the report, corrected', () => {
+  const custom = (name: string, condition: string, tags?: string[]) => ({
+    owner: 'payments', rule: { kind: 'rule' as const, name, desc: 'd', condition, output: 'o', priority: 'WARNING' as const, ...(tags ? { tags } : {}) },
+  });
+  const plan = (provider: 'eks' | 'oke', customRules = [custom('Curl Out', 'outbound and proc.name = curl', ['mitre_persistence'])]) => planStack({
+    cluster: { name: 'c1', provider, region: provider === 'eks' ? 'eu-west-1' : 'eu-frankfurt-1' },
+    sensors: { falco: { customRules, loadDefaultRules: false } },
+    durable: { waived: { reason: 'report tests draw the report only' } },
+  }, 'fix');
+
+  test('custom rules are placed by what their conditions watch, not by their MITRE tag; untagged rules too', () => {
+    const report = coverageReport(plan('eks', [
+      custom('Curl Out', 'outbound and proc.name = curl', ['mitre_persistence']),
+      custom('Untagged Shell', 'spawned_process and proc.name in (bash, sh)'),
+    ]));
+    const cell = (s: string) => report.matrix.find((r) => r.scenario === s)!.cells['runtime-falco'];
+    expect(cell('network-anomalies')).toEqual({ level: 'detects', by: ['Curl Out'] });
+    expect(cell('file-system-changes')).toEqual({ level: 'none', by: [] });
+    expect(cell('shell-access')).toEqual({ level: 'detects', by: ['Untagged Shell'] });
+  });
+
+  test('a running rule the report cannot place is named in the gaps', () => {
+    const report = coverageReport(plan('eks', [custom('Odd', 'proc.name = odd')]));
+    expect(report.gaps).toContain('Odd runs but is in no scenario of the matrix: its condition watches no event type, field or known macro '
+      + 'the report maps to a scenario (process execution, file changes, network, privilege changes).');
+  });
+
+  test('each layer says who puts it in place: cloud audit and EKS control-plane logs come from the Pulumi path only', () => {
+    const layers = coverageReport(plan('eks')).layers;
+    const layer = (l: string) => layers.find((x) => x.layer === l)!;
+    expect(layer('runtime-falco').from).toEqual(['manifests']);
+    expect(layer('cloud-audit')).toEqual({
+      layer: 'cloud-audit', present: true, from: ['pulumi'],
+      summary: 'AWS CloudTrail kept 365 days, created by detection-stack/pulumi/aws: a cdk8s-only app does not create it',
+    });
+    expect(layer('k8s-audit').from).toEqual(['pulumi']);
+    const md = renderReportMarkdown(plan('eks'));
+    expect(md).toContain('| layer | put in place by | what |');
+    expect(md).toContain('| Cloud audit | Pulumi path only | AWS CloudTrail kept 365 days, created by detection-stack/pulumi/aws: a cdk8s-only app does not create it |');
+    expect(md).not.toMatch(/\| Cloud audit \| yes \|/);
+  });
+
+  test('on OKE, OCI Audit is the provider\'s and always on; the Pulumi path sets its retention and copies it', () => {
+    const layers = coverageReport(plan('oke')).layers;
+    expect(layers.find((x) => x.layer === 'cloud-audit')!.from).toEqual(['provider', 'pulumi']);
+    expect(layers.find((x) => x.layer === 'k8s-audit')!.from).toEqual(['provider']);
+    expect(renderReportMarkdown(plan('oke'))).toContain('| Cloud audit | the provider, always on + Pulumi path only | OCI Audit (always on); '
+      + 'detection-stack/pulumi/oci sets its retention to 365 days and copies it to the durable bucket |');
   });
 });
 

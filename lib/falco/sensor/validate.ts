@@ -10,6 +10,7 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const TEAM_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const MIN_UNOWNED_REASON = 10;
 
 export function validateImage(where: string, image: FalcoImageProps = {}): {
   repository: string; tag: string; digest?: string; reference: string;
@@ -127,9 +128,14 @@ function validateOwner(where: string, ruleName: string, owner: unknown): void {
     return;
   }
   const reason = typeof owner === 'object' && owner !== null ? (owner as { unowned?: unknown }).unowned : undefined;
-  if (typeof reason !== 'string' || reason.trim().length < 10) {
+  if (typeof reason !== 'string') {
     throw new DetectionStackError('DS-FALCO-003', where, `rule '${ruleName}' has no owner`,
       'set owner to the team that answers its alerts, or to { unowned: \'<reason of at least 10 characters>\' }');
+  }
+  if (reason.trim().length < MIN_UNOWNED_REASON) {
+    throw new DetectionStackError('DS-FALCO-003', `${where}.unowned`,
+      `rule '${ruleName}' is declared unowned with a reason of ${reason.trim().length} characters, too short to tell a reviewer why`,
+      `say in at least ${MIN_UNOWNED_REASON} characters why no team answers its alerts, or set owner to the team that does`);
   }
 }
 
