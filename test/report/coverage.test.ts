@@ -93,7 +93,9 @@ describe('the report, corrected', () => {
     const layer = (l: string) => layers.find((x) => x.layer === l)!;
     expect(layer('runtime-falco').from).toEqual(['manifests']);
     expect(layer('cloud-audit')).toEqual({
-      layer: 'cloud-audit', present: true, from: ['pulumi'],
+      layer: 'cloud-audit',
+      present: true,
+      from: ['pulumi'],
       summary: 'AWS CloudTrail kept 365 days, created by detection-stack/pulumi/aws: a cdk8s-only app does not create it',
     });
     expect(layer('k8s-audit').from).toEqual(['pulumi']);

@@ -1,5 +1,5 @@
-import { placementContext, placeRule } from '../../lib/report/placement';
 import type { RuleItem } from '../../lib/falco/rules/model';
+import { placementContext, placeRule } from '../../lib/report/placement';
 
 const rule = (condition: string, extra: Partial<RuleItem> = {}): RuleItem => ({
   kind: 'rule', name: 'R', desc: 'd', condition, output: 'o', priority: 'WARNING', ...extra,
