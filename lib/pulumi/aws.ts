@@ -244,6 +244,11 @@ export class EksCloudAudit extends pulumi.ComponentResource {
     const identity = aws.getCallerIdentityOutput({}, child);
     const partition = aws.getPartitionOutput({}, child);
     // ARNs, kms:ViaService and logs.<region> are written for the provider's region, which must be the stack's.
+    // The default provider's region is known now (aws:region, else the environment, as the provider reads it):
+    // refused here, the error reaches the user once and plainly, not through every output that needs the region.
+    if (!this.getProvider('aws::')) {
+      checkProviderRegion(name, clusterRegion, new pulumi.Config('aws').get('region') ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION, 'aws:region');
+    }
     const providerRegion = aws.getRegionOutput({}, child).region;
     this.account = pulumi.all([identity.accountId, partition.partition, providerRegion]).apply(([accountId, p, r]) => ({
       partition: p, accountId, region: checkProviderRegion(name, clusterRegion, r, 'aws:region'),

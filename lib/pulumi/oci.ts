@@ -92,7 +92,8 @@ export class OkeDetectionStack extends pulumi.ComponentResource {
     if (problem) throw new DetectionStackError('DS-PULUMI-011', `${name}/bucketName`, `'${bucketName}' ${problem}`, 'choose a valid bucket name');
     const ociAccess = args.stack.durable?.bucket?.oci;
     // The default provider's region (oci:region); an explicit provider is the caller's to match.
-    const region = checkProviderRegion(name, this.plan.cluster.region as string, new pulumi.Config('oci').get('region'), 'oci:region');
+    const clusterRegion = this.plan.cluster.region as string;
+    const region = this.getProvider('oci::') ? clusterRegion : checkProviderRegion(name, clusterRegion, new pulumi.Config('oci').get('region'), 'oci:region');
     const audit = this.plan.audit!;
     const cluster = this.plan.cluster.name;
     const child = { parent: this };

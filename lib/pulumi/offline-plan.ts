@@ -32,8 +32,10 @@ export interface OfflinePlan {
 }
 
 export interface OfflinePlanOptions {
-  /** Stack name the program sees. @default 'plan' */
+  /** Stack name the program sees; its config is read from `Pulumi.<stack>.yaml`. @default 'plan' */
   readonly stack?: string;
+  /** Config values set over the stack file's, as `pulumi config set KEY VALUE` would (bare keys are the project's). @default none */
+  readonly config?: Readonly<Record<string, string>>;
 }
 
 export const SECRET_PLACEHOLDER = '[secret]';
@@ -51,7 +53,7 @@ export const MOCK_FACTS = {
 } as const;
 
 interface MockResourceArgs { type: string; name: string; inputs: Record<string, unknown>; custom?: boolean; id?: string }
-interface MockCallArgs { token: string; inputs: Record<string, unknown> }
+interface MockCallArgs { token: string; inputs: Record<string, unknown>; provider?: string }
 
 /** Runs `DIR/index.ts` under mocks and returns what it registered, sorted by name and type. */
 export async function planProgram(dir: string, options: OfflinePlanOptions = {}): Promise<OfflinePlan> {
@@ -81,13 +83,17 @@ export async function planProgram(dir: string, options: OfflinePlanOptions = {})
 
   const recorded: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
   const registrations = new Map<string, Registration>();
-  const config = readStackConfig(programDir, project, stack);
+  const config = { ...readStackConfig(programDir, project, stack), ...namespaced(project, options.config ?? {}) };
+  // Explicit providers by mock id: a call made through one answers with that provider's settings.
+  const providerInputs = new Map<string, Record<string, unknown>>();
   await pulumi.runtime.setMocks({
     newResource: (args: MockResourceArgs) => {
       recorded.push({ type: args.type, name: args.name, inputs: args.inputs });
-      return { id: args.custom === false ? undefined as unknown as string : mockId(args), state: { ...mockState(args), ...args.inputs } };
+      const id = args.custom === false ? undefined as unknown as string : mockId(args);
+      if (args.type.startsWith('pulumi:providers:')) providerInputs.set(id, args.inputs);
+      return { id, state: { ...mockState(args), ...args.inputs } };
     },
-    call: (args: MockCallArgs) => mockCall(args, config),
+    call: (args: MockCallArgs) => mockCall(args, callConfig(config, args.provider, providerInputs)),
   }, project, stack, false);
   captureRegistrations(pulumi, registrations);
   const runtime = pulumi.runtime as unknown as { setAllConfig?: (c: Record<string, string>, secretKeys?: string[]) => void };
@@ -102,7 +108,7 @@ export async function planProgram(dir: string, options: OfflinePlanOptions = {})
     const loaded = require(entry);
     const main = typeof loaded === 'function' ? loaded : typeof loaded?.default === 'function' ? loaded.default : undefined;
     if (main) await main();
-    await settle(pulumi);
+    await settle(pulumi, () => recorded.length + failures.length);
   } catch (err) {
     throw asPlanError(programDir, stack, project, err);
   } finally {
@@ -147,9 +153,14 @@ function readStackConfig(dir: string, project: string, stack: string): Record<st
       throw new DetectionStackError('DS-PULUMI-024', `${file}: ${key}`, 'encrypted config cannot be read without the Pulumi CLI',
         'give the plan stack plain placeholder values');
     }
-    out[key.includes(':') ? key : `${project}:${key}`] = typeof value === 'string' ? value : JSON.stringify(value);
+    out[key] = typeof value === 'string' ? value : JSON.stringify(value);
   }
-  return out;
+  return namespaced(project, out);
+}
+
+/** Bare config keys belong to the project's namespace, as Pulumi reads them. */
+function namespaced(project: string, config: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(config).map(([key, value]) => [key.includes(':') ? key : `${project}:${key}`, value]));
 }
 
 /** TypeScript programs run through ts-node in transpile-only mode, as `pulumi up` does by default. */
@@ -220,18 +231,30 @@ export function nameOfUrn(urn: string): string {
   return urn.slice(urn.lastIndexOf('::') + 2);
 }
 
-/** Waits until the program stops registering (RPC queue drained twice in a row). */
-async function settle(pulumi: PulumiModule): Promise<void> {
+/**
+ * Waits until the program stops: the RPC queue drained and nothing new registered or failed for three
+ * rounds in a row. A failure inside an `apply` surfaces only after the mock calls it waits for, later
+ * than the queue first drains; returning before it would report a plan the real run refuses.
+ */
+async function settle(pulumi: PulumiModule, progress: () => number): Promise<void> {
   const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
-  for (let i = 0; i < 3; i++) {
-    await new Promise((resolve) => setImmediate(resolve));
+  let quietRounds = 0;
+  let seen = -1;
+  while (quietRounds < 3) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
     if (runtime.waitForRPCs) await runtime.waitForRPCs();
+    const now = progress();
+    quietRounds = now === seen ? quietRounds + 1 : 0;
+    seen = now;
   }
 }
 
 function asPlanError(dir: string, stack: string, project: string, err: unknown): Error {
-  if (err instanceof DetectionStackError) return err;
-  if (err && typeof err === 'object' && (err as { name?: string }).name === 'DetectionStackError') return err as Error;
+  if (err instanceof DetectionStackError || (err && typeof err === 'object' && (err as { name?: string }).name === 'DetectionStackError')) {
+    // Pulumi prefixes an error thrown inside an apply with each property it was serializing, on the same object.
+    (err as Error).message = (err as Error).message.replace(/^(error serializing property "[^"]*": )+/, '');
+    return err as Error;
+  }
   const message = err instanceof Error ? err.message : String(err);
   // @pulumi/pulumi Config.require: "Missing required configuration variable '<project>:<key>'".
   const missing = /Missing required configuration variable '([^']+)'/.exec(message);
@@ -303,6 +326,17 @@ function mockState(args: MockResourceArgs): Record<string, unknown> {
   }
   if (p === 'oci') return { key: `${args.name}-secret`, namespace: MOCK_FACTS.ociNamespace };
   return {};
+}
+
+/** The config a call sees: the stack's, or for a call through an explicit provider, that provider's own inputs (`aws:region`...). */
+function callConfig(
+  config: Readonly<Record<string, string>>, providerRef: string | undefined, providers: ReadonlyMap<string, Record<string, unknown>>,
+): Readonly<Record<string, string>> {
+  if (!providerRef) return config;
+  const inputs = providers.get(providerRef.slice(providerRef.lastIndexOf('::') + 2));
+  if (!inputs) return config;
+  const pkg = /::pulumi:providers:([^:]+)::/.exec(providerRef)?.[1] ?? '';
+  return Object.fromEntries(Object.entries(inputs).filter(([, v]) => typeof v === 'string').map(([k, v]) => [`${pkg}:${k}`, v as string]));
 }
 
 function mockCall(args: MockCallArgs, config: Readonly<Record<string, string>>): Record<string, unknown> {
