@@ -30,3 +30,6 @@ export * from './report';
 export * from './monitoring';
 export * from './falco/evaluator';
 export * from './cdk8s/synth-app';
+export { Workload } from './cdk8s/workload';
+export type { WorkloadProps } from './cdk8s/workload';
+export type * from './core/workload';

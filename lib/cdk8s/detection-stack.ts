@@ -43,7 +43,7 @@ export class DetectionStack extends Chart {
     if (this.plan.routing) {
       new Sidekick(this, 'Sidekick', { plan: this.plan.routing.sidekick });
       const am = this.plan.routing.alertmanager;
-      if (am) new Alertmanager(this, 'Alertmanager', { plan: am, clientPodLabels: this.plan.routing.sidekick.selectorLabels });
+      if (am) new Alertmanager(this, 'Alertmanager', { plan: am });
     }
     if (this.plan.durable?.shipper) new Shipper(this, 'Shipper', { plan: this.plan.durable.shipper });
     if (this.plan.k8sauditFalco) new K8sAuditFalco(this, 'K8sAudit', { plan: this.plan.k8sauditFalco });

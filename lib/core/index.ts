@@ -11,3 +11,4 @@ export * from './tags';
 export * from './images';
 export * from './resources';
 export * from './app-run';
+export * from './workload';

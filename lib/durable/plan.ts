@@ -6,6 +6,9 @@ import { IMAGE_PINS, imageReference } from '../core/images';
 import { requireReason } from '../core/opt-out';
 import { SecretEnvPlan, SecretUse, requireSecretRef } from '../core/secrets';
 import type { SecretKeyRef } from '../core/secrets';
+import {
+  configChecksum, CONFIG_CHECKSUM_ANNOTATION, DNS_EGRESS_RULE, egressRules, hardenedContainer, ProbePlan, secretEnvVars, WorkloadPlan,
+} from '../core/workload';
 
 export const SHIPPER_NAME = 'alert-shipper';
 export const SHIPPER_HTTP_PORT = 2020;
@@ -67,6 +70,7 @@ export interface ShipperPlan {
   readonly httpPort: number;
   readonly egress: readonly EgressPlan[];
   readonly resources: { readonly requests: { cpu: string; memory: string }; readonly limits: { cpu: string; memory: string } };
+  readonly workload: WorkloadPlan;
 }
 
 /**
@@ -234,32 +238,89 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
     throw new DetectionStackError('DS-DURABLE-005', `${where}.shipper.bufferHostPath`, `'${bufferHostPath}' is inside a directory mounted read-only for the sources`,
       'put the buffer outside the sources\' directories');
   }
-  return {
-    shipper: {
-      name: SHIPPER_NAME,
-      namespace: ctx.namespace,
-      image: imageReference(IMAGE_PINS.fluentBit),
-      selectorLabels,
-      podLabels: { ...ctx.labels, ...selectorLabels, 'app.kubernetes.io/component': 'durable' },
-      serviceAccountAnnotations,
-      destination,
-      secretEnv,
-      sources,
-      readOnlyHostPaths,
-      bufferHostPath,
-      bufferLimit,
-      outageBudget: outageBudget(bufferLimit, alertsPerSecond),
-      files: {
-        'fluent-bit.conf': renderFluentBitConfig({ destination, sources, bufferHostPath, bufferLimit, cluster: ctx.cluster.name }),
-        'parsers.conf': PARSERS_CONF,
-      },
-      httpPort: SHIPPER_HTTP_PORT,
-      egress: [{ kind: 'external', port: 443, protocol: 'TCP' }, ...(provider === 'eks' && bucket.aws?.podIdentity ? EKS_POD_IDENTITY_AGENT : [])],
-      resources: {
-        requests: shipper.resources?.requests ?? { cpu: '50m', memory: '64Mi' },
-        limits: shipper.resources?.limits ?? { cpu: '500m', memory: '256Mi' },
-      },
+  const shipperPlan: Omit<ShipperPlan, 'workload'> = {
+    name: SHIPPER_NAME,
+    namespace: ctx.namespace,
+    image: imageReference(IMAGE_PINS.fluentBit),
+    selectorLabels,
+    podLabels: { ...ctx.labels, ...selectorLabels, 'app.kubernetes.io/component': 'durable' },
+    serviceAccountAnnotations,
+    destination,
+    secretEnv,
+    sources,
+    readOnlyHostPaths,
+    bufferHostPath,
+    bufferLimit,
+    outageBudget: outageBudget(bufferLimit, alertsPerSecond),
+    files: {
+      'fluent-bit.conf': renderFluentBitConfig({ destination, sources, bufferHostPath, bufferLimit, cluster: ctx.cluster.name }),
+      'parsers.conf': PARSERS_CONF,
     },
+    httpPort: SHIPPER_HTTP_PORT,
+    egress: [{ kind: 'external', port: 443, protocol: 'TCP' }, ...(provider === 'eks' && bucket.aws?.podIdentity ? EKS_POD_IDENTITY_AGENT : [])],
+    resources: {
+      requests: shipper.resources?.requests ?? { cpu: '50m', memory: '64Mi' },
+      limits: shipper.resources?.limits ?? { cpu: '500m', memory: '256Mi' },
+    },
+  };
+  return { shipper: { ...shipperPlan, workload: shipperWorkload(shipperPlan) } };
+}
+
+/**
+ * A Fluent Bit DaemonSet on every node that tails the sensors' JSON output (read-only host mounts), buffers it on
+ * the node's disk and writes it to the bucket. Nothing calls in; out: DNS and the bucket.
+ */
+function shipperWorkload(plan: Omit<ShipperPlan, 'workload'>): WorkloadPlan {
+  const configName = `${plan.name}-config`;
+  const hostMounts = plan.readOnlyHostPaths.map((path, i) => ({ name: `source-${i}`, path }));
+  const probe = (path: string, periodSeconds: number): ProbePlan => ({ httpGet: { path, port: 'http' }, periodSeconds, timeoutSeconds: 3, failureThreshold: 3 });
+  return {
+    kind: 'DaemonSet',
+    name: plan.name,
+    namespace: plan.namespace,
+    labels: plan.podLabels,
+    selectorLabels: plan.selectorLabels,
+    rollout: { type: 'RollingUpdate', maxUnavailable: 1 },
+    serviceAccount: { name: plan.name, automountToken: false, annotations: plan.serviceAccountAnnotations },
+    configs: [{ kind: 'ConfigMap', name: configName, data: plan.files }],
+    pod: {
+      annotations: { [CONFIG_CHECKSUM_ANNOTATION]: configChecksum(...Object.values(plan.files), JSON.stringify(plan.secretEnv)) },
+      enableServiceLinks: false,
+      // Alerts are raised on every node the sensors run on, tainted pools included.
+      tolerations: [{ operator: 'Exists' }],
+      priorityClassName: 'system-node-critical',
+      nodeSelector: { 'kubernetes.io/os': 'linux' },
+      // Time to flush the buffer to disk (Grace 30s in fluent-bit.conf).
+      terminationGracePeriodSeconds: 60,
+      securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+      containers: [{
+        name: 'fluent-bit',
+        image: plan.image,
+        imagePullPolicy: 'IfNotPresent',
+        command: ['/fluent-bit/bin/fluent-bit', '-c', `${SHIPPER_CONFIG_DIR}/fluent-bit.conf`],
+        env: [{ name: 'NODE_NAME', fieldPath: 'spec.nodeName' }, ...secretEnvVars(plan.secretEnv)],
+        ports: [{ name: 'http', containerPort: plan.httpPort, protocol: 'TCP' }],
+        livenessProbe: probe('/api/v1/health', 10),
+        readinessProbe: probe('/api/v1/health', 10),
+        resources: plan.resources,
+        // Root without any capability: the kubelet's log files and the buffer directory belong to root.
+        securityContext: hardenedContainer(0),
+        volumeMounts: [
+          { name: 'config', mountPath: SHIPPER_CONFIG_DIR, readOnly: true },
+          { name: 'buffer', mountPath: plan.bufferHostPath },
+          { name: 'tmp', mountPath: '/tmp' },
+          ...hostMounts.map((m) => ({ name: m.name, mountPath: m.path, readOnly: true })),
+        ],
+      }],
+      volumes: [
+        { name: 'config', configMap: { name: configName } },
+        { name: 'buffer', hostPath: { path: plan.bufferHostPath, type: 'DirectoryOrCreate' } },
+        { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+        ...hostMounts.map((m) => ({ name: m.name, hostPath: { path: m.path, type: 'DirectoryOrCreate' as const } })),
+      ],
+    },
+    services: [],
+    networkPolicy: { ingress: [], egress: [DNS_EGRESS_RULE, ...egressRules(plan.egress)] },
   };
 }
 

@@ -11,6 +11,7 @@ import type { FalcoPriority } from '../core/priorities';
 import { lowestPriority, prioritiesAtOrAbove, requirePriority } from '../core/priorities';
 import { SecretUse, isSecretKeyRef, requireSecretRef } from '../core/secrets';
 import type { SecretKeyRef } from '../core/secrets';
+import type { WorkloadPlan } from '../core/workload';
 
 export const ALERTMANAGER_NAME = 'alertmanager';
 export const ALERTMANAGER_PORT = 9093;
@@ -103,6 +104,8 @@ export interface AlertmanagerPlan {
   /** Labels of the AlertmanagerConfig (operator mode). */
   readonly configLabels: Readonly<Record<string, string>>;
   readonly resources: { readonly requests: { cpu: string; memory: string }; readonly limits: { cpu: string; memory: string } };
+  /** The bundled Alertmanager's workload (mode `bundled`; set by the routing plan, which knows its clients). */
+  readonly workload?: WorkloadPlan;
 }
 
 const DEFAULT_GROUP_BY = ['rule', LABEL_NAMESPACE, LABEL_PRIORITY];

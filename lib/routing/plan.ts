@@ -1,4 +1,5 @@
 import { AlertmanagerPlan, alertmanagerSecretUses, planAlertmanager } from './alertmanager-plan';
+import { alertmanagerWorkload } from './alertmanager-workload';
 import type { RoutingProps } from './props';
 import { ChatDestinationPlan, planSidekick, SidekickPlan, sidekickSecretUses } from './sidekick-plan';
 import type { PlanContext } from '../core/context';
@@ -30,8 +31,9 @@ export interface RoutingPlan {
 export function planRouting(props: RoutingProps, ctx: PlanContext, clientPodLabels: readonly Readonly<Record<string, string>>[] = []): RoutingPlan {
   const where = `${ctx.path}/routing`;
   const chatThreshold = requirePriority(`${where}.chatThreshold`, props.chatThreshold ?? 'Critical');
-  const alertmanager = planAlertmanager(props, ctx, where);
-  const sidekick = planSidekick(props.sidekick ?? {}, ctx, chatThreshold, alertmanager?.target, `${where}.sidekick`, clientPodLabels);
+  const am = planAlertmanager(props, ctx, where);
+  const sidekick = planSidekick(props.sidekick ?? {}, ctx, chatThreshold, am?.target, `${where}.sidekick`, clientPodLabels);
+  const alertmanager = am?.mode === 'bundled' ? { ...am, workload: alertmanagerWorkload(am, sidekick.selectorLabels) } : am;
   const teams = (props.teams ?? []).map((t) => t.name);
   return {
     chatThreshold,

@@ -1,3 +1,4 @@
+import { stringify } from 'yaml';
 import type { SidekickOutputsProps, SidekickProps } from './props';
 import { requireDestinationUrl, requireEmail, requireHostPort } from './validate';
 import type { PlanContext } from '../core/context';
@@ -9,6 +10,9 @@ import type { FalcoPriority } from '../core/priorities';
 import { requirePriority, sidekickPriority } from '../core/priorities';
 import { SecretUse, isSecretKeyRef, requireSecretRef } from '../core/secrets';
 import type { SecretEnvPlan, SecretKeyRef } from '../core/secrets';
+import {
+  configChecksum, CONFIG_CHECKSUM_ANNOTATION, DNS_EGRESS_RULE, egressRules, hardenedContainer, ProbePlan, secretEnvVars, WorkloadPlan,
+} from '../core/workload';
 
 export const SIDEKICK_NAME = 'falcosidekick';
 export const SIDEKICK_PORT = 2801;
@@ -55,6 +59,9 @@ export interface SidekickPlan {
   readonly egress: readonly EgressPlan[];
   readonly chatDestinations: readonly ChatDestinationPlan[];
   readonly resources: { readonly requests: { cpu: string; memory: string }; readonly limits: { cpu: string; memory: string } };
+  /** config.yaml as mounted. */
+  readonly configYaml: string;
+  readonly workload: WorkloadPlan;
 }
 
 /** Falcosidekick reads every key from the environment too: viper maps `a.b.c` to `A_B_C`. */
@@ -354,7 +361,7 @@ export function planSidekick(props: SidekickProps, ctx: PlanContext, chatThresho
     podLabels['azure.workload.identity/use'] = 'true';
   }
 
-  return {
+  const plan: Omit<SidekickPlan, 'workload' | 'configYaml'> = {
     name: SIDEKICK_NAME,
     namespace: ns,
     image: imageReference(IMAGE_PINS.falcosidekick),
@@ -373,6 +380,67 @@ export function planSidekick(props: SidekickProps, ctx: PlanContext, chatThresho
     resources: {
       requests: props.resources?.requests ?? { cpu: '50m', memory: '64Mi' },
       limits: props.resources?.limits ?? { cpu: '500m', memory: '256Mi' },
+    },
+  };
+  const configYaml = stringify(plan.config, { lineWidth: 0 });
+  return { ...plan, configYaml, workload: sidekickWorkload(plan, configYaml) };
+}
+
+const SIDEKICK_CONFIG_DIR = '/etc/falcosidekick';
+/** The image's user (falcosecurity/falcosidekick Dockerfile: `USER 1234`). */
+const SIDEKICK_USER = 1234;
+
+/**
+ * ServiceAccount (no token), config.yaml ConfigMap (no secret), Deployment (credentials from Secrets as env),
+ * Service, PodDisruptionBudget and NetworkPolicy: only the stack's Falco pods may post alerts.
+ */
+function sidekickWorkload(plan: Omit<SidekickPlan, 'workload' | 'configYaml'>, configYaml: string): WorkloadPlan {
+  const configName = `${plan.name}-config`;
+  const probe = (periodSeconds: number): ProbePlan => ({ httpGet: { path: '/ping', port: 'http' }, periodSeconds, timeoutSeconds: 3, failureThreshold: 3 });
+  return {
+    kind: 'Deployment',
+    name: plan.name,
+    namespace: plan.namespace,
+    labels: plan.podLabels,
+    selectorLabels: plan.selectorLabels,
+    replicas: plan.replicas,
+    rollout: { type: 'RollingUpdate', maxUnavailable: 0, maxSurge: 1 },
+    serviceAccount: { name: plan.name, automountToken: false, annotations: plan.serviceAccountAnnotations },
+    configs: [{ kind: 'ConfigMap', name: configName, data: { 'config.yaml': configYaml } }],
+    pod: {
+      annotations: { [CONFIG_CHECKSUM_ANNOTATION]: configChecksum(configYaml, JSON.stringify(plan.secretEnv)) },
+      enableServiceLinks: false,
+      securityContext: { runAsNonRoot: true, runAsUser: SIDEKICK_USER, runAsGroup: SIDEKICK_USER, fsGroup: SIDEKICK_USER, seccompProfile: { type: 'RuntimeDefault' } },
+      spreadOverNodes: true,
+      containers: [{
+        name: plan.name,
+        image: plan.image,
+        imagePullPolicy: 'IfNotPresent',
+        args: ['-c', `${SIDEKICK_CONFIG_DIR}/config.yaml`],
+        ports: [{ name: 'http', containerPort: plan.port, protocol: 'TCP' }],
+        env: secretEnvVars(plan.secretEnv),
+        livenessProbe: probe(10),
+        readinessProbe: probe(5),
+        resources: plan.resources,
+        securityContext: hardenedContainer(SIDEKICK_USER),
+        volumeMounts: [
+          { name: 'config', mountPath: SIDEKICK_CONFIG_DIR, readOnly: true },
+          { name: 'tmp', mountPath: '/tmp' },
+        ],
+      }],
+      volumes: [
+        { name: 'config', configMap: { name: configName } },
+        { name: 'tmp', emptyDir: { sizeLimit: '16Mi' } },
+      ],
+    },
+    services: [{ name: plan.name, ports: [{ name: 'http', port: plan.port, protocol: 'TCP' }] }],
+    minAvailable: 1,
+    networkPolicy: {
+      // Only the stack's Falco pods post alerts; with no Falco in the stack nothing may connect.
+      ingress: plan.clientPodLabels.length > 0
+        ? [{ peers: plan.clientPodLabels.map((labels) => ({ pods: labels })), ports: [{ port: plan.port, protocol: 'TCP' }] }]
+        : [],
+      egress: [DNS_EGRESS_RULE, ...egressRules(plan.egress)],
     },
   };
 }

@@ -1,6 +1,7 @@
+import { K8sAuditFalcoPlan, planK8sAuditFalco } from './k8saudit-falco';
 import { falcoRuleTags, OwnershipPlan, planOwnership } from './ownership';
 import { DetectionStackProps, SensorsProps } from './props';
-import { K8SAUDIT_FALCO_SELECTOR, K8sAuditPluginPlan } from '../audit/k8saudit-plugin';
+import { K8SAUDIT_FALCO_SELECTOR } from '../audit/k8saudit-plugin';
 import { AuditPlan, planAudit } from '../audit/plan';
 import type { Suppression } from '../checks/finding';
 import type { PlanContext } from '../core/context';
@@ -9,9 +10,10 @@ import { IMAGE_PINS, imageReference } from '../core/images';
 import { PROVIDER_PROFILES } from '../core/providers';
 import type { SecretUse } from '../core/secrets';
 import { PATTERN_TAG_PREFIX } from '../core/tags';
+import type { WorkloadPlan } from '../core/workload';
 import { DurablePlan, durableSecretUses, falcoStdoutSource, planDurable, SensorSource } from '../durable/plan';
-import type { RulesFileItem } from '../falco/rules/model';
 import { extendFalcoPlan, FalcoPlan, planFalco } from '../falco/sensor/plan';
+import { falcoWorkload } from '../falco/sensor/workload';
 import { MonitoringPlan, planMonitoring } from '../monitoring/plan';
 import { planRouting, RoutingPlan } from '../routing/plan';
 import { planTetragon, TetragonPlan, withoutDetections } from '../tetragon/plan';
@@ -37,22 +39,14 @@ export interface StackPlan extends PlanContext {
   /** The single-replica Falco that runs the provider's k8saudit plugin (EKS, AKS), when enabled. */
   readonly k8sauditFalco?: K8sAuditFalcoPlan;
   readonly monitoring?: MonitoringPlan;
+  /**
+   * Every pod-running workload of the stack, in the order they are rendered: Falco, the Tetragon agent and
+   * operator, Falcosidekick, Alertmanager (bundled), the shipper, the k8saudit Falco. Every renderer reads these.
+   */
+  readonly workloads: readonly WorkloadPlan[];
 }
 
-/** The k8saudit Falco's inputs from the audit, Falco and routing layers. */
-export interface K8sAuditFalcoPlan {
-  readonly plugin: K8sAuditPluginPlan;
-  readonly namespace: string;
-  /** The cluster's name, added to every alert (`output_fields.cluster`). */
-  readonly clusterName: string;
-  readonly labels: Readonly<Record<string, string>>;
-  /** The node sensor's Falco image (the same release), or the pinned Falco. */
-  readonly image: string;
-  /** Falcosidekick URL for alerts (the node sensor's http_output). @default stdout only */
-  readonly httpOutputUrl?: string;
-  /** The stack's own k8s_audit rules, loaded after the upstream audit rules. @default none */
-  readonly customRules?: { readonly fileName: string; readonly items: readonly RulesFileItem[] };
-}
+export type { K8sAuditFalcoPlan } from './k8saudit-falco';
 
 export const DEFAULT_NAMESPACE = 'falco';
 
@@ -95,6 +89,15 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
   ];
   const routing = props.routing ? planRouting(props.routing, ctx, sidekickClients) : undefined;
   const falco = nodeFalco && routing ? extendFalcoPlan(nodeFalco, { httpOutputUrl: routing.sidekick.url }) : nodeFalco;
+  const k8sauditFalco = audit.kubernetes.falcoPlugin && planK8sAuditFalco({
+    plugin: audit.kubernetes.falcoPlugin,
+    namespace: ctx.namespace,
+    clusterName: ctx.cluster.name,
+    labels: ctx.labels,
+    image: falco?.image.reference ?? imageReference(IMAGE_PINS.falco),
+    httpOutputUrl: falco?.httpOutput?.url,
+    customRules: falco && falco.auditRules.items.length > 0 ? falco.auditRules : undefined,
+  });
   const durable = planDurable(props.durable, ctx, props.durable?.bucket ? sensorSources({ falco, tetragon }) : [], `${ctx.path}/durable`);
 
   return {
@@ -115,16 +118,16 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
     routing,
     durable,
     audit,
-    k8sauditFalco: audit.kubernetes.falcoPlugin && {
-      plugin: audit.kubernetes.falcoPlugin,
-      namespace: ctx.namespace,
-      clusterName: ctx.cluster.name,
-      labels: ctx.labels,
-      image: falco?.image.reference ?? imageReference(IMAGE_PINS.falco),
-      httpOutputUrl: falco?.httpOutput?.url,
-      customRules: falco && falco.auditRules.items.length > 0 ? falco.auditRules : undefined,
-    },
+    k8sauditFalco,
     monitoring: planMonitoring(props.monitoring, ctx, { falco, tetragon, routing, durable, audit }),
+    workloads: [
+      ...(falco ? [falcoWorkload(falco)] : []),
+      ...(tetragon ? [tetragon.workloads.agent, tetragon.workloads.operator] : []),
+      ...(routing ? [routing.sidekick.workload] : []),
+      ...(routing?.alertmanager?.workload ? [routing.alertmanager.workload] : []),
+      ...(durable?.shipper ? [durable.shipper.workload] : []),
+      ...(k8sauditFalco ? [k8sauditFalco.workload] : []),
+    ],
   };
 }
 

@@ -4,9 +4,11 @@ import type { TetragonDetection, TetragonResourcesProps, TetragonSensorProps } f
 import { SEED_PATTERNS } from './props';
 import { DEFAULT_NO_NETWORK_BINARIES, DETECTION_LABELS, seedDetection } from './seed';
 import { formatPolicyIssue, validateTracingPolicy } from './validate';
+import { HOST_PROC_MOUNT, TETRAGON_HEALTH_PORT, TETRAGON_METRICS_PORT, TetragonWorkloadInputs, tetragonWorkloads } from './workload';
 import type { PlanContext } from '../core/context';
 import { DetectionStackError } from '../core/errors';
 import { IMAGE_PINS, imageReference } from '../core/images';
+import type { WorkloadPlan } from '../core/workload';
 
 /** The default images of the agent, the operator and the export-stdout sidecar. */
 export const DEFAULT_TETRAGON_IMAGES = {
@@ -15,42 +17,22 @@ export const DEFAULT_TETRAGON_IMAGES = {
   exportStdout: imageReference(IMAGE_PINS.hubbleExportStdout),
 } as const;
 
-/** The agent's gRPC health server (chart: tetragon.healthGrpc.port), probed with the `liveness` service. */
-export const TETRAGON_HEALTH_PORT = 6789;
-export const TETRAGON_METRICS_PORT = 2112;
-export const OPERATOR_METRICS_PORT = 2113;
-/** The operator's controller-runtime probe endpoint (/healthz, /readyz). */
-export const OPERATOR_PROBE_PORT = 8081;
-/** Where the agent sees the host's /proc (config key `procfs`); mounted read-only instead of sharing the host PID namespace. */
-export const HOST_PROC_MOUNT = '/procRoot';
+export { HOST_PROC_MOUNT, OPERATOR_METRICS_PORT, OPERATOR_PROBE_PORT, TETRAGON_HEALTH_PORT, TETRAGON_METRICS_PORT } from './workload';
 
 export interface ResolvedResources {
   readonly requests: { readonly cpu: string; readonly memory: string };
   readonly limits: { readonly cpu: string; readonly memory: string };
 }
 
-export interface TetragonPlan {
-  readonly namespace: string;
-  readonly labels: Readonly<Record<string, string>>;
+export interface TetragonPlan extends TetragonWorkloadInputs {
   readonly version: string;
-  readonly images: { readonly agent: string; readonly operator: string; readonly exportStdout: string };
-  /** Host directory holding the JSON export file. */
-  readonly exportDirectory: string;
-  /**
-   * Host path of the JSON events file on every node: the routing layer's shipper tails it to the durable bucket
-   * and the declared routes. Tetragon has no alert router of its own.
-   */
-  readonly exportHostPath: string;
-  /** The agent's configuration (ConfigMap mounted as /etc/tetragon/tetragon.conf.d/, one file per key). */
-  readonly agentConfig: Readonly<Record<string, string>>;
-  /** The operator's configuration (it installs the CRDs). */
-  readonly operatorConfig: Readonly<Record<string, string>>;
-  readonly resources: { readonly agent: ResolvedResources; readonly exportStdout: ResolvedResources; readonly operator: ResolvedResources };
   /** Detections deployed (after the stack plan applied sensor ownership), with their validated policies. */
   readonly detections: readonly TetragonDetection[];
   /** Detections not deployed because Falco owns their pattern. */
   readonly yieldedDetections: readonly string[];
   readonly enforcement: { readonly enabled: boolean; readonly reason?: string };
+  /** The agent DaemonSet and the operator Deployment. */
+  readonly workloads: { readonly agent: WorkloadPlan; readonly operator: WorkloadPlan };
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -122,10 +104,9 @@ export function planTetragon(props: TetragonSensorProps, ctx: PlanContext): Tetr
     'leader-election': 'false',
   };
 
-  return {
+  const workloadInputs = {
     namespace: ctx.namespace,
     labels: ctx.labels,
-    version: IMAGE_PINS.tetragon.version,
     images,
     exportDirectory,
     exportHostPath,
@@ -136,6 +117,11 @@ export function planTetragon(props: TetragonSensorProps, ctx: PlanContext): Tetr
       exportStdout: resolveResources(`${where}.exportStdoutResources`, props.exportStdoutResources, { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } }),
       operator: resolveResources(`${where}.operatorResources`, props.operatorResources, { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } }),
     },
+  };
+  return {
+    ...workloadInputs,
+    version: IMAGE_PINS.tetragon.version,
+    workloads: tetragonWorkloads(workloadInputs),
     detections,
     yieldedDetections: [],
     enforcement,

@@ -123,8 +123,8 @@ describe('AKS: k8saudit-aks', () => {
     const config = falcoYaml(objects);
     expect(config.plugins[0].init_config.event_hub_namespace_connection_string).toBe('${K8SAUDIT_EVENTHUB_CONNECTION_STRING}');
     expect(deployment(objects).spec.template.spec.containers[0].env).toEqual([
-      { name: 'K8SAUDIT_EVENTHUB_CONNECTION_STRING', valueFrom: { secretKeyRef: { name: 'falco-k8saudit-aks', key: 'eventhub-connection-string' } } },
-      { name: 'K8SAUDIT_CHECKPOINT_CONNECTION_STRING', valueFrom: { secretKeyRef: { name: 'falco-k8saudit-aks', key: 'checkpoint-connection-string' } } },
+      { name: 'K8SAUDIT_EVENTHUB_CONNECTION_STRING', valueFrom: { secretKeyRef: { name: 'falco-k8saudit-aks', key: 'eventhub-connection-string', optional: false } } },
+      { name: 'K8SAUDIT_CHECKPOINT_CONNECTION_STRING', valueFrom: { secretKeyRef: { name: 'falco-k8saudit-aks', key: 'checkpoint-connection-string', optional: false } } },
     ]);
     expectValidManifests(auditObjects(objects) as unknown as Manifest[]);
   });

@@ -1,0 +1,76 @@
+import { FALCO_CONFIG_PATH, FALCO_RULES_DIR, HOST_ROOT } from './defaults';
+import type { FalcoPlan } from './plan';
+import { renderFalcoFiles } from './render';
+import { CONFIG_CHECKSUM_ANNOTATION, ProbePlan, WorkloadPlan } from '../../core/workload';
+
+const CONTAINER_NAME = 'falco';
+const WEB_PORT = 'web';
+
+/** The Falco DaemonSet, its ServiceAccount (no token) and its falco.yaml and custom rules ConfigMaps. */
+export function falcoWorkload(plan: FalcoPlan): WorkloadPlan {
+  const files = renderFalcoFiles(plan);
+  const annotations: Record<string, string> = { [CONFIG_CHECKSUM_ANNOTATION]: `sha256:${files.checksum}` };
+  if (plan.security.appArmor.legacyAnnotation) {
+    annotations[`container.apparmor.security.beta.kubernetes.io/${CONTAINER_NAME}`] = 'unconfined';
+  }
+  const probe = (periodSeconds: number, failureThreshold: number): ProbePlan => ({
+    httpGet: { path: plan.webserver.healthPath, port: WEB_PORT }, periodSeconds, failureThreshold, timeoutSeconds: 5,
+  });
+  const configName = `${plan.name}-config`;
+  const rulesName = `${plan.name}-rules`;
+  return {
+    kind: 'DaemonSet',
+    name: plan.name,
+    namespace: plan.namespace,
+    labels: plan.labels,
+    selectorLabels: plan.selectorLabels,
+    rollout: { type: 'RollingUpdate', maxUnavailable: 1 },
+    serviceAccount: { name: plan.serviceAccount.name, automountToken: plan.serviceAccount.automountToken },
+    configs: [
+      { kind: 'ConfigMap', name: configName, data: { 'falco.yaml': files.falcoYaml } },
+      { kind: 'ConfigMap', name: rulesName, data: { [plan.rules.fileName]: files.customRulesYaml } },
+    ],
+    pod: {
+      annotations,
+      enableServiceLinks: false,
+      priorityClassName: plan.priorityClassName,
+      nodeSelector: plan.nodeSelector,
+      tolerations: plan.tolerations,
+      // The runtime's default seccomp profiles filter bpf() and perf_event_open() differently per runtime version;
+      // the capability set is the control here. The modern eBPF probe needs the pod unconfined on AppArmor nodes (Ubuntu).
+      securityContext: { seccompProfile: { type: 'Unconfined' }, appArmorProfile: { type: plan.security.appArmor.profile } },
+      containers: [{
+        name: CONTAINER_NAME,
+        image: plan.image.reference,
+        imagePullPolicy: 'IfNotPresent',
+        command: ['/usr/bin/falco'],
+        args: ['-c', FALCO_CONFIG_PATH],
+        env: [{ name: 'HOST_ROOT', value: HOST_ROOT }, { name: 'FALCO_HOSTNAME', fieldPath: 'spec.nodeName' }],
+        ports: [{ name: WEB_PORT, containerPort: plan.webserver.port, protocol: 'TCP' }],
+        startupProbe: probe(5, 24),
+        livenessProbe: probe(15, 3),
+        readinessProbe: probe(15, 3),
+        resources: plan.resources,
+        securityContext: {
+          privileged: plan.security.privileged,
+          allowPrivilegeEscalation: plan.security.allowPrivilegeEscalation,
+          readOnlyRootFilesystem: plan.security.readOnlyRootFilesystem,
+          ...(plan.security.privileged ? {} : { capabilities: { drop: ['ALL'], add: plan.security.capabilities } }),
+        },
+        volumeMounts: [
+          { name: 'falco-config', mountPath: FALCO_CONFIG_PATH, subPath: 'falco.yaml', readOnly: true },
+          { name: 'falco-rules', mountPath: FALCO_RULES_DIR, readOnly: true },
+          { name: 'tmp', mountPath: '/tmp' },
+          ...plan.hostMounts.map((m) => ({ name: m.volumeName, mountPath: m.mountPath, readOnly: m.readOnly })),
+        ],
+      }],
+      volumes: [
+        { name: 'falco-config', configMap: { name: configName } },
+        { name: 'falco-rules', configMap: { name: rulesName } },
+        { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+        ...plan.hostMounts.map((m) => ({ name: m.volumeName, hostPath: { path: m.hostPath, ...(m.type ? { type: m.type } : {}) } })),
+      ],
+    },
+    services: [],
+  };
+}

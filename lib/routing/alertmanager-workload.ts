@@ -1,0 +1,101 @@
+import { renderAlertmanagerConfigYaml } from './alertmanager-config';
+import { ALERTMANAGER_SECRETS_DIR, AlertmanagerPlan } from './alertmanager-plan';
+import {
+  configChecksum, CONFIG_CHECKSUM_ANNOTATION, DNS_EGRESS_RULE, egressRules, hardenedContainer, ProbePlan, WorkloadPlan,
+} from '../core/workload';
+
+const CONFIG_DIR = '/etc/alertmanager/config';
+const STORAGE_DIR = '/alertmanager';
+/** The image's user (`USER nobody`). */
+const NOBODY = 65534;
+
+/**
+ * The bundled Alertmanager: config Secret (credentials are `*_file` paths to the users' Secrets, mounted read-only),
+ * headless and client Services, StatefulSet (gossip cluster), PodDisruptionBudget and NetworkPolicy.
+ * @param clientPodLabels the Falcosidekick pods, the only clients allowed in
+ */
+export function alertmanagerWorkload(plan: AlertmanagerPlan, clientPodLabels: Readonly<Record<string, string>>): WorkloadPlan {
+  const configYaml = renderAlertmanagerConfigYaml(plan);
+  const configName = `${plan.name}-config`;
+  const headless = `${plan.name}-cluster`;
+  const peers = Array.from({ length: plan.replicas }, (_, i) =>
+    `--cluster.peer=${plan.name}-${i}.${headless}.${plan.namespace}.svc.cluster.local:${plan.clusterPort}`);
+  const probe = (path: string, periodSeconds: number): ProbePlan => ({ httpGet: { path, port: 'http' }, periodSeconds, timeoutSeconds: 3, failureThreshold: 3 });
+  const gossipPorts = [{ port: plan.clusterPort, protocol: 'TCP' as const }, { port: plan.clusterPort, protocol: 'UDP' as const }];
+  const peersOfTheCluster = [{ pods: plan.selectorLabels }];
+  return {
+    kind: 'StatefulSet',
+    name: plan.name,
+    namespace: plan.namespace,
+    labels: plan.podLabels,
+    selectorLabels: plan.selectorLabels,
+    replicas: plan.replicas,
+    statefulSet: { serviceName: headless, podManagementPolicy: 'Parallel' },
+    serviceAccount: { name: plan.name, automountToken: false },
+    configs: [{ kind: 'Secret', name: configName, data: { 'alertmanager.yml': configYaml } }],
+    pod: {
+      annotations: { [CONFIG_CHECKSUM_ANNOTATION]: configChecksum(configYaml) },
+      enableServiceLinks: false,
+      securityContext: { runAsNonRoot: true, runAsUser: NOBODY, runAsGroup: NOBODY, fsGroup: NOBODY, seccompProfile: { type: 'RuntimeDefault' } },
+      spreadOverNodes: true,
+      containers: [{
+        name: plan.name,
+        image: plan.image,
+        imagePullPolicy: 'IfNotPresent',
+        args: [
+          `--config.file=${CONFIG_DIR}/alertmanager.yml`,
+          `--storage.path=${STORAGE_DIR}`,
+          `--web.listen-address=:${plan.port}`,
+          `--cluster.listen-address=0.0.0.0:${plan.clusterPort}`,
+          `--cluster.advertise-address=$(POD_IP):${plan.clusterPort}`,
+          ...peers,
+        ],
+        env: [{ name: 'POD_IP', fieldPath: 'status.podIP' }],
+        ports: [
+          { name: 'http', containerPort: plan.port, protocol: 'TCP' },
+          { name: 'cluster-tcp', containerPort: plan.clusterPort, protocol: 'TCP' },
+          { name: 'cluster-udp', containerPort: plan.clusterPort, protocol: 'UDP' },
+        ],
+        livenessProbe: probe('/-/healthy', 10),
+        readinessProbe: probe('/-/ready', 5),
+        resources: plan.resources,
+        securityContext: hardenedContainer(NOBODY),
+        volumeMounts: [
+          { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+          { name: 'storage', mountPath: STORAGE_DIR },
+          ...plan.secretMounts.map((m) => ({ name: `secret-${m.secret}`, mountPath: `${ALERTMANAGER_SECRETS_DIR}/${m.secret}`, readOnly: true })),
+        ],
+      }],
+      volumes: [
+        { name: 'config', secret: { secretName: configName, defaultMode: 0o440 } },
+        // Silences and the notification log are shared by gossip; a replaced pod gets them from its peer.
+        { name: 'storage', emptyDir: { sizeLimit: '256Mi' } },
+        ...plan.secretMounts.map((m) => ({
+          name: `secret-${m.secret}`,
+          secret: { secretName: m.secret, defaultMode: 0o440, items: m.keys.map((key) => ({ key, path: key })) },
+        })),
+      ],
+    },
+    services: [
+      {
+        name: headless,
+        headless: true,
+        publishNotReadyAddresses: true,
+        ports: [
+          { name: 'http', port: plan.port, protocol: 'TCP' },
+          { name: 'cluster-tcp', port: plan.clusterPort, protocol: 'TCP' },
+          { name: 'cluster-udp', port: plan.clusterPort, protocol: 'UDP' },
+        ],
+      },
+      { name: plan.name, ports: [{ name: 'http', port: plan.port, protocol: 'TCP' }] },
+    ],
+    minAvailable: 1,
+    networkPolicy: {
+      ingress: [
+        { peers: [{ pods: clientPodLabels }], ports: [{ port: plan.port, protocol: 'TCP' }] },
+        { peers: peersOfTheCluster, ports: gossipPorts },
+      ],
+      egress: [DNS_EGRESS_RULE, { peers: peersOfTheCluster, ports: gossipPorts }, ...egressRules(plan.egress)],
+    },
+  };
+}
