@@ -74,6 +74,29 @@ export async function falcoValidate(paths: readonly string[]): Promise<FalcoFile
   }));
 }
 
+/** A list, macro or rule as `falco -L` describes it (`used`: whether a loaded rule refers to it; lists and macros only). */
+export interface FalcoListedItem {
+  readonly name: string;
+  readonly used?: boolean;
+}
+
+export interface FalcoListing {
+  readonly lists: readonly FalcoListedItem[];
+  readonly macros: readonly FalcoListedItem[];
+  readonly rules: readonly FalcoListedItem[];
+}
+
+/** `falco -r a -r b -L -o json_output=true`: the lists, macros and rules real Falco loaded from the files, in order. */
+export async function falcoListing(paths: readonly string[]): Promise<FalcoListing> {
+  const r = await run([...paths.flatMap((p) => ['-r', p]), '-L', '-o', 'json_output=true']);
+  const line = r.stdout.split('\n').find((l) => l.startsWith('{"lists"'));
+  if (r.code !== 0 || !line) throw new Error(`falco -L -r ${paths.join(' -r ')} printed no listing (exit ${r.code}): ${r.stderr.split('\n').slice(-5).join('\n')}`);
+  type RawItem = { info: { name: string }; details?: { used?: boolean } };
+  const parsed = JSON.parse(line) as Record<'lists' | 'macros' | 'rules', RawItem[]>;
+  const items = (raw: readonly RawItem[]) => raw.map((i) => (i.details?.used === undefined ? { name: i.info.name } : { name: i.info.name, used: i.details.used }));
+  return { lists: items(parsed.lists), macros: items(parsed.macros), rules: items(parsed.rules) };
+}
+
 export interface FalcoAlert {
   readonly rule: string;
   readonly priority: string;
