@@ -22,7 +22,7 @@ const namesOnly = (n: PredefinedNames): Names => ({ macros: [...n.macros], lists
 function namesInFile(dir: string, file: string): Names {
   const { items, diagnostics } = readRuleItems({ name: file, content: readFileSync(corpusPath(dir, file), 'utf8') });
   expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-  const of = (kind: string) => sorted(items.flatMap((i) => (i.kind === kind ? [i.name] : [])));
+  const of = (kind: 'macro' | 'list' | 'rule') => sorted(items.flatMap((i) => (i.kind === kind && 'name' in i ? [i.name] : [])));
   return { macros: of('macro'), lists: of('list'), rules: of('rule') };
 }
 
