@@ -90,7 +90,9 @@ export interface FalcoListing {
 export async function falcoListing(paths: readonly string[]): Promise<FalcoListing> {
   const r = await run([...paths.flatMap((p) => ['-r', p]), '-L', '-o', 'json_output=true']);
   const line = r.stdout.split('\n').find((l) => l.startsWith('{"lists"'));
-  if (r.code !== 0 || !line) throw new Error(`falco -L -r ${paths.join(' -r ')} printed no listing (exit ${r.code}): ${r.stderr.split('\n').slice(-5).join('\n')}`);
+  if (r.code !== 0 || !line) {
+    throw new Error(`falco -L -r ${paths.join(' -r ')} printed no listing (exit ${r.code}): ${r.stderr.split('\n').slice(-5).join('\n')}`);
+  }
   type RawItem = { info: { name: string }; details?: { used?: boolean } };
   const parsed = JSON.parse(line) as Record<'lists' | 'macros' | 'rules', RawItem[]>;
   const items = (raw: readonly RawItem[]) => raw.map((i) => (i.details?.used === undefined ? { name: i.info.name } : { name: i.info.name, used: i.details.used }));
