@@ -95,7 +95,10 @@ export async function falcoListing(paths: readonly string[]): Promise<FalcoListi
   }
   type RawItem = { info: { name: string }; details?: { used?: boolean } };
   const parsed = JSON.parse(line) as Record<'lists' | 'macros' | 'rules', RawItem[]>;
-  const items = (raw: readonly RawItem[]) => raw.map((i) => (i.details?.used === undefined ? { name: i.info.name } : { name: i.info.name, used: i.details.used }));
+  const items = (raw: readonly RawItem[]) => raw.map((i) => {
+    const used = i.details?.used;
+    return used === undefined ? { name: i.info.name } : { name: i.info.name, used };
+  });
   return { lists: items(parsed.lists), macros: items(parsed.macros), rules: items(parsed.rules) };
 }
 
