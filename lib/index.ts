@@ -12,6 +12,8 @@ export * from './core/providers';
 export * from './stack/plan';
 export * from './fleet';
 export * from './cdk8s/detection-stack';
+export * from './cdk8s/detection-fleet';
+export * from './gitops';
 export * from './falco';
 export * from './falco/sensor';
 export * from './cdk8s/falco-sensor';

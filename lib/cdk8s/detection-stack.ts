@@ -23,6 +23,14 @@ export interface DetectionStackChartProps extends DetectionStackProps {
  * Props are validated and planned once in the constructor; guardrails run at synth.
  */
 export class DetectionStack extends Chart {
+  /**
+   * A chart rendering a plan made elsewhere (a fleet plans each of its clusters at the fleet's path): the
+   * props were validated and planned there, the chart runs the guardrails and renders.
+   */
+  public static fromPlan(scope: Construct, id: string, plan: StackPlan, chart?: ChartProps): DetectionStack {
+    return new DetectionStack(scope, id, { [PLANNED]: plan, chart } as unknown as DetectionStackChartProps);
+  }
+
   /** The resolved plan: what this chart renders. */
   public readonly plan: StackPlan;
   /** Guardrail findings (errors fail synth; warnings and info are for review and the report). */
@@ -30,7 +38,7 @@ export class DetectionStack extends Chart {
 
   constructor(scope: Construct, id: string, props: DetectionStackChartProps) {
     super(scope, id, isObject(props) ? props.chart : undefined);
-    this.plan = planStack(withoutChartProps(props), this.node.path);
+    this.plan = plannedOf(props) ?? planStack(withoutChartProps(props), this.node.path);
     this.checks = runChecks(STACK_CHECKS, this.plan, this.plan.suppressions);
     this.node.addValidation({
       validate: () => this.checks.findings.filter((f) => f.level === 'error').map(formatFinding),
@@ -49,6 +57,13 @@ export class DetectionStack extends Chart {
     if (this.plan.k8sauditFalco) new K8sAuditFalco(this, 'K8sAudit', { plan: this.plan.k8sauditFalco });
     if (this.plan.monitoring) new Monitoring(this, 'Monitoring', { plan: this.plan.monitoring });
   }
+}
+
+/** Marks the props of `DetectionStack.fromPlan`: not a prop a user can pass. */
+const PLANNED = Symbol('planned');
+
+function plannedOf(props: unknown): StackPlan | undefined {
+  return isObject(props) ? (props as { [PLANNED]?: StackPlan })[PLANNED] : undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

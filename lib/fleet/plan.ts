@@ -34,7 +34,8 @@ export interface FleetClusterPlan {
   /** The prop paths the cluster's overrides set (`sensors.falco.minimumPriority`), sorted. */
   readonly overridden: readonly string[];
   readonly delivery: {
-    readonly argocd: { readonly name?: string; readonly server?: string };
+    /** The cluster's name in Argo CD. */
+    readonly argocd: { readonly name: string };
     readonly flux: { readonly kubeConfigSecret?: string };
   };
   /** The stack definition this cluster runs: shared, then overrides, then the team selection. */
@@ -149,11 +150,7 @@ function planCluster(props: DetectionFleetProps, index: number, fleetPath: strin
     leftOut: { teams: selection.leftOutTeams, rules: selection.leftOutRules },
     overridden: leafPaths(cluster.overrides ?? {}, '').sort(),
     delivery: {
-      argocd: {
-        ...(cluster.delivery?.argocd?.destinationServer !== undefined
-          ? { server: cluster.delivery.argocd.destinationServer }
-          : { name: cluster.delivery?.argocd?.destinationName ?? cluster.name }),
-      },
+      argocd: { name: cluster.delivery?.argocd?.destinationName ?? cluster.name },
       flux: { ...(cluster.delivery?.flux?.kubeConfigSecret !== undefined ? { kubeConfigSecret: cluster.delivery.flux.kubeConfigSecret } : {}) },
     },
     stackProps,

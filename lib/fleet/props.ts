@@ -8,11 +8,8 @@ export type FleetSharedProps = Omit<DetectionStackProps, 'cluster'>;
 
 /** How the GitOps engines reach one cluster of the fleet. */
 export interface FleetClusterDeliveryProps {
-  /**
-   * The cluster as registered in Argo CD (`destination.name`), or its API server URL (`destination.server`).
-   * @default { name: <the cluster's name> }
-   */
-  readonly argocd?: { readonly destinationName?: string; readonly destinationServer?: string };
+  /** The cluster's name as registered in Argo CD (the Applications' `destination.name`). @default the cluster's name */
+  readonly argocd?: { readonly destinationName?: string };
   /**
    * Flux on a management cluster applies to this cluster with the kubeconfig in this Secret (in the Flux
    * namespace, key `value`). @default none: the cluster's own Flux applies `flux/<cluster>.yaml`

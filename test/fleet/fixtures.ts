@@ -44,3 +44,29 @@ export function threeProviderFleet(): DetectionFleetProps {
     ],
   };
 }
+
+/** The three-provider fleet with both deliveries, and a Tetragon-only cluster (its TracingPolicies need the agent's CRDs). */
+export function deliveredFleet(): DetectionFleetProps {
+  const fleet = threeProviderFleet();
+  return {
+    ...fleet,
+    clusters: [
+      ...fleet.clusters,
+      {
+        name: 'edge-eks',
+        provider: 'eks',
+        region: 'eu-west-1',
+        labels: { environment: 'prod', tier: 'edge' },
+        delivery: { argocd: { destinationName: 'edge-eks-prod' }, flux: { kubeConfigSecret: 'edge-eks-kubeconfig' } },
+        overrides: {
+          namespace: 'tetragon',
+          sensors: { falco: undefined, tetragon: { productNamespaces: ['billing'], owner: 'payments' } },
+        },
+      },
+    ],
+    delivery: {
+      git: { repoURL: 'https://git.example.com/acme/platform.git', path: 'dist/acme' },
+      argocd: { selector: { environment: 'prod' } },
+    },
+  };
+}

@@ -47,7 +47,6 @@ export const FleetClusterPropsSchema = props('FleetClusterProps', {
   delivery: props('FleetClusterDeliveryProps', {
     argocd: props('FleetClusterDeliveryProps.argocd', {
       destinationName: z.string().min(1).optional(),
-      destinationServer: z.string().url().optional(),
     }).optional(),
     flux: props('FleetClusterDeliveryProps.flux', { kubeConfigSecret: dns1123Label('Secret name').optional() }).optional(),
   }).optional(),
