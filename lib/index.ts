@@ -35,3 +35,4 @@ export * from './cdk8s/synth-app';
 export { Workload } from './cdk8s/workload';
 export type { WorkloadProps } from './cdk8s/workload';
 export type * from './core/workload';
+export * from './helm';
