@@ -1,12 +1,10 @@
 import type { Check } from './finding';
+import { registeredCheck } from './finding';
 import type { StackPlan } from '../stack/plan';
 
 /** Without control-plane audit logs, "who exec'd into this pod?" has no answer. */
 export const AUDIT_CONTROL_PLANE_LOGS: Check<StackPlan> = {
-  id: 'DS-AUDIT-102',
-  level: 'warning',
-  title: 'Kubernetes control-plane audit logs are turned off',
-  fix: 'remove audit.kubernetes.controlPlaneLogs: false (or suppress DS-AUDIT-102 with the reason)',
+  ...registeredCheck('DS-AUDIT-102'),
   evaluate(plan) {
     const path = `${plan.path}/audit.kubernetes.controlPlaneLogs`;
     if (!plan.audit) return [{ status: 'not-applicable', path }];

@@ -1,4 +1,5 @@
 import type { Check } from './finding';
+import { registeredCheck } from './finding';
 import type { StackPlan } from '../stack/plan';
 
 /**
@@ -6,10 +7,7 @@ import type { StackPlan } from '../stack/plan';
  * what the stack turns on instead, so nobody believes a policy file is in force.
  */
 export const AUDIT_MANAGED_CONTROL_PLANE: Check<StackPlan> = {
-  id: 'DS-AUDIT-101',
-  level: 'info',
-  title: 'The managed control plane accepts no custom Kubernetes audit policy',
-  fix: 'nothing to do on a managed cluster; for a self-managed control plane pass the emitted audit-policy.yaml to kube-apiserver --audit-policy-file',
+  ...registeredCheck('DS-AUDIT-101'),
   evaluate(plan) {
     const path = `${plan.path}/audit.kubernetes`;
     if (!plan.audit || plan.audit.kubernetes.customPolicySupported) return [{ status: 'not-applicable', path }];

@@ -1,13 +1,11 @@
 import type { Check, CheckOutcome } from './finding';
+import { registeredCheck } from './finding';
 import { isBelow } from '../core/priorities';
 import type { StackPlan } from '../stack/plan';
 
 /** Chat flooded with low-confidence detections trains people to ignore it. */
 export const CHAT_THRESHOLD: Check<StackPlan> = {
-  id: 'DS-ROUTE-100',
-  level: 'error',
-  title: 'A chat destination receives priorities below the stack\'s chat threshold',
-  fix: 'raise the destination\'s minimumPriority to the chat threshold, or set allowBelowChatThreshold: { reason } on it',
+  ...registeredCheck('DS-ROUTE-100'),
   evaluate(plan) {
     const routing = plan.routing;
     if (!routing) return [{ status: 'not-applicable', path: `${plan.path}/routing` }];

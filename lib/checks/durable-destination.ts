@@ -1,12 +1,10 @@
 import type { Check } from './finding';
+import { registeredCheck } from './finding';
 import type { StackPlan } from '../stack/plan';
 
 /** Falcosidekick keeps no buffer: without a durable destination an outage of the outputs loses alerts for good. */
 export const DURABLE_DESTINATION: Check<StackPlan> = {
-  id: 'DS-DURABLE-100',
-  level: 'error',
-  title: 'No durable destination: alerts exist only in chat, SIEM or nowhere',
-  fix: 'set durable.bucket (S3 on EKS, Object Storage on OKE, Blob on AKS), or durable.waived: { reason } to accept the risk',
+  ...registeredCheck('DS-DURABLE-100'),
   evaluate(plan) {
     const path = `${plan.path}/durable`;
     if (plan.durable?.shipper) return [{ status: 'compliant', path }];

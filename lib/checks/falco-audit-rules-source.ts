@@ -1,4 +1,5 @@
 import type { Check } from './finding';
+import { registeredCheck } from './finding';
 import type { StackPlan } from '../stack/plan';
 
 /**
@@ -6,11 +7,7 @@ import type { StackPlan } from '../stack/plan';
  * not enabled), the rules would never see an event: say so instead of shipping them silently.
  */
 export const FALCO_AUDIT_RULES_SOURCE: Check<StackPlan> = {
-  id: 'DS-FALCO-104',
-  level: 'warning',
-  title: 'Custom k8s_audit rules have no k8s_audit event source in this stack',
-  fix: 'on EKS or AKS enable audit.kubernetes.falcoPlugin; on OKE answer these questions from OCI Audit '
-    + '(the runbooks carry the queries) and remove the rules, or suppress DS-FALCO-104 with the reason',
+  ...registeredCheck('DS-FALCO-104'),
   evaluate(plan) {
     const falco = plan.falco;
     const path = `${plan.path}/sensors.falco.customRules`;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'fs';
 import type { Check, CheckOutcome } from './finding';
+import { registeredCheck } from './finding';
 import { FALCO_DEFAULT_RULES_NAMES, K8SAUDIT_RULES_NAMES } from '../falco/rules/default-rules-names.generated';
 import type { Diagnostic } from '../falco/rules/diagnostics';
 import { renderRulesYaml } from '../falco/rules/emit';
@@ -83,12 +84,6 @@ export function diagnosticOutcomes(plan: StackPlan, severity: Diagnostic['severi
 
 /** What Falco would refuse when a node loads the rules is refused at synth instead. */
 export const FALCO_CUSTOM_RULES_LOAD: Check<StackPlan> = {
-  id: 'DS-FALCO-102',
-  level: 'error',
-  title: 'The custom Falco rules fail to load (Falco would refuse them on every node)',
-  fix: 'correct the rule at the position given (FILE:line:col of the custom rules file that the rules ConfigMap carries; '
-    + 'each diagnostic is a finding); `detection-stack validate --after falco FILE` checks a saved copy of the file as the node '
-    + 'loads it (`--after k8saudit` for the audit Falco\'s file), `detection-stack validate falco_rules.yaml FILE` after the '
-    + 'image\'s default rules file itself',
+  ...registeredCheck('DS-FALCO-102'),
   evaluate: (plan) => diagnosticOutcomes(plan, 'error'),
 };

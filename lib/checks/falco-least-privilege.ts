@@ -1,4 +1,5 @@
 import type { Check } from './finding';
+import { registeredCheck } from './finding';
 import type { StackPlan } from '../stack/plan';
 
 /**
@@ -6,11 +7,7 @@ import type { StackPlan } from '../stack/plan';
  * visible decision (an opt-in, or AKS's perf_event_paranoid), reviewed like code.
  */
 export const FALCO_LEAST_PRIVILEGE: Check<StackPlan> = {
-  id: 'DS-FALCO-101',
-  level: 'warning',
-  title: 'The Falco sensor runs with more than the least-privileged capability set',
-  fix: 'remove sensors.falco.privileged; where nodes set kernel.perf_event_paranoid <= 2, set sensors.falco.perfEventAccess: \'perfmon\' '
-    + '(or suppress DS-FALCO-101 with the reason)',
+  ...registeredCheck('DS-FALCO-101'),
   evaluate(plan) {
     const falco = plan.falco;
     if (!falco) return [{ status: 'not-applicable', path: `${plan.path}/sensors.falco` }];

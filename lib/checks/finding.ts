@@ -1,3 +1,5 @@
+import { ERROR_CODES, StackCode } from '../core/error-codes';
+
 /** How serious a guardrail finding is: `error` fails synth, `warning` and `info` are reported. */
 export type FindingLevel = 'error' | 'warning' | 'info';
 
@@ -38,4 +40,10 @@ export interface Check<S> {
   /** How to comply. */
   readonly fix: string;
   evaluate(subject: S): CheckOutcome[];
+}
+
+/** The registered part of a check: its ID, and its level, title and fix as the code registry states them. */
+export function registeredCheck(id: StackCode): Pick<Check<unknown>, 'id' | 'level' | 'title' | 'fix'> {
+  const entry = ERROR_CODES[id];
+  return { id, level: entry.level, title: entry.meaning, fix: entry.fix };
 }

@@ -1,4 +1,5 @@
 import type { Check, CheckOutcome } from './finding';
+import { registeredCheck } from './finding';
 import { priorityRank } from '../falco/rules/model';
 import type { RuleItem } from '../falco/rules/model';
 import type { StackPlan } from '../stack/plan';
@@ -12,10 +13,7 @@ const HIGH_CONFIDENCE_TAG = 'confidence:high';
  * (CRITICAL or above), and only when enabled by name.
  */
 export const PACK_RESPONSE_HOOKS: Check<StackPlan> = {
-  id: 'DS-PACK-101',
-  level: 'error',
-  title: 'A response hook is attached to a rule that is not high-confidence at CRITICAL or above',
-  fix: 'remove the response hook (responseHooks) from this rule, or attach it to a confidence:high rule at CRITICAL, ALERT or EMERGENCY',
+  ...registeredCheck('DS-PACK-101'),
   evaluate(plan) {
     const items = [...(plan.falco?.rules.items ?? []), ...(plan.falco?.auditRules.items ?? [])];
     const path = (i: number) => `${plan.path}/sensors.falco.customRules`

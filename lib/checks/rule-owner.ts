@@ -1,12 +1,10 @@
 import type { Check, CheckOutcome } from './finding';
+import { registeredCheck } from './finding';
 import type { StackPlan } from '../stack/plan';
 
 /** An alert nobody owns is an alert nobody answers. */
 export const RULE_OWNER: Check<StackPlan> = {
-  id: 'DS-ROUTE-101',
-  level: 'error',
-  title: 'A custom rule has no owning team declared in routing',
-  fix: 'set the rule\'s owner to a team declared in routing.teams, or to { unowned: \'<reason>\' }',
+  ...registeredCheck('DS-ROUTE-101'),
   evaluate(plan) {
     const rules = plan.falco?.customRules ?? [];
     if (rules.length === 0) return [{ status: 'not-applicable', path: `${plan.path}/sensors.falco.customRules` }];

@@ -1,4 +1,5 @@
 import type { Check, CheckOutcome } from './finding';
+import { registeredCheck } from './finding';
 import type { StackPlan } from '../stack/plan';
 
 /**
@@ -6,11 +7,7 @@ import type { StackPlan } from '../stack/plan';
  * otherwise one behaviour raises two alerts with nobody saying which one counts.
  */
 export const TETRAGON_SENSOR_OWNERSHIP: Check<StackPlan> = {
-  id: 'DS-TETRA-101',
-  level: 'error',
-  title: 'Falco and Tetragon both run and a detection pattern both sensors cover has no declared owner',
-  fix: 'declare sensors.ownership.detections: [{ pattern, sensor: \'falco\' | \'tetragon\', alertsTo: [...] }] for each overlapping pattern, '
-    + 'and list the patterns Falco covers in sensors.ownership.falcoPatterns',
+  ...registeredCheck('DS-TETRA-101'),
   evaluate(plan: StackPlan): CheckOutcome[] {
     const path = `${plan.path}/sensors.ownership`;
     const ownership = plan.ownership;

@@ -1,12 +1,10 @@
 import type { Check } from './finding';
+import { registeredCheck } from './finding';
 import type { StackPlan } from '../stack/plan';
 
 /** With teams declared, alerts from every other namespace (and from hosts) would reach no one. */
 export const UNOWNED_ALERTS: Check<StackPlan> = {
-  id: 'DS-ROUTE-102',
-  level: 'warning',
-  title: 'Alerts from namespaces no team owns notify nobody',
-  fix: 'set routing.unowned receivers (e.g. the security on-call) or give the remaining namespaces an owning team',
+  ...registeredCheck('DS-ROUTE-102'),
   evaluate(plan) {
     const path = `${plan.path}/routing.unowned`;
     const am = plan.routing?.alertmanager;

@@ -2,6 +2,7 @@
 export * from './context';
 export * from './egress';
 export * from './errors';
+export * from './error-codes';
 export * from './names';
 export * from './opt-out';
 export * from './priorities';

@@ -1,3 +1,4 @@
+import type { StackCode } from './error-codes';
 import { DetectionStackError } from './errors';
 
 /** An explicit, reviewed exception to a secure default. */
@@ -7,7 +8,7 @@ export interface NamedOptOut {
 }
 
 /** Throws unless an opt-out carries a meaningful reason. */
-export function requireReason(where: string, optOut: NamedOptOut | undefined, code = 'DS-ROUTE-004'): void {
+export function requireReason(where: string, optOut: NamedOptOut | undefined, code: StackCode = 'DS-ROUTE-004'): void {
   if (optOut === undefined) return;
   if (typeof optOut.reason !== 'string' || optOut.reason.trim().length < 10) {
     throw new DetectionStackError(code, where, 'an explicit exception needs a reason',

@@ -144,7 +144,7 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
   }
   const prefix = bucket.prefix ?? `detections/${ctx.cluster.name}`;
   if (!PREFIX.test(prefix) || prefix.includes('..')) {
-    throw new DetectionStackError('DS-DURABLE-004', `${bw}.prefix`, `prefix '${prefix}' is not valid`, 'use letters, digits, \'.\', \'_\', \'-\' and \'/\', not starting with \'/\'');
+    throw new DetectionStackError('DS-DURABLE-041', `${bw}.prefix`, `prefix '${prefix}' is not valid`, 'use letters, digits, \'.\', \'_\', \'-\' and \'/\', not starting with \'/\'');
   }
   const provider = ctx.cluster.provider;
   const expected = ACCESS_BLOCK[provider];
@@ -178,7 +178,7 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
         'set bucket.oci { objectStorageNamespace, accessKeyId, secretAccessKey } with a Customer Secret Key kept in a Secret');
     }
     if (!/^[a-z0-9]{1,64}$/.test(o.objectStorageNamespace ?? '')) {
-      throw new DetectionStackError('DS-DURABLE-004', `${bw}.oci.objectStorageNamespace`, `'${String(o.objectStorageNamespace)}' is not an Object Storage namespace`,
+      throw new DetectionStackError('DS-DURABLE-042', `${bw}.oci.objectStorageNamespace`, `'${String(o.objectStorageNamespace)}' is not an Object Storage namespace`,
         'use the tenancy\'s Object Storage namespace (oci os ns get)');
     }
     const r = requireRegion(bw, region);
@@ -191,7 +191,7 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
         'set bucket.azure.sasToken (preferred: a container-scoped create/write SAS) or bucket.azure.sharedKey, each a Secret reference');
     }
     if (!/^[a-z0-9]{3,24}$/.test(z.storageAccount ?? '')) {
-      throw new DetectionStackError('DS-DURABLE-004', `${bw}.azure.storageAccount`, `'${String(z.storageAccount)}' is not a storage account name`, 'use 3-24 lowercase letters or digits');
+      throw new DetectionStackError('DS-DURABLE-043', `${bw}.azure.storageAccount`, `'${String(z.storageAccount)}' is not a storage account name`, 'use 3-24 lowercase letters or digits');
     }
     if (z.sasToken) secretEnv.push(env('AZURE_BLOB_SAS_TOKEN', z.sasToken, `${bw}.azure.sasToken`));
     if (z.sharedKey) secretEnv.push(env('AZURE_BLOB_SHARED_KEY', z.sharedKey, `${bw}.azure.sharedKey`));
@@ -208,11 +208,11 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
   const sources = [...sensorSources, ...(props.extraSources ?? [])].map((s, i) => planSource(s,
     i < sensorSources.length ? `${where}(sensor source ${i})` : `${where}.extraSources[${i - sensorSources.length}]`));
   if (sources.length === 0) {
-    throw new DetectionStackError('DS-DURABLE-004', where, 'no sensor output to ship', 'enable a sensor or add durable.extraSources');
+    throw new DetectionStackError('DS-DURABLE-044', where, 'no sensor output to ship', 'enable a sensor or add durable.extraSources');
   }
   sources.forEach((s, i) => {
     if (sources.findIndex((o) => o.name === s.name) !== i) {
-      throw new DetectionStackError('DS-DURABLE-004', `${where}.extraSources`, `source name '${s.name}' is used twice`, 'give every source its own name');
+      throw new DetectionStackError('DS-DURABLE-045', `${where}.extraSources`, `source name '${s.name}' is used twice`, 'give every source its own name');
     }
   });
   const shipper = props.shipper ?? {};
@@ -334,10 +334,10 @@ function requireRegion(where: string, region: string | undefined): string {
 
 function planSource(s: SensorSource, where: string): DurableSourcePlan {
   if (!SOURCE_NAME.test(s.name ?? '')) {
-    throw new DetectionStackError('DS-DURABLE-004', `${where}.name`, `source name '${String(s.name)}' is not valid`, 'use 1-32 lowercase letters, digits or \'-\'');
+    throw new DetectionStackError('DS-DURABLE-046', `${where}.name`, `source name '${String(s.name)}' is not valid`, 'use 1-32 lowercase letters, digits or \'-\'');
   }
   if (!/^\/[A-Za-z0-9._/*-]+$/.test(s.hostPath ?? '') || s.hostPath.includes('..')) {
-    throw new DetectionStackError('DS-DURABLE-004', `${where}.hostPath`, `'${String(s.hostPath)}' is not an absolute host path`, 'give an absolute path (glob allowed), e.g. /var/run/cilium/tetragon/tetragon.log');
+    throw new DetectionStackError('DS-DURABLE-047', `${where}.hostPath`, `'${String(s.hostPath)}' is not an absolute host path`, 'give an absolute path (glob allowed), e.g. /var/run/cilium/tetragon/tetragon.log');
   }
   return { name: s.name, hostPath: s.hostPath, format: s.format ?? 'json', alertsOnly: s.alertsOnly === true };
 }

@@ -5,7 +5,7 @@ import type { AlertSettings, MonitoredLayers, ScrapeComponent, ScrapeTargetPlan 
 
 export type { AlertSettings, MonitoredLayers, ScrapeComponent, ScrapeTargetPlan } from './targets';
 import { K8SAUDIT_FALCO_NAME, K8SAUDIT_FALCO_SELECTOR } from '../audit/k8saudit-plugin';
-import { DetectionStackError, PlanContext, requireDnsLabel } from '../core';
+import { DetectionStackError, PlanContext, requireDnsLabel, StackCode } from '../core';
 import { FALCO_WEBSERVER_PORT } from '../falco/sensor/defaults';
 import type { FalcoCustomRulePlan } from '../falco/sensor/plan';
 import { OPERATOR_METRICS_PORT, TETRAGON_METRICS_PORT } from '../tetragon/plan';
@@ -40,7 +40,7 @@ export function ownerTeam(rule: FalcoCustomRulePlan): string | undefined {
 const DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
 const HTTPS_URL = /^https:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[A-Za-z0-9._~/-]*)?$/;
 
-function fail(code: string, where: string, problem: string, fix: string): never {
+function fail(code: StackCode, where: string, problem: string, fix: string): never {
   throw new DetectionStackError(code, where, problem, fix);
 }
 

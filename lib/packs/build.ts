@@ -5,6 +5,7 @@ import { DEFAULT_NETWORK_SILENT_BINARIES, DEFAULT_SENSITIVE_PATHS, DetectionPack
 import { RUNTIME_PACK } from './runtime';
 import { SensorNeutralPattern, tetragonDetectionFor } from './tetragon';
 import type { PackName, PackRule } from './types';
+import type { StackCode } from '../core/error-codes';
 import { DetectionStackError } from '../core/errors';
 import { TAG_PREFIX } from '../core/tags';
 import { ConditionBuildError } from '../falco/language/build';
@@ -26,7 +27,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const TEAM_NAME = /^[a-z0-9]([-a-z0-9_]{0,61}[a-z0-9])?$/;
 const RESPONSE_ACTION = /^[a-z0-9][a-z0-9_-]*(:[a-z0-9][a-z0-9_-]*)?$/;
 
-function fail(code: string, where: string, problem: string, fix: string): never {
+function fail(code: StackCode, where: string, problem: string, fix: string): never {
   throw new DetectionStackError(code, where, problem, fix);
 }
 

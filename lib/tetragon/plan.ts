@@ -3,7 +3,7 @@ import type { TracingPolicy } from './model';
 import type { TetragonDetection, TetragonResourcesProps, TetragonSensorProps } from './props';
 import { SEED_PATTERNS } from './props';
 import { DEFAULT_NO_NETWORK_BINARIES, DETECTION_LABELS, seedDetection } from './seed';
-import { formatPolicyIssue, validateTracingPolicy } from './validate';
+import { validateTracingPolicy } from './validate';
 import { HOST_PROC_MOUNT, TETRAGON_HEALTH_PORT, TETRAGON_METRICS_PORT, TetragonWorkloadInputs, tetragonWorkloads } from './workload';
 import type { PlanContext } from '../core/context';
 import { DetectionStackError } from '../core/errors';
@@ -54,14 +54,14 @@ export function planTetragon(props: TetragonSensorProps, ctx: PlanContext): Tetr
   const exportDirectory = requireAbsolutePath(`${where}.export.directory`, props.export?.directory ?? '/var/log/tetragon');
   const fileName = props.export?.fileName ?? 'tetragon.log';
   if (!/^[A-Za-z0-9._-]+$/.test(fileName)) {
-    throw new DetectionStackError('DS-TETRA-002', `${where}.export.fileName`, `'${fileName}' is not a plain file name`, 'use letters, digits, \'.\', \'_\' or \'-\'');
+    throw new DetectionStackError('DS-TETRA-050', `${where}.export.fileName`, `'${fileName}' is not a plain file name`, 'use letters, digits, \'.\', \'_\' or \'-\'');
   }
   const exportHostPath = `${exportDirectory}/${fileName}`;
   const maxSizeMb = requirePositiveInt(`${where}.export.maxSizeMb`, props.export?.maxSizeMb ?? 10);
   const maxBackups = requirePositiveInt(`${where}.export.maxBackups`, props.export?.maxBackups ?? 5);
   const rateLimit = props.export?.rateLimitPerMinute ?? -1;
   if (!Number.isInteger(rateLimit) || (rateLimit < 1 && rateLimit !== -1)) {
-    throw new DetectionStackError('DS-TETRA-002', `${where}.export.rateLimitPerMinute`, `${rateLimit} is not a rate`, 'use a positive number of events per minute, or -1 for no limit');
+    throw new DetectionStackError('DS-TETRA-051', `${where}.export.rateLimitPerMinute`, `${rateLimit} is not a rate`, 'use a positive number of events per minute, or -1 for no limit');
   }
   const denyNamespaces = props.export?.denyNamespaces ?? [...SYSTEM_NAMESPACES, ctx.namespace];
   denyNamespaces.forEach((ns, i) => requireDnsLabel(`${where}.export.denyNamespaces[${i}]`, ns, 'namespace'));
@@ -163,16 +163,16 @@ function planDetections(where: string, props: TetragonSensorProps, ctx: PlanCont
   const namespaces = props.productNamespaces ?? [];
   namespaces.forEach((ns, i) => requireDnsLabel(`${where}.productNamespaces[${i}]`, ns, 'namespace'));
   const dup = namespaces.find((ns, i) => namespaces.indexOf(ns) !== i);
-  if (dup) throw new DetectionStackError('DS-TETRA-002', `${where}.productNamespaces`, `namespace '${dup}' is listed twice`, 'list each namespace once');
+  if (dup) throw new DetectionStackError('DS-TETRA-052', `${where}.productNamespaces`, `namespace '${dup}' is listed twice`, 'list each namespace once');
   if (namespaces.includes(ctx.namespace)) {
-    throw new DetectionStackError('DS-TETRA-002', `${where}.productNamespaces`, `'${ctx.namespace}' is the stack's own namespace`, 'list only namespaces of product workloads');
+    throw new DetectionStackError('DS-TETRA-053', `${where}.productNamespaces`, `'${ctx.namespace}' is the stack's own namespace`, 'list only namespaces of product workloads');
   }
   const owner = props.owner ?? 'platform-security';
   requireDnsLabel(`${where}.owner`, owner, 'owner');
   const patterns = props.seedPatterns ?? SEED_PATTERNS;
   patterns.forEach((p, i) => {
     if (!(SEED_PATTERNS as readonly string[]).includes(p)) {
-      throw new DetectionStackError('DS-TETRA-002', `${where}.seedPatterns[${i}]`, `unknown seed pattern '${p}'`, `use one of ${SEED_PATTERNS.join(', ')}`);
+      throw new DetectionStackError('DS-TETRA-054', `${where}.seedPatterns[${i}]`, `unknown seed pattern '${p}'`, `use one of ${SEED_PATTERNS.join(', ')}`);
     }
   });
   const noNetworkBinaries = props.noNetworkBinaries ?? DEFAULT_NO_NETWORK_BINARIES;
@@ -208,8 +208,9 @@ function planDetections(where: string, props: TetragonSensorProps, ctx: PlanCont
 function requirePolicy(at: string, policy: TracingPolicy, allowEnforcement: boolean): void {
   const issues = validateTracingPolicy(policy, { allowEnforcement });
   if (issues.length === 0) return;
-  const first = issues[0];
-  throw new DetectionStackError(first.code, `${at}.${first.path}`, issues.map((i) => formatPolicyIssue(i)).join('; '), first.fix);
+  const [first, ...others] = issues;
+  const problem = [first.message, ...others.map((i) => `${i.path}: ${i.code} ${i.message} (fix: ${i.fix})`)].join('; ');
+  throw new DetectionStackError(first.code, `${at}.${first.path}`, problem, first.fix);
 }
 
 function withDetectionLabels(policy: TracingPolicy, d: TetragonDetection): TracingPolicy {
@@ -234,7 +235,7 @@ function resolveResources(where: string, given: TetragonResourcesProps | undefin
   };
   for (const [k, v] of Object.entries({ ...prefix('requests', r.requests), ...prefix('limits', r.limits) })) {
     if (!/^[0-9]+(\.[0-9]+)?(m|Ki|Mi|Gi|Ti|k|M|G|T)?$/.test(v)) {
-      throw new DetectionStackError('DS-TETRA-002', `${where}.${k}`, `'${v}' is not a Kubernetes quantity`, 'use e.g. 100m, 1, 256Mi, 1Gi');
+      throw new DetectionStackError('DS-TETRA-055', `${where}.${k}`, `'${v}' is not a Kubernetes quantity`, 'use e.g. 100m, 1, 256Mi, 1Gi');
     }
   }
   return r;
@@ -259,14 +260,14 @@ function requireDnsLabel(where: string, value: string, what: string): void {
 
 function requireAbsolutePath(where: string, value: string): string {
   if (!value.startsWith('/') || value.includes('..') || /\s/.test(value) || (value.length > 1 && value.endsWith('/'))) {
-    throw new DetectionStackError('DS-TETRA-002', where, `'${value}' is not an absolute path`, 'use an absolute path without \'..\', spaces or a trailing \'/\'');
+    throw new DetectionStackError('DS-TETRA-056', where, `'${value}' is not an absolute path`, 'use an absolute path without \'..\', spaces or a trailing \'/\'');
   }
   return value;
 }
 
 function requirePositiveInt(where: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) {
-    throw new DetectionStackError('DS-TETRA-002', where, `${value} is not a positive whole number`, 'use a whole number of at least 1');
+    throw new DetectionStackError('DS-TETRA-057', where, `${value} is not a positive whole number`, 'use a whole number of at least 1');
   }
   return value;
 }

@@ -9,10 +9,11 @@ import {
   Action, ArgType, CAPABILITIES, ENFORCEMENT_ACTIONS, OVERRIDE_METHODS, POLICY_MODES, POLICY_OPTION_NAMES,
   TETRAGON_API_VERSION, TRACING_POLICY_KINDS,
 } from './vocabulary';
+import type { StackCode } from '../core/error-codes';
 
 /** One problem in a policy: a stable code, the path inside the policy, what is wrong and what to do. */
 export interface PolicyIssue {
-  readonly code: string;
+  readonly code: StackCode;
   /** Path inside the policy document, e.g. `spec.kprobes[0].selectors[2].matchBinaries`. */
   readonly path: string;
   readonly message: string;
@@ -97,7 +98,7 @@ class PolicyChecker {
     return this.issues;
   }
 
-  private add(code: string, path: string, message: string, fix: string): void {
+  private add(code: StackCode, path: string, message: string, fix: string): void {
     this.issues.push({ code, path, message, fix });
   }
 

@@ -2,6 +2,7 @@
 // their own error code and fix.
 import { z } from 'zod';
 import { EXPECTED_PREFIX, quote, RuleIssueParams } from './report';
+import type { StackCode } from '../core/error-codes';
 import { DetectionStackError } from '../core/errors';
 import { editDistance } from '../falco/language/fields';
 
@@ -35,7 +36,7 @@ function unknownKeyMessage(typeName: string, key: string, known: readonly string
 }
 
 /** Adds a value rule to a schema: when `test` fails, the error has `code`, `problem(value)` and `fix`. */
-export function rule<T extends z.ZodType>(schema: T, code: string, test: (value: z.output<T>) => boolean,
+export function rule<T extends z.ZodType>(schema: T, code: StackCode, test: (value: z.output<T>) => boolean,
   problem: (value: z.output<T>) => string, fix: string): T {
   return schema.superRefine((value, ctx) => {
     if (!test(value)) {
@@ -46,7 +47,7 @@ export function rule<T extends z.ZodType>(schema: T, code: string, test: (value:
 }
 
 /** A string matching `pattern` (and at most `maxLength` characters), with the project's error form. */
-export function patterned(pattern: RegExp, maxLength: number, code: string, what: string, fix: string): z.ZodString {
+export function patterned(pattern: RegExp, maxLength: number, code: StackCode, what: string, fix: string): z.ZodString {
   return rule(z.string(), code, (v) => v.length <= maxLength && pattern.test(v), (v) => `${quote(v)} is not ${what}`, fix);
 }
 

@@ -1,9 +1,10 @@
 // Provider naming rules for values the providers' APIs take verbatim, each from the provider's documentation.
+import type { StackCode } from '../core/error-codes';
 import type { CloudProvider } from '../core/providers';
 import { containerNameProblem, storageAccountNameProblem } from '../pulumi/azure-names';
 
 /** Code of the provider naming rules of the schema layer (identifiers the cloud APIs or annotations take). */
-export const PROVIDER_NAME_CODE = 'DS-PROPS-021';
+export const PROVIDER_NAME_CODE = 'DS-PROPS-021' satisfies StackCode;
 
 /**
  * An IAM role ARN as the `eks.amazonaws.com/role-arn` annotation takes it: partition, 12-digit account, and a

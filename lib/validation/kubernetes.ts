@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { patterned, rule } from './build';
 import { quote } from './report';
+import type { StackCode } from '../core/error-codes';
 
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const QUALIFIED_NAME_MAX = 63;
@@ -14,7 +15,7 @@ const DNS1123_SUBDOMAIN_MAX = 253;
 const LABEL_VALUE_MAX = 63;
 
 /** Code of every Kubernetes naming rule of the schema layer. */
-export const KUBERNETES_NAME_CODE = 'DS-PROPS-020';
+export const KUBERNETES_NAME_CODE = 'DS-PROPS-020' satisfies StackCode;
 
 export function isDns1123Label(value: string): boolean {
   return value.length <= DNS1123_LABEL_MAX && DNS1123_LABEL.test(value);

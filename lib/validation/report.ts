@@ -1,5 +1,6 @@
 // Turns the first schema issue into the project's error form: code, construct path + prop path, problem, fix.
 import type { z } from 'zod';
+import type { StackCode } from '../core/error-codes';
 import { DetectionStackError } from '../core/errors';
 
 /** Codes of the schema layer (the value rules of each layer keep their own codes). */
@@ -16,7 +17,7 @@ export const SCHEMA_ERROR_CODES = {
 
 /** Parameters of the custom issues the schemas raise: the code and fix of the rule that failed. */
 export interface RuleIssueParams {
-  readonly code: string;
+  readonly code: StackCode;
   readonly fix: string;
 }
 

@@ -199,7 +199,7 @@ describe('Falco sensor on cdk8s', () => {
       ['floating tag', { image: { tag: 'latest' } }, /DS-FALCO-001 at test\/sensors\.falco\.image\.tag: 'latest' is not a pinned release tag\. Fix: pin a Falco release/],
       ['bad digest', { image: { digest: 'sha256:abc' } }, /DS-FALCO-002 at test\/sensors\.falco\.image\.digest: .*Fix: give the digest as sha256:/],
       ['port 0', { webserverPort: 0 }, /DS-FALCO-006 at test\/sensors\.falco\.webserverPort: 0 is not a TCP port/],
-      ['bad quantity', { resources: { limits: { memory: '1 GB' } } }, /DS-FALCO-008 at test\/sensors\.falco\.resources\.limits\.memory: '1 GB' is not a Kubernetes quantity/],
+      ['bad quantity', { resources: { limits: { memory: '1 GB' } } }, /DS-FALCO-014 at test\/sensors\.falco\.resources\.limits\.memory: '1 GB' is not a Kubernetes quantity/],
       ['relative socket', { containerRuntimeSocket: 'run/crio.sock' }, /DS-FALCO-005 at test\/sensors\.falco\.containerRuntimeSocket/],
       ['privileged with perfEventAccess', { privileged: true, perfEventAccess: 'perfmon' }, /DS-FALCO-007 at test\/sensors\.falco\.perfEventAccess: perfEventAccess has no effect when privileged is true/],
       ['Exists toleration with a value', { tolerations: [{ operator: 'Exists', value: 'x' }] }, /DS-FALCO-011 at test\/sensors\.falco\.tolerations\[0\]\.value/],

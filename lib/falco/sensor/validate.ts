@@ -51,7 +51,7 @@ export function validateResources(where: string, resources: FalcoResourcesProps 
     for (const resource of ['cpu', 'memory'] as const) {
       const value = resolved[kind][resource];
       if (typeof value !== 'string' || !QUANTITY.test(value)) {
-        throw new DetectionStackError('DS-FALCO-008', `${where}.${kind}.${resource}`, `'${String(value)}' is not a Kubernetes quantity`,
+        throw new DetectionStackError('DS-FALCO-014', `${where}.${kind}.${resource}`, `'${String(value)}' is not a Kubernetes quantity`,
           resource === 'cpu' ? 'write CPU as e.g. \'100m\' or \'1\'' : 'write memory as e.g. \'512Mi\' or \'1Gi\'');
       }
     }

@@ -1,5 +1,6 @@
 // Pieces several props schemas share: Secret references, named opt-outs, plain URLs, cloud identities, resources.
 import { z } from 'zod';
+import type { StackCode } from '../../core/error-codes';
 import type { NamedOptOut } from '../../core/opt-out';
 import type { ResourceProps } from '../../core/resources';
 import type { SecretKeyRef } from '../../core/secrets';
@@ -33,7 +34,7 @@ export const plainUrl = (secretAllowed: boolean) => z.string().superRefine((valu
 /** A plain string or a Secret reference: the union reports the branch the value took. */
 export const urlOrSecret = z.union([plainUrl(true), secret]);
 
-const checked = (problemOf: (v: string) => string | undefined, code: string, fix: string) =>
+const checked = (problemOf: (v: string) => string | undefined, code: StackCode, fix: string) =>
   rule(z.string(), code, (v) => problemOf(v) === undefined, (v) => `${quote(v)} ${problemOf(v)}`, fix);
 export const roleArn = checked(iamRoleArnProblem, PROVIDER_NAME_CODE, 'use the role\'s ARN, arn:aws:iam::<12-digit account>:role/<name>');
 export const clientId = checked(azureClientIdProblem, PROVIDER_NAME_CODE, 'use the client id (a GUID) of the user-assigned managed identity');

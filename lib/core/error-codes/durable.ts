@@ -1,0 +1,18 @@
+import { defineCodes } from './entry';
+
+/** The durable path: bucket, Fluent Bit shipper, extra sources (lib/durable). */
+export const DURABLE_CODES = defineCodes({
+  'DS-DURABLE-001': { level: 'error', meaning: 'durable storage is both configured and waived, or waived without a reason', fix: 'keep either durable.bucket or durable.waived: { reason } (at least 10 characters)' },
+  'DS-DURABLE-002': { level: 'error', meaning: 'the shipper\'s access to the bucket is missing, ambiguous or for another provider', fix: 'give exactly one credential of the cluster\'s provider (IRSA role or Pod Identity, Customer Secret Key Secret, SAS or shared-key Secret)' },
+  'DS-DURABLE-003': { level: 'error', meaning: 'the bucket region is missing or not valid', fix: 'set durable.bucket.region or cluster.region (e.g. eu-west-1, eu-frankfurt-1)' },
+  'DS-DURABLE-004': { level: 'error', meaning: 'the bucket (or Azure container) name breaks the provider\'s naming rules', fix: 'use 3-63 lowercase letters, digits, \'.\' or \'-\' as the provider names the bucket (on AKS: letters, digits and single \'-\' only)' },
+  'DS-DURABLE-005': { level: 'error', meaning: 'the shipper\'s buffer (size, alert rate or host directory) is not usable', fix: 'give a Fluent Bit size such as \'2G\', an alert rate above 0, and a buffer directory outside /var/log and the sources\' directories' },
+  'DS-DURABLE-041': { level: 'error', meaning: 'the object prefix is not valid', fix: 'use letters, digits, \'.\', \'_\', \'-\' and \'/\', not starting with \'/\'' },
+  'DS-DURABLE-042': { level: 'error', meaning: 'the OCI Object Storage namespace is not valid', fix: 'use the tenancy\'s Object Storage namespace (oci os ns get)' },
+  'DS-DURABLE-043': { level: 'error', meaning: 'the Azure storage account name is not valid', fix: 'use 3-24 lowercase letters or digits' },
+  'DS-DURABLE-044': { level: 'error', meaning: 'there is no sensor output for the shipper to ship', fix: 'enable a sensor or add durable.extraSources' },
+  'DS-DURABLE-045': { level: 'error', meaning: 'two shipper sources have the same name', fix: 'give every source its own name' },
+  'DS-DURABLE-046': { level: 'error', meaning: 'a shipper source name is not valid', fix: 'use 1-32 lowercase letters, digits or \'-\'' },
+  'DS-DURABLE-047': { level: 'error', meaning: 'a shipper source\'s host path is not absolute', fix: 'give an absolute path (glob allowed), e.g. /var/run/cilium/tetragon/tetragon.log' },
+  'DS-DURABLE-100': { level: 'error', meaning: 'no durable destination: alerts exist only in chat, SIEM or nowhere', fix: 'set durable.bucket (S3 on EKS, Object Storage on OKE, Blob on AKS), or durable.waived: { reason } to accept the risk' },
+});

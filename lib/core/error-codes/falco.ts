@@ -1,0 +1,22 @@
+import { defineCodes } from './entry';
+
+/** The Falco sensor's props and the guardrails on its rules (lib/falco/sensor, lib/checks/falco-*). */
+export const FALCO_CODES = defineCodes({
+  'DS-FALCO-001': { level: 'error', meaning: 'the Falco image repository or tag is not a pinned image reference', fix: 'give the repository without tag or digest and pin a Falco release tag (and its digest), never a floating tag' },
+  'DS-FALCO-002': { level: 'error', meaning: 'the image digest is not a sha256 digest', fix: 'give the digest as sha256: followed by 64 lowercase hex digits (as `crane digest` or `docker buildx imagetools inspect` print it)' },
+  'DS-FALCO-003': { level: 'error', meaning: 'a custom rule has no owner, or its owner is not a team name', fix: 'set owner to the team that answers its alerts (lowercase letters, digits and \'-\'), or to { unowned: \'<reason of at least 10 characters>\' }' },
+  'DS-FALCO-004': { level: 'error', meaning: 'a custom rule has no name, lacks a key a new rule needs, or is defined twice', fix: 'give every rule a unique name and desc, condition, output and priority (or use override to change an existing rule)' },
+  'DS-FALCO-005': { level: 'error', meaning: 'a container runtime socket path is not absolute', fix: 'give the socket\'s absolute path on the node, e.g. \'/run/containerd/containerd.sock\'' },
+  'DS-FALCO-006': { level: 'error', meaning: 'a port is not a TCP port', fix: 'use an integer from 1 to 65535' },
+  'DS-FALCO-007': { level: 'error', meaning: 'perfEventAccess is set together with privileged: true, where it has no effect', fix: 'remove perfEventAccess, or remove privileged to keep the least-privileged capability set' },
+  'DS-FALCO-008': { level: 'error', meaning: 'a custom rule\'s source has no event source in this stack', fix: 'use source \'syscall\' (node sensor) or \'k8s_audit\' (the k8saudit plugin of audit.kubernetes)' },
+  'DS-FALCO-009': { level: 'error', meaning: 'the http_output URL is not an http(s) URL, or carries credentials that would end up in a ConfigMap', fix: 'give the receiver\'s full URL without credentials, e.g. \'http://falcosidekick.falco.svc:2801/\'; authenticate the receiver by network policy or mTLS' },
+  'DS-FALCO-011': { level: 'error', meaning: 'a toleration Kubernetes would refuse (a value with Exists, no key without Exists, tolerationSeconds without NoExecute)', fix: 'write the toleration as the message says' },
+  'DS-FALCO-012': { level: 'error', meaning: 'the priorityClassName is not a PriorityClass name', fix: 'use a lowercase DNS subdomain name such as \'system-node-critical\'' },
+  'DS-FALCO-013': { level: 'error', meaning: 'defaultRules is given but loadDefaultRules is false: the node does not load that file', fix: 'remove defaultRules, or remove loadDefaultRules: false' },
+  'DS-FALCO-014': { level: 'error', meaning: 'a resource request or limit of the Falco sensor is not a Kubernetes quantity', fix: 'write CPU as e.g. \'100m\' or \'1\' and memory as e.g. \'512Mi\' or \'1Gi\'' },
+  'DS-FALCO-101': { level: 'warning', meaning: 'the Falco sensor runs with more than the least-privileged capability set', fix: 'remove sensors.falco.privileged; where nodes set kernel.perf_event_paranoid <= 2, set sensors.falco.perfEventAccess: \'perfmon\' (or suppress DS-FALCO-101 with the reason)' },
+  'DS-FALCO-102': { level: 'error', meaning: 'the custom Falco rules fail to load (Falco would refuse them on every node)', fix: 'correct the rule at the position given (FILE:line:col of the custom rules file that the rules ConfigMap carries; each diagnostic is a finding); `detection-stack validate --after falco FILE` checks a saved copy of the file as the node loads it (`--after k8saudit` for the audit Falco\'s file), `detection-stack validate falco_rules.yaml FILE` after the image\'s default rules file itself' },
+  'DS-FALCO-103': { level: 'warning', meaning: 'the custom rules would make Falco print a warning when it loads them', fix: 'change the rule as the warning says (e.g. restrict evt.type), or suppress DS-FALCO-103 for that rule with the reason' },
+  'DS-FALCO-104': { level: 'warning', meaning: 'custom k8s_audit rules have no k8s_audit event source in this stack', fix: 'on EKS or AKS enable audit.kubernetes.falcoPlugin; on OKE answer these questions from OCI Audit (the runbooks carry the queries) and remove the rules, or suppress DS-FALCO-104 with the reason' },
+});

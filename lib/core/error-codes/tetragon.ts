@@ -1,0 +1,46 @@
+import { defineCodes } from './entry';
+
+/**
+ * Tetragon: the sensor's props (001-009, 050-059), TracingPolicy checks as Tetragon v1.7 loads policies
+ * (010-046, also printed by `detection-stack validate`), and the two-sensor guardrail (101).
+ */
+export const TETRAGON_CODES = defineCodes({
+  'DS-TETRA-001': { level: 'error', meaning: 'a TracingPolicy file is not valid YAML', fix: 'correct the YAML syntax at the place given' },
+  'DS-TETRA-002': { level: 'error', meaning: 'a Tetragon sensor value that becomes a Kubernetes name is not a valid name', fix: 'use 1-63 lowercase letters, digits or \'-\', starting and ending with a letter or digit' },
+  'DS-TETRA-003': { level: 'error', meaning: 'enforcement is enabled without a reason', fix: 'say in at least 10 characters why killing or altering processes is acceptable on this cluster' },
+  'DS-TETRA-004': { level: 'error', meaning: 'the Tetragon image is not pinned', fix: 'pin the image by version tag and, where you can, by digest (@sha256:...)' },
+  'DS-TETRA-005': { level: 'error', meaning: 'a Tetragon detection is not valid: a pattern that is not kebab-case, an id used twice, no policy, a policy defined twice', fix: 'give each detection its own kebab-case id and pattern and at least one uniquely named policy' },
+  'DS-TETRA-007': { level: 'error', meaning: 'a sensor ownership declaration makes no sense: a duplicate, a pattern that does not overlap, no destination, or a single sensor', fix: 'declare each overlapping pattern once, with alertsTo, and only when both sensors run' },
+  'DS-TETRA-010': { level: 'error', meaning: 'a TracingPolicy\'s structure does not follow the CRD (unknown field, wrong type, unknown enum value, missing field, too many entries)', fix: 'write the field as the TracingPolicy CRD (cilium.io/v1alpha1) defines it' },
+  'DS-TETRA-011': { level: 'error', meaning: 'the apiVersion or kind is not a Tetragon policy\'s', fix: 'set apiVersion: cilium.io/v1alpha1 and kind TracingPolicy or TracingPolicyNamespaced' },
+  'DS-TETRA-012': { level: 'error', meaning: 'the policy\'s name is not a valid object name, or a cluster-scoped TracingPolicy has a namespace', fix: 'use a DNS subdomain name; remove metadata.namespace or use kind TracingPolicyNamespaced' },
+  'DS-TETRA-020': { level: 'error', meaning: 'a hook\'s message is over 256 characters, or a tag is shorter than 2 characters', fix: 'shorten the message to 256 characters; use tags of 2 to 128 characters' },
+  'DS-TETRA-021': { level: 'error', meaning: 'a list:NAME call or a selector macro that the policy does not define', fix: 'define it under spec.lists or spec.selectorsMacros, or remove the reference' },
+  'DS-TETRA-022': { level: 'error', meaning: 'an argument index is declared twice', fix: 'declare each argument index once' },
+  'DS-TETRA-030': { level: 'error', meaning: 'more than 5 selectors on one hook', fix: 'merge selectors or split the hook into several hooks of at most 5 selectors' },
+  'DS-TETRA-031': { level: 'error', meaning: 'more than 5 matchArgs + matchData filters in one selector', fix: 'filter each argument index once, or move the extra conditions into another selector' },
+  'DS-TETRA-032': { level: 'error', meaning: 'a filter or operator argument refers to no declared argument', fix: 'declare the argument, or filter on a declared one' },
+  'DS-TETRA-033': { level: 'error', meaning: 'a PID or namespace filter is over Tetragon\'s limits (4 PIDs, 4 values, 10 namespace filters, 1 matchNamespaceChanges)', fix: 'split the filter over several selectors' },
+  'DS-TETRA-034': { level: 'error', meaning: 'a namespace value that is no inode number nor host_ns, or an unknown capability', fix: 'use namespace inode numbers (lsns) or host_ns, and capability names like CAP_SYS_ADMIN' },
+  'DS-TETRA-035': { level: 'error', meaning: 'followChildren on an operator other than In or NotIn', fix: 'use operator In or NotIn, or drop followChildren' },
+  'DS-TETRA-036': { level: 'error', meaning: 'an operator applied to an argument type it does not work on (socket, file, capability operators)', fix: 'filter an argument of the type the operator needs, or use a value operator' },
+  'DS-TETRA-037': { level: 'error', meaning: 'more than 4 values for a numeric comparison', fix: 'use InMap/NotInMap for larger sets, or split the values over several selectors' },
+  'DS-TETRA-038': { level: 'error', meaning: 'a string value over Tetragon\'s length limits (prefix 256, postfix 127, binary path 255, substring 99, 100 substrings)', fix: 'shorten the value, or use another operator' },
+  'DS-TETRA-039': { level: 'error', meaning: 'more than 3 actions in one selector', fix: 'split the actions over several selectors' },
+  'DS-TETRA-040': { level: 'error', meaning: 'an action or filter the hook kind does not support (LSM hooks, uprobes)', fix: 'use an action or filter the hook supports, or move the hook to a kprobe' },
+  'DS-TETRA-041': { level: 'error', meaning: 'an enforcement action without the explicit opt-in', fix: 'keep detections in monitor mode, or opt in explicitly with enforcement: { enabled: true, reason } on the sensor' },
+  'DS-TETRA-042': { level: 'error', meaning: 'a rate limit on a non-Post action, or an invalid rate limit or scope', fix: 'put rateLimit (a duration such as 5m) on a Post action, with scope thread, process or global' },
+  'DS-TETRA-043': { level: 'error', meaning: 'an action lacks the argument it needs (argSig, argError, argUrl, argFqdn, spec.enforcers)', fix: 'set the argument the message names' },
+  'DS-TETRA-044': { level: 'error', meaning: 'an Override action where the hook cannot override', fix: 'hook the syscall or a security_ function (kprobe), an LSM hook or a uprobe, or use Sigkill' },
+  'DS-TETRA-045': { level: 'error', meaning: 'an unknown policy option (Tetragon ignores it silently) or an invalid option value', fix: 'use a known option with a valid value' },
+  'DS-TETRA-046': { level: 'error', meaning: 'a label selector expression without values, or with values it must not have', fix: 'give In/NotIn values; give Exists/DoesNotExist none' },
+  'DS-TETRA-050': { level: 'error', meaning: 'the export file name is not a plain file name', fix: 'use letters, digits, \'.\', \'_\' or \'-\'' },
+  'DS-TETRA-051': { level: 'error', meaning: 'the export rate limit is not a rate', fix: 'use a positive number of events per minute, or -1 for no limit' },
+  'DS-TETRA-052': { level: 'error', meaning: 'a product namespace is listed twice', fix: 'list each namespace once' },
+  'DS-TETRA-053': { level: 'error', meaning: 'the stack\'s own namespace is listed as a product namespace', fix: 'list only namespaces of product workloads' },
+  'DS-TETRA-054': { level: 'error', meaning: 'an unknown seed pattern', fix: 'use one of the seed patterns the message lists' },
+  'DS-TETRA-055': { level: 'error', meaning: 'a Tetragon resource request or limit is not a Kubernetes quantity', fix: 'use e.g. 100m, 1, 256Mi, 1Gi' },
+  'DS-TETRA-056': { level: 'error', meaning: 'a Tetragon host path is not absolute', fix: 'use an absolute path without \'..\', spaces or a trailing \'/\'' },
+  'DS-TETRA-057': { level: 'error', meaning: 'a Tetragon count (file size, number of files, ...) is not a positive whole number', fix: 'use a whole number of at least 1' },
+  'DS-TETRA-101': { level: 'error', meaning: 'both Falco and Tetragon run and a detection pattern both sensors cover has no declared owner', fix: 'declare sensors.ownership.detections: [{ pattern, sensor: \'falco\' | \'tetragon\', alertsTo: [...] }] for each overlapping pattern, and list the patterns Falco covers in sensors.ownership.falcoPatterns' },
+});
