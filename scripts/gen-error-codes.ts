@@ -20,6 +20,7 @@ const AREA_TITLES: Record<keyof typeof STACK_CODE_AREAS, string> = {
   MON: 'Monitoring',
   PACK: 'Packs, investigation, report',
   PULUMI: 'Pulumi',
+  FLEET: 'Fleets',
   CHECK: 'Suppressions',
 };
 

@@ -6,6 +6,7 @@ import { CHECK_CODES } from './checks';
 import { DURABLE_CODES } from './durable';
 import { CodeEntry } from './entry';
 import { FALCO_CODES } from './falco';
+import { FLEET_CODES } from './fleet';
 import { MONITORING_CODES } from './monitoring';
 import { PACK_CODES } from './packs';
 import { PROPS_CODES } from './props';
@@ -30,6 +31,7 @@ export const STACK_CODE_AREAS = {
   MON: MONITORING_CODES,
   PACK: PACK_CODES,
   PULUMI: PULUMI_CODES,
+  FLEET: FLEET_CODES,
   CHECK: CHECK_CODES,
 } as const;
 
@@ -44,6 +46,7 @@ export const ERROR_CODES = {
   ...MONITORING_CODES,
   ...PACK_CODES,
   ...PULUMI_CODES,
+  ...FLEET_CODES,
   ...CHECK_CODES,
   ...RULE_LANGUAGE_CODES,
   ...EVALUATOR_CODES,
