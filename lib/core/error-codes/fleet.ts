@@ -10,4 +10,5 @@ export const FLEET_CODES = defineCodes({
   'DS-FLEET-006': { level: 'error', meaning: 'a delivery setting is not valid (repository URL with credentials or not a URL, folder path, sync interval)', fix: 'give the repository URL without credentials, the folder relative to the repository root, and a Go duration such as \'10m\'' },
   'DS-FLEET-007': { level: 'error', meaning: 'the fleet has no cluster', fix: 'declare at least one cluster in clusters' },
   'DS-FLEET-008': { level: 'error', meaning: 'the shared definition names a cluster, which each entry of clusters names itself', fix: 'remove cluster from shared; set name, provider and region on the entry of clusters' },
+  'DS-FLEET-009': { level: 'error', meaning: 'the fleet\'s output folder holds files that no fleet synth wrote', fix: 'give an empty folder (or one an earlier fleet synth wrote), e.g. dist/<fleet>' },
 });
