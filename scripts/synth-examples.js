@@ -37,6 +37,15 @@ function writeReport(cwd, outdir) {
     { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
+/** Whether a folder holds a .yaml file at any depth (a fleet writes its manifests in per-cluster folders). */
+function hasManifest(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true })
+    .some((e) => (e.isDirectory() ? hasManifest(path.join(dir, e.name)) : e.name.endsWith('.yaml')));
+}
+
+// A DetectionFleet writes its own fleet REPORT.md and per-cluster reports, and marks its folder so.
+const FLEET_MARKER_FILE = '.detection-fleet';
+
 const failed = [];
 for (const name of examples) {
   const cwd = path.join(examplesDir, name);
@@ -44,10 +53,11 @@ for (const name of examples) {
   fs.rmSync(outdir, { recursive: true, force: true });
   console.log(`synth ${name} -> ${path.relative(root, outdir)}/`);
   const result = spawnSync(cdk8sCli, ['synth'], { cwd, stdio: 'inherit', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
-  const produced = fs.existsSync(outdir) && fs.readdirSync(outdir).some((f) => f.endsWith('.yaml'));
+  const produced = fs.existsSync(outdir) && hasManifest(outdir);
   if (result.error) failed.push(`${name}: could not run cdk8s (${result.error.message})`);
   else if (result.status !== 0) failed.push(`${name}: \`cdk8s synth\` exited with ${result.status} (its output is above)`);
   else if (!produced) failed.push(`${name}: \`cdk8s synth\` wrote no manifest to ${path.relative(root, outdir)}/ (check "output" in examples/${name}/cdk8s.yaml)`);
+  else if (fs.existsSync(path.join(outdir, FLEET_MARKER_FILE))) console.log(`fleet ${name} -> ${path.relative(root, outdir)}/ (REPORT.md, <cluster>/, argocd/, flux/)`);
   else {
     const report = writeReport(cwd, outdir);
     if (report.status !== 0) failed.push(`${name}: REPORT.md could not be written (\`detection-stack report examples/${name}\` exited with ${report.status}; its output is above)`);

@@ -242,7 +242,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** `a.b.c` for every leaf (a list, a scalar, or a removal) of an overrides object. */
 function leafPaths(value: unknown, prefix: string): string[] {
-  if (!isPlainObject(value)) return prefix ? [prefix] : [];
+  if (!isPlainObject(value) || (Object.keys(value).length === 0 && prefix)) return prefix ? [prefix] : [];
   return Object.entries(value).flatMap(([key, child]) => leafPaths(child, prefix ? `${prefix}.${key}` : key));
 }
 

@@ -84,7 +84,11 @@ function clusterDifferences(r: FleetClusterReport, all: readonly FleetClusterRep
   if (c.overridden.length > 0) items.push(`overrides ${c.overridden.map((p) => `\`${p}\``).join(', ')}`);
   if (c.leftOut.teams.length > 0) items.push(`teams not routed here (they own none of its namespaces): ${c.leftOut.teams.join(', ')}`);
   if (c.leftOut.rules.length > 0) items.push(`rules left out with their teams: ${c.leftOut.rules.join(', ')}`);
-  for (const d of r.coverage.detections.filter((x) => x.inactiveBecause)) items.push(`${d.name} does not run: ${d.inactiveBecause}`);
+  const inactive = new Map<string, string[]>();
+  for (const d of r.coverage.detections) {
+    if (d.inactiveBecause) inactive.set(d.inactiveBecause, [...(inactive.get(d.inactiveBecause) ?? []), d.name]);
+  }
+  for (const [reason, names] of inactive) items.push(`${names.length} rule(s) do not run (${names.join(', ')}): ${reason}`);
   const layersHere = new Set(r.coverage.layers.filter((l) => l.present).map((l) => l.layer));
   for (const layer of COVERAGE_LAYERS) {
     const elsewhere = all.filter((o) => o !== r && o.coverage.layers.some((l) => l.layer === layer && l.present));

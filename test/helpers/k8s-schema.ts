@@ -28,8 +28,13 @@ function loadModel(apiVersion: string, kind: string): ModelClass | undefined {
   let mod: Record<string, unknown>;
   try {
     // prometheus-operator's kinds come from @kubernetes-models/prometheus-operator (v4 line, CommonJS).
-    const path = apiVersion.startsWith('monitoring.coreos.com/')
-      ? `@kubernetes-models/prometheus-operator/${apiVersion}/${kind}` : `kubernetes-models/${apiVersion}/${kind}`;
+    // Argo CD and Flux kinds from @kubernetes-models/argo-cd 2.7 and flux-cd 2.3 (their last CommonJS lines).
+    const packages: Record<string, string> = {
+      'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
+      'argoproj.io': '@kubernetes-models/argo-cd',
+      'kustomize.toolkit.fluxcd.io': '@kubernetes-models/flux-cd',
+    };
+    const path = `${packages[apiVersion.split('/')[0]] ?? 'kubernetes-models'}/${apiVersion}/${kind}`;
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     mod = require(path);
   } catch {
