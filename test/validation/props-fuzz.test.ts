@@ -6,12 +6,12 @@ import { App, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { DetectionStack } from '../../lib/cdk8s/detection-stack';
 import { definitionError } from '../../lib/cdk8s/synth-app';
+import { ERROR_CODES, isRegisteredCode } from '../../lib/core/error-codes';
 import { DetectionStackError } from '../../lib/core/errors';
 import { DetectionStackProps } from '../../lib/stack/props';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 const SEED = Number(process.env.FUZZ_SEED ?? 14);
-const CODE = /^DS-(PROPS|FALCO|ROUTE|DURABLE|TETRA|AUDIT|PULUMI|PACK|CHECK|MON)-\d{3}$/;
 
 const secret = (name: string, key = 'value') => ({ name, key });
 const POLICY = {
@@ -174,13 +174,17 @@ function outcome(props: unknown): Outcome {
     return 'synth';
   } catch (e) {
     if (e instanceof DetectionStackError) {
-      if (!CODE.test(e.code)) throw new Error(`unregistered code ${e.code}: ${e.message}`);
+      if (!isRegisteredCode(e.code) || ERROR_CODES[e.code].level !== 'error') throw new Error(`a code the registry does not list as an error: ${e.code}: ${e.message}`);
       if (!e.problem || !e.fix) throw new Error(`error without problem or fix: ${e.message}`);
       if (e.message.includes('[object Object]')) throw new Error(`a coerced value in the message: ${e.message}`);
       return 'definition error';
     }
     const message = definitionError(e);
-    if (message?.startsWith('synth failed, the stack breaks guardrails:')) return 'guardrail failure';
+    if (message?.startsWith('synth failed, the stack breaks guardrails:')) {
+      const ids = [...message.matchAll(/\b(?:ERROR|WARNING|INFO) (\S+) at /g)].map((m) => m[1]);
+      if (ids.length === 0 || ids.some((id) => !isRegisteredCode(id))) throw new Error(`a guardrail failure without registered check IDs: ${message}`);
+      return 'guardrail failure';
+    }
     throw e;
   }
 }
