@@ -1,6 +1,8 @@
 // Tetragon on EKS: the seed detections, in monitor mode, for the product namespaces billing, checkout and identity.
 // Tetragon writes JSON events to /var/log/tetragon/tetragon.log on each node (plan.tetragon.exportHostPath); the
-// routing layer's shipper carries them to the durable bucket and the declared routes.
+// shipper carries every event to the durable bucket, turns each policy event into an alert shaped like Falco's
+// (rule, priority, owner, investigation fields) and posts it to the bundled Alertmanager, which notifies the team
+// owning the namespace. Credentials are referenced by Secret name and key only: create the Secrets first.
 import { App } from 'cdk8s';
 import { DetectionStack, synthApp } from '../../lib';
 
@@ -16,6 +18,12 @@ export function eksTetragonStack(app: App): DetectionStack {
         productNamespaces: PRODUCT_NAMESPACES,
         owner: 'platform-security',
       },
+    },
+    routing: {
+      teams: [
+        { name: 'payments', namespaces: ['billing', 'checkout'], receivers: { pagerDuty: [{ routingKey: { name: 'payments-pagerduty', key: 'routing-key' }, minimumPriority: 'Warning' }] } },
+        { name: 'identity', namespaces: ['identity'], receivers: { email: [{ to: ['identity-oncall@example.com'], from: 'detections@example.com', smarthost: 'smtp.example.com:587', minimumPriority: 'Warning' }] } },
+      ],
     },
     // Every Tetragon event lands in S3 through the shipper; IRSA gives the shipper write access.
     durable: {

@@ -1,4 +1,5 @@
 import type { DurableSourceProps, DurableStorageProps } from './props';
+import { alertRouteOutputs, AlertRouteTarget, FluentBitSection, tetragonAlertFilters, TetragonAlertRule } from './tetragon-alerts';
 import type { PlanContext } from '../core/context';
 import { EKS_POD_IDENTITY_AGENT, EgressPlan } from '../core/egress';
 import { DetectionStackError } from '../core/errors';
@@ -32,6 +33,8 @@ export interface DurableSourcePlan {
   readonly format: 'json' | 'cri';
   /** Keep only records with a `rule` field (Falco alerts; drops Falco's own log lines). */
   readonly alertsOnly: boolean;
+  /** Tetragon detections whose events this source's shipper turns into alerts. @default none */
+  readonly tetragonAlerts: readonly TetragonAlertRule[];
 }
 
 /** Where the alerts land. */
@@ -58,6 +61,8 @@ export interface ShipperPlan {
   /** Credentials as env vars from Secrets (OKE customer secret keys, Azure SAS or key). */
   readonly secretEnv: readonly SecretEnvPlan[];
   readonly sources: readonly DurableSourcePlan[];
+  /** Where Tetragon's alerts are posted besides the bucket (the team routing's Alertmanager). @default bucket only */
+  readonly alertRoute?: AlertRouteTarget;
   /** Host directories mounted read-only so the sources can be tailed. */
   readonly readOnlyHostPaths: readonly string[];
   readonly bufferHostPath: string;
@@ -104,6 +109,7 @@ export function outageBudget(size: string, alertsPerSecond: number): OutageBudge
 /** A source the stack's sensors contribute; `alertsOnly` keeps only records with a `rule` field. */
 export interface SensorSource extends DurableSourceProps {
   readonly alertsOnly?: boolean;
+  readonly tetragonAlerts?: readonly TetragonAlertRule[];
 }
 
 /** The durable layer: a shipper, or an explicit waiver. */
@@ -126,7 +132,7 @@ function env(name: string, secret: SecretKeyRef, where: string): SecretEnvPlan {
  * and writes it to the provider's bucket, independently of Falcosidekick and of every chat or SIEM output.
  */
 export function planDurable(props: DurableStorageProps | undefined, ctx: PlanContext, sensorSources: readonly SensorSource[],
-  where: string): DurablePlan | undefined {
+  where: string, alertRoute?: AlertRouteTarget & { readonly egress: readonly EgressPlan[] }): DurablePlan | undefined {
   if (!props) return undefined;
   if (props.waived && props.bucket) {
     throw new DetectionStackError('DS-DURABLE-001', where, 'durable storage is both configured and waived', 'remove either durable.bucket or durable.waived');
@@ -230,6 +236,7 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
     throw new DetectionStackError('DS-DURABLE-005', `${where}.shipper.bufferHostPath`, `'${bufferHostPath}' is not a usable buffer directory`,
       'use an absolute host path outside /var/log that survives reboots, e.g. /var/lib/detection-stack/fluent-bit');
   }
+  const route = alertRoute && sources.some((s) => s.tetragonAlerts.length > 0) ? { urls: alertRoute.urls, labels: alertRoute.labels } : undefined;
   const selectorLabels = { 'app.kubernetes.io/name': SHIPPER_NAME, 'app.kubernetes.io/instance': ctx.cluster.name.toLowerCase().replace(/_/g, '-') };
   // cri sources are symlinks from /var/log/containers into /var/log/pods: mount /var/log. Nested paths need no own mount.
   const dirs = [...new Set(sources.map((s) => (s.format === 'cri' ? '/var/log' : s.hostPath.slice(0, s.hostPath.lastIndexOf('/')) || '/')))];
@@ -248,16 +255,21 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
     destination,
     secretEnv,
     sources,
+    alertRoute: route,
     readOnlyHostPaths,
     bufferHostPath,
     bufferLimit,
     outageBudget: outageBudget(bufferLimit, alertsPerSecond),
     files: {
-      'fluent-bit.conf': renderFluentBitConfig({ destination, sources, bufferHostPath, bufferLimit, cluster: ctx.cluster.name }),
+      'fluent-bit.conf': renderFluentBitConfig({ destination, sources, bufferHostPath, bufferLimit, cluster: ctx.cluster.name, alertRoute: route }),
       'parsers.conf': PARSERS_CONF,
     },
     httpPort: SHIPPER_HTTP_PORT,
-    egress: [{ kind: 'external', port: 443, protocol: 'TCP' }, ...(provider === 'eks' && bucket.aws?.podIdentity ? EKS_POD_IDENTITY_AGENT : [])],
+    egress: [
+      { kind: 'external', port: 443, protocol: 'TCP' },
+      ...(provider === 'eks' && bucket.aws?.podIdentity ? EKS_POD_IDENTITY_AGENT : []),
+      ...(route && alertRoute ? alertRoute.egress : []),
+    ],
     resources: {
       requests: shipper.resources?.requests ?? { cpu: '50m', memory: '64Mi' },
       limits: shipper.resources?.limits ?? { cpu: '500m', memory: '256Mi' },
@@ -339,7 +351,7 @@ function planSource(s: SensorSource, where: string): DurableSourcePlan {
   if (!/^\/[A-Za-z0-9._/*-]+$/.test(s.hostPath ?? '') || s.hostPath.includes('..')) {
     throw new DetectionStackError('DS-DURABLE-047', `${where}.hostPath`, `'${String(s.hostPath)}' is not an absolute host path`, 'give an absolute path (glob allowed), e.g. /var/run/cilium/tetragon/tetragon.log');
   }
-  return { name: s.name, hostPath: s.hostPath, format: s.format ?? 'json', alertsOnly: s.alertsOnly === true };
+  return { name: s.name, hostPath: s.hostPath, format: s.format ?? 'json', alertsOnly: s.alertsOnly === true, tetragonAlerts: s.tetragonAlerts ?? [] };
 }
 
 /** The Falco source: the Falco containers' stdout (Falco with json_output), as the kubelet writes it. */
@@ -369,11 +381,13 @@ export function renderFluentBitConfig(p: {
   bufferHostPath: string;
   bufferLimit: string;
   cluster: string;
+  alertRoute?: AlertRouteTarget;
 }): string {
   const out: string[] = [];
-  const section = (name: string, entries: [string, string | number][]) => {
+  const section = (name: string, entries: readonly (readonly [string, string | number])[]) => {
     out.push(`[${name}]`, ...entries.map(([k, v]) => line(k, v)), '');
   };
+  const sections = (list: readonly FluentBitSection[]) => list.forEach(([name, entries]) => section(name, entries));
   section('SERVICE', [
     ['Flush', 5],
     ['Grace', 30],
@@ -395,7 +409,8 @@ export function renderFluentBitConfig(p: {
       ['Alias', `source-${s.name}`],
       ['Tag', `alerts.${s.name}`],
       ['Path', s.hostPath],
-      ...(s.format === 'cri' ? [['multiline.parser', 'cri'] as [string, string]] : []),
+      // json: each line is the sensor's own JSON object; cri: the kubelet's wrapping, unwrapped by the filter below.
+      ...(s.format === 'cri' ? [['multiline.parser', 'cri'] as [string, string]] : [['Parser', 'alert_json'] as [string, string]]),
       ['DB', `${p.bufferHostPath}/tail-${s.name}.db`],
       ['DB.locking', 'true'],
       ['Read_from_Head', 'true'],
@@ -423,6 +438,7 @@ export function renderFluentBitConfig(p: {
         ['Regex', 'rule .'],
       ]);
     }
+    sections(tetragonAlertFilters(`alerts.${s.name}`, s.tetragonAlerts, p.cluster, p.alertRoute));
   }
   section('FILTER', [
     ['Name', 'record_modifier'],
@@ -470,6 +486,7 @@ export function renderFluentBitConfig(p: {
       ['storage.total_limit_size', p.bufferLimit],
     ]);
   }
+  sections(alertRouteOutputs(p.alertRoute, p.bufferLimit));
   return out.join('\n');
 }
 

@@ -12,9 +12,9 @@ const NOBODY = 65534;
 /**
  * The bundled Alertmanager: config Secret (credentials are `*_file` paths to the users' Secrets, mounted read-only),
  * headless and client Services, StatefulSet (gossip cluster), PodDisruptionBudget and NetworkPolicy.
- * @param clientPodLabels the Falcosidekick pods, the only clients allowed in
+ * @param clientPodLabels the pods allowed in: Falcosidekick, and the shipper when it posts Tetragon's alerts
  */
-export function alertmanagerWorkload(plan: AlertmanagerPlan, clientPodLabels: Readonly<Record<string, string>>): WorkloadPlan {
+export function alertmanagerWorkload(plan: AlertmanagerPlan, clientPodLabels: readonly Readonly<Record<string, string>>[]): WorkloadPlan {
   const configYaml = renderAlertmanagerConfigYaml(plan);
   const configName = `${plan.name}-config`;
   const headless = `${plan.name}-cluster`;
@@ -92,7 +92,7 @@ export function alertmanagerWorkload(plan: AlertmanagerPlan, clientPodLabels: Re
     minAvailable: 1,
     networkPolicy: {
       ingress: [
-        { peers: [{ pods: clientPodLabels }], ports: [{ port: plan.port, protocol: 'TCP' }] },
+        { peers: clientPodLabels.map((pods) => ({ pods })), ports: [{ port: plan.port, protocol: 'TCP' }] },
         { peers: peersOfTheCluster, ports: gossipPorts },
       ],
       egress: [DNS_EGRESS_RULE, { peers: peersOfTheCluster, ports: gossipPorts }, ...egressRules(plan.egress)],

@@ -33,7 +33,7 @@ export function planRouting(props: RoutingProps, ctx: PlanContext, clientPodLabe
   const chatThreshold = requirePriority(`${where}.chatThreshold`, props.chatThreshold ?? 'Critical');
   const am = planAlertmanager(props, ctx, where);
   const sidekick = planSidekick(props.sidekick ?? {}, ctx, chatThreshold, am?.target, `${where}.sidekick`, clientPodLabels);
-  const alertmanager = am?.mode === 'bundled' ? { ...am, workload: alertmanagerWorkload(am, sidekick.selectorLabels) } : am;
+  const alertmanager = am?.mode === 'bundled' ? { ...am, workload: alertmanagerWorkload(am, [sidekick.selectorLabels]) } : am;
   const teams = (props.teams ?? []).map((t) => t.name);
   return {
     chatThreshold,

@@ -5,16 +5,19 @@ import { K8SAUDIT_FALCO_SELECTOR } from '../audit/k8saudit-plugin';
 import { AuditPlan, planAudit } from '../audit/plan';
 import type { Suppression } from '../checks/finding';
 import type { PlanContext } from '../core/context';
+import { classifyHost, EgressPlan } from '../core/egress';
 import { DetectionStackError } from '../core/errors';
 import { IMAGE_PINS, imageReference } from '../core/images';
 import { PROVIDER_PROFILES } from '../core/providers';
 import type { SecretUse } from '../core/secrets';
-import { PATTERN_TAG_PREFIX } from '../core/tags';
+import { PATTERN_TAG_PREFIX, TAG_PREFIX } from '../core/tags';
 import type { WorkloadPlan } from '../core/workload';
 import { DurablePlan, durableSecretUses, falcoStdoutSource, planDurable, SensorSource } from '../durable/plan';
+import { AlertRouteTarget, TetragonAlertRule } from '../durable/tetragon-alerts';
 import { extendFalcoPlan, FalcoPlan, planFalco } from '../falco/sensor/plan';
 import { falcoWorkload } from '../falco/sensor/workload';
 import { MonitoringPlan, planMonitoring } from '../monitoring/plan';
+import { alertmanagerWorkload } from '../routing/alertmanager-workload';
 import { planRouting, RoutingPlan } from '../routing/plan';
 import { planTetragon, TetragonPlan, withoutDetections } from '../tetragon/plan';
 import { validateProps } from '../validation/report';
@@ -98,7 +101,15 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
     httpOutputUrl: falco?.httpOutput?.url,
     customRules: falco && falco.auditRules.items.length > 0 ? falco.auditRules : undefined,
   });
-  const durable = planDurable(props.durable, ctx, props.durable?.bucket ? sensorSources({ falco, tetragon }) : [], `${ctx.path}/durable`);
+  const durable = planDurable(props.durable, ctx, props.durable?.bucket ? sensorSources({ falco, tetragon }) : [], `${ctx.path}/durable`,
+    tetragonAlertRoute(routing, ctx));
+  // The shipper posts Tetragon's alerts to the team routing's Alertmanager: it is one of its clients.
+  const routed = routing?.alertmanager && durable?.shipper?.alertRoute
+    ? {
+      ...routing,
+      alertmanager: { ...routing.alertmanager, workload: alertmanagerWorkload(routing.alertmanager, [routing.sidekick.selectorLabels, durable.shipper.selectorLabels]) },
+    }
+    : routing;
 
   return {
     ...ctx,
@@ -115,7 +126,7 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
     falco,
     tetragon,
     ownership,
-    routing,
+    routing: routed,
     durable,
     audit,
     k8sauditFalco,
@@ -123,8 +134,8 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
     workloads: [
       ...(falco ? [falcoWorkload(falco)] : []),
       ...(tetragon ? [tetragon.workloads.agent, tetragon.workloads.operator] : []),
-      ...(routing ? [routing.sidekick.workload] : []),
-      ...(routing?.alertmanager?.workload ? [routing.alertmanager.workload] : []),
+      ...(routed ? [routed.sidekick.workload] : []),
+      ...(routed?.alertmanager?.workload ? [routed.alertmanager.workload] : []),
       ...(durable?.shipper ? [durable.shipper.workload] : []),
       ...(k8sauditFalco ? [k8sauditFalco.workload] : []),
     ],
@@ -139,9 +150,39 @@ export function sensorSources(sensors: { readonly falco?: FalcoPlan; readonly te
     sources.push(falcoStdoutSource(sensors.falco.namespace, `${sensors.falco.name}-`, sensors.falco.name));
   }
   if (sensors.tetragon) {
-    sources.push({ name: 'tetragon', hostPath: sensors.tetragon.exportHostPath, format: 'json' });
+    sources.push({ name: 'tetragon', hostPath: sensors.tetragon.exportHostPath, format: 'json', tetragonAlerts: tetragonAlertRules(sensors.tetragon) });
   }
   return sources;
+}
+
+/** Tetragon's deployed detections as the shipper alerts on them, with the same owner and tags as Falco's rules carry. */
+export function tetragonAlertRules(tetragon: TetragonPlan): TetragonAlertRule[] {
+  return tetragon.detections.map((d) => ({
+    detection: d.id,
+    rule: d.description ?? d.id,
+    priority: d.priority ?? 'Warning',
+    owner: d.owner,
+    tags: [...new Set([...(d.tags ?? []), `${TAG_PREFIX.owner}${d.owner}`, `${PATTERN_TAG_PREFIX}${d.pattern}`, `detection:${d.id}`])],
+    policyNames: [...new Set(d.policies.map((p) => p.metadata.name))],
+  }));
+}
+
+/**
+ * Where the shipper posts Tetragon's alerts: the team routing's Alertmanager, as Falcosidekick posts Falco's (one
+ * copy to every instance, the same labels). Falcosidekick itself cannot take them: it reads one alert per request
+ * (handlers.go newFalcoPayload, 2.34.1) and Fluent Bit posts batches.
+ */
+function tetragonAlertRoute(routing: RoutingPlan | undefined, ctx: PlanContext): (AlertRouteTarget & { egress: EgressPlan[] }) | undefined {
+  const target = routing?.alertmanager?.target;
+  if (!target) return undefined;
+  const egress: EgressPlan[] = target.podLabels
+    ? [{ kind: 'pods', podLabels: target.podLabels, port: target.port, protocol: 'TCP' }]
+    : target.urls.map((u) => {
+      const url = new URL(u);
+      const d = classifyHost(url.hostname, Number(url.port) || (url.protocol === 'https:' ? 443 : 80), ctx.namespace);
+      return d.inCluster ? { kind: 'namespace', namespace: d.namespace ?? ctx.namespace } : { kind: 'external', port: d.port, protocol: 'TCP' };
+    });
+  return { urls: target.urls, labels: { cluster: ctx.cluster.name, ...target.extraLabels }, egress };
 }
 
 /**

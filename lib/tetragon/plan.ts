@@ -8,6 +8,7 @@ import { HOST_PROC_MOUNT, TETRAGON_HEALTH_PORT, TETRAGON_METRICS_PORT, TetragonW
 import type { PlanContext } from '../core/context';
 import { DetectionStackError } from '../core/errors';
 import { IMAGE_PINS, imageReference } from '../core/images';
+import { requirePriority } from '../core/priorities';
 import type { WorkloadPlan } from '../core/workload';
 
 /** The default images of the agent, the operator and the export-stdout sidecar. */
@@ -191,6 +192,11 @@ function planDetections(where: string, props: TetragonSensorProps, ctx: PlanCont
     }
     if (ids.has(d.id)) throw new DetectionStackError('DS-TETRA-005', `${at}.id`, `detection id '${d.id}' is used twice`, 'give each detection its own id');
     ids.add(d.id);
+    if (d.priority !== undefined) requirePriority(`${at}.priority`, d.priority);
+    if (d.description !== undefined && (typeof d.description !== 'string' || /[\u0000-\u001f\u007f]/.test(d.description) || d.description.length > 200)) {
+      throw new DetectionStackError('DS-TETRA-005', `${at}.description`, 'the description is not one line of at most 200 characters',
+        'write one sentence without line breaks or control characters: it becomes the alert\'s rule name');
+    }
     if (d.policies.length === 0) throw new DetectionStackError('DS-TETRA-005', `${at}.policies`, `detection '${d.id}' has no policy`, 'add at least one TracingPolicy');
     d.policies.forEach((p, j) => {
       requirePolicy(`${at}.policies[${j}]`, p, allowEnforcement);

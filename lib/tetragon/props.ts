@@ -1,4 +1,5 @@
 import type { TracingPolicy } from './model';
+import type { FalcoPriority } from '../core/priorities';
 
 /** The seed detection patterns this project ships as Tetragon policies. */
 export const SEED_PATTERNS = [
@@ -21,6 +22,11 @@ export interface TetragonDetection {
   readonly tags?: readonly string[];
   /** One sentence: what the detection is about. @default none */
   readonly description?: string;
+  /**
+   * Priority of its alerts, on Falco's scale, so the team routes' thresholds apply to Tetragon's alerts as to Falco's.
+   * @default 'Warning'
+   */
+  readonly priority?: FalcoPriority;
   /** The policies implementing the detection. */
   readonly policies: readonly TracingPolicy[];
 }

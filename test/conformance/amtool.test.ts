@@ -1,13 +1,10 @@
-import { execFileSync, spawnSync } from 'child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+import { execFileSync } from 'child_process';
+import { rmSync, writeFileSync } from 'fs';
 import { Testing } from 'cdk8s';
 import { stringify } from 'yaml';
-import { pinnedTool } from './corpora';
+import { AMTOOL, checkConfig, Config, expectValidConfig, routesFor, workDir, writeConfig } from './amtool-support';
 import { eksTeamsStack } from '../../examples/eks-teams/main';
 import { DetectionStack, DetectionStackChartProps } from '../../lib';
-import { renderAlertmanagerConfig } from '../../lib/routing/alertmanager-config';
 import type { AlertmanagerPlan } from '../../lib/routing/alertmanager-plan';
 
 /**
@@ -15,50 +12,9 @@ import type { AlertmanagerPlan } from '../../lib/routing/alertmanager-plan';
  * sends Falcosidekick's labels to the expected receivers. The judge is amtool 0.33.1 (../shared/tools/sid-0.41),
  * which knows every integration the stack configures (`msteams_configs`, `msteamsv2_configs`, webhook `url_file`).
  */
-const AMTOOL = pinnedTool('amtool');
-const VERSION = /version (\d+\.\d+\.\d+)/.exec(execFileSync(AMTOOL, ['--version'], { encoding: 'utf8' }))![1];
-
-type Config = { receivers: Record<string, unknown>[] } & Record<string, unknown>;
-
-const workDir = mkdtempSync(join(tmpdir(), 'amtool-'));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
-/** Writes the config with its `*_file` credentials pointing at placeholder files in a temp dir. */
-function writeConfig(name: string, plan: AlertmanagerPlan): { file: string; config: Config } {
-  const dir = join(workDir, name);
-  const secretsDir = join(dir, 'secrets');
-  for (const mount of plan.secretMounts) {
-    mkdirSync(join(secretsDir, mount.secret), { recursive: true });
-    for (const key of mount.keys) writeFileSync(join(secretsDir, mount.secret, key), 'https://placeholder.invalid/credential\n');
-  }
-  const config = renderAlertmanagerConfig(plan, secretsDir) as Config;
-  const file = join(dir, 'alertmanager.yml');
-  writeFileSync(file, stringify(config, { lineWidth: 0 }));
-  return { file, config };
-}
-
-function checkConfig(file: string): { ok: boolean; output: string } {
-  const r = spawnSync(AMTOOL, ['check-config', file], { encoding: 'utf8' });
-  return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
-}
-
-/** Asserts amtool accepts the config as written. */
-function expectValidConfig(file: string): void {
-  const result = checkConfig(file);
-  expect(result.output).toContain('SUCCESS');
-  expect(result.ok).toBe(true);
-}
-
-/**
- * The receivers amtool routes an alert with these labels to. Label values are written in the UTF-8 matcher
- * syntax (double-quoted) that amtool 0.33 parses without falling back to the classic parser.
- */
-function routesFor(file: string, labels: Record<string, string>): string[] {
-  const r = spawnSync(AMTOOL, ['config', 'routes', 'test', `--config.file=${file}`, ...Object.entries(labels).map(([k, v]) => `${k}=${JSON.stringify(v)}`)],
-    { encoding: 'utf8' });
-  expect({ status: r.status, warnings: `${r.stdout}${r.stderr}`.split('\n').filter((l) => /level=(WARN|ERROR)/.test(l)) }).toEqual({ status: 0, warnings: [] });
-  return r.stdout.trim().split(/,\s*|\n/).filter(Boolean).sort();
-}
+const VERSION = /version (\d+\.\d+\.\d+)/.exec(execFileSync(AMTOOL, ['--version'], { encoding: 'utf8' }))![1];
 
 function prepare(name: string, plan: AlertmanagerPlan | undefined): { file: string; config: Config } {
   if (!plan) throw new Error(`${name}: the stack has no Alertmanager`);

@@ -1,11 +1,10 @@
 import { ChildProcess, spawn } from 'child_process';
 import { appendFileSync, createWriteStream, mkdirSync, readdirSync, statSync } from 'fs';
 import { createServer, get, Server } from 'http';
-import { AddressInfo } from 'net';
 import { join } from 'path';
 import { gunzipSync } from 'zlib';
 import { Testing } from 'cdk8s';
-import { realTool, scratchDir, shipperOf, writeShipperConfig } from './workload-files';
+import { freePort, realTool, scratchDir, shipperOf, writeShipperConfig } from './workload-files';
 import { eksTeamsStack } from '../../examples/eks-teams/main';
 import { okeFalcoStack } from '../../examples/oke-falco/main';
 import { DetectionStack, DetectionStackChartProps } from '../../lib';
@@ -57,14 +56,6 @@ class FakeS3 {
   down(): Promise<void> {
     return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 /** A Falco alert as Falco 0.44 writes it with the stack's append_output, one JSON line. */

@@ -1,5 +1,7 @@
 import { spawnSync } from 'child_process';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'fs';
+import { createServer } from 'net';
+import type { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Testing } from 'cdk8s';
@@ -19,6 +21,15 @@ export function realTool(...parts: string[]): string {
   const file = join(toolsDir(), ...parts);
   if (!existsSync(file)) throw new Error(`${file} not found: the tools folder is incomplete (see ../shared/tools/README.md)`);
   return file;
+}
+
+/** A TCP port free on 127.0.0.1 right now. */
+export async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
 }
 
 export function scratchDir(name: string): string {

@@ -47,7 +47,7 @@ describe('durable storage: Fluent Bit ships every alert to the provider bucket',
   test('Tetragon\'s export file is shipped as JSON lines; /var/log is mounted once, read-only', () => {
     const shipper = plan('eks', { bucket: { name: 'detections-prod-eks', aws: { podIdentity: true } } }, 'eu-west-1', [FALCO, TETRAGON])!.shipper!;
     expect(lines(shipper.files['fluent-bit.conf'], 'INPUT')[1].slice(0, 5)).toEqual([
-      'Name tail', 'Alias source-tetragon', 'Tag alerts.tetragon', 'Path /var/log/tetragon/tetragon.log', 'DB /var/lib/detection-stack/fluent-bit/tail-tetragon.db',
+      'Name tail', 'Alias source-tetragon', 'Tag alerts.tetragon', 'Path /var/log/tetragon/tetragon.log', 'Parser alert_json',
     ]);
     expect(shipper.readOnlyHostPaths).toEqual(['/var/log']);
     expect(plan('eks', { bucket: { name: 'b-bucket', aws: { podIdentity: true } } }, 'eu-west-1', [TETRAGON])!.shipper!.readOnlyHostPaths).toEqual(['/var/log/tetragon']);

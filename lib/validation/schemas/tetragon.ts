@@ -1,6 +1,8 @@
 // Schemas of the Tetragon sensor props and of sensor ownership. Policies are checked field by field against
 // the TracingPolicy CRD by the Tetragon layer (DS-TETRA-010); here they only need to be objects.
 import { z } from 'zod';
+import { FALCO_PRIORITIES } from '../../core/priorities';
+import type { FalcoPriority } from '../../core/priorities';
 import type { TracingPolicy } from '../../tetragon/model';
 import { SEED_PATTERNS } from '../../tetragon/props';
 import type { SensorOwnershipProps, TetragonSensorProps } from '../../tetragon/props';
@@ -26,6 +28,7 @@ export const TetragonSensorPropsSchema = props('TetragonSensorProps', {
     owner: z.string(),
     tags: strings.optional(),
     description: z.string().optional(),
+    priority: z.enum(FALCO_PRIORITIES as [FalcoPriority, ...FalcoPriority[]]).optional(),
     policies: z.array(plainObject<TracingPolicy>('a TracingPolicy (apiVersion, kind, metadata, spec)')),
   })).optional(),
   enforcement: props('TetragonEnforcementProps', { enabled: z.boolean(), reason: z.string() }).optional(),
