@@ -107,7 +107,10 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
   const routed = routing?.alertmanager && durable?.shipper?.alertRoute
     ? {
       ...routing,
-      alertmanager: { ...routing.alertmanager, workload: alertmanagerWorkload(routing.alertmanager, [routing.sidekick.selectorLabels, durable.shipper.selectorLabels]) },
+      alertmanager: {
+        ...routing.alertmanager,
+        workload: alertmanagerWorkload(routing.alertmanager, [routing.sidekick.selectorLabels, durable.shipper.selectorLabels]),
+      },
     }
     : routing;
 
