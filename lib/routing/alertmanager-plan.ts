@@ -11,6 +11,7 @@ import type { FalcoPriority } from '../core/priorities';
 import { lowestPriority, prioritiesAtOrAbove, requirePriority } from '../core/priorities';
 import { SecretUse, isSecretKeyRef, requireSecretRef } from '../core/secrets';
 import type { SecretKeyRef } from '../core/secrets';
+import { TAG_PREFIX } from '../core/tags';
 import type { WorkloadPlan } from '../core/workload';
 
 export const ALERTMANAGER_NAME = 'alertmanager';
@@ -25,6 +26,8 @@ export const UNOWNED = 'unowned';
 
 /** Falcosidekick's Alertmanager labels this routing matches on. */
 export const LABEL_NAMESPACE = 'k8s_ns_name';
+/** The label Falcosidekick puts a rule's tags in (sorted, comma-joined). */
+export const LABEL_TAGS = 'tags';
 export const LABEL_PRIORITY = 'priority';
 
 /** A credential or a literal. */
@@ -245,6 +248,14 @@ export function planAlertmanager(props: RoutingProps, ctx: PlanContext, where: s
     matchers: [],
     continue: false,
     routes: [
+      // Falcosidekick 2.34.1 sends a rule's tags sorted and comma-joined as the `tags` label (outputs/alertmanager.go);
+      // Alertmanager anchors regex matchers, so the owner tag is matched as one whole item of that list.
+      ...((props.routeBy ?? 'namespace') === 'owner-first' ? teamPlans.map((t): RouteNode => ({
+        receiver: NO_NOTIFICATION,
+        matchers: [[LABEL_TAGS, '=~', `(.+,)?${escapeRegex(`${TAG_PREFIX.owner}${t.name}`)}(,.+)?`]],
+        continue: false,
+        routes: receiverRoutes(t.receivers),
+      })) : []),
       ...teamPlans.map((t): RouteNode => ({
         receiver: NO_NOTIFICATION,
         matchers: [[LABEL_NAMESPACE, '=~', t.namespaces.map(escapeRegex).join('|')]],

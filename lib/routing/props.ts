@@ -352,4 +352,11 @@ export interface RoutingProps {
   readonly alertmanager?: AlertmanagerProps;
   /** Lowest priority a chat destination may receive without an explicit allowance. @default 'Critical' */
   readonly chatThreshold?: FalcoPriority;
+  /**
+   * What sends an alert to a team in Alertmanager. `namespace`: the namespace it was raised in (`k8s_ns_name`).
+   * `owner-first`: the team that owns the rule (its `owner:<team>` tag, which Falcosidekick sends in the `tags`
+   * label), and by namespace only alerts whose rule no declared team owns (Falco's default rules, `owner:unowned`).
+   * @default 'namespace'
+   */
+  readonly routeBy?: 'namespace' | 'owner-first';
 }

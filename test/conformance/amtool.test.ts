@@ -134,6 +134,37 @@ describe('amtool: one team, one receiver, default grouping', () => {
   });
 });
 
+describe('amtool: routing by owner first (routing.routeBy: owner-first)', () => {
+  const pd = (name: string) => ({ pagerDuty: [{ routingKey: { name: `${name}-pd`, key: 'key' }, minimumPriority: 'Warning' as const }] });
+  const { file } = prepare('owner-first', new DetectionStack(Testing.app(), 'owners', {
+    cluster: { name: 'prod-oke', provider: 'oke', region: 'eu-frankfurt-1' },
+    routing: {
+      routeBy: 'owner-first',
+      teams: [{ name: 'web', namespaces: ['web'], receivers: pd('web') }, { name: 'platform-security', namespaces: ['security'], receivers: pd('ps') }],
+    },
+    durable: { waived: { reason: 'routing-only conformance stack' } },
+  }).plan.routing?.alertmanager);
+  // Falcosidekick 2.34.1 sends the tags sorted and comma-joined (outputs/alertmanager.go).
+  const tagged = (tags: string, namespace: string) => ({ ...alert('Critical', namespace), tags });
+
+  test('check-config passes', () => {
+    expectValidConfig(file);
+  });
+
+  test('the rule\'s owner gets the alert wherever it was raised; the namespace decides only for rules no team owns', () => {
+    expect(routesFor(file, tagged('mitre_execution,owner:platform-security,shell', 'web'))).toEqual(['platform-security-pagerduty']);
+    expect(routesFor(file, tagged('owner:web', 'security'))).toEqual(['web-pagerduty']);
+    expect(routesFor(file, tagged('container,mitre_execution,shell', 'web'))).toEqual(['web-pagerduty']);
+    expect(routesFor(file, tagged('owner:unowned', 'security'))).toEqual(['platform-security-pagerduty']);
+  });
+
+  test('an owner tag is matched as a whole item of the list, not as a prefix or inside another', () => {
+    expect(routesFor(file, tagged('owner:web-canary', 'elsewhere'))).toEqual(['no-notification']);
+    expect(routesFor(file, tagged('xowner:web', 'elsewhere'))).toEqual(['no-notification']);
+    expect(routesFor(file, tagged('a,owner:web,z', 'elsewhere'))).toEqual(['web-pagerduty']);
+  });
+});
+
 describe('amtool: the check has teeth', () => {
   test('a route to an undeclared receiver fails check-config', () => {
     const { file, config } = prepare('broken', eksTeamsStack(Testing.app()).plan.routing?.alertmanager);

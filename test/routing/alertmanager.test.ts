@@ -73,6 +73,19 @@ describe('team ownership becomes an Alertmanager route tree', () => {
     });
   });
 
+  test('routeBy owner-first: one route per team on its owner tag in the tags label, before the namespace routes', () => {
+    const routes = renderAlertmanagerConfig(plan({ ...TWO_TEAMS, routeBy: 'owner-first' }), '/secrets').route as { routes: { matchers: string[] }[] };
+    expect(routes.routes.map((r) => r.matchers[0])).toEqual([
+      'tags=~"(.+,)?owner:payments(,.+)?"',
+      'tags=~"(.+,)?owner:identity(,.+)?"',
+      'k8s_ns_name=~"billing|checkout"',
+      'k8s_ns_name=~"identity"',
+      'priority=~"Emergency|Alert|Critical"',
+    ]);
+    const byNamespace = renderAlertmanagerConfig(plan(TWO_TEAMS), '/secrets').route as { routes: { matchers: string[] }[] };
+    expect(byNamespace.routes.some((r) => r.matchers[0].startsWith('tags='))).toBe(false);
+  });
+
   test('receivers: every credential is a *_file path under the mounted Secret, nothing else', () => {
     const receivers = renderAlertmanagerConfig(plan(TWO_TEAMS), '/secrets').receivers as Record<string, unknown>[];
     const byName = Object.fromEntries(receivers.map((r) => [r.name, r]));

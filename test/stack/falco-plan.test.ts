@@ -4,7 +4,7 @@ import {
   and, CloudProvider, extendFalcoPlan, FalcoCustomRule, FalcoSensorProps, inList, planFalco, planStack, printCondition,
   PROVIDER_PROFILES, renderFalcoFiles, runChecks,
 } from '../../lib';
-import type { PlanContext } from '../../lib';
+import type { PlanContext, RuleItem } from '../../lib';
 import { FALCO_LEAST_PRIVILEGE } from '../../lib/checks/falco-least-privilege';
 
 function ctx(provider: CloudProvider): PlanContext {
@@ -105,6 +105,30 @@ describe('planFalco (pure, no synthesis)', () => {
       expect(planFalco({ customRules: [override] }, ctx('oke')).customRules).toEqual([
         { name: 'Terminal shell in container', owner: 'platform', priority: undefined, source: 'syscall' },
       ]);
+    });
+  });
+
+  describe('every rule carries its owner as a tag', () => {
+    const rules = (props: FalcoSensorProps) => planFalco(props, ctx('oke')).rules.items as RuleItem[];
+
+    test('a hand-written rule gets owner:<team> after its own tags; an unowned one owner:unowned', () => {
+      expect(rules({ customRules: [{ ...RULE, rule: { ...RULE.rule, tags: ['shell'] } }] })[0].tags).toEqual(['shell', `owner:${RULE.owner as string}`]);
+      expect(rules({ customRules: [{ ...RULE, owner: { unowned: 'a lab cluster nobody is paged for' } }] })[0].tags).toEqual(['owner:unowned']);
+    });
+
+    test('the same owner tag written by hand is kept once; another team\'s is refused', () => {
+      const own = `owner:${RULE.owner as string}`;
+      expect(rules({ customRules: [{ ...RULE, rule: { ...RULE.rule, tags: [own] } }] })[0].tags).toEqual([own]);
+      expect(() => planFalco({ customRules: [{ ...RULE, rule: { ...RULE.rule, tags: ['owner:someone-else'] } }] }, ctx('oke')))
+        .toThrow(/^DS-FALCO-015 at stack\/sensors\.falco\.customRules\[0\]\.rule\.tags: rule 'R1' is tagged 'owner:someone-else' but its owner is/);
+    });
+
+    test('a rule that changes an earlier one keeps that rule\'s tags (no tags key is added)', () => {
+      const override: FalcoCustomRule = {
+        owner: 'platform',
+        rule: { kind: 'rule', name: 'Terminal shell in container', condition: 'and not k8s.ns.name = "ci"', override: { condition: 'append' } },
+      };
+      expect(rules({ customRules: [override] })[0].tags).toBeUndefined();
     });
   });
 

@@ -2,13 +2,14 @@ import {
   CONTAINER_PLUGIN, CUSTOM_RULES_FILE_NAME, K8S_AUDIT_RULES_FILE_NAME, DEFAULT_PRIORITY_CLASS, FALCO_DEFAULT_RULES_FILE,
   FALCO_HEALTH_PATH, FALCO_RULES_DIR, FALCO_WEBSERVER_PORT, HOST_ROOT, LEAST_PRIVILEGED_CAPABILITIES,
 } from './defaults';
-import type { FalcoSensorProps, FalcoToleration, PerfEventAccess, RuleOwner } from './props';
+import type { FalcoCustomRule, FalcoSensorProps, FalcoToleration, PerfEventAccess, RuleOwner } from './props';
 import {
   validateCustomRules, validateHttpOutputUrl, validateImage, validatePort, validatePriorityClass,
   validateResources, validateSocketPath, validateTolerations,
 } from './validate';
 import type { PlanContext } from '../../core/context';
 import { DetectionStackError } from '../../core/errors';
+import { TAG_PREFIX } from '../../core/tags';
 import type { Priority, RulesFileItem } from '../rules/model';
 
 /** A Falco plugin to load: one entry of `plugins` plus its name in `load_plugins`. */
@@ -153,7 +154,7 @@ export function planFalco(props: FalcoSensorProps, ctx: PlanContext, extras: Fal
 
   const socketPath = props.containerRuntimeSocket ?? ctx.profile.containerRuntime.socketPath;
   // The node sensor has only the syscall source; k8s_audit rules run where the k8saudit plugin does.
-  const customRules = props.customRules ?? [];
+  const customRules = (props.customRules ?? []).map((r, i) => withOwnerTag(r, `${where}.customRules[${i}]`));
   const sourceOf = (r: { readonly rule: { readonly source?: string } }) => r.rule.source ?? 'syscall';
   const unsupported = customRules.findIndex((r) => !['syscall', 'k8s_audit'].includes(sourceOf(r)));
   if (unsupported >= 0) {
@@ -201,7 +202,7 @@ export function planFalco(props: FalcoSensorProps, ctx: PlanContext, extras: Fal
     },
     defaultRulesLoaded: props.loadDefaultRules ?? true,
     ...(props.defaultRules ? { defaultRulesFile: props.defaultRules.file } : {}),
-    customRules: (props.customRules ?? []).map((r) => ({
+    customRules: customRules.map((r) => ({
       name: r.rule.name, owner: r.owner, priority: r.rule.priority, source: r.rule.source ?? 'syscall',
     })),
     hostMounts: hostMounts(socketPath),
@@ -212,6 +213,32 @@ export function planFalco(props: FalcoSensorProps, ctx: PlanContext, extras: Fal
     serviceAccount: { name: FALCO_NAME, automountToken: false },
   };
   return extendFalcoPlan(base, extras);
+}
+
+/** The tag that names a rule's owner: `owner:<team>`, or `owner:unowned` for a rule declared unowned. */
+export function ownerTag(owner: RuleOwner): string {
+  return `${TAG_PREFIX.owner}${typeof owner === 'string' ? owner : UNOWNED_OWNER}`;
+}
+
+/** The owner tag value of a rule declared `{ unowned: reason }`. */
+export const UNOWNED_OWNER = 'unowned';
+
+/**
+ * Every new rule carries its owner as a tag (`owner:<team>`), hand-written ones as pack rules do, so alerts can be routed
+ * by owner and every artifact names who answers them. A rule that changes an earlier one (append, override, enabled
+ * only) keeps the earlier rule's tags. An `owner:` tag that names another team is refused, not silently kept.
+ */
+function withOwnerTag(custom: FalcoCustomRule, where: string): FalcoCustomRule {
+  const rule = custom.rule;
+  if (rule.append === true || rule.override !== undefined || (rule.enabled !== undefined && rule.condition === undefined)) return custom;
+  const tag = ownerTag(custom.owner);
+  const tags = rule.tags ?? [];
+  const other = tags.find((t) => t.startsWith(TAG_PREFIX.owner) && t !== tag);
+  if (other !== undefined) {
+    throw new DetectionStackError('DS-FALCO-015', `${where}.rule.tags`, `rule '${rule.name}' is tagged '${other}' but its owner is '${tag.slice(TAG_PREFIX.owner.length)}'`,
+      'remove the owner: tag (the stack writes it from owner), or set owner to that team');
+  }
+  return tags.includes(tag) ? custom : { ...custom, rule: { ...rule, tags: [...tags, tag] } };
 }
 
 /**

@@ -127,6 +127,7 @@ export const RoutingPropsSchema = props('RoutingProps', {
     }).optional(),
   }).optional(),
   chatThreshold: priority.optional(),
+  routeBy: z.enum(['namespace', 'owner-first']).optional(),
 });
 
 assertSameType<SameType<z.output<typeof RoutingPropsSchema>, RoutingProps>>();
