@@ -36,3 +36,4 @@ export { Workload } from './cdk8s/workload';
 export type { WorkloadProps } from './cdk8s/workload';
 export type * from './core/workload';
 export * from './helm';
+export * from './operator';

@@ -1,5 +1,6 @@
 import { HELM_CHARTS } from './charts';
 import type { HelmReleasePlan, NotExpressed } from './model';
+import { chartSettings, keyValues } from './sidekick-settings';
 import { CONTAINER_PLUGIN } from '../falco/sensor/defaults';
 import type { FalcoPlan } from '../falco/sensor/plan';
 import { falcoConfig, renderCustomRulesYaml } from '../falco/sensor/render';
@@ -235,30 +236,6 @@ function sidekickValues(sidekick: SidekickPlan, notExpressed: NotExpressed[]): R
     extraVolumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
     config,
   };
-}
-
-/**
- * Falcosidekick settings whose value is a map (falcosidekick 2.34.1 types/types.go); every other nested map is
- * a section (`aws.s3`, `azure.eventHub`).
- */
-const MAP_SETTINGS = ['extralabels', 'extraannotations', 'customheaders', 'customseveritymap', 'customattributes', 'extensions'];
-
-/**
- * One output's settings as the subchart takes them: its Secret holds each as an env var, so maps are written as
- * Falcosidekick parses them from env (`key:value,key:value`, falcosidekick 2.34.1 config.go) and lists comma-joined.
- */
-function chartSettings(settings: unknown): unknown {
-  if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) return settings;
-  return Object.fromEntries(Object.entries(settings).map(([key, value]) => {
-    if (Array.isArray(value)) return [key, value.join(',')];
-    if (typeof value === 'object' && value !== null) return [key, MAP_SETTINGS.includes(key) ? keyValues(value) : chartSettings(value)];
-    return [key, value];
-  }));
-}
-
-function keyValues(map: unknown): string {
-  if (typeof map !== 'object' || map === null) return '';
-  return Object.entries(map).map(([k, v]) => `${k}:${String(v)}`).join(',');
 }
 
 /** What the chart does differently from the stack's own manifests, for the plan at hand. */

@@ -1,0 +1,101 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'fs';
+import { join } from 'path';
+import Ajv, { ValidateFunction } from 'ajv';
+import { parse, stringify } from 'yaml';
+import { corpusPath } from './corpora';
+import { generatedStacks, K8sObject, realTool, run, scratchDir } from './workload-files';
+import { planStack, StackPlan } from '../../lib';
+import { operatorDelivery, OWNER_LABEL } from '../../lib/operator';
+import { EVERY_OUTPUT } from '../helm/fixtures';
+
+/**
+ * The Falco Operator resources are judged by the CRDs of falcosecurity/falco-operator v0.4.1
+ * (../shared/corpora/falco-operator-crds/, ajv on each version's openAPIV3Schema), and the Config by Falco 0.44.1
+ * itself: the operator's artifact sidecar writes it into /etc/falco/config.d over the operator's own falco.yaml
+ * (internal/pkg/resources/falco.go: `config_files: [/etc/falco/config.d]`, `rules_files: [/etc/falco/rules.d]`),
+ * and Falco must then load the default rules file the Config names, then rules.d.
+ */
+const CRD_FILES: Record<string, string> = {
+  Falco: 'instance.falcosecurity.dev_falcos.yaml',
+  Component: 'instance.falcosecurity.dev_components.yaml',
+  Rulesfile: 'artifact.falcosecurity.dev_rulesfiles.yaml',
+  Config: 'artifact.falcosecurity.dev_configs.yaml',
+  Plugin: 'artifact.falcosecurity.dev_plugins.yaml',
+};
+const ajv = new Ajv({ strict: false, allErrors: true });
+// The CRD schemas use OpenAPI's integer formats, which ajv does not know: check them as Kubernetes does.
+ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
+ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isSafeInteger(n) });
+type CrdValidator = { apiVersion: string; validate: ValidateFunction };
+const validators: Record<string, CrdValidator> = Object.fromEntries(Object.entries(CRD_FILES).map(([kind, file]) => {
+  const crd = parse(readFileSync(corpusPath('falco-operator-crds', file), 'utf8'));
+  expect(crd.spec.names.kind).toBe(kind);
+  const version = crd.spec.versions.find((v: K8sObject) => v.storage);
+  return [kind, { apiVersion: `${crd.spec.group}/${version.name}`, validate: ajv.compile(version.schema.openAPIV3Schema) }];
+}));
+
+const plans: [string, StackPlan][] = [
+  ...generatedStacks().filter(({ chart }) => chart.plan.falco).map(({ name, chart }): [string, StackPlan] => [name, chart.plan]),
+  ['every-output', planStack(EVERY_OUTPUT, 'every-output')],
+];
+
+describe.each(plans)('%s', (_name, plan) => {
+  const { objects } = operatorDelivery(plan);
+
+  test('every resource validates against its falco-operator 0.4.1 CRD', () => {
+    expect(objects.map((o) => o.kind)).toEqual(expect.arrayContaining(['Falco', 'Config', 'Plugin']));
+    for (const o of objects) {
+      const v = validators[o.kind];
+      expect(o.apiVersion).toBe(v.apiVersion);
+      v.validate(o);
+      expect({ kind: o.kind, name: o.metadata.name, errors: v.validate.errors ?? [] }).toEqual({ kind: o.kind, name: o.metadata.name, errors: [] });
+    }
+  });
+
+  test('one Rulesfile per owning team, each labelled with its team, together all the planned rules', () => {
+    const teamFiles = objects.filter((o) => o.kind === 'Rulesfile' && o.metadata.labels[OWNER_LABEL]);
+    const owners = new Set(plan.falco!.customRules.filter((r) => r.source === 'syscall').map((r) => (typeof r.owner === 'string' ? r.owner : 'unowned')));
+    expect(new Set(teamFiles.map((o) => o.metadata.labels[OWNER_LABEL]))).toEqual(owners);
+    const rules = objects.filter((o) => o.kind === 'Rulesfile').flatMap((o) => (o.spec.inlineRules ?? []) as K8sObject[]);
+    expect(rules.filter((i) => i.rule).map((i) => i.rule).sort()).toEqual(plan.falco!.rules.items.filter((i) => i.kind === 'rule').map((i) => i.name).sort());
+  });
+});
+
+test('Falco 0.44.1 with the operator\'s config layout and the Config in config.d loads the default rules, then rules.d', () => {
+  const plan = plans.find(([name]) => name === 'every-output')![1];
+  const { objects } = operatorDelivery(plan);
+  const dir = scratchDir('falco-operator');
+  const rulesD = join(dir, 'rules.d');
+  const configD = join(dir, 'config.d');
+  mkdirSync(rulesD, { recursive: true });
+  mkdirSync(configD, { recursive: true });
+  // The Rulesfiles as the artifact sidecar names them (internal/pkg/priority, artifact/manager.go):
+  // <priority>-<sub-priority: 01 OCI, 03 inline>-<name>-<medium>.yaml; the OCI default rules are the corpus's file.
+  const rulesfiles = objects.filter((x) => x.kind === 'Rulesfile');
+  for (const o of rulesfiles) {
+    const oci = o.spec.ociArtifact !== undefined;
+    const file = join(rulesD, `${String(o.spec.priority).padStart(2, '0')}-${oci ? '01' : '03'}-${o.metadata.name}-${oci ? 'oci' : 'inline'}.yaml`);
+    writeFileSync(file, oci ? readFileSync(corpusPath('falco-rules', 'falco_rules.yaml'), 'utf8') : stringify(o.spec.inlineRules));
+  }
+  const config = objects.find((o) => o.kind === 'Config')!.spec.config;
+  expect(config.rules_files).toBeUndefined();
+  writeFileSync(join(configD, '50-03-detection-stack-inline.yaml'), stringify(config));
+  // What the Plugin resource contributes (the sidecar writes plugins-config at priority 99), with this build's library.
+  const plugin = objects.find((o) => o.kind === 'Plugin')!.spec.config;
+  writeFileSync(join(configD, '99-99-plugins-config-inline.yaml'), stringify({
+    plugins: [{ name: plugin.name, library_path: realTool('falco-0.44.1', 'plugins', 'libcontainer.so'), init_config: plugin.initConfig }],
+    load_plugins: [plugin.name],
+  }));
+  // The operator's own falco.yaml, reduced to the keys that decide what is loaded.
+  const main = join(dir, 'falco.yaml');
+  writeFileSync(main, stringify({ config_files: [configD], rules_files: [rulesD], watch_config_files: true, load_plugins: [], plugins: [] }));
+  const { status, output } = run(realTool('falco-0.44.1', 'falco'), ['-c', main, '--dry-run']);
+  const loaded = [...output.matchAll(/^\S+:\s+(\S+) \| schema validation: ok$/gm)].map((m) => m[1]).filter((f) => f.startsWith(rulesD));
+  // Each rules file once, Falco's default rules first, then the teams' rules.
+  expect(loaded).toEqual([
+    join(rulesD, '00-01-falco-default-rules-oci.yaml'),
+    ...rulesfiles.filter((o) => o.spec.inlineRules).map((o) => join(rulesD, `${o.spec.priority}-03-${o.metadata.name}-inline.yaml`)).sort(),
+  ]);
+  expect(output).not.toMatch(/schema validation: failed|warning|error/i);
+  expect(status).toBe(0);
+});
