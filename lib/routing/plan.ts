@@ -44,3 +44,13 @@ export function planRouting(props: RoutingProps, ctx: PlanContext, clientPodLabe
     secrets: [...sidekickSecretUses(sidekick), ...(alertmanager ? alertmanagerSecretUses(alertmanager) : [])],
   };
 }
+
+/**
+ * The routing with more pods admitted to the bundled Alertmanager (the shipper posting Tetragon's alerts).
+ * An Alertmanager of mode `operator` is the operator's own: nothing is deployed or admitted for it here.
+ */
+export function admitAlertmanagerClients(routing: RoutingPlan, clientPodLabels: readonly Readonly<Record<string, string>>[]): RoutingPlan {
+  const am = routing.alertmanager;
+  if (am?.mode !== 'bundled' || clientPodLabels.length === 0) return routing;
+  return { ...routing, alertmanager: { ...am, workload: alertmanagerWorkload(am, [routing.sidekick.selectorLabels, ...clientPodLabels]) } };
+}

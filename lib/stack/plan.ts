@@ -17,8 +17,7 @@ import { AlertRouteTarget, TetragonAlertRule } from '../durable/tetragon-alerts'
 import { extendFalcoPlan, FalcoPlan, planFalco } from '../falco/sensor/plan';
 import { falcoWorkload } from '../falco/sensor/workload';
 import { MonitoringPlan, planMonitoring } from '../monitoring/plan';
-import { alertmanagerWorkload } from '../routing/alertmanager-workload';
-import { planRouting, RoutingPlan } from '../routing/plan';
+import { admitAlertmanagerClients, planRouting, RoutingPlan } from '../routing/plan';
 import { planTetragon, TetragonPlan, withoutDetections } from '../tetragon/plan';
 import { validateProps } from '../validation/report';
 import { DetectionStackPropsSchema } from '../validation/schemas/stack';
@@ -104,15 +103,7 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
   const durable = planDurable(props.durable, ctx, props.durable?.bucket ? sensorSources({ falco, tetragon }) : [], `${ctx.path}/durable`,
     tetragonAlertRoute(routing, ctx));
   // The shipper posts Tetragon's alerts to the team routing's Alertmanager: it is one of its clients.
-  const routed = routing?.alertmanager && durable?.shipper?.alertRoute
-    ? {
-      ...routing,
-      alertmanager: {
-        ...routing.alertmanager,
-        workload: alertmanagerWorkload(routing.alertmanager, [routing.sidekick.selectorLabels, durable.shipper.selectorLabels]),
-      },
-    }
-    : routing;
+  const routed = routing && durable?.shipper?.alertRoute ? admitAlertmanagerClients(routing, [durable.shipper.selectorLabels]) : routing;
 
   return {
     ...ctx,

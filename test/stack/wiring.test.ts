@@ -40,6 +40,30 @@ describe('the stack plan wires the layers', () => {
   });
 });
 
+describe('the shipper posting Tetragon alerts to the team routing', () => {
+  const teams = [{ name: 'payments', namespaces: ['billing'], receivers: { email: [{ to: ['oncall@example.com'], from: 'detections@example.com', smarthost: 'smtp.example.com:587', minimumPriority: 'Warning' as const }] } }];
+  const tetragonStack = (alertmanager?: NonNullable<DetectionStackProps['routing']>['alertmanager']): DetectionStackProps => ({
+    ...BASE,
+    sensors: { tetragon: { productNamespaces: ['billing'], owner: 'platform-security' } },
+    routing: { teams, ...(alertmanager ? { alertmanager } : {}) },
+  });
+  const ingressPods = (plan: ReturnType<typeof planStack>) =>
+    (plan.routing?.alertmanager?.workload?.networkPolicy?.ingress ?? []).flatMap((rule) => (rule.peers ?? []).map((peer) => 'pods' in peer ? peer.pods : undefined));
+
+  test('GIVEN the bundled Alertmanager THEN it admits Falcosidekick and the shipper', () => {
+    const plan = planStack(tetragonStack(), 'stack');
+    expect(plan.durable?.shipper?.alertRoute).toBeDefined();
+    expect(ingressPods(plan)).toEqual(expect.arrayContaining([plan.routing?.sidekick.selectorLabels, plan.durable?.shipper?.selectorLabels]));
+  });
+
+  test('GIVEN the operator\'s Alertmanager THEN the stack deploys no Alertmanager of its own', () => {
+    const plan = planStack(tetragonStack({ mode: 'operator', operator: { alertmanagerUrls: ['http://alertmanager-operated.monitoring.svc:9093'] } }), 'stack');
+    expect(plan.durable?.shipper?.alertRoute?.urls).toEqual(['http://alertmanager-operated.monitoring.svc:9093']);
+    expect(plan.routing?.alertmanager?.workload).toBeUndefined();
+    expect(plan.workloads.map((w) => `${w.kind}/${w.name}`)).not.toContain('StatefulSet/alertmanager');
+  });
+});
+
 describe('the Secrets a stack needs', () => {
   test('routing and durable credentials, each with the workload that reads it', () => {
     const plan = planStack({
