@@ -83,6 +83,8 @@ describe('plan names what is wrong with the folder or its config', () => {
     fs.writeFileSync(path.join(program, 'Pulumi.yaml'), 'name: needs-config\nruntime: nodejs\n');
     fs.writeFileSync(path.join(program, 'Pulumi.plan.yaml'), 'config:\n  other: x\n');
     fs.writeFileSync(path.join(program, 'index.ts'), "import * as pulumi from '@pulumi/pulumi';\nnew pulumi.Config().require('clusterId');\n");
+    // A user's program has @pulumi/pulumi installed beside it; outside the repository only a link gives it one.
+    fs.symlinkSync(path.resolve(__dirname, '../../node_modules'), path.join(program, 'node_modules'), 'dir');
     const sink = io();
     await expect(runPlanCommand([program], sink.io)).resolves.toBe(1);
     expect(sink.err.join('')).toBe(`error DS-PULUMI-027 at ${path.join(program, 'Pulumi.plan.yaml')}: the program needs the config key 'clusterId' ` +
