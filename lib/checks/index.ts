@@ -1,16 +1,16 @@
-import { AUDIT_CONTROL_PLANE_LOGS } from './audit-control-plane-logs';
-import { AUDIT_MANAGED_CONTROL_PLANE } from './audit-managed-control-plane';
-import { CHAT_THRESHOLD } from './chat-threshold';
-import { DURABLE_DESTINATION } from './durable-destination';
-import { FALCO_AUDIT_RULES_SOURCE } from './falco-audit-rules-source';
-import { FALCO_CUSTOM_RULES_LOAD } from './falco-custom-rules-load';
-import { FALCO_CUSTOM_RULES_WARNINGS } from './falco-custom-rules-warnings';
-import { FALCO_LEAST_PRIVILEGE } from './falco-least-privilege';
+import { AUDIT_MANAGED_CONTROL_PLANE } from './ds-audit-101';
+import { AUDIT_CONTROL_PLANE_LOGS } from './ds-audit-102';
+import { DURABLE_DESTINATION } from './ds-durable-100';
+import { FALCO_LEAST_PRIVILEGE } from './ds-falco-101';
+import { FALCO_CUSTOM_RULES_LOAD } from './ds-falco-102';
+import { FALCO_CUSTOM_RULES_WARNINGS } from './ds-falco-103';
+import { FALCO_AUDIT_RULES_SOURCE } from './ds-falco-104';
+import { PACK_RESPONSE_HOOKS } from './ds-pack-101';
+import { CHAT_THRESHOLD } from './ds-route-100';
+import { RULE_OWNER } from './ds-route-101';
+import { UNOWNED_ALERTS } from './ds-route-102';
+import { TETRAGON_SENSOR_OWNERSHIP } from './ds-tetra-101';
 import type { Check } from './finding';
-import { PACK_RESPONSE_HOOKS } from './pack-response-hooks';
-import { RULE_OWNER } from './rule-owner';
-import { TETRAGON_SENSOR_OWNERSHIP } from './tetragon-sensor-ownership';
-import { UNOWNED_ALERTS } from './unowned-alerts';
 import type { StackPlan } from '../stack/plan';
 
 export * from './finding';

@@ -9,7 +9,7 @@ import { eksTeamsStack } from '../../examples/eks-teams/main';
 import { eksTetragonStack } from '../../examples/eks-tetragon/main';
 import { okeFalcoStack } from '../../examples/oke-falco/main';
 import { DetectionStack } from '../../lib';
-import { FALCO_CUSTOM_RULES_WARNINGS } from '../../lib/checks/falco-custom-rules-warnings';
+import { FALCO_CUSTOM_RULES_WARNINGS } from '../../lib/checks/ds-falco-103';
 import { DIAGNOSTIC_CODES } from '../../lib/falco/rules/diagnostics';
 import { loadRuleFiles } from '../../lib/falco/rules/loader';
 import { planProgram } from '../../lib/pulumi/offline-plan';

@@ -2,10 +2,9 @@ import * as fc from 'fast-check';
 import { parse } from 'yaml';
 import {
   and, CloudProvider, extendFalcoPlan, FalcoCustomRule, FalcoSensorProps, inList, planFalco, planStack, printCondition,
-  PROVIDER_PROFILES, renderFalcoFiles, runChecks,
+  PROVIDER_PROFILES, renderFalcoFiles,
 } from '../../lib';
 import type { PlanContext, RuleItem } from '../../lib';
-import { FALCO_LEAST_PRIVILEGE } from '../../lib/checks/falco-least-privilege';
 
 function ctx(provider: CloudProvider): PlanContext {
   return {
@@ -177,29 +176,5 @@ describe('planFalco (pure, no synthesis)', () => {
     const plan = planStack({ cluster: { name: 'c1', provider: 'aks' }, sensors: { falco: { minimumPriority: 'WARNING' } } }, 'stack');
     expect(plan.falco?.minimumPriority).toBe('WARNING');
     expect(plan.falco?.security.perfEventAccess).toBe('sys-admin');
-  });
-});
-
-describe('DS-FALCO-101 (least privilege guardrail)', () => {
-  test('compliant with the least-privileged set (OKE)', () => {
-    const plan = planStack({ cluster: { name: 'c1', provider: 'oke' } }, 'stack');
-    expect(FALCO_LEAST_PRIVILEGE.evaluate(plan)).toEqual([{ status: 'compliant', path: 'stack/sensors.falco' }]);
-  });
-
-  test('non-compliant with CAP_SYS_ADMIN on AKS, saying why', () => {
-    const plan = planStack({ cluster: { name: 'c1', provider: 'aks' } }, 'stack');
-    expect(FALCO_LEAST_PRIVILEGE.evaluate(plan)).toEqual([{
-      status: 'non-compliant',
-      path: 'stack/sensors.falco',
-      message: expect.stringMatching(/^CAP_SYS_ADMIN is added because Azure Kubernetes Service default nodes set kernel\.perf_event_paranoid above 2/),
-    }]);
-  });
-
-  test('not applicable without Falco; a reasoned suppression silences it', () => {
-    const plan = planStack({ cluster: { name: 'c1', provider: 'aks' } }, 'stack');
-    expect(FALCO_LEAST_PRIVILEGE.evaluate({ ...plan, falco: undefined })).toEqual([{ status: 'not-applicable', path: 'stack/sensors.falco' }]);
-    const report = runChecks([FALCO_LEAST_PRIVILEGE], plan, [{ id: 'DS-FALCO-101', reason: 'AKS Ubuntu nodes keep perf_event_paranoid=4; accepted by security review' }]);
-    expect(report.findings).toEqual([]);
-    expect(report.suppressed.map((s) => s.finding.id)).toEqual(['DS-FALCO-101']);
   });
 });

@@ -1,6 +1,6 @@
 import { defineCodes } from './entry';
 
-/** The Falco sensor's props and the guardrails on its rules (lib/falco/sensor, lib/checks/falco-*). */
+/** The Falco sensor's props and the guardrails on its rules (lib/falco/sensor, lib/checks/ds-falco-1NN). */
 export const FALCO_CODES = defineCodes({
   'DS-FALCO-001': { level: 'error', meaning: 'the Falco image repository or tag is not a pinned image reference', fix: 'give the repository without tag or digest and pin a Falco release tag (and its digest), never a floating tag' },
   'DS-FALCO-002': { level: 'error', meaning: 'the image digest is not a sha256 digest', fix: 'give the digest as sha256: followed by 64 lowercase hex digits (as `crane digest` or `docker buildx imagetools inspect` print it)' },

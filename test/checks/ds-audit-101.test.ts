@@ -1,7 +1,6 @@
 import { Testing } from 'cdk8s';
 import { DetectionStack } from '../../lib/cdk8s/detection-stack';
-import { AUDIT_CONTROL_PLANE_LOGS } from '../../lib/checks/audit-control-plane-logs';
-import { AUDIT_MANAGED_CONTROL_PLANE } from '../../lib/checks/audit-managed-control-plane';
+import { AUDIT_MANAGED_CONTROL_PLANE } from '../../lib/checks/ds-audit-101';
 import { planStack, StackPlan } from '../../lib/stack/plan';
 
 const eks = (audit = {}) => planStack({ cluster: { name: 'prod-eks', provider: 'eks', region: 'eu-west-1' }, audit }, 'stack');
@@ -17,26 +16,14 @@ describe('DS-AUDIT-101 managed control plane', () => {
     }]);
   });
 
-  test('not applicable where the control plane takes a policy', () => {
+  test('compliant: nothing to report where the control plane takes a policy (not applicable)', () => {
     const plan = eks();
     const selfManaged: StackPlan = { ...plan, audit: { ...plan.audit!, kubernetes: { ...plan.audit!.kubernetes, customPolicySupported: true } } };
     expect(AUDIT_MANAGED_CONTROL_PLANE.evaluate(selfManaged)).toEqual([{ status: 'not-applicable', path: 'stack/audit.kubernetes' }]);
   });
 });
 
-describe('DS-AUDIT-102 control-plane logs', () => {
-  test('compliant by default', () => {
-    expect(AUDIT_CONTROL_PLANE_LOGS.evaluate(eks())).toEqual([{ status: 'compliant', path: 'stack/audit.kubernetes.controlPlaneLogs' }]);
-  });
-  test('non-compliant (warning) when turned off', () => {
-    expect(AUDIT_CONTROL_PLANE_LOGS.evaluate(eks({ kubernetes: { controlPlaneLogs: false } }))[0]).toMatchObject({
-      status: 'non-compliant', path: 'stack/audit.kubernetes.controlPlaneLogs',
-    });
-    expect(AUDIT_CONTROL_PLANE_LOGS.level).toBe('warning');
-  });
-});
-
-describe('at synth', () => {
+describe('DS-AUDIT-101 at synth', () => {
   test('the DetectionStack chart reports the info finding for a managed control plane', () => {
     const chart = new DetectionStack(Testing.app(), 'aks', { cluster: { name: 'prod-aks', provider: 'aks', region: 'westeurope' } });
     const finding = chart.checks.findings.find((f) => f.id === 'DS-AUDIT-101');

@@ -1,6 +1,6 @@
+// Shared by the checks DS-FALCO-102 (errors) and DS-FALCO-103 (warnings): not a check itself.
 import { readFileSync } from 'fs';
-import type { Check, CheckOutcome } from './finding';
-import { registeredCheck } from './finding';
+import type { CheckOutcome } from './finding';
 import { FALCO_DEFAULT_RULES_NAMES, K8SAUDIT_RULES_NAMES } from '../falco/rules/default-rules-names.generated';
 import type { Diagnostic } from '../falco/rules/diagnostics';
 import { renderRulesYaml } from '../falco/rules/emit';
@@ -14,13 +14,8 @@ interface CustomRulesLoad {
   readonly unreadableDefaults?: string;
 }
 
-// DS-FALCO-102 and DS-FALCO-103 read the same load of the same (immutable) plan: load it once.
+// DS-FALCO-102 and DS-FALCO-103 (one check per file) read the same load of the same (immutable) plan: load it once.
 const loaded = new WeakMap<FalcoPlan, CustomRulesLoad>();
-
-/** Loads the stack's own rules files exactly as rendered, as the Falco that runs them would. */
-export function customRulesDiagnostics(falco: FalcoPlan): readonly Diagnostic[] {
-  return customRulesLoad(falco).diagnostics;
-}
 
 function customRulesLoad(falco: FalcoPlan): CustomRulesLoad {
   let result = loaded.get(falco);
@@ -61,6 +56,7 @@ function loadCustomRules(falco: FalcoPlan): CustomRulesLoad {
   return { diagnostics };
 }
 
+/** The outcomes of loading the custom rules as the node does, for the diagnostics of one severity. */
 export function diagnosticOutcomes(plan: StackPlan, severity: Diagnostic['severity']): CheckOutcome[] {
   const falco = plan.falco;
   if (!falco || (falco.rules.items.length === 0 && falco.auditRules.items.length === 0)) {
@@ -81,9 +77,3 @@ export function diagnosticOutcomes(plan: StackPlan, severity: Diagnostic['severi
     message: `${d.file}:${d.line}:${d.col}: ${d.code} ${d.message}`,
   }));
 }
-
-/** What Falco would refuse when a node loads the rules is refused at synth instead. */
-export const FALCO_CUSTOM_RULES_LOAD: Check<StackPlan> = {
-  ...registeredCheck('DS-FALCO-102'),
-  evaluate: (plan) => diagnosticOutcomes(plan, 'error'),
-};

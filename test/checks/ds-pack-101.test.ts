@@ -1,4 +1,4 @@
-import { PACK_RESPONSE_HOOKS } from '../../lib/checks/pack-response-hooks';
+import { PACK_RESPONSE_HOOKS } from '../../lib/checks/ds-pack-101';
 import { productDetectionPacks } from '../../lib/packs/build';
 import type { DetectionPackProps } from '../../lib/packs/props';
 import { planStack } from '../../lib/stack/plan';

@@ -1,4 +1,4 @@
-import { diagnosticOutcomes } from './falco-custom-rules-load';
+import { diagnosticOutcomes } from './custom-rules-load';
 import type { Check } from './finding';
 import { registeredCheck } from './finding';
 import type { StackPlan } from '../stack/plan';
