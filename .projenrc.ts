@@ -11,6 +11,9 @@ const pulumiPeers = [
   '@pulumi/command@^4.5.0',
 ];
 
+/** The package's own name resolved to its sources, for the examples that import it as users do (test/tsconfig.json paths). */
+const PACKAGE_SOURCES = { 'detection-stack': ['../lib/index.ts'], 'detection-stack/*': ['../lib/*'] };
+
 const project = new typescript.TypeScriptProject({
   name: 'detection-stack',
   description: 'Layered runtime-detection stacks for Kubernetes (OKE, EKS, AKS) as typed cdk8s and Pulumi constructs',
@@ -62,8 +65,17 @@ const project = new typescript.TypeScriptProject({
     },
   },
   tsconfigDev: {
-    compilerOptions: { skipLibCheck: true, lib: ['es2022'], target: 'ES2022' },
+    compilerOptions: {
+      skipLibCheck: true,
+      lib: ['es2022'],
+      target: 'ES2022',
+      // The examples/*-pulumi projects import the package by its name, as a user's project does; in the repository
+      // that name is the sources (relative to test/, where this file is written).
+      paths: { ...PACKAGE_SOURCES },
+    },
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../rules/**/*.ts', '../scripts/**/*.ts'],
+    // `npm install` inside an example (to run it with the Pulumi CLI from the repository) adds its own node_modules.
+    exclude: ['../examples/*/node_modules'],
   },
   jestOptions: {
     // jest 30 resolves through unrs-resolver (see below); jest 29 does not.
@@ -72,6 +84,11 @@ const project = new typescript.TypeScriptProject({
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     jestConfig: {
       collectCoverage: false,
+      // The same mapping at run time: `detection-stack/pulumi/oci` in an example is lib/pulumi/oci.ts.
+      moduleNameMapper: {
+        '^detection-stack$': '<rootDir>/lib/index.ts',
+        '^detection-stack/(.*)$': '<rootDir>/lib/$1',
+      },
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/conformance/'],
     },
   },
@@ -79,7 +96,7 @@ const project = new typescript.TypeScriptProject({
   tsJestOptions: { transformOptions: { isolatedModules: true } },
   eslintOptions: { dirs: ['lib'], devdirs: ['test', 'examples', 'bench', 'rules', 'scripts'] },
   bin: { 'detection-stack': 'bin/detection-stack' },
-  gitignore: ['/dist/', '*.tgz', '/.notes/'],
+  gitignore: ['/dist/', '*.tgz', '/.notes/', '/examples/*/node_modules/'],
 });
 
 // The npm registry reachable from CI serves only linux-x64 builds of platform-specific packages, so
@@ -91,6 +108,9 @@ project.addDevDeps('eslint-import-resolver-typescript@~3.8.0');
 project.deps.removeDependency('@types/jest');
 project.deps.removeDependency('ts-jest');
 project.addDevDeps('@types/jest@^29.5.0', 'ts-jest@^29.4.0');
+
+// eslint's import resolver reads the test tsconfig too, so the examples' `detection-stack/...` imports resolve to lib/.
+project.tryFindObjectFile('.eslintrc.json')?.addOverride('settings.import/resolver.typescript.project', ['./tsconfig.json', './test/tsconfig.json']);
 
 project.package.addField('peerDependenciesMeta', Object.fromEntries(
   pulumiPeers.map((p) => [p.replace(/@[^@]*$/, ''), { optional: true }]),

@@ -1,8 +1,8 @@
 // AKS: storage account with immutable (locked) containers for alerts, the subscription Activity Log and the
 // cluster's kube-audit, lifecycle management, and the in-cluster stack.
 import * as pulumi from '@pulumi/pulumi';
-import type { DetectionStackProps } from '../../lib';
-import { AksDetectionStack } from '../../lib/pulumi/azure';
+import type { DetectionStackProps } from 'detection-stack';
+import { AksDetectionStack } from 'detection-stack/pulumi/azure';
 
 const config = new pulumi.Config();
 

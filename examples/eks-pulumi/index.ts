@@ -3,8 +3,8 @@
 import * as aws from '@pulumi/aws';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { DetectionStackProps } from '../../lib';
-import { EksCloudAudit, EksDetectionStack } from '../../lib/pulumi/aws';
+import type { DetectionStackProps } from 'detection-stack';
+import { EksCloudAudit, EksDetectionStack } from 'detection-stack/pulumi/aws';
 
 const config = new pulumi.Config();
 const clusterName = 'prod-eks';

@@ -2,8 +2,8 @@
 // copying _Audit into it, the shipper's customer secret key, and the in-cluster stack.
 import * as oci from '@pulumi/oci';
 import * as pulumi from '@pulumi/pulumi';
-import type { DetectionStackProps } from '../../lib';
-import { OkeDetectionStack } from '../../lib/pulumi/oci';
+import type { DetectionStackProps } from 'detection-stack';
+import { OkeDetectionStack } from 'detection-stack/pulumi/oci';
 
 const config = new pulumi.Config();
 

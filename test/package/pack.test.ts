@@ -8,6 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { installedCopy } from '../pulumi/installed-copy';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -51,12 +52,13 @@ app.synth();
 describe('the packed package in a fresh project', () => {
   let work: string;
   let consumer: string;
+  let tarball: string;
 
   beforeAll(() => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-pack-'));
     // `npm pack` runs the prepare script (tsc --build), as publishing does.
     const packed = JSON.parse(run(NPM, ['pack', '--json', '--pack-destination', work], ROOT)) as { filename: string; files: { path: string }[] }[];
-    const tarball = path.join(work, packed[0].filename);
+    tarball = path.join(work, packed[0].filename);
     consumer = path.join(work, 'consumer');
     fs.mkdirSync(consumer);
     fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
@@ -92,6 +94,31 @@ describe('the packed package in a fresh project', () => {
     expect(daemonSet.spec.template.spec.containers[0].securityContext.privileged).toBe(false);
     const rules = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === 'falco-rules');
     expect(Object.values(rules.data).join('')).toContain('proc.name in ("nc", "ncat")');
+  });
+
+  test('a copied-out examples/oke-pulumi with the tarball installed type-checks with its own tsconfig and plans offline', () => {
+    // The tarball unpacked where npm puts it; the other packages (cdk8s, @pulumi/*, ts-node) are the repository's,
+    // linked, so no network is needed.
+    const project = installedCopy('oke-pulumi', (target) => {
+      fs.mkdirSync(target);
+      run('tar', ['-xzf', tarball, '-C', target, '--strip-components=1'], work);
+    });
+    try {
+      expect(fs.lstatSync(path.join(project, 'node_modules', 'detection-stack')).isSymbolicLink()).toBe(false);
+      const manifest = JSON.parse(fs.readFileSync(path.join(project, 'package.json'), 'utf8'));
+      expect(manifest.dependencies['detection-stack']).toBe(`^${JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version}`);
+      // The example's own tsconfig (node16 resolution reads the package's exports), against the packed .d.ts files.
+      run(process.execPath, [path.join(project, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', '.', '--noEmit'], project);
+      const resolved = run(process.execPath, ['-p', 'require.resolve("detection-stack/pulumi/oci")'], project).trim();
+      expect(resolved).toBe(path.join(fs.realpathSync(project), 'node_modules', 'detection-stack', 'build', 'pulumi', 'oci.js'));
+      const bin = path.join(project, 'node_modules', 'detection-stack', 'bin', 'detection-stack');
+      const plan = JSON.parse(run(process.execPath, [bin, 'plan', '.', '--format', 'json'], project)) as { resources: { type: string; name: string; inputs: Record<string, unknown> }[] };
+      const bucket = plan.resources.filter((r) => r.type === 'oci:ObjectStorage/bucket:Bucket');
+      expect(bucket.map((r) => [r.name, r.inputs.name, r.inputs.accessType])).toEqual([['prod-oke-detection-durable', 'prod-oke-detection-alerts', 'NoPublicAccess']]);
+      expect(plan.resources.filter((r) => r.type === 'kubernetes:apps/v1:DaemonSet').map((r) => r.name)).toEqual(['prod-oke-detection-k8s-falco/alert-shipper', 'prod-oke-detection-k8s-falco/falco']);
+    } finally {
+      fs.rmSync(project, { recursive: true, force: true });
+    }
   });
 
   test('require("detection-stack") loads without any @pulumi module installed', () => {
