@@ -20,15 +20,17 @@ export class Alertmanager extends Construct {
   constructor(scope: Construct, id: string, props: AlertmanagerConstructProps) {
     super(scope, id);
     const plan = props.plan;
-    if (!plan.workload) {
+    if (plan.alertmanagerConfig) {
+      const { name, namespace, labels } = plan.alertmanagerConfig;
       new ApiObject(this, 'AlertmanagerConfig', {
         apiVersion: 'monitoring.coreos.com/v1alpha1',
         kind: 'AlertmanagerConfig',
-        metadata: { name: 'detection-stack-routing', namespace: plan.namespace, labels: { ...plan.podLabels, ...plan.configLabels } },
+        metadata: { name, namespace, labels: { ...labels } },
         spec: renderAlertmanagerConfigSpec(plan),
       });
       return;
     }
+    if (!plan.workload) return;
     this.configYaml = plan.workload.configs[0].data['alertmanager.yml'];
     new Workload(this, 'Workload', { plan: plan.workload });
   }

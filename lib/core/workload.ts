@@ -234,6 +234,11 @@ export function hardenedContainer(user: number): ContainerSecurityPlan {
   };
 }
 
+/** The workload's main container (the first; sidecars follow it), where its image and resources are read from. */
+export function mainContainer(workload: WorkloadPlan): ContainerPlan {
+  return workload.pod.containers[0];
+}
+
 /** The pod-template annotation whose value changes with the rendered configuration, so the pods roll. */
 export const CONFIG_CHECKSUM_ANNOTATION = 'checksum/config';
 

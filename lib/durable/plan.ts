@@ -8,7 +8,7 @@ import { requireReason } from '../core/opt-out';
 import { SecretEnvPlan, SecretUse, requireSecretRef } from '../core/secrets';
 import type { SecretKeyRef } from '../core/secrets';
 import {
-  configChecksum, CONFIG_CHECKSUM_ANNOTATION, DNS_EGRESS_RULE, egressRules, hardenedContainer, ProbePlan, secretEnvVars, WorkloadPlan,
+  configChecksum, CONFIG_CHECKSUM_ANNOTATION, DNS_EGRESS_RULE, egressRules, hardenedContainer, ProbePlan, ResourcesPlan, secretEnvVars, WorkloadPlan,
 } from '../core/workload';
 
 export const SHIPPER_NAME = 'alert-shipper';
@@ -49,14 +49,11 @@ export type DurableDestinationPlan =
     readonly auth: 'sas' | 'key';
   };
 
-/** The Fluent Bit DaemonSet that ships every alert to the bucket, as plain data. */
+/**
+ * The Fluent Bit DaemonSet that ships every alert to the bucket, as plain data. Its DaemonSet (name, namespace, image,
+ * labels, resources, ServiceAccount) is `workload`, the one place those are kept.
+ */
 export interface ShipperPlan {
-  readonly name: string;
-  readonly namespace: string;
-  readonly image: string;
-  readonly selectorLabels: Readonly<Record<string, string>>;
-  readonly podLabels: Readonly<Record<string, string>>;
-  readonly serviceAccountAnnotations: Readonly<Record<string, string>>;
   readonly destination: DurableDestinationPlan;
   /** Credentials as env vars from Secrets (OKE customer secret keys, Azure SAS or key). */
   readonly secretEnv: readonly SecretEnvPlan[];
@@ -74,7 +71,6 @@ export interface ShipperPlan {
   readonly files: Readonly<Record<string, string>>;
   readonly httpPort: number;
   readonly egress: readonly EgressPlan[];
-  readonly resources: { readonly requests: { cpu: string; memory: string }; readonly limits: { cpu: string; memory: string } };
   readonly workload: WorkloadPlan;
 }
 
@@ -246,12 +242,6 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
       'put the buffer outside the sources\' directories');
   }
   const shipperPlan: Omit<ShipperPlan, 'workload'> = {
-    name: SHIPPER_NAME,
-    namespace: ctx.namespace,
-    image: imageReference(IMAGE_PINS.fluentBit),
-    selectorLabels,
-    podLabels: { ...ctx.labels, ...selectorLabels, 'app.kubernetes.io/component': 'durable' },
-    serviceAccountAnnotations,
     destination,
     secretEnv,
     sources,
@@ -270,30 +260,45 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
       ...(provider === 'eks' && bucket.aws?.podIdentity ? EKS_POD_IDENTITY_AGENT : []),
       ...(route && alertRoute ? alertRoute.egress : []),
     ],
+  };
+  const daemonSet: ShipperDaemonSet = {
+    namespace: ctx.namespace,
+    selectorLabels,
+    podLabels: { ...ctx.labels, ...selectorLabels, 'app.kubernetes.io/component': 'durable' },
+    serviceAccountAnnotations,
     resources: {
       requests: shipper.resources?.requests ?? { cpu: '50m', memory: '64Mi' },
       limits: shipper.resources?.limits ?? { cpu: '500m', memory: '256Mi' },
     },
   };
-  return { shipper: { ...shipperPlan, workload: shipperWorkload(shipperPlan) } };
+  return { shipper: { ...shipperPlan, workload: shipperWorkload(shipperPlan, daemonSet) } };
+}
+
+/** What only the DaemonSet needs; kept in the WorkloadPlan, not beside it. */
+interface ShipperDaemonSet {
+  readonly namespace: string;
+  readonly selectorLabels: Readonly<Record<string, string>>;
+  readonly podLabels: Readonly<Record<string, string>>;
+  readonly serviceAccountAnnotations: Readonly<Record<string, string>>;
+  readonly resources: ResourcesPlan;
 }
 
 /**
  * A Fluent Bit DaemonSet on every node that tails the sensors' JSON output (read-only host mounts), buffers it on
  * the node's disk and writes it to the bucket. Nothing calls in; out: DNS and the bucket.
  */
-function shipperWorkload(plan: Omit<ShipperPlan, 'workload'>): WorkloadPlan {
-  const configName = `${plan.name}-config`;
+function shipperWorkload(plan: Omit<ShipperPlan, 'workload'>, d: ShipperDaemonSet): WorkloadPlan {
+  const configName = `${SHIPPER_NAME}-config`;
   const hostMounts = plan.readOnlyHostPaths.map((path, i) => ({ name: `source-${i}`, path }));
   const probe = (path: string, periodSeconds: number): ProbePlan => ({ httpGet: { path, port: 'http' }, periodSeconds, timeoutSeconds: 3, failureThreshold: 3 });
   return {
     kind: 'DaemonSet',
-    name: plan.name,
-    namespace: plan.namespace,
-    labels: plan.podLabels,
-    selectorLabels: plan.selectorLabels,
+    name: SHIPPER_NAME,
+    namespace: d.namespace,
+    labels: d.podLabels,
+    selectorLabels: d.selectorLabels,
     rollout: { type: 'RollingUpdate', maxUnavailable: 1 },
-    serviceAccount: { name: plan.name, automountToken: false, annotations: plan.serviceAccountAnnotations },
+    serviceAccount: { name: SHIPPER_NAME, automountToken: false, annotations: d.serviceAccountAnnotations },
     configs: [{ kind: 'ConfigMap', name: configName, data: plan.files }],
     pod: {
       annotations: { [CONFIG_CHECKSUM_ANNOTATION]: configChecksum(...Object.values(plan.files), JSON.stringify(plan.secretEnv)) },
@@ -307,14 +312,14 @@ function shipperWorkload(plan: Omit<ShipperPlan, 'workload'>): WorkloadPlan {
       securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
       containers: [{
         name: 'fluent-bit',
-        image: plan.image,
+        image: imageReference(IMAGE_PINS.fluentBit),
         imagePullPolicy: 'IfNotPresent',
         command: ['/fluent-bit/bin/fluent-bit', '-c', `${SHIPPER_CONFIG_DIR}/fluent-bit.conf`],
         env: [{ name: 'NODE_NAME', fieldPath: 'spec.nodeName' }, ...secretEnvVars(plan.secretEnv)],
         ports: [{ name: 'http', containerPort: plan.httpPort, protocol: 'TCP' }],
         livenessProbe: probe('/api/v1/health', 10),
         readinessProbe: probe('/api/v1/health', 10),
-        resources: plan.resources,
+        resources: d.resources,
         // Root without any capability: the kubelet's log files and the buffer directory belong to root.
         securityContext: hardenedContainer(0),
         volumeMounts: [

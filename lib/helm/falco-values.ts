@@ -1,6 +1,7 @@
 import { HELM_CHARTS } from './charts';
 import type { HelmReleasePlan, NotExpressed } from './model';
 import { chartSettings, keyValues } from './sidekick-settings';
+import { mainContainer } from '../core/workload';
 import { CONTAINER_PLUGIN } from '../falco/sensor/defaults';
 import type { FalcoPlan } from '../falco/sensor/plan';
 import { falcoConfig, renderCustomRulesYaml } from '../falco/sensor/render';
@@ -181,7 +182,9 @@ function sidekickValues(sidekick: SidekickPlan, notExpressed: NotExpressed[]): R
   if (listenport !== undefined && listenport !== SUBCHART_SIDEKICK_PORT) {
     notExpressed.push({ what: `Falcosidekick listen port ${String(listenport)}`, chart: `the subchart listens on ${SUBCHART_SIDEKICK_PORT} only`, instead: 'keep the default port' });
   }
-  const annotations = { ...sidekick.serviceAccountAnnotations };
+  const workload = sidekick.workload;
+  const container = mainContainer(workload);
+  const annotations = { ...workload.serviceAccount.annotations };
   const roleArn = annotations[IRSA_ANNOTATION];
   const azureClientId = annotations[AZURE_CLIENT_ID_ANNOTATION];
   delete annotations[IRSA_ANNOTATION];
@@ -206,12 +209,12 @@ function sidekickValues(sidekick: SidekickPlan, notExpressed: NotExpressed[]): R
   // The subchart annotates its ServiceAccount (and labels the pods for Azure) from these two values.
   if (roleArn) config.aws = { ...(config.aws as Record<string, unknown> ?? {}), useirsa: true, rolearn: roleArn };
   if (azureClientId) config.azure = { ...(config.azure as Record<string, unknown> ?? {}), workloadIdentityClientID: azureClientId };
-  const { [AZURE_USE_LABEL]: _azureUse, ...podLabels } = withoutChartSelectorLabels(sidekick.podLabels);
-  const [registry, repository, tag] = splitImage(sidekick.image);
+  const { [AZURE_USE_LABEL]: _azureUse, ...podLabels } = withoutChartSelectorLabels(workload.labels);
+  const [registry, repository, tag] = splitImage(container.image);
   return {
     enabled: true,
     fullfqdn: true,
-    replicaCount: sidekick.replicas,
+    replicaCount: workload.replicas,
     image: { registry, repository, tag },
     podSecurityContext: {
       runAsNonRoot: true,
@@ -230,8 +233,8 @@ function sidekickValues(sidekick: SidekickPlan, notExpressed: NotExpressed[]): R
       capabilities: { drop: ['ALL'] },
       seccompProfile: { type: 'RuntimeDefault' },
     },
-    resources: { requests: { ...sidekick.resources.requests }, limits: { ...sidekick.resources.limits } },
-    podLabels: azureClientId ? podLabels : withoutChartSelectorLabels(sidekick.podLabels),
+    resources: { requests: { ...container.resources.requests }, limits: { ...container.resources.limits } },
+    podLabels: azureClientId ? podLabels : withoutChartSelectorLabels(workload.labels),
     extraVolumes: [{ name: 'tmp', emptyDir: { sizeLimit: '16Mi' } }],
     extraVolumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
     config,

@@ -109,14 +109,14 @@ export function scrapeTargets(layers: MonitoredLayers, namespace: string): Scrap
   }
   if (routing) {
     const s = routing.sidekick;
-    add('falcosidekick', { kind: 'Deployment', name: s.name }, s.namespace, s.selectorLabels, s.port, 'http', '/metrics');
+    add('falcosidekick', { kind: 'Deployment', name: s.workload.name }, s.workload.namespace, s.workload.selectorLabels, s.port, 'http', '/metrics');
     const am = routing.alertmanager;
     // In operator mode the Alertmanager is the user's own, already monitored where it runs.
-    if (am && am.mode === 'bundled') add('alertmanager', { kind: 'StatefulSet', name: am.name }, am.namespace, am.selectorLabels, am.port, 'http', '/metrics');
+    if (am?.workload) add('alertmanager', { kind: 'StatefulSet', name: am.workload.name }, am.workload.namespace, am.workload.selectorLabels, am.port, 'http', '/metrics');
   }
   const shipper = durable?.shipper;
   if (shipper) {
-    add('alert-shipper', { kind: 'DaemonSet', name: shipper.name }, shipper.namespace, shipper.selectorLabels, shipper.httpPort, 'http', '/api/v2/metrics/prometheus');
+    add('alert-shipper', { kind: 'DaemonSet', name: shipper.workload.name }, shipper.workload.namespace, shipper.workload.selectorLabels, shipper.httpPort, 'http', '/api/v2/metrics/prometheus');
   }
   if (tetragon) {
     add('tetragon', { kind: 'DaemonSet', name: 'tetragon' }, tetragon.namespace,

@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { mainContainer } from '../core/workload';
 import { renderRulesYaml } from '../falco/rules/emit';
 import type { RulesFileItem } from '../falco/rules/model';
 import { CONTAINER_PLUGIN } from '../falco/sensor/defaults';
@@ -235,7 +236,9 @@ function rulesfiles(falco: FalcoPlan, meta: (name: string, labels?: Record<strin
 }
 
 function sidekickComponent(sidekick: SidekickPlan, meta: (name: string) => OperatorObject['metadata'], notExpressed: NotExpressed[]): OperatorObject {
-  const annotations = Object.keys(sidekick.serviceAccountAnnotations);
+  const workload = sidekick.workload;
+  const container = mainContainer(workload);
+  const annotations = Object.keys(workload.serviceAccount.annotations ?? {});
   if (annotations.length > 0) {
     notExpressed.push({
       what: `Falcosidekick ServiceAccount annotations (${annotations.join(', ')})`,
@@ -249,23 +252,23 @@ function sidekickComponent(sidekick: SidekickPlan, meta: (name: string) => Opera
     kind: 'Component',
     metadata: meta(SIDEKICK_COMPONENT_NAME),
     spec: {
-      component: { type: 'falcosidekick', version: sidekick.image.split(':').pop()!.split('@')[0] },
-      replicas: sidekick.replicas,
+      component: { type: 'falcosidekick', version: container.image.split(':').pop()!.split('@')[0] },
+      replicas: workload.replicas,
       strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       podTemplateSpec: {
-        metadata: { labels: { ...sidekick.podLabels } },
+        metadata: { labels: { ...workload.labels } },
         spec: {
           securityContext: { runAsNonRoot: true, runAsUser: 1234, runAsGroup: 1234, fsGroup: 1234, seccompProfile: { type: 'RuntimeDefault' } },
           containers: [{
             name: 'falcosidekick',
-            image: sidekick.image,
+            image: container.image,
             env: [
               ...Object.entries(env).map(([name, value]) => ({ name, value })),
               ...sidekick.secretEnv.map((e) => ({
                 name: e.env, valueFrom: { secretKeyRef: { name: e.secret.name, key: e.secret.key, optional: false } },
               })),
             ],
-            resources: { requests: { ...sidekick.resources.requests }, limits: { ...sidekick.resources.limits } },
+            resources: { requests: { ...container.resources.requests }, limits: { ...container.resources.limits } },
             securityContext: {
               runAsNonRoot: true,
               runAsUser: 1234,

@@ -69,7 +69,7 @@ export function durableTarget(plan: StackPlan): DurableTarget | undefined {
   const shipper = plan.durable?.shipper;
   if (!shipper) return undefined;
   const d = shipper.destination;
-  const common = { prefix: d.prefix.replace(/\/+$/, ''), serviceAccount: shipper.name };
+  const common = { prefix: d.prefix.replace(/\/+$/, ''), serviceAccount: shipper.workload.serviceAccount.name };
   return d.kind === 's3' ? { ...common, bucket: d.bucket } : { ...common, bucket: d.container, storageAccount: d.storageAccount };
 }
 

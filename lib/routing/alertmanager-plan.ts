@@ -5,7 +5,6 @@ import type { PlanContext } from '../core/context';
 import { NetworkDestination, dedupeEgress } from '../core/egress';
 import type { EgressPlan } from '../core/egress';
 import { DetectionStackError } from '../core/errors';
-import { IMAGE_PINS, imageReference } from '../core/images';
 import { requireReason } from '../core/opt-out';
 import type { FalcoPriority } from '../core/priorities';
 import { lowestPriority, prioritiesAtOrAbove, requirePriority } from '../core/priorities';
@@ -17,6 +16,8 @@ import type { WorkloadPlan } from '../core/workload';
 export const ALERTMANAGER_NAME = 'alertmanager';
 export const ALERTMANAGER_PORT = 9093;
 export const ALERTMANAGER_CLUSTER_PORT = 9094;
+/** The AlertmanagerConfig of mode `operator`. */
+export const ALERTMANAGER_CONFIG_NAME = 'detection-stack-routing';
 /** Where the bundled Alertmanager finds the users' Secrets, one directory per Secret. */
 export const ALERTMANAGER_SECRETS_DIR = '/etc/alertmanager/secrets';
 /** Receiver that notifies nobody: alerts below every threshold of their owner (they still reach durable storage). */
@@ -76,17 +77,14 @@ export interface TeamPlan {
   readonly receivers: readonly ReceiverPlan[];
 }
 
-/** Team routing through Alertmanager, as plain data. */
+/**
+ * Team routing through Alertmanager, as plain data. The bundled Alertmanager's StatefulSet (name, namespace, image,
+ * labels, replicas, resources) is `workload`, the one place those are kept.
+ */
 export interface AlertmanagerPlan {
   readonly mode: 'bundled' | 'operator';
-  readonly name: string;
-  readonly namespace: string;
-  readonly image: string;
-  readonly replicas: number;
   readonly port: number;
   readonly clusterPort: number;
-  readonly selectorLabels: Readonly<Record<string, string>>;
-  readonly podLabels: Readonly<Record<string, string>>;
   readonly grouping: {
     readonly groupBy: readonly string[];
     readonly groupWait: string;
@@ -104,9 +102,8 @@ export interface AlertmanagerPlan {
   readonly secretMounts: readonly { readonly secret: string; readonly keys: readonly string[] }[];
   readonly egress: readonly EgressPlan[];
   readonly chatDestinations: readonly ChatDestinationPlan[];
-  /** Labels of the AlertmanagerConfig (operator mode). */
-  readonly configLabels: Readonly<Record<string, string>>;
-  readonly resources: { readonly requests: { cpu: string; memory: string }; readonly limits: { cpu: string; memory: string } };
+  /** Mode `operator`: the AlertmanagerConfig the operator's Alertmanager selects (by `operator.configLabels`). */
+  readonly alertmanagerConfig?: { readonly name: string; readonly namespace: string; readonly labels: Readonly<Record<string, string>> };
   /** The bundled Alertmanager's workload (mode `bundled`; set by the routing plan, which knows its clients). */
   readonly workload?: WorkloadPlan;
 }
@@ -282,7 +279,7 @@ export function planAlertmanager(props: RoutingProps, ctx: PlanContext, where: s
   }
   (am.operator?.alertmanagerUrls ?? []).forEach((u, i) => requireDestinationUrl(`${where}.alertmanager.operator.alertmanagerUrls[${i}]`, u, ctx.namespace));
 
-  const selectorLabels = { 'app.kubernetes.io/name': ALERTMANAGER_NAME, 'app.kubernetes.io/instance': ctx.cluster.name.toLowerCase().replace(/_/g, '-') };
+  const selectorLabels = alertmanagerSelectorLabels(ctx);
   const headless = `${ALERTMANAGER_NAME}-cluster`;
   const urls = mode === 'bundled'
     ? Array.from({ length: replicas }, (_, i) => `http://${ALERTMANAGER_NAME}-${i}.${headless}.${ctx.namespace}.svc.cluster.local:${ALERTMANAGER_PORT}`)
@@ -305,14 +302,8 @@ export function planAlertmanager(props: RoutingProps, ctx: PlanContext, where: s
 
   return {
     mode,
-    name: ALERTMANAGER_NAME,
-    namespace: ctx.namespace,
-    image: imageReference(IMAGE_PINS.alertmanager),
-    replicas,
     port: ALERTMANAGER_PORT,
     clusterPort: ALERTMANAGER_CLUSTER_PORT,
-    selectorLabels,
-    podLabels: { ...ctx.labels, ...selectorLabels, 'app.kubernetes.io/component': 'routing' },
     grouping,
     teams: teamPlans,
     unowned,
@@ -329,12 +320,19 @@ export function planAlertmanager(props: RoutingProps, ctx: PlanContext, where: s
     secretMounts: [...secretKeys.entries()].map(([secret, keys]) => ({ secret, keys: [...keys].sort() })),
     egress: mode === 'bundled' ? dedupeEgress(all.map((r) => r.egress)) : [],
     chatDestinations,
-    configLabels: { ...(am.operator?.configLabels ?? {}) },
-    resources: {
-      requests: am.resources?.requests ?? { cpu: '20m', memory: '64Mi' },
-      limits: am.resources?.limits ?? { cpu: '200m', memory: '256Mi' },
-    },
+    ...(mode === 'operator' ? {
+      alertmanagerConfig: {
+        name: ALERTMANAGER_CONFIG_NAME,
+        namespace: ctx.namespace,
+        labels: { ...ctx.labels, ...selectorLabels, 'app.kubernetes.io/component': 'routing', ...am.operator?.configLabels },
+      },
+    } : {}),
   };
+}
+
+/** The labels the bundled Alertmanager's pods are selected by. */
+export function alertmanagerSelectorLabels(ctx: PlanContext): Readonly<Record<string, string>> {
+  return { 'app.kubernetes.io/name': ALERTMANAGER_NAME, 'app.kubernetes.io/instance': ctx.cluster.name.toLowerCase().replace(/_/g, '-') };
 }
 
 function alertmanagerSecretRefs(receivers: readonly ReceiverPlan[]): SecretKeyRef[] {

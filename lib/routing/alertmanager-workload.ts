@@ -1,5 +1,8 @@
 import { renderAlertmanagerConfigYaml } from './alertmanager-config';
-import { ALERTMANAGER_SECRETS_DIR, AlertmanagerPlan } from './alertmanager-plan';
+import { ALERTMANAGER_NAME, ALERTMANAGER_SECRETS_DIR, AlertmanagerPlan, alertmanagerSelectorLabels } from './alertmanager-plan';
+import type { AlertmanagerProps } from './props';
+import type { PlanContext } from '../core/context';
+import { IMAGE_PINS, imageReference } from '../core/images';
 import {
   configChecksum, CONFIG_CHECKSUM_ANNOTATION, DNS_EGRESS_RULE, egressRules, hardenedContainer, ProbePlan, WorkloadPlan,
 } from '../core/workload';
@@ -14,24 +17,30 @@ const NOBODY = 65534;
  * headless and client Services, StatefulSet (gossip cluster), PodDisruptionBudget and NetworkPolicy.
  * @param clientPodLabels the pods allowed in: Falcosidekick, and the shipper when it posts Tetragon's alerts
  */
-export function alertmanagerWorkload(plan: AlertmanagerPlan, clientPodLabels: readonly Readonly<Record<string, string>>[]): WorkloadPlan {
+export function alertmanagerWorkload(plan: AlertmanagerPlan, props: AlertmanagerProps, ctx: PlanContext,
+  clientPodLabels: readonly Readonly<Record<string, string>>[]): WorkloadPlan {
+  const name = ALERTMANAGER_NAME;
+  const namespace = ctx.namespace;
+  const selectorLabels = alertmanagerSelectorLabels(ctx);
+  // Falcosidekick posts to every replica: its targets are the StatefulSet's pods, one URL each.
+  const replicas = plan.target.urls.length;
   const configYaml = renderAlertmanagerConfigYaml(plan);
-  const configName = `${plan.name}-config`;
-  const headless = `${plan.name}-cluster`;
-  const peers = Array.from({ length: plan.replicas }, (_, i) =>
-    `--cluster.peer=${plan.name}-${i}.${headless}.${plan.namespace}.svc.cluster.local:${plan.clusterPort}`);
+  const configName = `${name}-config`;
+  const headless = `${name}-cluster`;
+  const peers = Array.from({ length: replicas }, (_, i) =>
+    `--cluster.peer=${name}-${i}.${headless}.${namespace}.svc.cluster.local:${plan.clusterPort}`);
   const probe = (path: string, periodSeconds: number): ProbePlan => ({ httpGet: { path, port: 'http' }, periodSeconds, timeoutSeconds: 3, failureThreshold: 3 });
   const gossipPorts = [{ port: plan.clusterPort, protocol: 'TCP' as const }, { port: plan.clusterPort, protocol: 'UDP' as const }];
-  const peersOfTheCluster = [{ pods: plan.selectorLabels }];
+  const peersOfTheCluster = [{ pods: selectorLabels }];
   return {
     kind: 'StatefulSet',
-    name: plan.name,
-    namespace: plan.namespace,
-    labels: plan.podLabels,
-    selectorLabels: plan.selectorLabels,
-    replicas: plan.replicas,
+    name,
+    namespace,
+    labels: { ...ctx.labels, ...selectorLabels, 'app.kubernetes.io/component': 'routing' },
+    selectorLabels,
+    replicas,
     statefulSet: { serviceName: headless, podManagementPolicy: 'Parallel' },
-    serviceAccount: { name: plan.name, automountToken: false },
+    serviceAccount: { name, automountToken: false },
     configs: [{ kind: 'Secret', name: configName, data: { 'alertmanager.yml': configYaml } }],
     pod: {
       annotations: { [CONFIG_CHECKSUM_ANNOTATION]: configChecksum(configYaml) },
@@ -39,8 +48,8 @@ export function alertmanagerWorkload(plan: AlertmanagerPlan, clientPodLabels: re
       securityContext: { runAsNonRoot: true, runAsUser: NOBODY, runAsGroup: NOBODY, fsGroup: NOBODY, seccompProfile: { type: 'RuntimeDefault' } },
       spreadOverNodes: true,
       containers: [{
-        name: plan.name,
-        image: plan.image,
+        name,
+        image: imageReference(IMAGE_PINS.alertmanager),
         imagePullPolicy: 'IfNotPresent',
         args: [
           `--config.file=${CONFIG_DIR}/alertmanager.yml`,
@@ -58,7 +67,10 @@ export function alertmanagerWorkload(plan: AlertmanagerPlan, clientPodLabels: re
         ],
         livenessProbe: probe('/-/healthy', 10),
         readinessProbe: probe('/-/ready', 5),
-        resources: plan.resources,
+        resources: {
+          requests: props.resources?.requests ?? { cpu: '20m', memory: '64Mi' },
+          limits: props.resources?.limits ?? { cpu: '200m', memory: '256Mi' },
+        },
         securityContext: hardenedContainer(NOBODY),
         volumeMounts: [
           { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
@@ -87,7 +99,7 @@ export function alertmanagerWorkload(plan: AlertmanagerPlan, clientPodLabels: re
           { name: 'cluster-udp', port: plan.clusterPort, protocol: 'UDP' },
         ],
       },
-      { name: plan.name, ports: [{ name: 'http', port: plan.port, protocol: 'TCP' }] },
+      { name, ports: [{ name: 'http', port: plan.port, protocol: 'TCP' }] },
     ],
     minAvailable: 1,
     networkPolicy: {
@@ -98,4 +110,13 @@ export function alertmanagerWorkload(plan: AlertmanagerPlan, clientPodLabels: re
       egress: [DNS_EGRESS_RULE, { peers: peersOfTheCluster, ports: gossipPorts }, ...egressRules(plan.egress)],
     },
   };
+}
+
+/** The workload with more pods admitted to its `port` (the first ingress rule on that port gains them as peers). */
+export function admitClients(workload: WorkloadPlan, port: number, clientPodLabels: readonly Readonly<Record<string, string>>[]): WorkloadPlan {
+  const np = workload.networkPolicy;
+  const at = np?.ingress.findIndex((r) => r.ports?.some((p) => p.port === port)) ?? -1;
+  if (!np || at < 0) throw new Error(`workload ${workload.name} has no ingress rule on port ${port}`);
+  const ingress = np.ingress.map((r, i) => (i === at ? { ...r, peers: [...(r.peers ?? []), ...clientPodLabels.map((pods) => ({ pods }))] } : r));
+  return { ...workload, networkPolicy: { ...np, ingress } };
 }

@@ -1,7 +1,7 @@
 import { AlertmanagerPlan, alertmanagerSecretUses, planAlertmanager } from './alertmanager-plan';
-import { alertmanagerWorkload } from './alertmanager-workload';
+import { admitClients, alertmanagerWorkload } from './alertmanager-workload';
 import type { RoutingProps } from './props';
-import { ChatDestinationPlan, planSidekick, SidekickPlan, sidekickSecretUses } from './sidekick-plan';
+import { ChatDestinationPlan, planSidekick, SidekickPlan, sidekickSecretUses, sidekickSelectorLabels } from './sidekick-plan';
 import type { PlanContext } from '../core/context';
 import { requirePriority } from '../core/priorities';
 import type { FalcoPriority } from '../core/priorities';
@@ -33,7 +33,9 @@ export function planRouting(props: RoutingProps, ctx: PlanContext, clientPodLabe
   const chatThreshold = requirePriority(`${where}.chatThreshold`, props.chatThreshold ?? 'Critical');
   const am = planAlertmanager(props, ctx, where);
   const sidekick = planSidekick(props.sidekick ?? {}, ctx, chatThreshold, am?.target, `${where}.sidekick`, clientPodLabels);
-  const alertmanager = am?.mode === 'bundled' ? { ...am, workload: alertmanagerWorkload(am, [sidekick.selectorLabels]) } : am;
+  const alertmanager = am?.mode === 'bundled'
+    ? { ...am, workload: alertmanagerWorkload(am, props.alertmanager ?? {}, ctx, [sidekickSelectorLabels(ctx)]) }
+    : am;
   const teams = (props.teams ?? []).map((t) => t.name);
   return {
     chatThreshold,
@@ -51,6 +53,6 @@ export function planRouting(props: RoutingProps, ctx: PlanContext, clientPodLabe
  */
 export function admitAlertmanagerClients(routing: RoutingPlan, clientPodLabels: readonly Readonly<Record<string, string>>[]): RoutingPlan {
   const am = routing.alertmanager;
-  if (am?.mode !== 'bundled' || clientPodLabels.length === 0) return routing;
-  return { ...routing, alertmanager: { ...am, workload: alertmanagerWorkload(am, [routing.sidekick.selectorLabels, ...clientPodLabels]) } };
+  if (am?.mode !== 'bundled' || !am.workload || clientPodLabels.length === 0) return routing;
+  return { ...routing, alertmanager: { ...am, workload: admitClients(am.workload, am.port, clientPodLabels) } };
 }

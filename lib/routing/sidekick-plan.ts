@@ -11,7 +11,7 @@ import { requirePriority, sidekickPriority } from '../core/priorities';
 import { SecretUse, isSecretKeyRef, requireSecretRef } from '../core/secrets';
 import type { SecretEnvPlan, SecretKeyRef } from '../core/secrets';
 import {
-  configChecksum, CONFIG_CHECKSUM_ANNOTATION, DNS_EGRESS_RULE, egressRules, hardenedContainer, ProbePlan, secretEnvVars, WorkloadPlan,
+  configChecksum, CONFIG_CHECKSUM_ANNOTATION, DNS_EGRESS_RULE, egressRules, hardenedContainer, ProbePlan, ResourcesPlan, secretEnvVars, WorkloadPlan,
 } from '../core/workload';
 
 export const SIDEKICK_NAME = 'falcosidekick';
@@ -36,18 +36,14 @@ export interface AlertmanagerTarget {
   readonly port: number;
 }
 
-/** The Falcosidekick Deployment as plain data. */
+/**
+ * Falcosidekick as plain data: what it forwards and where; its Deployment (name, namespace, image, labels, replicas,
+ * resources, ServiceAccount) is `workload`, the one place those are kept.
+ */
 export interface SidekickPlan {
-  readonly name: string;
-  readonly namespace: string;
-  readonly image: string;
-  readonly replicas: number;
   readonly port: number;
   /** Where Falco's `http_output` posts. */
   readonly url: string;
-  readonly selectorLabels: Readonly<Record<string, string>>;
-  readonly podLabels: Readonly<Record<string, string>>;
-  readonly serviceAccountAnnotations: Readonly<Record<string, string>>;
   /** Labels of the pods allowed to post alerts (the stack's Falco instances); empty: no ingress (no Falco in the stack). */
   readonly clientPodLabels: readonly Readonly<Record<string, string>>[];
   /** config.yaml (non-secret settings only). */
@@ -58,7 +54,6 @@ export interface SidekickPlan {
   readonly outputs: readonly string[];
   readonly egress: readonly EgressPlan[];
   readonly chatDestinations: readonly ChatDestinationPlan[];
-  readonly resources: { readonly requests: { cpu: string; memory: string }; readonly limits: { cpu: string; memory: string } };
   /** config.yaml as mounted. */
   readonly configYaml: string;
   readonly workload: WorkloadPlan;
@@ -352,7 +347,7 @@ export function planSidekick(props: SidekickProps, ctx: PlanContext, chatThresho
     b.outputs.push('syslog');
   }
 
-  const selectorLabels = { 'app.kubernetes.io/name': SIDEKICK_NAME, 'app.kubernetes.io/instance': ctx.cluster.name.toLowerCase().replace(/_/g, '-') };
+  const selectorLabels = sidekickSelectorLabels(ctx);
   const podLabels: Record<string, string> = { ...ctx.labels, ...selectorLabels, 'app.kubernetes.io/component': 'routing' };
   const serviceAccountAnnotations: Record<string, string> = {};
   if (props.aws?.roleArn) serviceAccountAnnotations['eks.amazonaws.com/role-arn'] = props.aws.roleArn;
@@ -362,28 +357,43 @@ export function planSidekick(props: SidekickProps, ctx: PlanContext, chatThresho
   }
 
   const plan: Omit<SidekickPlan, 'workload' | 'configYaml'> = {
-    name: SIDEKICK_NAME,
-    namespace: ns,
-    image: imageReference(IMAGE_PINS.falcosidekick),
-    replicas,
     port: SIDEKICK_PORT,
     url: `http://${SIDEKICK_NAME}.${ns}.svc.cluster.local:${SIDEKICK_PORT}/`,
-    selectorLabels,
-    podLabels,
-    serviceAccountAnnotations,
     clientPodLabels: clientPodLabels.map((labels) => ({ ...labels })),
     config: b.config,
     secretEnv: b.secretEnv,
     outputs: b.outputs,
     egress: dedupeEgress(b.egress),
     chatDestinations: b.chat,
+  };
+  const configYaml = stringify(plan.config, { lineWidth: 0 });
+  const deployment: SidekickDeployment = {
+    namespace: ns,
+    replicas,
+    selectorLabels,
+    podLabels,
+    serviceAccountAnnotations,
     resources: {
       requests: props.resources?.requests ?? { cpu: '50m', memory: '64Mi' },
       limits: props.resources?.limits ?? { cpu: '500m', memory: '256Mi' },
     },
   };
-  const configYaml = stringify(plan.config, { lineWidth: 0 });
-  return { ...plan, configYaml, workload: sidekickWorkload(plan, configYaml) };
+  return { ...plan, configYaml, workload: sidekickWorkload(plan, deployment, configYaml) };
+}
+
+/** What only the Deployment needs; kept in the WorkloadPlan, not beside it. */
+interface SidekickDeployment {
+  readonly namespace: string;
+  readonly replicas: number;
+  readonly selectorLabels: Readonly<Record<string, string>>;
+  readonly podLabels: Readonly<Record<string, string>>;
+  readonly serviceAccountAnnotations: Readonly<Record<string, string>>;
+  readonly resources: ResourcesPlan;
+}
+
+/** The labels Falcosidekick's pods are selected by (NetworkPolicy peers of its clients and servers). */
+export function sidekickSelectorLabels(ctx: PlanContext): Readonly<Record<string, string>> {
+  return { 'app.kubernetes.io/name': SIDEKICK_NAME, 'app.kubernetes.io/instance': ctx.cluster.name.toLowerCase().replace(/_/g, '-') };
 }
 
 const SIDEKICK_CONFIG_DIR = '/etc/falcosidekick';
@@ -394,18 +404,19 @@ const SIDEKICK_USER = 1234;
  * ServiceAccount (no token), config.yaml ConfigMap (no secret), Deployment (credentials from Secrets as env),
  * Service, PodDisruptionBudget and NetworkPolicy: only the stack's Falco pods may post alerts.
  */
-function sidekickWorkload(plan: Omit<SidekickPlan, 'workload' | 'configYaml'>, configYaml: string): WorkloadPlan {
-  const configName = `${plan.name}-config`;
+function sidekickWorkload(plan: Omit<SidekickPlan, 'workload' | 'configYaml'>, d: SidekickDeployment, configYaml: string): WorkloadPlan {
+  const name = SIDEKICK_NAME;
+  const configName = `${name}-config`;
   const probe = (periodSeconds: number): ProbePlan => ({ httpGet: { path: '/ping', port: 'http' }, periodSeconds, timeoutSeconds: 3, failureThreshold: 3 });
   return {
     kind: 'Deployment',
-    name: plan.name,
-    namespace: plan.namespace,
-    labels: plan.podLabels,
-    selectorLabels: plan.selectorLabels,
-    replicas: plan.replicas,
+    name,
+    namespace: d.namespace,
+    labels: d.podLabels,
+    selectorLabels: d.selectorLabels,
+    replicas: d.replicas,
     rollout: { type: 'RollingUpdate', maxUnavailable: 0, maxSurge: 1 },
-    serviceAccount: { name: plan.name, automountToken: false, annotations: plan.serviceAccountAnnotations },
+    serviceAccount: { name, automountToken: false, annotations: d.serviceAccountAnnotations },
     configs: [{ kind: 'ConfigMap', name: configName, data: { 'config.yaml': configYaml } }],
     pod: {
       annotations: { [CONFIG_CHECKSUM_ANNOTATION]: configChecksum(configYaml, JSON.stringify(plan.secretEnv)) },
@@ -413,15 +424,15 @@ function sidekickWorkload(plan: Omit<SidekickPlan, 'workload' | 'configYaml'>, c
       securityContext: { runAsNonRoot: true, runAsUser: SIDEKICK_USER, runAsGroup: SIDEKICK_USER, fsGroup: SIDEKICK_USER, seccompProfile: { type: 'RuntimeDefault' } },
       spreadOverNodes: true,
       containers: [{
-        name: plan.name,
-        image: plan.image,
+        name,
+        image: imageReference(IMAGE_PINS.falcosidekick),
         imagePullPolicy: 'IfNotPresent',
         args: ['-c', `${SIDEKICK_CONFIG_DIR}/config.yaml`],
         ports: [{ name: 'http', containerPort: plan.port, protocol: 'TCP' }],
         env: secretEnvVars(plan.secretEnv),
         livenessProbe: probe(10),
         readinessProbe: probe(5),
-        resources: plan.resources,
+        resources: d.resources,
         securityContext: hardenedContainer(SIDEKICK_USER),
         volumeMounts: [
           { name: 'config', mountPath: SIDEKICK_CONFIG_DIR, readOnly: true },
@@ -433,7 +444,7 @@ function sidekickWorkload(plan: Omit<SidekickPlan, 'workload' | 'configYaml'>, c
         { name: 'tmp', emptyDir: { sizeLimit: '16Mi' } },
       ],
     },
-    services: [{ name: plan.name, ports: [{ name: 'http', port: plan.port, protocol: 'TCP' }] }],
+    services: [{ name, ports: [{ name: 'http', port: plan.port, protocol: 'TCP' }] }],
     minAvailable: 1,
     networkPolicy: {
       // Only the stack's Falco pods post alerts; with no Falco in the stack nothing may connect.

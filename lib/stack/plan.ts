@@ -103,7 +103,7 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
   const durable = planDurable(props.durable, ctx, props.durable?.bucket ? sensorSources({ falco, tetragon }) : [], `${ctx.path}/durable`,
     tetragonAlertRoute(routing, ctx));
   // The shipper posts Tetragon's alerts to the team routing's Alertmanager: it is one of its clients.
-  const routed = routing && durable?.shipper?.alertRoute ? admitAlertmanagerClients(routing, [durable.shipper.selectorLabels]) : routing;
+  const routed = routing && durable?.shipper?.alertRoute ? admitAlertmanagerClients(routing, [durable.shipper.workload.selectorLabels]) : routing;
 
   return {
     ...ctx,

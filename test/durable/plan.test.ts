@@ -15,7 +15,7 @@ describe('durable storage: Fluent Bit ships every alert to the provider bucket',
   test('EKS: S3 with IRSA, Object Lock-ready uploads, no retry limit, bounded disk buffer', () => {
     const shipper = plan('eks', { bucket: { name: 'detections-prod-eks', aws: { roleArn: 'arn:aws:iam::111122223333:role/shipper' } } })!.shipper!;
     expect(shipper.destination).toEqual({ kind: 's3', service: 'Amazon S3', bucket: 'detections-prod-eks', region: 'eu-west-1', prefix: 'detections/prod-eks' });
-    expect(shipper.serviceAccountAnnotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/shipper' });
+    expect(shipper.workload.serviceAccount.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/shipper' });
     expect(shipper.secretEnv).toEqual([]);
     const conf = shipper.files['fluent-bit.conf'];
     expect(lines(conf, 'OUTPUT')).toEqual([[

@@ -172,7 +172,12 @@ describe('operator mode: an AlertmanagerConfig with SecretKeySelectors', () => {
   test('Falcosidekick adds the namespace label prometheus-operator matches on', () => {
     const p = plan(props);
     expect(p.target).toMatchObject({ urls: ['http://alertmanager-operated.monitoring.svc:9093'], extraLabels: { namespace: 'falco' }, podLabels: undefined });
-    expect(p.configLabels).toEqual({ alertmanagerConfig: 'main' });
+    expect(p.alertmanagerConfig).toEqual({
+      name: 'detection-stack-routing',
+      namespace: 'falco',
+      labels: expect.objectContaining({ 'app.kubernetes.io/component': 'routing', 'alertmanagerConfig': 'main' }),
+    });
+    expect(p.workload).toBeUndefined();
   });
 
   test('operator mode without URLs is refused', () => {

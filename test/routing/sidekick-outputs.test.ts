@@ -17,7 +17,7 @@ describe('Falcosidekick outputs: each renders its own keys, each with its own mi
     expect(p.config).toEqual({ listenport: 2801, debug: false, customfields: { cluster: 'prod-eks' } });
     expect(p.secretEnv).toEqual([]);
     expect(p.outputs).toEqual([]);
-    expect(p.replicas).toBe(2);
+    expect(p.workload.replicas).toBe(2);
     expect(p.url).toBe('http://falcosidekick.falco.svc.cluster.local:2801/');
   });
 
@@ -94,7 +94,7 @@ describe('Falcosidekick outputs: each renders its own keys, each with its own mi
       s3: { bucket: 'siem-drop', prefix: 'falco', minimumpriority: 'warning' },
       cloudwatchlogs: { loggroup: '/falco/alerts', minimumpriority: 'notice' },
     });
-    expect(p.serviceAccountAnnotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/sidekick' });
+    expect(p.workload.serviceAccount.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/sidekick' });
     expect(p.secretEnv).toEqual([]);
   });
 
@@ -110,8 +110,8 @@ describe('Falcosidekick outputs: each renders its own keys, each with its own mi
   test('azure event hubs with workload identity', () => {
     const p = plan({ azure: { workloadIdentityClientId: '00000000-0000-0000-0000-000000000001' }, outputs: { azureEventHubs: { namespace: 'sec-ns', name: 'falco', minimumPriority: 'Error' } } });
     expect(p.config.azure).toEqual({ eventHub: { namespace: 'sec-ns', name: 'falco', minimumpriority: 'error' } });
-    expect(p.serviceAccountAnnotations).toEqual({ 'azure.workload.identity/client-id': '00000000-0000-0000-0000-000000000001' });
-    expect(p.podLabels['azure.workload.identity/use']).toBe('true');
+    expect(p.workload.serviceAccount.annotations).toEqual({ 'azure.workload.identity/client-id': '00000000-0000-0000-0000-000000000001' });
+    expect(p.workload.labels['azure.workload.identity/use']).toBe('true');
   });
 
   test('kafka: TLS on, all in-sync replicas acknowledge, SASL password from a Secret', () => {
