@@ -53,7 +53,9 @@ describe('the shipper posting Tetragon alerts to the team routing', () => {
   test('GIVEN the bundled Alertmanager THEN it admits Falcosidekick and the shipper', () => {
     const plan = planStack(tetragonStack(), 'stack');
     expect(plan.durable?.shipper?.alertRoute).toBeDefined();
-    expect(ingressPods(plan)).toEqual(expect.arrayContaining([plan.routing?.sidekick.workload.selectorLabels, plan.durable?.shipper?.workload.selectorLabels]));
+    expect(ingressPods(plan)).toEqual(expect.arrayContaining([
+      plan.routing?.sidekick.workload.selectorLabels, plan.durable?.shipper?.workload.selectorLabels,
+    ]));
   });
 
   test('GIVEN the operator\'s Alertmanager THEN the stack deploys no Alertmanager of its own', () => {
