@@ -28,11 +28,15 @@ const examples = fs.readdirSync(examplesDir, { withFileTypes: true })
   .sort();
 if (examples.length === 0) fail(only.length ? `no example named ${only.join(', ')} with a cdk8s.yaml` : 'no examples/*/cdk8s.yaml found');
 
-// REPORT.md (coverage matrix, Mermaid diagram) and runbooks/ next to each example's manifests: the same
-// report as `detection-stack report examples/<name>`, run from the library sources like the examples.
+// REPORT.md (coverage matrix, Mermaid diagram) and runbooks/ next to each example's manifests, and the other
+// deliveries of the same plans (helm/: values for the official charts; operator/: Falco Operator resources): the same
+// files as `detection-stack report examples/<name> --out` and `detection-stack deliver examples/<name> --out`, run
+// from the library sources like the examples, the app loaded once for both.
 function writeReport(cwd, outdir) {
   const script = 'const io = { stdout: () => {}, stderr: (t) => process.stderr.write(t) };'
-    + 'process.exitCode = require("./lib/cli/report-command").runReportCommand([process.argv[1], "--out", process.argv[2]], io);';
+    + 'let plans; const load = (t) => (plans = plans || require("./lib/report/load-app").loadStackPlans(t));'
+    + 'const code = require("./lib/cli/report-command").runReportCommand([process.argv[1], "--out", process.argv[2]], io, load);'
+    + 'process.exitCode = code || require("./lib/cli/deliver-command").runDeliverCommand([process.argv[1], "--out", process.argv[2]], io, load);';
   return spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script, cwd, outdir],
     { cwd: repo, stdio: ['ignore', 'ignore', 'inherit'] });
 }
@@ -60,8 +64,8 @@ for (const name of examples) {
   else if (fs.existsSync(path.join(outdir, FLEET_MARKER_FILE))) console.log(`fleet ${name} -> ${path.relative(root, outdir)}/ (REPORT.md, <cluster>/, argocd/, flux/)`);
   else {
     const report = writeReport(cwd, outdir);
-    if (report.status !== 0) failed.push(`${name}: REPORT.md could not be written (\`detection-stack report examples/${name}\` exited with ${report.status}; its output is above)`);
-    else console.log(`report ${name} -> ${path.relative(root, path.join(outdir, 'REPORT.md'))}`);
+    if (report.status !== 0) failed.push(`${name}: REPORT.md, helm/ or operator/ could not be written (\`detection-stack report|deliver examples/${name}\` exited with ${report.status}; its output is above)`);
+    else console.log(`report ${name} -> ${path.relative(root, path.join(outdir, 'REPORT.md'))}, helm/, operator/`);
   }
 }
 

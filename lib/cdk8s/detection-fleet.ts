@@ -8,8 +8,13 @@ import { DetectionStackError } from '../core/errors';
 import { FleetPlan, planFleet } from '../fleet/plan';
 import type { DetectionFleetProps } from '../fleet/props';
 import { fleetClusterReports, renderFleetReport } from '../fleet/report';
-import { argoCdApplicationSet, argoCdProject, fluxKustomizations, RenderedCluster, renderedCluster } from '../gitops/delivery';
+import {
+  argoCdApplicationSet, argoCdHelmApplications, argoCdHelmProject, argoCdProject, ClusterReleases, fluxKustomizations, RenderedCluster,
+  renderedCluster,
+} from '../gitops/delivery';
+import { stackDeliveryFiles } from '../gitops/stack-files';
 import { Manifest, stagedManifests, stageFolder } from '../gitops/stages';
+import { helmDelivery } from '../helm/releases';
 import { REPORT_FILE, writeStackReports } from '../report/write';
 
 /** Marks a folder written by a fleet, so a later synth may replace it (and nothing else). */
@@ -35,7 +40,9 @@ export class DetectionFleet extends Construct {
   /**
    * Writes the fleet into `outdir`: `<cluster>/manifests/<wave>-<stage>/resources.yaml` (the objects of each
    * sync stage, with Argo CD's sync-wave annotations), `<cluster>/REPORT.md` and runbooks, the fleet's
-   * `REPORT.md`, and `argocd/` and `flux/` when the fleet has deliveries. The same fleet gives the same bytes.
+   * `REPORT.md`, `<cluster>/helm/` (values for the official charts, HELM.md) and `<cluster>/operator/` (Falco Operator
+   * resources, OPERATOR.md), and `argocd/` (with `argocd/helm/`: Applications with a Helm source) and `flux/` when the
+   * fleet has deliveries. The same fleet gives the same bytes.
    * A folder of an earlier fleet synth is replaced; any other non-empty folder is refused.
    * Returns the files written, relative to `outdir`, sorted.
    */
@@ -58,6 +65,8 @@ export class DetectionFleet extends Construct {
       for (const { stage, manifests: objects } of stages) {
         write(join(cluster.name, 'manifests', stageFolder(stage), 'resources.yaml'), Yaml.stringify(...objects));
       }
+      // The same plan for the other deliveries: the official charts' values and the Falco Operator's resources.
+      for (const file of stackDeliveryFiles(cluster.plan)) write(join(cluster.name, file.name), file.text);
       const clusterDir = join(outdir, cluster.name);
       written.push(...writeStackReports(clusterDir, [cluster.plan]).map((f) => join(cluster.name, f.slice(clusterDir.length + 1))));
       return renderedCluster(cluster, stages.map((s) => s.stage), manifests);
@@ -69,6 +78,12 @@ export class DetectionFleet extends Construct {
       const targets = rendered.filter((c) => selected(c.cluster.labels, delivery.argocd!.selector));
       write(join('argocd', 'appproject.yaml'), Yaml.stringify(argoCdProject(this.plan, delivery, targets)));
       write(join('argocd', 'applicationset.yaml'), Yaml.stringify(argoCdApplicationSet(this.plan, delivery, rendered)));
+      // The alternative for the sensors: the official charts, with the values committed under <cluster>/helm/.
+      const releases: ClusterReleases[] = targets.map((c) => ({ cluster: c.cluster, releases: helmDelivery(c.cluster.plan).releases }));
+      write(join('argocd', 'helm', 'appproject.yaml'), Yaml.stringify(argoCdHelmProject(this.plan, delivery, releases)));
+      for (const cluster of releases) {
+        write(join('argocd', 'helm', `${cluster.cluster.name}.yaml`), Yaml.stringify(...argoCdHelmApplications(this.plan, delivery, cluster)));
+      }
     }
     if (delivery?.flux) {
       for (const cluster of rendered) {

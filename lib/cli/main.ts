@@ -1,6 +1,7 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parseArgs } from 'util';
+import { DELIVER_COMMAND } from './deliver-command';
 import { PLAN_COMMAND } from './plan-command';
 import { REPORT_COMMAND } from './report-command';
 import { TEST_COMMAND } from './test-command';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly CliCommand[] = [
   TEST_COMMAND,
   PLAN_COMMAND,
   REPORT_COMMAND,
+  DELIVER_COMMAND,
 ];
 
 // `validate` checks TracingPolicies besides Falco rules files.

@@ -54,14 +54,27 @@ export function parseReportArgs(argv: readonly string[]): ReportCommandArgs {
 /** Loads the plans of an app; replaceable in tests. */
 export type PlanLoader = (target: string) => StackPlan[];
 
-function defaultLoader(target: string): StackPlan[] {
-  // Loaded here: only `report` runs apps (and may need ts-node).
+/** Runs the app and returns its stacks' plans (loaded on demand: only the commands that run apps may need ts-node). */
+export function loadAppStackPlans(target: string): StackPlan[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return (require('../report/load-app') as typeof import('../report/load-app')).loadStackPlans(target);
 }
 
+/** The app's plans, or undefined when its definition fails (the error printed as `error <message>`). */
+export function plansOrError(target: string, load: PlanLoader, io: ReportCommandIo): StackPlan[] | undefined {
+  try {
+    return load(target);
+  } catch (e) {
+    if (e instanceof DetectionStackError || (e as Error)?.name === 'DetectionStackError') {
+      io.stderr(`error ${(e as Error).message}\n`);
+      return undefined;
+    }
+    throw e;
+  }
+}
+
 /** Runs `report`; resolves to the exit code (0 reported, 1 the app failed, 2 bad arguments). */
-export function runReportCommand(argv: readonly string[], io: ReportCommandIo, load: PlanLoader = defaultLoader): number {
+export function runReportCommand(argv: readonly string[], io: ReportCommandIo, load: PlanLoader = loadAppStackPlans): number {
   let args: ReportCommandArgs;
   try {
     args = parseReportArgs(argv);
@@ -70,16 +83,8 @@ export function runReportCommand(argv: readonly string[], io: ReportCommandIo, l
     io.stderr(`error CLI_USAGE ${e.message}\n${REPORT_USAGE}\n`);
     return 2;
   }
-  let plans: StackPlan[];
-  try {
-    plans = load(args.target);
-  } catch (e) {
-    if (e instanceof DetectionStackError || (e as Error)?.name === 'DetectionStackError') {
-      io.stderr(`error ${(e as Error).message}\n`);
-      return 1;
-    }
-    throw e;
-  }
+  const plans = plansOrError(args.target, load, io);
+  if (!plans) return 1;
   if (args.out) {
     const files = writeStackReports(args.out, plans);
     io.stdout(`${files.map((f) => `wrote ${f}`).join('\n')}\n`);

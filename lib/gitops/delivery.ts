@@ -1,8 +1,10 @@
 // The GitOps engines' objects for a fleet: an Argo CD AppProject and ApplicationSet over the per-cluster
 // folders, and Flux Kustomizations per cluster and stage. Pure renderers of the fleet plan and of what each
 // cluster's manifests contain; they decide nothing about the stack.
-import { apiGroupOf, Manifest, SyncStage, stageFolder } from './stages';
+import { apiGroupOf, Manifest, SYNC_STAGES, SyncStage, stageFolder, syncAnnotations } from './stages';
 import type { FleetClusterPlan, FleetDeliveryPlan, FleetPlan } from '../fleet/plan';
+import type { HelmReleasePlan } from '../helm/model';
+import { valuesFileName } from '../helm/releases';
 
 /** What the engines need to know of one cluster's rendered manifests. */
 export interface RenderedCluster {
@@ -135,6 +137,113 @@ export function fluxKustomizations(fleet: FleetPlan, delivery: FleetDeliveryPlan
       ...(kubeConfig ? { kubeConfig: { secretRef: { name: kubeConfig } } } : {}),
     },
   }));
+}
+
+/** `<git path>/<cluster>/helm`: where a cluster's values files are committed (the synth writes them there). */
+export function clusterHelmPath(delivery: FleetDeliveryPlan, cluster: string): string {
+  return `${delivery.git.path}/${cluster}/helm`;
+}
+
+/**
+ * What the official charts render with the values the stack writes, by kind, read from their templates at the pinned
+ * tags: falcosecurity/charts falco-9.1.0 `charts/falco/templates/` (DaemonSet, ConfigMap, Service, ServiceAccount,
+ * Secret; `rbac.create: false` leaves out its Role), falcosidekick-0.12.1 `charts/falcosidekick/templates/`
+ * (Deployment, Service, ServiceAccount, Secret, and in `rbac.yaml` a Role, RoleBinding, ClusterRole and
+ * ClusterRoleBinding) and cilium/tetragon v1.7.0 `install/kubernetes/tetragon/templates/` (the agent DaemonSet, the
+ * operator Deployment, ConfigMaps, Services, ServiceAccounts, Roles, RoleBindings, ClusterRoles, ClusterRoleBindings).
+ */
+export const HELM_CHART_KINDS: { readonly namespaced: readonly ResourceKind[]; readonly cluster: readonly ResourceKind[] } = {
+  namespaced: [
+    ...['ConfigMap', 'Secret', 'Service', 'ServiceAccount'].map((kind) => ({ group: '', kind, namespaced: true })),
+    ...['DaemonSet', 'Deployment'].map((kind) => ({ group: 'apps', kind, namespaced: true })),
+    ...['Role', 'RoleBinding'].map((kind) => ({ group: 'rbac.authorization.k8s.io', kind, namespaced: true })),
+  ],
+  cluster: ['ClusterRole', 'ClusterRoleBinding'].map((kind) => ({ group: 'rbac.authorization.k8s.io', kind, namespaced: false })),
+};
+
+/** The name of the AppProject of the Helm-source Applications: the fleet's, suffixed. */
+export function helmProjectName(fleet: FleetPlan): string {
+  return `${fleet.name}-helm`;
+}
+
+/**
+ * The AppProject of the Helm-source Applications: the chart repositories and the fleet's repository (for the values
+ * files and the Namespace) as sources, the clusters' stack namespaces as destinations, and only the kinds the charts
+ * render with these values (HELM_CHART_KINDS) plus the Namespace.
+ */
+export function argoCdHelmProject(fleet: FleetPlan, delivery: FleetDeliveryPlan, clusters: readonly ClusterReleases[]): Manifest {
+  const repos = [...new Set(clusters.flatMap((c) => c.releases.map((r) => r.chart.repository)))].sort();
+  const strip = (kinds: readonly ResourceKind[]) => sortKinds([...kinds]).map((k) => ({ group: k.group, kind: k.kind }));
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AppProject',
+    metadata: { name: helmProjectName(fleet), namespace: delivery.argocd!.namespace, labels: MANAGED_BY },
+    spec: {
+      description: `detection-stack fleet ${fleet.name}: the official charts with the stack's values on ${clusters.length} cluster(s)`,
+      sourceRepos: [delivery.git.repoURL, ...repos],
+      destinations: clusters.flatMap((c) => [...new Set([c.cluster.plan.namespace, ...c.releases.map((r) => r.namespace)])]
+        .map((namespace) => ({ name: c.cluster.delivery.argocd.name, namespace }))),
+      clusterResourceWhitelist: strip([{ group: '', kind: 'Namespace', namespaced: false }, ...HELM_CHART_KINDS.cluster]),
+      namespaceResourceWhitelist: strip(HELM_CHART_KINDS.namespaced),
+    },
+  };
+}
+
+/** A cluster's official-chart releases, as the Helm delivery planned them. */
+export interface ClusterReleases {
+  readonly cluster: FleetClusterPlan;
+  readonly releases: readonly HelmReleasePlan[];
+}
+
+/**
+ * A cluster's Applications with a Helm source: first (wave 0) its Namespace from the cluster's
+ * `manifests/0-namespaces/` folder (no chart creates it with its Pod Security labels), then one Application per
+ * official-chart release (wave 1): the chart at its pinned version from its repository, with the values file committed
+ * beside the manifests (a second source, `ref: values`). Each Application retries, so applied all at once the charts
+ * sync once the Namespace exists; from an app of apps, the waves order them.
+ */
+export function argoCdHelmApplications(fleet: FleetPlan, delivery: FleetDeliveryPlan, cluster: ClusterReleases): Manifest[] {
+  const c = cluster.cluster;
+  const app = (suffix: string, stage: SyncStage, namespace: string, spec: Record<string, unknown>): Manifest => ({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: {
+      name: `${fleet.name}-${c.name}-${suffix}`,
+      namespace: delivery.argocd!.namespace,
+      labels: { ...MANAGED_BY, 'detection-stack/fleet': fleet.name, 'detection-stack/cluster': c.name },
+      annotations: { 'argocd.argoproj.io/sync-wave': syncAnnotations(stage)['argocd.argoproj.io/sync-wave'] },
+    },
+    spec: {
+      project: helmProjectName(fleet),
+      ...spec,
+      destination: { name: c.delivery.argocd.name, namespace },
+      syncPolicy: {
+        automated: { prune: true, selfHeal: true },
+        syncOptions: ['CreateNamespace=false'],
+        retry: { limit: 10, backoff: { duration: '30s', factor: 2, maxDuration: '10m' } },
+      },
+    },
+  });
+  return [
+    app('namespace', SYNC_STAGES[0], c.plan.namespace, {
+      source: {
+        repoURL: delivery.git.repoURL,
+        targetRevision: delivery.git.revision,
+        path: `${clusterManifestsPath(delivery, c.name)}/${stageFolder(SYNC_STAGES[0])}`,
+      },
+    }),
+    ...cluster.releases.map((release) => app(release.releaseName, SYNC_STAGES[1], release.namespace, {
+      sources: [
+        {
+          repoURL: release.chart.repository,
+          chart: release.chart.name,
+          targetRevision: release.chart.version,
+          helm: { releaseName: release.releaseName, valueFiles: [`$values/${clusterHelmPath(delivery, c.name)}/${valuesFileName(release)}`] },
+        },
+        { repoURL: delivery.git.repoURL, targetRevision: delivery.git.revision, ref: 'values' },
+      ],
+    })),
+  ];
 }
 
 function sortKinds(kinds: ResourceKind[]): ResourceKind[] {

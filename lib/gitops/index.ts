@@ -1,2 +1,3 @@
 export * from './stages';
 export * from './delivery';
+export * from './stack-files';

@@ -21,6 +21,14 @@ describe('scripts/synth-examples.js', () => {
     const manifest = fs.readFileSync(path.join(ROOT, 'dist', 'oke-falco', 'oke-falco.k8s.yaml'), 'utf8');
     const kinds = parseAllDocuments(manifest).map((d) => `${d.get('kind')}/${(d.toJSON() as { metadata: { name: string } }).metadata.name}`);
     expect(kinds).toEqual(expect.arrayContaining(['DaemonSet/falco', 'ConfigMap/falco-config', 'ConfigMap/falco-rules', 'ServiceAccount/falco']));
+    // The other deliveries of the same plan, beside the manifests (what `detection-stack deliver` writes).
+    expect(fs.readdirSync(path.join(ROOT, 'dist', 'oke-falco', 'helm')).sort()).toEqual(['HELM.md', 'falco-values.yaml']);
+    expect(fs.readdirSync(path.join(ROOT, 'dist', 'oke-falco', 'operator')).sort()).toEqual(['OPERATOR.md', 'falco-operator.yaml']);
+    const values = parseAllDocuments(fs.readFileSync(path.join(ROOT, 'dist', 'oke-falco', 'helm', 'falco-values.yaml'), 'utf8'))[0].toJSON();
+    // oke-falco loads only its own rules (no default rules file), mounted by the chart into rules.d.
+    expect(values.falco.rules_files).toEqual(['/etc/falco/rules.d']);
+    expect(Object.keys(values.customRules)).toHaveLength(1);
+    expect(result.stdout).toContain('report oke-falco -> dist/oke-falco/REPORT.md, helm/, operator/');
   });
 
   test('an unknown example name fails with a clear message', () => {

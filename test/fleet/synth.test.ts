@@ -2,13 +2,17 @@ import { createHash } from 'crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, relative } from 'path';
-import { ApplicationSet, AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
+import { Application, ApplicationSet, AppProject } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
 import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1';
 import { Testing } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { deliveredFleet } from './fixtures';
 import { DetectionFleet, FLEET_MARKER_FILE } from '../../lib/cdk8s/detection-fleet';
 import { DetectionStackError } from '../../lib/core/errors';
+import { valuesFileName } from '../../lib/helm';
+import { helmDelivery, renderHelmFiles } from '../../lib/helm/releases';
+import { renderOperatorFiles } from '../../lib/operator/files';
+import { operatorDelivery } from '../../lib/operator/resources';
 
 type Obj = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> }; spec?: any };
 
@@ -129,6 +133,75 @@ describe('DetectionFleet.writeTo', () => {
     expect(aks.map((k) => k.metadata.name)).toEqual(['acme-dev-aks-namespaces', 'acme-dev-aks-workloads']);
     expect(aks[0].spec.kubeConfig).toBeUndefined();
     expect(aks[0].spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'flux-system' });
+  });
+
+  test('each cluster gets the Helm values and Falco Operator resources of its own plan, beside its manifests', () => {
+    const fleet = new DetectionFleet(Testing.app(), 'acme', deliveredFleet());
+    expect(written.filter((f) => !f.startsWith('argocd/') && /\/(helm|operator)\//.test(f))).toEqual([
+      'dev-aks/helm/HELM.md', 'dev-aks/helm/falco-values.yaml', 'dev-aks/operator/OPERATOR.md', 'dev-aks/operator/falco-operator.yaml',
+      // The Tetragon-only cluster: the tetragon chart; no Falco for the operator, which OPERATOR.md says.
+      'edge-eks/helm/HELM.md', 'edge-eks/helm/tetragon-values.yaml', 'edge-eks/operator/OPERATOR.md',
+      'prod-eu-oke/helm/HELM.md', 'prod-eu-oke/helm/falco-values.yaml', 'prod-eu-oke/operator/OPERATOR.md', 'prod-eu-oke/operator/falco-operator.yaml',
+      'prod-us-eks/helm/HELM.md', 'prod-us-eks/helm/falco-values.yaml', 'prod-us-eks/operator/OPERATOR.md', 'prod-us-eks/operator/falco-operator.yaml',
+    ]);
+    const us = fleet.plan.clusters.find((c) => c.name === 'prod-us-eks')!.plan;
+    const helm = renderHelmFiles(helmDelivery(us));
+    expect(readFileSync(join(out, 'prod-us-eks/helm/falco-values.yaml'), 'utf8')).toBe(helm.find((f) => f.name === 'falco-values.yaml')!.text);
+    const operator = renderOperatorFiles(operatorDelivery(us));
+    expect(readFileSync(join(out, 'prod-us-eks/operator/falco-operator.yaml'), 'utf8')).toBe(operator.find((f) => f.name === 'falco-operator.yaml')!.text);
+    // The cluster's override is in its values: minimumPriority ERROR on prod-us-eks only.
+    const values = (c: string) => parseAllDocuments(readFileSync(join(out, c, 'helm/falco-values.yaml'), 'utf8'))[0].toJSON();
+    expect(values('prod-us-eks').falco.priority).toBe('error');
+    expect(values('prod-eu-oke').falco.priority).not.toBe('error');
+    expect(readFileSync(join(out, 'edge-eks/operator/OPERATOR.md'), 'utf8')).toContain('| the stack without Falco | the Falco Operator deploys Falco only |');
+  });
+
+  test('Argo CD Applications with a Helm source: the pinned chart, the committed values file, after the Namespace', () => {
+    expect(written.filter((f) => f.startsWith('argocd/helm/'))).toEqual([
+      'argocd/helm/appproject.yaml', 'argocd/helm/edge-eks.yaml', 'argocd/helm/prod-eu-oke.yaml', 'argocd/helm/prod-us-eks.yaml',
+    ]);
+    const apps = readYaml(join(out, 'argocd/helm/prod-us-eks.yaml'));
+    for (const app of apps) expect(() => new Application(app as never).validate()).not.toThrow();
+    expect(apps.map((a) => [a.metadata.name, a.metadata.annotations?.['argocd.argoproj.io/sync-wave']])).toEqual([
+      ['acme-prod-us-eks-namespace', '0'], ['acme-prod-us-eks-falco', '1'],
+    ]);
+    expect(apps[0].spec.source).toEqual({ repoURL: 'https://git.example.com/acme/platform.git', targetRevision: 'main', path: 'dist/acme/prod-us-eks/manifests/0-namespaces' });
+    expect(apps[1].spec).toMatchObject({
+      project: 'acme-helm',
+      sources: [
+        {
+          repoURL: 'https://falcosecurity.github.io/charts',
+          chart: 'falco',
+          targetRevision: '9.1.0',
+          helm: { releaseName: 'falco', valueFiles: ['$values/dist/acme/prod-us-eks/helm/falco-values.yaml'] },
+        },
+        { repoURL: 'https://git.example.com/acme/platform.git', targetRevision: 'main', ref: 'values' },
+      ],
+      destination: { name: 'prod-us-eks', namespace: 'falco' },
+      syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=false'] },
+    });
+    expect(apps[1].spec.syncPolicy.retry.limit).toBeGreaterThan(0);
+    // The values file the Application names is the one the synth wrote for that cluster.
+    const file = apps[1].spec.sources[0].helm.valueFiles[0].replace('$values/dist/acme/', '');
+    expect(written).toContain(file);
+    expect(file).toBe(`prod-us-eks/helm/${valuesFileName(helmDelivery(new DetectionFleet(Testing.app(), 'acme', deliveredFleet()).plan.clusters[1].plan).releases[0])}`);
+    const edge = readYaml(join(out, 'argocd/helm/edge-eks.yaml'));
+    expect(edge.map((a) => [a.metadata.name, a.spec.sources?.[0].chart, a.spec.sources?.[0].repoURL, a.spec.destination])).toEqual([
+      ['acme-edge-eks-namespace', undefined, undefined, { name: 'edge-eks-prod', namespace: 'tetragon' }],
+      ['acme-edge-eks-tetragon', 'tetragon', 'https://helm.cilium.io', { name: 'edge-eks-prod', namespace: 'tetragon' }],
+    ]);
+    const [project] = readYaml(join(out, 'argocd/helm/appproject.yaml'));
+    expect(() => new AppProject(project as never).validate()).not.toThrow();
+    expect(project.metadata.name).toBe('acme-helm');
+    expect(project.spec.sourceRepos).toEqual(['https://git.example.com/acme/platform.git', 'https://falcosecurity.github.io/charts', 'https://helm.cilium.io']);
+    expect(project.spec.destinations).toEqual([
+      { name: 'prod-eu-oke', namespace: 'falco' }, { name: 'prod-us-eks', namespace: 'falco' }, { name: 'edge-eks-prod', namespace: 'tetragon' },
+    ]);
+    expect(project.spec.clusterResourceWhitelist).toEqual([
+      { group: '', kind: 'Namespace' }, { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }, { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+    ]);
+    expect(project.spec.namespaceResourceWhitelist.map((k: { kind: string }) => k.kind)).toEqual(
+      ['ConfigMap', 'Secret', 'Service', 'ServiceAccount', 'DaemonSet', 'Deployment', 'Role', 'RoleBinding']);
   });
 
   test('refuses to write over a folder no fleet wrote', () => {
