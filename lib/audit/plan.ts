@@ -78,12 +78,8 @@ export function planAudit(props: AuditProps, ctx: PlanContext): AuditPlan {
   }
   const controlPlaneLogs = kube.controlPlaneLogs ?? true;
 
-  const eksLogTypes = provider === 'eks' && controlPlaneLogs ? resolveEksLogTypes(`${where}.kubernetes.eksLogTypes`, kube.eksLogTypes) : [];
+  const eksLogTypes = provider === 'eks' && controlPlaneLogs ? resolveEksLogTypes(kube.eksLogTypes) : [];
   const aksCategories: (AksAuditCategory | 'guard')[] = provider === 'aks' && controlPlaneLogs ? [kube.aksCategory ?? 'kube-audit', 'guard'] : [];
-  if (kube.aksCategory && !['kube-audit', 'kube-audit-admin'].includes(kube.aksCategory)) {
-    throw new DetectionStackError('DS-AUDIT-007', `${where}.kubernetes.aksCategory`, `unknown AKS audit category '${kube.aksCategory}'`,
-      "use 'kube-audit' or 'kube-audit-admin'");
-  }
 
   return {
     cloud: {
@@ -115,12 +111,8 @@ function requireRetention(where: string, days: number | undefined, minimum: numb
   return value;
 }
 
-function resolveEksLogTypes(where: string, requested: readonly EksControlPlaneLogType[] | undefined): EksControlPlaneLogType[] {
-  for (const t of requested ?? []) {
-    if (!ALL_EKS_LOG_TYPES.includes(t)) {
-      throw new DetectionStackError('DS-AUDIT-008', where, `unknown EKS log type '${t}'`, `use some of ${ALL_EKS_LOG_TYPES.join(', ')}`);
-    }
-  }
+// Unknown log types and AKS categories are refused by the props schema (DS-PROPS-012) before any planner runs.
+function resolveEksLogTypes(requested: readonly EksControlPlaneLogType[] | undefined): EksControlPlaneLogType[] {
   const wanted = new Set<EksControlPlaneLogType>([...REQUIRED_EKS_LOG_TYPES, ...(requested ?? [])]);
   return ALL_EKS_LOG_TYPES.filter((t) => wanted.has(t));
 }

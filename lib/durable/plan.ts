@@ -192,9 +192,6 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
       throw new DetectionStackError('DS-DURABLE-002', `${bw}.azure`, 'the shipper needs exactly one credential for Blob Storage',
         'set bucket.azure.sasToken (preferred: a container-scoped create/write SAS) or bucket.azure.sharedKey, each a Secret reference');
     }
-    if (!/^[a-z0-9]{3,24}$/.test(z.storageAccount ?? '')) {
-      throw new DetectionStackError('DS-DURABLE-043', `${bw}.azure.storageAccount`, `'${String(z.storageAccount)}' is not a storage account name`, 'use 3-24 lowercase letters or digits');
-    }
     if (z.sasToken) secretEnv.push(env('AZURE_BLOB_SAS_TOKEN', z.sasToken, `${bw}.azure.sasToken`));
     if (z.sharedKey) secretEnv.push(env('AZURE_BLOB_SHARED_KEY', z.sharedKey, `${bw}.azure.sharedKey`));
     destination = {
@@ -209,9 +206,6 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
 
   const sources = [...sensorSources, ...(props.extraSources ?? [])].map((s, i) => planSource(s,
     i < sensorSources.length ? `${where}(sensor source ${i})` : `${where}.extraSources[${i - sensorSources.length}]`));
-  if (sources.length === 0) {
-    throw new DetectionStackError('DS-DURABLE-044', where, 'no sensor output to ship', 'enable a sensor or add durable.extraSources');
-  }
   sources.forEach((s, i) => {
     if (sources.findIndex((o) => o.name === s.name) !== i) {
       throw new DetectionStackError('DS-DURABLE-045', `${where}.extraSources`, `source name '${s.name}' is used twice`, 'give every source its own name');

@@ -171,11 +171,6 @@ function planDetections(where: string, props: TetragonSensorProps, ctx: PlanCont
   const owner = props.owner ?? 'platform-security';
   requireDnsLabel(`${where}.owner`, owner, 'owner');
   const patterns = props.seedPatterns ?? SEED_PATTERNS;
-  patterns.forEach((p, i) => {
-    if (!(SEED_PATTERNS as readonly string[]).includes(p)) {
-      throw new DetectionStackError('DS-TETRA-054', `${where}.seedPatterns[${i}]`, `unknown seed pattern '${p}'`, `use one of ${SEED_PATTERNS.join(', ')}`);
-    }
-  });
   const noNetworkBinaries = props.noNetworkBinaries ?? DEFAULT_NO_NETWORK_BINARIES;
   noNetworkBinaries.forEach((b, i) => requireAbsolutePath(`${where}.noNetworkBinaries[${i}]`, b));
   const seeds = namespaces.length === 0 ? [] : patterns.map((p) => seedDetection(p, { namespaces, owner, noNetworkBinaries }));

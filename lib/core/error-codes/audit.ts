@@ -8,8 +8,6 @@ export const AUDIT_CODES = defineCodes({
   'DS-AUDIT-004': { level: 'error', meaning: 'an audit policy rule matches both nonResourceURLs and resources or namespaces', fix: 'split it into one rule for URLs and one for resources' },
   'DS-AUDIT-005': { level: 'error', meaning: 'a nonResourceURLs entry is not a path with at most a trailing \'*\'', fix: 'write it as \'/healthz\' or \'/healthz*\'' },
   'DS-AUDIT-006': { level: 'error', meaning: 'an audit log retention the provider cannot keep', fix: 'use a retention the message lists for the provider' },
-  'DS-AUDIT-007': { level: 'error', meaning: 'an unknown AKS audit diagnostic category', fix: 'use \'kube-audit\' or \'kube-audit-admin\'' },
-  'DS-AUDIT-008': { level: 'error', meaning: 'an unknown EKS control-plane log type', fix: 'use some of api, audit, authenticator, controllerManager, scheduler' },
   'DS-AUDIT-009': { level: 'error', meaning: 'the Falco k8saudit plugin is asked for on a provider that has none', fix: 'remove audit.kubernetes.falcoPlugin; API-server events are in the cloud audit trail on this provider' },
   'DS-AUDIT-010': { level: 'error', meaning: 'the k8saudit-eks plugin needs the cluster region', fix: 'set cluster.region (e.g. \'eu-west-1\')' },
   'DS-AUDIT-011': { level: 'error', meaning: 'a k8saudit plugin setting is not a positive whole number', fix: 'give a whole number above 0' },

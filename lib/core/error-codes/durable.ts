@@ -9,8 +9,6 @@ export const DURABLE_CODES = defineCodes({
   'DS-DURABLE-005': { level: 'error', meaning: 'the shipper\'s buffer (size, alert rate or host directory) is not usable', fix: 'give a Fluent Bit size such as \'2G\', an alert rate above 0, and a buffer directory outside /var/log and the sources\' directories' },
   'DS-DURABLE-041': { level: 'error', meaning: 'the object prefix is not valid', fix: 'use letters, digits, \'.\', \'_\', \'-\' and \'/\', not starting with \'/\'' },
   'DS-DURABLE-042': { level: 'error', meaning: 'the OCI Object Storage namespace is not valid', fix: 'use the tenancy\'s Object Storage namespace (oci os ns get)' },
-  'DS-DURABLE-043': { level: 'error', meaning: 'the Azure storage account name is not valid', fix: 'use 3-24 lowercase letters or digits' },
-  'DS-DURABLE-044': { level: 'error', meaning: 'there is no sensor output for the shipper to ship', fix: 'enable a sensor or add durable.extraSources' },
   'DS-DURABLE-045': { level: 'error', meaning: 'two shipper sources have the same name', fix: 'give every source its own name' },
   'DS-DURABLE-046': { level: 'error', meaning: 'a shipper source name is not valid', fix: 'use 1-32 lowercase letters, digits or \'-\'' },
   'DS-DURABLE-047': { level: 'error', meaning: 'a shipper source\'s host path is not absolute', fix: 'give an absolute path (glob allowed), e.g. /var/run/cilium/tetragon/tetragon.log' },

@@ -38,7 +38,6 @@ export const TETRAGON_CODES = defineCodes({
   'DS-TETRA-051': { level: 'error', meaning: 'the export rate limit is not a rate', fix: 'use a positive number of events per minute, or -1 for no limit' },
   'DS-TETRA-052': { level: 'error', meaning: 'a product namespace is listed twice', fix: 'list each namespace once' },
   'DS-TETRA-053': { level: 'error', meaning: 'the stack\'s own namespace is listed as a product namespace', fix: 'list only namespaces of product workloads' },
-  'DS-TETRA-054': { level: 'error', meaning: 'an unknown seed pattern', fix: 'use one of the seed patterns the message lists' },
   'DS-TETRA-055': { level: 'error', meaning: 'a Tetragon resource request or limit is not a Kubernetes quantity', fix: 'use e.g. 100m, 1, 256Mi, 1Gi' },
   'DS-TETRA-056': { level: 'error', meaning: 'a Tetragon host path is not absolute', fix: 'use an absolute path without \'..\', spaces or a trailing \'/\'' },
   'DS-TETRA-057': { level: 'error', meaning: 'a Tetragon count (file size, number of files, ...) is not a positive whole number', fix: 'use a whole number of at least 1' },

@@ -1,0 +1,23 @@
+import { DetectionStackError } from '../../lib/core/errors';
+import { planStack } from '../../lib/stack/plan';
+import type { DetectionStackProps } from '../../lib/stack/props';
+
+/**
+ * The error planning a stack definition at `stack` gives, as `<code> at <place>: <problem>` (the fix left out):
+ * refusal tests assert the code and the place exactly. Anything but a DetectionStackError fails the test.
+ */
+export function refusalOf(props: DetectionStackProps): string {
+  try {
+    planStack(props, 'stack');
+  } catch (e) {
+    if (!(e instanceof DetectionStackError)) throw e;
+    return `${e.code} at ${e.where}: ${e.problem}`;
+  }
+  throw new Error('the stack definition was accepted');
+}
+
+/** An EKS cluster in eu-west-1 with a bucket, which every refusal test changes in one place. */
+export const EKS: DetectionStackProps = {
+  cluster: { name: 'prod-eks', provider: 'eks', region: 'eu-west-1' },
+  durable: { bucket: { name: 'detections-prod-eks', aws: { podIdentity: true } } },
+};
