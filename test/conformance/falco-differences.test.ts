@@ -52,12 +52,6 @@ describe('the documented differences from Falco 0.44.1, each shown with real Fal
     expect(r.ours).toEqual({ ok: true, errors: [], warnings: [] });
   });
 
-  test('Falco warns about unused macros and lists (LOAD_UNUSED_MACRO, LOAD_UNUSED_LIST); we do not', async () => {
-    const r = await both('unused.yaml', `- list: ul\n  items: [a]\n- macro: um\n  condition: proc.name = a\n${rule('evt.type = open')}`);
-    expect(r.falco).toEqual({ ok: true, errors: [], warnings: ['LOAD_UNUSED_MACRO', 'LOAD_UNUSED_LIST'] });
-    expect(r.ours).toEqual({ ok: true, errors: [], warnings: [] });
-  });
-
   test('a rule of a source nobody loads is skipped with LOAD_UNKNOWN_SOURCE by both (no difference)', async () => {
     const r = await both('unknown-source.yaml', `${rule('foo.bar = 1')}  source: nosuch\n`);
     expect(r.falco).toEqual({ ok: true, errors: [], warnings: ['LOAD_UNKNOWN_SOURCE'] });

@@ -19,6 +19,8 @@ export interface FalcoMessage {
   /** The innermost item named in the context (rule, macro or list name). */
   readonly item?: string;
   readonly itemType?: string;
+  /** Where that item is, 1-based (Falco prints 0-based lines and columns), with the file's name as given to Falco. */
+  readonly at?: { readonly file: string; readonly line: number; readonly col: number };
 }
 
 export interface FalcoFileResult {
@@ -32,13 +34,16 @@ export interface FalcoFileResult {
 interface RawMessage {
   readonly code: string;
   readonly message: string;
-  readonly context?: { readonly locations?: readonly { readonly item_name: string; readonly item_type: string }[] };
+  readonly context?: {
+    readonly locations?: readonly { readonly item_name: string; readonly item_type: string; readonly position?: { readonly name: string; readonly line: number; readonly column: number } }[];
+  };
 }
 
 function message(raw: RawMessage): FalcoMessage {
   const named = (raw.context?.locations ?? []).filter((l) => l.item_name !== '');
   const last = named[named.length - 1];
-  return { code: raw.code, message: raw.message, ...(last ? { item: last.item_name, itemType: last.item_type } : {}) };
+  const at = last?.position ? { at: { file: last.position.name, line: last.position.line + 1, col: last.position.column + 1 } } : {};
+  return { code: raw.code, message: raw.message, ...(last ? { item: last.item_name, itemType: last.item_type, ...at } : {}) };
 }
 
 interface Run {

@@ -69,5 +69,7 @@ export const RULE_LANGUAGE_CODES = rule({
   LOAD_INVALID_MACRO_NAME: { level: 'warning', falco: 'LOAD_INVALID_MACRO_NAME', meaning: 'a macro name that is not an identifier', fix: 'use letters, digits and \'_\', starting with a letter or \'_\'' },
   LOAD_INVALID_LIST_NAME: { level: 'warning', falco: 'LOAD_INVALID_LIST_NAME', meaning: 'a list name that cannot be written bare in a condition', fix: 'use letters, digits, \'_\', \'.\' or \'-\'' },
   LOAD_UNSAFE_NA_CHECK: { level: 'warning', falco: 'LOAD_UNSAFE_NA_CHECK', meaning: 'a k8s audit field compared with <NA>', fix: 'test the field with exists instead' },
+  LOAD_UNUSED_MACRO: { level: 'warning', falco: 'LOAD_UNUSED_MACRO', meaning: 'a macro no rule or macro refers to (given only when the files load with no error, as Falco gives it)', fix: 'use the macro in a rule, or remove it' },
+  LOAD_UNUSED_LIST: { level: 'warning', falco: 'LOAD_UNUSED_LIST', meaning: 'a list no rule, macro or list refers to (Falco counts a list as used wherever its name stands between blanks, parentheses, commas or `=` in a condition, quoted or not)', fix: 'use the list in a condition, or remove it' },
   LOAD_SCHEMA: { level: 'warning', falco: 'LOAD_SCHEMA', meaning: 'the item does not follow Falco\'s rules-file schema (e.g. a lower-case priority): Falco loads it with a schema warning', fix: 'write the item as the schema asks (e.g. an upper-case priority)' },
 });

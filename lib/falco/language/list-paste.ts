@@ -35,3 +35,46 @@ export function readPastedListItem(item: string): PastedItem {
   }
   return { problem: `pasted as ${JSON.stringify(pasted)}, it changes the condition's structure: \`${probe}\` reads as \`${print(parsed)}\`` };
 }
+
+/** A list as Falco's compiler substitutes it: its name and the items it pastes. */
+export interface PastedList {
+  readonly name: string;
+  readonly items: readonly string[];
+}
+
+/** The characters that must surround a list name for Falco to substitute it (resolve_list: blanks and `(),=`). */
+const SUBSTITUTION_DELIMITERS = /[ \t\n\r(),=]+/;
+
+/**
+ * The names of the lists Falco substitutes into a condition text, and so counts as used (LOAD_UNUSED_LIST).
+ * Falco tries every list, in definition order, on the text: a name is substituted wherever the characters
+ * around it are delimiters, outside or inside quotes alike (`"a shells b"` names the list `shells`), and the
+ * items it pastes can name a list tried after it. `order` gives each list's place in that order.
+ */
+export function substitutedListNames(text: string, order: ReadonlyMap<string, number>, lists: readonly PastedList[]): string[] {
+  const pending: number[] = [];
+  const seen = new Set<number>();
+  const consider = (words: string) => {
+    for (const word of words.split(SUBSTITUTION_DELIMITERS)) {
+      const at = order.get(word);
+      if (at !== undefined && !seen.has(at)) {
+        seen.add(at);
+        pending.push(at);
+      }
+    }
+  };
+  consider(text);
+  const used: string[] = [];
+  let tried = -1;
+  while (pending.length > 0) {
+    pending.sort((a, b) => a - b);
+    const next = pending.shift() as number;
+    // a name pasted by a list Falco tries after this one's turn stays as it is
+    if (next <= tried) continue;
+    tried = next;
+    const list = lists[next];
+    used.push(list.name);
+    consider(list.items.map(pasteListItem).join(', '));
+  }
+  return used;
+}

@@ -129,6 +129,7 @@ export class RuleCollector {
   readonly requiredPluginVersions: PluginRequirement[][] = [];
   /** The source of the predefined names' rules and macros, when there are predefined names. */
   readonly predefinedSource?: string;
+  private readonly predefinedNames = new Set<string>();
   private engineRequirement?: string;
   private nextIndex = 0;
 
@@ -143,6 +144,8 @@ export class RuleCollector {
   private seed(predefined: PredefinedNames): void {
     const at: SourceRef = { file: new SourceFile('(predefined)', ''), offset: 0 };
     const none = textAt('', at);
+    for (const name of predefined.lists) this.predefinedNames.add(`list ${name}`);
+    for (const name of predefined.macros) this.predefinedNames.add(`macro ${name}`);
     for (const name of predefined.lists) {
       const id = this.nextIndex++;
       this.lists.set(name, { name, opaque: true, index: id, visibility: id, items: [], at });
@@ -173,6 +176,11 @@ export class RuleCollector {
         unknownSource: false,
       });
     }
+  }
+
+  /** Whether an earlier file that is not given defines the name (its own uses of it are unknown). */
+  isPredefined(kind: 'list' | 'macro', name: string): boolean {
+    return this.predefinedNames.has(`${kind} ${name}`);
   }
 
   /** The highest `required_engine_version` collected, if any. */

@@ -8,7 +8,7 @@ import { Expr, ListLiteral, NO_POSITION, Node, Operand, StringLiteral } from '..
 import { checkCondition, CheckIssue } from '../language/checker';
 import { editDistance } from '../language/fields';
 import { isListOperator, isModifiedOperator } from '../language/lexer';
-import { pasteListItem, PastedItem, readPastedListItem } from '../language/list-paste';
+import { PastedList, pasteListItem, PastedItem, readPastedListItem, substitutedListNames } from '../language/list-paste';
 import { ConditionSyntaxError, parseCondition } from '../language/parser';
 
 /**
@@ -81,6 +81,11 @@ export class RuleCompiler {
   private sawOpaque = false;
   /** The expanded size of resolved conditions, by node (macro bodies are shared, so this is computed once per node). */
   private readonly sizes = new WeakMap<object, ExprSize>();
+  /** Lists and macros Falco counts as used (LOAD_UNUSED_LIST, LOAD_UNUSED_MACRO). */
+  private readonly usedLists = new Set<string>();
+  private readonly usedMacros = new Set<string>();
+  /** The lists as Falco substitutes them into condition texts, in its order. */
+  private pastedLists?: { readonly order: ReadonlyMap<string, number>; readonly lists: readonly PastedList[] };
 
   constructor(private readonly collected: RuleCollector, private readonly sink: DiagnosticSink) {}
 
@@ -96,6 +101,8 @@ export class RuleCompiler {
       const resolved = this.compileRule(rule);
       if (resolved) rules.push(resolved);
     }
+    // Falco gives these warnings only when everything compiled (it stops at the first error)
+    if (!this.sink.hasErrors) this.reportUnused();
     return {
       rules,
       lists: this.resolvedLists,
@@ -142,6 +149,7 @@ export class RuleCompiler {
       this.resolvedMacros.set(name, null);
       return null;
     }
+    this.markUsed(macro.text.text, parsed);
     const outer = this.sawOpaque;
     this.sawOpaque = false;
     let resolved = this.resolve(parsed, (ref) => ref.index < macro.visibility, [...stack, name], item) ?? null;
@@ -164,10 +172,13 @@ export class RuleCompiler {
     let condition = this.resolve(parsed, () => true, [], item);
     if (!condition || !this.withinBounds(condition, rule.text, item)) return undefined;
     const exceptionClauses: Expr[] = [];
+    // what the rule refers to, counted as used unless Falco skips the rule before compiling its condition
+    const refersTo: [string, Expr][] = [[rule.text.text, parsed]];
     for (const ex of rule.exceptions) {
       const clause = this.exceptionClause(ex, item);
       if (clause === null) return undefined;
       if (clause) {
+        refersTo.push([(this.origins.get(clause) as MappedText).text, clause]);
         const resolvedClause = this.resolve(clause, () => true, [], item);
         if (!resolvedClause) return undefined;
         exceptionClauses.push({ kind: 'not', child: resolvedClause, pos: clause.pos });
@@ -179,7 +190,10 @@ export class RuleCompiler {
     const issues = checkCondition(condition, rule.source);
     const outputIssues = outputFieldProblems(rule.output.text, rule.source);
     const isUnknown = (i: CheckIssue) => i.code === 'COND_UNKNOWN_FIELD' || i.code === 'COND_UNKNOWN_EVENT_TYPE';
-    const unknown = issues.some(isUnknown) || outputIssues.some((i) => i.severity === 'error');
+    const unknownInOutput = outputIssues.some((i) => i.severity === 'error');
+    // Falco checks the output first: a rule it skips there never has its condition's lists and macros resolved
+    if (!(rule.skipIfUnknownFilter && unknownInOutput)) for (const [text, expr] of refersTo) this.markUsed(text, expr);
+    const unknown = issues.some(isUnknown) || unknownInOutput;
     if (rule.skipIfUnknownFilter && unknown) {
       const first = issues.find(isUnknown);
       const message = first ? first.message : outputIssues[0].message;
@@ -396,6 +410,66 @@ export class RuleCompiler {
       out.push(this.derive(at, literal(read.value, at.pos)));
     }
     return out;
+  }
+
+  /**
+   * Marks what a condition refers to as used, as Falco does (rule_loader_compiler.cpp): the lists its text
+   * substitutes (parse_condition, resolve_list) and the macros its syntax tree names (resolve_macros).
+   */
+  private markUsed(text: string, parsed: Expr): void {
+    this.pastedLists ??= this.listsAsPasted();
+    for (const name of substitutedListNames(text, this.pastedLists.order, this.pastedLists.lists)) this.usedLists.add(name);
+    const visit = (e: Expr): void => {
+      switch (e.kind) {
+        case 'and':
+        case 'or':
+          return e.children.forEach(visit);
+        case 'not':
+          return visit(e.child);
+        case 'macro':
+          this.usedMacros.add(e.name);
+          return;
+        default:
+      }
+    };
+    visit(parsed);
+  }
+
+  /**
+   * Every list with the items Falco pastes for it (compile_list_infos: an item naming a list defined before it
+   * is replaced by that list's items, and that list counts as used).
+   */
+  private listsAsPasted(): { order: Map<string, number>; lists: PastedList[] } {
+    const order = new Map<string, number>();
+    const lists: PastedList[] = [];
+    for (const list of this.collected.lists.values()) {
+      const items: string[] = [];
+      for (const entry of list.items) {
+        const ref = this.collected.lists.get(entry);
+        if (ref && ref.index < list.visibility) {
+          this.usedLists.add(ref.name);
+          appendAll(items, ref.items);
+        } else {
+          items.push(entry);
+        }
+      }
+      order.set(list.name, lists.length);
+      lists.push({ name: list.name, items });
+    }
+    return { order, lists };
+  }
+
+  /** LOAD_UNUSED_MACRO then LOAD_UNUSED_LIST, in definition order, as Falco ends a compilation; names an earlier file defines are not judged. */
+  private reportUnused(): void {
+    this.pastedLists ??= this.listsAsPasted();
+    for (const macro of this.collected.macros.values()) {
+      if (this.usedMacros.has(macro.name) || this.collected.isPredefined('macro', macro.name)) continue;
+      this.sink.report('warning', 'LOAD_UNUSED_MACRO', 'Macro not referred to by any other rule/macro', macro.at, { kind: 'macro', name: macro.name });
+    }
+    for (const list of this.collected.lists.values()) {
+      if (this.usedLists.has(list.name) || this.collected.isPredefined('list', list.name)) continue;
+      this.sink.report('warning', 'LOAD_UNUSED_LIST', 'List not referred to by any other rule/macro', list.at, { kind: 'list', name: list.name });
+    }
   }
 
   /** A node derived from another keeps its origin (for positions). */

@@ -1,0 +1,58 @@
+import { readdirSync, readFileSync } from 'fs';
+import { join } from 'path';
+import { corpusPath } from './corpora';
+import { falcoBinary, FalcoMessage, falcoValidate } from './falco-support';
+import { FALCO_DEFAULT_RULES_NAMES } from '../../lib/falco/rules/default-rules-names.generated';
+import { Diagnostic, DIAGNOSTIC_CODES } from '../../lib/falco/rules/diagnostics';
+import { loadRuleFiles } from '../../lib/falco/rules/loader';
+
+/**
+ * LOAD_UNUSED_MACRO and LOAD_UNUSED_LIST judged by real Falco 0.44.1 (`falco -V`): on each file of
+ * fixtures/falco-unused/, Falco's warnings and ours are the same (code and item), and the unused ones are at the
+ * same line and column. The last fixture is loaded after Falco's default rules, as a node loads custom rules:
+ * with the default rules file itself, and with only its names (FALCO_DEFAULT_RULES_NAMES).
+ */
+
+const FIXTURES = join(__dirname, 'fixtures', 'falco-unused');
+const AFTER_DEFAULTS = 'after-default-rules.yaml';
+const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml')).sort();
+
+const isUnused = (code: string) => code.startsWith('LOAD_UNUSED_');
+const falcoKeys = (warnings: readonly FalcoMessage[]) => warnings.map((w) => (isUnused(w.code) ? `${w.code} ${w.item} ${w.at?.line}:${w.at?.col}` : `${w.code} ${w.item ?? ''}`));
+const ourKeys = (diagnostics: readonly Diagnostic[]) => diagnostics.filter((d) => d.severity === 'warning').map((d) => {
+  const code = DIAGNOSTIC_CODES[d.code].falco;
+  return isUnused(code) ? `${code} ${d.item?.name} ${d.line}:${d.col}` : `${code} ${d.item?.name ?? ''}`;
+});
+
+describe('unused macros and lists, judged by real Falco 0.44.1', () => {
+  beforeAll(() => falcoBinary());
+
+  test('the fixtures cover unused items of both kinds, and files where Falco gives none', () => {
+    expect(files).toEqual(expect.arrayContaining([AFTER_DEFAULTS, 'unused-macro-and-list.yaml', 'with-an-error.yaml', 'exception-value.yaml']));
+    expect(files.length).toBeGreaterThanOrEqual(10);
+  });
+
+  test.each(files.filter((f) => f !== AFTER_DEFAULTS))('%s: the same warnings as Falco, the unused ones at the same place', async (name) => {
+    const path = join(FIXTURES, name);
+    const [falco] = await falcoValidate([path]);
+    const ours = loadRuleFiles([{ name: path, content: readFileSync(path, 'utf8') }]);
+    expect({ ok: ours.ok, warnings: ourKeys(ours.diagnostics) }).toEqual({ ok: falco.successful, warnings: falcoKeys(falco.warnings) });
+  });
+
+  test('after the default rules: redefined default names are used by the default rules, our own unused ones are not', async () => {
+    const defaults = corpusPath('falco-rules', 'falco_rules.yaml');
+    const path = join(FIXTURES, AFTER_DEFAULTS);
+    const content = readFileSync(path, 'utf8');
+    const [falcoDefaults, falco] = await falcoValidate([defaults, path]);
+    expect(falcoDefaults.warnings).toEqual([]);
+    const expected = falcoKeys(falco.warnings);
+    expect(expected.filter((k) => isUnused(k.split(' ')[0]))).toEqual([
+      expect.stringMatching(/^LOAD_UNUSED_MACRO mine_too /), expect.stringMatching(/^LOAD_UNUSED_LIST mine /),
+    ]);
+    const withFile = loadRuleFiles([{ name: defaults, content: readFileSync(defaults, 'utf8') }, { name: path, content }]);
+    expect(ourKeys(withFile.diagnostics.filter((d) => d.file === path))).toEqual(expected);
+    expect(withFile.diagnostics.filter((d) => d.file !== path)).toEqual([]);
+    const withNames = loadRuleFiles([{ name: path, content }], { predefined: FALCO_DEFAULT_RULES_NAMES });
+    expect(ourKeys(withNames.diagnostics)).toEqual(expected);
+  });
+});
