@@ -35,7 +35,11 @@ interface RawMessage {
   readonly code: string;
   readonly message: string;
   readonly context?: {
-    readonly locations?: readonly { readonly item_name: string; readonly item_type: string; readonly position?: { readonly name: string; readonly line: number; readonly column: number } }[];
+    readonly locations?: readonly {
+      readonly item_name: string;
+      readonly item_type: string;
+      readonly position?: { readonly name: string; readonly line: number; readonly column: number };
+    }[];
   };
 }
 
