@@ -202,7 +202,11 @@ function falcoPodTemplate(falco: FalcoPlan): Record<string, unknown> {
 
 /** One Rulesfile per team that owns syscall rules, and one for the lists and macros they share (loaded first). */
 function rulesfiles(falco: FalcoPlan, meta: (name: string, labels?: Record<string, string>) => OperatorObject['metadata']): OperatorObject[] {
-  const ownerOf = new Map(falco.customRules.map((r) => [r.name, typeof r.owner === 'string' ? r.owner : UNOWNED]));
+  const ownerOf = new Map([
+    // the tuning of a default rule is its team's, like the team's own rules
+    ...falco.tuning.map((t): [string, string] => [t.rule, t.owner]),
+    ...falco.customRules.map((r): [string, string] => [r.name, typeof r.owner === 'string' ? r.owner : UNOWNED]),
+  ]);
   const shared: RulesFileItem[] = [];
   const byTeam = new Map<string, RulesFileItem[]>();
   for (const item of falco.rules.items) {

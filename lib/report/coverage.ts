@@ -137,7 +137,9 @@ function falcoDetections(plan: StackPlan): ReportDetection[] {
   const owners = new Map(falco.customRules.map((r) => [r.name, ownerText(r.owner)]));
   const hasK8sAuditSource = plan.audit?.kubernetes.falcoPlugin !== undefined;
   const placement = placementContext([...falco.rules.items, ...falco.auditRules.items]);
-  return [...falco.rules.items, ...falco.auditRules.items].filter((i): i is RuleItem => i.kind === 'rule').map((rule) => {
+  // Items that change an earlier rule (the tuning of a default rule, an override or append) are not detections of their own.
+  const changesEarlier = (r: RuleItem) => r.override !== undefined || r.append === true || (r.enabled !== undefined && r.condition === undefined);
+  return [...falco.rules.items, ...falco.auditRules.items].filter((i): i is RuleItem => i.kind === 'rule' && !changesEarlier(i)).map((rule) => {
     const source = rule.source ?? 'syscall';
     const k8s = source === 'k8s_audit';
     const inactiveBecause = k8s && !hasK8sAuditSource

@@ -8,6 +8,9 @@ import { runbookPath } from '../investigation/runbook';
 import { monitoringReportLines } from '../monitoring/report';
 import type { StackPlan } from '../stack/plan';
 
+/** A table cell's text with its pipes escaped. */
+const escape = (v: string): string => v.replace(/\|/g, '\\|');
+
 function cell(c: CoverageCell): string {
   switch (c.level) {
     case 'detects': return `detects (${c.by.length}): ${c.by.map((b) => b.replace(/\|/g, '\\|')).join(', ')}`;
@@ -57,11 +60,28 @@ export function renderReportMarkdown(plan: StackPlan, report: CoverageReport = c
       !d.enabled ? 'disabled' : d.inactiveBecause ? 'not running' : 'running',
     ].map((v) => v.replace(/\|/g, '\\|')).join(' | ')).map((row) => `| ${row} |`),
     '',
+    ...tuningLines(plan),
     ...monitoringReportLines(plan.monitoring),
     ...durableBudgetLines(plan),
     ...guardrailLines(plan),
   ];
   return lines.join('\n');
+}
+
+/** What the stack changes in Falco's default rules, who changed it and why (sensors.falco.tuning). */
+function tuningLines(plan: StackPlan): string[] {
+  const tuning = plan.falco?.tuning ?? [];
+  if (tuning.length === 0) return [];
+  return [
+    '## Tuned default rules',
+    '',
+    'Changes to Falco\'s default rules (`/etc/falco/falco_rules.yaml` of the image), loaded after them as `override` items.',
+    '',
+    '| default rule | change | by | why |',
+    '|---|---|---|---|',
+    ...tuning.map((t) => `| ${escape(t.rule)} | ${escape(t.changes.join('; '))} | ${t.owner} | ${escape(t.reason)} |`),
+    '',
+  ];
 }
 
 /** How long a bucket outage the durable path carries on each node, from `durable.buffer`. */
@@ -85,7 +105,6 @@ function durableBudgetLines(plan: StackPlan): string[] {
 /** The guardrail findings of the stack (errors never get here: they fail synth) and every suppression with its reason. */
 function guardrailLines(plan: StackPlan): string[] {
   const checks = runChecks(STACK_CHECKS, plan, plan.suppressions);
-  const escape = (v: string) => v.replace(/\|/g, '\\|');
   return [
     '## Guardrail findings',
     '',

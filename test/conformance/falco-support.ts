@@ -111,6 +111,38 @@ export async function falcoListing(paths: readonly string[]): Promise<FalcoListi
   return { lists: items(parsed.lists), macros: items(parsed.macros), rules: items(parsed.rules) };
 }
 
+/** A rule as `falco -L -o json_output=true` describes it after loading: its effective keys and compiled condition. */
+export interface FalcoRuleDetails {
+  readonly name: string;
+  readonly enabled: boolean;
+  /** Falco's spelling: `Warning`, `Notice`, ... */
+  readonly priority: string;
+  readonly tags: readonly string[];
+  readonly conditionCompiled: string;
+  readonly exceptionNames: readonly string[];
+}
+
+/** The rules real Falco loaded from the files (`falco -r a -r b -L -o json_output=true`), with their effective keys. */
+export async function falcoRuleDetails(paths: readonly string[]): Promise<FalcoRuleDetails[]> {
+  const r = await run([...paths.flatMap((p) => ['-r', p]), '-L', '-o', 'json_output=true']);
+  const line = r.stdout.split('\n').find((l) => l.startsWith('{"lists"'));
+  if (r.code !== 0 || !line) {
+    throw new Error(`falco -L -r ${paths.join(' -r ')} printed no listing (exit ${r.code}): ${r.stderr.split('\n').slice(-5).join('\n')}`);
+  }
+  type Raw = {
+    info: { name: string; enabled: boolean; priority: string; tags: string[] };
+    details: { condition_compiled: string; exception_names: string[] };
+  };
+  return (JSON.parse(line) as { rules: Raw[] }).rules.map((x) => ({
+    name: x.info.name,
+    enabled: x.info.enabled,
+    priority: x.info.priority,
+    tags: x.info.tags,
+    conditionCompiled: x.details.condition_compiled,
+    exceptionNames: x.details.exception_names,
+  }));
+}
+
 export interface FalcoAlert {
   readonly rule: string;
   readonly priority: string;

@@ -11,6 +11,7 @@ import type { PlanContext } from '../../core/context';
 import { DetectionStackError } from '../../core/errors';
 import { TAG_PREFIX } from '../../core/tags';
 import type { Priority, RulesFileItem } from '../rules/model';
+import { FalcoTuningPlan, planTuning } from '../tuning';
 
 /** A Falco plugin to load: one entry of `plugins` plus its name in `load_plugins`. */
 export interface FalcoPluginPlan {
@@ -106,6 +107,8 @@ export interface FalcoPlan {
   /** A local copy of that file, to check the custom rules after it (sensors.falco.defaultRules.file). */
   readonly defaultRulesFile?: string;
   readonly customRules: readonly FalcoCustomRulePlan[];
+  /** Changes to the default rules, who made them and why; their `override` items end `rules.items`. */
+  readonly tuning: readonly FalcoTuningPlan[];
   readonly hostMounts: readonly FalcoHostMount[];
   readonly resources: {
     readonly requests: { readonly cpu: string; readonly memory: string };
@@ -164,6 +167,7 @@ export function planFalco(props: FalcoSensorProps, ctx: PlanContext, extras: Fal
   }
   const auditRules = customRules.filter((r) => sourceOf(r) === 'k8s_audit');
   const sharedItems = [...(props.customLists ?? []), ...(props.customMacros ?? [])];
+  const tuning = planTuning(props.tuning, `${where}.tuning`, props.loadDefaultRules ?? true);
   const selectorLabels = { 'app.kubernetes.io/name': FALCO_NAME, 'app.kubernetes.io/instance': FALCO_NAME };
 
   const base: FalcoPlan = {
@@ -194,7 +198,8 @@ export function planFalco(props: FalcoSensorProps, ctx: PlanContext, extras: Fal
     webserver: { port: props.webserverPort ?? FALCO_WEBSERVER_PORT, healthPath: FALCO_HEALTH_PATH },
     rules: {
       fileName: CUSTOM_RULES_FILE_NAME,
-      items: [...sharedItems, ...customRules.filter((r) => sourceOf(r) === 'syscall').map((r) => r.rule)],
+      // The tuning of the default rules last: the default rules file is loaded before rules.d, so its rules exist.
+      items: [...sharedItems, ...customRules.filter((r) => sourceOf(r) === 'syscall').map((r) => r.rule), ...tuning.map((t) => t.item)],
     },
     auditRules: {
       fileName: K8S_AUDIT_RULES_FILE_NAME,
@@ -205,6 +210,7 @@ export function planFalco(props: FalcoSensorProps, ctx: PlanContext, extras: Fal
     customRules: customRules.map((r) => ({
       name: r.rule.name, owner: r.owner, priority: r.rule.priority, source: r.rule.source ?? 'syscall',
     })),
+    tuning,
     hostMounts: hostMounts(socketPath),
     resources,
     tolerations: props.tolerations ?? [{ operator: 'Exists' }],

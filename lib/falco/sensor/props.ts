@@ -1,4 +1,5 @@
 import type { ListItem, MacroItem, Priority, RuleItem } from '../rules/model';
+import type { FalcoRuleTuning } from '../tuning';
 
 /**
  * Who answers an alert of a custom rule: a team name, or an explicit `{ unowned: reason }`.
@@ -96,6 +97,13 @@ export interface FalcoSensorProps {
   readonly defaultRules?: FalcoDefaultRulesFile;
   /** Custom rules, each with an owner, rendered into `/etc/falco/rules.d`. @default none */
   readonly customRules?: readonly FalcoCustomRule[];
+  /**
+   * Changes to Falco's default rules without forking them (disable, priority, exceptions, an appended condition,
+   * namespaces), each with the team that made it and why; rendered as `override` items loaded after the default
+   * rules and listed in REPORT.md. See {@link FalcoRuleTuning}.
+   * @default none
+   */
+  readonly tuning?: readonly FalcoRuleTuning[];
   /** Lists used by the custom rules, written before the macros. @default none */
   readonly customLists?: readonly ListItem[];
   /** Macros used by the custom rules, written before the rules. @default none */

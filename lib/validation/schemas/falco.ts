@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ListItem, MacroItem, RuleItem } from '../../falco/rules/model';
 import { PRIORITIES } from '../../falco/rules/model';
 import type { FalcoCustomRule, FalcoSensorProps } from '../../falco/sensor/props';
+import type { FalcoRuleTuning } from '../../falco/tuning';
 import { props } from '../build';
 import { labelKey, labels, labelValue } from '../kubernetes';
 import { assertSameType, SameType } from '../same-type';
@@ -71,6 +72,18 @@ export const FalcoCustomRuleSchema = props('FalcoCustomRule', {
   owner: z.union([z.string(), props('RuleOwner', { unowned: z.string() })]),
 });
 
+export const FalcoRuleTuningSchema = props('FalcoRuleTuning', {
+  rule: z.string(),
+  owner: z.string(),
+  reason: z.string(),
+  disable: z.boolean().optional(),
+  priority: z.enum(PRIORITIES).optional(),
+  exceptions: z.array(RuleExceptionSchema).optional(),
+  appendCondition: z.string().optional(),
+  onlyNamespaces: strings.optional(),
+  exceptNamespaces: strings.optional(),
+});
+
 const quantities = (name: string) => props(name, { cpu: z.string().optional(), memory: z.string().optional() });
 
 export const FalcoSensorPropsSchema = props('FalcoSensorProps', {
@@ -80,6 +93,7 @@ export const FalcoSensorPropsSchema = props('FalcoSensorProps', {
   loadDefaultRules: z.boolean().optional(),
   defaultRules: props('FalcoDefaultRulesFile', { file: z.string() }).optional(),
   customRules: z.array(FalcoCustomRuleSchema).optional(),
+  tuning: z.array(FalcoRuleTuningSchema).optional(),
   customLists: z.array(ListItemSchema).optional(),
   customMacros: z.array(MacroItemSchema).optional(),
   privileged: z.boolean().optional(),
@@ -106,4 +120,5 @@ assertSameType<SameType<z.output<typeof ListItemSchema>, ListItem>>();
 assertSameType<SameType<z.output<typeof MacroItemSchema>, MacroItem>>();
 assertSameType<SameType<z.output<typeof RuleItemSchema>, RuleItem>>();
 assertSameType<SameType<z.output<typeof FalcoCustomRuleSchema>, FalcoCustomRule>>();
+assertSameType<SameType<z.output<typeof FalcoRuleTuningSchema>, FalcoRuleTuning>>();
 assertSameType<SameType<z.output<typeof FalcoSensorPropsSchema>, FalcoSensorProps>>();

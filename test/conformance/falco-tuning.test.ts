@@ -1,0 +1,83 @@
+import { readFileSync } from 'fs';
+import { corpusPath } from './corpora';
+import { falcoRuleDetails, falcoValidate, scratchDir } from './falco-support';
+import { planStack } from '../../lib';
+import type { DetectionStackProps } from '../../lib';
+import { parseCondition } from '../../lib/falco/language/parser';
+import { readRuleItems } from '../../lib/falco/rules/loader';
+import { renderCustomRulesYaml } from '../../lib/falco/sensor/render';
+
+/**
+ * Tuning of Falco's default rules, judged by real Falco 0.44.1: the override items the stack renders load after the
+ * pinned default rules file (falcosecurity/rules falco_rules.yaml in the corpus) without an error or a warning, and
+ * `falco -L` shows each change took effect on the rule (priority, enabled, exceptions, the appended condition, tags).
+ */
+
+const SHELL = 'Terminal shell in container';
+const PACKET = 'Packet socket created in container';
+const SENSITIVE = 'Read sensitive file untrusted';
+const PTRACE = 'PTRACE attached to process';
+
+const props: DetectionStackProps = {
+  cluster: { name: 'c1', provider: 'eks', region: 'eu-west-1' },
+  sensors: {
+    falco: {
+      tuning: [
+        { rule: SHELL, owner: 'platform', reason: 'kubectl exec is our break-glass path', priority: 'WARNING', exceptNamespaces: ['debug-tools'] },
+        { rule: PACKET, owner: 'network', reason: 'the CNI agents open packet sockets', disable: true },
+        { rule: SENSITIVE, owner: 'security', reason: 'only the production namespaces matter here', onlyNamespaces: ['payments', 'checkout'],
+          appendCondition: 'not proc.name in (vault-agent)' },
+        { rule: PTRACE, owner: 'sre', reason: 'the profiler attaches to our own processes',
+          exceptions: [{ name: 'profiler', fields: ['proc.name', 'container.image.repository'], comps: ['=', '='], values: [['parca-agent', 'ghcr.io/parca-dev/parca-agent']] }] },
+      ],
+    },
+  },
+  durable: { waived: { reason: 'conformance of the rules only' } },
+};
+
+describe('tuning of the default rules, loaded by real Falco 0.44.1 after the pinned default rules', () => {
+  const scratch = scratchDir('ds-tuning-');
+  afterAll(() => scratch.dispose());
+  const defaults = corpusPath('falco-rules', 'falco_rules.yaml');
+  const plan = planStack(props, 'stack');
+  const tuned = scratch.write('rules.d/detection-stack-custom-rules.yaml', renderCustomRulesYaml(plan.falco!));
+
+  test('falco -V: both files load, the tuning file with no error and no warning', async () => {
+    const results = await falcoValidate([defaults, tuned]);
+    const mine = results.find((r) => r.name === tuned)!;
+    expect(mine).toEqual({ name: tuned, successful: true, errors: [], warnings: [], schemaWarnings: [] });
+    expect(results.every((r) => r.successful)).toBe(true);
+  });
+
+  test('falco -L: each rule carries its change, the untouched ones are as before', async () => {
+    const before = new Map((await falcoRuleDetails([defaults])).map((r) => [r.name, r]));
+    const after = new Map((await falcoRuleDetails([defaults, tuned])).map((r) => [r.name, r]));
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+
+    const shell = after.get(SHELL)!;
+    expect(before.get(SHELL)!.priority).toBe('Notice');
+    expect(shell.priority).toBe('Warning');
+    expect(shell.exceptionNames).toEqual(['detection_stack_tuning_0_namespaces']);
+    expect(shell.tags).toEqual([...before.get(SHELL)!.tags, 'tuned-by:platform'].sort());
+
+    expect(before.get(PACKET)!.enabled).toBe(true);
+    expect(after.get(PACKET)!.enabled).toBe(false);
+
+    // The appended condition sits inside the rule's top-level `and`: it narrows the rule.
+    const sensitive = after.get(SENSITIVE)!.conditionCompiled;
+    expect(sensitive.startsWith(before.get(SENSITIVE)!.conditionCompiled.slice(0, -1))).toBe(true);
+    expect(sensitive.slice(before.get(SENSITIVE)!.conditionCompiled.length - 1)).toBe(' and not proc.name in (vault-agent) and k8s.ns.name in (payments, checkout))');
+
+    expect(after.get(PTRACE)!.exceptionNames).toEqual([...before.get(PTRACE)!.exceptionNames, 'profiler']);
+
+    const changed = [...after.values()].filter((r) => JSON.stringify(r) !== JSON.stringify(before.get(r.name))).map((r) => r.name).sort();
+    expect(changed).toEqual([PACKET, PTRACE, SENSITIVE, SHELL].sort());
+  });
+
+  test('appending "and (...)" narrows every rule of the pinned default rules file: each condition is an and at its top', () => {
+    const { items } = readRuleItems({ name: defaults, content: readFileSync(defaults, 'utf8') });
+    const rules = items.filter((i) => i.kind === 'rule' && i.condition !== undefined);
+    expect(rules.length).toBeGreaterThan(20);
+    expect(rules.filter((r) => r.kind === 'rule' && parseCondition(r.condition!).kind !== 'and').map((r) => (r as { name: string }).name)).toEqual([]);
+  });
+});
