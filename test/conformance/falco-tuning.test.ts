@@ -25,10 +25,19 @@ const props: DetectionStackProps = {
       tuning: [
         { rule: SHELL, owner: 'platform', reason: 'kubectl exec is our break-glass path', priority: 'WARNING', exceptNamespaces: ['debug-tools'] },
         { rule: PACKET, owner: 'network', reason: 'the CNI agents open packet sockets', disable: true },
-        { rule: SENSITIVE, owner: 'security', reason: 'only the production namespaces matter here', onlyNamespaces: ['payments', 'checkout'],
-          appendCondition: 'not proc.name in (vault-agent)' },
-        { rule: PTRACE, owner: 'sre', reason: 'the profiler attaches to our own processes',
-          exceptions: [{ name: 'profiler', fields: ['proc.name', 'container.image.repository'], comps: ['=', '='], values: [['parca-agent', 'ghcr.io/parca-dev/parca-agent']] }] },
+        {
+          rule: SENSITIVE,
+          owner: 'security',
+          reason: 'only the production namespaces matter here',
+          onlyNamespaces: ['payments', 'checkout'],
+          appendCondition: 'not proc.name in (vault-agent)',
+        },
+        {
+          rule: PTRACE,
+          owner: 'sre',
+          reason: 'the profiler attaches to our own processes',
+          exceptions: [{ name: 'profiler', fields: ['proc.name', 'container.image.repository'], comps: ['=', '='], values: [['parca-agent', 'ghcr.io/parca-dev/parca-agent']] }],
+        },
       ],
     },
   },

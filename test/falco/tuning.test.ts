@@ -2,10 +2,10 @@ import { parse } from 'yaml';
 import { planStack, runChecks } from '../../lib';
 import type { DetectionStackProps } from '../../lib';
 import { STACK_CHECKS } from '../../lib/checks';
-import { operatorDelivery } from '../../lib/operator';
-import { coverageReport, renderReportMarkdown } from '../../lib/report';
 import { renderCustomRulesYaml } from '../../lib/falco/sensor/render';
 import { FalcoRuleTuning, planTuning } from '../../lib/falco/tuning';
+import { operatorDelivery } from '../../lib/operator';
+import { coverageReport, renderReportMarkdown } from '../../lib/report';
 
 const SHELL = 'Terminal shell in container';
 const stack = (tuning: readonly FalcoRuleTuning[], extra: Partial<DetectionStackProps['sensors']> = {}): DetectionStackProps => ({
@@ -19,8 +19,13 @@ describe('tuning of the default rules', () => {
     const plan = planStack(stack([
       { rule: SHELL, owner: 'platform', reason: 'kubectl exec is our break-glass path', priority: 'WARNING', exceptNamespaces: ['debug-tools'] },
       { rule: 'Packet socket created in container', owner: 'network', reason: 'the CNI agents open packet sockets', disable: true },
-      { rule: 'Read sensitive file untrusted', owner: 'security', reason: 'only the production namespaces matter here',
-        onlyNamespaces: ['payments', 'checkout'], appendCondition: 'not proc.name in (vault-agent)' },
+      {
+        rule: 'Read sensitive file untrusted',
+        owner: 'security',
+        reason: 'only the production namespaces matter here',
+        onlyNamespaces: ['payments', 'checkout'],
+        appendCondition: 'not proc.name in (vault-agent)',
+      },
     ]), 'stack');
     const rules = parse(renderCustomRulesYaml(plan.falco!));
     expect(rules).toEqual([
