@@ -6,6 +6,7 @@ import { spawnSync } from 'child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
 import { join, resolve } from 'path';
 import { benchCliBounds } from './cli-bounds';
+import { benchFleetSynth } from './fleet-synth';
 import { syntheticSyscallEvents } from './synthetic-events';
 import { RuleEvaluator } from '../lib/falco/evaluator/evaluator';
 import { parseEventsText } from '../lib/falco/evaluator/events';
@@ -228,6 +229,12 @@ function benchValidateVsFalco(paths: readonly string[]): void {
 }
 
 function main(): void {
+  // `npm run bench -- fleet`: the fleet synthesis figures alone (they need no corpora).
+  if (process.argv[2] === 'fleet') {
+    builtCli();
+    benchFleetSynth(report);
+    return;
+  }
   const corpora = corporaDir();
   const inputs = readUpstream(corpora);
   benchValidateVsFalco(upstreamPaths(corpora));
@@ -241,6 +248,7 @@ function main(): void {
   benchEventsReading();
   benchRulesScaling();
   benchCliBounds({ cli: builtCli(), report, rulesFile: syntheticRulesFile });
+  benchFleetSynth(report);
 }
 
 try {
