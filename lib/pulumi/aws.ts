@@ -1,6 +1,7 @@
 // The EKS cloud side on @pulumi/aws v7 (non-deprecated S3 resources: aws.s3.Bucket and its companions).
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { AwsDurableBucketArgsSchema, EksCloudAuditArgsSchema, EksDetectionStackArgsSchema } from './args-schemas';
 import {
   accessLogBucketName, accessLogBucketPolicy, AwsAccountFacts, auditKeyPolicy, CIS_METRIC_FILTERS, CLOUDTRAIL_PREFIX, cloudTrailLogsDeliveryPolicy,
   cloudTrailLogsTrustPolicy, durableBucketPolicy, eksLogGroupName, k8sauditEksReadPolicy, podIdentityTrustPolicy, s3BucketNameProblem,
@@ -11,6 +12,7 @@ import { checkExpireAfterDays, checkProviderRegion, planForProvider, resolveBuck
 import { DetectionStackError } from '../core/errors';
 import type { StackPlan } from '../stack/plan';
 import type { DetectionStackProps } from '../stack/props';
+import { validateProps } from '../validation/report';
 
 /** The pure planning behind these components (names, policy documents), for review and tests. */
 export * from './aws-policies';
@@ -64,6 +66,7 @@ export class AwsDurableBucket extends pulumi.ComponentResource {
 
   constructor(name: string, args: AwsDurableBucketArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('detection-stack:eks:DurableBucket', name, {}, opts);
+    validateProps(AwsDurableBucketArgsSchema, args, name);
     const problem = s3BucketNameProblem(args.bucketName);
     if (problem) {
       throw new DetectionStackError('DS-PULUMI-010', `${name}/bucketName`, `'${args.bucketName}' ${problem}`, 'choose a valid S3 bucket name');
@@ -219,6 +222,7 @@ export class EksCloudAudit extends pulumi.ComponentResource {
 
   constructor(name: string, args: EksCloudAuditArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('detection-stack:eks:CloudAudit', name, {}, opts);
+    validateProps(EksCloudAuditArgsSchema, args, name);
     this.stack = args.stack;
     this.plan = planForProvider(args.stack, 'eks', name);
     const clusterRegion = this.plan.cluster.region as string;
@@ -388,6 +392,7 @@ export class EksDetectionStack extends pulumi.ComponentResource {
 
   constructor(name: string, args: EksDetectionStackArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('detection-stack:eks:DetectionStack', name, {}, opts);
+    validateProps(EksDetectionStackArgsSchema, args, name);
     const cloud = args.cloudAudit;
     const plan = cloud.plan;
     const child = { parent: this };

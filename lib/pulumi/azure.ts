@@ -4,6 +4,7 @@ import * as monitor from '@pulumi/azure-native/monitor';
 import * as storage from '@pulumi/azure-native/storage';
 import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
+import { AksDetectionStackArgsSchema } from './args-schemas';
 import {
   ACTIVITY_LOG_CATEGORIES, ACTIVITY_LOG_CONTAINER, containerNameProblem, immutabilityLockCommand, resourceLogContainer,
   SHARED_KEY_LOOSENING, storageAccountNameProblem,
@@ -13,6 +14,7 @@ import { checkExpireAfterDays, durableTarget, planForProvider, resolveBucketName
 import { DetectionStackError } from '../core/errors';
 import type { StackPlan } from '../stack/plan';
 import type { DetectionStackProps } from '../stack/props';
+import { validateProps } from '../validation/report';
 
 /** The pure planning behind these components (names, policy documents), for review and tests. */
 export * from './azure-names';
@@ -76,6 +78,7 @@ export class AksDetectionStack extends pulumi.ComponentResource {
 
   constructor(name: string, args: AksDetectionStackArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('detection-stack:aks:DetectionStack', name, {}, opts);
+    validateProps(AksDetectionStackArgsSchema, args, name);
     this.plan = planForProvider(args.stack, 'aks', name);
     const target = resolveBucketName(this.plan, args.containerName, `${name}/containerName`);
     const containerName = target.bucket;

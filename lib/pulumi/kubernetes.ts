@@ -3,11 +3,13 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { App } from 'cdk8s';
+import { DetectionStackObjectsArgsSchema } from './args-schemas';
 import { applyBindings, ObjectFieldBinding, chartObjects, KubernetesObject, splitObjects, TETRAGON_CRD_FILES } from './objects';
 import { DetectionStack } from '../cdk8s/detection-stack';
 import { DetectionStackError } from '../core/errors';
 import { requiredSecrets } from '../stack/plan';
 import type { DetectionStackProps } from '../stack/props';
+import { validateProps } from '../validation/report';
 
 export { TETRAGON_CRD_FILES } from './objects';
 export type { ObjectFieldBinding, KubernetesObject } from './objects';
@@ -64,6 +66,7 @@ export class DetectionStackObjects extends pulumi.ComponentResource {
 
   constructor(name: string, args: DetectionStackObjectsArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('detection-stack:kubernetes:DetectionStackObjects', name, {}, opts);
+    validateProps(DetectionStackObjectsArgsSchema, args, name);
     const chart = synthesizeChart(name, args.stack);
     this.objects = chartObjects(chart);
     const namespace = chart.plan.namespace;

@@ -1,6 +1,7 @@
 // The OKE cloud side on @pulumi/oci.
 import * as oci from '@pulumi/oci';
 import * as pulumi from '@pulumi/pulumi';
+import { OkeDetectionStackArgsSchema } from './args-schemas';
 import { DetectionStackObjects, StackSecret } from './kubernetes';
 import {
   OCI_AUDIT_PREFIX, objectStorageKeyStatement, objectStorageLifecycleStatement, ociBucketNameProblem, retentionLockTime,
@@ -10,6 +11,7 @@ import { checkExpireAfterDays, checkProviderRegion, durableTarget, planForProvid
 import { DetectionStackError } from '../core/errors';
 import type { StackPlan } from '../stack/plan';
 import type { DetectionStackProps } from '../stack/props';
+import { validateProps } from '../validation/report';
 
 /** The pure planning behind these components (names, policy documents), for review and tests. */
 export * from './oci-policies';
@@ -85,6 +87,7 @@ export class OkeDetectionStack extends pulumi.ComponentResource {
 
   constructor(name: string, args: OkeDetectionStackArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('detection-stack:oke:DetectionStack', name, {}, opts);
+    validateProps(OkeDetectionStackArgsSchema, args, name);
     this.plan = planForProvider(args.stack, 'oke', name);
     const target = resolveBucketName(this.plan, args.bucketName, `${name}/bucketName`);
     const bucketName = target.bucket;

@@ -77,6 +77,10 @@ export function toDetectionStackError(issue: z.core.$ZodIssue, where: string, pr
       const expected = issue.errors.flatMap((branch) => branch.filter((i) => i.path.length === 0 && i.code === 'invalid_type')
         .map((i) => expectedOf(i as z.core.$ZodIssueInvalidType)));
       const wanted = expected.length > 0 ? unique(expected).join(' or ') : 'one of the documented forms';
+      // A required prop of several forms (a string or a Secret reference, a value or a Pulumi Output) left out.
+      if (issue.input === undefined && path.length > 0) {
+        return new DetectionStackError(SCHEMA_ERROR_CODES.missing, at, `${name} is missing`, `set ${name} to ${wanted}`);
+      }
       return wrongType(at, name, wanted, issue.input);
     }
     case 'invalid_type': {

@@ -11,10 +11,10 @@ const ROOT = path.join(EXAMPLES, '..');
 const root = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const PROVIDER_MODULE: Record<string, string> = { 'eks-pulumi': 'aws', 'oke-pulumi': 'oci', 'aks-pulumi': 'azure' };
 
-/** Bare module specifiers a TypeScript file imports (relative ones are followed by the caller). */
-function importsOf(file: string): string[] {
+/** Module specifiers a TypeScript file imports; `loaded`: only those that load at run time (no `import type`). */
+function importsOf(file: string, loaded = false): string[] {
   const source = fs.readFileSync(file, 'utf8');
-  return [...source.matchAll(/^import (?:type )?[^'"]*'([^']+)';$/gm)].map((m) => m[1]);
+  return [...source.matchAll(/^import (type )?[^'"]*'([^']+)';$/gm)].filter((m) => !(loaded && m[1])).map((m) => m[2]);
 }
 
 /** Package names of every bare import reachable from a lib/ module through its relative imports. */
@@ -22,7 +22,7 @@ function packagesReachedFrom(file: string, seen = new Set<string>()): Set<string
   const out = new Set<string>();
   if (seen.has(file)) return out;
   seen.add(file);
-  for (const spec of importsOf(file)) {
+  for (const spec of importsOf(file, true)) {
     if (spec.startsWith('.')) {
       const next = [`${path.resolve(path.dirname(file), spec)}.ts`, path.resolve(path.dirname(file), spec, 'index.ts')].find((f) => fs.existsSync(f));
       if (next) for (const p of packagesReachedFrom(next, seen)) out.add(p);

@@ -32,4 +32,5 @@ export const PULUMI_CODES = defineCodes({
   'DS-PULUMI-035': { level: 'error', meaning: 'the bucket expiration is shorter than the retention that protects the evidence', fix: 'set expireAfterDays to the retention or more, or leave it out to keep the evidence' },
   'DS-PULUMI-036': { level: 'error', meaning: 'the KMS key deletion window is outside 7-30 days', fix: 'choose 7 to 30 days (30 gives the longest time to cancel)' },
   'DS-PULUMI-037': { level: 'error', meaning: 'the storage account refuses shared-key access, which Fluent Bit\'s azure_blob output needs (shared key or SAS)', fix: 'set allowSharedKeyAccess: true (a named loosening, reported), or ship no alerts to Blob Storage' },
+  'DS-PULUMI-038': { level: 'error', meaning: 'a component was given an explicit provider of another package than the one it needs (kubernetesProvider, homeRegionProvider)', fix: 'pass a provider of the package the option names, e.g. new k8s.Provider(...) for kubernetesProvider' },
 });
