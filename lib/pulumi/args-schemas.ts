@@ -99,7 +99,7 @@ export const EksDetectionStackArgsSchema = props('EksDetectionStackArgs', {
   // The component itself: its plan is what the stack deploys.
   cloudAudit: z.custom<EksCloudAudit>((v) => marked(v, '__pulumiComponentResource') && isObject((v as { plan?: unknown }).plan),
     { error: "must be the EksCloudAudit component (new EksCloudAudit('audit', { stack }))" }),
-  cluster: resource<EksDetectionStackArgs['cluster']>('__pulumiCustomResource', "the EKS cluster resource (new aws.eks.Cluster(...) or aws.eks.Cluster.get(...))"),
+  cluster: resource<EksDetectionStackArgs['cluster']>('__pulumiCustomResource', 'the EKS cluster resource (new aws.eks.Cluster(...) or aws.eks.Cluster.get(...))'),
   installPodIdentityAgent: z.boolean().optional(),
   secrets: secrets.optional(),
   kubernetesProvider: kubernetesProvider.optional(),

@@ -72,7 +72,7 @@ describe('wrong types, missing args and values outside an enum name the prop', (
     ['a string for the list of secrets', () => new AksDetectionStack('z', loose({ stack: aksStack, resourceGroupName: 'rg', cluster: { id: 'i' }, secrets: 'routing-slack' })),
       'DS-PROPS-010', 'DS-PROPS-010 at z/secrets: secrets must be a list, not a string. Fix: give a list'],
     ['a number as a Secret value', () => new DetectionStackObjects('k', loose({ stack: eksStack, secrets: [{ name: 's', data: { token: 42 } }] })),
-      'DS-PROPS-010', "DS-PROPS-010 at k/secrets[0].data.token: secrets[0].data.token must be a string, not the number 42. Fix: give a string"],
+      'DS-PROPS-010', 'DS-PROPS-010 at k/secrets[0].data.token: secrets[0].data.token must be a string, not the number 42. Fix: give a string'],
     ['the args left out', () => new EksCloudAudit('e', loose(undefined as unknown as Record<string, unknown>)),
       'DS-PROPS-004', 'DS-PROPS-004 at e: the props are missing. Fix: pass the props object'],
     ['the cluster id in the wrong shape', () => new AksDetectionStack('z', loose({ stack: aksStack, resourceGroupName: 'rg', cluster: 'id' })),
