@@ -121,7 +121,7 @@ project.package.addField('exports', {
   // The rule language alone (model, loader, checker, evaluator): loads no cdk8s and no Pulumi.
   './falco': { types: './build/falco/index.d.ts', default: './build/falco/index.js' },
   // One entry per Pulumi provider module: importing one loads only that provider's SDK.
-  ...Object.fromEntries(['aws', 'oci', 'azure', 'kubernetes'].map((m) => [
+  ...Object.fromEntries(['aws', 'oci', 'azure', 'kubernetes', 'helm'].map((m) => [
     `./pulumi/${m}`, { types: `./build/pulumi/${m}.d.ts`, default: `./build/pulumi/${m}.js` },
   ])),
   './package.json': './package.json',

@@ -1,0 +1,61 @@
+// The Helm path on Pulumi: the official charts installed with `helm.v3.Release`, their values rendered from the same
+// stack plan as the manifests (lib/helm). Nothing here decides a value: the releases are the plan's, as written.
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { synthesizeChart } from './kubernetes';
+import { helmDelivery, HelmDelivery } from '../helm/releases';
+import type { DetectionStackProps } from '../stack/props';
+
+export interface DetectionStackHelmReleasesArgs {
+  /** The stack definition, the same one the cdk8s path takes (a fleet cluster's: `fleetClusterPlan(...).stackProps`). */
+  readonly stack: DetectionStackProps;
+  /**
+   * Wait until each release's objects are ready (Helm `--wait`); off, Pulumi returns once Helm has applied them.
+   * @default true
+   */
+  readonly waitForReady?: boolean;
+}
+
+/**
+ * Installs the official charts (falco 9.1.0 with its falcosidekick subchart; tetragon 1.7.0 when the stack runs
+ * Tetragon) as `helm.v3.Release`s with the values `helmDelivery` renders from the stack's plan, after the stack's
+ * Namespace with its Pod Security labels (no chart creates it so). The stack's guardrails run first, as for
+ * `cdk8s synth`. What the charts cannot express is in `delivery` (`outsideCharts`, each release's `notExpressed`):
+ * those parts are not deployed by this component.
+ */
+export class DetectionStackHelmReleases extends pulumi.ComponentResource {
+  /** The releases and what lies outside the charts, as planned. */
+  public readonly delivery: HelmDelivery;
+  public readonly namespace?: k8s.core.v1.Namespace;
+  /** One per release, in install order (each waits for the one before). */
+  public readonly releases: readonly k8s.helm.v3.Release[];
+
+  constructor(name: string, args: DetectionStackHelmReleasesArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super('detection-stack:kubernetes:DetectionStackHelmReleases', name, {}, opts);
+    const plan = synthesizeChart(name, args.stack).plan;
+    this.delivery = helmDelivery(plan);
+    const ns = plan.namespaceObject;
+    this.namespace = ns && new k8s.core.v1.Namespace(`${name}-namespace`, {
+      metadata: { name: ns.name, labels: { ...ns.labels } },
+    }, { parent: this });
+    const releases: k8s.helm.v3.Release[] = [];
+    for (const release of this.delivery.releases) {
+      const previous = releases.length > 0 ? [releases[releases.length - 1]] : [];
+      releases.push(new k8s.helm.v3.Release(`${name}-${release.releaseName}`, {
+        name: release.releaseName,
+        chart: release.chart.name,
+        version: release.chart.version,
+        repositoryOpts: { repo: release.chart.repository },
+        namespace: release.namespace,
+        createNamespace: false,
+        values: release.values,
+        skipAwait: args.waitForReady === false,
+      }, { parent: this, dependsOn: [...(this.namespace ? [this.namespace] : []), ...previous] }));
+    }
+    this.releases = releases;
+    this.registerOutputs({
+      releases: this.delivery.releases.map((r) => `${r.releaseName} ${r.chart.name} ${r.chart.version}`),
+      outsideCharts: this.delivery.outsideCharts.map((p) => p.what),
+    });
+  }
+}
