@@ -39,7 +39,7 @@ export class DetectionStack extends Chart {
   constructor(scope: Construct, id: string, props: DetectionStackChartProps) {
     super(scope, id, isObject(props) ? props.chart : undefined);
     this.plan = plannedOf(props) ?? planStack(withoutChartProps(props), this.node.path);
-    this.checks = runChecks(STACK_CHECKS, this.plan, this.plan.suppressions);
+    this.checks = runChecks(STACK_CHECKS, this.plan, this.plan.suppressions, this.plan.path);
     this.node.addValidation({
       validate: () => this.checks.findings.filter((f) => f.level === 'error').map(formatFinding),
     });

@@ -8,16 +8,20 @@ export interface CheckReport {
   readonly suppressed: { readonly finding: Finding; readonly reason: string }[];
 }
 
-/** Runs every check on the subject and applies suppressions (each must carry a reason). */
-export function runChecks<S>(checks: readonly Check<S>[], subject: S, suppressions: readonly Suppression[] = []): CheckReport {
+/**
+ * Runs every check on the subject and applies suppressions (each must carry a reason). `where` is the construct
+ * path the suppressions were given at (a stack plan's `path`), which an error about one of them names.
+ */
+export function runChecks<S>(checks: readonly Check<S>[], subject: S, suppressions: readonly Suppression[] = [], where?: string): CheckReport {
   const knownIds = new Set(checks.map((c) => c.id));
+  const at = (i: number) => `${where === undefined ? '' : `${where}/`}suppressions[${i}]`;
   suppressions.forEach((s, i) => {
     if (!s.reason || s.reason.trim().length < 10) {
-      throw new DetectionStackError('DS-CHECK-001', `suppressions[${i}]`,
+      throw new DetectionStackError('DS-CHECK-001', at(i),
         `suppression of ${s.id} has no meaningful reason`, 'give a reason of at least 10 characters saying why the risk is accepted');
     }
     if (!knownIds.has(s.id)) {
-      throw new DetectionStackError('DS-CHECK-002', `suppressions[${i}]`,
+      throw new DetectionStackError('DS-CHECK-002', at(i),
         `unknown check ID '${s.id}'`, `use one of: ${[...knownIds].sort().join(', ')}`);
     }
   });

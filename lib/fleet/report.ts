@@ -19,7 +19,7 @@ export function fleetClusterReports(fleet: FleetPlan): FleetClusterReport[] {
   return fleet.clusters.map((cluster) => ({
     cluster,
     coverage: coverageReport(cluster.plan),
-    findings: runChecks(STACK_CHECKS, cluster.plan, cluster.plan.suppressions).findings,
+    findings: runChecks(STACK_CHECKS, cluster.plan, cluster.plan.suppressions, cluster.plan.path).findings,
   }));
 }
 

@@ -104,7 +104,7 @@ function durableBudgetLines(plan: StackPlan): string[] {
 
 /** The guardrail findings of the stack (errors never get here: they fail synth) and every suppression with its reason. */
 function guardrailLines(plan: StackPlan): string[] {
-  const checks = runChecks(STACK_CHECKS, plan, plan.suppressions);
+  const checks = runChecks(STACK_CHECKS, plan, plan.suppressions, plan.path);
   return [
     '## Guardrail findings',
     '',

@@ -83,7 +83,7 @@ describe('detection-stack report', () => {
     const result = reportInNode(join(__dirname, '..', 'report', 'fixtures', 'failing-app'));
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe('error DS-CHECK-001 at suppressions[0]: suppression of DS-FALCO-101 has no meaningful reason. '
+    expect(result.stderr).toBe('error DS-CHECK-001 at failing-fixture/suppressions[0]: suppression of DS-FALCO-101 has no meaningful reason. '
       + 'Fix: give a reason of at least 10 characters saying why the risk is accepted\n');
     expect(result.stderr).not.toContain('DS-PACK-032');
   }, 60_000);

@@ -1,6 +1,6 @@
+import { falcoValidate, scratchDir } from './falco-support';
 import { loadRuleFiles } from '../../lib/falco/rules/loader';
 import { WARNING_FIXTURES } from '../falco/rules/warning-fixtures';
-import { falcoValidate, scratchDir } from './falco-support';
 
 /**
  * The rule-language warnings our loader gives (test/falco/rules/load-warnings.test.ts), judged by real Falco

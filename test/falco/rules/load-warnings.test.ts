@@ -1,5 +1,5 @@
-import { loadRuleFiles } from '../../../lib/falco/rules/loader';
 import { WARNING_FIXTURES } from './warning-fixtures';
+import { loadRuleFiles } from '../../../lib/falco/rules/loader';
 
 // Real Falco 0.44.1 gives the same code for each file: test/conformance/falco-load-warning-codes.test.ts.
 describe('files Falco loads with a warning: the loader warns with Falco\'s code, the place and the item', () => {

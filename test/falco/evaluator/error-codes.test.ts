@@ -1,0 +1,51 @@
+import { EvaluatorError } from '../../../lib/falco/evaluator/evaluator';
+import type { Expr } from '../../../lib/falco/language/ast';
+import { parseCondition } from '../../../lib/falco/language/parser';
+import { evaluator, rule } from './helpers';
+
+/** The code and message the evaluator refuses a condition with, when it compiles its rules. */
+function refusal(condition: string | Expr): string {
+  try {
+    evaluator([typeof condition === 'string' ? rule('r', condition) : { ...rule('r', 'evt.num > 0'), condition }]);
+  } catch (e) {
+    if (e instanceof EvaluatorError) return e.message;
+    throw e;
+  }
+  throw new Error('the condition was accepted');
+}
+
+describe('conditions the evaluator cannot run are refused with a code, naming the rule', () => {
+  test.each([
+    ['join(proc.name) = x', "EVAL_BAD_TRANSFORMER rule 'r': join() requires exactly 2 arguments: separator and list"],
+    ['proc.name in shells', "EVAL_UNRESOLVED rule 'r': list 'shells' is not resolved: evaluate a loaded rule set"],
+    ['spawned_process', "EVAL_UNRESOLVED rule 'r': macro 'spawned_process' is not resolved: evaluate a loaded rule set"],
+    ['fd.types contains tcp', "EVAL_BAD_OPERATOR rule 'r': list field 'fd.types' only supports operators 'exists', 'in' and 'intersects'"],
+    ['proc.pid contains 1', "EVAL_BAD_OPERATOR rule 'r': 'contains' operator not supported for field 'proc.pid' of type INT64"],
+    ['proc.name regex val(proc.pname)', "EVAL_BAD_OPERATOR rule 'r': operator 'regex' doesn't support right-hand side fields"],
+    ['proc.pid = ten', "EVAL_BAD_VALUE rule 'r': 'ten' is not a number (field proc.pid has type INT64)"],
+    ['fd.sip = 1.2.3', "EVAL_BAD_VALUE rule 'r': '1.2.3' is not an IP address (field fd.sip has type IPADDR)"],
+    ['proc.name regex "(a"', "EVAL_BAD_REGEX rule 'r': invalid regex pattern '(a': missing )"],
+    ['proc.name regex "a\\\\d"', "EVAL_BAD_REGEX rule 'r': invalid regex pattern 'a\\d': '\\d' is not POSIX syntax, which libsinsp compiles regex with (RE2::POSIX)"],
+  ])('%s', (condition, expected) => {
+    expect(refusal(condition)).toBe(expected);
+  });
+
+  // conditions the parser never produces, built by hand (RuleEvaluator takes any Expr)
+  test('a list under a single-value operator (EVAL_BAD_OPERAND)', () => {
+    const inList = parseCondition('proc.name in (a, b)') as Expr & { op: string };
+    expect(refusal({ ...inList, op: '=' } as Expr)).toBe("EVAL_BAD_OPERAND rule 'r': operator '=' takes a single value");
+  });
+  test('a transformer the evaluator does not run (EVAL_UNSUPPORTED_TRANSFORMER)', () => {
+    const lower = parseCondition('tolower(proc.name) = bash') as Expr & { left: object };
+    expect(refusal({ ...lower, left: { ...lower.left, name: 'rot13' } } as Expr))
+      .toBe("EVAL_UNSUPPORTED_TRANSFORMER rule 'r': the evaluator does not support the rot13() transformer");
+  });
+});
+
+describe('an audit EventList given as one event (EVAL_EVENT_LIST)', () => {
+  test('is refused, not silently matched against nothing', () => {
+    const audit = evaluator([{ ...rule('exec', 'ka.verb = create'), source: 'k8s_audit' }]);
+    expect(() => audit.evaluate({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items: [] }, 'k8s_audit'))
+      .toThrow(new EvaluatorError('EVAL_EVENT_LIST', 'an audit EventList holds several events: evaluate each of its items (see splitK8sAuditEvents)'));
+  });
+});
