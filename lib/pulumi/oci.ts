@@ -94,9 +94,15 @@ export class OkeDetectionStack extends pulumi.ComponentResource {
     const problem = ociBucketNameProblem(bucketName);
     if (problem) throw new DetectionStackError('DS-PULUMI-011', `${name}/bucketName`, `'${bucketName}' ${problem}`, 'choose a valid bucket name');
     const ociAccess = args.stack.durable?.bucket?.oci;
-    // The default provider's region (oci:region); an explicit provider is the caller's to match.
+    // The default provider's region (oci:region) is known now; an explicit provider's once its region output resolves
+    // (a region it takes from the environment or ~/.oci/config is not visible to the program, and is not checked).
     const clusterRegion = this.plan.cluster.region as string;
-    const region = this.getProvider('oci::') ? clusterRegion : checkProviderRegion(name, clusterRegion, new pulumi.Config('oci').get('region'), 'oci:region');
+    const explicit = this.getProvider('oci::') as oci.Provider | undefined;
+    const region = explicit ? clusterRegion : checkProviderRegion(name, clusterRegion, new pulumi.Config('oci').get('region'), 'oci:region');
+    const checkedRegion: pulumi.Output<string> = explicit?.region
+      ? explicit.region.apply((r) => checkProviderRegion(name, clusterRegion, r, 'oci:region',
+        `create the provider with region: '${clusterRegion}' (new oci.Provider('...', { region: '${clusterRegion}' })), or set cluster.region to '${r}'`))
+      : pulumi.output(region);
     const audit = this.plan.audit!;
     const cluster = this.plan.cluster.name;
     const child = { parent: this };
@@ -128,7 +134,7 @@ export class OkeDetectionStack extends pulumi.ComponentResource {
     const keyPolicy = new oci.identity.Policy(`${name}-objectstorage-key`, {
       compartmentId: args.compartmentId,
       description: `detection-stack ${cluster}: Object Storage encrypts ${bucketName} with its key`,
-      statements: [pulumi.all([args.compartmentId, keyId]).apply(([c, k]) => objectStorageKeyStatement(region, c, k))],
+      statements: [pulumi.all([args.compartmentId, keyId, checkedRegion]).apply(([c, k, r]) => objectStorageKeyStatement(r, c, k))],
     }, iam);
 
     const retentionDays = args.retentionDays ?? 365;

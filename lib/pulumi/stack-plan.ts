@@ -30,11 +30,13 @@ export function planForProvider(stack: DetectionStackProps, provider: CloudProvi
  * The provider decides where resources land; names, ARNs, policies and endpoints are written for the
  * stack's region. A provider configured for another region is refused instead of half-matching.
  */
-export function checkProviderRegion(name: string, clusterRegion: string, providerRegion: string | undefined, setting: string): string {
+export function checkProviderRegion(
+  name: string, clusterRegion: string, providerRegion: string | undefined, setting: string, fix?: string,
+): string {
   if (providerRegion !== undefined && providerRegion !== clusterRegion) {
     throw new DetectionStackError('DS-PULUMI-034', `${name}/cluster.region`,
       `the stack is for '${clusterRegion}' but the provider is configured for '${providerRegion}'`,
-      `set ${setting} to '${clusterRegion}' (pulumi config set ${setting} ${clusterRegion}), or cluster.region to '${providerRegion}'`);
+      fix ?? `set ${setting} to '${clusterRegion}' (pulumi config set ${setting} ${clusterRegion}), or cluster.region to '${providerRegion}'`);
   }
   return clusterRegion;
 }
