@@ -47,7 +47,7 @@ describe('DS-FALCO-102 after Falco\'s default rules (loaded by default)', () => 
 
   test.each([
     ['spawned_process and container and proc.nmae in (apt, dpkg)', 'x', /COND_UNKNOWN_FIELD .*proc\.nmae/],
-    ['spawned_process and fd.sport = abc', 'x', /COND_BAD_VALUE 'abc' is not a valid number for field fd\.sport/],
+    ['spawned_process and fd.sport = abc', 'x', /COND_BAD_VALUE 'abc' is not a valid port .*for field fd\.sport/],
     ['spawned_proces and container', 'x', /COND_UNDEFINED_MACRO Undefined macro 'spawned_proces' .*Did you mean 'spawned_process'\?/],
     ['spawned_process', 'x %proc.nmae', /OUTPUT_UNKNOWN_FIELD .*%proc\.nmae/],
   ])('a rule on default macros is checked: %s / %s', (condition, output, expected) => {
@@ -90,7 +90,7 @@ describe('DS-FALCO-102 after Falco\'s default rules (loaded by default)', () => 
     let stdout = '';
     const code = runValidateCommand(['--after', 'falco', saved], { stdout: (t) => { stdout += t; }, stderr: () => undefined });
     expect(code).toBe(1);
-    expect(stdout).toContain(`${saved}:${where}: error COND_BAD_VALUE 'abc' is not a valid number for field fd.sport`);
+    expect(stdout).toContain(`${saved}:${where}: error COND_BAD_VALUE 'abc' is not a valid port (digits only; Falco would look a name up in the node's /etc/services) for field fd.sport`);
     // without --after, the default macro is unknown
     stdout = '';
     runValidateCommand([saved], { stdout: (t) => { stdout += t; }, stderr: () => undefined });

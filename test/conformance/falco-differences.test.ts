@@ -64,6 +64,12 @@ describe('the documented differences from Falco 0.44.1, each shown with real Fal
     expect(r.ours.ok).toBe(true);
   });
 
+  test('a port name: Falco looks it up in /etc/services (of this machine here, of the node in a cluster); we refuse it', async () => {
+    const r = await both('port-name.yaml', rule('evt.type = connect and fd.sport = http'));
+    expect(r.falco).toEqual({ ok: true, errors: [], warnings: [] });
+    expect(r.ours).toMatchObject({ ok: false, errors: ['LOAD_ERR_COMPILE_CONDITION'] });
+  });
+
   test('a duplicate key in a mapping: Falco (yaml-cpp) keeps one silently; we refuse the file', async () => {
     const r = await both('duplicate-key.yaml', '- rule: R\n  desc: d\n  condition: evt.type = open\n  condition: evt.type = close\n  output: o\n  priority: WARNING\n');
     expect(r.falco).toEqual({ ok: true, errors: [], warnings: [] });

@@ -60,13 +60,6 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     explains: (_ours, falco) => only(falco, 'LOAD_ERR_PLUGIN_REQUIREMENT'),
   },
   {
-    id: 'regex-syntax',
-    falco: 'Falco compiles `regex` patterns with RE2 and refuses an invalid one (`regex "(a"`: "invalid regex pattern: missing )", '
-      + 'LOAD_ERR_COMPILE_CONDITION); our loader does not check the pattern. Owner: lang (RE2, issue #11 "What is broken today").',
-    applies: (_text, items) => conditionsOf(items).some((c) => /\bregex\b/.test(c)),
-    explains: (ours, falco) => only(falco, 'LOAD_ERR_COMPILE_CONDITION') && (ours.ok || !ours.categories.includes('LOAD_ERR_COMPILE_CONDITION')),
-  },
-  {
     id: 'other-error-of-the-rule-first',
     falco: 'A rule with two problems: Falco names the one it compiles first (its exceptions, or its output: a list value under `=` is '
       + 'pasted as `proc.name = (bash, sh)`; `%proc.nmae`), LOAD_ERR_COMPILE_CONDITION or LOAD_ERR_COMPILE_OUTPUT; our loader names '

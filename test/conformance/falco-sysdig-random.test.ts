@@ -79,16 +79,6 @@ function ourVerdict(cond: string): boolean {
 const KNOWN_SYNTAX: readonly { readonly id: string; readonly applies: RegExp; readonly sysdigSays: RegExp }[] = [
   // a bare word after in/pmatch is a value for libsinsp, an undefined list for us (see falco-load-differential)
   { id: 'bare-name-after-in', applies: /\b(in|pmatch|intersects) (?!\()[A-Za-z_]/, sysdigSays: /./ },
-  // RE2 pattern syntax is not checked by our loader
-  { id: 'regex-syntax', applies: /\bregex\b/, sysdigSays: /re2|regex/i },
-  // libsinsp checks every evt.type value as an event name, whatever the operator (contains, glob, startswith, ...); we only for = and in
-  { id: 'evt-type-value-any-operator', applies: /evt\.type (contains|icontains|startswith|endswith|glob|iglob|pmatch|intersects|bcontains|regex)\b/, sysdigSays: /unknown event type/ },
-  // a network field (fd.net, fd.snet, ...) takes a CIDR network: a plain address is refused by libsinsp, accepted by us
-  // a string operator on a numeric field (proc.pid contains 1) is refused by libsinsp, accepted by us
-  { id: 'string-operator-on-number', applies: /(proc\.pid|fd\.[cs]?port|fd\.num|user\.uid|evt\.rawarg\.res) (contains|icontains|startswith|endswith|glob|iglob|regex)\b/, sysdigSays: /not supported for numeric filters/ },
-  // a port field compared with a negative number: libsinsp refuses it ("unrecognized protocol -1"), we accept it
-  { id: 'negative-port', applies: /fd\.[cs]?port [^()]*-1\b/, sysdigSays: /unrecognized protocol/ },
-  { id: 'network-field-plain-address', applies: /fd\.[a-z]?net (=|!=|in)/, sysdigSays: /unrecognized IP network|invalid v6 netmask/ },
 ];
 
 /**

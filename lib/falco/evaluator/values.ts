@@ -4,9 +4,9 @@
  * a right-hand literal is parsed once, at compile time, into that type.
  */
 
-import { RE2 } from 're2-wasm';
 import { compileGlob, hasGlobSyntax } from './glob';
 import type { Operator } from '../language/lexer';
+import { compileRe2 } from '../language/regex';
 
 /** How a field's values are compared: the families of libsinsp parameter types. */
 export type ValueKind = 'string' | 'number' | 'bool' | 'ipaddr' | 'ipnet' | 'bytes';
@@ -290,53 +290,13 @@ export function compilePathPrefixes(prefixes: readonly string[]): (path: string)
 }
 
 /**
- * The first construct of `pattern` that RE2 accepts only outside its POSIX syntax (libsinsp compiles
- * `regex` with `re2::RE2::POSIX`: no Perl classes `\d \s \w`, no `\b`, `\pN`, `\A`, `\z`, `\C`, no
- * `(?...)` groups or flags, no non-greedy repetition), or undefined.
- */
-function perlOnlySyntax(pattern: string): string | undefined {
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i];
-    const next = pattern[i + 1];
-    if (c === '\\') {
-      if (next !== undefined && 'dDsSwWbBpPAzC'.includes(next)) return `\\${next}`;
-      i++;
-    } else if (inClass) {
-      if (c === ']') inClass = false;
-    } else if (c === '[') {
-      inClass = true;
-      if (pattern[i + 1] === '^') i++;
-      if (pattern[i + 1] === ']') i++;
-    } else if (c === '(' && next === '?') {
-      return '(?';
-    } else if ('*+?}'.includes(c) && next === '?') {
-      return `${c}?`;
-    }
-  }
-  return undefined;
-}
-
-/**
- * `regex`: a real RE2 (re2-wasm) with libsinsp's settings: POSIX syntax, the whole value must match
- * (`RE2::ANCHOR_BOTH`), `^` and `$` also match at line breaks (POSIX syntax without `one_line`).
- * Matching takes linear time: no pattern can hang the evaluator.
+ * `regex`: a real RE2 with libsinsp's settings (see ../language/regex.ts). Matching takes linear time: no
+ * pattern can hang the evaluator.
  */
 export function compileRegex(pattern: string): (value: string) => boolean {
-  const perlOnly = perlOnlySyntax(pattern);
-  if (perlOnly !== undefined) {
-    throw new EvaluatorError('EVAL_BAD_REGEX',
-      `invalid regex pattern '${pattern}': '${perlOnly}' is not POSIX syntax, which libsinsp compiles regex with (RE2::POSIX)`);
-  }
-  let re: RE2;
-  try {
-    re = new RE2(`\\A(?:${pattern})\\z`, 'mu');
-  } catch (e) {
-    // RE2's reason, without the wrapped pattern it quotes
-    const reason = (e as Error).message.replace(/^Invalid regular expression: \/.*\/\w*: /s, '').replace(/: \(\?m\)\\A\(\?:.*$/s, '');
-    throw new EvaluatorError('EVAL_BAD_REGEX', `invalid regex pattern '${pattern}': ${reason}`);
-  }
-  return (value) => re.test(value);
+  const compiled = compileRe2(pattern);
+  if ('problem' in compiled) throw new EvaluatorError('EVAL_BAD_REGEX', `invalid regex pattern '${pattern}': ${compiled.problem}`);
+  return compiled.test;
 }
 
 function bytesIndexOf(hay: Uint8Array, needle: Uint8Array): number {

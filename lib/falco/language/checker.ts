@@ -2,7 +2,8 @@ import { isIP } from 'net';
 import { Expr, FieldOperand, FieldRef, Node, Operand, StringLiteral, TransformerCall } from './ast';
 import { SYSCALL_EVENT_TYPES } from './event-types.generated';
 import { CatalogueField, editDistance, FieldType, isKnownSource, lookupField, suggestFields } from './fields';
-import { isNumberToken, Operator } from './lexer';
+import { Operator } from './lexer';
+import { regexProblem } from './regex';
 
 /**
  * Checks a resolved condition (no macro or list references left) against the field
@@ -23,7 +24,6 @@ export interface CheckIssue {
 }
 
 const EVENT_TYPES: ReadonlySet<string> = new Set(SYSCALL_EVENT_TYPES);
-const EVENT_TYPE_OPERATORS: ReadonlySet<string> = new Set(['=', '==', '!=', 'in', 'intersects']);
 
 const INTEGER_TYPES: ReadonlySet<string> = new Set(['INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'PORT', 'RELTIME', 'ABSTIME', 'ERRNO', 'FD', 'PID']);
 const STRING_TYPES: ReadonlySet<string> = new Set(['CHARBUF', 'FSPATH', 'FSRELPATH', 'BYTEBUF']);
@@ -143,6 +143,11 @@ class Checker {
 
   private values(left: OperandType, op: string, modified: boolean, right: Operand, leftNode: FieldOperand): void {
     const literals: StringLiteral[] = right.kind === 'string' ? [right] : right.kind === 'list' ? [...right.items] : [];
+    const unsupported = operatorProblem(left, op);
+    if (unsupported) {
+      this.error('COND_BAD_OPERATOR_FOR_FIELD', `${unsupported} (field ${left.name} is ${left.isList ? `a list of ${left.type}` : left.type})`, leftNode);
+      return;
+    }
     if ((op === 'bcontains' || op === 'bstartswith') && !modified) {
       for (const lit of literals) {
         if (!/^([0-9a-fA-F]{2})+$/.test(lit.value)) {
@@ -151,11 +156,8 @@ class Checker {
       }
       return;
     }
-    if (op === 'pmatch' && !STRING_TYPES.has(left.type)) {
-      this.error('COND_BAD_OPERATOR_FOR_FIELD', `operator 'pmatch' needs a path field; '${left.name}' is ${left.type}`, leftNode);
-      return;
-    }
-    if (this.source === 'syscall' && left.name === 'evt.type' && EVENT_TYPE_OPERATORS.has(op) && !modified) {
+    // libsinsp reads every evt.type value as an event name, whatever the operator (contains, glob, regex, ...)
+    if (this.source === 'syscall' && left.name === 'evt.type') {
       for (const lit of literals) {
         if (EVENT_TYPES.has(lit.value)) continue;
         const close = SYSCALL_EVENT_TYPES.filter((t) => editDistance(t, lit.value) <= 2).slice(0, 3);
@@ -170,6 +172,8 @@ class Checker {
       }
       const problem = valueProblem(left.type, lit.value, op);
       if (problem) this.error('COND_BAD_VALUE', `${problem} for field ${left.name} (${left.type})`, lit);
+      const badPattern = op === 'regex' ? regexProblem(lit.value) : undefined;
+      if (badPattern) this.error('COND_BAD_VALUE', `invalid regex pattern: ${badPattern}: ${lit.value}`, lit);
     }
   }
 
@@ -187,28 +191,66 @@ function isUnsafeNaComparison(field: string, op: string, lit: StringLiteral): bo
     && (['=', '==', '!=', 'in', 'intersects', 'pmatch'] as readonly Operator[]).includes(op as Operator);
 }
 
-/** Operators that compare the field's string form, whatever its type. */
-const STRING_FORM_OPERATORS: ReadonlySet<string> = new Set<Operator>(['regex', 'glob', 'iglob', 'contains', 'icontains', 'startswith', 'endswith']);
+/**
+ * The operators each kind of field type supports, as libsinsp 0.25 decides (userspace/libsinsp/filter_compare.cpp,
+ * flt_is_comparable): numbers compare, strings also match, buffers match bytes, addresses and booleans only compare
+ * for equality; a field with several values takes only `in` and `intersects`. `==` is `=`; `exists` takes any field.
+ */
+const OPERATOR_FAMILIES: readonly { readonly family: string; readonly types: ReadonlySet<string>; readonly ops: ReadonlySet<string> }[] = [
+  { family: 'numeric', types: new Set([...INTEGER_TYPES, 'DOUBLE']), ops: new Set(['=', '==', '!=', '<', '<=', '>', '>=', 'in', 'intersects']) },
+  { family: 'numeric', types: new Set(['BOOL']), ops: new Set(['=', '==', '!=', 'in', 'intersects']) },
+  { family: 'ip address and network', types: new Set(['IPADDR', 'IPNET']), ops: new Set(['=', '==', '!=', 'in', 'intersects']) },
+  {
+    family: 'string',
+    types: new Set(['CHARBUF', 'FSPATH', 'FSRELPATH']),
+    ops: new Set(['=', '==', '!=', '<', '<=', '>', '>=', 'contains', 'icontains', 'startswith', 'endswith', 'glob', 'iglob', 'regex', 'in', 'intersects', 'pmatch']),
+  },
+  { family: 'buffer', types: new Set(['BYTEBUF']), ops: new Set(['=', '==', '!=', 'contains', 'startswith', 'endswith', 'bcontains', 'bstartswith', 'in', 'intersects']) },
+];
+const LIST_FIELD_OPERATORS: ReadonlySet<string> = new Set(['in', 'intersects']);
 
-/** Why a literal cannot be a value of a field type, or undefined when it can. */
-export function valueProblem(type: FieldType, value: string, op: string): string | undefined {
-  if (STRING_FORM_OPERATORS.has(op)) {
-    return undefined; // string operators compare the field's string form
+/** Why a field of this type cannot take the operator (in libsinsp's words), or undefined when it can. */
+export function operatorProblem(field: { readonly type: FieldType; readonly isList: boolean }, op: string): string | undefined {
+  if (op === 'exists') return undefined;
+  const shown = op === '==' ? '=' : op;
+  if (field.isList) return LIST_FIELD_OPERATORS.has(op) ? undefined : `'${shown}' operator not supported list filters`;
+  const family = OPERATOR_FAMILIES.find((f) => f.types.has(field.type));
+  // DYNAMIC (evt.rawarg.*) is typed per event: not judged here
+  if (!family || family.ops.has(op)) return undefined;
+  return `'${shown}' operator not supported for ${family.family} filters`;
+}
+
+/**
+ * Why a literal cannot be a value of a field type, or undefined when it can, as libsinsp 0.25 parses values
+ * (sinsp_filter_check::parse_filter_value): integers in decimal only (leading blanks and a sign allowed; the
+ * double fields too), ports as plain digits, networks as an address with a prefix length, addresses without one.
+ */
+export function valueProblem(type: FieldType, value: string, _op: string): string | undefined {
+  if (INTEGER_TYPES.has(type) || type === 'DOUBLE') {
+    if (type === 'PORT') return /^[0-9]+$/.test(value) ? undefined : `'${value}' is not a valid port (digits only; Falco would look a name up in the node's /etc/services)`;
+    return /^[ \t\n\r\f\v]*[+-]?[0-9]+$/.test(value) ? undefined : `'${value}' is not a valid number`;
   }
-  if (INTEGER_TYPES.has(type)) {
-    return /^[+-]?[0-9]+$/.test(value) || /^0[xX][0-9a-fA-F]+$/.test(value) ? undefined : `'${value}' is not a valid number`;
-  }
-  if (type === 'DOUBLE') return isNumberToken(value) ? undefined : `'${value}' is not a valid number`;
   if (type === 'BOOL') return value === 'true' || value === 'false' ? undefined : `'${value}' is not a valid boolean (true or false)`;
-  if (type === 'IPADDR') return isIP(value) !== 0 ? undefined : `'${value}' is not a valid IP address`;
-  if (type === 'IPNET') {
-    const [ip, bits, extra] = value.split('/');
-    const family = isIP(ip);
-    const max = family === 4 ? 32 : 128;
-    const ok = family !== 0 && extra === undefined && (bits === undefined || (/^[0-9]+$/.test(bits) && Number(bits) <= max));
-    return ok ? undefined : `'${value}' is not a valid network (CIDR such as 10.0.0.0/8)`;
-  }
+  if (type === 'IPADDR') return isAddress(value) ? undefined : `'${value}' is not a valid IP address (no prefix length: the field is an address)`;
+  if (type === 'IPNET') return networkProblem(value);
   return undefined;
+}
+
+/** An IPv4 address in dotted form, or an IPv6 address without dots or zone, as inet_pton reads them. */
+function isAddress(value: string): boolean {
+  return value.includes('.') ? isIP(value) === 4 : isIP(value) === 6 && !value.includes('%');
+}
+
+function networkProblem(value: string): string | undefined {
+  const slash = value.indexOf('/');
+  if (slash < 0) return `'${value}' is not a valid network: give a prefix length (CIDR such as 10.0.0.0/8 or 10.0.0.1/32)`;
+  const [ip, bits] = [value.slice(0, slash), value.slice(slash + 1)];
+  const v4 = ip.includes('.');
+  if (!isAddress(ip)) return `'${value}' is not a valid network (CIDR such as 10.0.0.0/8)`;
+  if (!/^[ \t\n\r\f\v]*[+-]?[0-9]+$/.test(bits)) return `'${value}' is not a valid network: the prefix length '${bits}' is not a number`;
+  const n = Number(bits);
+  const [min, max] = v4 ? [0, 32] : [1, 128];
+  return n >= min && n <= max ? undefined : `'${value}' is not a valid network: the prefix length must be ${min} to ${max}`;
 }
 
 /**

@@ -38,9 +38,18 @@ describe('regex has RE2\'s POSIX syntax, as libsinsp compiles it', () => {
     expect(matches(`proc.cmdline regex ${JSON.stringify(pattern)}`, { 'proc.cmdline': value })).toBe(expected);
   });
 
-  test.each(['\\d+', 'a\\b', '(?i)abc', '(?:a)b', 'a+?', '\\pN'])('%j is Perl syntax, not POSIX: refused', (pattern) => {
+  test.each(['\\d+', 'a\\b', '(?i)abc', '(?:a)b', '\\pN'])('%j is Perl syntax, not POSIX: refused', (pattern) => {
     expect(() => matches(`proc.cmdline regex ${JSON.stringify(pattern)}`, { 'proc.cmdline': 'x' })).toThrow(EvaluatorError);
     expect(() => matches(`proc.cmdline regex ${JSON.stringify(pattern)}`, { 'proc.cmdline': 'x' })).toThrow(/is not POSIX syntax/);
+  });
+
+  test.each([
+    ['a+?', '', true], // POSIX: (a+)? (Perl: a non-greedy a+, which needs one a)
+    ['a**b', 'aab', true], // POSIX: (a*)*b (Perl refuses it)
+    ['a{2}*', 'aaa', false],
+    ['a{2}*', 'aaaa', true],
+  ])('a stacked repetition %j is a repetition of the repetition, as in POSIX syntax: on %j', (pattern, value, expected) => {
+    expect(matches(`proc.cmdline regex ${JSON.stringify(pattern)}`, { 'proc.cmdline': value })).toBe(expected);
   });
 
   test('a pattern RE2 cannot compile is EVAL_BAD_REGEX with RE2\'s reason', () => {

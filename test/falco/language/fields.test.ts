@@ -38,7 +38,14 @@ describe('field catalogue', () => {
 describe('checks of values against field types', () => {
   const codes = (cond: string, source = 'syscall') => checkCondition(parseCondition(cond), source).map((i) => i.code);
   test.each([
-    ['proc.pid in (1, 2, 0x10)', []],
+    ['proc.pid in (1, 2, -3, +4)', []],
+    // libsinsp reads integers in decimal only (test/conformance/falco-checker-matrix.test.ts has Falco agree)
+    ['proc.pid in (1, 2, 0x10)', ['COND_BAD_VALUE']],
+    ['thread.cpu = 1.5', ['COND_BAD_VALUE']],
+    ['fd.sport = -1', ['COND_BAD_VALUE']],
+    ['fd.net = 10.0.0.1', ['COND_BAD_VALUE']],
+    ['fd.net = "::/0"', ['COND_BAD_VALUE']],
+    ['fd.cip = 10.0.0.0/8', ['COND_BAD_VALUE']],
     ['proc.pid in (1, two)', ['COND_BAD_VALUE']],
     ['fd.snet in ("10.0.0.0/8", 192.168.0.0/16, ::1/128)', []],
     ['fd.snet = 10.0.0.0/33', ['COND_BAD_VALUE']],
@@ -48,7 +55,14 @@ describe('checks of values against field types', () => {
     ['len(proc.args) = many', ['COND_BAD_VALUE']],
     ['proc.name = val(proc.pname)', []],
     ['proc.name = val(proc.nope)', ['COND_UNKNOWN_FIELD']],
-    ['proc.pid contains 1x', []],
+    ['proc.pid contains 1x', ['COND_BAD_OPERATOR_FOR_FIELD']],
+    ['fd.sport startswith 8', ['COND_BAD_OPERATOR_FOR_FIELD']],
+    ['proc.name bcontains 6162', ['COND_BAD_OPERATOR_FOR_FIELD']],
+    ['evt.buffer bcontains 6162', []],
+    ['fd.types = file', ['COND_BAD_OPERATOR_FOR_FIELD']],
+    ['fd.types intersects (file)', []],
+    ['evt.type startswith opne', ['COND_UNKNOWN_EVENT_TYPE']],
+    ['evt.type regex "open"', []],
     ['evt.type in (open, openat2, container, procexit)', []],
     ['evt.type = opne', ['COND_UNKNOWN_EVENT_TYPE']],
     ['proc.aname[2] = bash', []],
@@ -59,7 +73,9 @@ describe('checks of values against field types', () => {
   });
 
   test('k8s audit <NA> comparisons are warned about', () => {
-    expect(codes('ka.req.pod.containers.image = "<NA>"', 'k8s_audit')).toEqual(['LOAD_UNSAFE_NA_CHECK']);
+    expect(codes('ka.user.name = "<NA>"', 'k8s_audit')).toEqual(['LOAD_UNSAFE_NA_CHECK']);
+    // a field with several values takes only in and intersects
+    expect(codes('ka.req.pod.containers.image = "<NA>"', 'k8s_audit')).toEqual(['COND_BAD_OPERATOR_FOR_FIELD']);
   });
 });
 
