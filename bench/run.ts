@@ -228,27 +228,36 @@ function benchValidateVsFalco(paths: readonly string[]): void {
   report('validate_vs_falco_ratio', oursCpu / falcoCpu, 'ratio');
 }
 
-function main(): void {
-  // `npm run bench -- fleet`: the fleet synthesis figures alone (they need no corpora).
-  if (process.argv[2] === 'fleet') {
+/** The bench's parts, in the order they run; `npm run bench -- NAME...` runs only those named. */
+const PARTS: Readonly<Record<string, () => void>> = {
+  validate: () => benchValidateVsFalco(upstreamPaths(corporaDir())),
+  load: () => { report('rules_load_upstream_ms', benchRulesLoad(readUpstream(corporaDir())), 'ms'); },
+  evaluator: () => {
+    const stable = readUpstream(corporaDir())[0];
+    const { eventsPerSecond, detections } = benchEvaluator(stable);
+    console.log(`# evaluator: ${detections} detections per 20000 synthetic events (rule_matching: first)`);
+    report('evaluator_events_per_s', eventsPerSecond, 'events/s');
+    // For reference: only events of a type some stable rule watches (execve, openat, connect, ...).
+    const watched = benchEvaluator(stable, (evaluator, e) => evaluator.rulesFor(e).length > 0);
+    console.log(`# evaluator on watched event types only: ${watched.eventsPerSecond} events/s`);
+  },
+  events: benchEventsReading,
+  scaling: benchRulesScaling,
+  bounds: () => benchCliBounds({ cli: builtCli(), report, rulesFile: syntheticRulesFile }),
+  // the fleet synthesis figures need no corpora
+  fleet: () => {
     builtCli();
     benchFleetSynth(report);
-    return;
+  },
+};
+
+function main(): void {
+  const names = process.argv.slice(2);
+  const unknown = names.filter((n) => !(n in PARTS));
+  if (unknown.length > 0) throw new Error(`bench: unknown part(s) ${unknown.join(', ')}; the parts are ${Object.keys(PARTS).join(', ')}`);
+  for (const [name, part] of Object.entries(PARTS)) {
+    if (names.length === 0 || names.includes(name)) part();
   }
-  const corpora = corporaDir();
-  const inputs = readUpstream(corpora);
-  benchValidateVsFalco(upstreamPaths(corpora));
-  report('rules_load_upstream_ms', benchRulesLoad(inputs), 'ms');
-  const { eventsPerSecond, detections } = benchEvaluator(inputs[0]);
-  console.log(`# evaluator: ${detections} detections per 20000 synthetic events (rule_matching: first)`);
-  report('evaluator_events_per_s', eventsPerSecond, 'events/s');
-  // For reference: only events of a type some stable rule watches (execve, openat, connect, ...).
-  const watched = benchEvaluator(inputs[0], (evaluator, e) => evaluator.rulesFor(e).length > 0);
-  console.log(`# evaluator on watched event types only: ${watched.eventsPerSecond} events/s`);
-  benchEventsReading();
-  benchRulesScaling();
-  benchCliBounds({ cli: builtCli(), report, rulesFile: syntheticRulesFile });
-  benchFleetSynth(report);
 }
 
 try {

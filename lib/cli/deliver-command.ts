@@ -83,8 +83,6 @@ export function runDeliverCommand(argv: readonly string[], io: ReportCommandIo, 
 
 /** The command as the CLI registry lists it. */
 export const DELIVER_COMMAND = {
-  name: 'deliver',
   usage: DELIVER_USAGE,
-  summary: 'write the Helm values (official charts) and Falco Operator resources of the DetectionStacks a cdk8s app builds',
   run: (argv: readonly string[], io: ReportCommandIo) => runDeliverCommand(argv, io),
 } as const;

@@ -88,8 +88,6 @@ function shortUrn(urn: string): string {
 
 /** The command as the CLI registry lists it. */
 export const PLAN_COMMAND = {
-  name: 'plan',
   usage: PLAN_USAGE,
-  summary: 'print every resource a Pulumi program would register, under mocks (no cloud account)',
   run: runPlanCommand,
 } as const;

@@ -98,8 +98,6 @@ export function runReportCommand(argv: readonly string[], io: ReportCommandIo, l
 
 /** The command as the CLI registry lists it. */
 export const REPORT_COMMAND = {
-  name: 'report',
   usage: REPORT_USAGE,
-  summary: 'print the coverage matrix and Mermaid diagram of the DetectionStacks a cdk8s app builds',
   run: (argv: readonly string[], io: ReportCommandIo) => runReportCommand(argv, io),
 } as const;

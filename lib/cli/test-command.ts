@@ -183,8 +183,6 @@ export function runTestCommand(argv: readonly string[], io: TestCommandIo): numb
 
 /** The `test` command for the CLI's registry. */
 export const TEST_COMMAND = {
-  name: 'test',
   usage: TEST_USAGE,
-  summary: 'run Falco rules over events (JSON array or JSON lines; syscall field objects or raw k8s audit events) and print which rule fired',
   run: runTestCommand,
 } as const;

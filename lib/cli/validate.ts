@@ -181,8 +181,6 @@ export function runValidateCommand(argv: readonly string[], io: CommandIo): numb
 
 /** The command as the CLI registry lists it. */
 export const VALIDATE_COMMAND = {
-  name: 'validate',
   usage: VALIDATE_USAGE,
-  summary: 'check Falco rules files (loaded in order, like falco -r) and other registered file kinds',
   run: runValidateCommand,
 } as const;

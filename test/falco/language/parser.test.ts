@@ -1,4 +1,5 @@
 import { ConditionSyntaxError, parseCondition, print, stripPositions } from '../../../lib/falco';
+import { LineIndex } from '../../../lib/falco/language/parser';
 
 const shape = (text: string) => stripPositions(parseCondition(text));
 
@@ -126,5 +127,15 @@ describe('condition parser: errors carry a code, libsinsp\'s message and the pos
 
   test('nesting deeper than the limit is refused', () => {
     expect(() => parseCondition(`${'('.repeat(600)}a${')'.repeat(600)}`)).toThrow(/exceeded max depth limit of 1000/);
+  });
+});
+
+describe('LineIndex', () => {
+  test.each([
+    ['LF only', 'a\nbc\n\nd', [[0, 1, 1], [2, 2, 1], [3, 2, 2], [5, 3, 1], [6, 4, 1]]],
+    ['CRLF and a lone CR', 'a\r\nbc\rd\n', [[0, 1, 1], [3, 2, 1], [6, 3, 1], [8, 4, 1]]],
+  ])('%s: offsets map to 1-based lines and columns', (_, text, expected) => {
+    const index = new LineIndex(text as string);
+    for (const [offset, line, col] of expected as number[][]) expect(index.position(offset)).toEqual({ offset, line, col });
   });
 });
