@@ -20,7 +20,7 @@ export function readInput(name: string, readStdin: () => string = () => readFile
  * 220 kB, take a third less CPU without it); above, the optimized code wins (2.7 MB of rules: a third more
  * CPU without it). Measured with `npm run bench` and synthetic rules files of 0.26 to 2.7 MB.
  */
-export const OPTIMIZE_FROM_CHARS = 1 << 20;
+export const OPTIMIZE_FROM_CHARS = 1024 * 1024;
 
 let interpreted = false;
 let charsRead = 0;

@@ -22,9 +22,9 @@ export interface CommandBody {
 export interface CliCommand {
   readonly name: string;
   readonly summary: string;
-  load(): Promise<CommandBody>;
   /** Its work grows with the files it reads (see {@link interpretUntilLargeInput}). */
   readonly inputBound?: boolean;
+  load(): Promise<CommandBody>;
 }
 
 export const COMMANDS: readonly CliCommand[] = [
