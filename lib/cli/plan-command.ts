@@ -2,11 +2,12 @@ import { DetectionStackError } from '../core/errors';
 import type { OfflinePlan, PlannedResource } from '../pulumi/offline-plan';
 
 /**
- * `detection-stack plan DIR [--format text|json]`: runs the Pulumi program in DIR under Pulumi's
- * mocks (no cloud account, no Pulumi CLI) and prints every resource it would register.
+ * `detection-stack plan DIR [--stack NAME] [--format text|json]`: runs the Pulumi program in DIR under Pulumi's
+ * mocks (no cloud account, no Pulumi CLI) and prints every resource it would register; `--stack` picks the stack
+ * whose config (`Pulumi.<NAME>.yaml`) the program reads (default `plan`).
  */
 
-export const PLAN_USAGE = 'usage: detection-stack plan DIR [--format text|json]';
+export const PLAN_USAGE = 'usage: detection-stack plan DIR [--stack NAME] [--format text|json]';
 
 /** Where the command writes. */
 export interface PlanCommandIo {
@@ -17,6 +18,8 @@ export interface PlanCommandIo {
 export interface PlanCommandArgs {
   readonly dir: string;
   readonly format: 'text' | 'json';
+  /** The stack whose config file the program reads. @default 'plan' */
+  readonly stack?: string;
 }
 
 class UsageError extends Error {}
@@ -25,12 +28,16 @@ class UsageError extends Error {}
 export function parsePlanArgs(argv: readonly string[]): PlanCommandArgs {
   let dir: string | undefined;
   let format: 'text' | 'json' = 'text';
+  let stack: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--format') {
       const value = argv[++i];
       if (value !== 'text' && value !== 'json') throw new UsageError(`--format takes text or json, not '${value ?? ''}'`);
       format = value;
+    } else if (arg === '--stack') {
+      stack = argv[++i];
+      if (!stack || !/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`--stack takes a stack name (letters, digits, '-', '_', '.'), not '${stack ?? ''}'`);
     } else if (arg.startsWith('-')) {
       throw new UsageError(`unknown option '${arg}'`);
     } else if (dir === undefined) {
@@ -40,7 +47,7 @@ export function parsePlanArgs(argv: readonly string[]): PlanCommandArgs {
     }
   }
   if (dir === undefined) throw new UsageError('the program folder is missing');
-  return { dir, format };
+  return { dir, format, ...(stack !== undefined ? { stack } : {}) };
 }
 
 /** Runs `plan`; resolves to the exit code (0: planned, 1: the program failed, 2: usage error). */
@@ -57,7 +64,7 @@ export async function runPlanCommand(argv: readonly string[], io: PlanCommandIo)
     // Loaded here, not at the top: other commands never touch the Pulumi runner.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { planProgram } = require('../pulumi/offline-plan') as typeof import('../pulumi/offline-plan');
-    const plan = await planProgram(args.dir);
+    const plan = await planProgram(args.dir, args.stack !== undefined ? { stack: args.stack } : {});
     io.stdout(args.format === 'json' ? `${JSON.stringify(plan, null, 2)}\n` : formatPlanTable(plan));
     return 0;
   } catch (e) {

@@ -13,12 +13,16 @@ describe('parsePlanArgs', () => {
   test('takes one folder and an optional format', () => {
     expect(parsePlanArgs(['examples/eks-pulumi'])).toEqual({ dir: 'examples/eks-pulumi', format: 'text' });
     expect(parsePlanArgs(['--format', 'json', 'dir'])).toEqual({ dir: 'dir', format: 'json' });
+    // A fleet's program: one stack per cluster, the stack's config file selecting it.
+    expect(parsePlanArgs(['examples/fleet/pulumi', '--stack', 'prod-eu'])).toEqual({ dir: 'examples/fleet/pulumi', format: 'text', stack: 'prod-eu' });
   });
   test.each([
     [[], /the program folder is missing/],
     [['a', 'b'], /one program folder only/],
     [['a', '--format', 'yaml'], /--format takes text or json, not 'yaml'/],
     [['a', '--preview'], /unknown option '--preview'/],
+    [['a', '--stack'], /--stack takes a stack name \(letters, digits, '-', '_', '.'\), not ''/],
+    [['a', '--stack', '../x'], /--stack takes a stack name .*, not '..\/x'/],
   ])('rejects %j', async (argv, message) => {
     const { err, io: sink } = io();
     await expect(runPlanCommand(argv as string[], sink)).resolves.toBe(2);
