@@ -1,2 +1,3 @@
 export * from './props';
 export * from './plan';
+export * from './analytics-props';

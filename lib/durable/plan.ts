@@ -1,3 +1,4 @@
+import { analyticsMatchRegex, analyticsOutputs, AnalyticsPlan, analyticsSourceFilters, planAnalytics } from './analytics';
 import type { DurableSourceProps, DurableStorageProps } from './props';
 import { alertRouteOutputs, AlertRouteTarget, FluentBitSection, tetragonAlertFilters, TetragonAlertRule } from './tetragon-alerts';
 import type { PlanContext } from '../core/context';
@@ -60,6 +61,8 @@ export interface ShipperPlan {
   readonly sources: readonly DurableSourcePlan[];
   /** Where Tetragon's alerts are posted besides the bucket (the team routing's Alertmanager). @default bucket only */
   readonly alertRoute?: AlertRouteTarget;
+  /** Provider-native analytics that also get every alert (`durable.analytics`). @default none */
+  readonly analytics?: AnalyticsPlan;
   /** Host directories mounted read-only so the sources can be tailed. */
   readonly readOnlyHostPaths: readonly string[];
   readonly bufferHostPath: string;
@@ -235,24 +238,29 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
     throw new DetectionStackError('DS-DURABLE-005', `${where}.shipper.bufferHostPath`, `'${bufferHostPath}' is inside a directory mounted read-only for the sources`,
       'put the buffer outside the sources\' directories');
   }
+  const analytics = planAnalytics(props.analytics, ctx, `${where}.analytics`);
+  if (analytics) secretEnv.push(...analytics.secretEnv);
   const shipperPlan: Omit<ShipperPlan, 'workload'> = {
     destination,
     secretEnv,
     sources,
     alertRoute: route,
+    analytics,
     readOnlyHostPaths,
     bufferHostPath,
     bufferLimit,
     outageBudget: outageBudget(bufferLimit, alertsPerSecond),
     files: {
-      'fluent-bit.conf': renderFluentBitConfig({ destination, sources, bufferHostPath, bufferLimit, cluster: ctx.cluster.name, alertRoute: route }),
+      'fluent-bit.conf': renderFluentBitConfig({ destination, sources, bufferHostPath, bufferLimit, cluster: ctx.cluster.name, alertRoute: route, analytics }),
       'parsers.conf': PARSERS_CONF,
+      ...analytics?.files,
     },
     httpPort: SHIPPER_HTTP_PORT,
     egress: [
       { kind: 'external', port: 443, protocol: 'TCP' },
       ...(provider === 'eks' && bucket.aws?.podIdentity ? EKS_POD_IDENTITY_AGENT : []),
       ...(route && alertRoute ? alertRoute.egress : []),
+      ...(analytics?.egress ?? []),
     ],
   };
   const daemonSet: ShipperDaemonSet = {
@@ -284,6 +292,7 @@ interface ShipperDaemonSet {
 function shipperWorkload(plan: Omit<ShipperPlan, 'workload'>, d: ShipperDaemonSet): WorkloadPlan {
   const configName = `${SHIPPER_NAME}-config`;
   const hostMounts = plan.readOnlyHostPaths.map((path, i) => ({ name: `source-${i}`, path }));
+  const secretFiles = (plan.analytics?.secretFiles ?? []).map((f, i) => ({ ...f, volume: `analytics-secret-${i}` }));
   const probe = (path: string, periodSeconds: number): ProbePlan => ({ httpGet: { path, port: 'http' }, periodSeconds, timeoutSeconds: 3, failureThreshold: 3 });
   return {
     kind: 'DaemonSet',
@@ -309,7 +318,7 @@ function shipperWorkload(plan: Omit<ShipperPlan, 'workload'>, d: ShipperDaemonSe
         image: imageReference(IMAGE_PINS.fluentBit),
         imagePullPolicy: 'IfNotPresent',
         command: ['/fluent-bit/bin/fluent-bit', '-c', `${SHIPPER_CONFIG_DIR}/fluent-bit.conf`],
-        env: [{ name: 'NODE_NAME', fieldPath: 'spec.nodeName' }, ...secretEnvVars(plan.secretEnv)],
+        env: [{ name: 'NODE_NAME', fieldPath: 'spec.nodeName' }, ...secretEnvVars(plan.secretEnv), ...(plan.analytics?.env ?? [])],
         ports: [{ name: 'http', containerPort: plan.httpPort, protocol: 'TCP' }],
         livenessProbe: probe('/api/v1/health', 10),
         readinessProbe: probe('/api/v1/health', 10),
@@ -321,6 +330,7 @@ function shipperWorkload(plan: Omit<ShipperPlan, 'workload'>, d: ShipperDaemonSe
           { name: 'buffer', mountPath: plan.bufferHostPath },
           { name: 'tmp', mountPath: '/tmp' },
           ...hostMounts.map((m) => ({ name: m.name, mountPath: m.path, readOnly: true })),
+          ...secretFiles.map((f) => ({ name: f.volume, mountPath: f.dir, readOnly: true })),
         ],
       }],
       volumes: [
@@ -328,6 +338,9 @@ function shipperWorkload(plan: Omit<ShipperPlan, 'workload'>, d: ShipperDaemonSe
         { name: 'buffer', hostPath: { path: plan.bufferHostPath, type: 'DirectoryOrCreate' } },
         { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
         ...hostMounts.map((m) => ({ name: m.name, hostPath: { path: m.path, type: 'DirectoryOrCreate' as const } })),
+        ...secretFiles.map((f) => ({
+          name: f.volume, secret: { secretName: f.secret.name, defaultMode: 0o400, items: [{ key: f.secret.key, path: f.file }] },
+        })),
       ],
     },
     services: [],
@@ -381,6 +394,7 @@ export function renderFluentBitConfig(p: {
   bufferLimit: string;
   cluster: string;
   alertRoute?: AlertRouteTarget;
+  analytics?: AnalyticsPlan;
 }): string {
   const out: string[] = [];
   const section = (name: string, entries: readonly (readonly [string, string | number])[]) => {
@@ -420,6 +434,7 @@ export function renderFluentBitConfig(p: {
       ['Rotate_Wait', 30],
       ['storage.type', 'filesystem'],
     ]);
+    sections(analyticsSourceFilters(p.analytics, s));
     if (s.format === 'cri') {
       // The kubelet wraps each line: unwrap the sensor's JSON so the bucket holds the alert itself.
       section('FILTER', [
@@ -486,10 +501,14 @@ export function renderFluentBitConfig(p: {
     ]);
   }
   sections(alertRouteOutputs(p.alertRoute, p.bufferLimit));
+  const alertSources = p.sources.filter((s) => s.alertsOnly).map((s) => s.name);
+  const match = analyticsMatchRegex(alertSources, p.sources.some((s) => s.tetragonAlerts.length > 0));
+  sections(analyticsOutputs(p.analytics, match, p.bufferLimit, SHIPPER_CONFIG_DIR, p.cluster));
   return out.join('\n');
 }
 
 /** Secret uses of the durable plan, for the Pulumi path. */
 export function durableSecretUses(plan: DurablePlan | undefined): SecretUse[] {
-  return (plan?.shipper?.secretEnv ?? []).map((e) => ({ secret: e.secret, workload: SHIPPER_NAME, where: e.where }));
+  const files = plan?.shipper?.analytics?.secretFiles ?? [];
+  return [...(plan?.shipper?.secretEnv ?? []), ...files].map((e) => ({ secret: e.secret, workload: SHIPPER_NAME, where: e.where }));
 }

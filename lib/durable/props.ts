@@ -1,3 +1,4 @@
+import type { DurableAnalyticsProps } from './analytics-props';
 import type { NamedOptOut } from '../core/opt-out';
 import type { ResourceProps } from '../core/resources';
 import type { SecretKeyRef } from '../core/secrets';
@@ -75,6 +76,8 @@ export interface DurableStorageProps {
   readonly shipper?: ShipperProps;
   /** The node's buffer and the alert rate it is sized for: together they give the outage budget. @default see DurableBufferProps */
   readonly buffer?: DurableBufferProps;
+  /** Provider-native analytics that also get every alert, beside the bucket. @default none */
+  readonly analytics?: DurableAnalyticsProps;
 }
 
 /** The buffer on each node's disk that carries alerts through a bucket outage. */

@@ -12,5 +12,10 @@ export const DURABLE_CODES = defineCodes({
   'DS-DURABLE-045': { level: 'error', meaning: 'two shipper sources have the same name', fix: 'give every source its own name' },
   'DS-DURABLE-046': { level: 'error', meaning: 'a shipper source name is not valid', fix: 'use 1-32 lowercase letters, digits or \'-\'' },
   'DS-DURABLE-047': { level: 'error', meaning: 'a shipper source\'s host path is not absolute', fix: 'give an absolute path (glob allowed), e.g. /var/run/cilium/tetragon/tetragon.log' },
+  'DS-DURABLE-048': { level: 'error', meaning: 'an OCI Logging Analytics setting (namespace, log group, source, API key, region) is not valid', fix: 'give the tenancy\'s namespace, the log group OCID, the source name, and the API key\'s user and tenancy OCIDs, fingerprint and private-key Secret' },
+  'DS-DURABLE-049': { level: 'error', meaning: 'an OCI Streaming setting (stream pool, stream, SASL user, bootstrap server, region) is not valid', fix: 'give the stream pool OCID, the stream name, \'<tenancy>/<user>\' and the auth-token Secret' },
+  'DS-DURABLE-050': { level: 'error', meaning: 'the CloudWatch Logs log group name or retention is not valid', fix: 'use a log group name of letters, digits, \'_\', \'-\', \'/\', \'.\' or \'#\' and one of CloudWatch\'s retention values' },
+  'DS-DURABLE-051': { level: 'error', meaning: 'analytics to CloudWatch Logs are configured on a cluster that is not on EKS', fix: 'use the provider\'s own analytics destination (ociLoggingAnalytics or ociStreaming on OKE, azureLogsIngestion on AKS)' },
+  'DS-DURABLE-052': { level: 'error', meaning: 'an Azure Logs Ingestion setting (tenant, client, table, endpoint, rule) is not valid', fix: 'give GUIDs for tenant and client, a custom table ending in _CL, and the endpoint URL and rule immutable id (or \'pulumi\')' },
   'DS-DURABLE-100': { level: 'error', meaning: 'no durable destination: alerts exist only in chat, SIEM or nowhere', fix: 'set durable.bucket (S3 on EKS, Object Storage on OKE, Blob on AKS), or durable.waived: { reason } to accept the risk' },
 });

@@ -23,6 +23,31 @@ export const DurableStoragePropsSchema = props('DurableStorageProps', {
     resources: resources('ShipperProps.resources'),
   }).optional(),
   buffer: props('DurableBufferProps', { bytes: z.string().optional(), alertsPerSecond: z.number().optional() }).optional(),
+  analytics: props('DurableAnalyticsProps', {
+    ociLoggingAnalytics: props('OciLoggingAnalyticsProps', {
+      namespace: z.string(),
+      logGroupId: z.string(),
+      logSourceName: z.string(),
+      region: z.string().optional(),
+      apiKey: props('OciApiKeyProps', { user: z.string(), tenancy: z.string(), fingerprint: z.string(), privateKey: secret }),
+    }).optional(),
+    ociStreaming: props('OciStreamingProps', {
+      streamPoolId: z.string(),
+      stream: z.string(),
+      user: z.string(),
+      authToken: secret,
+      region: z.string().optional(),
+      bootstrapServer: z.string().optional(),
+    }).optional(),
+    cloudWatchLogs: props('CloudWatchLogsProps', { logGroupName: z.string().optional(), retentionDays: z.number().optional() }).optional(),
+    azureLogsIngestion: props('AzureLogsIngestionProps', {
+      tenantId: z.string(),
+      clientId: z.string(),
+      clientSecret: secret,
+      table: z.string().optional(),
+      dataCollection: z.union([z.literal('pulumi'), props('AzureDataCollectionProps', { endpointUrl: z.string(), ruleImmutableId: z.string() })]),
+    }).optional(),
+  }).optional(),
 });
 
 assertSameType<SameType<z.output<typeof DurableStoragePropsSchema>, DurableStorageProps>>();
