@@ -60,7 +60,7 @@ export class Workload extends Construct {
     }
     this.configs = w.configs.map((c) => new ApiObject(this, `${c.kind}-${c.name}`, c.kind === 'Secret'
       ? { apiVersion: 'v1', kind: 'Secret', metadata: metadata(c.name), type: 'Opaque', stringData: { ...c.data } }
-      : { apiVersion: 'v1', kind: 'ConfigMap', metadata: metadata(c.name), data: { ...c.data } }));
+      : { apiVersion: 'v1', kind: 'ConfigMap', metadata: { ...metadata(c.name), labels: { ...w.labels, ...c.labels } }, data: { ...c.data } }));
 
     const renderServices = () => w.services.forEach((s) => this.services.push(
       new ApiObject(this, `Service-${s.name}`, { apiVersion: 'v1', kind: 'Service', metadata: metadata(s.name), spec: serviceSpec(s, w.selectorLabels) })));

@@ -6,6 +6,7 @@ import type { Diagnostic } from '../falco/rules/diagnostics';
 import { renderRulesYaml } from '../falco/rules/emit';
 import { loadRuleFiles, PredefinedNames, RuleFileInput } from '../falco/rules/loader';
 import type { FalcoPlan } from '../falco/sensor/plan';
+import { teamRulesFiles } from '../falco/sensor/rules-files';
 import type { StackPlan } from '../stack/plan';
 
 /** What loading the custom rules as the node does finds, or why the default rules file could not be read. */
@@ -41,17 +42,21 @@ function readDefaults(file: string): RuleFileInput | string {
 function loadCustomRules(falco: FalcoPlan): CustomRulesLoad {
   const defaults = falco.defaultRulesFile === undefined ? undefined : readDefaults(falco.defaultRulesFile);
   if (typeof defaults === 'string') return { diagnostics: [], unreadableDefaults: defaults };
-  const loads: { file: FalcoPlan['rules']; earlier: RuleFileInput | PredefinedNames | undefined }[] = [
-    { file: falco.rules, earlier: !falco.defaultRulesLoaded ? undefined : defaults ?? FALCO_DEFAULT_RULES_NAMES },
-    { file: falco.auditRules, earlier: K8SAUDIT_RULES_NAMES },
+  // The node's rules.d as rendered (shared lists and macros, then one file per owning team), loaded in Falco's order.
+  const nodeFiles = teamRulesFiles(falco).map((f) => ({ name: f.fileName, content: renderRulesYaml(f.items) }));
+  const audit = falco.auditRules;
+  const auditFiles = audit.items.length === 0 ? [] : [{ name: audit.fileName, content: renderRulesYaml(audit.items) }];
+  const loads: { files: RuleFileInput[]; earlier: RuleFileInput | PredefinedNames | undefined }[] = [
+    { files: nodeFiles, earlier: !falco.defaultRulesLoaded ? undefined : defaults ?? FALCO_DEFAULT_RULES_NAMES },
+    { files: auditFiles, earlier: K8SAUDIT_RULES_NAMES },
   ];
-  const diagnostics = loads.filter(({ file }) => file.items.length > 0).flatMap(({ file, earlier }) => {
-    const custom = { name: file.fileName, content: renderRulesYaml(file.items) };
+  const diagnostics = loads.filter(({ files }) => files.length > 0).flatMap(({ files, earlier }) => {
     if (earlier && 'content' in earlier) {
-      // only what the custom file causes: the default file's own warnings are Falco's business
-      return loadRuleFiles([earlier, custom]).diagnostics.filter((d) => d.file === custom.name);
+      // only what the custom files cause: the default file's own warnings are Falco's business
+      const names = new Set(files.map((f) => f.name));
+      return loadRuleFiles([earlier, ...files]).diagnostics.filter((d) => names.has(d.file));
     }
-    return loadRuleFiles([custom], { predefined: earlier }).diagnostics;
+    return loadRuleFiles(files, { predefined: earlier }).diagnostics;
   });
   return { diagnostics };
 }

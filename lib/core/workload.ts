@@ -55,6 +55,8 @@ export interface PolicyRulePlan {
 export interface ConfigObjectPlan {
   readonly kind: 'ConfigMap' | 'Secret';
   readonly name: string;
+  /** Labels added to the workload's (e.g. the team owning a rules ConfigMap). @default none */
+  readonly labels?: Readonly<Record<string, string>>;
   /** File name -> content (a Secret's content is rendered as `stringData`). */
   readonly data: Readonly<Record<string, string>>;
 }
@@ -159,6 +161,8 @@ export interface VolumeMountPlan {
 
 export type VolumePlan =
   | { readonly name: string; readonly configMap: { readonly name: string } }
+  /** Several ConfigMaps in one folder (their keys must not collide). */
+  | { readonly name: string; readonly projected: { readonly sources: readonly { readonly configMap: { readonly name: string } }[] } }
   | { readonly name: string; readonly secret: SecretVolumePlan }
   | { readonly name: string; readonly emptyDir: { readonly sizeLimit?: string } }
   | { readonly name: string; readonly hostPath: { readonly path: string; readonly type?: HostPathType } };

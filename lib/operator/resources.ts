@@ -5,6 +5,7 @@ import type { RulesFileItem } from '../falco/rules/model';
 import { CONTAINER_PLUGIN } from '../falco/sensor/defaults';
 import type { FalcoPlan } from '../falco/sensor/plan';
 import { falcoConfig } from '../falco/sensor/render';
+import { OWNER_LABEL, teamRulesFiles } from '../falco/sensor/rules-files';
 import type { NotExpressed } from '../helm/model';
 import { sidekickEnvSettings } from '../helm/sidekick-settings';
 import type { SidekickPlan } from '../routing/sidekick-plan';
@@ -21,10 +22,6 @@ export const FALCO_OPERATOR = {
   containerPlugin: { registry: 'ghcr.io', repository: 'falcosecurity/plugins/plugin/container', tag: '0.7.1' },
 } as const;
 
-/** The label on each Rulesfile naming the team that owns its rules. */
-export const OWNER_LABEL = 'detection-stack.io/owner';
-/** Owner of rules declared `{ unowned: reason }`. */
-export const UNOWNED = 'unowned';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type OperatorObject = {
@@ -39,7 +36,7 @@ export interface OperatorDelivery {
 
 /**
  * Rulesfile priorities: the operator writes each file into /etc/falco/rules.d as `<priority>-<sub>-<name>-<medium>.yaml`
- * (internal/pkg/priority), and Falco loads the folder in name order: the shared lists and macros come before
+ * (internal/pkg/priority), and Falco loads the folder in name order: lists and macros no team uses (shared) come before
  * every team's rules.
  */
 const DEFAULT_RULES_PRIORITY = 0;
@@ -51,7 +48,7 @@ const SIDEKICK_COMPONENT_NAME = 'falcosidekick';
 /**
  * The stack's node sensor and routing as resources of the Falco Operator 0.4.1: a `Falco` (DaemonSet with the
  * planned image, capabilities, mounts, tolerations and resources), a `Config` with the planned falco.yaml, a
- * `Plugin` for the container plugin, one `Rulesfile` per owning team (plus one for the shared lists and macros) and
+ * `Plugin` for the container plugin, one `Rulesfile` per owning team (self-contained: with the lists and macros its rules use) and
  * a `Component` for Falcosidekick with its outputs as env and credentials as Secret references.
  */
 export function operatorDelivery(plan: StackPlan): OperatorDelivery {
@@ -202,22 +199,9 @@ function falcoPodTemplate(falco: FalcoPlan): Record<string, unknown> {
 
 /** One Rulesfile per team that owns syscall rules, and one for the lists and macros they share (loaded first). */
 function rulesfiles(falco: FalcoPlan, meta: (name: string, labels?: Record<string, string>) => OperatorObject['metadata']): OperatorObject[] {
-  const ownerOf = new Map([
-    // the tuning of a default rule is its team's, like the team's own rules
-    ...falco.tuning.map((t): [string, string] => [t.rule, t.owner]),
-    ...falco.customRules.map((r): [string, string] => [r.name, typeof r.owner === 'string' ? r.owner : UNOWNED]),
-  ]);
-  const shared: RulesFileItem[] = [];
-  const byTeam = new Map<string, RulesFileItem[]>();
-  for (const item of falco.rules.items) {
-    if (item.kind !== 'rule') {
-      shared.push(item);
-      continue;
-    }
-    const team = ownerOf.get(item.name) ?? UNOWNED;
-    byTeam.set(team, [...(byTeam.get(team) ?? []), item]);
-  }
-  const rulesfile = (name: string, priority: number, items: RulesFileItem[], labels: Record<string, string> = {}): OperatorObject => ({
+  // The same split as the rules ConfigMaps of the manifests path.
+  const files = teamRulesFiles(falco);
+  const rulesfile = (name: string, priority: number, items: readonly RulesFileItem[], labels: Record<string, string> = {}): OperatorObject => ({
     apiVersion: FALCO_OPERATOR.artifactApiVersion,
     kind: 'Rulesfile',
     metadata: meta(name, labels),
@@ -234,8 +218,9 @@ function rulesfiles(falco: FalcoPlan, meta: (name: string, labels?: Record<strin
         ociArtifact: { image: { repository: defaults.repository, tag: defaults.tag }, registry: { name: defaults.registry } },
       },
     }] : []),
-    ...(shared.length > 0 ? [rulesfile('detection-stack-shared', SHARED_RULES_PRIORITY, shared)] : []),
-    ...[...byTeam.keys()].sort().map((team) => rulesfile(`rules-${team}`, TEAM_RULES_PRIORITY, byTeam.get(team)!, { [OWNER_LABEL]: team })),
+    ...files.map((f) => (f.team === undefined
+      ? rulesfile('detection-stack-shared', SHARED_RULES_PRIORITY, f.items)
+      : rulesfile(`rules-${f.team}`, TEAM_RULES_PRIORITY, f.items, { [OWNER_LABEL]: f.team }))),
   ];
 }
 

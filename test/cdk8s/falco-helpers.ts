@@ -28,6 +28,7 @@ export function falcoParts(objects: K8sObject[]) {
   const pod = daemonSet.spec.template.spec;
   const container = pod.containers.find((c: K8sObject) => c.name === 'falco');
   const falcoYaml = parse(only(objects, 'ConfigMap', 'falco-config').data['falco.yaml']);
-  const rulesData = only(objects, 'ConfigMap', 'falco-rules').data;
+  // The rules ConfigMaps (shared lists and macros, one per owning team), merged as the projected rules.d shows them.
+  const rulesData = Object.assign({}, ...objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('falco-rules-')).map((o) => o.data));
   return { daemonSet, pod, container, falcoYaml, rulesData, checksum: daemonSet.spec.template.metadata.annotations['checksum/config'] as string };
 }

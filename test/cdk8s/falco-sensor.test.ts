@@ -26,7 +26,7 @@ describe('Falco sensor on cdk8s', () => {
     test('every object validates against the upstream Kubernetes schemas', () => {
       const { objects } = falcoOn(provider, { customRules: [RULE] });
       expect(objects.map((o: K8sObject) => `${o.kind}/${o.metadata.name}`)).toEqual([
-        'ServiceAccount/falco', 'ConfigMap/falco-config', 'ConfigMap/falco-rules', 'DaemonSet/falco',
+        'ServiceAccount/falco', 'ConfigMap/falco-config', 'ConfigMap/falco-rules-payments', 'DaemonSet/falco',
       ]);
       expect(schemaErrors(objects)).toEqual([]);
     });
@@ -135,7 +135,7 @@ describe('Falco sensor on cdk8s', () => {
   test('custom rules are mounted into rules.d with their quoted values', () => {
     const { container, rulesData } = falcoParts(falcoOn('oke', { customRules: [RULE] }).objects);
     expect(container.volumeMounts).toContainEqual({ name: 'falco-rules', mountPath: '/etc/falco/rules.d', readOnly: true });
-    const rules = parse(rulesData['detection-stack-custom-rules.yaml']);
+    const rules = parse(rulesData['50-team-payments.yaml']);
     expect(rules).toEqual([expect.objectContaining({
       rule: 'Shell in billing',
       condition: 'evt.type in ("execve", "execveat") and proc.name in ("sh", "bash") and k8s.ns.name in ("billing")',

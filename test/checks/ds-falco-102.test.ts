@@ -5,8 +5,8 @@ import { App, Testing } from 'cdk8s';
 import { DetectionStack } from '../../lib/cdk8s/detection-stack';
 import { FALCO_CUSTOM_RULES_LOAD } from '../../lib/checks/ds-falco-102';
 import { runValidateCommand } from '../../lib/cli/validate';
-import { renderRulesYaml } from '../../lib/falco/rules/emit';
 import type { FalcoCustomRule } from '../../lib/falco/sensor/props';
+import { renderFalcoFiles } from '../../lib/falco/sensor/render';
 import { planStack } from '../../lib/stack/plan';
 import { customRulesStack, namedRule, SHELL } from '../helpers/check-fixtures';
 
@@ -21,7 +21,7 @@ describe('DS-FALCO-102 custom rules load as Falco would load them', () => {
     expect(outcomes).toEqual([{
       status: 'non-compliant',
       path: "s/sensors.falco.customRules[rule 'typo']",
-      message: expect.stringMatching(/^detection-stack-custom-rules\.yaml:\d+:\d+: \w+ .*proc\.nmae/),
+      message: expect.stringMatching(/^50-team-[a-z-]+\.yaml:\d+:\d+: \w+ .*proc\.nmae/),
     }]);
   });
 
@@ -81,12 +81,13 @@ describe('DS-FALCO-102 after Falco\'s default rules (loaded by default)', () => 
     const plan = afterDefaults([namedRule('r', 'spawned_process and fd.sport = abc')]);
     const [finding] = FALCO_CUSTOM_RULES_LOAD.evaluate(plan) as { message: string }[];
     expect(FALCO_CUSTOM_RULES_LOAD.fix).toContain('`detection-stack validate --after falco FILE`');
-    // the rules ConfigMap carries the file as rendered from the plan
+    // the team's rules ConfigMap carries the file as rendered from the plan
     const falco = plan.falco as NonNullable<typeof plan.falco>;
     const [key, where] = [finding.message.split(':')[0], finding.message.split(': ')[0].slice(finding.message.indexOf(':') + 1)];
-    expect(key).toBe(falco.rules.fileName);
+    const file = renderFalcoFiles(falco).rulesFiles.find((f) => f.fileName === key);
+    expect(file?.team).toBe('payments');
     const saved = join(mkdtempSync(join(tmpdir(), 'ds-fix-')), key);
-    writeFileSync(saved, renderRulesYaml(falco.rules.items));
+    writeFileSync(saved, file!.content);
     let stdout = '';
     const code = runValidateCommand(['--after', 'falco', saved], { stdout: (t) => { stdout += t; }, stderr: () => undefined });
     expect(code).toBe(1);

@@ -5,7 +5,7 @@ import { planStack } from '../../lib';
 import type { DetectionStackProps } from '../../lib';
 import { parseCondition } from '../../lib/falco/language/parser';
 import { readRuleItems } from '../../lib/falco/rules/loader';
-import { renderCustomRulesYaml } from '../../lib/falco/sensor/render';
+import { renderCustomRulesYaml, renderFalcoFiles } from '../../lib/falco/sensor/render';
 
 /**
  * Tuning of Falco's default rules, judged by real Falco 0.44.1: the override items the stack renders load after the
@@ -88,5 +88,46 @@ describe('tuning of the default rules, loaded by real Falco 0.44.1 after the pin
     const rules = items.filter((i) => i.kind === 'rule' && i.condition !== undefined);
     expect(rules.length).toBeGreaterThan(20);
     expect(rules.filter((r) => r.kind === 'rule' && parseCondition(r.condition!).kind !== 'and').map((r) => (r as { name: string }).name)).toEqual([]);
+  });
+});
+
+describe('one rules file per owning team, loaded by real Falco 0.44.1 as rules_files names them', () => {
+  const scratch = scratchDir('ds-team-rules-');
+  afterAll(() => scratch.dispose());
+  const defaults = corpusPath('falco-rules', 'falco_rules.yaml');
+  const rule = (name: string, owner: string) => ({
+    owner,
+    rule: { kind: 'rule' as const, name, desc: 'd', output: `${name} %proc.name`, priority: 'NOTICE' as const, condition: 'spawned_process and proc.name in (team_tools)' },
+  });
+  const plan = planStack({
+    ...props,
+    sensors: {
+      falco: {
+        customLists: [{ kind: 'list', name: 'team_tools', items: ['nc'] }],
+        customRules: [rule('Payments tool', 'payments'), rule('Identity tool', 'identity')],
+        tuning: [{ rule: SHELL, owner: 'payments', reason: 'kubectl exec is our break-glass path', priority: 'WARNING' }],
+      },
+    },
+  }, 'stack');
+  const files = renderFalcoFiles(plan.falco!).rulesFiles;
+  const rulesDir = `${scratch.dir}/rules.d`;
+  for (const f of files) scratch.write(`rules.d/${f.fileName}`, f.content);
+
+  test('falco -V: every team file loads after the default rules on its own, with no error and no warning', async () => {
+    const results = await falcoValidate([defaults, ...files.map((f) => `${rulesDir}/${f.fileName}`)]);
+    expect(results.map((r) => [r.name.split('/').pop(), r.successful, r.errors, r.warnings])).toEqual([
+      ['falco_rules.yaml', true, [], expect.anything()],
+      ['50-team-identity.yaml', true, [], []],
+      ['50-team-payments.yaml', true, [], []],
+    ]);
+  });
+
+  test('falco -r falco_rules.yaml -r rules.d: the default rules first, then the folder in file name order, the tuning applied', async () => {
+    const listed = await falcoRuleDetails([defaults, rulesDir]);
+    const names = listed.map((r) => r.name);
+    expect(names.slice(-2)).toEqual(['Identity tool', 'Payments tool']);
+    expect(files.map((f) => f.fileName)).toEqual(['50-team-identity.yaml', '50-team-payments.yaml']);
+    expect(listed.find((r) => r.name === SHELL)!.priority).toBe('Warning');
+    expect(listed.find((r) => r.name === 'Payments tool')!.tags).toEqual(['owner:payments']);
   });
 });

@@ -20,7 +20,7 @@ describe('scripts/synth-examples.js', () => {
     expect(result.stdout).toContain('synthesized 1 example(s) into dist/');
     const manifest = fs.readFileSync(path.join(ROOT, 'dist', 'oke-falco', 'oke-falco.k8s.yaml'), 'utf8');
     const kinds = parseAllDocuments(manifest).map((d) => `${d.get('kind')}/${(d.toJSON() as { metadata: { name: string } }).metadata.name}`);
-    expect(kinds).toEqual(expect.arrayContaining(['DaemonSet/falco', 'ConfigMap/falco-config', 'ConfigMap/falco-rules', 'ServiceAccount/falco']));
+    expect(kinds).toEqual(expect.arrayContaining(['DaemonSet/falco', 'ConfigMap/falco-config', 'ConfigMap/falco-rules-platform-security', 'ServiceAccount/falco']));
     // The other deliveries of the same plan, beside the manifests (what `detection-stack deliver` writes).
     expect(fs.readdirSync(path.join(ROOT, 'dist', 'oke-falco', 'helm')).sort()).toEqual(['HELM.md', 'falco-values.yaml']);
     expect(fs.readdirSync(path.join(ROOT, 'dist', 'oke-falco', 'operator')).sort()).toEqual(['OPERATOR.md', 'falco-operator.yaml']);

@@ -31,7 +31,7 @@ describe('examples/oke-falco (the default stack)', () => {
   test('the runtime pack runs in the node sensor, owned, without Falco\'s unowned default rules', () => {
     const falcoYaml = parse(objects.find((o) => o.metadata.name === 'falco-config')!.data['falco.yaml']);
     expect(falcoYaml.rules_files).toEqual(['/etc/falco/rules.d']);
-    const rules = parse(objects.find((o) => o.metadata.name === 'falco-rules')!.data['detection-stack-custom-rules.yaml']);
+    const rules = parse(objects.find((o) => o.metadata.name === 'falco-rules-platform-security')!.data['50-team-platform-security.yaml']);
     const names = rules.map((r: { rule: string }) => r.rule);
     expect(names).toEqual([packageManagerInContainer.rule.name, ...packs.falcoCustomRules.map((r) => r.rule.name)]);
     expect(names).toHaveLength(14);
@@ -67,7 +67,7 @@ describe('examples/oke-falco (the default stack)', () => {
     expect(chart.plan.falco?.customRules[0]).toEqual(
       { name: 'Package manager run in a regulated container', owner: 'platform-security', priority: 'WARNING', source: 'syscall' },
     );
-    const rules = parse(objects.find((o) => o.metadata.name === 'falco-rules')!.data['detection-stack-custom-rules.yaml']);
+    const rules = parse(objects.find((o) => o.metadata.name === 'falco-rules-platform-security')!.data['50-team-platform-security.yaml']);
     expect(rules[0].rule).toBe('Package manager run in a regulated container');
     expect(rules[0].condition).toContain('k8s.ns.name in ("billing", "checkout", "identity")');
     expect(rules[0].condition).toMatch(/^evt\.type in \("execve", "execveat"\) and container\.id != "host" and proc\.name in \("apt", "apt-get", .*"dpkg", "yum", "dnf", .*"rpm", "apk", .*"pip", .*"npm"/);

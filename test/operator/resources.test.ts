@@ -32,19 +32,20 @@ describe('Falco Operator 0.4.1 resources from the stack plan', () => {
   test('Falco, Config, Plugin, the Rulesfiles and the Falcosidekick Component, all in the stack namespace', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'Falco/falco', 'Config/detection-stack', 'Plugin/container', 'Rulesfile/falco-default-rules',
-      'Rulesfile/detection-stack-shared', 'Rulesfile/rules-payments', 'Rulesfile/rules-platform-security', 'Component/falcosidekick',
+      'Rulesfile/rules-payments', 'Rulesfile/rules-platform-security', 'Component/falcosidekick',
     ]);
     expect(new Set(objects.map((o) => o.metadata.namespace))).toEqual(new Set(['falco']));
   });
 
-  test('one Rulesfile per owning team, labelled, after the default rules and the shared lists', () => {
+  test('one self-contained Rulesfile per owning team (with the lists its rules use), labelled, after the default rules', () => {
     const files = byKind('Rulesfile');
     expect(files.map((f) => [f.metadata.name, f.spec.priority, f.metadata.labels[OWNER_LABEL]])).toEqual([
-      ['falco-default-rules', 0, undefined], ['detection-stack-shared', 40, undefined],
+      ['falco-default-rules', 0, undefined],
       ['rules-payments', 50, 'payments'], ['rules-platform-security', 50, 'platform-security'],
     ]);
-    expect(files[1].spec.inlineRules).toEqual([{ list: 'build_tools', items: ['make', 'gcc'] }]);
-    expect(files[2].spec.inlineRules.map((r: Obj) => r.rule)).toEqual(['Build tool in billing']);
+    // Falco compiles each file as it loads it: the list is in the file of the team whose rule uses it
+    expect(files[1].spec.inlineRules[0]).toEqual({ list: 'build_tools', items: ['make', 'gcc'] });
+    expect(files[1].spec.inlineRules.slice(1).map((r: Obj) => r.rule)).toEqual(['Build tool in billing']);
     expect(files[0].spec.ociArtifact).toEqual({ image: { repository: 'falcosecurity/rules/falco-rules', tag: '5' }, registry: { name: 'ghcr.io' } });
   });
 
@@ -103,7 +104,7 @@ describe('Falco Operator 0.4.1 resources from the stack plan', () => {
     const files = renderOperatorFiles(operatorDelivery(plan));
     expect(files.map((f) => f.name)).toEqual(['falco-operator.yaml', 'OPERATOR.md']);
     const kinds = parseAllDocuments(files[0].text).map((d) => (d.toJSON() as Obj).kind);
-    expect(kinds).toEqual(['Plugin', 'Config', 'Rulesfile', 'Rulesfile', 'Rulesfile', 'Rulesfile', 'Component', 'Falco']);
+    expect(kinds).toEqual(['Plugin', 'Config', 'Rulesfile', 'Rulesfile', 'Rulesfile', 'Component', 'Falco']);
     expect(renderOperatorFiles(operatorDelivery(planStack(props, 'ops')))).toEqual(files);
     expect(parse(files[0].text.split('---\n')[0]).kind).toBe('Plugin');
     expect(files[1].text).toContain('| the container plugin from the Falco image |');

@@ -3,3 +3,5 @@ export * from './props';
 export * from './defaults';
 export * from './plan';
 export * from './render';
+export * from './rules-files';
+export type { FalcoRuleTuning, FalcoTuningPlan } from '../tuning';

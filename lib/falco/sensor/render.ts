@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { Document } from 'yaml';
 import { FALCO_METRICS } from './defaults';
 import type { FalcoPlan, FalcoPluginPlan } from './plan';
+import { teamRulesFiles } from './rules-files';
 import { K8S_AUDIT_INVESTIGATION_FIELDS, SYSCALL_INVESTIGATION_FIELDS } from '../../packs/fields';
 import { renderRulesYaml } from '../rules/emit';
 
@@ -9,17 +10,21 @@ import { renderRulesYaml } from '../rules/emit';
 export interface FalcoFiles {
   /** `/etc/falco/falco.yaml`. */
   readonly falcoYaml: string;
-  /** The custom rules file mounted into `/etc/falco/rules.d`. */
+  /** Every custom rule in one file, in load order (what the Helm values carry: the chart mounts one ConfigMap). */
   readonly customRulesYaml: string;
-  /** sha256 (hex) of both files: a change of either changes the pod template and rolls the pods. */
+  /** The files of `/etc/falco/rules.d` on the manifests path: the shared lists and macros, then one per owning team. */
+  readonly rulesFiles: readonly { readonly fileName: string; readonly team?: string; readonly content: string }[];
+  /** sha256 (hex) of falco.yaml and the rules files: a change of any changes the pod template and rolls the pods. */
   readonly checksum: string;
 }
 
 export function renderFalcoFiles(plan: FalcoPlan): FalcoFiles {
   const falcoYaml = renderFalcoYaml(plan);
   const customRulesYaml = renderCustomRulesYaml(plan);
-  const checksum = createHash('sha256').update(falcoYaml).update('\0').update(customRulesYaml).digest('hex');
-  return { falcoYaml, customRulesYaml, checksum };
+  const rulesFiles = teamRulesFiles(plan).map((f) => ({ fileName: f.fileName, team: f.team, content: renderRulesYaml(f.items) }));
+  const hash = createHash('sha256').update(falcoYaml);
+  for (const f of rulesFiles) hash.update('\0').update(f.fileName).update('\0').update(f.content);
+  return { falcoYaml, customRulesYaml, rulesFiles, checksum: hash.digest('hex') };
 }
 
 /** The custom rules file; an empty list when there are no custom rules (Falco loads it as an empty file). */

@@ -1,6 +1,7 @@
 import { FALCO_CONFIG_PATH, FALCO_RULES_DIR, HOST_ROOT } from './defaults';
 import type { FalcoPlan } from './plan';
 import { renderFalcoFiles } from './render';
+import { OWNER_LABEL } from './rules-files';
 import { CONFIG_CHECKSUM_ANNOTATION, ProbePlan, WorkloadPlan } from '../../core/workload';
 
 const CONTAINER_NAME = 'falco';
@@ -17,7 +18,13 @@ export function falcoWorkload(plan: FalcoPlan): WorkloadPlan {
     httpGet: { path: plan.webserver.healthPath, port: WEB_PORT }, periodSeconds, failureThreshold, timeoutSeconds: 5,
   });
   const configName = `${plan.name}-config`;
-  const rulesName = `${plan.name}-rules`;
+  // One ConfigMap per owning team (and one for the shared lists and macros), all projected into rules.d.
+  const rules = files.rulesFiles.map((f) => ({
+    kind: 'ConfigMap' as const,
+    name: `${plan.name}-rules-${f.team ?? 'shared'}`,
+    data: { [f.fileName]: f.content },
+    ...(f.team ? { labels: { [OWNER_LABEL]: f.team } } : {}),
+  }));
   return {
     kind: 'DaemonSet',
     name: plan.name,
@@ -28,7 +35,7 @@ export function falcoWorkload(plan: FalcoPlan): WorkloadPlan {
     serviceAccount: { name: plan.serviceAccount.name, automountToken: plan.serviceAccount.automountToken },
     configs: [
       { kind: 'ConfigMap', name: configName, data: { 'falco.yaml': files.falcoYaml } },
-      { kind: 'ConfigMap', name: rulesName, data: { [plan.rules.fileName]: files.customRulesYaml } },
+      ...rules,
     ],
     pod: {
       annotations,
@@ -66,7 +73,8 @@ export function falcoWorkload(plan: FalcoPlan): WorkloadPlan {
       }],
       volumes: [
         { name: 'falco-config', configMap: { name: configName } },
-        { name: 'falco-rules', configMap: { name: rulesName } },
+        // Falco needs rules.d to exist even when no team has rules: an empty folder then.
+        rules.length > 0 ? { name: 'falco-rules', projected: { sources: rules.map((r) => ({ configMap: { name: r.name } })) } } : { name: 'falco-rules', emptyDir: { sizeLimit: '1Mi' } },
         { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
         ...plan.hostMounts.map((m) => ({ name: m.volumeName, hostPath: { path: m.hostPath, ...(m.type ? { type: m.type } : {}) } })),
       ],
