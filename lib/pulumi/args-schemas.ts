@@ -4,15 +4,10 @@
 // the stack definition inside is checked by the stack's own schema when it is planned. Loads no Pulumi SDK.
 import type * as pulumi from '@pulumi/pulumi';
 import { z } from 'zod';
-import type { AwsDurableBucketArgs, EksCloudAudit, EksCloudAuditArgs, EksDetectionStackArgs, TrailCloudWatchLogs } from './aws';
-import type { AksDetectionStackArgs } from './azure';
-import type { DetectionStackObjectsArgs, StackSecret } from './kubernetes';
-import type { KubernetesObject, ObjectFieldBinding } from './objects';
-import type { OkeDetectionStackArgs } from './oci';
+import type { KubernetesObject } from './objects';
 import { regionProblem } from './regions';
 import type { DetectionStackProps } from '../stack/props';
 import { plainObject, props, rule } from '../validation/build';
-import { assertSameType, SameType } from '../validation/same-type';
 
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
@@ -97,9 +92,9 @@ export const EksCloudAuditArgsSchema = props('EksCloudAuditArgs', {
 
 export const EksDetectionStackArgsSchema = props('EksDetectionStackArgs', {
   // The component itself: its plan is what the stack deploys.
-  cloudAudit: z.custom<EksCloudAudit>((v) => marked(v, '__pulumiComponentResource') && isObject((v as { plan?: unknown }).plan),
+  cloudAudit: z.custom<pulumi.ComponentResource>((v) => marked(v, '__pulumiComponentResource') && isObject((v as { plan?: unknown }).plan),
     { error: "must be the EksCloudAudit component (new EksCloudAudit('audit', { stack }))" }),
-  cluster: resource<EksDetectionStackArgs['cluster']>('__pulumiCustomResource', 'the EKS cluster resource (new aws.eks.Cluster(...) or aws.eks.Cluster.get(...))'),
+  cluster: resource<pulumi.CustomResource>('__pulumiCustomResource', 'the EKS cluster resource (new aws.eks.Cluster(...) or aws.eks.Cluster.get(...))'),
   installPodIdentityAgent: z.boolean().optional(),
   secrets: secrets.optional(),
   kubernetesProvider: kubernetesProvider.optional(),
@@ -138,22 +133,3 @@ export const AksDetectionStackArgsSchema = props('AksDetectionStackArgs', {
   secrets: secrets.optional(),
   kubernetesProvider: kubernetesProvider.optional(),
 });
-
-// The schemas accept the documented interfaces (their JSDoc is the reference) and have exactly their keys.
-type Accepts<S extends z.ZodType, T> = z.output<S> extends T ? true : false;
-type SameKeys<A, B> = SameType<keyof A, keyof B>;
-assertSameType<SameType<z.output<typeof StackSecretSchema>, StackSecret>>();
-assertSameType<SameType<NonNullable<z.output<typeof DetectionStackObjectsArgsSchema>['bindings']>[number], ObjectFieldBinding>>();
-assertSameType<SameKeys<NonNullable<z.output<typeof EksCloudAuditArgsSchema>['trailCloudWatchLogs']>, TrailCloudWatchLogs>>();
-assertSameType<SameKeys<z.output<typeof DetectionStackObjectsArgsSchema>, DetectionStackObjectsArgs>>();
-assertSameType<Accepts<typeof DetectionStackObjectsArgsSchema, DetectionStackObjectsArgs>>();
-assertSameType<SameKeys<z.output<typeof AwsDurableBucketArgsSchema>, AwsDurableBucketArgs>>();
-assertSameType<Accepts<typeof AwsDurableBucketArgsSchema, AwsDurableBucketArgs>>();
-assertSameType<SameKeys<z.output<typeof EksCloudAuditArgsSchema>, EksCloudAuditArgs>>();
-assertSameType<Accepts<typeof EksCloudAuditArgsSchema, EksCloudAuditArgs>>();
-assertSameType<SameKeys<z.output<typeof EksDetectionStackArgsSchema>, EksDetectionStackArgs>>();
-assertSameType<Accepts<typeof EksDetectionStackArgsSchema, EksDetectionStackArgs>>();
-assertSameType<SameKeys<z.output<typeof OkeDetectionStackArgsSchema>, OkeDetectionStackArgs>>();
-assertSameType<Accepts<typeof OkeDetectionStackArgsSchema, OkeDetectionStackArgs>>();
-assertSameType<SameKeys<z.output<typeof AksDetectionStackArgsSchema>, AksDetectionStackArgs>>();
-assertSameType<Accepts<typeof AksDetectionStackArgsSchema, AksDetectionStackArgs>>();

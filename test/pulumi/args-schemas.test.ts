@@ -7,6 +7,8 @@ import { AksDetectionStack } from '../../lib/pulumi/azure';
 import { DetectionStackObjects } from '../../lib/pulumi/kubernetes';
 import { OkeDetectionStack } from '../../lib/pulumi/oci';
 import type { DetectionStackProps } from '../../lib/stack/props';
+// Type-checked with the tests: the compile-time proofs that each schema accepts exactly its documented interface.
+import '../../lib/pulumi/args-schema-proofs';
 
 // #14: each Pulumi component checks its args against one schema at its door (lib/pulumi/args-schemas.ts), as
 // the stack checks its props: a JavaScript user's wrong type, misspelled key or wrong provider is a
