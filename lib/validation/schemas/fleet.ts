@@ -33,7 +33,7 @@ const gitUrl = rule(z.string(), 'DS-FLEET-006', (v) => gitUrlProblem(v) === unde
   'give the repository URL without credentials; the engines take theirs from their own repository Secrets');
 
 /** A folder path inside the repository: relative, no '..', no empty part. */
-const repoPath = rule(z.string(), 'DS-FLEET-006', (v) => /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/?$/.test(v) && !v.split('/').includes('..'),
+const repoPath = rule(z.string(), 'DS-FLEET-010', (v) => /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\/?$/.test(v) && !v.split('/').includes('..'),
   (v) => `${quote(v)} is not a folder path inside the repository`, 'give the fleet\'s folder relative to the repository root, e.g. \'dist/fleet\'');
 
 const shared = plainObject<FleetSharedProps>('a stack definition without its cluster (DetectionStackProps less cluster)');
@@ -67,7 +67,7 @@ export const DetectionFleetPropsSchema = props('DetectionFleetProps', {
     flux: props('FleetDeliveryProps.flux', {
       namespace: dns1123Label('namespace').optional(),
       sourceName: dns1123Label('GitRepository name').optional(),
-      interval: rule(z.string(), 'DS-FLEET-006', (v) => GO_DURATION.test(v), (v) => `${quote(v)} is not a Go duration`,
+      interval: rule(z.string(), 'DS-FLEET-011', (v) => GO_DURATION.test(v), (v) => `${quote(v)} is not a Go duration`,
         'use a duration such as \'10m\' or \'1h30m\'').optional(),
       disabled: z.boolean().optional(),
     }).optional(),
