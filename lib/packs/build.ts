@@ -8,7 +8,6 @@ import type { PackName, PackRule } from './types';
 import type { StackCode } from '../core/error-codes';
 import { DetectionStackError } from '../core/errors';
 import { TAG_PREFIX } from '../core/tags';
-import { ConditionBuildError } from '../falco/language/build';
 import { printCondition } from '../falco/language/printer';
 import { renderRulesYaml } from '../falco/rules/emit';
 import type { RequiredPluginVersions, RuleException, RuleItem } from '../falco/rules/model';
@@ -131,19 +130,13 @@ export function buildPackRules(props: DetectionPackProps, where = 'packs', stack
     }
   }
 
-  return packs.flatMap((pack) => PACK_TEMPLATES[pack].map((t) => bindTemplate(t, ctx, props, defaultOwner, where)));
+  return packs.flatMap((pack) => PACK_TEMPLATES[pack].map((t) => bindTemplate(t, ctx, props, defaultOwner)));
 }
 
-function bindTemplate(t: PackRuleTemplate, ctx: PackContext, props: DetectionPackProps, defaultOwner: string, where: string): PackRule {
-  let condition: string;
-  try {
-    condition = printCondition(t.condition(ctx));
-  } catch (e) {
-    if (e instanceof ConditionBuildError) {
-      fail('DS-PACK-009', `${where} (rule ${t.id})`, e.message, 'change the parameter value the message names');
-    }
-    throw e;
-  }
+function bindTemplate(t: PackRuleTemplate, ctx: PackContext, props: DetectionPackProps, defaultOwner: string): PackRule {
+  // Every parameter value reaching the builder was checked in resolvePackContext (DS-PACK-002/004), so the
+  // builder cannot refuse one: an error here is a bug of the template, and is thrown as it is.
+  const condition = printCondition(t.condition(ctx));
   const owner = props.owners?.[t.id] ?? props.owners?.[t.pack] ?? defaultOwner;
   const responseHook = props.responseHooks?.[t.id];
   const tags = [

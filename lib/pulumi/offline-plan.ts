@@ -86,6 +86,16 @@ export async function planProgram(dir: string, options: OfflinePlanOptions = {})
   const config = { ...readStackConfig(programDir, project, stack), ...namespaced(project, options.config ?? {}) };
   // Explicit providers by mock id: a call made through one answers with that provider's settings.
   const providerInputs = new Map<string, Record<string, unknown>>();
+  // Pulumi's invoke turns an error thrown by a mocked call into an Error with no message: keep ours to report it.
+  let callError: DetectionStackError | undefined;
+  const call = (args: MockCallArgs) => {
+    try {
+      return mockCall(args, callConfig(config, args.provider, providerInputs));
+    } catch (e) {
+      if (e instanceof DetectionStackError) callError = e;
+      throw e;
+    }
+  };
   await pulumi.runtime.setMocks({
     newResource: (args: MockResourceArgs) => {
       recorded.push({ type: args.type, name: args.name, inputs: args.inputs });
@@ -93,7 +103,7 @@ export async function planProgram(dir: string, options: OfflinePlanOptions = {})
       if (args.type.startsWith('pulumi:providers:')) providerInputs.set(id, args.inputs);
       return { id, state: { ...mockState(args), ...args.inputs } };
     },
-    call: (args: MockCallArgs) => mockCall(args, callConfig(config, args.provider, providerInputs)),
+    call,
   }, project, stack, false);
   captureRegistrations(pulumi, registrations);
   const runtime = pulumi.runtime as unknown as { setAllConfig?: (c: Record<string, string>, secretKeys?: string[]) => void };
@@ -110,11 +120,11 @@ export async function planProgram(dir: string, options: OfflinePlanOptions = {})
     if (main) await main();
     await settle(pulumi, () => recorded.length + failures.length);
   } catch (err) {
-    throw asPlanError(programDir, stack, project, err);
+    throw callError ?? asPlanError(programDir, stack, project, err);
   } finally {
     process.off('unhandledRejection', onRejection);
   }
-  if (failures.length > 0) throw asPlanError(programDir, stack, project, failures[0]);
+  if (failures.length > 0) throw callError ?? asPlanError(programDir, stack, project, failures[0]);
 
   const resources = recorded.map((r) => {
     const extra = registrations.get(`${r.type}::${r.name}`);

@@ -2,11 +2,11 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Testing } from 'cdk8s';
+import { threeProviderFleet } from './fixtures';
 import { DetectionFleet } from '../../lib/cdk8s/detection-fleet';
 import { DetectionStackError } from '../../lib/core/errors';
 import { fleetClusterPlan, planFleet } from '../../lib/fleet/plan';
 import type { DetectionFleetProps } from '../../lib/fleet/props';
-import { threeProviderFleet } from './fixtures';
 
 /** `<code> at <place>: <problem>` of what the call throws. */
 function refusal(f: () => unknown): string {

@@ -10,7 +10,6 @@ export const PACK_CODES = defineCodes({
   'DS-PACK-006': { level: 'error', meaning: 'a namespace is both a product and an infrastructure namespace', fix: 'a namespace where privileged pods are expected cannot be a product namespace: remove it from one of the two lists' },
   'DS-PACK-007': { level: 'error', meaning: 'a pack\'s owning team is not a valid team name', fix: 'use lowercase letters, digits, \'-\' or \'_\' (the name routing knows the team by)' },
   'DS-PACK-008': { level: 'error', meaning: 'a response hook names no valid response action', fix: 'name the action explicitly, e.g. \'kubernetes:terminate\' (lowercase words, one optional \':\')' },
-  'DS-PACK-009': { level: 'error', meaning: 'a pack parameter value cannot be placed in a rule condition', fix: 'change the parameter value the message names' },
   'DS-PACK-010': { level: 'error', meaning: 'the packs\' runbook URL is not a usable https URL', fix: 'give an https:// URL of letters, digits and . _ ~ / - only (no query, no %, which Falco outputs read as a field)' },
   'DS-PACK-020': { level: 'error', meaning: 'an investigation query value is empty or carries a control character', fix: 'remove control characters (newlines, tabs, NUL) from the name, and give every name' },
   'DS-PACK-021': { level: 'error', meaning: 'a value cannot be placed in an OCI Logging search query safely', fix: 'use only letters, digits, spaces and . - _ : / * @ < > (Kubernetes names and OCIDs always do)' },

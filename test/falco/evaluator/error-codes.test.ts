@@ -1,7 +1,7 @@
+import { evaluator, rule } from './helpers';
 import { EvaluatorError } from '../../../lib/falco/evaluator/evaluator';
 import type { Expr } from '../../../lib/falco/language/ast';
 import { parseCondition } from '../../../lib/falco/language/parser';
-import { evaluator, rule } from './helpers';
 
 /** The code and message the evaluator refuses a condition with, when it compiles its rules. */
 function refusal(condition: string | Expr): string {
