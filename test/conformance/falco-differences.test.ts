@@ -33,10 +33,16 @@ describe('the documented differences from Falco 0.44.1, each shown with real Fal
     expect(r.ours).toMatchObject({ ok: false, errors: ['LOAD_ERR_COMPILE_CONDITION', 'LOAD_ERR_COMPILE_CONDITION'] });
   });
 
-  test('Falco pastes a list name as text where a value is expected (`proc.name = shells`); we read it as the value', async () => {
+  test('a list name where a value stands is pasted as text by both (`proc.name = shells` is `proc.name = bash, sh`): no difference', async () => {
     const r = await both('list-after-eq.yaml', `- list: shells\n  items: [bash, sh]\n${rule('evt.type = open and proc.name = shells')}`);
     expect(r.falco).toMatchObject({ ok: false, errors: ['LOAD_ERR_COMPILE_CONDITION'] });
-    expect(r.ours.ok).toBe(true);
+    expect(r.ours).toMatchObject({ ok: false, errors: ['LOAD_ERR_COMPILE_CONDITION'] });
+  });
+
+  test('a bare word after `in` that names no list: Falco reads it as a value; we refuse it as an undefined list', async () => {
+    const r = await both('bare-in.yaml', rule('evt.type = open and proc.name in shels'));
+    expect(r.falco).toEqual({ ok: true, errors: [], warnings: [] });
+    expect(r.ours).toMatchObject({ ok: false, errors: ['LOAD_ERR_COMPILE_CONDITION'] });
   });
 
   test('inside a quoted string a list name is not replaced, by Falco either (so this is no difference)', async () => {

@@ -43,13 +43,11 @@ function conditionsOf(items: readonly unknown[]): string[] {
 export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
   {
     id: 'bare-name-after-in',
-    falco: 'Falco pastes a list name as text: `proc.name in shells` becomes `proc.name in bash, sh` (a syntax error, '
-      + 'LOAD_ERR_COMPILE_CONDITION) when the list has several items, and a name that is no list stays a value '
-      + '(`proc.name in undefined_list` loads). Our loader expands a bare list name and reports an undefined one. '
-      + 'Owner: lang (list substitution, issue #11 "What is broken today").',
+    falco: 'A bare word after `in`, `pmatch` or `intersects` that names no list is a value for Falco (`proc.name in undefined_list` '
+      + 'loads); our loader reports it as an undefined list (COND_UNDEFINED_LIST), on purpose: it is nearly always a misspelt list. '
+      + 'Lists are substituted as text exactly as Falco does (`in shells` with two items is a syntax error in both).',
     applies: (_text, items) => conditionsOf(items).some((c) => /\b(in|pmatch|intersects) (?!\()[A-Za-z_]/.test(c)),
-    explains: (ours, falco) => (ours.ok && only(falco, 'LOAD_ERR_COMPILE_CONDITION')) || (falco.ok && has(ours, 'LOAD_ERR_COMPILE_CONDITION'))
-      || (!ours.ok && only(falco, 'LOAD_ERR_COMPILE_CONDITION')),
+    explains: (ours, falco) => falco.ok && has(ours, 'LOAD_ERR_COMPILE_CONDITION'),
   },
   {
     id: 'plugin-requirement',
@@ -69,17 +67,7 @@ export const KNOWN_DIFFERENCES: readonly KnownDifference[] = [
     explains: (ours, falco) => !ours.ok && !falco.ok && ['LOAD_ERR_COMPILE_CONDITION', 'LOAD_ERR_COMPILE_OUTPUT'].includes(falco.categories[0])
       && (has(ours, 'LOAD_ERR_VALIDATE') || has(ours, 'LOAD_ERR_COMPILE_CONDITION')),
   },
-  {
-    id: 'list-redefined-through-another',
-    falco: 'Falco expands a list item that names a list when it defines the list, so `shells: [paths]` then `paths: [shells]` is no '
-      + 'loop (paths holds the old items of paths); our loader resolves list references over the final definitions and reports '
-      + 'RULES_LIST_LOOP. Owner: lang (list substitution).',
-    applies: (_text, items) => {
-      const lists = items.filter((i): i is { list: string; items: unknown } => i !== null && typeof i === 'object' && 'list' in i);
-      return lists.some((l) => Array.isArray(l.items) && l.items.some((x) => lists.some((o) => o.list === x)));
-    },
-    explains: (ours, falco) => falco.ok && only(ours, 'LOAD_ERR_VALIDATE'),
-  },
+
 ];
 
 interface Outcome {

@@ -87,6 +87,8 @@ export async function falcoValidate(paths: readonly string[]): Promise<FalcoFile
 export interface FalcoListedItem {
   readonly name: string;
   readonly used?: boolean;
+  /** A list's items as Falco compiled them (`details.items_compiled`). */
+  readonly itemsCompiled?: readonly string[];
 }
 
 export interface FalcoListing {
@@ -102,11 +104,12 @@ export async function falcoListing(paths: readonly string[]): Promise<FalcoListi
   if (r.code !== 0 || !line) {
     throw new Error(`falco -L -r ${paths.join(' -r ')} printed no listing (exit ${r.code}): ${r.stderr.split('\n').slice(-5).join('\n')}`);
   }
-  type RawItem = { info: { name: string }; details?: { used?: boolean } };
+  type RawItem = { info: { name: string }; details?: { used?: boolean; items_compiled?: string[] } };
   const parsed = JSON.parse(line) as Record<'lists' | 'macros' | 'rules', RawItem[]>;
   const items = (raw: readonly RawItem[]) => raw.map((i) => {
     const used = i.details?.used;
-    return used === undefined ? { name: i.info.name } : { name: i.info.name, used };
+    const compiled = i.details?.items_compiled;
+    return { name: i.info.name, ...(used === undefined ? {} : { used }), ...(compiled === undefined ? {} : { itemsCompiled: compiled }) };
   });
   return { lists: items(parsed.lists), macros: items(parsed.macros), rules: items(parsed.rules) };
 }

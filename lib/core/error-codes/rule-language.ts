@@ -35,7 +35,6 @@ export const RULE_LANGUAGE_CODES = rule({
   RULES_EXCEPTION_MISMATCH: { level: 'error', falco: 'LOAD_ERR_VALIDATE', meaning: 'an exception\'s fields, comps and values do not line up', fix: 'give as many comps and values per row as fields' },
   RULES_EXCEPTION_BAD_COMP: { level: 'error', falco: 'LOAD_ERR_VALIDATE', meaning: 'an exception comparison operator is not supported', fix: 'use a comparison operator Falco supports in exceptions (=, !=, in, startswith, ...)' },
   RULES_EXCEPTION_UNKNOWN_FIELD: { level: 'error', falco: 'LOAD_ERR_VALIDATE', meaning: 'an exception names a field the source does not have', fix: 'use a field of the rule\'s source' },
-  RULES_LIST_LOOP: { level: 'error', falco: 'LOAD_ERR_VALIDATE', meaning: 'lists refer to each other in a loop', fix: 'break the loop' },
   // conditions and outputs
   COND_EMPTY: { level: 'error', falco: 'LOAD_ERR_COMPILE_CONDITION', meaning: 'the condition is empty', fix: 'write a condition' },
   COND_SYNTAX: { level: 'error', falco: 'LOAD_ERR_COMPILE_CONDITION', meaning: 'the condition does not parse', fix: 'correct the condition at the place given' },

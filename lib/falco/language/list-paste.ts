@@ -78,3 +78,60 @@ export function substitutedListNames(text: string, order: ReadonlyMap<string, nu
   }
   return used;
 }
+
+/** A condition text after Falco's list substitution. */
+export interface SubstitutedText {
+  readonly text: string;
+  /** For each character of `text`, its offset in the text before substitution (pasted characters: the list name's). */
+  readonly origin: readonly number[];
+  /** For each character of `text`, the list that pasted it, if one did. */
+  readonly pastedBy: readonly (string | undefined)[];
+  /** The lists substituted, in Falco's order. */
+  readonly lists: readonly string[];
+}
+
+const BLANKS = ' \t\n\r';
+const DELIMITERS = `${BLANKS}(),=`;
+
+/**
+ * Falco's list substitution (rule_loader_compiler.cpp, parse_condition and resolve_list): before a condition is
+ * parsed, each list in definition order replaces every occurrence of its name that has a delimiter (blank, `(`,
+ * `)`, `,`, `=`) or the text's edge on both sides, blanks around it included, by its items joined with `, `
+ * (each quoted when it has a space and does not start with a quote); an empty list also takes a comma beside
+ * it. The text is then parsed. `proc.name = shells` becomes `proc.name = bash, sh`, a syntax error.
+ */
+export function substituteLists(text: string, lists: readonly PastedList[]): SubstitutedText {
+  const used = substitutedListNames(text, new Map(lists.map((l, i) => [l.name, i])), lists);
+  let cnd = text;
+  let origin = Array.from({ length: text.length }, (_, i) => i);
+  let pastedBy: (string | undefined)[] = new Array<string | undefined>(text.length).fill(undefined);
+  const named = new Set(used);
+  const done: string[] = [];
+  for (const list of lists) {
+    if (!named.has(list.name)) continue;
+    let substituted = false;
+    let start = cnd.indexOf(list.name);
+    while (start >= 0) {
+      let end = start + list.name.length;
+      if ((start === 0 || DELIMITERS.includes(cnd[start - 1])) && (end >= cnd.length || DELIMITERS.includes(cnd[end]))) {
+        const anchor = origin[start] ?? text.length;
+        while (start > 0 && BLANKS.includes(cnd[start - 1])) start--;
+        while (end < cnd.length && BLANKS.includes(cnd[end])) end++;
+        const sub = list.items.map(pasteListItem).join(', ');
+        if (sub === '') {
+          if (start > 0 && cnd[start - 1] === ',') start--;
+          else if (end < cnd.length && cnd[end] === ',') end++;
+        }
+        const inserted = `${start > 0 ? ' ' : ''}${sub} `;
+        cnd = cnd.slice(0, start) + inserted + cnd.slice(end);
+        origin = origin.slice(0, start).concat(new Array<number>(inserted.length).fill(anchor), origin.slice(end));
+        pastedBy = pastedBy.slice(0, start).concat(new Array<string>(inserted.length).fill(list.name), pastedBy.slice(end));
+        start += sub.length + 1;
+        substituted = true;
+      }
+      start = cnd.indexOf(list.name, start + 1);
+    }
+    if (substituted) done.push(list.name);
+  }
+  return { text: cnd, origin, pastedBy, lists: done };
+}

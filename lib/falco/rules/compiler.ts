@@ -8,7 +8,7 @@ import { Expr, ListLiteral, NO_POSITION, Node, Operand, StringLiteral } from '..
 import { checkCondition, CheckIssue } from '../language/checker';
 import { editDistance } from '../language/fields';
 import { isListOperator, isModifiedOperator } from '../language/lexer';
-import { PastedList, pasteListItem, PastedItem, readPastedListItem, substitutedListNames } from '../language/list-paste';
+import { PastedList, pasteListItem, PastedItem, readPastedListItem, substitutedListNames, substituteLists } from '../language/list-paste';
 import { ConditionSyntaxError, parseCondition } from '../language/parser';
 
 /**
@@ -81,16 +81,23 @@ export class RuleCompiler {
   private sawOpaque = false;
   /** The expanded size of resolved conditions, by node (macro bodies are shared, so this is computed once per node). */
   private readonly sizes = new WeakMap<object, ExprSize>();
+  /** The text of a condition before list substitution. */
+  private readonly unsubstituted = new WeakMap<MappedText, string>();
   /** Lists and macros Falco counts as used (LOAD_UNUSED_LIST, LOAD_UNUSED_MACRO). */
   private readonly usedLists = new Set<string>();
   private readonly usedMacros = new Set<string>();
   /** The lists as Falco substitutes them into condition texts, in its order. */
-  private pastedLists?: { readonly order: ReadonlyMap<string, number>; readonly lists: readonly PastedList[] };
+  private pastedLists: {
+    readonly order: ReadonlyMap<string, number>;
+    readonly lists: readonly PastedList[];
+    /** The lists substituted into condition texts (all but those of an earlier file not at hand). */
+    readonly substituted: readonly PastedList[];
+  } = { order: new Map(), lists: [], substituted: [] };
 
   constructor(private readonly collected: RuleCollector, private readonly sink: DiagnosticSink) {}
 
   compile(): CompiledRules {
-    for (const list of this.collected.lists.values()) this.expandList(list.name, []);
+    this.expandLists();
     for (const macro of this.collected.macros.values()) {
       const expr = this.macroExpr(macro.name, []);
       // what is appended here to a predefined macro: the rules of the earlier file that use it are not at hand
@@ -110,29 +117,33 @@ export class RuleCompiler {
     };
   }
 
-  private expandList(name: string, stack: readonly string[]): readonly string[] | undefined {
-    const done = this.resolvedLists.get(name);
-    if (done) return done;
-    const list = this.collected.lists.get(name) as ListInfo;
-    if (stack.includes(name)) {
-      this.sink.report('error', 'RULES_LIST_LOOP', `Lists refer to each other in a loop: ${[...stack, name].join(' -> ')}`, list.at, { kind: 'list', name });
-      return undefined;
-    }
-    const out: string[] = [];
-    if (list.opaque) this.opaqueLists.add(name);
-    for (const item of list.items) {
-      const ref = this.collected.lists.get(item);
-      if (ref && ref.index < list.visibility && ref.name !== name) {
-        const expanded = this.expandList(ref.name, [...stack, name]);
-        if (!expanded) return undefined;
-        if (this.opaqueLists.has(ref.name)) this.opaqueLists.add(name);
-        appendAll(out, expanded);
-      } else {
-        out.push(item);
+  /**
+   * Each list's items as Falco compiles them (compile_list_infos): an item naming a list defined before it is
+   * replaced by that list's own items as written (one level: they are not expanded again), and that list counts as
+   * used. So no list refers to itself in a loop: `shells: [paths]` after `paths: [shells]` holds `shells`.
+   */
+  private expandLists(): void {
+    const order = new Map<string, number>();
+    const lists: PastedList[] = [];
+    for (const list of this.collected.lists.values()) {
+      const out: string[] = [];
+      if (list.opaque) this.opaqueLists.add(list.name);
+      for (const entry of list.items) {
+        const ref = this.collected.lists.get(entry);
+        if (ref && ref.index < list.visibility) {
+          this.usedLists.add(ref.name);
+          if (ref.opaque) this.opaqueLists.add(list.name);
+          appendAll(out, ref.items);
+        } else {
+          out.push(entry);
+        }
       }
+      this.resolvedLists.set(list.name, out);
+      order.set(list.name, lists.length);
+      lists.push({ name: list.name, items: out });
     }
-    this.resolvedLists.set(name, out);
-    return out;
+    // lists an earlier file defines whose items are not known here stay names, resolved in the syntax tree
+    this.pastedLists = { order, lists, substituted: lists.filter((l) => !this.opaqueLists.has(l.name)) };
   }
 
   /** A macro's resolved condition (macros it uses must be defined before it), or null when broken. */
@@ -178,7 +189,8 @@ export class RuleCompiler {
       const clause = this.exceptionClause(ex, item);
       if (clause === null) return undefined;
       if (clause) {
-        refersTo.push([(this.origins.get(clause) as MappedText).text, clause]);
+        const text = this.origins.get(clause) as MappedText;
+        refersTo.push([this.unsubstituted.get(text) ?? text.text, clause]);
         const resolvedClause = this.resolve(clause, () => true, [], item);
         if (!resolvedClause) return undefined;
         exceptionClauses.push({ kind: 'not', child: resolvedClause, pos: clause.pos });
@@ -279,16 +291,63 @@ export class RuleCompiler {
     return this.parse(textAt(text, ex.at), item, `in exception '${ex.name}': `);
   }
 
-  private parse(text: MappedText, item: Diagnostic['item'], prefix = ''): Expr | undefined {
+  private parse(original: MappedText, item: Diagnostic['item'], prefix = ''): Expr | undefined {
+    const text = this.substitute(original);
+    if (!text) return undefined;
     try {
       const expr = parseCondition(text.text);
       this.recordOrigins(expr, text);
       return expr;
     } catch (e) {
       if (!(e instanceof ConditionSyntaxError)) throw e;
-      this.sink.report('error', e.code, `${prefix}${e.message}`, text.at(e.pos.offset), item);
+      const list = text.pastedBy?.(Math.min(e.pos.offset, text.text.length - 1));
+      const pasted = list ? ` (Falco pastes the items of list '${list}' here as text, before it parses the condition: \`${text.text}\`)` : '';
+      this.sink.report('error', e.code, `${prefix}${e.message}${pasted}`, text.at(e.pos.offset), item);
       return undefined;
     }
+  }
+
+  /**
+   * The condition text as Falco parses it: list names substituted by their items (../language/list-paste.ts),
+   * each character still mapped to the file (pasted ones to the list's name). Undefined when a substituted list has
+   * an item that would be read as something other than one value (reported at the list).
+   */
+  private substitute(text: MappedText): MappedText | undefined {
+    const r = substituteLists(text.text, this.pastedLists.substituted);
+    if (r.lists.length === 0) return text;
+    let ok = true;
+    for (const name of r.lists) ok = this.checkListItems(name) && ok;
+    if (!ok) return undefined;
+    const substituted: MappedText = {
+      text: r.text,
+      at: (offset) => text.at(r.origin[Math.max(0, Math.min(offset, r.origin.length - 1))] ?? 0),
+      pastedBy: (offset) => r.pastedBy[offset],
+    };
+    this.unsubstituted.set(substituted, text.text);
+    return substituted;
+  }
+
+  /** Whether every item of a list reads as one value once pasted; the others are errors at the list. */
+  private checkListItems(name: string): boolean {
+    const list = this.collected.lists.get(name) as ListInfo;
+    let ok = true;
+    for (const raw of this.resolvedLists.get(name) ?? []) {
+      const read = this.pastedItem(raw);
+      if ('problem' in read) {
+        this.sink.report('error', 'COND_LIST_ITEM_STRUCTURE', listItemMessage(name, raw, read.problem), list.at, { kind: 'list', name });
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  private pastedItem(raw: string): PastedItem {
+    let read = this.itemValues.get(raw);
+    if (!read) {
+      read = readPastedListItem(raw);
+      this.itemValues.set(raw, read);
+    }
+    return read;
   }
 
   private recordOrigins(node: Node, text: MappedText): void {
@@ -362,6 +421,10 @@ export class RuleCompiler {
 
   private resolveOperand(operand: Operand, item: Diagnostic['item'], fail: () => void): Operand {
     if (operand.kind === 'listRef') {
+      // `proc.name in shells` with shells: [bash] is `proc.name in bash` once pasted: libsinsp reads the word as one value
+      if (this.origins.get(operand)?.pastedBy?.(operand.pos.offset)) {
+        return this.derive(operand, { kind: 'list', items: [literal(operand.name, operand.pos)], pos: operand.pos } as ListLiteral);
+      }
       const items = this.collected.lists.has(operand.name) ? this.resolvedLists.get(operand.name) : undefined;
       if (!items) {
         if (!this.collected.lists.has(operand.name)) {
@@ -393,15 +456,10 @@ export class RuleCompiler {
     if (this.opaqueLists.has(listName)) this.sawOpaque = true;
     const out: StringLiteral[] = [];
     for (const raw of items) {
-      let read = this.itemValues.get(raw);
-      if (!read) {
-        read = readPastedListItem(raw);
-        this.itemValues.set(raw, read);
-      }
+      const read = this.pastedItem(raw);
       if ('problem' in read) {
         const list = this.collected.lists.get(listName);
-        const message = `list '${listName}' has the item ${JSON.stringify(raw)}, which Falco pastes into conditions as text: ${read.problem}; `
-          + 'quote the whole item (items: [\'"..."\']) or remove the characters ( ) , = " \'';
+        const message = listItemMessage(listName, raw, read.problem);
         if (list && !list.opaque) this.sink.report('error', 'COND_LIST_ITEM_STRUCTURE', message, list.at, { kind: 'list', name: listName });
         else this.reportNode('error', 'COND_LIST_ITEM_STRUCTURE', message, at, item);
         fail();
@@ -417,7 +475,6 @@ export class RuleCompiler {
    * substitutes (parse_condition, resolve_list) and the macros its syntax tree names (resolve_macros).
    */
   private markUsed(text: string, parsed: Expr): void {
-    this.pastedLists ??= this.listsAsPasted();
     for (const name of substitutedListNames(text, this.pastedLists.order, this.pastedLists.lists)) this.usedLists.add(name);
     const visit = (e: Expr): void => {
       switch (e.kind) {
@@ -435,33 +492,8 @@ export class RuleCompiler {
     visit(parsed);
   }
 
-  /**
-   * Every list with the items Falco pastes for it (compile_list_infos: an item naming a list defined before it
-   * is replaced by that list's items, and that list counts as used).
-   */
-  private listsAsPasted(): { order: Map<string, number>; lists: PastedList[] } {
-    const order = new Map<string, number>();
-    const lists: PastedList[] = [];
-    for (const list of this.collected.lists.values()) {
-      const items: string[] = [];
-      for (const entry of list.items) {
-        const ref = this.collected.lists.get(entry);
-        if (ref && ref.index < list.visibility) {
-          this.usedLists.add(ref.name);
-          appendAll(items, ref.items);
-        } else {
-          items.push(entry);
-        }
-      }
-      order.set(list.name, lists.length);
-      lists.push({ name: list.name, items });
-    }
-    return { order, lists };
-  }
-
   /** LOAD_UNUSED_MACRO then LOAD_UNUSED_LIST, in definition order, as Falco ends a compilation; names an earlier file defines are not judged. */
   private reportUnused(): void {
-    this.pastedLists ??= this.listsAsPasted();
     for (const macro of this.collected.macros.values()) {
       if (this.usedMacros.has(macro.name) || this.collected.isPredefined('macro', macro.name)) continue;
       this.sink.report('warning', 'LOAD_UNUSED_MACRO', 'Macro not referred to by any other rule/macro', macro.at, { kind: 'macro', name: macro.name });
@@ -568,6 +600,11 @@ function didYouMean(name: string, known: Iterable<string>): string {
 function position(ref: SourceRef): string {
   const { line, col } = ref.file.position(ref.offset);
   return `${ref.file.name}:${line}:${col}`;
+}
+
+function listItemMessage(list: string, raw: string, problem: string): string {
+  return `list '${list}' has the item ${JSON.stringify(raw)}, which Falco pastes into conditions as text: ${problem}; `
+    + 'quote the whole item (items: [\'"..."\']) or remove the characters ( ) , = " \'';
 }
 
 function literal(value: string, pos = NO_POSITION): StringLiteral {

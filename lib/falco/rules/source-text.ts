@@ -23,6 +23,8 @@ export interface SourceRef {
 export interface MappedText {
   readonly text: string;
   at(offset: number): SourceRef;
+  /** The list whose items Falco pasted at this offset (a condition after list substitution). */
+  pastedBy?(offset: number): string | undefined;
 }
 
 /** A text whose characters all map to one place (e.g. a condition generated from an exception). */

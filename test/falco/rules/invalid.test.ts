@@ -72,7 +72,6 @@ const CASES: Case[] = [
   { name: 'undefined macro', yaml: rule('spawned_procss and evt.type = open'), code: 'COND_UNDEFINED_MACRO', line: 3, col: 14, message: /Undefined macro 'spawned_procss' used in filter\./ },
   { name: 'macro using a macro defined after it', yaml: '- macro: a\n  condition: b and proc.name = x\n- macro: b\n  condition: evt.type = open\n', code: 'COND_UNDEFINED_MACRO', line: 2, col: 14, message: /Undefined macro 'b' used in filter\. \(macro 'b' is defined later, at test.yaml:3:3/ },
   { name: 'macros in a loop', yaml: '- macro: a\n  condition: evt.type = open\n- macro: b\n  condition: a\n- macro: a\n  condition: b\n- rule: R\n  desc: d\n  condition: a\n  output: o\n  priority: INFO\n', code: 'COND_MACRO_LOOP', line: 5, col: 3, message: /Macros refer to each other in a loop: a -> b -> a/ },
-  { name: 'lists in a loop', yaml: '- list: a\n  items: [x]\n- list: b\n  items: [a]\n- list: a\n  items: [b]\n  override:\n    items: append\n', code: 'RULES_LIST_LOOP', line: 1, col: 3, message: /Lists refer to each other in a loop: a -> b -> a/ },
   { name: 'undefined list', yaml: rule('evt.type = execve and proc.name in shel_binaries'), code: 'COND_UNDEFINED_LIST', line: 3, col: 49, message: /Undefined list 'shel_binaries' used in filter/ },
   // conditions
   { name: 'unknown operator', yaml: rule('evt.type = open and proc.name like bash'), code: 'COND_UNKNOWN_OPERATOR', line: 3, col: 44, message: /expected a valid check operator: one of 'exists'/ },

@@ -56,3 +56,51 @@ describe('list items as Falco pastes them', () => {
     expect(() => listItem('l', ['a,b'])).toThrow(/reads as 2 values/);
   });
 });
+
+describe('Falco\'s textual list substitution (resolve_list), modelled exactly', () => {
+  const lists = (body: string, condition: string) => load(`${body}${RULE(`evt.type = execve and ${condition}`)}`);
+  const codes = (r: ReturnType<typeof load>) => r.diagnostics.filter((d) => d.severity === 'error').map((d) => d.code);
+
+  test('a list name after `=` is pasted as text: one item is a value, two are a syntax error at the name', () => {
+    const one = lists('- list: shells\n  items: [bash]\n', 'proc.name = shells');
+    expect(codes(one)).toEqual([]);
+    expect(new RuleEvaluator(one.ruleset.rules).evaluate({ 'evt.type': 'execve', 'proc.name': 'bash' }).length).toBe(1);
+    const two = lists('- list: shells\n  items: [bash, sh]\n', 'proc.name = shells');
+    expect(two.diagnostics.map((d) => [d.code, d.line, d.col])).toEqual([['COND_SYNTAX', 5, 48]]);
+    expect(two.diagnostics[0].message).toMatch(/Falco pastes the items of list 'shells' here as text.*`evt\.type = execve and proc\.name = bash, sh `/);
+  });
+
+  test('`in name` without parentheses: one item reads as a value, two are a syntax error', () => {
+    expect(codes(lists('- list: shells\n  items: [bash]\n', 'proc.name in shells'))).toEqual([]);
+    expect(codes(lists('- list: shells\n  items: [bash, sh]\n', 'proc.name in shells'))).toEqual(['COND_SYNTAX']);
+  });
+
+  test('a name between blanks inside quotes is substituted too; one glued to a quote is not', () => {
+    const r = lists('- list: shells\n  items: [bash, sh]\n', 'proc.cmdline contains "a shells b" and proc.cmdline contains "shells"');
+    expect(codes(r)).toEqual([]);
+    const evaluator = new RuleEvaluator(r.ruleset.rules);
+    expect(evaluator.evaluate({ 'evt.type': 'execve', 'proc.cmdline': 'x a bash, sh b shells' }).length).toBe(1);
+    expect(evaluator.evaluate({ 'evt.type': 'execve', 'proc.cmdline': 'x a shells b shells' }).length).toBe(0);
+  });
+
+  test('an empty list takes a comma with it', () => {
+    const r = lists('- list: none\n  items: []\n', 'proc.name in (a, none) and proc.pname in (none, b)');
+    expect(codes(r)).toEqual([]);
+    expect(new RuleEvaluator(r.ruleset.rules).evaluate({ 'evt.type': 'execve', 'proc.name': 'a', 'proc.pname': 'b' }).length).toBe(1);
+  });
+
+  test('a list item naming a list defined before it takes that list\'s items as written, one level: no loop', () => {
+    const r = load(`- list: shells\n  items: [bash, sh]\n- list: paths\n  items: [/tmp, /etc]\n- list: shells\n  items: [paths]\n- list: paths\n  items: [shells]\n${RULE('evt.type = execve and proc.name in (shells, paths)')}`);
+    expect(codes(r)).toEqual([]);
+    expect(r.ruleset.lists.get('shells')).toEqual(['shells']);
+    expect(r.ruleset.lists.get('paths')).toEqual(['paths']);
+  });
+
+  test('items a list pastes that name a list Falco tries later are substituted in turn', () => {
+    const r = load(`- list: outer\n  items: [inner, x]\n- list: inner\n  items: [bash]\n${RULE('evt.type = execve and proc.name in (outer)')}`);
+    expect(codes(r)).toEqual([]);
+    const evaluator = new RuleEvaluator(r.ruleset.rules);
+    expect(evaluator.evaluate({ 'evt.type': 'execve', 'proc.name': 'bash' }).length).toBe(1);
+    expect(evaluator.evaluate({ 'evt.type': 'execve', 'proc.name': 'inner' }).length).toBe(0);
+  });
+});
