@@ -1,9 +1,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import Ajv, { ValidateFunction } from 'ajv';
+import { Testing } from 'cdk8s';
 import { parse, stringify } from 'yaml';
 import { corpusPath } from './corpora';
 import { generatedStacks, K8sObject, realTool, run, scratchDir } from './workload-files';
+import { exampleFleet } from '../../examples/fleet/main';
 import { planStack, StackPlan } from '../../lib';
 import { operatorDelivery, OWNER_LABEL } from '../../lib/operator';
 import { EVERY_OUTPUT } from '../helm/fixtures';
@@ -37,6 +39,8 @@ const validators: Record<string, CrdValidator> = Object.fromEntries(Object.entri
 const plans: [string, StackPlan][] = [
   ...generatedStacks().filter(({ chart }) => chart.plan.falco).map(({ name, chart }): [string, StackPlan] => [name, chart.plan]),
   ['every-output', planStack(EVERY_OUTPUT, 'every-output')],
+  // The worked fleet: each cluster's resources are what dist/fleet/<cluster>/operator/ holds.
+  ...exampleFleet(Testing.app()).plan.clusters.map((c): [string, StackPlan] => [`fleet/${c.name}`, c.plan]),
 ];
 
 describe.each(plans)('%s', (_name, plan) => {

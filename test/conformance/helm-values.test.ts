@@ -1,9 +1,11 @@
 import { readFileSync } from 'fs';
 import Ajv from 'ajv';
 import draft06 from 'ajv/dist/refs/json-schema-draft-06.json';
+import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { corpusPath } from './corpora';
 import { generatedStacks, K8sObject } from './workload-files';
+import { exampleFleet } from '../../examples/fleet/main';
 import { planStack, StackPlan } from '../../lib';
 import { falcoConfig } from '../../lib/falco/sensor/render';
 import { FALCO_CHART_FALCO_YAML_KEYS, helmDelivery, HelmReleasePlan, subchartSidekickUrl, valuesProblems } from '../../lib/helm';
@@ -43,6 +45,8 @@ const plans: [string, StackPlan][] = [
   ...generatedStacks().map(({ name, chart }): [string, StackPlan] => [name, chart.plan]),
   ['every-output', planStack(EVERY_OUTPUT, 'every-output')],
   ['aks-event-hubs', planStack(AZURE_EVENT_HUBS, 'aks-event-hubs')],
+  // The worked fleet: each cluster's values are what dist/fleet/<cluster>/helm/ holds and argocd/helm/ installs.
+  ...exampleFleet(Testing.app()).plan.clusters.map((c): [string, StackPlan] => [`fleet/${c.name}`, c.plan]),
 ];
 
 function release(plan: StackPlan, chart: string): HelmReleasePlan | undefined {

@@ -73,6 +73,32 @@ describe('examples/fleet (four clusters on OKE, EKS and AKS, delivered by Argo C
     ]);
   });
 
+  test('every delivery of the definition is generated: manifests, Helm values, Operator resources, Argo CD (both sources), Flux', () => {
+    const clusters = ['prod-eu', 'prod-us', 'prod-we', 'staging-us'];
+    for (const c of clusters) {
+      expect(written).toEqual(expect.arrayContaining([
+        `${c}/manifests/0-namespaces/resources.yaml`, `${c}/manifests/1-workloads/resources.yaml`, `${c}/REPORT.md`,
+        `${c}/helm/falco-values.yaml`, `${c}/helm/HELM.md`, `${c}/operator/falco-operator.yaml`, `${c}/operator/OPERATOR.md`, `flux/${c}.yaml`,
+      ]));
+    }
+    // Argo CD with a Helm source: the prod clusters (the selector), each its Namespace then the falco chart.
+    expect(written.filter((f) => f.startsWith('argocd/'))).toEqual([
+      'argocd/applicationset.yaml', 'argocd/appproject.yaml', 'argocd/helm/appproject.yaml',
+      'argocd/helm/prod-eu.yaml', 'argocd/helm/prod-us.yaml', 'argocd/helm/prod-we.yaml',
+    ]);
+    const apps = read('argocd/helm/prod-we.yaml');
+    expect(apps.map((a) => [a.kind, a.metadata.name, a.spec.sources?.[0].helm.valueFiles])).toEqual([
+      ['Application', 'acme-prod-we-namespace', undefined],
+      ['Application', 'acme-prod-we-falco', ['$values/dist/fleet/prod-we/helm/falco-values.yaml']],
+    ]);
+    // The operator deploys the node Falco: one Rulesfile per team owning its syscall rules. The identity team's rules
+    // are the Kubernetes-audit pack, which the k8saudit Falco runs (outside the operator), so payments alone here.
+    const owners = (c: string) => read(`${c}/operator/falco-operator.yaml`).filter((o) => o.kind === 'Rulesfile')
+      .map((o) => o.metadata.labels['detection-stack.io/owner']).filter((o) => o).sort();
+    expect(owners('staging-us')).toEqual(['payments']);
+    expect(owners('prod-us')).toEqual(['payments']);
+  });
+
   test('snapshot of the fleet report and the delivery objects', () => {
     expect(readFileSync(join(out, 'REPORT.md'), 'utf8')).toMatchSnapshot();
     expect(read('argocd/appproject.yaml')).toMatchSnapshot();
