@@ -7,7 +7,8 @@ import { gunzipSync } from 'zlib';
 import { Testing } from 'cdk8s';
 import { routesFor, writeConfig } from './amtool-support';
 import { freePort, realTool, scratchDir, shipperOf, writeShipperConfig } from './workload-files';
-import { eksTetragonStack } from '../../examples/eks-tetragon/main';
+import { EKS_TETRAGON, eksTetragonStack } from '../../examples/eks-tetragon/main';
+import { DetectionStack } from '../../lib';
 
 /**
  * Tetragon's alerts on the same path as Falco's, judged by the real Fluent Bit 5.1.1 with the eks-tetragon example's
@@ -259,5 +260,28 @@ describe('the routed copies reach every Alertmanager in its API\'s shape and the
     const { file } = writeConfig('eks-tetragon', am!);
     const byNamespace = Object.fromEntries(postedAlerts()[0].map((a) => [a.labels.k8s_ns_name, routesFor(file, a.labels)]));
     expect(byNamespace).toEqual({ billing: ['payments-pagerduty'], identity: ['identity-email'] });
+  });
+
+  test('with routing.routeBy owner-first, amtool routes each posted alert to the detection\'s owner wherever it was raised', () => {
+    // The same stack with a team for the detections' owner and owner-first routing; the alerts are the ones the real
+    // Fluent Bit posted above (the owner travels in the `tags` label as Falcosidekick sends it: sorted, comma-joined).
+    const props = EKS_TETRAGON;
+    const routing = props.routing!;
+    const ownerFirst = new DetectionStack(Testing.app(), 'eks-tetragon-owner-first', {
+      ...props,
+      routing: {
+        ...routing,
+        routeBy: 'owner-first',
+        teams: [...routing.teams!, { name: 'platform-security', namespaces: ['security'], receivers: { pagerDuty: [{ routingKey: { name: 'ps-pagerduty', key: 'routing-key' }, minimumPriority: 'Warning' }] } }],
+      },
+    }).plan.routing!.alertmanager!;
+    const { file } = writeConfig('eks-tetragon-owner-first', ownerFirst);
+    const posted = postedAlerts()[0];
+    expect(posted.map((a) => a.labels.tags.split(',').filter((t) => t.startsWith('owner:')))).toEqual([['owner:platform-security'], ['owner:platform-security']]);
+    expect(Object.fromEntries(posted.map((a) => [a.labels.k8s_ns_name, routesFor(file, a.labels)])))
+      .toEqual({ billing: ['platform-security-pagerduty'], identity: ['platform-security-pagerduty'] });
+    // Without an owner tag the namespace still decides (the same alert, its owner tag taken out).
+    const untagged = { ...posted[0].labels, tags: posted[0].labels.tags.split(',').filter((t) => !t.startsWith('owner:')).join(',') };
+    expect(routesFor(file, untagged)).toEqual(['payments-pagerduty']);
   });
 });
