@@ -132,4 +132,11 @@ export const AksDetectionStackArgsSchema = props('AksDetectionStackArgs', {
   retainOnDestroy: z.boolean().optional(),
   secrets: secrets.optional(),
   kubernetesProvider: kubernetesProvider.optional(),
+  logsIngestion: props('AzureLogsIngestionArgs', {
+    workspaceResourceGroupName: input(z.string()),
+    workspaceName: input(z.string()),
+    workspaceId: input(z.string()),
+    servicePrincipalObjectId: input(z.string()),
+    retentionDays: z.number().optional(),
+  }).optional(),
 });

@@ -111,10 +111,11 @@ export function accessLogBucketPolicy(f: AwsAccountFacts, logBucket: string, sou
 
 /**
  * Key policy of the stack's KMS key: the account administers it; CloudTrail may encrypt for this
- * account's trails; CloudWatch Logs may use it for the EKS control-plane log group (and the trail's log group) only.
+ * account's trails; CloudWatch Logs may use it for the EKS control-plane log group (and the trail's and the analytics log group) only.
  */
 export function auditKeyPolicy(
-  f: AwsAccountFacts, opts: { readonly trail?: string; readonly logGroup?: string; readonly trailLogGroup?: string },
+  f: AwsAccountFacts,
+  opts: { readonly trail?: string; readonly logGroup?: string; readonly trailLogGroup?: string; readonly analyticsLogGroup?: string },
 ): PolicyDocument {
   const statements: PolicyStatement[] = [{
     Sid: 'AccountAdministers',
@@ -142,7 +143,7 @@ export function auditKeyPolicy(
       Resource: '*',
     });
   }
-  const logGroups = [opts.logGroup, opts.trailLogGroup].filter((g): g is string => g !== undefined);
+  const logGroups = [opts.logGroup, opts.trailLogGroup, opts.analyticsLogGroup].filter((g): g is string => g !== undefined);
   if (logGroups.length > 0) {
     const arns = logGroups.map((g) => logGroupArn(f, g));
     statements.push({

@@ -1,6 +1,7 @@
 // The EKS cloud side on @pulumi/aws v7 (non-deprecated S3 resources: aws.s3.Bucket and its companions).
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { analyticsDestination, shipperLogsPolicy } from './analytics-policies';
 import { AwsDurableBucketArgsSchema, EksCloudAuditArgsSchema, EksDetectionStackArgsSchema } from './args-schemas';
 import {
   accessLogBucketName, accessLogBucketPolicy, AwsAccountFacts, auditKeyPolicy, CIS_METRIC_FILTERS, CLOUDTRAIL_PREFIX, cloudTrailLogsDeliveryPolicy,
@@ -211,6 +212,8 @@ export class EksCloudAudit extends pulumi.ComponentResource {
   /** The trail's CloudWatch Logs group (with `trailCloudWatchLogs`). */
   public readonly trailLogGroup?: aws.cloudwatch.LogGroup;
   public readonly controlPlaneLogGroup?: aws.cloudwatch.LogGroup;
+  /** The log group the shipper also writes alerts to (`durable.analytics.cloudWatchLogs`), with its retention and the key. */
+  public readonly analyticsLogGroup?: aws.cloudwatch.LogGroup;
   /** For `aws.eks.Cluster` `enabledClusterLogTypes`. */
   public readonly enabledClusterLogTypes: string[];
   public readonly account: pulumi.Output<AwsAccountFacts>;
@@ -232,6 +235,7 @@ export class EksCloudAudit extends pulumi.ComponentResource {
     const logGroupName = audit.kubernetes.controlPlaneLogs ? eksLogGroupName(cluster) : undefined;
     const trailLogs = trailName && args.trailCloudWatchLogs ? args.trailCloudWatchLogs : undefined;
     const trailLogGroup = trailLogs && trailName ? trailLogGroupName(trailName) : undefined;
+    const analytics = analyticsDestination(this.plan, 'cloudwatch-logs');
     const deletionWindow = args.keyDeletionWindowDays ?? 30;
     if (!Number.isInteger(deletionWindow) || deletionWindow < 7 || deletionWindow > 30) {
       // AWS KMS ScheduleKeyDeletion: PendingWindowInDays is 7 to 30.
@@ -266,7 +270,9 @@ export class EksCloudAudit extends pulumi.ComponentResource {
       enableKeyRotation: true,
       rotationPeriodInDays: 365,
       deletionWindowInDays: deletionWindow,
-      policy: this.account.apply((f) => JSON.stringify(auditKeyPolicy(f, { trail: trailName, logGroup: logGroupName, trailLogGroup }))),
+      policy: this.account.apply((f) => JSON.stringify(auditKeyPolicy(f, {
+        trail: trailName, logGroup: logGroupName, trailLogGroup, analyticsLogGroup: analytics?.logGroupName,
+      }))),
       tags: { ...args.tags },
     }, kept);
     new aws.kms.Alias(`${name}-key`, { name: `alias/detection-stack/${cluster}`, targetKeyId: this.key.keyId }, child);
@@ -308,6 +314,11 @@ export class EksCloudAudit extends pulumi.ComponentResource {
         retentionInDays: audit.kubernetes.retentionDays,
         kmsKeyId: this.key.arn,
         tags: { ...args.tags },
+      }, kept);
+    }
+    if (analytics) {
+      this.analyticsLogGroup = new aws.cloudwatch.LogGroup(`${name}-analytics`, {
+        name: analytics.logGroupName, retentionInDays: analytics.retentionDays, kmsKeyId: this.key.arn, tags: { ...args.tags },
       }, kept);
     }
     this.enabledClusterLogTypes = [...audit.kubernetes.eksLogTypes];
@@ -415,6 +426,13 @@ export class EksDetectionStack extends pulumi.ComponentResource {
       policy: pulumi.all([cloud.account, cloud.key.arn])
         .apply(([f, keyArn]) => JSON.stringify(shipperWritePolicy(f, cloud.bucketName, cloud.alertsPrefix, keyArn))),
     }, child);
+    const analytics = analyticsDestination(plan, 'cloudwatch-logs');
+    if (analytics) {
+      new aws.iam.RolePolicy(`${name}-shipper-logs`, {
+        role: this.shipperRole.id,
+        policy: cloud.account.apply((f) => JSON.stringify(shipperLogsPolicy(f, analytics.logGroupName))),
+      }, { parent: this, dependsOn: cloud.analyticsLogGroup ? [cloud.analyticsLogGroup] : [] });
+    }
     associations.push(new aws.eks.PodIdentityAssociation(`${name}-shipper`, {
       clusterName, namespace, serviceAccount: cloud.shipperServiceAccount, roleArn: this.shipperRole.arn,
     }, { parent: this, dependsOn }));

@@ -4,12 +4,15 @@ import * as monitor from '@pulumi/azure-native/monitor';
 import * as storage from '@pulumi/azure-native/storage';
 import * as command from '@pulumi/command';
 import * as pulumi from '@pulumi/pulumi';
+import { analyticsDestination } from './analytics-policies';
 import { AksDetectionStackArgsSchema } from './args-schemas';
+import { AzureLogsIngestion, AzureLogsIngestionArgs, logsIngestionBindings } from './azure-logs-ingestion';
 import {
   ACTIVITY_LOG_CATEGORIES, ACTIVITY_LOG_CONTAINER, containerNameProblem, immutabilityLockCommand, resourceLogContainer,
   SHARED_KEY_LOOSENING, storageAccountNameProblem,
 } from './azure-names';
 import { DetectionStackObjects, StackSecret } from './kubernetes';
+import type { ObjectFieldBinding } from './objects';
 import { checkExpireAfterDays, durableTarget, planForProvider, resolveBucketName } from './stack-plan';
 import { DetectionStackError } from '../core/errors';
 import type { StackPlan } from '../stack/plan';
@@ -59,6 +62,14 @@ export interface AksDetectionStackArgs {
   readonly secrets?: readonly StackSecret[];
   /** Kubernetes provider for the cluster. @default the default provider */
   readonly kubernetesProvider?: pulumi.ProviderResource;
+  /**
+   * Where the shipper's Logs Ingestion output sends alerts when the stack says
+   * `durable.analytics.azureLogsIngestion.dataCollection: 'pulumi'`: the component creates the table, a Data
+   * Collection Endpoint and Rule, grants the app `Monitoring Metrics Publisher` on the rule, and sets the endpoint
+   * and rule into the shipper. Required then, refused otherwise.
+   * @default none
+   */
+  readonly logsIngestion?: AzureLogsIngestionArgs;
 }
 
 /**
@@ -75,12 +86,26 @@ export class AksDetectionStack extends pulumi.ComponentResource {
   public readonly objects: DetectionStackObjects;
   /** The named loosenings this stack runs with (reported on every `pulumi up`). */
   public readonly loosenings: readonly string[];
+  /** The table, endpoint and rule of the shipper's Logs Ingestion output (with `logsIngestion`). */
+  public readonly logsIngestion?: AzureLogsIngestion;
 
   constructor(name: string, args: AksDetectionStackArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('detection-stack:aks:DetectionStack', name, {}, opts);
     validateProps(AksDetectionStackArgsSchema, args, name);
     this.plan = planForProvider(args.stack, 'aks', name);
     const target = resolveBucketName(this.plan, args.containerName, `${name}/containerName`);
+    // Who creates the Logs Ingestion endpoint and rule: checked before anything is created.
+    const logs = analyticsDestination(this.plan, 'azure-logs-ingestion');
+    if (logs?.dataCollection === 'pulumi' && !args.logsIngestion) {
+      throw new DetectionStackError('DS-PULUMI-045', `${name}/logsIngestion`,
+        'the stack\'s durable.analytics.azureLogsIngestion has dataCollection \'pulumi\' but this component is given no workspace for it',
+        'set logsIngestion { workspaceResourceGroupName, workspaceName, workspaceId, servicePrincipalObjectId }');
+    }
+    if (logs?.dataCollection !== 'pulumi' && args.logsIngestion) {
+      throw new DetectionStackError('DS-PULUMI-046', `${name}/logsIngestion`,
+        'logsIngestion is given, but the stack does not ask for a Data Collection Rule from Pulumi',
+        'set durable.analytics.azureLogsIngestion.dataCollection to \'pulumi\' in the stack, or drop logsIngestion');
+    }
     const containerName = target.bucket;
     const accountName = this.resolveAccount(name, args.storageAccountName, durableTarget(this.plan)?.storageAccount);
     const containerProblem = containerNameProblem(containerName);
@@ -196,9 +221,18 @@ export class AksDetectionStack extends pulumi.ComponentResource {
       },
     }, { parent: this, dependsOn: [this.container, ...this.auditContainers] });
 
+    const bindings: ObjectFieldBinding[] = [];
+    if (logs?.dataCollection === 'pulumi' && args.logsIngestion) {
+      this.logsIngestion = new AzureLogsIngestion(`${name}-logs`, {
+        ...args.logsIngestion, destination: logs, resourceGroupName: args.resourceGroupName, location: this.plan.cluster.region!,
+      }, child);
+      bindings.push(...logsIngestionBindings(this.plan, this.logsIngestion.endpointUrl, this.logsIngestion.ruleImmutableId));
+    }
+
     this.objects = new DetectionStackObjects(`${name}-k8s`, {
       stack: args.stack,
       secrets: [...(args.secrets ?? []), ...(stream ? [stream.secret] : [])],
+      bindings,
     }, { parent: this, providers: args.kubernetesProvider ? { kubernetes: args.kubernetesProvider } : undefined });
 
     this.registerOutputs({

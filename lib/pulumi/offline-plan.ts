@@ -1,6 +1,7 @@
 // Runs a Pulumi program under Pulumi's own mocks, with no cloud account and no Pulumi CLI, and
 // records every resource it registers. @pulumi/pulumi is never imported here: the program's own copy
 // is resolved from its folder, so the mocks are set on the very instance the program uses.
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
@@ -332,6 +333,9 @@ function mockState(args: MockResourceArgs): Record<string, unknown> {
         .map((k) => args.inputs[k]).find((v) => typeof v === 'string') ?? args.name,
       oidcIssuerProfile: { issuerURL: `https://oidc.mock.azure.com/${args.name}/` },
       etag: `"0x8D${args.name.length}MOCK"`,
+      // Data Collection Endpoint and Rule (the shipper's Logs Ingestion output reads both).
+      ...(args.type === 'azure-native:monitor:DataCollectionEndpoint' ? { logsIngestion: { endpoint: `https://${args.name}.westeurope-1.ingest.monitor.azure.com` } } : {}),
+      ...(args.type === 'azure-native:monitor:DataCollectionRule' ? { immutableId: `dcr-${createHash('sha256').update(args.name).digest('hex').slice(0, 32)}` } : {}),
     };
   }
   if (p === 'oci') return { key: `${args.name}-secret`, namespace: MOCK_FACTS.ociNamespace };

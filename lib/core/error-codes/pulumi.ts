@@ -33,4 +33,6 @@ export const PULUMI_CODES = defineCodes({
   'DS-PULUMI-036': { level: 'error', meaning: 'the KMS key deletion window is outside 7-30 days', fix: 'choose 7 to 30 days (30 gives the longest time to cancel)' },
   'DS-PULUMI-037': { level: 'error', meaning: 'the storage account refuses shared-key access, which Fluent Bit\'s azure_blob output needs (shared key or SAS)', fix: 'set allowSharedKeyAccess: true (a named loosening, reported), or ship no alerts to Blob Storage' },
   'DS-PULUMI-038': { level: 'error', meaning: 'a component was given an explicit provider of another package than the one it needs (kubernetesProvider, homeRegionProvider)', fix: 'pass a provider of the package the option names, e.g. new k8s.Provider(...) for kubernetesProvider' },
+  'DS-PULUMI-045': { level: 'error', meaning: 'the stack asks Pulumi for the Logs Ingestion endpoint and rule, but the AKS component has no workspace for them', fix: 'give AksDetectionStack logsIngestion { workspaceResourceGroupName, workspaceName, workspaceId, servicePrincipalObjectId }' },
+  'DS-PULUMI-046': { level: 'error', meaning: 'the AKS component is given logsIngestion but the stack does not ask for a Data Collection Rule from Pulumi', fix: 'set durable.analytics.azureLogsIngestion.dataCollection: \'pulumi\', or drop logsIngestion' },
 });
