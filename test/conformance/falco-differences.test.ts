@@ -45,6 +45,25 @@ describe('the documented differences from Falco 0.44.1, each shown with real Fal
     expect(r.ours).toMatchObject({ ok: false, errors: ['LOAD_ERR_COMPILE_CONDITION'] });
   });
 
+  test('a list item that changes the condition\'s structure: Falco loads the changed condition; we refuse the item', async () => {
+    const r = await both('structure-item.yaml', `- list: ns\n  items: [billing, "x)or(proc.name=bash"]\n${rule('evt.type = open and proc.name in (ns)')}`);
+    // the pasted `or` even takes the evt.type restriction away: Falco warns about that
+    expect(r.falco).toEqual({ ok: true, errors: [], warnings: ['LOAD_NO_EVTTYPE'] });
+    expect(r.ours).toMatchObject({ ok: false, errors: ['LOAD_ERR_COMPILE_CONDITION'] });
+  });
+
+  test('an unused macro\'s fields are not checked, by Falco either (so this is no difference); both warn that it is unused', async () => {
+    const r = await both('unused-macro-fields.yaml', `- macro: m\n  condition: proc.nmae = x\n${rule('evt.type = open')}`);
+    expect(r.falco).toEqual({ ok: true, errors: [], warnings: ['LOAD_UNUSED_MACRO'] });
+    expect(r.ours).toEqual({ ok: true, errors: [], warnings: ['LOAD_UNUSED_MACRO'] });
+  });
+
+  test('Falco warns that a regex with no pattern syntax could be a simpler operator (LOAD_COMPILE_CONDITION); we do not', async () => {
+    const r = await both('plain-regex.yaml', rule('evt.type = open and proc.name regex "bash"'));
+    expect(r.falco).toEqual({ ok: true, errors: [], warnings: ['LOAD_COMPILE_CONDITION'] });
+    expect(r.ours).toEqual({ ok: true, errors: [], warnings: [] });
+  });
+
   test('inside a quoted string a list name is not replaced, by Falco either (so this is no difference)', async () => {
     const r = await both('list-in-quotes.yaml', `- list: shells\n  items: [bash]\n${rule('evt.type = open and proc.cmdline contains "shells x"')}`);
     expect(r.falco.ok).toBe(true);
@@ -52,7 +71,7 @@ describe('the documented differences from Falco 0.44.1, each shown with real Fal
     expect(r.ours.ok).toBe(true);
   });
 
-  test('lists nested three deep load in both (Falco expands list items naming lists as it defines each list)', async () => {
+  test('lists nested three deep load in both (a list item naming an earlier list takes its items as written, one level deep)', async () => {
     const r = await both('nested.yaml', `- list: a\n  items: [x]\n- list: b\n  items: [a]\n- list: c\n  items: [b]\n${rule('evt.type = open and proc.name in (c)')}`);
     expect(r.falco).toEqual({ ok: true, errors: [], warnings: [] });
     expect(r.ours).toEqual({ ok: true, errors: [], warnings: [] });
