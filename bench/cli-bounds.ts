@@ -9,12 +9,31 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { syntheticSyscallEvents } from './synthetic-events';
+import { INPUT_BOUNDS } from '../lib/cli/input';
 
-/** The bounds the README's "Bounds" table states: input size, CPU seconds, peak memory in MiB. */
+/**
+ * The bounds the README's "Bounds" table states: CPU seconds and peak memory in MiB for inputs that fill the
+ * commands' input bounds (lib/cli/input.ts: larger inputs are refused).
+ */
 export const CLI_BOUNDS = {
-  validate: { rules: 20_000, seconds: 60, mib: 1024 },
-  test: { rules: 2_000, events: 20_000, seconds: 60, mib: 1024 },
+  validate: { seconds: 60, mib: 1024 },
+  test: { seconds: 60, mib: 1024 },
 } as const;
+
+/** The largest `make(count)` (count a multiple of `step`) of at most `bytes` bytes, found by doubling and bisection. */
+function largestWithin(bytes: number, step: number, make: (count: number) => string): { count: number; text: string } {
+  let lo = step;
+  while (Buffer.byteLength(make(lo * 2)) <= bytes) lo *= 2;
+  let hi = lo * 2;
+  while (hi - lo > step) {
+    const mid = Math.round((lo + hi) / 2 / step) * step;
+    if (Buffer.byteLength(make(mid)) <= bytes) lo = mid;
+    else hi = mid;
+  }
+  return { count: lo, text: make(lo) };
+}
+
+const eventLines = (count: number): string => `${syntheticSyscallEvents(count).map((e) => JSON.stringify(e)).join('\n')}\n`;
 
 export interface CliBoundsBench {
   readonly cli: string;
@@ -32,6 +51,10 @@ function measure(command: string, args: readonly string[], allowExit: readonly n
   return { ms: Math.round((Number(m[1]) + Number(m[2])) * 1000), mib: Math.round(Number(m[3]) / 1024) };
 }
 
+function mib(bytes: number): string {
+  return (bytes / 2 ** 20).toFixed(1);
+}
+
 function check(name: string, value: number, bound: number, unit: string): void {
   if (value > bound) throw new Error(`bench: ${name} is ${value} ${unit}, above the README's bound of ${bound} ${unit}`);
 }
@@ -41,23 +64,30 @@ export function benchCliBounds({ cli, report, rulesFile }: CliBoundsBench): void
   try {
     const v = CLI_BOUNDS.validate;
     const rules = join(dir, 'rules.yaml');
-    writeFileSync(rules, rulesFile(v.rules));
-    console.log(`# validate bound: ${v.rules} rules (each with a macro and a list), ${(statSync(rules).size / 2 ** 20).toFixed(1)} MiB`);
+    const validateInput = largestWithin(INPUT_BOUNDS.validate.bytes, 1000, rulesFile);
+    writeFileSync(rules, validateInput.text);
+    console.log(`# validate bound: ${validateInput.count} rules (each with a macro and a list), ${mib(statSync(rules).size)} MiB of ${mib(INPUT_BOUNDS.validate.bytes)}`);
     const validate = measure(cli, ['validate', rules]);
-    report(`cli_validate_${v.rules / 1000}k_rules_cpu_ms`, validate.ms, 'ms');
-    report(`cli_validate_${v.rules / 1000}k_rules_max_rss_mib`, validate.mib, 'MiB');
+    report('cli_validate_bound_rules', validateInput.count, 'rules');
+    report('cli_validate_bound_cpu_ms', validate.ms, 'ms');
+    report('cli_validate_bound_max_rss_mib', validate.mib, 'MiB');
     check('validate CPU time', validate.ms, v.seconds * 1000, 'ms');
     check('validate memory', validate.mib, v.mib, 'MiB');
 
     const t = CLI_BOUNDS.test;
     const testRules = join(dir, 'test-rules.yaml');
-    writeFileSync(testRules, rulesFile(t.rules));
+    const testRulesInput = largestWithin(INPUT_BOUNDS.testRules.bytes, 100, rulesFile);
+    writeFileSync(testRules, testRulesInput.text);
     const events = join(dir, 'events.jsonl');
-    writeFileSync(events, `${syntheticSyscallEvents(t.events).map((e) => JSON.stringify(e)).join('\n')}\n`);
-    console.log(`# test bound: ${t.rules} rules over ${t.events} events, ${(statSync(events).size / 2 ** 20).toFixed(1)} MiB of JSON lines`);
+    const eventsInput = largestWithin(INPUT_BOUNDS.testEvents.bytes, 1000, eventLines);
+    writeFileSync(events, eventsInput.text);
+    console.log(`# test bound: ${testRulesInput.count} rules (${mib(statSync(testRules).size)} MiB of ${mib(INPUT_BOUNDS.testRules.bytes)}) `
+      + `over ${eventsInput.count} events (${mib(statSync(events).size)} MiB of JSON lines, of ${mib(INPUT_BOUNDS.testEvents.bytes)})`);
     const test = measure(cli, ['test', '--rules', testRules, '--events', events, '--format', 'json']);
-    report(`cli_test_${t.events / 1000}k_events_cpu_ms`, test.ms, 'ms');
-    report(`cli_test_${t.events / 1000}k_events_max_rss_mib`, test.mib, 'MiB');
+    report('cli_test_bound_rules', testRulesInput.count, 'rules');
+    report('cli_test_bound_events', eventsInput.count, 'events');
+    report('cli_test_bound_cpu_ms', test.ms, 'ms');
+    report('cli_test_bound_max_rss_mib', test.mib, 'MiB');
     check('test CPU time', test.ms, t.seconds * 1000, 'ms');
     check('test memory', test.mib, t.mib, 'MiB');
   } finally {

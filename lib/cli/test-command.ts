@@ -1,4 +1,4 @@
-import { escapeForTerminal, readInput, STDIN } from './input';
+import { escapeForTerminal, INPUT_BOUNDS, InputBudget, InputTooLargeError, STDIN } from './input';
 import { Detection, EvaluatorError, EvaluatorRule, RuleEvaluator, RuleMatching } from '../falco/evaluator/evaluator';
 import { EventsFileError, LocatedEvent, parseEventsText } from '../falco/evaluator/events';
 import { loadRulesForEvaluation } from '../falco/evaluator/rules';
@@ -94,11 +94,13 @@ function readReason(e: unknown): string {
   return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
 }
 
-function readText(file: string, readStdin?: () => string): string {
+/** The events file's text; `file:1:1: error ...` when it cannot be read or is over its bound. */
+function readEventsText(file: string, readStdin?: () => string): string | { readonly error: string } {
   try {
-    return readInput(file, readStdin);
+    return new InputBudget(INPUT_BOUNDS.testEvents).read(file, readStdin);
   } catch (e) {
-    throw new EventsFileError('EVENTS_EMPTY', file, 1, 1, `cannot read the file: ${readReason(e)}`);
+    if (e instanceof InputTooLargeError) return { error: `${file}:1:1: error ${e.code} the events file is not read: ${e.message}` };
+    return { error: new EventsFileError('EVENTS_EMPTY', file, 1, 1, `cannot read the file: ${readReason(e)}`).message };
   }
 }
 
@@ -106,11 +108,13 @@ function readText(file: string, readStdin?: () => string): string {
 function readRulesFiles(paths: readonly string[], readStdin?: () => string): { inputs: RuleFileInput[]; errors: string[] } {
   const inputs: RuleFileInput[] = [];
   const errors: string[] = [];
+  const budget = new InputBudget(INPUT_BOUNDS.testRules);
   for (const name of paths) {
     try {
-      inputs.push({ name, content: readInput(name, readStdin) });
+      inputs.push({ name, content: budget.read(name, readStdin) });
     } catch (e) {
-      errors.push(`${name}:1:1: error RULES_FILE_READ cannot read the rules file: ${readReason(e)}`);
+      if (e instanceof InputTooLargeError) errors.push(`${name}:1:1: error ${e.code} the rules file is not read: ${e.message}`);
+      else errors.push(`${name}:1:1: error RULES_FILE_READ cannot read the rules file: ${readReason(e)}`);
     }
   }
   return { inputs, errors };
@@ -152,9 +156,14 @@ export function runTestCommand(argv: readonly string[], io: TestCommandIo): numb
     return 1;
   }
 
+  const eventsText = readEventsText(args.events, io.readStdin);
+  if (typeof eventsText !== 'string') {
+    io.stderr(`${escapeForTerminal(eventsText.error)}\n`);
+    return 1;
+  }
   let events: LocatedEvent[];
   try {
-    events = parseEventsText(readText(args.events, io.readStdin), args.events);
+    events = parseEventsText(eventsText, args.events);
   } catch (e) {
     if (!(e instanceof EventsFileError)) throw e;
     io.stderr(`${escapeForTerminal(e.message)}\n`);

@@ -1,4 +1,4 @@
-import { escapeForTerminal, readInput } from './input';
+import { escapeForTerminal, INPUT_BOUNDS, InputBudget, InputTooLargeError } from './input';
 import { FALCO_DEFAULT_RULES_NAMES, K8SAUDIT_RULES_NAMES } from '../falco/rules/default-rules-names.generated';
 import { formatDiagnostic } from '../falco/rules/diagnostics';
 import { loadRuleFiles, PredefinedNames } from '../falco/rules/loader';
@@ -145,11 +145,16 @@ export function runValidateCommand(argv: readonly string[], io: CommandIo): numb
   const diagnostics: CliDiagnostic[] = [];
   const groups = new Map<FileValidator, ValidatedFile[]>();
   const falcoRules = falcoRulesValidator(args.after);
+  const budget = new InputBudget(INPUT_BOUNDS.validate);
   for (const name of args.files) {
     let content: string;
     try {
-      content = readInput(name, io.readStdin);
+      content = budget.read(name, io.readStdin);
     } catch (e) {
+      if (e instanceof InputTooLargeError) {
+        diagnostics.push({ severity: 'error', code: e.code, message: `not read: ${e.message}`, file: name, line: 1, col: 1 });
+        continue;
+      }
       const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
       diagnostics.push({ severity: 'error', code: 'RULES_FILE_READ', message: `cannot read the file: ${reason}`, file: name, line: 1, col: 1 });
       continue;

@@ -56,16 +56,17 @@ describe('only the command that runs is loaded', () => {
 });
 
 describe("V8's optimizing compiler waits for a large input", () => {
-  test('off after interpretUntilLargeInput, on again once OPTIMIZE_FROM_CHARS characters are read', () => {
+  test('off after interpretUntilLargeInput, on again once OPTIMIZE_FROM_BYTES characters are read', () => {
     // %GetOptimizationStatus bit 4 (16) is "optimized" (v8 src/runtime/runtime.h, OptimizationStatus)
     const script = `
-      const { interpretUntilLargeInput, readInput, OPTIMIZE_FROM_CHARS } = require(${JSON.stringify(join(ROOT, 'lib', 'cli', 'input.ts'))});
+      const { interpretUntilLargeInput, InputBudget, OPTIMIZE_FROM_BYTES } = require(${JSON.stringify(join(ROOT, 'lib', 'cli', 'input.ts'))});
+      const budget = new InputBudget({ what: 'inputs', bytes: 2 * OPTIMIZE_FROM_BYTES, fix: '' });
       const make = () => function hot(n) { let s = 0; for (let i = 0; i < n; i++) s += i % 7; return s; };
       const status = (f) => { for (let i = 0; i < 3000; i++) f(1000); return %GetOptimizationStatus(f); };
       interpretUntilLargeInput();
-      readInput('-', () => 'x'.repeat(OPTIMIZE_FROM_CHARS - 1));
+      budget.read('-', () => 'x'.repeat(OPTIMIZE_FROM_BYTES - 1));
       const small = status(make());
-      readInput('-', () => 'x');
+      budget.read('-', () => 'x');
       const large = status(make());
       console.log(JSON.stringify({ smallOptimized: (small & 16) !== 0, largeOptimized: (large & 16) !== 0 }));`;
     const run = spawnSync(process.execPath, [

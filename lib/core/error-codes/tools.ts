@@ -19,5 +19,6 @@ export const EVALUATOR_CODES = defineCodes({
 /** The command line (lib/cli). */
 export const CLI_CODES = defineCodes({
   CLI_USAGE: { level: 'error', meaning: 'the command line is not valid (unknown command or option, missing argument)', fix: 'run detection-stack --help, or <command> --help' },
+  CLI_INPUT_TOO_LARGE: { level: 'error', meaning: 'an input file (or standard input) over the size the command is bounded for (README, Bounds); it is not read', fix: 'give the command smaller inputs: split the files, or validate and test them in groups' },
   CLI_INTERNAL: { level: 'error', meaning: 'an internal error while checking a file (a bug in this tool)', fix: 'report it with the file; the other files\' results still hold' },
 });
