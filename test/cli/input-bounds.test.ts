@@ -27,7 +27,13 @@ function sized(name: string, bytes: number, sparse = false): string {
   return path;
 }
 
-function capture(): { io: { stdout: (t: string) => void; stderr: (t: string) => void; readStdin?: () => string }; out: () => string; err: () => string } {
+interface Io {
+  stdout: (t: string) => void;
+  stderr: (t: string) => void;
+  readStdin?: () => string;
+}
+
+function capture(): { io: Io; out: () => string; err: () => string } {
   let out = '';
   let err = '';
   return { io: { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } }, out: () => out, err: () => err };
@@ -35,7 +41,8 @@ function capture(): { io: { stdout: (t: string) => void; stderr: (t: string) => 
 
 describe('input bounds', () => {
   test('the bounds are the README Bounds table', () => {
-    expect(Object.fromEntries(Object.entries(INPUT_BOUNDS).map(([k, b]) => [k, b.bytes / MIB]))).toEqual({ validate: 8, testRules: 1, testEvents: 32 });
+    const mib = Object.fromEntries(Object.entries(INPUT_BOUNDS).map(([k, b]) => [k, b.bytes / MIB]));
+    expect(mib).toEqual({ validate: 8, testRules: 1, testEvents: 32 });
   });
 
   test('GIVEN a rules file one byte over 8 MiB WHEN validated THEN it is refused unread, naming its size and the bound', () => {
@@ -43,7 +50,11 @@ describe('input bounds', () => {
     const c = capture();
     expect(runValidateCommand(['--format', 'json', big], c.io)).toBe(1);
     expect(JSON.parse(c.out()).diagnostics).toEqual([{
-      file: big, line: 1, col: 1, severity: 'error', code: 'CLI_INPUT_TOO_LARGE',
+      file: big,
+      line: 1,
+      col: 1,
+      severity: 'error',
+      code: 'CLI_INPUT_TOO_LARGE',
       message: 'not read: it is 8.01 MiB, above the bound of 8 MiB for the files given to validate (README, Bounds): '
         + 'validate them in smaller groups (each group loaded on its own)',
     }]);
