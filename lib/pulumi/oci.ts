@@ -196,11 +196,8 @@ export class OkeDetectionStack extends pulumi.ComponentResource {
 
     // The shipper speaks the S3-compatible API, which authenticates with a customer secret key only.
     const secrets = [...(args.secrets ?? [])];
-    if (durableTarget(this.plan) !== undefined) {
-      if (!ociAccess) {
-        throw new DetectionStackError('DS-PULUMI-015', `${name}/durable.bucket.oci`, 'the stack ships alerts but names no Secret for the customer secret key',
-          'set durable.bucket.oci.accessKeyId and secretAccessKey (Secret references) in the stack definition');
-      }
+    // A shipper on OKE always has `durable.bucket.oci`: the durable layer refuses one without it (DS-DURABLE-002).
+    if (durableTarget(this.plan) !== undefined && ociAccess) {
       const groupName = `${cluster}-alert-shipper`;
       const user = new oci.identity.User(`${name}-shipper`, {
         compartmentId: args.tenancyId,

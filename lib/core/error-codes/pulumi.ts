@@ -14,7 +14,6 @@ export const PULUMI_CODES = defineCodes({
   'DS-PULUMI-011': { level: 'error', meaning: 'the OCI Object Storage bucket name breaks OCI\'s naming rules', fix: 'choose a valid bucket name' },
   'DS-PULUMI-012': { level: 'error', meaning: 'the Azure storage account name breaks Azure\'s naming rules', fix: 'set durable.bucket.azure.storageAccount in the stack (or storageAccountName): 3-24 lowercase letters and digits' },
   'DS-PULUMI-013': { level: 'error', meaning: 'the Azure blob container name breaks Azure\'s naming rules', fix: 'choose a valid container name' },
-  'DS-PULUMI-015': { level: 'error', meaning: 'the stack ships alerts to OCI but names no Secret for the customer secret key', fix: 'set durable.bucket.oci.accessKeyId and secretAccessKey (Secret references) in the stack definition' },
   'DS-PULUMI-016': { level: 'error', meaning: 'the stack names a fixed IRSA role, but the component creates the shipper role and binds it with EKS Pod Identity', fix: 'set durable.bucket.aws: { podIdentity: true } and drop roleArn' },
   'DS-PULUMI-020': { level: 'error', meaning: 'the Pulumi program folder has no index.ts or index.js', fix: 'pass the folder of a Pulumi program (with Pulumi.yaml and index.ts)' },
   'DS-PULUMI-021': { level: 'error', meaning: '@pulumi/pulumi cannot be resolved from the program', fix: 'npm install @pulumi/pulumi (and the provider SDKs) where the program can find them' },

@@ -1,0 +1,94 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as pulumi from '@pulumi/pulumi';
+import { AksDetectionStack } from '../../lib/pulumi/azure';
+import { OkeDetectionStack } from '../../lib/pulumi/oci';
+import { planProgram } from '../../lib/pulumi/offline-plan';
+
+// The Pulumi codes a user meets when a component's input or the program around it is wrong: each provoked
+// through the public API, asserted with its code, place and problem.
+const REPO_MODULES = path.resolve(__dirname, '../../node_modules');
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-errors-'));
+afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+/** A Pulumi program folder; `linked`: the SDKs installed beside it (a link to the repository's node_modules), as in a user's project. */
+function program(name: string, files: Record<string, string>, linked = true): string {
+  const dir = path.join(scratch, name);
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'Pulumi.yaml'), `name: ${name}\nruntime: nodejs\n`);
+  for (const [file, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), content);
+  if (linked) fs.symlinkSync(REPO_MODULES, path.join(dir, 'node_modules'), 'dir');
+  return dir;
+}
+
+async function planError(dir: string): Promise<[string, string]> {
+  try {
+    await planProgram(dir);
+  } catch (e) {
+    return [(e as { code: string }).code, (e as Error).message];
+  }
+  return ['planned', ''];
+}
+
+describe('detection-stack plan', () => {
+  test('DS-PULUMI-021: a program that cannot resolve @pulumi/pulumi (nothing installed beside it)', async () => {
+    const dir = program('no-sdk', { 'index.js': "require('@pulumi/pulumi');\n" }, false);
+    expect(await planError(dir)).toEqual(['DS-PULUMI-021',
+      `DS-PULUMI-021 at ${dir}: @pulumi/pulumi cannot be resolved from the program. Fix: npm install @pulumi/pulumi (and the provider SDKs) where the program can find them`]);
+  });
+
+  test('DS-PULUMI-023: a program that fails with an error of its own is reported with its first line, not a stack trace', async () => {
+    const dir = program('throws', { 'index.js': "require('@pulumi/pulumi');\nthrow new Error('subnet list is empty\\nat line 2');\n" });
+    expect(await planError(dir)).toEqual(['DS-PULUMI-023',
+      `DS-PULUMI-023 at ${dir}: the program failed under mocks: subnet list is empty. Fix: run it with \`pulumi preview\` for the full error, or fix the stack definition`]);
+  });
+
+  test('DS-PULUMI-024: an encrypted value in the plan stack file cannot be read offline', async () => {
+    const dir = program('encrypted', {
+      'index.js': "require('@pulumi/pulumi');\n",
+      'Pulumi.plan.yaml': 'config:\n  webhook:\n    secure: v1:AAAABBBB\n',
+    });
+    expect(await planError(dir)).toEqual(['DS-PULUMI-024',
+      `DS-PULUMI-024 at ${path.join(dir, 'Pulumi.plan.yaml')}: webhook: encrypted config cannot be read without the Pulumi CLI. Fix: give the plan stack plain placeholder values`]);
+  });
+
+  test('DS-PULUMI-025: the AWS provider asked for its region with none configured', async () => {
+    const dir = program('no-region', { 'index.js': "const aws = require('@pulumi/aws');\nmodule.exports = async () => { await aws.getRegion({}); };\n" });
+    const saved = [process.env.AWS_REGION, process.env.AWS_DEFAULT_REGION];
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    try {
+      expect(await planError(dir)).toEqual(['DS-PULUMI-025',
+        'DS-PULUMI-025 at aws:region: the AWS provider has no region. Fix: set aws:region in the Pulumi.<stack>.yaml config (pulumi config set aws:region <region>)']);
+    } finally {
+      if (saved[0] !== undefined) process.env.AWS_REGION = saved[0];
+      if (saved[1] !== undefined) process.env.AWS_DEFAULT_REGION = saved[1];
+    }
+  });
+});
+
+describe('component inputs', () => {
+  beforeAll(async () => {
+    await pulumi.runtime.setMocks({ newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }), call: (args) => args.inputs }, 'errors', 'test', false);
+  });
+
+  test('DS-PULUMI-013: an Azure blob container name that breaks Azure\'s rules (dots, as in detections.prod.aks)', () => {
+    expect(() => new AksDetectionStack('z', {
+      stack: { cluster: { name: 'prod-aks', provider: 'aks', region: 'westeurope' }, durable: { waived: { reason: 'container name test' } } },
+      resourceGroupName: 'rg',
+      cluster: { id: 'id' },
+      storageAccountName: 'prodaksdetection',
+      containerName: 'detections.prod.aks',
+    })).toThrow(/^DS-PULUMI-013 at z\/containerName: 'detections\.prod\.aks' .*\. Fix: choose a valid container name$/);
+  });
+
+  test('an OKE stack that ships alerts without Object Storage access is refused by the stack, before the component (DS-DURABLE-002)', () => {
+    expect(() => new OkeDetectionStack('o', {
+      stack: { cluster: { name: 'prod-oke', provider: 'oke', region: 'eu-frankfurt-1' }, durable: { bucket: { name: 'o-alerts' } } },
+      tenancyId: 't',
+      compartmentId: 'c',
+    })).toThrow('DS-DURABLE-002 at o/durable.bucket.oci: the shipper has no access to Object Storage. ' +
+      'Fix: set bucket.oci { objectStorageNamespace, accessKeyId, secretAccessKey } with a Customer Secret Key kept in a Secret');
+  });
+});
