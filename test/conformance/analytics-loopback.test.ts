@@ -1,5 +1,5 @@
 import { ChildProcess, execFileSync, spawn } from 'child_process';
-import { appendFileSync, createWriteStream, mkdirSync, readFileSync } from 'fs';
+import { appendFileSync, createWriteStream, existsSync, mkdirSync, readFileSync } from 'fs';
 import { createServer as createHttpServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { createServer as createHttpsServer } from 'https';
 import { createServer as createTcpServer } from 'net';
@@ -125,6 +125,11 @@ class LoopbackShipper {
     this.child = spawn(FLUENT_BIT, ['-c', this.config], { env: { ...process.env, NODE_NAME: 'node-1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.pipe(out);
     this.child.stderr!.pipe(out);
+  }
+
+  /** What Fluent Bit has logged so far ('' before the log file is opened). */
+  text(): string {
+    return existsSync(this.log) ? readFileSync(this.log, 'utf8') : '';
   }
 
   async stop(): Promise<string> {
@@ -257,7 +262,7 @@ test('OCI Streaming: librdkafka accepts every generated rdkafka property and ope
   let log = '';
   try {
     fb.start({ OCI_STREAMING_AUTH_TOKEN: 'loopback-token', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' });
-    await until(() => first.length > 0 && readFileSync(fb.log, 'utf8').includes('SSL handshake failed'));
+    await until(() => first.length > 0 && fb.text().includes('SSL handshake failed'));
   } finally {
     log = await fb.stop();
     await new Promise<void>((r) => server.close(() => r()));
@@ -271,4 +276,19 @@ test('OCI Streaming: librdkafka accepts every generated rdkafka property and ope
   expect(first.length).toBeGreaterThan(0);
   expect([first[0][0], first[0][1]]).toEqual([0x16, 0x03]);
   expect(OCI_STREAMING.user).toBe('acme/Default/alert-shipper');
+});
+
+test('the check has teeth: librdkafka refuses an unknown rdkafka property when the producer is created', async () => {
+  const dir = scratchDir('loopback-oci-streaming-bad');
+  const bootstrap = 'streaming.eu-frankfurt-1.oci.oraclecloud.com:9092';
+  const fb = new LoopbackShipper(shipper('oke-analytics'), dir, await freePort(), moveOutput('analytics-oci-streaming',
+    ['rdkafka.no.such.property     1'], [[bootstrap, `127.0.0.1:${await freePort()}`]]));
+  let log = '';
+  try {
+    fb.start({ OCI_STREAMING_AUTH_TOKEN: 'loopback-token', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'x' });
+    await until(() => /configuration property/i.test(fb.text()), 20);
+  } finally {
+    log = await fb.stop();
+  }
+  expect(log).toMatch(/No such configuration property: "no\.such\.property"/);
 });
