@@ -1,15 +1,14 @@
+import { complianceLines, escapeCell as escape } from './compliance';
 import {
   COVERAGE_LAYERS, CoverageCell, coverageReport, CoverageReport, LAYER_SOURCE_TITLES, LAYER_TITLES, SCENARIO_TITLES,
 } from './coverage';
 import { renderMermaid } from './mermaid';
+import { attackLines } from './mitre';
 import { STACK_CHECKS } from '../checks';
 import { runChecks } from '../checks/run';
 import { runbookPath } from '../investigation/runbook';
 import { monitoringReportLines } from '../monitoring/report';
 import type { StackPlan } from '../stack/plan';
-
-/** A table cell's text with its pipes escaped. */
-const escape = (v: string): string => v.replace(/\|/g, '\\|');
 
 function cell(c: CoverageCell): string {
   switch (c.level) {
@@ -61,6 +60,8 @@ export function renderReportMarkdown(plan: StackPlan, report: CoverageReport = c
     ].map((v) => v.replace(/\|/g, '\\|')).join(' | ')).map((row) => `| ${row} |`),
     '',
     ...tuningLines(plan),
+    ...complianceLines(plan, report),
+    ...attackLines(plan, report),
     ...monitoringReportLines(plan.monitoring),
     ...durableBudgetLines(plan),
     ...guardrailLines(plan),

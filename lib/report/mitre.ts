@@ -1,0 +1,141 @@
+import { escapeCell } from './compliance';
+import type { CoverageReport } from './coverage';
+import type { StackPlan } from '../stack/plan';
+
+/**
+ * The MITRE ATT&CK for Containers matrix (attack.mitre.org/matrices/enterprise/containers/, ATT&CK v15): its tactics and
+ * the techniques and sub-techniques under each, by identifier. Facts transcribed as data; names are ATT&CK's.
+ */
+export const ATTACK_CONTAINERS_VERSION = 'ATT&CK v15';
+
+export interface AttackTechnique {
+  readonly id: string;
+  readonly name: string;
+}
+
+export const ATTACK_CONTAINERS_MATRIX: readonly { readonly tactic: string; readonly techniques: readonly AttackTechnique[] }[] = [
+  {
+    tactic: 'Initial Access',
+    techniques: [
+      { id: 'T1190', name: 'Exploit Public-Facing Application' }, { id: 'T1133', name: 'External Remote Services' },
+      { id: 'T1078', name: 'Valid Accounts' },
+    ],
+  },
+  {
+    tactic: 'Execution',
+    techniques: [
+      { id: 'T1609', name: 'Container Administration Command' }, { id: 'T1610', name: 'Deploy Container' },
+      { id: 'T1053.007', name: 'Scheduled Task/Job: Container Orchestration Job' }, { id: 'T1204.003', name: 'User Execution: Malicious Image' },
+    ],
+  },
+  {
+    tactic: 'Persistence',
+    techniques: [
+      { id: 'T1098.006', name: 'Account Manipulation: Additional Container Cluster Roles' }, { id: 'T1133', name: 'External Remote Services' },
+      { id: 'T1053.007', name: 'Scheduled Task/Job: Container Orchestration Job' }, { id: 'T1525', name: 'Implant Internal Image' },
+      { id: 'T1078', name: 'Valid Accounts' },
+    ],
+  },
+  {
+    tactic: 'Privilege Escalation',
+    techniques: [
+      { id: 'T1098.006', name: 'Account Manipulation: Additional Container Cluster Roles' }, { id: 'T1053.007', name: 'Scheduled Task/Job: Container Orchestration Job' },
+      { id: 'T1611', name: 'Escape to Host' }, { id: 'T1068', name: 'Exploitation for Privilege Escalation' }, { id: 'T1078', name: 'Valid Accounts' },
+    ],
+  },
+  {
+    tactic: 'Defense Evasion',
+    techniques: [
+      { id: 'T1612', name: 'Build Image on Host' }, { id: 'T1610', name: 'Deploy Container' }, { id: 'T1562.001', name: 'Impair Defenses: Disable or Modify Tools' },
+      { id: 'T1070', name: 'Indicator Removal' }, { id: 'T1036.005', name: 'Masquerading: Match Legitimate Name or Location' },
+      { id: 'T1550.001', name: 'Use Alternate Authentication Material: Application Access Token' }, { id: 'T1078', name: 'Valid Accounts' },
+    ],
+  },
+  {
+    tactic: 'Credential Access',
+    techniques: [
+      { id: 'T1110', name: 'Brute Force' }, { id: 'T1528', name: 'Steal Application Access Token' },
+      { id: 'T1552.001', name: 'Unsecured Credentials: Credentials In Files' }, { id: 'T1552.007', name: 'Unsecured Credentials: Container API' },
+    ],
+  },
+  {
+    tactic: 'Discovery',
+    techniques: [
+      { id: 'T1613', name: 'Container and Resource Discovery' }, { id: 'T1046', name: 'Network Service Discovery' },
+      { id: 'T1069', name: 'Permission Groups Discovery' },
+    ],
+  },
+  { tactic: 'Lateral Movement', techniques: [{ id: 'T1550.001', name: 'Use Alternate Authentication Material: Application Access Token' }] },
+  {
+    tactic: 'Impact',
+    techniques: [
+      { id: 'T1485', name: 'Data Destruction' }, { id: 'T1499', name: 'Endpoint Denial of Service' }, { id: 'T1490', name: 'Inhibit System Recovery' },
+      { id: 'T1498', name: 'Network Denial of Service' }, { id: 'T1496', name: 'Resource Hijacking' },
+    ],
+  },
+];
+
+/** A technique tag: `T1611`, `T1552.007`. */
+const TECHNIQUE_TAG = /^T\d{4}(\.\d{3})?$/;
+
+/** One cell of the matrix as the stack's rules cover it. */
+export interface AttackCoverage {
+  readonly tactic: string;
+  readonly technique: AttackTechnique;
+  /** The running detections tagged with it (or with one of its sub-techniques). */
+  readonly by: readonly string[];
+}
+
+/** A rule's technique tag covers an entry of the matrix when it is the entry or one of its sub-techniques. */
+export function tagCovers(tag: string, entry: string): boolean {
+  return tag === entry || tag.startsWith(`${entry}.`);
+}
+
+/** The running detections with their tags: Falco's custom and pack rules (syscall and k8s_audit) and Tetragon's detections. */
+export function runningDetectionTags(plan: StackPlan, coverage: CoverageReport): { readonly name: string; readonly tags: readonly string[] }[] {
+  const items = [...(plan.falco?.rules.items ?? []), ...(plan.falco?.auditRules.items ?? [])];
+  const ruleTags = new Map(items.flatMap((i) => (i.kind === 'rule' && i.condition !== undefined && !i.override && !i.append ? [[i.name, i.tags ?? []] as const] : [])));
+  const tetragonTags = new Map((plan.tetragon?.detections ?? []).map((d) => [`tetragon:${d.id}`, d.tags ?? []]));
+  return coverage.detections.filter((d) => d.enabled && !d.inactiveBecause)
+    .map((d) => ({ name: d.name, tags: [...(ruleTags.get(d.name) ?? tetragonTags.get(d.name) ?? [])] }));
+}
+
+/**
+ * The matrix against the technique tags of the detections that run (see {@link runningDetectionTags}). Falco's default
+ * rules carry tags too, but the stack knows only their names (not counted). Also returns the technique tags that name
+ * nothing of the Containers matrix (e.g. T1059, an Enterprise technique).
+ */
+export function attackCoverage(plan: StackPlan, coverage: CoverageReport): {
+  readonly cells: readonly AttackCoverage[];
+  readonly outsideMatrix: readonly string[];
+} {
+  const running = runningDetectionTags(plan, coverage);
+  const cells = ATTACK_CONTAINERS_MATRIX.flatMap(({ tactic, techniques }) => techniques.map((technique) => ({
+    tactic,
+    technique,
+    by: running.filter((d) => d.tags.some((t) => tagCovers(t, technique.id))).map((d) => d.name),
+  })));
+  const entries = ATTACK_CONTAINERS_MATRIX.flatMap((t) => t.techniques.map((x) => x.id));
+  const outside = (t: string) => TECHNIQUE_TAG.test(t) && !entries.some((e) => tagCovers(t, e));
+  const outsideMatrix = [...new Set(running.flatMap((d) => d.tags.filter(outside)))].sort();
+  return { cells, outsideMatrix };
+}
+
+/** The REPORT.md section: every technique of the matrix with the detections tagged with it. */
+export function attackLines(plan: StackPlan, coverage: CoverageReport): string[] {
+  const { cells, outsideMatrix } = attackCoverage(plan, coverage);
+  const covered = new Set(cells.filter((c) => c.by.length > 0).map((c) => c.technique.id));
+  const all = new Set(cells.map((c) => c.technique.id));
+  return [
+    `## MITRE ATT&CK for Containers (${ATTACK_CONTAINERS_VERSION})`,
+    '',
+    `${covered.size} of ${all.size} techniques have a running detection tagged with them (or with a sub-technique).`
+      + ' Falco\'s default rules are not counted: the stack knows only their names.',
+    '',
+    '| tactic | technique | detections |',
+    '|---|---|---|',
+    ...cells.map((c) => `| ${c.tactic} | ${c.technique.id} ${c.technique.name} | ${c.by.length > 0 ? escapeCell(c.by.join(', ')) : '-'} |`),
+    '',
+    ...(outsideMatrix.length > 0 ? [`Technique tags outside the Containers matrix: ${outsideMatrix.join(', ')}.`, ''] : []),
+  ];
+}
