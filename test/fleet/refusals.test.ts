@@ -4,20 +4,9 @@ import { join } from 'path';
 import { Testing } from 'cdk8s';
 import { threeProviderFleet } from './fixtures';
 import { DetectionFleet } from '../../lib/cdk8s/detection-fleet';
-import { DetectionStackError } from '../../lib/core/errors';
 import { fleetClusterPlan, planFleet } from '../../lib/fleet/plan';
 import type { DetectionFleetProps } from '../../lib/fleet/props';
-
-/** `<code> at <place>: <problem>` of what the call throws. */
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof DetectionStackError) return `${e.code} at ${e.where}: ${e.problem}`;
-    throw e;
-  }
-  throw new Error('accepted');
-}
+import { refusalIn as refusal } from '../helpers/refusal';
 
 const delivered = (git: Partial<NonNullable<DetectionFleetProps['delivery']>['git']>, flux?: { interval: string }): DetectionFleetProps => ({
   ...threeProviderFleet(),
