@@ -43,9 +43,9 @@ export class DetectionStack extends Chart {
     this.node.addValidation({
       validate: () => this.checks.findings.filter((f) => f.level === 'error').map(formatFinding),
     });
-    if (this.plan.namespaceObject) {
-      new k8s.KubeNamespace(this, 'Namespace', { metadata: { ...this.plan.namespaceObject } });
-    }
+    this.plan.namespaceObjects.forEach((ns, i) => {
+      new k8s.KubeNamespace(this, i === 0 ? 'Namespace' : `Namespace${ns.name}`, { metadata: { name: ns.name, labels: { ...ns.labels } } });
+    });
     if (this.plan.falco) new FalcoSensor(this, 'Falco', { plan: this.plan.falco });
     if (this.plan.tetragon) new TetragonSensor(this, 'Tetragon', { plan: this.plan.tetragon });
     if (this.plan.routing) {

@@ -98,6 +98,14 @@ export class Workload extends Construct {
           podManagementPolicy: w.statefulSet?.podManagementPolicy,
           selector: selector(),
           template,
+          volumeClaimTemplates: w.statefulSet?.volumeClaims?.map((c) => ({
+            metadata: { name: c.name, labels: { ...w.selectorLabels } },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              ...(c.storageClassName ? { storageClassName: c.storageClassName } : {}),
+              resources: { requests: { storage: c.storage } },
+            },
+          })),
         };
     this.controller = new ApiObject(this, w.kind, { apiVersion: API_VERSIONS[w.kind], kind: w.kind, metadata: metadata(w.name), spec });
 

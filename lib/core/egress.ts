@@ -2,8 +2,11 @@
 export type EgressPlan =
   /** An in-cluster Service's namespace (all ports: a Service port is translated to an unknown pod port). */
   | { readonly kind: 'namespace'; readonly namespace: string }
-  /** Pods of this stack on a known container port. */
-  | { readonly kind: 'pods'; readonly podLabels: Readonly<Record<string, string>>; readonly port: number; readonly protocol: 'TCP' | 'UDP' }
+  /** Pods of this stack on a known container port, in `namespace` (the workload's own when absent). */
+  | {
+    readonly kind: 'pods'; readonly podLabels: Readonly<Record<string, string>>; readonly namespace?: string;
+    readonly port: number; readonly protocol: 'TCP' | 'UDP';
+  }
   /** Hosts outside the cluster on a port (NetworkPolicy cannot name DNS hosts: any address). */
   | { readonly kind: 'external'; readonly port: number; readonly protocol: 'TCP' | 'UDP' }
   /** A fixed address block on a port (e.g. the EKS Pod Identity agent). */

@@ -19,6 +19,8 @@ export interface SecretUse {
   readonly secret: SecretKeyRef;
   /** Workload that reads it: `falcosidekick`, `alertmanager` or `fluent-bit`. */
   readonly workload: string;
+  /** The namespace the Secret must exist in (the workload's). */
+  readonly namespace: string;
   /** Prop path of the reference. */
   readonly where: string;
 }

@@ -21,8 +21,15 @@ export interface WorkloadPlan {
   readonly replicas?: number;
   /** DaemonSet `updateStrategy` or Deployment `strategy`. @default the controller's */
   readonly rollout?: { readonly type: 'Recreate' } | { readonly type: 'RollingUpdate'; readonly maxUnavailable?: number; readonly maxSurge?: number };
-  /** StatefulSet only: the headless Service that names the pods, and how pods are started. */
-  readonly statefulSet?: { readonly serviceName: string; readonly podManagementPolicy: 'Parallel' | 'OrderedReady' };
+  /**
+   * StatefulSet only: the headless Service that names the pods, how pods are started, and a PersistentVolumeClaim
+   * template per volume the pods mount by that name (`ReadWriteOnce`).
+   */
+  readonly statefulSet?: {
+    readonly serviceName: string;
+    readonly podManagementPolicy: 'Parallel' | 'OrderedReady';
+    readonly volumeClaims?: readonly { readonly name: string; readonly storage: string; readonly storageClassName?: string }[];
+  };
   readonly serviceAccount: WorkloadServiceAccount;
   /** A ClusterRole bound to the ServiceAccount (both named like the workload). @default none */
   readonly clusterRole?: { readonly rules: readonly PolicyRulePlan[] };
@@ -196,11 +203,23 @@ export type NetworkPeerPlan =
   | { readonly namespace: string }
   | { readonly cidr: string };
 
+/** Pods by labels, in `namespace` (or the workload's own namespace when absent): a client or server of a workload. */
+export type PodPeerPlan = Extract<NetworkPeerPlan, { readonly pods: Readonly<Record<string, string>> }>;
+
 /** DNS to the cluster's CoreDNS (label `k8s-app: kube-dns` on EKS, AKS and OKE). */
 export const DNS_EGRESS_RULE: NetworkRulePlan = {
   peers: [{ namespace: 'kube-system', pods: { 'k8s-app': 'kube-dns' } }],
   ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
 };
+
+/** DNS to the node's resolver (pods with `dnsPolicy: Default`): its address is the node's, so any address on port 53. */
+export const NODE_DNS_EGRESS_RULE: NetworkRulePlan = { ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] };
+
+/**
+ * The Kubernetes API server. NetworkPolicy sees the endpoint after the Service's translation, whose address the stack
+ * does not know and whose port is 443 (EKS, AKS) or 6443 (OKE, self-managed): any address on those two ports.
+ */
+export const API_SERVER_EGRESS_RULE: NetworkRulePlan = { ports: [{ port: 443, protocol: 'TCP' }, { port: 6443, protocol: 'TCP' }] };
 
 /** NetworkPolicy egress rules for a plan's destinations. */
 export function egressRules(egress: readonly EgressPlan[]): NetworkRulePlan[] {
@@ -210,7 +229,7 @@ export function egressRules(egress: readonly EgressPlan[]): NetworkRulePlan[] {
         // The Service port is translated to a pod port this stack does not know: allow the namespace.
         return { peers: [{ namespace: e.namespace }] };
       case 'pods':
-        return { peers: [{ pods: e.podLabels }], ports: [{ port: e.port, protocol: e.protocol }] };
+        return { peers: [{ pods: e.podLabels, ...(e.namespace !== undefined ? { namespace: e.namespace } : {}) }], ports: [{ port: e.port, protocol: e.protocol }] };
       case 'cidr':
         return { peers: [{ cidr: e.cidr }], ports: [{ port: e.port, protocol: e.protocol }] };
       case 'external':

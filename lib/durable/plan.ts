@@ -15,6 +15,11 @@ import {
 export const SHIPPER_NAME = 'alert-shipper';
 export const SHIPPER_HTTP_PORT = 2020;
 export const DEFAULT_BUFFER_HOST_PATH = '/var/lib/detection-stack/fluent-bit';
+/**
+ * Where the kubelet keeps container logs: the files in /var/log/pods/<namespace>_<pod>_<uid>/<container>/, and the
+ * /var/log/containers/<pod>_<namespace>_<container>-<id>.log symlinks to them (kubelet kuberuntime, CRI logging).
+ */
+export const KUBELET_LOG_DIRS = ['/var/log/containers', '/var/log/pods'];
 /** Where Fluent Bit reads its configuration (the image's default directory). */
 export const SHIPPER_CONFIG_DIR = '/fluent-bit/etc';
 
@@ -231,8 +236,9 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
   }
   const route = alertRoute && sources.some((s) => s.tetragonAlerts.length > 0) ? { urls: alertRoute.urls, labels: alertRoute.labels } : undefined;
   const selectorLabels = { 'app.kubernetes.io/name': SHIPPER_NAME, 'app.kubernetes.io/instance': ctx.cluster.name.toLowerCase().replace(/_/g, '-') };
-  // cri sources are symlinks from /var/log/containers into /var/log/pods: mount /var/log. Nested paths need no own mount.
-  const dirs = [...new Set(sources.map((s) => (s.format === 'cri' ? '/var/log' : s.hostPath.slice(0, s.hostPath.lastIndexOf('/')) || '/')))];
+  // cri sources are the kubelet's symlinks in /var/log/containers to the files in /var/log/pods: both, not /var/log.
+  // Nested paths need no own mount.
+  const dirs = [...new Set(sources.flatMap((s) => (s.format === 'cri' ? KUBELET_LOG_DIRS : [s.hostPath.slice(0, s.hostPath.lastIndexOf('/')) || '/'])))];
   const readOnlyHostPaths = dirs.filter((d) => !dirs.some((o) => o !== d && (o === '/' || d.startsWith(`${o}/`)))).sort();
   if (readOnlyHostPaths.some((d) => bufferHostPath === d || bufferHostPath.startsWith(`${d}/`))) {
     throw new DetectionStackError('DS-DURABLE-005', `${where}.shipper.bufferHostPath`, `'${bufferHostPath}' is inside a directory mounted read-only for the sources`,
@@ -337,7 +343,9 @@ function shipperWorkload(plan: Omit<ShipperPlan, 'workload'>, d: ShipperDaemonSe
         { name: 'config', configMap: { name: configName } },
         { name: 'buffer', hostPath: { path: plan.bufferHostPath, type: 'DirectoryOrCreate' } },
         { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
-        ...hostMounts.map((m) => ({ name: m.name, hostPath: { path: m.path, type: 'DirectoryOrCreate' as const } })),
+        // The shipper only reads the sources: it never creates a directory on the node (a missing one keeps the pod
+        // waiting until the sensor or the kubelet creates it). The buffer is the shipper's own directory.
+        ...hostMounts.map((m) => ({ name: m.name, hostPath: { path: m.path, type: 'Directory' as const } })),
         ...secretFiles.map((f) => ({
           name: f.volume, secret: { secretName: f.secret.name, defaultMode: 0o400, items: [{ key: f.secret.key, path: f.file }] },
         })),
@@ -509,6 +517,8 @@ export function renderFluentBitConfig(p: {
 
 /** Secret uses of the durable plan, for the Pulumi path. */
 export function durableSecretUses(plan: DurablePlan | undefined): SecretUse[] {
-  const files = plan?.shipper?.analytics?.secretFiles ?? [];
-  return [...(plan?.shipper?.secretEnv ?? []), ...files].map((e) => ({ secret: e.secret, workload: SHIPPER_NAME, where: e.where }));
+  const shipper = plan?.shipper;
+  const files = shipper?.analytics?.secretFiles ?? [];
+  return [...(shipper?.secretEnv ?? []), ...files]
+    .map((e) => ({ secret: e.secret, workload: SHIPPER_NAME, namespace: shipper!.workload.namespace, where: e.where }));
 }

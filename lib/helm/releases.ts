@@ -29,11 +29,18 @@ export function helmDelivery(plan: StackPlan): HelmDelivery {
 function outsideCharts(plan: StackPlan): NotExpressed[] {
   const parts: NotExpressed[] = [];
   const manifests = 'apply these objects from the synthesized manifests (npm run synth) in the same namespace';
-  if (plan.namespaceObject) {
+  for (const ns of plan.namespaceObjects) {
     parts.push({
-      what: `Namespace ${plan.namespaceObject.name} with Pod Security labels`,
+      what: `Namespace ${ns.name} with Pod Security labels`,
       chart: 'no chart creates it (helm --create-namespace adds no labels)',
-      instead: `create it first with the labels ${Object.entries(plan.namespaceObject.labels).map(([k, v]) => `${k}=${v}`).join(', ')}`,
+      instead: `create it first with the labels ${Object.entries(ns.labels).map(([k, v]) => `${k}=${v}`).join(', ')}`,
+    });
+  }
+  if (plan.routing) {
+    parts.push({
+      what: `Falcosidekick in the namespace ${plan.routingNamespace} (Pod Security restricted)`,
+      chart: 'the falcosidekick subchart runs in the falco release\'s namespace, at privileged',
+      instead: 'accept it, or install the falcosidekick chart as its own release in the routing namespace',
     });
   }
   if (plan.routing?.alertmanager) {

@@ -318,8 +318,8 @@ function operatorLimits(plan: StackPlan, falco: FalcoPlan): NotExpressed[] {
   }
   if (plan.routing?.alertmanager) limits.push({ what: 'the bundled Alertmanager', chart: 'not an operator component', instead: 'apply it from the synthesized manifests' });
   if (plan.durable?.shipper) limits.push({ what: 'the durable shipper', chart: 'not an operator component', instead: 'apply it from the synthesized manifests' });
-  if (plan.namespaceObject) {
-    limits.push({ what: `Namespace ${plan.namespaceObject.name} with Pod Security labels`, chart: 'the operator creates no Namespace', instead: 'create it first, labelled as in the synthesized manifests' });
+  for (const ns of plan.namespaceObjects) {
+    limits.push({ what: `Namespace ${ns.name} with Pod Security labels`, chart: 'the operator creates no Namespace', instead: 'create it first, labelled as in the synthesized manifests' });
   }
   return limits;
 }

@@ -31,7 +31,7 @@ export interface DetectionStackObjectsArgs {
    * @default none
    */
   readonly bindings?: readonly ObjectFieldBinding[];
-  /** Secrets the stack references (routing credentials, shipper keys), created in the stack's namespace. @default none */
+  /** Secrets the stack references (routing credentials, shipper keys), created in the namespace of each workload that reads them. @default none */
   readonly secrets?: readonly StackSecret[];
   /**
    * Cloud resources the workloads need before their pods start (identity associations, role
@@ -76,11 +76,13 @@ export class DetectionStackObjects extends pulumi.ComponentResource {
     const bound = applyBindings(this.objects, args.bindings ?? [], name);
     const { namespaces, customResources, rest } = splitObjects(bound);
     this.namespaces = new k8s.yaml.ConfigGroup(`${name}-namespaces`, { objs: namespaces, resourcePrefix: name }, { parent: this });
-    this.secrets = (args.secrets ?? []).map((s) => new k8s.core.v1.Secret(`${name}-${s.name}`, {
-      metadata: { name: s.name, namespace, labels: { ...chart.plan.labels } },
-      type: 'Opaque',
-      stringData: Object.fromEntries(Object.entries(s.data).map(([k, v]) => [k, pulumi.secret(v)])),
-    }, { parent: this, dependsOn: [this.namespaces] }));
+    // Each Secret in every namespace whose workloads read it (routing credentials in the routing namespace).
+    this.secrets = (args.secrets ?? []).flatMap((s) => secretNamespaces(chart, s.name).map((ns, i) =>
+      new k8s.core.v1.Secret(i === 0 ? `${name}-${s.name}` : `${name}-${ns}-${s.name}`, {
+        metadata: { name: s.name, namespace: ns, labels: { ...chart.plan.labels } },
+        type: 'Opaque',
+        stringData: Object.fromEntries(Object.entries(s.data).map(([k, v]) => [k, pulumi.secret(v)])),
+      }, { parent: this, dependsOn: [this.namespaces] })));
     // A ConfigGroup does not pass its own dependsOn to the objects it creates: each object is given it.
     this.workloads = new k8s.yaml.ConfigGroup(`${name}-objects`, {
       objs: rest, resourcePrefix: name, transformations: [waitFor([this.namespaces, ...this.secrets, ...(args.workloadsDependOn ?? [])])],
@@ -123,6 +125,12 @@ export function synthesizeChart(name: string, stack: DetectionStackProps): Detec
  * Secrets made here must be ones the stack reads (a typo would leave a workload without its
  * credential and an unused Secret behind), and must not shadow a Secret the chart synthesizes.
  */
+/** The namespaces whose workloads read the Secret `secret` (the stack's namespace when none names it). */
+function secretNamespaces(chart: DetectionStack, secret: string): string[] {
+  const used = [...new Set(requiredSecrets(chart.plan).filter((u) => u.secret.name === secret).map((u) => u.namespace))];
+  return used.length > 0 ? used : [chart.plan.namespace];
+}
+
 function checkSecrets(name: string, chart: DetectionStack, objects: readonly KubernetesObject[], secrets: readonly StackSecret[]): void {
   const read = new Set([
     ...requiredSecrets(chart.plan).map((u) => `${u.secret.name}/${u.secret.key}`),

@@ -351,6 +351,8 @@ function alertmanagerSecretRefs(receivers: readonly ReceiverPlan[]): SecretKeyRe
 
 /** Secret uses of the Alertmanager plan, for the Pulumi path. */
 export function alertmanagerSecretUses(plan: AlertmanagerPlan): SecretUse[] {
+  // The bundled Alertmanager mounts them; the operator reads them in the AlertmanagerConfig's namespace.
+  const namespace = plan.workload?.namespace ?? plan.alertmanagerConfig?.namespace ?? '';
   return plan.receivers.flatMap((r) =>
-    alertmanagerSecretRefs([r]).map((secret) => ({ secret, workload: ALERTMANAGER_NAME, where: r.where })));
+    alertmanagerSecretRefs([r]).map((secret) => ({ secret, workload: ALERTMANAGER_NAME, namespace, where: r.where })));
 }

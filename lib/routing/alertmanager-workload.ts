@@ -2,9 +2,10 @@ import { renderAlertmanagerConfigYaml } from './alertmanager-config';
 import { ALERTMANAGER_NAME, ALERTMANAGER_SECRETS_DIR, AlertmanagerPlan, alertmanagerSelectorLabels } from './alertmanager-plan';
 import type { AlertmanagerProps } from './props';
 import type { PlanContext } from '../core/context';
+import { DetectionStackError } from '../core/errors';
 import { IMAGE_PINS, imageReference } from '../core/images';
 import {
-  configChecksum, CONFIG_CHECKSUM_ANNOTATION, DNS_EGRESS_RULE, egressRules, hardenedContainer, ProbePlan, WorkloadPlan,
+  configChecksum, CONFIG_CHECKSUM_ANNOTATION, DNS_EGRESS_RULE, egressRules, hardenedContainer, PodPeerPlan, ProbePlan, WorkloadPlan,
 } from '../core/workload';
 
 const CONFIG_DIR = '/etc/alertmanager/config';
@@ -15,15 +16,16 @@ const NOBODY = 65534;
 /**
  * The bundled Alertmanager: config Secret (credentials are `*_file` paths to the users' Secrets, mounted read-only),
  * headless and client Services, StatefulSet (gossip cluster), PodDisruptionBudget and NetworkPolicy.
- * @param clientPodLabels the pods allowed in: Falcosidekick, and the shipper when it posts Tetragon's alerts
+ * @param clients the pods allowed in: Falcosidekick, and the shipper when it posts Tetragon's alerts
  */
 export function alertmanagerWorkload(plan: AlertmanagerPlan, props: AlertmanagerProps, ctx: PlanContext,
-  clientPodLabels: readonly Readonly<Record<string, string>>[]): WorkloadPlan {
+  clients: readonly PodPeerPlan[]): WorkloadPlan {
   const name = ALERTMANAGER_NAME;
   const namespace = ctx.namespace;
   const selectorLabels = alertmanagerSelectorLabels(ctx);
   // Falcosidekick posts to every replica: its targets are the StatefulSet's pods, one URL each.
   const replicas = plan.target.urls.length;
+  const storage = alertmanagerStorage(props.storage, `${ctx.path}/routing.alertmanager.storage`);
   const configYaml = renderAlertmanagerConfigYaml(plan);
   const configName = `${name}-config`;
   const headless = `${name}-cluster`;
@@ -39,7 +41,11 @@ export function alertmanagerWorkload(plan: AlertmanagerPlan, props: Alertmanager
     labels: { ...ctx.labels, ...selectorLabels, 'app.kubernetes.io/component': 'routing' },
     selectorLabels,
     replicas,
-    statefulSet: { serviceName: headless, podManagementPolicy: 'Parallel' },
+    statefulSet: {
+      serviceName: headless,
+      podManagementPolicy: 'Parallel',
+      ...(storage ? { volumeClaims: [{ name: 'storage', storage: storage.size, storageClassName: storage.storageClassName }] } : {}),
+    },
     serviceAccount: { name, automountToken: false },
     configs: [{ kind: 'Secret', name: configName, data: { 'alertmanager.yml': configYaml } }],
     pod: {
@@ -80,8 +86,9 @@ export function alertmanagerWorkload(plan: AlertmanagerPlan, props: Alertmanager
       }],
       volumes: [
         { name: 'config', secret: { secretName: configName, defaultMode: 0o440 } },
-        // Silences and the notification log are shared by gossip; a replaced pod gets them from its peer.
-        { name: 'storage', emptyDir: { sizeLimit: '256Mi' } },
+        // Silences and the notification log: on the replica's PersistentVolumeClaim when storage is set; otherwise
+        // shared by gossip, so a replaced pod gets them from its peer (lost only when every replica restarts at once).
+        ...(storage ? [] : [{ name: 'storage', emptyDir: { sizeLimit: '256Mi' } }]),
         ...plan.secretMounts.map((m) => ({
           name: `secret-${m.secret}`,
           secret: { secretName: m.secret, defaultMode: 0o440, items: m.keys.map((key) => ({ key, path: key })) },
@@ -104,7 +111,7 @@ export function alertmanagerWorkload(plan: AlertmanagerPlan, props: Alertmanager
     minAvailable: 1,
     networkPolicy: {
       ingress: [
-        { peers: clientPodLabels.map((pods) => ({ pods })), ports: [{ port: plan.port, protocol: 'TCP' }] },
+        { peers: [...clients], ports: [{ port: plan.port, protocol: 'TCP' }] },
         { peers: peersOfTheCluster, ports: gossipPorts },
       ],
       egress: [DNS_EGRESS_RULE, { peers: peersOfTheCluster, ports: gossipPorts }, ...egressRules(plan.egress)],
@@ -113,10 +120,26 @@ export function alertmanagerWorkload(plan: AlertmanagerPlan, props: Alertmanager
 }
 
 /** The workload with more pods admitted to its `port` (the first ingress rule on that port gains them as peers). */
-export function admitClients(workload: WorkloadPlan, port: number, clientPodLabels: readonly Readonly<Record<string, string>>[]): WorkloadPlan {
+export function admitClients(workload: WorkloadPlan, port: number, clients: readonly PodPeerPlan[]): WorkloadPlan {
   const np = workload.networkPolicy;
   const at = np?.ingress.findIndex((r) => r.ports?.some((p) => p.port === port)) ?? -1;
   if (!np || at < 0) throw new Error(`workload ${workload.name} has no ingress rule on port ${port}`);
-  const ingress = np.ingress.map((r, i) => (i === at ? { ...r, peers: [...(r.peers ?? []), ...clientPodLabels.map((pods) => ({ pods }))] } : r));
+  const ingress = np.ingress.map((r, i) => (i === at ? { ...r, peers: [...(r.peers ?? []), ...clients] } : r));
   return { ...workload, networkPolicy: { ...np, ingress } };
+}
+
+const STORAGE_SIZE = /^[1-9][0-9]*(Mi|Gi|Ti)$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function alertmanagerStorage(storage: AlertmanagerProps['storage'], where: string): AlertmanagerProps['storage'] {
+  if (!storage) return undefined;
+  if (!STORAGE_SIZE.test(storage.size)) {
+    throw new DetectionStackError('DS-ROUTE-014', `${where}.size`, `'${storage.size}' is not a storage size`, "give a quantity such as '1Gi' or '512Mi'");
+  }
+  const cls = storage.storageClassName;
+  if (cls !== undefined && (cls.length > 253 || !DNS_SUBDOMAIN.test(cls))) {
+    throw new DetectionStackError('DS-ROUTE-014', `${where}.storageClassName`, `'${cls}' is not a StorageClass name`,
+      "give the name of a StorageClass of the cluster (e.g. 'gp3', 'managed-csi', 'oci-bv'), or leave it unset for the default class");
+  }
+  return storage;
 }

@@ -6,6 +6,7 @@ import type { PlanContext } from '../core/context';
 import { requirePriority } from '../core/priorities';
 import type { FalcoPriority } from '../core/priorities';
 import type { SecretUse } from '../core/secrets';
+import type { PodPeerPlan } from '../core/workload';
 
 /** The routing layer as plain data. */
 export interface RoutingPlan {
@@ -26,15 +27,16 @@ export interface RoutingPlan {
 
 /**
  * Plans Falcosidekick, the team routing and Alertmanager. Pure.
- * @param clientPodLabels the pods allowed to post alerts to Falcosidekick (the stack's Falco instances)
+ * @param ctx the context of the routing namespace
+ * @param clients the pods allowed to post alerts to Falcosidekick (the stack's Falco instances)
  */
-export function planRouting(props: RoutingProps, ctx: PlanContext, clientPodLabels: readonly Readonly<Record<string, string>>[] = []): RoutingPlan {
+export function planRouting(props: RoutingProps, ctx: PlanContext, clients: readonly PodPeerPlan[] = []): RoutingPlan {
   const where = `${ctx.path}/routing`;
   const chatThreshold = requirePriority(`${where}.chatThreshold`, props.chatThreshold ?? 'Critical');
   const am = planAlertmanager(props, ctx, where);
-  const sidekick = planSidekick(props.sidekick ?? {}, ctx, chatThreshold, am?.target, `${where}.sidekick`, clientPodLabels);
+  const sidekick = planSidekick(props.sidekick ?? {}, ctx, chatThreshold, am?.target, `${where}.sidekick`, clients);
   const alertmanager = am?.mode === 'bundled'
-    ? { ...am, workload: alertmanagerWorkload(am, props.alertmanager ?? {}, ctx, [sidekickSelectorLabels(ctx)]) }
+    ? { ...am, workload: alertmanagerWorkload(am, props.alertmanager ?? {}, ctx, [{ pods: sidekickSelectorLabels(ctx) }]) }
     : am;
   const teams = (props.teams ?? []).map((t) => t.name);
   return {
@@ -51,8 +53,8 @@ export function planRouting(props: RoutingProps, ctx: PlanContext, clientPodLabe
  * The routing with more pods admitted to the bundled Alertmanager (the shipper posting Tetragon's alerts).
  * An Alertmanager of mode `operator` is the operator's own: nothing is deployed or admitted for it here.
  */
-export function admitAlertmanagerClients(routing: RoutingPlan, clientPodLabels: readonly Readonly<Record<string, string>>[]): RoutingPlan {
+export function admitAlertmanagerClients(routing: RoutingPlan, clients: readonly PodPeerPlan[]): RoutingPlan {
   const am = routing.alertmanager;
-  if (am?.mode !== 'bundled' || !am.workload || clientPodLabels.length === 0) return routing;
-  return { ...routing, alertmanager: { ...am, workload: admitClients(am.workload, am.port, clientPodLabels) } };
+  if (am?.mode !== 'bundled' || !am.workload || clients.length === 0) return routing;
+  return { ...routing, alertmanager: { ...am, workload: admitClients(am.workload, am.port, clients) } };
 }

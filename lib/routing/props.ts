@@ -329,6 +329,14 @@ export interface AlertmanagerProps {
   readonly replicas?: number;
   /** Container resources of the bundled Alertmanager. @default requests 20m/64Mi, limits 200m/256Mi */
   readonly resources?: ResourceProps;
+  /**
+   * A PersistentVolumeClaim per replica for silences and the notification log, so they survive a restart of every
+   * replica at once. Without it each replica keeps them in an `emptyDir` and a restarted replica gets them back from
+   * its peers by gossip, which holds while one replica stays up (2+ replicas and a PodDisruptionBudget). Not the
+   * default: it needs a StorageClass, and EKS has no default class (and no EBS CSI driver) unless installed.
+   * @default none (emptyDir, state kept by gossip)
+   */
+  readonly storage?: { readonly size: string; readonly storageClassName?: string };
   /** Grouping and repeat intervals. @default see GroupingProps */
   readonly grouping?: GroupingProps;
   /** The operator-managed Alertmanager (mode `operator`). @default none (required in mode operator) */

@@ -11,7 +11,7 @@ import { requirePriority, sidekickPriority } from '../core/priorities';
 import { SecretUse, isSecretKeyRef, requireSecretRef } from '../core/secrets';
 import type { SecretEnvPlan, SecretKeyRef } from '../core/secrets';
 import {
-  configChecksum, CONFIG_CHECKSUM_ANNOTATION, DNS_EGRESS_RULE, egressRules, hardenedContainer, ProbePlan, ResourcesPlan, secretEnvVars, WorkloadPlan,
+  configChecksum, CONFIG_CHECKSUM_ANNOTATION, DNS_EGRESS_RULE, egressRules, hardenedContainer, PodPeerPlan, ProbePlan, ResourcesPlan, secretEnvVars, WorkloadPlan,
 } from '../core/workload';
 
 export const SIDEKICK_NAME = 'falcosidekick';
@@ -45,7 +45,7 @@ export interface SidekickPlan {
   /** Where Falco's `http_output` posts. */
   readonly url: string;
   /** Labels of the pods allowed to post alerts (the stack's Falco instances); empty: no ingress (no Falco in the stack). */
-  readonly clientPodLabels: readonly Readonly<Record<string, string>>[];
+  readonly clients: readonly PodPeerPlan[];
   /** config.yaml (non-secret settings only). */
   readonly config: Readonly<Record<string, unknown>>;
   /** Credentials, as env vars from Secrets. */
@@ -114,7 +114,7 @@ function plaintextAllowed(where: string, optOut: { reason: string } | undefined,
  * Keys are Falcosidekick's own (config.go / config_example.yaml of falcosecurity/falcosidekick).
  */
 export function planSidekick(props: SidekickProps, ctx: PlanContext, chatThreshold: FalcoPriority,
-  alertmanager: AlertmanagerTarget | undefined, where: string, clientPodLabels: readonly Readonly<Record<string, string>>[] = []): SidekickPlan {
+  alertmanager: AlertmanagerTarget | undefined, where: string, clients: readonly PodPeerPlan[] = []): SidekickPlan {
   const replicas = props.replicas ?? 2;
   if (!Number.isInteger(replicas) || replicas < 2) {
     throw new DetectionStackError('DS-ROUTE-007', `${where}.replicas`, `replicas ${replicas} leaves no Falcosidekick while one is drained`,
@@ -359,7 +359,7 @@ export function planSidekick(props: SidekickProps, ctx: PlanContext, chatThresho
   const plan: Omit<SidekickPlan, 'workload' | 'configYaml'> = {
     port: SIDEKICK_PORT,
     url: `http://${SIDEKICK_NAME}.${ns}.svc.cluster.local:${SIDEKICK_PORT}/`,
-    clientPodLabels: clientPodLabels.map((labels) => ({ ...labels })),
+    clients: [...clients],
     config: b.config,
     secretEnv: b.secretEnv,
     outputs: b.outputs,
@@ -448,8 +448,8 @@ function sidekickWorkload(plan: Omit<SidekickPlan, 'workload' | 'configYaml'>, d
     minAvailable: 1,
     networkPolicy: {
       // Only the stack's Falco pods post alerts; with no Falco in the stack nothing may connect.
-      ingress: plan.clientPodLabels.length > 0
-        ? [{ peers: plan.clientPodLabels.map((labels) => ({ pods: labels })), ports: [{ port: plan.port, protocol: 'TCP' }] }]
+      ingress: plan.clients.length > 0
+        ? [{ peers: [...plan.clients], ports: [{ port: plan.port, protocol: 'TCP' }] }]
         : [],
       egress: [DNS_EGRESS_RULE, ...egressRules(plan.egress)],
     },
@@ -458,5 +458,5 @@ function sidekickWorkload(plan: Omit<SidekickPlan, 'workload' | 'configYaml'>, d
 
 /** Secret uses of the Sidekick plan, for the Pulumi path. */
 export function sidekickSecretUses(plan: SidekickPlan): SecretUse[] {
-  return plan.secretEnv.map((e) => ({ secret: e.secret, workload: SIDEKICK_NAME, where: e.where }));
+  return plan.secretEnv.map((e) => ({ secret: e.secret, workload: SIDEKICK_NAME, namespace: plan.workload.namespace, where: e.where }));
 }

@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import { FALCOCTL_CONFIG_DIR, FALCOCTL_STATE_DIR, K8SAUDIT_FALCO_NAME, K8SAUDIT_FALCO_SELECTOR, K8sAuditPluginPlan } from '../audit/k8saudit-plugin';
 import { IMAGE_PINS, imageReference } from '../core/images';
 import {
-  CONFIG_CHECKSUM_ANNOTATION, ContainerSecurityPlan, DNS_EGRESS_RULE, egressRules, ResourcesPlan, WorkloadPlan,
+  CONFIG_CHECKSUM_ANNOTATION, ContainerSecurityPlan, DNS_EGRESS_RULE, egressRules, PodPeerPlan, ResourcesPlan, WorkloadPlan,
 } from '../core/workload';
 import { renderRulesYaml } from '../falco/rules/emit';
 import type { RulesFileItem } from '../falco/rules/model';
@@ -22,6 +22,8 @@ export interface K8sAuditFalcoPlan {
   readonly image: string;
   /** Falcosidekick URL for alerts (the node sensor's http_output). @default stdout only */
   readonly httpOutputUrl?: string;
+  /** Falcosidekick's pods (in the routing namespace), the only pods the audit Falco may connect to. */
+  readonly sidekickPods?: PodPeerPlan;
   /** The stack's own k8s_audit rules, loaded after the upstream audit rules. @default none */
   readonly customRules?: { readonly fileName: string; readonly items: readonly RulesFileItem[] };
   /** falco.yaml as mounted. */
@@ -148,14 +150,14 @@ function k8sauditFalcoWorkload(p: Omit<K8sAuditFalcoPlan, 'falcoYaml' | 'workloa
     },
     services: [],
     // Nothing calls in; out: DNS, HTTPS (cloud API, ghcr.io for falcoctl), the plugin's credential endpoint and
-    // Falcosidekick in the namespace.
+    // Falcosidekick's pods.
     networkPolicy: {
       ingress: [],
       egress: [
         DNS_EGRESS_RULE,
         { ports: [{ port: 443, protocol: 'TCP' }] },
         ...egressRules(plugin.egress),
-        ...(sidekickPort ? [{ peers: [{ pods: {} }], ports: [{ port: sidekickPort, protocol: 'TCP' as const }] }] : []),
+        ...(sidekickPort && p.sidekickPods ? [{ peers: [p.sidekickPods], ports: [{ port: sidekickPort, protocol: 'TCP' as const }] }] : []),
       ],
     },
   };

@@ -8,6 +8,7 @@ import type { PlanContext } from '../core/context';
 import { classifyHost, EgressPlan } from '../core/egress';
 import { DetectionStackError } from '../core/errors';
 import { IMAGE_PINS, imageReference } from '../core/images';
+import { requireDnsLabel } from '../core/names';
 import { PROVIDER_PROFILES } from '../core/providers';
 import type { SecretUse } from '../core/secrets';
 import { PATTERN_TAG_PREFIX, TAG_PREFIX } from '../core/tags';
@@ -29,8 +30,10 @@ import { DetectionStackPropsSchema } from '../validation/schemas/stack';
 export interface StackPlan extends PlanContext {
   /** Guardrail suppressions as declared, each with its reason (kept for review and the report). */
   readonly suppressions: readonly Suppression[];
-  /** The Namespace object to create, when the stack owns its namespace. */
-  readonly namespaceObject?: { readonly name: string; readonly labels: Readonly<Record<string, string>> };
+  /** The namespace of the routing workloads (Pod Security `restricted`); `namespace` holds the sensors and the shipper. */
+  readonly routingNamespace: string;
+  /** The Namespace objects to create (the sensors' first), when the stack owns its namespaces. */
+  readonly namespaceObjects: readonly NamespaceObjectPlan[];
   readonly falco?: FalcoPlan;
   readonly tetragon?: TetragonPlan;
   /** Which sensor owns each pattern both detect, when Tetragon runs. */
@@ -50,12 +53,37 @@ export interface StackPlan extends PlanContext {
 
 export type { K8sAuditFalcoPlan } from './k8saudit-falco';
 
+/** A Namespace with its Pod Security Admission labels. */
+export interface NamespaceObjectPlan {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Pod Security Admission labels (kubernetes.io/docs/concepts/security/pod-security-admission): a level for each mode. */
+function podSecurityLabels(enforce: 'privileged' | 'restricted', warnAndAudit?: 'restricted'): Record<string, string> {
+  const labels: Record<string, string> = {
+    'pod-security.kubernetes.io/enforce': enforce,
+    'pod-security.kubernetes.io/enforce-version': 'latest',
+  };
+  for (const mode of warnAndAudit ? ['warn', 'audit'] : []) {
+    labels[`pod-security.kubernetes.io/${mode}`] = warnAndAudit!;
+    labels[`pod-security.kubernetes.io/${mode}-version`] = 'latest';
+  }
+  return labels;
+}
+
 export const DEFAULT_NAMESPACE = 'falco';
 
 /** Validates props and resolves them into a plan. Pure: no constructs, no I/O. */
 export function planStack(props: DetectionStackProps, path = 'DetectionStack'): StackPlan {
   validateProps(DetectionStackPropsSchema, props, path);
   const namespace = props.namespace ?? DEFAULT_NAMESPACE;
+  const routingNamespace = props.routingNamespace ?? `${namespace}-routing`;
+  if (props.routingNamespace === undefined) requireDnsLabel(`${path}/namespace`, routingNamespace, 'the routing namespace (<namespace>-routing)');
+  if (routingNamespace === namespace) {
+    throw new DetectionStackError('DS-PROPS-007', `${path}/routingNamespace`, `'${routingNamespace}' is also the sensors' namespace`,
+      'give the routing workloads a namespace of their own (Pod Security restricted), or leave routingNamespace unset');
+  }
 
   const sensors = props.sensors ?? { falco: {} };
   if (!sensors.falco && !sensors.tetragon) {
@@ -86,11 +114,16 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
 
   // Falcosidekick admits the Falco instances of the stack, and each of them posts to it (http_output).
   const sidekickClients = [
-    ...(nodeFalco ? [nodeFalco.selectorLabels] : []),
-    ...(nodeFalco && audit.kubernetes.falcoPlugin ? [K8SAUDIT_FALCO_SELECTOR] : []),
+    ...(nodeFalco ? [{ pods: nodeFalco.selectorLabels, namespace }] : []),
+    ...(nodeFalco && audit.kubernetes.falcoPlugin ? [{ pods: K8SAUDIT_FALCO_SELECTOR, namespace }] : []),
   ];
-  const routing = props.routing ? planRouting(props.routing, ctx, sidekickClients) : undefined;
-  const falco = nodeFalco && routing ? extendFalcoPlan(nodeFalco, { httpOutputUrl: routing.sidekick.url }) : nodeFalco;
+  // The routing workloads need nothing of the node: they run in their own namespace, at Pod Security restricted.
+  const routingCtx: PlanContext = { ...ctx, namespace: routingNamespace };
+  const routing = props.routing ? planRouting(props.routing, routingCtx, sidekickClients) : undefined;
+  const falco = nodeFalco && routing ? extendFalcoPlan(nodeFalco, {
+    httpOutputUrl: routing.sidekick.url,
+    httpOutputPods: { pods: routing.sidekick.workload.selectorLabels, namespace: routing.sidekick.workload.namespace },
+  }) : nodeFalco;
   const k8sauditFalco = audit.kubernetes.falcoPlugin && planK8sAuditFalco({
     plugin: audit.kubernetes.falcoPlugin,
     namespace: ctx.namespace,
@@ -98,25 +131,25 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
     labels: ctx.labels,
     image: falco?.image.reference ?? imageReference(IMAGE_PINS.falco),
     httpOutputUrl: falco?.httpOutput?.url,
+    sidekickPods: routing && { pods: routing.sidekick.workload.selectorLabels, namespace: routing.sidekick.workload.namespace },
     customRules: falco && falco.auditRules.items.length > 0 ? falco.auditRules : undefined,
   });
   const durable = planDurable(props.durable, ctx, props.durable?.bucket ? sensorSources({ falco, tetragon }) : [], `${ctx.path}/durable`,
-    tetragonAlertRoute(routing, ctx));
+    tetragonAlertRoute(routing, routingCtx));
   // The shipper posts Tetragon's alerts to the team routing's Alertmanager: it is one of its clients.
-  const routed = routing && durable?.shipper?.alertRoute ? admitAlertmanagerClients(routing, [durable.shipper.workload.selectorLabels]) : routing;
+  const routed = routing && durable?.shipper?.alertRoute
+    ? admitAlertmanagerClients(routing, [{ pods: durable.shipper.workload.selectorLabels, namespace }])
+    : routing;
 
   return {
     ...ctx,
     suppressions: props.suppressions ?? [],
-    namespaceObject: (props.createNamespace ?? true) ? {
-      name: namespace,
-      labels: {
-        ...ctx.labels,
-        // Falco's capabilities and host mounts (and Tetragon's privileged agent) are refused below `privileged`.
-        'pod-security.kubernetes.io/enforce': 'privileged',
-        'pod-security.kubernetes.io/enforce-version': 'latest',
-      },
-    } : undefined,
+    routingNamespace,
+    namespaceObjects: (props.createNamespace ?? true) ? [
+      // Falco's capabilities and host mounts (and Tetragon's privileged agent) are refused below `privileged`.
+      { name: namespace, labels: { ...ctx.labels, ...podSecurityLabels('privileged') } },
+      ...(routed ? [{ name: routingNamespace, labels: { ...ctx.labels, ...podSecurityLabels('restricted', 'restricted') } }] : []),
+    ] : [],
     falco,
     tetragon,
     ownership,
@@ -170,7 +203,7 @@ function tetragonAlertRoute(routing: RoutingPlan | undefined, ctx: PlanContext):
   const target = routing?.alertmanager?.target;
   if (!target) return undefined;
   const egress: EgressPlan[] = target.podLabels
-    ? [{ kind: 'pods', podLabels: target.podLabels, port: target.port, protocol: 'TCP' }]
+    ? [{ kind: 'pods', podLabels: target.podLabels, namespace: ctx.namespace, port: target.port, protocol: 'TCP' }]
     : target.urls.map((u) => {
       const url = new URL(u);
       const d = classifyHost(url.hostname, Number(url.port) || (url.protocol === 'https:' ? 443 : 80), ctx.namespace);

@@ -30,12 +30,20 @@ export interface SensorsProps {
 /** A whole runtime-detection stack for one cluster. */
 export interface DetectionStackProps {
   readonly cluster: ClusterProps;
-  /** Namespace for the stack's workloads. @default 'falco' */
+  /**
+   * Namespace of the workloads that need the node: the sensors (Falco, Tetragon), the k8saudit Falco and the
+   * alert shipper. @default 'falco'
+   */
   readonly namespace?: string;
   /**
-   * Create the namespace, labelled for Pod Security Admission at `privileged` (the sensors need host
-   * access and capabilities that the baseline and restricted levels refuse). Set false when the
-   * namespace is managed elsewhere; it must then allow the same.
+   * Namespace of the routing workloads, which need nothing of the node (Falcosidekick, the bundled Alertmanager).
+   * Must differ from `namespace`. @default `<namespace>-routing`
+   */
+  readonly routingNamespace?: string;
+  /**
+   * Create the namespaces, labelled for Pod Security Admission: `namespace` at `privileged` (the sensors need host
+   * access and capabilities that the baseline and restricted levels refuse), `routingNamespace` (when there is
+   * routing) at `restricted` (enforce, warn and audit). Set false when the namespaces are managed elsewhere; they must then allow the same.
    * @default true
    */
   readonly createNamespace?: boolean;

@@ -7,6 +7,7 @@ import { validateTracingPolicy } from './validate';
 import { HOST_PROC_MOUNT, TETRAGON_HEALTH_PORT, TETRAGON_METRICS_PORT, TetragonWorkloadInputs, tetragonWorkloads } from './workload';
 import type { PlanContext } from '../core/context';
 import { DetectionStackError } from '../core/errors';
+import { requireReason } from '../core/opt-out';
 import { IMAGE_PINS, imageReference } from '../core/images';
 import { requirePriority } from '../core/priorities';
 import type { WorkloadPlan } from '../core/workload';
@@ -105,8 +106,10 @@ export function planTetragon(props: TetragonSensorProps, ctx: PlanContext): Tetr
     'leader-election': 'false',
   };
 
+  requireReason(`${where}.listenOnAllInterfaces`, props.listenOnAllInterfaces, 'DS-TETRA-006');
   const workloadInputs = {
     namespace: ctx.namespace,
+    listenOnAllInterfaces: props.listenOnAllInterfaces !== undefined,
     labels: ctx.labels,
     images,
     exportDirectory,

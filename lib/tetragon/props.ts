@@ -102,6 +102,13 @@ export interface TetragonSensorProps {
   readonly exportStdoutResources?: TetragonResourcesProps;
   /** Operator resources. @default requests 10m/64Mi, limits 500m/128Mi (the chart's defaults) */
   readonly operatorResources?: TetragonResourcesProps;
+  /**
+   * The agent shares the node's network: its metrics and health servers listen on the node's primary address
+   * (`status.podIP`), not on every interface. Set this, with the reason, where that address cannot be written as
+   * `<ip>:<port>` (an IPv6-only cluster) or another interface must reach them.
+   * @default unset (node's primary address only)
+   */
+  readonly listenOnAllInterfaces?: { readonly reason: string };
 }
 
 /** Which sensor owns one overlapping detection pattern, and where its alerts go. */

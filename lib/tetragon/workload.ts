@@ -1,5 +1,7 @@
 import { createHash } from 'crypto';
-import { CONFIG_CHECKSUM_ANNOTATION, ResourcesPlan, WorkloadPlan } from '../core/workload';
+import {
+  API_SERVER_EGRESS_RULE, CONFIG_CHECKSUM_ANNOTATION, DNS_EGRESS_RULE, NODE_DNS_EGRESS_RULE, ResourcesPlan, WorkloadPlan,
+} from '../core/workload';
 
 export const TETRAGON_NAME = 'tetragon';
 export const TETRAGON_OPERATOR_NAME = 'tetragon-operator';
@@ -32,6 +34,8 @@ export interface TetragonWorkloadInputs {
   /** The operator's configuration (it installs the CRDs). */
   readonly operatorConfig: Readonly<Record<string, string>>;
   readonly resources: { readonly agent: ResourcesPlan; readonly exportStdout: ResourcesPlan; readonly operator: ResourcesPlan };
+  /** Metrics and health servers on every interface (`:port`) instead of the node's primary address. */
+  readonly listenOnAllInterfaces: boolean;
 }
 
 /**
@@ -106,9 +110,9 @@ export function tetragonWorkloads(plan: TetragonWorkloadInputs): { readonly agen
           image: plan.images.agent,
           imagePullPolicy: 'IfNotPresent',
           terminationMessagePolicy: 'FallbackToLogsOnError',
-          args: ['--config-dir=/etc/tetragon/tetragon.conf.d/'],
+          args: ['--config-dir=/etc/tetragon/tetragon.conf.d/', ...nodeAddressListeners(plan.listenOnAllInterfaces)],
           securityContext: { privileged: true },
-          env: [{ name: 'NODE_NAME', fieldPath: 'spec.nodeName' }],
+          env: [{ name: 'NODE_NAME', fieldPath: 'spec.nodeName' }, ...(plan.listenOnAllInterfaces ? [] : [{ name: 'POD_IP', fieldPath: 'status.podIP' }])],
           ports: [
             { name: 'metrics', containerPort: TETRAGON_METRICS_PORT, protocol: 'TCP' },
             { name: 'health', containerPort: TETRAGON_HEALTH_PORT, protocol: 'TCP' },
@@ -127,13 +131,19 @@ export function tetragonWorkloads(plan: TetragonWorkloadInputs): { readonly agen
       ],
       volumes: [
         { name: 'tetragon-config', configMap: { name: agentConfigName } },
-        { name: 'bpf-maps', hostPath: { path: '/sys/fs/bpf', type: 'DirectoryOrCreate' } },
+        // bpffs' mount point exists wherever the kernel has BPF (sysfs creates it); the stack creates nothing under /sys.
+        { name: 'bpf-maps', hostPath: { path: '/sys/fs/bpf', type: 'Directory' } },
         { name: 'tetragon-run', emptyDir: {} },
         { name: 'export-logs', hostPath: { path: plan.exportDirectory, type: 'DirectoryOrCreate' } },
         { name: 'host-proc', hostPath: { path: '/proc', type: 'Directory' } },
       ],
     },
     services: [],
+    // Nothing calls in (the kubelet's probes come from the node, which NetworkPolicy always admits; Prometheus is
+    // admitted by the monitoring layer); out: DNS through the node's resolver and the API server. A host-network pod
+    // is outside NetworkPolicy on many network plugins (kubernetes.io/docs/concepts/services-networking/network-policies,
+    // "hostNetwork pods"): there the listeners' binding above is what limits them.
+    networkPolicy: { ingress: [], egress: [NODE_DNS_EGRESS_RULE, API_SERVER_EGRESS_RULE] },
   };
 
   const operator: WorkloadPlan = {
@@ -175,6 +185,20 @@ export function tetragonWorkloads(plan: TetragonWorkloadInputs): { readonly agen
       volumes: [{ name: 'tetragon-operator-config', configMap: { name: operatorConfigName } }],
     },
     services: [],
+    // Nothing calls in but the kubelet's probes and, through the monitoring layer, Prometheus; out: DNS and the API server.
+    networkPolicy: { ingress: [], egress: [DNS_EGRESS_RULE, API_SERVER_EGRESS_RULE] },
   };
   return { agent, operator };
+}
+
+/**
+ * The agent shares the node's network, so `:port` would listen on every interface of the node. Flags win over the
+ * config directory (tetragon 1.7.0 cmd/tetragon/main.go binds the flags into viper, which prefers a set flag to the
+ * config it merges from --config-dir) and take `<address>:<port>` (pkg/option/flags.go `metrics-server`,
+ * `health-server-address`; net.Listen in pkg/health/server.go, http.ListenAndServe in pkg/metricsconfig/root.go):
+ * the node's primary address, which the kubelet probes and Prometheus scrapes.
+ */
+function nodeAddressListeners(allInterfaces: boolean): string[] {
+  if (allInterfaces) return [];
+  return [`--metrics-server=$(POD_IP):${TETRAGON_METRICS_PORT}`, `--health-server-address=$(POD_IP):${TETRAGON_HEALTH_PORT}`];
 }

@@ -26,9 +26,22 @@ describe('Falco sensor on cdk8s', () => {
     test('every object validates against the upstream Kubernetes schemas', () => {
       const { objects } = falcoOn(provider, { customRules: [RULE] });
       expect(objects.map((o: K8sObject) => `${o.kind}/${o.metadata.name}`)).toEqual([
-        'ServiceAccount/falco', 'ConfigMap/falco-config', 'ConfigMap/falco-rules-payments', 'DaemonSet/falco',
+        'ServiceAccount/falco', 'ConfigMap/falco-config', 'ConfigMap/falco-rules-payments', 'DaemonSet/falco', 'NetworkPolicy/falco',
       ]);
       expect(schemaErrors(objects)).toEqual([]);
+    });
+
+    test('GIVEN no routing THEN Falco\'s NetworkPolicy lets nothing in and nothing out but DNS', () => {
+      const policy = only(falcoOn(provider).objects, 'NetworkPolicy', 'falco');
+      expect(policy.spec).toEqual({
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'falco', 'app.kubernetes.io/instance': 'falco' } },
+        policyTypes: ['Ingress', 'Egress'],
+        ingress: [],
+        egress: [{
+          to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+          ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }],
+        }],
+      });
     });
 
     test('no RBAC object and no service account token', () => {

@@ -109,12 +109,17 @@ test('with routing, alerts go to Falcosidekick and the NetworkPolicy opens only 
     routing: { teams: [{ name: 'payments', namespaces: ['payments'], receivers: { slack: [{ webhookUrl: { name: 's', key: 'u' }, minimumPriority: 'Critical' }] } }] },
   });
   const url = falcoYaml(objects).http_output.url as string;
-  expect(url).toMatch(/^http:\/\/falcosidekick\.falco\.svc.*:\d+/);
+  expect(url).toMatch(/^http:\/\/falcosidekick\.falco-routing\.svc.*:\d+/);
   const policy = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'falco-k8saudit') as any;
   expect(policy.spec.ingress).toEqual([]);
   expect(policy.spec.egress.map((e: any) => e.ports.map((p: any) => `${p.protocol}/${p.port}`).join(','))).toEqual([
     'UDP/53,TCP/53', 'TCP/443', 'TCP/80', 'TCP/80', `TCP/${new URL(url).port}`,
   ]);
+  // Only Falcosidekick's pods, in the routing namespace, on that port.
+  expect(policy.spec.egress[4].to).toEqual([{
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'falco-routing' } },
+    podSelector: { matchLabels: { 'app.kubernetes.io/name': 'falcosidekick', 'app.kubernetes.io/instance': expect.any(String) } },
+  }]);
 });
 
 describe('AKS: k8saudit-aks', () => {

@@ -14,14 +14,14 @@ const sidekickIngressSources = (p: DetectionStackProps) => Testing.synth(new Det
 describe('Falcosidekick admits every Falco that sends it alerts', () => {
   test('GIVEN only the node sensor THEN only its pods may connect', () => {
     expect(sidekickIngressSources(props(false))).toEqual([
-      { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'falco', 'app.kubernetes.io/instance': 'falco' } } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'falco' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'falco', 'app.kubernetes.io/instance': 'falco' } } },
     ]);
   });
 
   test('GIVEN the k8saudit plugin THEN its Falco is admitted too, and nothing else', () => {
     expect(sidekickIngressSources(props(true))).toEqual([
-      { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'falco', 'app.kubernetes.io/instance': 'falco' } } },
-      { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'falco-k8saudit', 'app.kubernetes.io/instance': 'falco-k8saudit' } } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'falco' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'falco', 'app.kubernetes.io/instance': 'falco' } } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'falco' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'falco-k8saudit', 'app.kubernetes.io/instance': 'falco-k8saudit' } } },
     ]);
   });
 });

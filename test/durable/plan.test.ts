@@ -44,12 +44,20 @@ describe('durable storage: Fluent Bit ships every alert to the provider bucket',
     ]);
   });
 
-  test('Tetragon\'s export file is shipped as JSON lines; /var/log is mounted once, read-only', () => {
+  test('Tetragon\'s export file is shipped as JSON lines; the kubelet\'s log directories, not /var/log, are mounted read-only', () => {
     const shipper = plan('eks', { bucket: { name: 'detections-prod-eks', aws: { podIdentity: true } } }, 'eu-west-1', [FALCO, TETRAGON])!.shipper!;
     expect(lines(shipper.files['fluent-bit.conf'], 'INPUT')[1].slice(0, 5)).toEqual([
       'Name tail', 'Alias source-tetragon', 'Tag alerts.tetragon', 'Path /var/log/tetragon/tetragon.log', 'Parser alert_json',
     ]);
-    expect(shipper.readOnlyHostPaths).toEqual(['/var/log']);
+    expect(shipper.readOnlyHostPaths).toEqual(['/var/log/containers', '/var/log/pods', '/var/log/tetragon']);
+    const pod = shipper.workload.pod;
+    expect(pod.volumes.filter((v) => 'hostPath' in v)).toEqual([
+      { name: 'buffer', hostPath: { path: '/var/lib/detection-stack/fluent-bit', type: 'DirectoryOrCreate' } },
+      { name: 'source-0', hostPath: { path: '/var/log/containers', type: 'Directory' } },
+      { name: 'source-1', hostPath: { path: '/var/log/pods', type: 'Directory' } },
+      { name: 'source-2', hostPath: { path: '/var/log/tetragon', type: 'Directory' } },
+    ]);
+    expect(pod.containers[0].volumeMounts.filter((m) => m.name.startsWith('source-')).every((m) => m.readOnly)).toBe(true);
     expect(plan('eks', { bucket: { name: 'b-bucket', aws: { podIdentity: true } } }, 'eu-west-1', [TETRAGON])!.shipper!.readOnlyHostPaths).toEqual(['/var/log/tetragon']);
   });
 

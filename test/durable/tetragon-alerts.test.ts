@@ -50,14 +50,14 @@ describe('Tetragon alerts in the shipper', () => {
     const shipper = chart.plan.durable!.shipper!;
     const am = chart.plan.routing!.alertmanager!;
     expect(shipper.alertRoute).toEqual({ urls: am.target.urls, labels: { cluster: 'prod-us' } });
-    expect(shipper.egress).toContainEqual({ kind: 'pods', podLabels: am.workload!.selectorLabels, port: 9093, protocol: 'TCP' });
+    expect(shipper.egress).toContainEqual({ kind: 'pods', podLabels: am.workload!.selectorLabels, namespace: 'tetragon-routing', port: 9093, protocol: 'TCP' });
     const sidekickPods = chart.plan.routing!.sidekick.workload.selectorLabels;
-    expect(am.workload!.networkPolicy!.ingress[0].peers).toEqual([{ pods: sidekickPods }, { pods: shipper.workload.selectorLabels }]);
+    expect(am.workload!.networkPolicy!.ingress[0].peers).toEqual([{ pods: sidekickPods }, { pods: shipper.workload.selectorLabels, namespace: 'tetragon' }]);
     expect(chart.plan.workloads).toContain(am.workload);
     const policy = chart.toJson().find((o: { kind: string; metadata: { name: string } }) => o.kind === 'NetworkPolicy' && o.metadata.name === 'alertmanager');
     expect(policy.spec.ingress[0].from).toEqual([
       { podSelector: { matchLabels: chart.plan.routing!.sidekick.workload.selectorLabels } },
-      { podSelector: { matchLabels: shipper.workload.selectorLabels } },
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'tetragon' } }, podSelector: { matchLabels: shipper.workload.selectorLabels } },
     ]);
   });
 
@@ -71,7 +71,7 @@ describe('Tetragon alerts in the shipper', () => {
       },
       durable: { bucket: { name: 'detections-prod', aws: { podIdentity: true } } },
     });
-    expect(plan.durable!.shipper!.alertRoute).toEqual({ urls: ['http://alertmanager-main.monitoring.svc:9093'], labels: { cluster: 'prod', namespace: 'falco' } });
+    expect(plan.durable!.shipper!.alertRoute).toEqual({ urls: ['http://alertmanager-main.monitoring.svc:9093'], labels: { cluster: 'prod', namespace: 'falco-routing' } });
     expect(plan.durable!.shipper!.egress).toContainEqual({ kind: 'namespace', namespace: 'monitoring' });
   });
 

@@ -60,14 +60,14 @@ describe('examples/eks-teams (team-aware routing on EKS)', () => {
   test('all alerts also go to the in-cluster event router; Falcosidekick feeds both Alertmanager replicas from Warning up', () => {
     expect(sidekickConfig.webhook).toEqual({ address: 'http://event-router.security.svc.cluster.local/falco', method: 'POST', checkcert: true, minimumpriority: 'debug' });
     expect(sidekickConfig.alertmanager).toEqual({
-      hostport: 'http://alertmanager-0.alertmanager-cluster.falco.svc.cluster.local:9093,http://alertmanager-1.alertmanager-cluster.falco.svc.cluster.local:9093',
+      hostport: 'http://alertmanager-0.alertmanager-cluster.falco-routing.svc.cluster.local:9093,http://alertmanager-1.alertmanager-cluster.falco-routing.svc.cluster.local:9093',
       endpoint: '/api/v2/alerts',
       checkcert: true,
       minimumpriority: 'warning',
     });
     expect(find('NetworkPolicy', 'falcosidekick').spec.egress).toContainEqual({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'security' } } }] });
     const falcoYaml = parse(find('ConfigMap', 'falco-config').data['falco.yaml']);
-    expect(falcoYaml.http_output).toMatchObject({ enabled: true, url: 'http://falcosidekick.falco.svc.cluster.local:2801/' });
+    expect(falcoYaml.http_output).toMatchObject({ enabled: true, url: 'http://falcosidekick.falco-routing.svc.cluster.local:2801/' });
   });
 
   test('every alert reaches s3://detections-prod-eks in eu-west-1 through the shipper, with IRSA', () => {
@@ -81,8 +81,8 @@ describe('examples/eks-teams (team-aware routing on EKS)', () => {
 
   test('the Secrets the cluster must hold, for the Pulumi path and the runbook', () => {
     expect(chart.plan.routing?.secrets).toEqual([
-      { secret: { name: 'payments-slack', key: 'url' }, workload: 'alertmanager', where: 'eks-teams/routing.teams[0].receivers.slack[0]' },
-      { secret: { name: 'identity-teams', key: 'url' }, workload: 'alertmanager', where: 'eks-teams/routing.teams[1].receivers.msTeams[0]' },
+      { secret: { name: 'payments-slack', key: 'url' }, workload: 'alertmanager', namespace: 'falco-routing', where: 'eks-teams/routing.teams[0].receivers.slack[0]' },
+      { secret: { name: 'identity-teams', key: 'url' }, workload: 'alertmanager', namespace: 'falco-routing', where: 'eks-teams/routing.teams[1].receivers.msTeams[0]' },
     ]);
   });
 });

@@ -58,8 +58,11 @@ describe('examples/fleet (four clusters on OKE, EKS and AKS, delivered by Argo C
     expect(appSet.spec.generators[0].list.elements.map((e: Record<string, string>) => e.dsCluster)).toEqual(['prod-eu', 'prod-us', 'prod-we', 'staging-us']);
     expect(project.spec.destinations).toEqual([
       { name: 'prod-eu', namespace: 'falco' },
+      { name: 'prod-eu', namespace: 'falco-routing' },
       { name: 'prod-us', namespace: 'falco' },
+      { name: 'prod-us', namespace: 'falco-routing' },
       { name: 'prod-we', namespace: 'falco' },
+      { name: 'prod-we', namespace: 'falco-routing' },
     ]);
     expect(project.spec.sourceRepos).toEqual(['https://git.example.com/platform/detection-fleet.git']);
   });

@@ -56,7 +56,7 @@ describe('examples/oke-falco (the default stack)', () => {
   test('Falco sends alerts to Falcosidekick and keeps JSON on stdout for the durable shipper', () => {
     const falcoYaml = parse(objects.find((o) => o.metadata.name === 'falco-config')!.data['falco.yaml']);
     expect(falcoYaml.http_output).toMatchObject({ enabled: true, url: chart.plan.routing?.sidekick.url, insecure: false });
-    expect(chart.plan.routing?.sidekick.url).toMatch(/^http:\/\/falcosidekick\.falco\.svc/);
+    expect(chart.plan.routing?.sidekick.url).toMatch(/^http:\/\/falcosidekick\.falco-routing\.svc/);
     expect(falcoYaml.json_output).toBe(true);
     expect(falcoYaml.stdout_output).toEqual({ enabled: true });
     expect(chart.plan.durable?.shipper).toBeDefined();

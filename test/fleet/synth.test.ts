@@ -71,7 +71,10 @@ describe('DetectionFleet.writeTo', () => {
 
   test('each object is in its stage, with the stage\'s sync wave; CRs skip the dry run their CRD is not there for', () => {
     const namespaces = readYaml(join(out, 'edge-eks/manifests/0-namespaces/resources.yaml'));
-    expect(namespaces.map((o) => [o.kind, o.metadata.annotations?.['argocd.argoproj.io/sync-wave']])).toEqual([['Namespace', '0']]);
+    // The sensors' namespace and the routing one.
+    expect(namespaces.map((o) => [o.kind, o.metadata.name, o.metadata.annotations?.['argocd.argoproj.io/sync-wave']])).toEqual([
+      ['Namespace', 'tetragon', '0'], ['Namespace', 'tetragon-routing', '0'],
+    ]);
     const workloads = readYaml(join(out, 'edge-eks/manifests/1-workloads/resources.yaml'));
     expect(new Set(workloads.map((o) => o.metadata.annotations?.['argocd.argoproj.io/sync-wave']))).toEqual(new Set(['1']));
     expect(workloads.map((o) => o.kind)).toContain('DaemonSet');
@@ -93,9 +96,12 @@ describe('DetectionFleet.writeTo', () => {
     // namespaced TracingPolicies live in the product namespace they watch).
     expect(project.spec.destinations).toEqual([
       { name: 'prod-eu-oke', namespace: 'falco' },
+      { name: 'prod-eu-oke', namespace: 'falco-routing' },
       { name: 'prod-us-eks', namespace: 'falco' },
+      { name: 'prod-us-eks', namespace: 'falco-routing' },
       { name: 'edge-eks-prod', namespace: 'billing' },
       { name: 'edge-eks-prod', namespace: 'tetragon' },
+      { name: 'edge-eks-prod', namespace: 'tetragon-routing' },
     ]);
     const allObjects = ['prod-eu-oke', 'prod-us-eks', 'edge-eks'].flatMap((c) => ['0-namespaces', '1-workloads', '2-custom-resources']
       .flatMap((s) => { try { return readYaml(join(out, c, 'manifests', s, 'resources.yaml')); } catch { return []; } }));

@@ -32,12 +32,17 @@ describe('monitoring layer: scrape targets', () => {
     expect(endpoints['falco-metrics']).toMatchObject({ port: 'web', path: '/metrics' });
     expect(endpoints['alert-shipper-metrics']).toMatchObject({ port: 'http', path: '/api/v2/metrics/prometheus' });
     expect(endpoints['falcosidekick-metrics'].relabelings).toEqual([
-      { action: 'replace', targetLabel: 'job', replacement: 'falco/falcosidekick' },
+      { action: 'replace', targetLabel: 'job', replacement: 'falco-routing/falcosidekick' },
       { action: 'replace', sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'node' },
     ]);
+    // Each PodMonitor sits in its workload's namespace and selects it: the routing workloads in the routing namespace.
+    expect(Object.fromEntries(pms.map((p) => [p.metadata.name, p.metadata.namespace]))).toEqual({
+      'alert-shipper-metrics': 'falco', 'alertmanager-metrics': 'falco-routing', 'falco-k8saudit-metrics': 'falco',
+      'falco-metrics': 'falco', 'falcosidekick-metrics': 'falco-routing',
+    });
     for (const p of pms) {
       expect(p.metadata.labels.release).toBe('kube-prometheus-stack');
-      expect(p.spec.namespaceSelector).toEqual({ matchNames: ['falco'] });
+      expect(p.spec.namespaceSelector).toEqual({ matchNames: [p.metadata.namespace] });
     }
   });
 

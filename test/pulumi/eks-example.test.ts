@@ -187,6 +187,7 @@ test('pods start after the Pod Identity agent and their associations, so they ge
     'aws:eks/podIdentityAssociation:PodIdentityAssociation prod-eks-detection-k8saudit',
     'aws:eks/podIdentityAssociation:PodIdentityAssociation prod-eks-detection-shipper',
     'kubernetes:core/v1:Namespace prod-eks-detection-k8s-falco',
+    'kubernetes:core/v1:Namespace prod-eks-detection-k8s-falco-routing',
     'kubernetes:core/v1:Secret prod-eks-detection-k8s-routing-slack',
   ];
   expect(dependenciesOf(plan, 'kubernetes:apps/v1:DaemonSet', 'prod-eks-detection-k8s-falco/alert-shipper')).toEqual(waitsFor);

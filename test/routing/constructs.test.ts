@@ -82,7 +82,10 @@ describe('routing and durable workloads, synthesized', () => {
     const np = find(objects, 'NetworkPolicy', 'falcosidekick').spec;
     expect(np.policyTypes).toEqual(['Ingress', 'Egress']);
     expect(np.ingress).toEqual([{
-      from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'falco', 'app.kubernetes.io/instance': 'falco' } } }],
+      from: [{
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'falco' } },
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'falco', 'app.kubernetes.io/instance': 'falco' } },
+      }],
       ports: [{ port: 2801, protocol: 'TCP' }],
     }]);
     const falcoPods = find(objects, 'DaemonSet', 'falco').spec.template.metadata.labels;
@@ -107,7 +110,7 @@ describe('routing and durable workloads, synthesized', () => {
     expect(pod.automountServiceAccountToken).toBe(false);
     expect(container.securityContext).toEqual({ ...HARDENED, runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534 });
     expect(container.image).toBe('quay.io/prometheus/alertmanager:v0.34.0@sha256:690c7b525f4367aa91f73e2f91c632206d32e97c6384bdbf2fb7a861b420340d');
-    expect(container.args).toContain('--cluster.peer=alertmanager-1.alertmanager-cluster.falco.svc.cluster.local:9094');
+    expect(container.args).toContain('--cluster.peer=alertmanager-1.alertmanager-cluster.falco-routing.svc.cluster.local:9094');
     expect(container.livenessProbe.httpGet.path).toBe('/-/healthy');
     expect(container.readinessProbe.httpGet.path).toBe('/-/ready');
     expect(pod.volumes).toContainEqual({ name: 'config', secret: { secretName: 'alertmanager-config', defaultMode: 0o440 } });
@@ -131,8 +134,11 @@ describe('routing and durable workloads, synthesized', () => {
     expect(container.securityContext).toEqual({ ...HARDENED, runAsNonRoot: false, runAsUser: 0, runAsGroup: 0 });
     expect(container.image).toMatch(/^docker\.io\/fluent\/fluent-bit:5\.1\.1@sha256:[0-9a-f]{64}$/);
     expect(pod.volumes).toContainEqual({ name: 'buffer', hostPath: { path: '/var/lib/detection-stack/fluent-bit', type: 'DirectoryOrCreate' } });
-    expect(pod.volumes).toContainEqual({ name: 'source-0', hostPath: { path: '/var/log', type: 'DirectoryOrCreate' } });
-    expect(container.volumeMounts).toContainEqual({ name: 'source-0', mountPath: '/var/log', readOnly: true });
+    expect(pod.volumes).toContainEqual({ name: 'source-0', hostPath: { path: '/var/log/containers', type: 'Directory' } });
+    expect(pod.volumes).toContainEqual({ name: 'source-1', hostPath: { path: '/var/log/pods', type: 'Directory' } });
+    expect(container.volumeMounts).toContainEqual({ name: 'source-0', mountPath: '/var/log/containers', readOnly: true });
+    expect(container.volumeMounts).toContainEqual({ name: 'source-1', mountPath: '/var/log/pods', readOnly: true });
+    expect(container.volumeMounts.map((m: { mountPath: string }) => m.mountPath)).not.toContain('/var/log');
     expect(find(objects, 'ServiceAccount', 'alert-shipper').metadata.annotations).toEqual({ 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/shipper' });
     expect(find(objects, 'NetworkPolicy', 'alert-shipper').spec.ingress).toEqual([]);
   });
@@ -231,10 +237,10 @@ describe('Falcosidekick reads the Alertmanager extra labels as it decodes them',
   const configYaml = (alertmanager: NonNullable<DetectionStackChartProps['routing']>['alertmanager']) =>
     find(synth({ ...PROPS, routing: { teams, alertmanager } }).objects, 'ConfigMap', 'falcosidekick-config').data['config.yaml'] as string;
 
-  test('operator mode: extralabels is a map, so every alert carries namespace=<stack namespace> and prometheus-operator routes it', () => {
+  test('operator mode: extralabels is a map, so every alert carries namespace=<routing namespace> and prometheus-operator routes it', () => {
     const yaml = configYaml({ mode: 'operator', operator: { alertmanagerUrls: ['http://alertmanager-operated.monitoring.svc:9093'], configLabels: { alertmanagerConfig: 'main' } } });
-    expect((parse(yaml) as K8sObject).alertmanager.extralabels).toEqual({ namespace: 'falco' });
-    expect(sidekickExtraLabels(yaml)).toEqual({ namespace: 'falco' });
+    expect((parse(yaml) as K8sObject).alertmanager.extralabels).toEqual({ namespace: 'falco-routing' });
+    expect(sidekickExtraLabels(yaml)).toEqual({ namespace: 'falco-routing' });
   });
 
   test('bundled mode: no extra labels at all', () => {

@@ -15,16 +15,38 @@ describe('the stack plan wires the layers', () => {
     expect(plan.falco?.httpOutput).toBeUndefined();
   });
 
-  test('GIVEN routing THEN Falco posts to the Falcosidekick Service and only the Falco pods may reach it', () => {
+  test('GIVEN routing THEN Falco posts to the Falcosidekick Service of the routing namespace and only the Falco pods may reach it', () => {
     const plan = planStack({ ...BASE, routing: {} }, 'stack');
-    expect(plan.falco?.httpOutput).toEqual({ url: 'http://falcosidekick.falco.svc.cluster.local:2801/' });
-    expect(plan.routing?.sidekick.clientPodLabels).toEqual([plan.falco?.selectorLabels]);
+    expect(plan.routingNamespace).toBe('falco-routing');
+    expect(plan.falco?.httpOutput).toEqual({
+      url: 'http://falcosidekick.falco-routing.svc.cluster.local:2801/',
+      pods: { pods: plan.routing?.sidekick.workload.selectorLabels, namespace: 'falco-routing' },
+    });
+    expect(plan.workloads[0].networkPolicy?.egress[1]).toEqual({
+      peers: [{ pods: plan.routing?.sidekick.workload.selectorLabels, namespace: 'falco-routing' }], ports: [{ port: 2801, protocol: 'TCP' }],
+    });
+    expect(plan.routing?.sidekick.workload.namespace).toBe('falco-routing');
+    expect(plan.routing?.sidekick.clients).toEqual([{ pods: plan.falco?.selectorLabels, namespace: 'falco' }]);
+    expect(plan.routing?.sidekick.workload.networkPolicy?.ingress).toEqual([
+      { peers: [{ pods: plan.falco?.selectorLabels, namespace: 'falco' }], ports: [{ port: 2801, protocol: 'TCP' }] },
+    ]);
+  });
+
+  test('GIVEN the k8saudit Falco THEN it may reach only Falcosidekick\'s pods in the routing namespace', () => {
+    const plan = planStack({ ...BASE, routing: {}, audit: { kubernetes: { falcoPlugin: {} } } }, 'stack');
+    expect(plan.k8sauditFalco?.workload.namespace).toBe('falco');
+    expect(plan.k8sauditFalco?.workload.networkPolicy?.egress).toContainEqual({
+      peers: [{ pods: plan.routing?.sidekick.workload.selectorLabels, namespace: 'falco-routing' }], ports: [{ port: 2801, protocol: 'TCP' }],
+    });
+    expect(plan.routing?.sidekick.clients).toContainEqual({ pods: plan.k8sauditFalco?.workload.selectorLabels, namespace: 'falco' });
   });
 
   test('GIVEN another namespace THEN every address follows it', () => {
     const plan = planStack({ ...BASE, namespace: 'security', routing: { teams: [{ name: 'a', namespaces: ['x'], receivers: { pagerDuty: [{ routingKey: { name: 'pd', key: 'k' }, minimumPriority: 'Critical' }] } }] } }, 'stack');
-    expect(plan.routing?.sidekick.url).toBe('http://falcosidekick.security.svc.cluster.local:2801/');
-    expect(plan.routing?.alertmanager?.target.urls[0]).toBe('http://alertmanager-0.alertmanager-cluster.security.svc.cluster.local:9093');
+    expect(plan.routing?.sidekick.url).toBe('http://falcosidekick.security-routing.svc.cluster.local:2801/');
+    expect(plan.routing?.alertmanager?.target.urls[0]).toBe('http://alertmanager-0.alertmanager-cluster.security-routing.svc.cluster.local:9093');
+    expect(plan.routing?.alertmanager?.workload?.namespace).toBe('security-routing');
+    expect(requiredSecrets(plan)).toEqual([expect.objectContaining({ secret: { name: 'pd', key: 'k' }, namespace: 'security-routing' })]);
     expect(plan.durable?.shipper?.sources[0].hostPath).toBe('/var/log/containers/falco-*_security_falco-*.log');
   });
 
@@ -48,14 +70,17 @@ describe('the shipper posting Tetragon alerts to the team routing', () => {
     routing: { teams, ...(alertmanager ? { alertmanager } : {}) },
   });
   const ingressPods = (plan: ReturnType<typeof planStack>) =>
-    (plan.routing?.alertmanager?.workload?.networkPolicy?.ingress ?? []).flatMap((rule) => (rule.peers ?? []).map((peer) => 'pods' in peer ? peer.pods : undefined));
+    (plan.routing?.alertmanager?.workload?.networkPolicy?.ingress ?? []).flatMap((rule) => rule.peers ?? []);
 
   test('GIVEN the bundled Alertmanager THEN it admits Falcosidekick and the shipper', () => {
     const plan = planStack(tetragonStack(), 'stack');
     expect(plan.durable?.shipper?.alertRoute).toBeDefined();
     expect(ingressPods(plan)).toEqual(expect.arrayContaining([
-      plan.routing?.sidekick.workload.selectorLabels, plan.durable?.shipper?.workload.selectorLabels,
+      { pods: plan.routing?.sidekick.workload.selectorLabels }, { pods: plan.durable?.shipper?.workload.selectorLabels, namespace: 'falco' },
     ]));
+    expect(plan.durable?.shipper?.egress).toContainEqual({
+      kind: 'pods', podLabels: plan.routing?.alertmanager?.workload?.selectorLabels, namespace: 'falco-routing', port: 9093, protocol: 'TCP',
+    });
   });
 
   test('GIVEN the operator\'s Alertmanager THEN the stack deploys no Alertmanager of its own', () => {
@@ -74,9 +99,9 @@ describe('the Secrets a stack needs', () => {
       durable: { bucket: { name: 'detections-oke', oci: { objectStorageNamespace: 'tenancyns', accessKeyId: { name: 'keys', key: 'id' }, secretAccessKey: { name: 'keys', key: 'secret' } } } },
     }, 'stack');
     expect(requiredSecrets(plan)).toEqual([
-      { secret: { name: 'chat', key: 'slack' }, workload: 'falcosidekick', where: 'stack/routing.sidekick.outputs.slack.webhookUrl' },
-      { secret: { name: 'keys', key: 'id' }, workload: 'alert-shipper', where: 'stack/durable.bucket.oci.accessKeyId' },
-      { secret: { name: 'keys', key: 'secret' }, workload: 'alert-shipper', where: 'stack/durable.bucket.oci.secretAccessKey' },
+      { secret: { name: 'chat', key: 'slack' }, workload: 'falcosidekick', namespace: 'falco-routing', where: 'stack/routing.sidekick.outputs.slack.webhookUrl' },
+      { secret: { name: 'keys', key: 'id' }, workload: 'alert-shipper', namespace: 'falco', where: 'stack/durable.bucket.oci.accessKeyId' },
+      { secret: { name: 'keys', key: 'secret' }, workload: 'alert-shipper', namespace: 'falco', where: 'stack/durable.bucket.oci.secretAccessKey' },
     ]);
   });
 });
@@ -103,7 +128,7 @@ describe('addresses', () => {
       namespace: 'falco',
       clusterName: 'prod-eks',
       image: plan.falco?.image.reference,
-      httpOutputUrl: 'http://falcosidekick.falco.svc.cluster.local:2801/',
+      httpOutputUrl: 'http://falcosidekick.falco-routing.svc.cluster.local:2801/',
     });
     expect(plan.k8sauditFalco?.customRules).toBeUndefined();
     expect(planStack(BASE, 'stack').k8sauditFalco).toBeUndefined();

@@ -36,7 +36,7 @@ describe('TetragonSensor', () => {
   test('every core object matches the upstream Kubernetes schemas (the TracingPolicy CRDs excluded explicitly)', () => {
     expect(() => expectValidManifests(objs, { customResources: TRACING_POLICY_CRDS })).not.toThrow();
     expect(objs.map((o) => o.kind).sort()).toEqual([
-      'ClusterRole', 'ClusterRole', 'ClusterRoleBinding', 'ClusterRoleBinding', 'ConfigMap', 'ConfigMap', 'DaemonSet', 'Deployment',
+      'ClusterRole', 'ClusterRole', 'ClusterRoleBinding', 'ClusterRoleBinding', 'ConfigMap', 'ConfigMap', 'DaemonSet', 'Deployment', 'NetworkPolicy', 'NetworkPolicy',
       'ServiceAccount', 'ServiceAccount', 'TracingPolicyNamespaced',
     ]);
   });
@@ -59,6 +59,38 @@ describe('TetragonSensor', () => {
     expect(agent.volumeMounts).toContainEqual({ name: 'host-proc', mountPath: '/procRoot', readOnly: true });
     expect(agent.volumeMounts).toContainEqual({ name: 'bpf-maps', mountPath: '/sys/fs/bpf', mountPropagation: 'Bidirectional' });
     expect(pod.volumes).toContainEqual({ name: 'export-logs', hostPath: { path: '/var/log/tetragon', type: 'DirectoryOrCreate' } });
+  });
+
+  test('the host-network listeners bind to the node\'s primary address, not every interface (tetragon 1.7.0 flags)', () => {
+    // pkg/option/flags.go: metrics-server and health-server-address take <address>:<port>; a set flag wins over
+    // --config-dir (cmd/tetragon/main.go viper.BindPFlags). Kubernetes expands $(POD_IP) in args from the env var.
+    expect(agent.args).toEqual([
+      '--config-dir=/etc/tetragon/tetragon.conf.d/', '--metrics-server=$(POD_IP):2112', '--health-server-address=$(POD_IP):6789',
+    ]);
+    expect(agent.env).toContainEqual({ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } });
+    expect(find(objs, 'ConfigMap', 'tetragon-config').data['server-address']).toBe('unix:///var/run/tetragon/tetragon.sock');
+    expect(pod.volumes).toContainEqual({ name: 'bpf-maps', hostPath: { path: '/sys/fs/bpf', type: 'Directory' } });
+  });
+
+  test('GIVEN listenOnAllInterfaces with a reason THEN the listeners keep :port; without a reason DS-TETRA-006', () => {
+    const plan = (listenOnAllInterfaces: { reason: string }) => planStack({
+      cluster: { name: 'prod', provider: 'eks', region: 'eu-west-1' },
+      sensors: { tetragon: { productNamespaces: ['shop'], listenOnAllInterfaces } },
+      durable: { waived: { reason: 'listener test: no bucket in this cluster' } },
+    }, 'stack');
+    const agentOf = (p: ReturnType<typeof plan>) => p.tetragon!.workloads.agent.pod.containers.find((c) => c.name === 'tetragon')!;
+    expect(agentOf(plan({ reason: 'IPv6-only cluster: $(POD_IP):port is no address' })).args).toEqual(['--config-dir=/etc/tetragon/tetragon.conf.d/']);
+    expect(() => plan({ reason: 'v6' })).toThrow(expect.objectContaining({ code: 'DS-TETRA-006', where: 'stack/sensors.tetragon.listenOnAllInterfaces' }));
+  });
+
+  test('NetworkPolicies: nothing in; the agent out to DNS and the API server only, the operator likewise', () => {
+    const api = { ports: [{ port: 443, protocol: 'TCP' }, { port: 6443, protocol: 'TCP' }] };
+    const agentPolicy = find(objs, 'NetworkPolicy', 'tetragon').spec;
+    expect(agentPolicy.ingress).toEqual([]);
+    expect(agentPolicy.egress).toEqual([{ ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] }, api]);
+    const operatorPolicy = find(objs, 'NetworkPolicy', 'tetragon-operator').spec;
+    expect(operatorPolicy.ingress).toEqual([]);
+    expect(operatorPolicy.egress[1]).toEqual(api);
   });
 
   test('health probes use the agent gRPC health server', () => {

@@ -8,6 +8,7 @@ export const PROPS_CODES = defineCodes({
   'DS-PROPS-004': { level: 'error', meaning: 'a required prop is missing (or the props themselves)', fix: 'give the prop; the message names it and its type' },
   'DS-PROPS-005': { level: 'error', meaning: 'no runtime sensor is enabled', fix: 'set sensors.falco and/or sensors.tetragon' },
   'DS-PROPS-006': { level: 'error', meaning: 'the region is not a region identifier', fix: 'use the provider\'s region identifier in lowercase, e.g. \'eu-west-1\' (EKS), \'eu-frankfurt-1\' (OKE), \'westeurope\' (AKS)' },
+  'DS-PROPS-007': { level: 'error', meaning: 'the routing namespace is the sensors\' namespace: the routing workloads would run at Pod Security `privileged`', fix: 'give routingNamespace a namespace of its own, or leave it unset (`<namespace>-routing`)' },
   'DS-PROPS-010': { level: 'error', meaning: 'a prop has the wrong type (a string for a list, a number for a string, null, ...)', fix: 'give the type the message names' },
   'DS-PROPS-011': { level: 'error', meaning: 'a prop the props type does not have (often a misspelling)', fix: 'remove it, or use the known prop the message suggests' },
   'DS-PROPS-012': { level: 'error', meaning: 'a value that is not one of the values the prop allows', fix: 'use one of the values the message lists' },

@@ -10,6 +10,7 @@ import {
 import type { PlanContext } from '../../core/context';
 import { DetectionStackError } from '../../core/errors';
 import { TAG_PREFIX } from '../../core/tags';
+import type { PodPeerPlan } from '../../core/workload';
 import type { Priority, RulesFileItem } from '../rules/model';
 import { FalcoTuningPlan, planTuning } from '../tuning';
 
@@ -49,6 +50,8 @@ export interface FalcoCustomRulePlan {
 export interface FalcoPlanExtras {
   /** Falco's `http_output.url`, e.g. Falcosidekick's service URL. @default http_output disabled */
   readonly httpOutputUrl?: string;
+  /** The pods behind that URL (Falcosidekick's), the only pods Falco's NetworkPolicy lets it connect to. */
+  readonly httpOutputPods?: PodPeerPlan;
 }
 
 /** The Falco DaemonSet as plain data, every default resolved. The cdk8s construct renders exactly this. */
@@ -91,7 +94,7 @@ export interface FalcoPlan {
   /** Alerts as JSON lines on stdout: the durable shipper tails them from /var/log/containers. Always on. */
   readonly outputs: { readonly json: true; readonly stdout: true };
   /** Falco's http_output (set by the routing layer). */
-  readonly httpOutput?: { readonly url: string };
+  readonly httpOutput?: { readonly url: string; readonly pods?: PodPeerPlan };
   /** Plugins to load, the container plugin first. */
   readonly plugins: readonly FalcoPluginPlan[];
   readonly webserver: { readonly port: number; readonly healthPath: string };
@@ -255,7 +258,7 @@ export function extendFalcoPlan(plan: FalcoPlan, extras: FalcoPlanExtras, where 
   let result = plan;
   if (extras.httpOutputUrl !== undefined) {
     validateHttpOutputUrl(`${where}.httpOutput.url`, extras.httpOutputUrl);
-    result = { ...result, httpOutput: { url: extras.httpOutputUrl } };
+    result = { ...result, httpOutput: { url: extras.httpOutputUrl, ...(extras.httpOutputPods ? { pods: extras.httpOutputPods } : {}) } };
   }
   return result;
 }

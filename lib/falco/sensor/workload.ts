@@ -2,7 +2,7 @@ import { FALCO_CONFIG_PATH, FALCO_RULES_DIR, HOST_ROOT } from './defaults';
 import type { FalcoPlan } from './plan';
 import { renderFalcoFiles } from './render';
 import { OWNER_LABEL } from './rules-files';
-import { CONFIG_CHECKSUM_ANNOTATION, ProbePlan, WorkloadPlan } from '../../core/workload';
+import { CONFIG_CHECKSUM_ANNOTATION, DNS_EGRESS_RULE, NetworkRulePlan, ProbePlan, WorkloadPlan } from '../../core/workload';
 
 const CONTAINER_NAME = 'falco';
 const WEB_PORT = 'web';
@@ -80,5 +80,17 @@ export function falcoWorkload(plan: FalcoPlan): WorkloadPlan {
       ],
     },
     services: [],
+    networkPolicy: { ingress: [], egress: [DNS_EGRESS_RULE, ...httpOutputEgress(plan)] },
   };
+}
+
+/**
+ * Falco calls nothing but its http_output (Falcosidekick's pods); nothing calls in: the webserver's health checks come
+ * from the kubelet on the node, which NetworkPolicy always admits, and Prometheus is admitted by the monitoring layer.
+ */
+function httpOutputEgress(plan: FalcoPlan): NetworkRulePlan[] {
+  if (!plan.httpOutput) return [];
+  const url = new URL(plan.httpOutput.url);
+  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+  return [{ ...(plan.httpOutput.pods ? { peers: [plan.httpOutput.pods] } : {}), ports: [{ port, protocol: 'TCP' }] }];
 }

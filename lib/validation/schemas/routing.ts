@@ -115,6 +115,7 @@ export const RoutingPropsSchema = props('RoutingProps', {
     mode: z.enum(['bundled', 'operator']).optional(),
     replicas: z.number().int().optional(),
     resources: resources('AlertmanagerProps.resources'),
+    storage: props('AlertmanagerProps.storage', { size: z.string(), storageClassName: z.string().optional() }).optional(),
     grouping: props('GroupingProps', {
       groupBy: strings.optional(),
       groupWait: z.string().optional(),

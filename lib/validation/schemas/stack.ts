@@ -29,6 +29,7 @@ export const SuppressionSchema = props('Suppression', { id: z.string(), path: z.
 export const DetectionStackPropsSchema = props('DetectionStackProps', {
   cluster: ClusterPropsSchema,
   namespace: withCheck(z.string(), (v) => requireDnsLabel('', v, 'namespace')).optional(),
+  routingNamespace: withCheck(z.string(), (v) => requireDnsLabel('', v, 'namespace')).optional(),
   createNamespace: z.boolean().optional(),
   sensors: props('SensorsProps', {
     falco: FalcoSensorPropsSchema.optional(),

@@ -48,6 +48,7 @@ export const TetragonSensorPropsSchema = props('TetragonSensorProps', {
   agentResources: resources('TetragonSensorProps.agentResources'),
   exportStdoutResources: resources('TetragonSensorProps.exportStdoutResources'),
   operatorResources: resources('TetragonSensorProps.operatorResources'),
+  listenOnAllInterfaces: props('NamedOptOut', { reason: z.string() }).optional(),
 });
 
 export const SensorOwnershipPropsSchema = props('SensorOwnershipProps', {
