@@ -34,7 +34,8 @@ export class DetectionStackHelmReleases extends pulumi.ComponentResource {
     super('detection-stack:kubernetes:DetectionStackHelmReleases', name, {}, opts);
     const plan = synthesizeChart(name, args.stack).plan;
     this.delivery = helmDelivery(plan);
-    const ns = plan.namespaceObject;
+    // The charts install into the sensors' namespace (the first); the routing namespace holds only manifests outside them.
+    const ns = plan.namespaceObjects[0];
     this.namespace = ns && new k8s.core.v1.Namespace(`${name}-namespace`, {
       metadata: { name: ns.name, labels: { ...ns.labels } },
     }, { parent: this });
