@@ -4,8 +4,11 @@ export type EgressPlan =
   | { readonly kind: 'namespace'; readonly namespace: string }
   /** Pods of this stack on a known container port, in `namespace` (the workload's own when absent). */
   | {
-    readonly kind: 'pods'; readonly podLabels: Readonly<Record<string, string>>; readonly namespace?: string;
-    readonly port: number; readonly protocol: 'TCP' | 'UDP';
+    readonly kind: 'pods';
+    readonly podLabels: Readonly<Record<string, string>>;
+    readonly namespace?: string;
+    readonly port: number;
+    readonly protocol: 'TCP' | 'UDP';
   }
   /** Hosts outside the cluster on a port (NetworkPolicy cannot name DNS hosts: any address). */
   | { readonly kind: 'external'; readonly port: number; readonly protocol: 'TCP' | 'UDP' }

@@ -229,7 +229,10 @@ export function egressRules(egress: readonly EgressPlan[]): NetworkRulePlan[] {
         // The Service port is translated to a pod port this stack does not know: allow the namespace.
         return { peers: [{ namespace: e.namespace }] };
       case 'pods':
-        return { peers: [{ pods: e.podLabels, ...(e.namespace !== undefined ? { namespace: e.namespace } : {}) }], ports: [{ port: e.port, protocol: e.protocol }] };
+        return {
+          peers: [{ pods: e.podLabels, ...(e.namespace !== undefined ? { namespace: e.namespace } : {}) }],
+          ports: [{ port: e.port, protocol: e.protocol }],
+        };
       case 'cidr':
         return { peers: [{ cidr: e.cidr }], ports: [{ port: e.port, protocol: e.protocol }] };
       case 'external':

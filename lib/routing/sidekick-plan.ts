@@ -11,7 +11,8 @@ import { requirePriority, sidekickPriority } from '../core/priorities';
 import { SecretUse, isSecretKeyRef, requireSecretRef } from '../core/secrets';
 import type { SecretEnvPlan, SecretKeyRef } from '../core/secrets';
 import {
-  configChecksum, CONFIG_CHECKSUM_ANNOTATION, DNS_EGRESS_RULE, egressRules, hardenedContainer, PodPeerPlan, ProbePlan, ResourcesPlan, secretEnvVars, WorkloadPlan,
+  configChecksum, CONFIG_CHECKSUM_ANNOTATION, DNS_EGRESS_RULE, egressRules, hardenedContainer, PodPeerPlan, ProbePlan, ResourcesPlan,
+  secretEnvVars, WorkloadPlan,
 } from '../core/workload';
 
 export const SIDEKICK_NAME = 'falcosidekick';

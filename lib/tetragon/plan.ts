@@ -7,8 +7,8 @@ import { validateTracingPolicy } from './validate';
 import { HOST_PROC_MOUNT, TETRAGON_HEALTH_PORT, TETRAGON_METRICS_PORT, TetragonWorkloadInputs, tetragonWorkloads } from './workload';
 import type { PlanContext } from '../core/context';
 import { DetectionStackError } from '../core/errors';
-import { requireReason } from '../core/opt-out';
 import { IMAGE_PINS, imageReference } from '../core/images';
+import { requireReason } from '../core/opt-out';
 import { requirePriority } from '../core/priorities';
 import type { WorkloadPlan } from '../core/workload';
 

@@ -27,7 +27,8 @@ describe('the stack namespaces', () => {
     expect(namespaces(routed)).toEqual([
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'falco', labels: { ...common, ...psa('privileged', ['enforce']) } } },
       {
-        apiVersion: 'v1', kind: 'Namespace',
+        apiVersion: 'v1',
+        kind: 'Namespace',
         metadata: { name: 'falco-routing', labels: { ...common, ...psa('restricted', ['enforce', 'warn', 'audit']) } },
       },
     ]);

@@ -37,8 +37,11 @@ describe('monitoring layer: scrape targets', () => {
     ]);
     // Each PodMonitor sits in its workload's namespace and selects it: the routing workloads in the routing namespace.
     expect(Object.fromEntries(pms.map((p) => [p.metadata.name, p.metadata.namespace]))).toEqual({
-      'alert-shipper-metrics': 'falco', 'alertmanager-metrics': 'falco-routing', 'falco-k8saudit-metrics': 'falco',
-      'falco-metrics': 'falco', 'falcosidekick-metrics': 'falco-routing',
+      'alert-shipper-metrics': 'falco',
+      'alertmanager-metrics': 'falco-routing',
+      'falco-k8saudit-metrics': 'falco',
+      'falco-metrics': 'falco',
+      'falcosidekick-metrics': 'falco-routing',
     });
     for (const p of pms) {
       expect(p.metadata.labels.release).toBe('kube-prometheus-stack');
