@@ -41,7 +41,12 @@ interface PodSpec {
     readonly args?: readonly string[];
     readonly volumeMounts?: readonly { name: string; mountPath: string; subPath?: string }[];
   }[];
-  readonly volumes?: readonly { readonly name: string; readonly configMap?: { readonly name: string } }[];
+  readonly volumes?: readonly {
+    readonly name: string;
+    readonly configMap?: { readonly name: string };
+    readonly projected?: { readonly sources?: readonly { readonly configMap?: { readonly name: string } }[] };
+    readonly emptyDir?: object;
+  }[];
 }
 
 interface RulesFile {
@@ -92,7 +97,12 @@ function falcosOnNode(example: string, objects: readonly K8sObject[]): FalcoOnNo
       if (!(container.command ?? []).some((c) => c.endsWith('/falco'))) continue;
       const mounts: Mount[] = (container.volumeMounts ?? []).map((m) => {
         const volume = pod?.volumes?.find((v) => v.name === m.name);
-        return { ...m, data: volume?.configMap ? configMaps.get(`${workload.metadata.namespace ?? ''}/${volume.configMap.name}`)?.data : undefined };
+        const dataOf = (name: string) => configMaps.get(`${workload.metadata.namespace ?? ''}/${name}`)?.data;
+        // A projected volume shows the files of all its ConfigMap sources in one folder.
+        const projected = volume?.projected?.sources?.map((source) => dataOf(source.configMap?.name ?? '') ?? {});
+        // An emptyDir is an empty folder: the stack mounts one where no team has rules for this sensor.
+        const data = volume?.configMap ? dataOf(volume.configMap.name) : projected ? Object.assign({}, ...projected) : volume?.emptyDir ? {} : undefined;
+        return { ...m, data };
       });
       const args = container.args ?? [];
       const configPath = args.includes('-c') ? args[args.indexOf('-c') + 1] : '/etc/falco/falco.yaml';
@@ -196,7 +206,9 @@ describe('every rules file every example renders, loaded by real Falco 0.44.1 as
     const withFalco = examples.filter((e) => e.falcos.length > 0).map((e) => e.name);
     expect(withFalco).toEqual(['eks-teams', 'oke-falco', 'warned', 'aks-pulumi', 'eks-pulumi', 'oke-pulumi']);
     const nodeSensors = examples.flatMap((e) => e.falcos.filter((f) => !isAuditFalco(f)));
-    for (const f of nodeSensors) expect(f.files.some((file) => file.ours && file.path.startsWith('/etc/falco/rules.d/'))).toBe(true);
+    // A node sensor with no custom syscall rules mounts an empty rules.d (an emptyDir): only these two have their own.
+    const withOwnRules = nodeSensors.filter((f) => f.files.some((file) => file.ours && file.path.startsWith('/etc/falco/rules.d/'))).map((f) => f.label);
+    expect(withOwnRules).toEqual(['oke-falco DaemonSet/falco', 'warned DaemonSet/falco']);
     expect(nodeSensors.filter((f) => f.files.some((file) => file.path === '/etc/falco/falco_rules.yaml')).length).toBeGreaterThan(0);
     // oke-falco renders the project's packs: a rules file with real content is judged.
     const oke = nodeSensors.find((f) => f.label.startsWith('oke-falco'))!;
