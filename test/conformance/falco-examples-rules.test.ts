@@ -101,7 +101,8 @@ function falcosOnNode(example: string, objects: readonly K8sObject[]): FalcoOnNo
         // A projected volume shows the files of all its ConfigMap sources in one folder.
         const projected = volume?.projected?.sources?.map((source) => dataOf(source.configMap?.name ?? '') ?? {});
         // An emptyDir is an empty folder: the stack mounts one where no team has rules for this sensor.
-        const data = volume?.configMap ? dataOf(volume.configMap.name) : projected ? Object.assign({}, ...projected) : volume?.emptyDir ? {} : undefined;
+        const data = volume?.configMap ? dataOf(volume.configMap.name)
+          : projected ? Object.assign({}, ...projected) : volume?.emptyDir ? {} : undefined;
         return { ...m, data };
       });
       const args = container.args ?? [];
