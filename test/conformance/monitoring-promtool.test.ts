@@ -30,18 +30,24 @@ const rising = (start = 3, n = 40) => `0x${start} 1+1x${n}`;
 /** The scenarios of one stack, per alert (and per rule of an alert, by its labels). */
 function scenarios(plan: MonitoringPlan, rule: AlertRulePlan): Scenario {
   const ns = plan.namespace;
-  const job = (c: string) => `${ns}/${c}`;
+  // Each component is scraped in its own namespace (routing workloads run apart from the sensors).
+  const target = (c: string) => {
+    const found = plan.targets.find((t) => t.component === c);
+    if (!found) throw new Error(`no scrape target for ${c}`);
+    return found;
+  };
+  const job = (c: string) => target(c).job;
   const name = rule.alert as StackAlertName;
   const c = rule.labels.component;
   const forMinutes = Math.ceil(durationSeconds(rule.for) / 60);
   const at = `${forMinutes + 15}m`;
   switch (name) {
     case 'DetectionStackSensorMissing': {
-      const ds = `namespace="${ns}", daemonset="${c === 'alert-shipper' ? 'alert-shipper' : c}"`;
+      const ds = `namespace="${target(c).namespace}", daemonset="${c === 'alert-shipper' ? 'alert-shipper' : c}"`;
       return {
         fire: {
           series: [s(`kube_daemonset_status_desired_number_scheduled{${ds}}`, '3x40'), s(`kube_daemonset_status_number_ready{${ds}}`, '2x40')],
-          labels: [{ namespace: ns, daemonset: c }],
+          labels: [{ namespace: target(c).namespace, daemonset: c }],
           at,
         },
         quiet: { series: [s(`kube_daemonset_status_desired_number_scheduled{${ds}}`, '3x40'), s(`kube_daemonset_status_number_ready{${ds}}`, '3x40')], at },
