@@ -12,7 +12,7 @@ import {
   argoCdApplicationSet, argoCdHelmApplications, argoCdHelmProject, argoCdProject, ClusterReleases, fluxKustomizations, RenderedCluster,
   renderedCluster,
 } from '../gitops/delivery';
-import { stackDeliveryFiles } from '../gitops/stack-files';
+import { STACK_DELIVERIES, stackDeliveryFiles } from '../gitops/stack-files';
 import { Manifest, stagedManifests, stageFolder } from '../gitops/stages';
 import { helmDelivery } from '../helm/releases';
 import { REPORT_FILE, writeStackReports } from '../report/write';
@@ -59,6 +59,8 @@ export class DetectionFleet extends Construct {
     };
     write(FLEET_MARKER_FILE, `${this.plan.name}\n`);
 
+    // Each cluster's Helm delivery is computed once: its values files and, below, its Argo CD Applications.
+    const helm = this.plan.clusters.map((cluster) => helmDelivery(cluster.plan));
     const rendered: RenderedCluster[] = this.plan.clusters.map((cluster, i) => {
       const manifests = this.stacks[i].toJson() as Manifest[];
       const stages = stagedManifests(manifests);
@@ -66,7 +68,7 @@ export class DetectionFleet extends Construct {
         write(join(cluster.name, 'manifests', stageFolder(stage), 'resources.yaml'), Yaml.stringify(...objects));
       }
       // The same plan for the other deliveries: the official charts' values and the Falco Operator's resources.
-      for (const file of stackDeliveryFiles(cluster.plan)) write(join(cluster.name, file.name), file.text);
+      for (const file of stackDeliveryFiles(cluster.plan, STACK_DELIVERIES, helm[i])) write(join(cluster.name, file.name), file.text);
       const clusterDir = join(outdir, cluster.name);
       written.push(...writeStackReports(clusterDir, [cluster.plan]).map((f) => join(cluster.name, f.slice(clusterDir.length + 1))));
       return renderedCluster(cluster, stages.map((s) => s.stage), manifests);
@@ -75,11 +77,12 @@ export class DetectionFleet extends Construct {
 
     const delivery = this.plan.delivery;
     if (delivery?.argocd) {
-      const targets = rendered.filter((c) => selected(c.cluster.labels, delivery.argocd!.selector));
+      const chosen = this.plan.clusters.map((_, i) => i).filter((i) => selected(rendered[i].cluster.labels, delivery.argocd!.selector));
+      const targets = chosen.map((i) => rendered[i]);
       write(join('argocd', 'appproject.yaml'), Yaml.stringify(argoCdProject(this.plan, delivery, targets)));
       write(join('argocd', 'applicationset.yaml'), Yaml.stringify(argoCdApplicationSet(this.plan, delivery, rendered)));
       // The alternative for the sensors: the official charts, with the values committed under <cluster>/helm/.
-      const releases: ClusterReleases[] = targets.map((c) => ({ cluster: c.cluster, releases: helmDelivery(c.cluster.plan).releases }));
+      const releases: ClusterReleases[] = chosen.map((i) => ({ cluster: rendered[i].cluster, releases: helm[i].releases }));
       write(join('argocd', 'helm', 'appproject.yaml'), Yaml.stringify(argoCdHelmProject(this.plan, delivery, releases)));
       for (const cluster of releases) {
         write(join('argocd', 'helm', `${cluster.cluster.name}.yaml`), Yaml.stringify(...argoCdHelmApplications(this.plan, delivery, cluster)));

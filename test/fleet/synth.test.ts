@@ -10,6 +10,7 @@ import { deliveredFleet } from './fixtures';
 import { DetectionFleet, FLEET_MARKER_FILE } from '../../lib/cdk8s/detection-fleet';
 import { DetectionStackError } from '../../lib/core/errors';
 import { valuesFileName } from '../../lib/helm';
+import * as releases from '../../lib/helm/releases';
 import { helmDelivery, renderHelmFiles } from '../../lib/helm/releases';
 import { renderOperatorFiles } from '../../lib/operator/files';
 import { operatorDelivery } from '../../lib/operator/resources';
@@ -217,5 +218,17 @@ describe('DetectionFleet.writeTo', () => {
     writeFileSync(join(foreign, 'keep.txt'), 'mine');
     expect(() => synthInto(foreign)).toThrow(DetectionStackError);
     expect(readFileSync(join(foreign, 'keep.txt'), 'utf8')).toBe('mine');
+  });
+
+  test('each cluster\'s Helm delivery is computed once, for its values files and its Argo CD Applications alike', () => {
+    const spy = jest.spyOn(releases, 'helmDelivery');
+    try {
+      const fleet = new DetectionFleet(Testing.app(), 'acme', deliveredFleet());
+      fleet.writeTo(join(root, 'once'));
+      expect(fleet.plan.delivery?.argocd).toBeDefined();
+      expect(spy.mock.calls.map(([plan]) => plan.cluster.name)).toEqual(fleet.plan.clusters.map((c) => c.name));
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
