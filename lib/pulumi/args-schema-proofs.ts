@@ -3,11 +3,12 @@
 // schemas: proving them there would close an import cycle. Nothing imports this module; `tsc` checks it.
 import type { z } from 'zod';
 import type {
-  AksDetectionStackArgsSchema, AwsDurableBucketArgsSchema, DetectionStackObjectsArgsSchema, EksCloudAuditArgsSchema,
-  EksDetectionStackArgsSchema, OkeDetectionStackArgsSchema, StackSecretSchema,
+  AksDetectionStackArgsSchema, AwsDurableBucketArgsSchema, DetectionStackHelmReleasesArgsSchema, DetectionStackObjectsArgsSchema,
+  EksCloudAuditArgsSchema, EksDetectionStackArgsSchema, OkeDetectionStackArgsSchema, StackSecretSchema,
 } from './args-schemas';
 import type { AwsDurableBucketArgs, EksCloudAuditArgs, EksDetectionStackArgs, TrailCloudWatchLogs } from './aws';
 import type { AksDetectionStackArgs } from './azure';
+import type { DetectionStackHelmReleasesArgs } from './helm';
 import type { DetectionStackObjectsArgs, StackSecret } from './kubernetes';
 import type { ObjectFieldBinding } from './objects';
 import type { OkeDetectionStackArgs } from './oci';
@@ -33,3 +34,5 @@ assertSameType<SameKeys<z.output<typeof OkeDetectionStackArgsSchema>, OkeDetecti
 assertSameType<Accepts<typeof OkeDetectionStackArgsSchema, OkeDetectionStackArgs>>();
 assertSameType<SameKeys<z.output<typeof AksDetectionStackArgsSchema>, AksDetectionStackArgs>>();
 assertSameType<Accepts<typeof AksDetectionStackArgsSchema, AksDetectionStackArgs>>();
+assertSameType<SameKeys<z.output<typeof DetectionStackHelmReleasesArgsSchema>, DetectionStackHelmReleasesArgs>>();
+assertSameType<Accepts<typeof DetectionStackHelmReleasesArgsSchema, DetectionStackHelmReleasesArgs>>();

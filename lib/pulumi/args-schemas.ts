@@ -140,3 +140,8 @@ export const AksDetectionStackArgsSchema = props('AksDetectionStackArgs', {
     retentionDays: z.number().optional(),
   }).optional(),
 });
+
+export const DetectionStackHelmReleasesArgsSchema = props('DetectionStackHelmReleasesArgs', {
+  stack,
+  waitForReady: z.boolean().optional(),
+});

@@ -2,9 +2,11 @@
 // stack plan as the manifests (lib/helm). Nothing here decides a value: the releases are the plan's, as written.
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
+import { DetectionStackHelmReleasesArgsSchema } from './args-schemas';
 import { synthesizeChart } from './kubernetes';
 import { helmDelivery, HelmDelivery } from '../helm/releases';
 import type { DetectionStackProps } from '../stack/props';
+import { validateProps } from '../validation/report';
 
 export interface DetectionStackHelmReleasesArgs {
   /** The stack definition, the same one the cdk8s path takes (a fleet cluster's: `fleetClusterPlan(...).stackProps`). */
@@ -32,6 +34,7 @@ export class DetectionStackHelmReleases extends pulumi.ComponentResource {
 
   constructor(name: string, args: DetectionStackHelmReleasesArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super('detection-stack:kubernetes:DetectionStackHelmReleases', name, {}, opts);
+    validateProps(DetectionStackHelmReleasesArgsSchema, args, name);
     const plan = synthesizeChart(name, args.stack).plan;
     this.delivery = helmDelivery(plan);
     // The charts install into the sensors' namespace (the first); the routing namespace holds only manifests outside them.

@@ -4,6 +4,7 @@ import * as oci from '@pulumi/oci';
 import * as pulumi from '@pulumi/pulumi';
 import { AwsDurableBucket, EksCloudAudit, EksDetectionStack } from '../../lib/pulumi/aws';
 import { AksDetectionStack } from '../../lib/pulumi/azure';
+import { DetectionStackHelmReleases } from '../../lib/pulumi/helm';
 import { DetectionStackObjects } from '../../lib/pulumi/kubernetes';
 import { OkeDetectionStack } from '../../lib/pulumi/oci';
 import type { DetectionStackProps } from '../../lib/stack/props';
@@ -54,6 +55,8 @@ describe('unknown keys are refused with the closest known one', () => {
       "DS-PROPS-011 at z/immutabilityDay: 'immutabilityDay' is not a prop of AksDetectionStackArgs (did you mean 'immutabilityDays'?). Fix: remove it, or correct its spelling"],
     ['DetectionStackObjects', () => new DetectionStackObjects('k', loose({ stack: eksStack, secret: [] })),
       "DS-PROPS-011 at k/secret: 'secret' is not a prop of DetectionStackObjectsArgs (did you mean 'secrets'?). Fix: remove it, or correct its spelling"],
+    ['DetectionStackHelmReleases', () => new DetectionStackHelmReleases('h', loose({ stack: eksStack, waitForRedy: false })),
+      "DS-PROPS-011 at h/waitForRedy: 'waitForRedy' is not a prop of DetectionStackHelmReleasesArgs (did you mean 'waitForReady'?). Fix: remove it, or correct its spelling"],
     ['AwsDurableBucket', () => new AwsDurableBucket('d', loose({ bucketName: 'd-bucket', kmsKeyArn: 'arn', account: { partition: 'aws', accountId: '1', region: 'eu-west-1' }, objectLockMod: 'GOVERNANCE' })),
       "DS-PROPS-011 at d/objectLockMod: 'objectLockMod' is not a prop of AwsDurableBucketArgs (did you mean 'objectLockMode'?). Fix: remove it, or correct its spelling"],
   ])('%s', (_, construct, message) => {
@@ -77,6 +80,10 @@ describe('wrong types, missing args and values outside an enum name the prop', (
       'DS-PROPS-010', 'DS-PROPS-010 at k/secrets[0].data.token: secrets[0].data.token must be a string, not the number 42. Fix: give a string'],
     ['the args left out', () => new EksCloudAudit('e', loose(undefined as unknown as Record<string, unknown>)),
       'DS-PROPS-004', 'DS-PROPS-004 at e: the props are missing. Fix: pass the props object'],
+    ['a string for a boolean (Helm releases)', () => new DetectionStackHelmReleases('h', loose({ stack: eksStack, waitForReady: 'false' })),
+      'DS-PROPS-010', 'DS-PROPS-010 at h/waitForReady: waitForReady must be true or false, not a string. Fix: give true or false'],
+    ['the Helm releases without a stack', () => new DetectionStackHelmReleases('h', loose({ waitForReady: true })),
+      'DS-PROPS-004', 'DS-PROPS-004 at h/stack: stack is missing. Fix: set stack'],
     ['the cluster id in the wrong shape', () => new AksDetectionStack('z', loose({ stack: aksStack, resourceGroupName: 'rg', cluster: 'id' })),
       'DS-PROPS-010', 'DS-PROPS-010 at z/cluster: cluster must be AksDetectionStackArgs.cluster { id }, not a string. Fix: give AksDetectionStackArgs.cluster { id }'],
   ])('%s', (_, construct, code, message) => {
