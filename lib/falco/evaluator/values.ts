@@ -157,37 +157,21 @@ export function inNetwork(address: Uint8Array, net: IpNetwork): boolean {
   return true;
 }
 
-/** Well-known service names a `PORT` field accepts instead of a number (getservbyname). */
-const SERVICE_PORTS: Readonly<Record<string, number>> = {
-  ftp: 21,
-  ssh: 22,
-  telnet: 23,
-  smtp: 25,
-  domain: 53,
-  http: 80,
-  pop3: 110,
-  ntp: 123,
-  imap: 143,
-  snmp: 161,
-  ldap: 389,
-  https: 443,
-  smtps: 465,
-  submission: 587,
-  ldaps: 636,
-  imaps: 993,
-  pop3s: 995,
-  mysql: 3306,
-  postgresql: 5432,
-};
-
-/** Parses a number literal as libsinsp does for numeric fields: decimal, or hex with `0x`. */
-export function parseNumberLiteral(text: string, fieldType = 'INT64'): number | undefined {
+/** Reads a number in an event value: decimal, or hex with `0x`. */
+export function parseNumberLiteral(text: string): number | undefined {
   const t = text.trim();
   if (/^[+-]?\d+$/.test(t)) return Number(t);
   if (/^0[xX][0-9a-fA-F]+$/.test(t)) return parseInt(t.slice(2), 16);
-  if (fieldType.toUpperCase() === 'PORT' && t === '') return 0;
-  if (fieldType.toUpperCase() === 'PORT' && SERVICE_PORTS[t] !== undefined) return SERVICE_PORTS[t];
   return undefined;
+}
+
+/**
+ * Reads a number in a condition as the loader's checker does: decimal digits only. Falco 0.44.1 refuses
+ * `proc.pid = 0x10` ("0x10 is not a valid number") and looks port names up in the node's `/etc/services`,
+ * which is not known here, so `fd.sport = http` is refused too (see test/conformance/falco-differences).
+ */
+function parseConditionNumber(text: string): number | undefined {
+  return /^[+-]?\d+$/.test(text) ? Number(text) : undefined;
 }
 
 /** Decodes the hex string that `bcontains` and `bstartswith` take. */
@@ -245,7 +229,7 @@ export function parseLiteral(kind: ValueKind, op: string, text: string, fieldTyp
     case 'string':
       return text;
     case 'number':
-      return parseNumberLiteral(text, fieldType) ?? bad('a number');
+      return parseConditionNumber(text) ?? bad(fieldType.toUpperCase() === 'PORT' ? 'a port number (digits only)' : 'a number (decimal digits only)');
     case 'bool':
       return text === 'true' ? true : text === 'false' ? false : bad("'true' or 'false'");
     case 'ipaddr':

@@ -22,7 +22,10 @@ describe('conditions the evaluator cannot run are refused with a code, naming th
     ['fd.types contains tcp', "EVAL_BAD_OPERATOR rule 'r': list field 'fd.types' only supports operators 'exists', 'in' and 'intersects'"],
     ['proc.pid contains 1', "EVAL_BAD_OPERATOR rule 'r': 'contains' operator not supported for field 'proc.pid' of type INT64"],
     ['proc.name regex val(proc.pname)', "EVAL_BAD_OPERATOR rule 'r': operator 'regex' doesn't support right-hand side fields"],
-    ['proc.pid = ten', "EVAL_BAD_VALUE rule 'r': 'ten' is not a number (field proc.pid has type INT64)"],
+    ['proc.pid = ten', "EVAL_BAD_VALUE rule 'r': 'ten' is not a number (decimal digits only) (field proc.pid has type INT64)"],
+    // as the loader's checker and Falco 0.44.1 ("0x10 is not a valid number"); port names are refused too
+    ['proc.pid = 0x10', "EVAL_BAD_VALUE rule 'r': '0x10' is not a number (decimal digits only) (field proc.pid has type INT64)"],
+    ['fd.sport = https', "EVAL_BAD_VALUE rule 'r': 'https' is not a port number (digits only) (field fd.sport has type PORT)"],
     ['fd.sip = 1.2.3', "EVAL_BAD_VALUE rule 'r': '1.2.3' is not an IP address (field fd.sip has type IPADDR)"],
     ['proc.name regex "(a"', "EVAL_BAD_REGEX rule 'r': invalid regex pattern '(a': missing )"],
     ['proc.name regex "a\\\\d"', "EVAL_BAD_REGEX rule 'r': invalid regex pattern 'a\\d': '\\d' is not POSIX syntax, which libsinsp compiles regex with (RE2::POSIX)"],
