@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import {
-  CLI_CODES, CodeEntry, EVALUATOR_CODES, RULE_LANGUAGE_CODES, STACK_CODE_AREAS,
+  BUILDER_CODES, CLI_CODES, CodeEntry, EVALUATOR_CODES, RULE_LANGUAGE_CODES, STACK_CODE_AREAS,
 } from '../lib/core/error-codes';
 
 export const BEGIN = '<!-- error-codes:begin -->';
@@ -42,6 +42,7 @@ export function renderErrorCodes(): string {
   }
   lines.push('#### Falco rule language (`validate`, `loadRuleFiles`)', '', ...table(RULE_LANGUAGE_CODES, true), '');
   lines.push('#### Evaluator and events files (`test`, `evaluate`)', '', ...table(EVALUATOR_CODES), '');
+  lines.push('#### Condition builder (`and`, `inList`, `field`...: `ConditionBuildError.code`)', '', ...table(BUILDER_CODES), '');
   lines.push('#### Command line', '', ...table(CLI_CODES), '', END);
   return lines.join('\n');
 }

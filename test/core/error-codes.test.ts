@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'fs';
 import { join, relative } from 'path';
 import { STACK_CHECKS } from '../../lib/checks';
 import {
-  CLI_CODES, ERROR_CODES, EVALUATOR_CODES, isRegisteredCode, RULE_LANGUAGE_CODES, STACK_CODE_AREAS,
+  BUILDER_CODES, CLI_CODES, ERROR_CODES, EVALUATOR_CODES, isRegisteredCode, RULE_LANGUAGE_CODES, STACK_CODE_AREAS,
 } from '../../lib/core/error-codes';
 import { DetectionStackError } from '../../lib/core/errors';
 import { DIAGNOSTIC_CODES } from '../../lib/falco/rules/diagnostics';
@@ -28,13 +28,14 @@ function sources(dir: string): { file: string; text: string }[] {
 }
 
 /**
- * The codes a source file names: `DS-<AREA>-<NNN>` anywhere, and the rule-language, evaluator and CLI codes as
- * quoted strings or after `error ` in a message. Falco's own load-result categories (`LOAD_ERR_*`) are not ours.
+ * The codes a source file names: `DS-<AREA>-<NNN>` anywhere, and the rule-language, evaluator, condition-builder
+ * and CLI codes as quoted strings or after `error ` in a message. Falco's own load-result categories (`LOAD_ERR_*`)
+ * are not ours.
  */
 export function codesIn(text: string): Set<string> {
   const found = new Set<string>();
   for (const m of text.matchAll(/\bDS-[A-Z]+-\d{3}\b/g)) found.add(m[0]);
-  for (const m of text.matchAll(/(?:['"`]|\berror )((?:RULES|COND|LOAD|OUTPUT|EVENTS|EVAL|CLI)_[A-Z0-9_]+)\b/g)) {
+  for (const m of text.matchAll(/(?:['"`]|\berror )((?:RULES|COND|LOAD|OUTPUT|EVENTS|EVAL|BUILD|CLI)_[A-Z0-9_]+)\b/g)) {
     if (!m[1].startsWith('LOAD_ERR_')) found.add(m[1]);
   }
   return found;
@@ -51,8 +52,9 @@ const codesOf = (files: { file: string; text: string }[]) => {
 describe('the error-code registry', () => {
   test('the scanner finds the forms codes take in lib/ and skips Falco\'s categories', () => {
     expect([...codesIn(`throw new DetectionStackError('DS-ROUTE-003', w, p);
-      report('error', 'COND_SYNTAX', m); io.stderr(\`error CLI_USAGE \${e}\`); falco: 'LOAD_ERR_YAML_PARSE'; // DS-X-1`)].sort())
-      .toEqual(['CLI_USAGE', 'COND_SYNTAX', 'DS-ROUTE-003']);
+      report('error', 'COND_SYNTAX', m); io.stderr(\`error CLI_USAGE \${e}\`); falco: 'LOAD_ERR_YAML_PARSE'; // DS-X-1
+      throw new ConditionBuildError('BUILD_EMPTY', m);`)].sort())
+      .toEqual(['BUILD_EMPTY', 'CLI_USAGE', 'COND_SYNTAX', 'DS-ROUTE-003']);
   });
 
   test('every code named in lib/ is registered', () => {
@@ -71,7 +73,7 @@ describe('the error-code registry', () => {
   });
 
   test('no code is in two groups, and each DS code sits in the group of its area', () => {
-    const groups = [...Object.values(STACK_CODE_AREAS), RULE_LANGUAGE_CODES, EVALUATOR_CODES, CLI_CODES];
+    const groups = [...Object.values(STACK_CODE_AREAS), RULE_LANGUAGE_CODES, EVALUATOR_CODES, BUILDER_CODES, CLI_CODES];
     expect(groups.reduce((n, g) => n + Object.keys(g).length, 0)).toBe(Object.keys(ERROR_CODES).length);
     for (const [area, codes] of Object.entries(STACK_CODE_AREAS)) {
       expect(Object.keys(codes).filter((c) => !c.startsWith(`DS-${area}-`))).toEqual([]);

@@ -14,11 +14,11 @@ import { PULUMI_CODES } from './pulumi';
 import { ROUTING_CODES } from './routing';
 import { RULE_LANGUAGE_CODES } from './rule-language';
 import { TETRAGON_CODES } from './tetragon';
-import { CLI_CODES, EVALUATOR_CODES } from './tools';
+import { BUILDER_CODES, CLI_CODES, EVALUATOR_CODES } from './tools';
 
 export * from './entry';
 export { RULE_LANGUAGE_CODES } from './rule-language';
-export { CLI_CODES, EVALUATOR_CODES } from './tools';
+export { BUILDER_CODES, CLI_CODES, EVALUATOR_CODES } from './tools';
 
 /** The `DS-<AREA>-<NNN>` codes of stack definitions and their guardrails, area by area, as the README lists them. */
 export const STACK_CODE_AREAS = {
@@ -50,6 +50,7 @@ export const ERROR_CODES = {
   ...CHECK_CODES,
   ...RULE_LANGUAGE_CODES,
   ...EVALUATOR_CODES,
+  ...BUILDER_CODES,
   ...CLI_CODES,
 } as const;
 

@@ -5,7 +5,11 @@ import {
 } from './ast';
 import { isNumberToken, isToken } from './lexer';
 import { readPastedListItem } from './list-paste';
+import type { BUILDER_CODES } from '../../core/error-codes/tools';
 import type { ListItem } from '../rules/model';
+
+/** The codes of the condition builder (registered in lib/core/error-codes/tools.ts). */
+export type BuilderCode = keyof typeof BUILDER_CODES;
 
 /**
  * Safe construction of Falco conditions from code. Every value given here is a literal:
@@ -20,7 +24,7 @@ import type { ListItem } from '../rules/model';
 
 /** Thrown for a name or value the builder cannot turn into a condition. */
 export class ConditionBuildError extends Error {
-  constructor(readonly code: 'BUILD_INVALID_FIELD' | 'BUILD_INVALID_NAME' | 'BUILD_INVALID_VALUE' | 'BUILD_EMPTY', message: string) {
+  constructor(readonly code: BuilderCode, message: string) {
     super(message);
     this.name = 'ConditionBuildError';
   }
@@ -74,7 +78,7 @@ export function num(value: number | bigint | string): StringLiteral {
 function rejectVal(operand: FieldOperand | TransformerArg, where: string): void {
   if (operand.kind !== 'transformer') return;
   if (operand.name === 'val') {
-    throw new ConditionBuildError('BUILD_INVALID_FIELD', `val() can only be the right side of a check, not ${where}`);
+    throw new ConditionBuildError('BUILD_MISPLACED_VAL', `val() can only be the right side of a check, not ${where}`);
   }
   operand.args.forEach((a) => rejectVal(a, where));
 }
@@ -171,14 +175,14 @@ export function check(
   const operand = typeof right === 'object' && right !== null && 'kind' in right ? right : toValue(right);
   const takesList = isListOperator(op) || modifier !== undefined;
   if ((operand.kind === 'list' || operand.kind === 'listRef') !== takesList && operand.kind !== 'transformer') {
-    throw new ConditionBuildError('BUILD_INVALID_VALUE',
+    throw new ConditionBuildError('BUILD_OPERAND_MISMATCH',
       takesList ? `'${op}${modifier ? ` ${modifier}` : ''}' needs a list of values` : `'${op}' compares with one value, not a list`);
   }
   if (modifier !== undefined && (operand.kind === 'transformer' || isNumericOperator(op))) {
-    throw new ConditionBuildError('BUILD_INVALID_VALUE', `the modifier '${modifier}' needs a string operator and a list of values`);
+    throw new ConditionBuildError('BUILD_OPERAND_MISMATCH', `the modifier '${modifier}' needs a string operator and a list of values`);
   }
   if (isNumericOperator(op) && operand.kind === 'string' && !isNumberToken(operand.value)) {
-    throw new ConditionBuildError('BUILD_INVALID_VALUE', `'${op}' compares with a number, not '${operand.value}'`);
+    throw new ConditionBuildError('BUILD_OPERAND_MISMATCH', `'${op}' compares with a number, not '${operand.value}'`);
   }
   return { kind: 'binaryCheck', left: toField(left), op, modifier, right: operand, pos: NO_POSITION, opPos: NO_POSITION };
 }
@@ -221,7 +225,7 @@ export const pmatch = listCheck('pmatch');
 /** `field <op> oneof|anyof|allof ("a", "b")`: e.g. `startsWithAny('fd.name', ['/etc', '/root'])`. */
 export function anyOf(left: FieldInput, op: ComparisonOperator, values: readonly string[] | ListRef, modifier: OperatorModifier = 'oneof'): BinaryCheck {
   if (op === '<' || op === '<=' || op === '>' || op === '>=') {
-    throw new ConditionBuildError('BUILD_INVALID_VALUE', `the modifier '${modifier}' does not apply to the numeric operator '${op}'`);
+    throw new ConditionBuildError('BUILD_OPERAND_MISMATCH', `the modifier '${modifier}' does not apply to the numeric operator '${op}'`);
   }
   return check(left, op, Array.isArray(values) ? list(values) : (values as ListRef), modifier);
 }

@@ -1,6 +1,7 @@
 import { evaluator, rule } from './helpers';
 import { EvaluatorError } from '../../../lib/falco/evaluator/evaluator';
 import type { Expr } from '../../../lib/falco/language/ast';
+import { TRANSFORMERS } from '../../../lib/falco/language/lexer';
 import { parseCondition } from '../../../lib/falco/language/parser';
 
 /** The code and message the evaluator refuses a condition with, when it compiles its rules. */
@@ -37,6 +38,21 @@ describe('conditions the evaluator cannot run are refused with a code, naming th
   test('a list under a single-value operator (EVAL_BAD_OPERAND)', () => {
     const inList = parseCondition('proc.name in (a, b)') as Expr & { op: string };
     expect(refusal({ ...inList, op: '=' } as Expr)).toBe("EVAL_BAD_OPERAND rule 'r': operator '=' takes a single value");
+  });
+  // EVAL_UNSUPPORTED_TRANSFORMER is reachable only through a hand-built AST: the evaluator runs every transformer
+  // the parser admits (Falco 0.44's), so no rules file can produce it.
+  const transformerCalls: Record<typeof TRANSFORMERS[number], string> = {
+    tolower: 'tolower(proc.name) = bash',
+    toupper: 'toupper(proc.name) = BASH',
+    b64: 'b64(proc.name) = x',
+    basename: 'basename(proc.exepath) = bash',
+    len: 'len(proc.args) > 0',
+    join: 'join(",", proc.args) = x',
+    concat: 'concat(proc.name, proc.pname) = x',
+    getopt: 'getopt(proc.args, "c:") exists',
+  };
+  test.each(TRANSFORMERS.map((t) => [t]))('the evaluator runs the parser\'s transformer %s()', (name) => {
+    expect(() => evaluator([rule('r', transformerCalls[name])])).not.toThrow();
   });
   test('a transformer the evaluator does not run (EVAL_UNSUPPORTED_TRANSFORMER)', () => {
     const lower = parseCondition('tolower(proc.name) = bash') as Expr & { left: object };
