@@ -24,6 +24,8 @@ export const K8SAUDIT_ARTIFACTS = {
  */
 export const FALCOCTL_CONFIG_DIR = '/etc/falcoctl';
 export const FALCOCTL_STATE_DIR = '/var/lib/falcoctl';
+/** Requests and limits of falcoctl, which only downloads plugins and rules (the k8saudit Falco's and the node Falco's k8smeta). */
+export const FALCOCTL_RESOURCES = { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '128Mi' } } as const;
 
 /** Where falcoctl installs the k8saudit rulesfile artifact: the rules are loaded from there, never copied. */
 export const K8SAUDIT_RULES_FILE = '/etc/falco/k8s_audit_rules.yaml';

@@ -54,6 +54,12 @@ export const IMAGE_PINS = {
     digest: 'sha256:074ffbd19208eed79f68e191ed606e05009f910b4bb5148efcf2973e13504b82',
     source: 'cilium/tetragon v1.7.0, the operator of the same release',
   },
+  k8sMetacollector: {
+    repository: 'docker.io/falcosecurity/k8s-metacollector',
+    version: '0.1.1',
+    source: 'falcosecurity/charts falco 9.1.0 Chart.yaml depends on k8s-metacollector 0.1.* (newest 0.1.10, appVersion 0.1.1); '
+      + 'pinned by tag only: no published digest could be verified from here (give sensors.falco.kubernetesMetadata.collector.image.digest)',
+  },
   hubbleExportStdout: {
     repository: 'quay.io/cilium/hubble-export-stdout',
     version: 'v1.1.1',

@@ -3,6 +3,7 @@ import type { HelmReleasePlan, NotExpressed } from './model';
 import { chartSettings, keyValues } from './sidekick-settings';
 import { mainContainer } from '../core/workload';
 import { CONTAINER_PLUGIN } from '../falco/sensor/defaults';
+import { requireExpressibleKubernetesMetadata } from '../falco/sensor/k8smeta';
 import type { FalcoPlan } from '../falco/sensor/plan';
 import { falcoConfig, renderCustomRulesYaml } from '../falco/sensor/render';
 import type { SidekickPlan } from '../routing/sidekick-plan';
@@ -59,6 +60,7 @@ export function falcoChartRelease(plan: StackPlan): HelmReleasePlan | undefined 
   const falco = plan.falco;
   if (!falco) return undefined;
   const notExpressed: NotExpressed[] = [];
+  requireExpressibleKubernetesMetadata(falco, 'Helm');
   const config = falcoConfig(falco);
   const { engine, metrics, plugins: _plugins, load_plugins: _loadPlugins, ...rest } = config;
   const falcoYaml: Record<string, unknown> = { config_files: [] };

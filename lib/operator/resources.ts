@@ -3,6 +3,7 @@ import { mainContainer } from '../core/workload';
 import { renderRulesYaml } from '../falco/rules/emit';
 import type { RulesFileItem } from '../falco/rules/model';
 import { CONTAINER_PLUGIN } from '../falco/sensor/defaults';
+import { requireExpressibleKubernetesMetadata } from '../falco/sensor/k8smeta';
 import type { FalcoPlan } from '../falco/sensor/plan';
 import { falcoConfig } from '../falco/sensor/render';
 import { OWNER_LABEL, teamRulesFiles } from '../falco/sensor/rules-files';
@@ -58,6 +59,7 @@ export function operatorDelivery(plan: StackPlan): OperatorDelivery {
   if (!falco) {
     return { objects, notExpressed: [{ what: 'the stack without Falco', chart: 'the Falco Operator deploys Falco only', instead: 'deploy the synthesized manifests' }] };
   }
+  requireExpressibleKubernetesMetadata(falco, 'Falco Operator');
   const meta = (name: string, labels: Record<string, string> = {}) => ({ name, namespace: falco.namespace, labels: { ...plan.labels, ...labels } });
 
   objects.push({

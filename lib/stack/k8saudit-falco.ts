@@ -1,7 +1,7 @@
 // The single-replica Falco that runs the k8saudit plugin of EKS or AKS: inputs from the audit, Falco and routing layers.
 import { createHash } from 'crypto';
 import { stringify } from 'yaml';
-import { FALCOCTL_CONFIG_DIR, FALCOCTL_STATE_DIR, K8SAUDIT_FALCO_NAME, K8SAUDIT_FALCO_SELECTOR, K8sAuditPluginPlan } from '../audit/k8saudit-plugin';
+import { FALCOCTL_CONFIG_DIR, FALCOCTL_RESOURCES, FALCOCTL_STATE_DIR, K8SAUDIT_FALCO_NAME, K8SAUDIT_FALCO_SELECTOR, K8sAuditPluginPlan } from '../audit/k8saudit-plugin';
 import { IMAGE_PINS, imageReference } from '../core/images';
 import {
   CONFIG_CHECKSUM_ANNOTATION, ContainerSecurityPlan, DNS_EGRESS_RULE, egressRules, PodPeerPlan, ResourcesPlan, WorkloadPlan,
@@ -34,9 +34,8 @@ export interface K8sAuditFalcoPlan {
 const CONFIG_DIR = '/etc/falco-k8saudit';
 const CUSTOM_RULES_DIR = '/etc/falco-k8saudit-rules';
 
-/** Requests and limits of the audit Falco and of falcoctl, which only downloads the plugin and rules. */
+/** Requests and limits of the audit Falco. */
 export const K8SAUDIT_FALCO_RESOURCES: ResourcesPlan = { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } };
-export const FALCOCTL_RESOURCES: ResourcesPlan = { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '128Mi' } };
 
 /** falco.yaml of the audit Falco: no driver, the provider's k8saudit plugin and json, the ruleset falcoctl installs. */
 export function k8sauditFalcoConfig(plugin: K8sAuditPluginPlan, clusterName: string, httpOutputUrl?: string,

@@ -15,6 +15,7 @@ import { PATTERN_TAG_PREFIX, TAG_PREFIX } from '../core/tags';
 import type { WorkloadPlan } from '../core/workload';
 import { DurablePlan, durableSecretUses, falcoStdoutSource, planDurable, SensorSource } from '../durable/plan';
 import { AlertRouteTarget, TetragonAlertRule } from '../durable/tetragon-alerts';
+import { metacollectorWorkload } from '../falco/sensor/k8smeta';
 import { extendFalcoPlan, FalcoPlan, planFalco } from '../falco/sensor/plan';
 import { falcoWorkload } from '../falco/sensor/workload';
 import { MonitoringPlan, planMonitoring } from '../monitoring/plan';
@@ -160,6 +161,8 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
     monitoring: planMonitoring(props.monitoring, ctx, { falco, tetragon, routing, durable, audit }),
     workloads: [
       ...(falco ? [falcoWorkload(falco)] : []),
+      ...(falco?.kubernetesMetadata
+        ? [metacollectorWorkload(falco.kubernetesMetadata, { pods: falco.selectorLabels, namespace: falco.namespace })] : []),
       ...(tetragon ? [tetragon.workloads.agent, tetragon.workloads.operator] : []),
       ...(routed ? [routed.sidekick.workload] : []),
       ...(routed?.alertmanager?.workload ? [routed.alertmanager.workload] : []),

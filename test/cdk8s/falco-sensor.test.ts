@@ -209,7 +209,7 @@ describe('Falco sensor on cdk8s', () => {
 
   describe('bad props fail at construction with the construct path and the fix', () => {
     test.each([
-      ['floating tag', { image: { tag: 'latest' } }, /DS-FALCO-001 at test\/sensors\.falco\.image\.tag: 'latest' is not a pinned release tag\. Fix: pin a Falco release/],
+      ['floating tag', { image: { tag: 'latest' } }, /DS-FALCO-001 at test\/sensors\.falco\.image\.tag: 'latest' is not a pinned release tag\. Fix: pin a release such as '0.44.1'/],
       ['bad digest', { image: { digest: 'sha256:abc' } }, /DS-FALCO-002 at test\/sensors\.falco\.image\.digest: .*Fix: give the digest as sha256:/],
       ['port 0', { webserverPort: 0 }, /DS-FALCO-006 at test\/sensors\.falco\.webserverPort: 0 is not a TCP port/],
       ['bad quantity', { resources: { limits: { memory: '1 GB' } } }, /DS-FALCO-014 at test\/sensors\.falco\.resources\.limits\.memory: '1 GB' is not a Kubernetes quantity/],

@@ -2,6 +2,7 @@ import {
   CONTAINER_PLUGIN, CUSTOM_RULES_FILE_NAME, K8S_AUDIT_RULES_FILE_NAME, DEFAULT_PRIORITY_CLASS, FALCO_DEFAULT_RULES_FILE,
   FALCO_HEALTH_PATH, FALCO_RULES_DIR, FALCO_WEBSERVER_PORT, HOST_ROOT, LEAST_PRIVILEGED_CAPABILITIES,
 } from './defaults';
+import { checkKubernetesFields, KubernetesMetadataPlan, planKubernetesMetadata } from './k8smeta';
 import type { FalcoCustomRule, FalcoSensorProps, FalcoToleration, PerfEventAccess, RuleOwner } from './props';
 import {
   validateCustomRules, validateHttpOutputUrl, validateImage, validatePort, validatePriorityClass,
@@ -95,8 +96,10 @@ export interface FalcoPlan {
   readonly outputs: { readonly json: true; readonly stdout: true };
   /** Falco's http_output (set by the routing layer). */
   readonly httpOutput?: { readonly url: string; readonly pods?: PodPeerPlan };
-  /** Plugins to load, the container plugin first. */
+  /** Plugins to load, the container plugin first (then k8smeta, when kubernetesMetadata is on). */
   readonly plugins: readonly FalcoPluginPlan[];
+  /** The k8smeta plugin and its k8s-metacollector (sensors.falco.kubernetesMetadata). @default off */
+  readonly kubernetesMetadata?: KubernetesMetadataPlan;
   readonly webserver: { readonly port: number; readonly healthPath: string };
   /** Custom rules file of the node sensor (lists, macros, syscall rules in this order) mounted into rules.d. */
   readonly rules: { readonly fileName: string; readonly items: readonly RulesFileItem[] };
@@ -120,7 +123,7 @@ export interface FalcoPlan {
   readonly tolerations: readonly FalcoToleration[];
   readonly priorityClassName: string;
   readonly nodeSelector: Readonly<Record<string, string>>;
-  /** Falco needs no Kubernetes API access: no token, no ClusterRole. */
+  /** Falco needs no Kubernetes API access: no token, no ClusterRole (the k8s-metacollector reads the API server, not Falco). */
   readonly serviceAccount: { readonly name: string; readonly automountToken: false };
 }
 
@@ -139,6 +142,8 @@ export function planFalco(props: FalcoSensorProps, ctx: PlanContext, extras: Fal
   validatePriorityClass(`${where}.priorityClassName`, props.priorityClassName);
   if (props.containerRuntimeSocket !== undefined) validateSocketPath(`${where}.containerRuntimeSocket`, props.containerRuntimeSocket);
   validateCustomRules(where, props);
+  checkKubernetesFields(props, where);
+  const kubernetesMetadata = planKubernetesMetadata(props.kubernetesMetadata, ctx, where);
   if (props.defaultRules && props.loadDefaultRules === false) {
     throw new DetectionStackError('DS-FALCO-013', `${where}.defaultRules`,
       'defaultRules is given but loadDefaultRules is false: the node does not load that file',
@@ -197,7 +202,8 @@ export function planFalco(props: FalcoSensorProps, ctx: PlanContext, extras: Fal
     ruleMatching: props.ruleMatching ?? 'first',
     rulesFiles: [...((props.loadDefaultRules ?? true) ? [FALCO_DEFAULT_RULES_FILE] : []), FALCO_RULES_DIR],
     outputs: { json: true, stdout: true },
-    plugins: [containerPlugin(socketPath)],
+    plugins: [containerPlugin(socketPath), ...(kubernetesMetadata ? [kubernetesMetadata.plugin] : [])],
+    ...(kubernetesMetadata ? { kubernetesMetadata } : {}),
     webserver: { port: props.webserverPort ?? FALCO_WEBSERVER_PORT, healthPath: FALCO_HEALTH_PATH },
     rules: {
       fileName: CUSTOM_RULES_FILE_NAME,

@@ -140,4 +140,55 @@ export interface FalcoSensorProps {
   readonly nodeSelector?: Readonly<Record<string, string>>;
   /** Port of Falco's webserver (health endpoint). @default 8765 */
   readonly webserverPort?: number;
+  /**
+   * Opt-in: the k8smeta plugin and k8s-metacollector, for the `k8smeta.*` fields (deployment, services, labels).
+   * See {@link FalcoKubernetesMetadataProps}. @default off: rules may use only the container plugin's `k8s.ns.name`,
+   * `k8s.pod.*` fields
+   */
+  readonly kubernetesMetadata?: FalcoKubernetesMetadataProps;
+}
+
+/**
+ * TLS of the gRPC channel from every Falco's k8smeta plugin to the collector (the secure default), or an explicit,
+ * reasoned opt-out. The stack mints no certificate: a certificate manager (cert-manager, trust-manager) or you do.
+ */
+export type KubernetesMetadataTls =
+  | {
+    /**
+     * A `kubernetes.io/tls` Secret in the sensors' namespace (keys `tls.crt`, `tls.key`) whose certificate names the
+     * collector's Service, `k8s-metacollector.<namespace>.svc`: the collector serves it (`--broker-server-cert`/`-key`).
+     */
+    readonly serverSecret: string;
+    /** A ConfigMap in the sensors' namespace whose key `ca.crt` holds the CA that signed it: the plugin trusts only that (`caPEMBundle`). */
+    readonly caConfigMap: string;
+  }
+  | {
+    /** Plaintext gRPC: any pod that reaches the collector's port reads the metadata, and a spoofed collector feeds Falco. */
+    readonly insecure: { readonly reason: string };
+  };
+
+/** The k8s-metacollector Deployment. */
+export interface KubernetesMetadataCollectorProps {
+  /** @default the pinned release (IMAGE_PINS.k8sMetacollector) */
+  readonly image?: FalcoImageProps;
+  /**
+   * Requests and limits of the collector, which caches every pod, namespace, deployment, replica set, replication
+   * controller, daemon set, service and endpoint slice of the cluster.
+   * @default { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1000m', memory: '1Gi' } }
+   */
+  readonly resources?: FalcoResourcesProps;
+}
+
+/**
+ * Opt-in: Kubernetes metadata beyond the namespace and pod that the container runtime gives (deployment, replica
+ * set, replication controller, services, namespace and workload labels): the k8smeta plugin in every Falco and one
+ * k8s-metacollector Deployment that watches the API server for them. Rules may then use the `k8smeta.*` fields.
+ */
+export interface FalcoKubernetesMetadataProps {
+  /** See {@link KubernetesMetadataTls}. Required: there is no silent plaintext default. */
+  readonly tls: KubernetesMetadataTls;
+  /** @default see KubernetesMetadataCollectorProps */
+  readonly collector?: KubernetesMetadataCollectorProps;
+  /** The plugin's log level. @default 'info' */
+  readonly verbosity?: 'trace' | 'debug' | 'info' | 'warning' | 'error' | 'critical';
 }

@@ -1,7 +1,7 @@
 import { DEFAULT_RESOURCES } from './defaults';
 import type { FalcoImageProps, FalcoResourcesProps, FalcoSensorProps, FalcoToleration } from './props';
 import { DetectionStackError } from '../../core/errors';
-import { IMAGE_PINS } from '../../core/images';
+import { ImagePin, IMAGE_PINS } from '../../core/images';
 
 const IMAGE_REPOSITORY = /^[a-z0-9]([a-z0-9._/-]*[a-z0-9])?(:[0-9]{1,5}(\/[a-z0-9]([a-z0-9._/-]*[a-z0-9])?)?)?$/;
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
@@ -12,21 +12,22 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const TEAM_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const MIN_UNOWNED_REASON = 10;
 
-export function validateImage(where: string, image: FalcoImageProps = {}): {
+/** Validates an image of the sensor's (Falco's, or the k8s-metacollector's with its `pin`) and resolves its reference. */
+export function validateImage(where: string, image: FalcoImageProps = {}, pin: ImagePin = IMAGE_PINS.falco): {
   repository: string; tag: string; digest?: string; reference: string;
 } {
-  const repository = image.repository ?? IMAGE_PINS.falco.repository;
-  const tag = image.tag ?? IMAGE_PINS.falco.version;
+  const repository = image.repository ?? pin.repository;
+  const tag = image.tag ?? pin.version;
   if (!IMAGE_REPOSITORY.test(repository)) {
     throw new DetectionStackError('DS-FALCO-001', `${where}.repository`, `'${repository}' is not an image repository`,
-      'give the repository without tag or digest, e.g. \'docker.io/falcosecurity/falco\'');
+      `give the repository without tag or digest, e.g. '${pin.repository}'`);
   }
   if (!IMAGE_TAG.test(tag) || FLOATING_TAGS.has(tag.toLowerCase())) {
     throw new DetectionStackError('DS-FALCO-001', `${where}.tag`, `'${tag}' is not a pinned release tag`,
-      `pin a Falco release such as '${IMAGE_PINS.falco.version}' (and its digest), never a floating tag`);
+      `pin a release such as '${pin.version}' (and its digest), never a floating tag`);
   }
-  const usesDefaultImage = repository === IMAGE_PINS.falco.repository && tag === IMAGE_PINS.falco.version;
-  const digest = image.digest ?? (usesDefaultImage ? IMAGE_PINS.falco.digest : undefined);
+  const usesDefaultImage = repository === pin.repository && tag === pin.version;
+  const digest = image.digest ?? (usesDefaultImage ? pin.digest : undefined);
   if (digest !== undefined && !DIGEST.test(digest)) {
     throw new DetectionStackError('DS-FALCO-002', `${where}.digest`, `'${digest}' is not an image digest`,
       'give the digest as sha256: followed by 64 lowercase hex digits (as `crane digest` or `docker buildx imagetools inspect` print it)');
@@ -40,12 +41,14 @@ export function validatePort(where: string, port: number | undefined): void {
   }
 }
 
-export function validateResources(where: string, resources: FalcoResourcesProps = {}): {
-  requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string };
-} {
+export function validateResources(where: string, resources: FalcoResourcesProps = {}, defaults: {
+  readonly requests: { readonly cpu: string; readonly memory: string }; readonly limits: { readonly cpu: string; readonly memory: string };
+} = DEFAULT_RESOURCES): {
+    requests: { cpu: string; memory: string }; limits: { cpu: string; memory: string };
+  } {
   const resolved = {
-    requests: { ...DEFAULT_RESOURCES.requests, ...resources.requests },
-    limits: { ...DEFAULT_RESOURCES.limits, ...resources.limits },
+    requests: { ...defaults.requests, ...resources.requests },
+    limits: { ...defaults.limits, ...resources.limits },
   };
   for (const kind of ['requests', 'limits'] as const) {
     for (const resource of ['cpu', 'memory'] as const) {

@@ -1,7 +1,9 @@
 import { FALCO_CONFIG_PATH, FALCO_RULES_DIR, HOST_ROOT } from './defaults';
+import { k8smetaFalcoPodParts } from './k8smeta';
 import type { FalcoPlan } from './plan';
 import { renderFalcoFiles } from './render';
 import { OWNER_LABEL } from './rules-files';
+import { FALCOCTL_RESOURCES } from '../../audit/k8saudit-plugin';
 import { CONFIG_CHECKSUM_ANNOTATION, DNS_EGRESS_RULE, NetworkRulePlan, ProbePlan, WorkloadPlan } from '../../core/workload';
 
 const CONTAINER_NAME = 'falco';
@@ -18,6 +20,7 @@ export function falcoWorkload(plan: FalcoPlan): WorkloadPlan {
     httpGet: { path: plan.webserver.healthPath, port: WEB_PORT }, periodSeconds, failureThreshold, timeoutSeconds: 5,
   });
   const configName = `${plan.name}-config`;
+  const k8smeta = plan.kubernetesMetadata && k8smetaFalcoPodParts(plan.kubernetesMetadata, FALCOCTL_RESOURCES);
   // One ConfigMap per owning team (and one for the shared lists and macros), all projected into rules.d.
   const rules = files.rulesFiles.map((f) => ({
     kind: 'ConfigMap' as const,
@@ -46,13 +49,14 @@ export function falcoWorkload(plan: FalcoPlan): WorkloadPlan {
       // The runtime's default seccomp profiles filter bpf() and perf_event_open() differently per runtime version;
       // the capability set is the control here. The modern eBPF probe needs the pod unconfined on AppArmor nodes (Ubuntu).
       securityContext: { seccompProfile: { type: 'Unconfined' }, appArmorProfile: { type: plan.security.appArmor.profile } },
+      ...(k8smeta ? { initContainers: [k8smeta.initContainer] } : {}),
       containers: [{
         name: CONTAINER_NAME,
         image: plan.image.reference,
         imagePullPolicy: 'IfNotPresent',
         command: ['/usr/bin/falco'],
         args: ['-c', FALCO_CONFIG_PATH],
-        env: [{ name: 'HOST_ROOT', value: HOST_ROOT }, { name: 'FALCO_HOSTNAME', fieldPath: 'spec.nodeName' }],
+        env: [{ name: 'HOST_ROOT', value: HOST_ROOT }, { name: 'FALCO_HOSTNAME', fieldPath: 'spec.nodeName' }, ...(k8smeta ? [k8smeta.env] : [])],
         ports: [{ name: WEB_PORT, containerPort: plan.webserver.port, protocol: 'TCP' }],
         startupProbe: probe(5, 24),
         livenessProbe: probe(15, 3),
@@ -69,6 +73,7 @@ export function falcoWorkload(plan: FalcoPlan): WorkloadPlan {
           { name: 'falco-rules', mountPath: FALCO_RULES_DIR, readOnly: true },
           { name: 'tmp', mountPath: '/tmp' },
           ...plan.hostMounts.map((m) => ({ name: m.volumeName, mountPath: m.mountPath, readOnly: m.readOnly })),
+          ...(k8smeta?.mounts ?? []),
         ],
       }],
       volumes: [
@@ -77,10 +82,11 @@ export function falcoWorkload(plan: FalcoPlan): WorkloadPlan {
         rules.length > 0 ? { name: 'falco-rules', projected: { sources: rules.map((r) => ({ configMap: { name: r.name } })) } } : { name: 'falco-rules', emptyDir: { sizeLimit: '1Mi' } },
         { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
         ...plan.hostMounts.map((m) => ({ name: m.volumeName, hostPath: { path: m.hostPath, ...(m.type ? { type: m.type } : {}) } })),
+        ...(k8smeta?.volumes ?? []),
       ],
     },
     services: [],
-    networkPolicy: { ingress: [], egress: [DNS_EGRESS_RULE, ...httpOutputEgress(plan)] },
+    networkPolicy: { ingress: [], egress: [DNS_EGRESS_RULE, ...httpOutputEgress(plan), ...k8smetaEgress(plan)] },
   };
 }
 
@@ -93,4 +99,14 @@ function httpOutputEgress(plan: FalcoPlan): NetworkRulePlan[] {
   const url = new URL(plan.httpOutput.url);
   const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
   return [{ ...(plan.httpOutput.pods ? { peers: [plan.httpOutput.pods] } : {}), ports: [{ port, protocol: 'TCP' }] }];
+}
+
+/** With k8smeta: the collector's pods on the broker port, and HTTPS for falcoctl's download of the plugin (ghcr.io). */
+function k8smetaEgress(plan: FalcoPlan): NetworkRulePlan[] {
+  const c = plan.kubernetesMetadata?.collector;
+  if (!c) return [];
+  return [
+    { peers: [{ pods: c.selectorLabels, namespace: c.namespace }], ports: [{ port: c.port, protocol: 'TCP' }] },
+    { ports: [{ port: 443, protocol: 'TCP' }] },
+  ];
 }

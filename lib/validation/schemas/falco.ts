@@ -114,6 +114,20 @@ export const FalcoSensorPropsSchema = props('FalcoSensorProps', {
   priorityClassName: z.string().optional(),
   nodeSelector: labels().optional(),
   webserverPort: z.number().int().optional(),
+  kubernetesMetadata: props('FalcoKubernetesMetadataProps', {
+    tls: z.union([
+      props('KubernetesMetadataTls', { serverSecret: z.string(), caConfigMap: z.string() }),
+      props('KubernetesMetadataTls.insecure', { insecure: props('KubernetesMetadataTls.insecure.insecure', { reason: z.string() }) }),
+    ]),
+    collector: props('KubernetesMetadataCollectorProps', {
+      image: props('KubernetesMetadataCollectorProps.image', { repository: z.string().optional(), tag: z.string().optional(), digest: z.string().optional() }).optional(),
+      resources: props('KubernetesMetadataCollectorProps.resources', {
+        requests: quantities('KubernetesMetadataCollectorProps.resources.requests').optional(),
+        limits: quantities('KubernetesMetadataCollectorProps.resources.limits').optional(),
+      }).optional(),
+    }).optional(),
+    verbosity: z.enum(['trace', 'debug', 'info', 'warning', 'error', 'critical']).optional(),
+  }).optional(),
 });
 
 assertSameType<SameType<z.output<typeof ListItemSchema>, ListItem>>();

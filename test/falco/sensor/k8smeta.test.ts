@@ -1,0 +1,178 @@
+import { parse } from 'yaml';
+import { FalcoCustomRule, FalcoSensorProps, IMAGE_PINS, planStack } from '../../../lib';
+import { METACOLLECTOR_RULES } from '../../../lib/falco/sensor/k8smeta';
+import { helmDelivery } from '../../../lib/helm/releases';
+import { operatorDelivery } from '../../../lib/operator/resources';
+import { falcoParts, K8sObject, only, synthStack } from '../../cdk8s/falco-helpers';
+import { schemaErrors } from '../../helpers/k8s-schema';
+
+const TLS = { serverSecret: 'k8s-metacollector-tls', caConfigMap: 'k8s-metacollector-ca' };
+
+function rule(condition: string, output = 'Shell (pod=%k8s.pod.name)'): FalcoCustomRule {
+  return {
+    owner: 'payments',
+    rule: { kind: 'rule', name: 'Shell in a deployment', desc: 'A shell', condition, output, priority: 'WARNING' },
+  };
+}
+
+function stack(falco: FalcoSensorProps) {
+  return synthStack({ cluster: { name: 'c1', provider: 'eks' }, sensors: { falco } });
+}
+
+describe('k8smeta plugin and k8s-metacollector (sensors.falco.kubernetesMetadata)', () => {
+  test('GIVEN the opt-in with TLS THEN every object validates and the collector gets exactly the read-only ClusterRole', () => {
+    const { objects } = stack({ kubernetesMetadata: { tls: TLS } });
+    expect(objects.map((o: K8sObject) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'ServiceAccount/falco', 'ConfigMap/falco-config', 'DaemonSet/falco', 'NetworkPolicy/falco',
+      'ServiceAccount/k8s-metacollector', 'ClusterRole/k8s-metacollector', 'ClusterRoleBinding/k8s-metacollector',
+      'Deployment/k8s-metacollector', 'Service/k8s-metacollector', 'NetworkPolicy/k8s-metacollector',
+    ]);
+    expect(schemaErrors(objects)).toEqual([]);
+    const role = only(objects, 'ClusterRole', 'k8s-metacollector');
+    // k8s-metacollector v0.1.1 cmd/collector/run/run.go watches exactly these kinds, through the informer cache.
+    expect(role.rules).toEqual([
+      { apiGroups: [''], resources: ['endpoints', 'namespaces', 'pods', 'replicationcontrollers', 'services'], verbs: ['list', 'watch'] },
+      { apiGroups: ['apps'], resources: ['daemonsets', 'deployments', 'replicasets'], verbs: ['list', 'watch'] },
+      { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['list', 'watch'] },
+    ]);
+    for (const r of METACOLLECTOR_RULES) expect(r.verbs.every((v) => ['get', 'list', 'watch'].includes(v))).toBe(true);
+    const binding = only(objects, 'ClusterRoleBinding', 'k8s-metacollector');
+    expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'k8s-metacollector', namespace: 'falco' }]);
+  });
+
+  test('THEN the collector serves TLS from the Secret and Falco trusts only the CA ConfigMap', () => {
+    const { objects } = stack({ kubernetesMetadata: { tls: TLS } });
+    const deployment = only(objects, 'Deployment', 'k8s-metacollector');
+    const pod = deployment.spec.template.spec;
+    const c = pod.containers[0];
+    expect(c.image).toBe(`${IMAGE_PINS.k8sMetacollector.repository}:0.1.1`);
+    expect(c.args).toEqual(['run', '--broker-server-cert=/etc/k8s-metacollector/tls/tls.crt', '--broker-server-key=/etc/k8s-metacollector/tls/tls.key']);
+    expect(pod.volumes).toEqual([{ name: 'broker-tls', secret: { secretName: 'k8s-metacollector-tls', defaultMode: 0o440, items: [{ key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'tls.key' }] } }]);
+    expect(c.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(c.resources).toEqual({ requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1000m', memory: '1Gi' } });
+
+    const { falcoYaml, pod: falcoPod, container } = falcoParts(objects);
+    expect(falcoYaml.load_plugins).toEqual(['container', 'k8smeta']);
+    expect(falcoYaml.plugins[1]).toEqual({
+      name: 'k8smeta',
+      library_path: '/usr/share/falco/plugins-k8smeta/libk8smeta.so',
+      init_config: {
+        collectorHostname: 'k8s-metacollector.falco.svc',
+        collectorPort: 45000,
+        nodeName: '${FALCO_K8S_NODE_NAME}',
+        verbosity: 'info',
+        caPEMBundle: '/etc/falco/k8smeta-ca/ca.crt',
+      },
+    });
+    expect(container.env).toContainEqual({ name: 'FALCO_K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } });
+    expect(container.volumeMounts).toEqual(expect.arrayContaining([
+      { name: 'k8smeta-plugin', mountPath: '/usr/share/falco/plugins-k8smeta', readOnly: true },
+      { name: 'k8smeta-ca', mountPath: '/etc/falco/k8smeta-ca', readOnly: true },
+    ]));
+    expect(falcoPod.volumes).toContainEqual({ name: 'k8smeta-ca', configMap: { name: 'k8s-metacollector-ca' } });
+    // Falco never sees the server's private key.
+    expect(JSON.stringify(falcoPod)).not.toContain('k8s-metacollector-tls');
+    expect(falcoPod.initContainers.map((i: K8sObject) => i.name)).toEqual(['falcoctl-k8smeta-install']);
+    expect(falcoPod.initContainers[0].args.slice(0, 3)).toEqual(['artifact', 'install', 'ghcr.io/falcosecurity/plugins/plugin/k8smeta:0.4.1']);
+    // Falco still needs no API access: its ServiceAccount has no token.
+    expect(only(objects, 'ServiceAccount', 'falco').automountServiceAccountToken).toBe(false);
+  });
+
+  test('THEN the NetworkPolicies admit only Falco to the broker port and the collector only to the API server', () => {
+    const { objects } = stack({ kubernetesMetadata: { tls: TLS } });
+    const policy = only(objects, 'NetworkPolicy', 'k8s-metacollector');
+    expect(policy.spec.ingress).toEqual([{
+      from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'falco', 'app.kubernetes.io/instance': 'falco' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'falco' } } }],
+      ports: [{ port: 45000, protocol: 'TCP' }],
+    }]);
+    expect(policy.spec.egress).toEqual([{ ports: [{ port: 443, protocol: 'TCP' }, { port: 6443, protocol: 'TCP' }] }]);
+    const falco = only(objects, 'NetworkPolicy', 'falco');
+    expect(falco.spec.egress).toContainEqual({
+      to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'k8s-metacollector', 'app.kubernetes.io/instance': 'k8s-metacollector' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'falco' } } }],
+      ports: [{ port: 45000, protocol: 'TCP' }],
+    });
+  });
+
+  test('GIVEN insecure with a reason THEN plaintext: no caPEMBundle, no cert flags', () => {
+    const { objects } = stack({ kubernetesMetadata: { tls: { insecure: { reason: 'lab cluster without cert-manager yet' } } } });
+    expect(falcoParts(objects).falcoYaml.plugins[1].init_config.caPEMBundle).toBeUndefined();
+    expect(only(objects, 'Deployment', 'k8s-metacollector').spec.template.spec.containers[0].args).toEqual(['run']);
+  });
+
+  test('GIVEN the opt-in off THEN nothing of it exists', () => {
+    const { objects } = stack({});
+    expect(objects.filter((o: K8sObject) => o.metadata.name.includes('metacollector'))).toEqual([]);
+    expect(falcoParts(objects).falcoYaml.load_plugins).toEqual(['container']);
+    expect(planStack({ cluster: { name: 'c1', provider: 'eks' } }).workloads.map((w) => w.name)).not.toContain('k8s-metacollector');
+  });
+
+  test('THEN the stack plan lists the collector as a workload', () => {
+    const plan = planStack({ cluster: { name: 'c1', provider: 'oke' }, sensors: { falco: { kubernetesMetadata: { tls: TLS } } } });
+    expect(plan.workloads.map((w) => `${w.kind}/${w.name}`)).toEqual(['DaemonSet/falco', 'Deployment/k8s-metacollector']);
+  });
+
+  describe('bad input', () => {
+    test.each([
+      ['a short reason', { insecure: { reason: 'lab' } }, /DS-FALCO-019 at test\/sensors\.falco\.kubernetesMetadata\.tls\.insecure: .*reason/],
+      ['a bad Secret name', { serverSecret: 'Bad_Name', caConfigMap: 'ca' }, /DS-FALCO-019 at test\/sensors\.falco\.kubernetesMetadata\.tls\.serverSecret: 'Bad_Name' is not the name of a Secret/],
+    ])('%s', (_, tls, message) => {
+      expect(() => stack({ kubernetesMetadata: { tls: tls as never } })).toThrow(message);
+    });
+
+    test('a floating collector tag', () => {
+      expect(() => stack({ kubernetesMetadata: { tls: TLS, collector: { image: { tag: 'latest' } } } }))
+        .toThrow(/DS-FALCO-001 at test\/sensors\.falco\.kubernetesMetadata\.collector\.image\.tag: 'latest' is not a pinned release tag\. Fix: pin a release such as '0\.1\.1'/);
+    });
+
+    test('GIVEN a rule using k8smeta.deployment.name without the opt-in THEN an error with the fix', () => {
+      expect(() => stack({ customRules: [rule('evt.type = execve and k8smeta.deployment.name = billing')] }))
+        .toThrow(/DS-FALCO-021 at test\/sensors\.falco\.customRules\[0\]\.rule\.condition: k8smeta\.deployment\.name needs the k8smeta plugin, which this stack does not load\. Fix: turn on test\/sensors\.falco\.kubernetesMetadata/);
+    });
+
+    test('GIVEN k8smeta fields in the output, an exception or a macro without the opt-in THEN each is refused where it is', () => {
+      expect(() => stack({ customRules: [rule('evt.type = execve', 'Shell (deployment=%k8smeta.deployment.name)')] }))
+        .toThrow(/DS-FALCO-021 at test\/sensors\.falco\.customRules\[0\]\.rule\.output/);
+      const withException = rule('evt.type = execve');
+      expect(() => stack({ customRules: [{ ...withException, rule: { ...withException.rule, exceptions: [{ name: 'deploys', fields: ['k8smeta.deployment.name'], comps: ['='], values: [['billing']] }] } }] }))
+        .toThrow(/DS-FALCO-021 at test\/sensors\.falco\.customRules\[0\]\.rule\.exceptions\[0\]\.fields/);
+      expect(() => stack({ customMacros: [{ kind: 'macro', name: 'billing', condition: 'tolower(k8smeta.ns.label[team]) = billing' }] }))
+        .toThrow(/DS-FALCO-021 at test\/sensors\.falco\.customMacros\[0\]\.condition/);
+    });
+
+    test('GIVEN the opt-in THEN k8smeta fields are admitted', () => {
+      const { objects } = stack({ kubernetesMetadata: { tls: TLS }, customRules: [rule('evt.type = execve and k8smeta.deployment.name = billing', 'Shell (deployment=%k8smeta.deployment.name)')] });
+      const [file] = Object.values(only(objects, 'ConfigMap', 'falco-rules-payments').data) as string[];
+      expect(parse(file)[0]).toMatchObject({ rule: 'Shell in a deployment', condition: 'evt.type = execve and k8smeta.deployment.name = billing' });
+    });
+
+    test.each([
+      [false, 'k8s.deployment.name', /DS-FALCO-020 at .*rule\.condition: k8s\.deployment\.name is a deprecated field of the container plugin and never has a value\. Fix: turn on test\/sensors\.falco\.kubernetesMetadata .* and use k8smeta\.deployment\.name/],
+      [true, 'k8s.deployment.name', /DS-FALCO-020 .*Fix: use k8smeta\.deployment\.name$/],
+      [true, 'k8s.ns.id', /DS-FALCO-020 .*Fix: use k8smeta\.ns\.uid$/],
+    ])('GIVEN opt-in %s and a rule using %s THEN an error with the replacement', (on, field, message) => {
+      expect(() => stack({ ...(on ? { kubernetesMetadata: { tls: TLS } } : {}), customRules: [rule(`evt.type = execve and ${field} = billing`)] })).toThrow(message);
+    });
+
+    test('the container plugin\'s own k8s fields stay admitted without the opt-in', () => {
+      expect(() => stack({ customRules: [rule('evt.type = execve and k8s.ns.name = billing and k8s.pod.label[app] = api')] })).not.toThrow();
+    });
+  });
+});
+
+describe('deliveries of the opt-in', () => {
+  const plan = () => planStack({ cluster: { name: 'c1', provider: 'aks' }, sensors: { falco: { kubernetesMetadata: { tls: TLS } } } });
+
+  test('GIVEN the Helm delivery THEN a clear error: the charts serve the collector without TLS or NetworkPolicy', () => {
+    expect(() => helmDelivery(plan())).toThrow(/DS-FALCO-022 at DetectionStack\/sensors\.falco\.kubernetesMetadata: the Helm delivery cannot express the k8smeta plugin and k8s-metacollector as planned: the k8s-metacollector chart serves plaintext only.*Fix: deliver the synthesized manifests or the Pulumi program/);
+  });
+
+  test('GIVEN the Falco Operator delivery THEN a clear error', () => {
+    expect(() => operatorDelivery(plan())).toThrow(/DS-FALCO-022 at DetectionStack\/sensors\.falco\.kubernetesMetadata: the Falco Operator delivery cannot express/);
+  });
+
+  test('GIVEN the opt-in off THEN both deliveries work', () => {
+    const off = planStack({ cluster: { name: 'c1', provider: 'aks' } });
+    expect(helmDelivery(off).releases.length).toBeGreaterThan(0);
+    expect(operatorDelivery(off).objects.length).toBeGreaterThan(0);
+  });
+});
