@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'fs';
 import { basename } from 'path';
 import { corpusPath } from './corpora';
 import {
-  Capture, collectFields, COMPOSITE_FIELDS, evaluatorMatches, mapChecks, mapLimit, printedFields, readCapture,
+  Capture, collectFields, COMPOSITE_FIELDS, CURATED_CONDITIONS, evaluatorMatches, mapChecks, mapLimit, printedFields, readCapture,
   sysdigBinary, sysdigFieldNames, sysdigMatches,
 } from './falco-sysdig-support';
 import { Expr } from '../../lib/falco/language/ast';
@@ -19,39 +19,6 @@ import { loadRuleFiles } from '../../lib/falco/rules/loader';
  * Conditions use only fields sysdig can print for an event (no plugin fields: sysdig runs
  * without plugins).
  */
-const CONDITIONS: readonly string[] = [
-  'evt.type = open and proc.name = cat',
-  'evt.type in (open, openat) and fd.name startswith /etc',
-  'fd.name endswith .so.6',
-  'fd.name contains libc and evt.dir = <',
-  'proc.name in (cat, curl, python) and evt.type = mmap',
-  'evt.type = connect and fd.sip = 127.0.0.1',
-  'fd.sip = "2001:db8::3" and fd.sport = 1234',
-  'fd.sport > 1000 and fd.sport < 3000',
-  'fd.l4proto = tcp and evt.type in (sendto, read, write)',
-  'fd.snet = 127.0.0.0/8',
-  'fd.net = 127.0.0.0/8 and evt.type = connect',
-  'evt.rawarg.res < 0',
-  'evt.type = read and evt.rawarg.res >= 0',
-  'not proc.name = cat',
-  'proc.name != cat',
-  'fd.name exists and not fd.typechar = f',
-  'not fd.name exists',
-  'fd.name glob "/tmp/file-1*"',
-  'fd.name pmatch (/tmp, /etc)',
-  'proc.name icontains PYTH',
-  'user.name = mstemm or user.name = ubuntu',
-  'proc.pname = curl and evt.type = open',
-  'proc.aname[2] = sshd and evt.type = execve',
-  'evt.type = execve and proc.cmdline contains google',
-  'fd.typechar in (4, 6) and evt.dir = >',
-  'fd.num > 2 and fd.num < 10 and evt.type = close',
-  'user.uid = 0 and evt.type = socket',
-  '(evt.type = open or evt.type = close) and not fd.name in (/etc/ld.so.cache, /dev/null)',
-  'evt.type != switch and proc.name = curl and fd.name startswith /usr/lib',
-  'evt.is_io = true and fd.typechar = 6',
-  'evt.arg.flags contains O_RDONLY and evt.type = open',
-];
 
 const MAX_MACROS = 24;
 
@@ -110,7 +77,7 @@ interface EventCondition {
 }
 
 function parsedConditions(): EventCondition[] {
-  return CONDITIONS.map((text) => ({ label: text, filter: text, expr: parseCondition(text) }));
+  return CURATED_CONDITIONS.map((text) => ({ label: text, filter: text, expr: parseCondition(text) }));
 }
 
 describe('the evaluator agrees with sysdig 0.41.4 on the corpus captures, event by event', () => {

@@ -105,6 +105,7 @@ export const COMPOSITE_FIELDS: Readonly<Record<string, readonly string[]>> = {
 };
 
 const SEPARATOR = '\u001f';
+const RECORD = '\u001e';
 const NOT_AVAILABLE = '<NA>';
 
 export interface Capture {
@@ -126,21 +127,21 @@ export function printedFields(conditions: readonly { readonly expr: Expr }[]): s
 }
 
 /** The events (by number) where a field has a value, as libsinsp's `exists` says. */
-async function eventsWhereExists(file: string, field: string): Promise<Set<number>> {
-  return new Set(await sysdigMatches(file, `${field} exists`));
+async function eventsWhereExists(file: string, field: string, sysdigArgs: readonly string[]): Promise<Set<number>> {
+  return new Set(await sysdigMatches(file, `${field} exists`, sysdigArgs));
 }
 
 /**
  * One event object per event of the capture, keyed by field text. A printed `<NA>` is ambiguous
  * (libsinsp names unknown threads `<NA>`), so for fields that print it, `exists` decides.
  */
-export async function readCapture(file: string, fields: readonly string[]): Promise<Capture> {
-  const format = `*%evt.num${fields.map((f) => `${SEPARATOR}%${f}`).join('')}`;
-  const r = await runSysdig(['-r', file, '-p', format]);
+export async function readCapture(file: string, fields: readonly string[], sysdigArgs: readonly string[] = []): Promise<Capture> {
+  // each record starts with RECORD: values may hold new lines (proc.env)
+  const format = `*${RECORD}%evt.num${fields.map((f) => `${SEPARATOR}%${f}`).join('')}`;
+  const r = await runSysdig([...sysdigArgs, '-r', file, '-p', format]);
   if (r.code !== 0) throw new Error(`sysdig could not read ${file}: ${r.stderr || r.stdout}`);
   const rows: string[][] = [];
-  for (const line of r.stdout.split('\n')) {
-    if (line === '') continue;
+  for (const line of r.stdout.split(RECORD).slice(1).map((l) => l.replace(/\n$/, ''))) {
     const values = line.split(SEPARATOR);
     if (values.length !== fields.length + 1) {
       throw new Error(`${basename(file)}: cannot split sysdig's line into ${fields.length + 1} values: ${JSON.stringify(line)}`);
@@ -149,7 +150,7 @@ export async function readCapture(file: string, fields: readonly string[]): Prom
   }
   const ambiguous = fields.filter((_f, i) => rows.some((row) => row[i + 1] === NOT_AVAILABLE));
   const present = new Map<string, Set<number>>();
-  const sets = await mapLimit(ambiguous, 2, (f) => eventsWhereExists(file, f));
+  const sets = await mapLimit(ambiguous, 2, (f) => eventsWhereExists(file, f, sysdigArgs));
   ambiguous.forEach((f, i) => present.set(f, sets[i]));
   const events = rows.map((values) => {
     const num = Number(values[0]);
@@ -168,8 +169,8 @@ export async function readCapture(file: string, fields: readonly string[]): Prom
   return { file, events };
 }
 
-export async function sysdigMatches(file: string, condition: string): Promise<number[]> {
-  const r = await runSysdig(['-r', file, '-p', '%evt.num', condition]);
+export async function sysdigMatches(file: string, condition: string, sysdigArgs: readonly string[] = []): Promise<number[]> {
+  const r = await runSysdig([...sysdigArgs, '-r', file, '-p', '%evt.num', condition]);
   if (r.code !== 0) throw new Error(`sysdig rejected '${condition}': ${(r.stdout + r.stderr).trim()}`);
   return r.stdout.split('\n').filter((l) => l !== '').map(Number);
 }
@@ -179,3 +180,41 @@ export function evaluatorMatches(expr: Expr, capture: Capture): number[] {
   return capture.events.filter((e) => evaluator.matchesAny(e, 'syscall')).map((e) => e['evt.num'] as number);
 }
 
+
+/**
+ * Hand-written conditions over fields sysdig can print for an event (no plugin fields), judged event by event
+ * against sysdig (falco-sysdig-events) and, as rules, against real Falco (falco-replay-differential).
+ */
+export const CURATED_CONDITIONS: readonly string[] = [
+  'evt.type = open and proc.name = cat',
+  'evt.type in (open, openat) and fd.name startswith /etc',
+  'fd.name endswith .so.6',
+  'fd.name contains libc and evt.dir = <',
+  'proc.name in (cat, curl, python) and evt.type = mmap',
+  'evt.type = connect and fd.sip = 127.0.0.1',
+  'fd.sip = "2001:db8::3" and fd.sport = 1234',
+  'fd.sport > 1000 and fd.sport < 3000',
+  'fd.l4proto = tcp and evt.type in (sendto, read, write)',
+  'fd.snet = 127.0.0.0/8',
+  'fd.net = 127.0.0.0/8 and evt.type = connect',
+  'evt.rawarg.res < 0',
+  'evt.type = read and evt.rawarg.res >= 0',
+  'not proc.name = cat',
+  'proc.name != cat',
+  'fd.name exists and not fd.typechar = f',
+  'not fd.name exists',
+  'fd.name glob "/tmp/file-1*"',
+  'fd.name pmatch (/tmp, /etc)',
+  'proc.name icontains PYTH',
+  'user.name = mstemm or user.name = ubuntu',
+  'proc.pname = curl and evt.type = open',
+  'proc.aname[2] = sshd and evt.type = execve',
+  'evt.type = execve and proc.cmdline contains google',
+  'fd.typechar in (4, 6) and evt.dir = >',
+  'fd.num > 2 and fd.num < 10 and evt.type = close',
+  'user.uid = 0 and evt.type = socket',
+  '(evt.type = open or evt.type = close) and not fd.name in (/etc/ld.so.cache, /dev/null)',
+  'evt.type != switch and proc.name = curl and fd.name startswith /usr/lib',
+  'evt.is_io = true and fd.typechar = 6',
+  'evt.arg.flags contains O_RDONLY and evt.type = open',
+];
