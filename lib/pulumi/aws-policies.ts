@@ -1,5 +1,7 @@
 // Pure planning for the EKS cloud side: names and IAM/KMS/S3 policy documents as plain data.
 // No Pulumi import here, so everything is testable (and property-tested) on its own.
+import { SIDEKICK_DEFAULT_LOG_STREAM } from '../routing/sidekick-plan';
+import type { SidekickAwsPlan } from '../routing/sidekick-plan';
 
 /** IAM policy document (the subset this stack writes). */
 export interface PolicyDocument {
@@ -111,11 +113,15 @@ export function accessLogBucketPolicy(f: AwsAccountFacts, logBucket: string, sou
 
 /**
  * Key policy of the stack's KMS key: the account administers it; CloudTrail may encrypt for this
- * account's trails; CloudWatch Logs may use it for the EKS control-plane log group (and the trail's and the analytics log group) only.
+ * account's trails; CloudWatch Logs may use it for the EKS control-plane log group (and the trail's, the analytics and
+ * Falcosidekick's log group) only.
  */
 export function auditKeyPolicy(
   f: AwsAccountFacts,
-  opts: { readonly trail?: string; readonly logGroup?: string; readonly trailLogGroup?: string; readonly analyticsLogGroup?: string },
+  opts: {
+    readonly trail?: string; readonly logGroup?: string; readonly trailLogGroup?: string; readonly analyticsLogGroup?: string;
+    readonly sidekickLogGroup?: string;
+  },
 ): PolicyDocument {
   const statements: PolicyStatement[] = [{
     Sid: 'AccountAdministers',
@@ -143,7 +149,7 @@ export function auditKeyPolicy(
       Resource: '*',
     });
   }
-  const logGroups = [opts.logGroup, opts.trailLogGroup, opts.analyticsLogGroup].filter((g): g is string => g !== undefined);
+  const logGroups = [opts.logGroup, opts.trailLogGroup, opts.analyticsLogGroup, opts.sidekickLogGroup].filter((g): g is string => g !== undefined);
   if (logGroups.length > 0) {
     const arns = logGroups.map((g) => logGroupArn(f, g));
     statements.push({
@@ -196,6 +202,32 @@ export function shipperWritePolicy(f: AwsAccountFacts, bucket: string, prefix: s
       },
     ],
   };
+}
+
+/**
+ * What Falcosidekick 2.34.1's aws.* outputs call (outputs/aws.go), on their own targets only:
+ * - cloudwatchlogs: `CreateLogStream` of `falcosidekick-logstream` when no stream is configured, then `PutLogEvents`
+ *   to that one stream (a configured stream is created by the stack and only written to);
+ * - s3: `PutObject` under `<prefix>/` with the canned ACL `bucket-owner-full-control` (its default), which
+ *   also needs `s3:PutObjectAcl` (S3 API reference, PutObject: "x-amz-acl ... requires s3:PutObjectAcl").
+ * `sts:GetCallerIdentity` (aws.checkidentity) needs no permission. Undefined: no output the role serves.
+ */
+export function sidekickAwsPolicy(f: AwsAccountFacts, aws: SidekickAwsPlan): PolicyDocument | undefined {
+  const statements: PolicyStatement[] = [];
+  if (aws.cloudWatchLogs) {
+    const { logGroupName, logStream } = aws.cloudWatchLogs;
+    const stream = `${logGroupArn(f, logGroupName)}:log-stream:${logStream ?? SIDEKICK_DEFAULT_LOG_STREAM}`;
+    statements.push({
+      Sid: 'PutAlertEvents', Effect: 'Allow', Action: logStream ? 'logs:PutLogEvents' : ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: stream,
+    });
+  }
+  if (aws.s3) {
+    const prefix = aws.s3.prefix.replace(/^\/+|\/+$/g, '');
+    statements.push({
+      Sid: 'PutAlertObjects', Effect: 'Allow', Action: ['s3:PutObject', 's3:PutObjectAcl'], Resource: `${bucketArn(f, aws.s3.bucket)}/${prefix ? `${prefix}/` : ''}*`,
+    });
+  }
+  return statements.length > 0 ? { Version: '2012-10-17', Statement: statements } : undefined;
 }
 
 /** Read access k8saudit-eks needs, on the cluster's control-plane log group only (plugin README). */

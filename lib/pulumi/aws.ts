@@ -6,7 +6,7 @@ import { AwsDurableBucketArgsSchema, EksCloudAuditArgsSchema, EksDetectionStackA
 import {
   accessLogBucketName, accessLogBucketPolicy, AwsAccountFacts, auditKeyPolicy, CIS_METRIC_FILTERS, CLOUDTRAIL_PREFIX, cloudTrailLogsDeliveryPolicy,
   cloudTrailLogsTrustPolicy, durableBucketPolicy, eksLogGroupName, k8sauditEksReadPolicy, podIdentityTrustPolicy, s3BucketNameProblem,
-  shipperWritePolicy, trailEventSelectors, trailLogGroupName,
+  shipperWritePolicy, sidekickAwsPolicy, trailEventSelectors, trailLogGroupName,
 } from './aws-policies';
 import { DetectionStackObjects, StackSecret } from './kubernetes';
 import { checkExpireAfterDays, checkProviderRegion, planForProvider, resolveBucketName } from './stack-plan';
@@ -214,6 +214,10 @@ export class EksCloudAudit extends pulumi.ComponentResource {
   public readonly controlPlaneLogGroup?: aws.cloudwatch.LogGroup;
   /** The log group the shipper also writes alerts to (`durable.analytics.cloudWatchLogs`), with its retention and the key. */
   public readonly analyticsLogGroup?: aws.cloudwatch.LogGroup;
+  /** The log group of Falcosidekick's `awsCloudWatchLogs` output (Falcosidekick never creates it), with its retention and the key. */
+  public readonly sidekickLogGroup?: aws.cloudwatch.LogGroup;
+  /** The configured `logStream` of that output (Falcosidekick creates only its default stream). */
+  public readonly sidekickLogStream?: aws.cloudwatch.LogStream;
   /** For `aws.eks.Cluster` `enabledClusterLogTypes`. */
   public readonly enabledClusterLogTypes: string[];
   public readonly account: pulumi.Output<AwsAccountFacts>;
@@ -236,6 +240,8 @@ export class EksCloudAudit extends pulumi.ComponentResource {
     const trailLogs = trailName && args.trailCloudWatchLogs ? args.trailCloudWatchLogs : undefined;
     const trailLogGroup = trailLogs && trailName ? trailLogGroupName(trailName) : undefined;
     const analytics = analyticsDestination(this.plan, 'cloudwatch-logs');
+    const sidekickLogs = this.plan.routing?.sidekick.aws?.cloudWatchLogs;
+    if (sidekickLogs) checkSidekickLogGroup(name, this.plan, [logGroupName, trailLogGroup, analytics?.logGroupName]);
     const deletionWindow = args.keyDeletionWindowDays ?? 30;
     if (!Number.isInteger(deletionWindow) || deletionWindow < 7 || deletionWindow > 30) {
       // AWS KMS ScheduleKeyDeletion: PendingWindowInDays is 7 to 30.
@@ -271,7 +277,7 @@ export class EksCloudAudit extends pulumi.ComponentResource {
       rotationPeriodInDays: 365,
       deletionWindowInDays: deletionWindow,
       policy: this.account.apply((f) => JSON.stringify(auditKeyPolicy(f, {
-        trail: trailName, logGroup: logGroupName, trailLogGroup, analyticsLogGroup: analytics?.logGroupName,
+        trail: trailName, logGroup: logGroupName, trailLogGroup, analyticsLogGroup: analytics?.logGroupName, sidekickLogGroup: sidekickLogs?.logGroupName,
       }))),
       tags: { ...args.tags },
     }, kept);
@@ -320,6 +326,14 @@ export class EksCloudAudit extends pulumi.ComponentResource {
       this.analyticsLogGroup = new aws.cloudwatch.LogGroup(`${name}-analytics`, {
         name: analytics.logGroupName, retentionInDays: analytics.retentionDays, kmsKeyId: this.key.arn, tags: { ...args.tags },
       }, kept);
+    }
+    if (sidekickLogs) {
+      this.sidekickLogGroup = new aws.cloudwatch.LogGroup(`${name}-sidekick`, {
+        name: sidekickLogs.logGroupName, retentionInDays: sidekickLogs.retentionDays, kmsKeyId: this.key.arn, tags: { ...args.tags },
+      }, kept);
+      if (sidekickLogs.logStream) {
+        this.sidekickLogStream = new aws.cloudwatch.LogStream(`${name}-sidekick`, { name: sidekickLogs.logStream, logGroupName: this.sidekickLogGroup.name }, kept);
+      }
     }
     this.enabledClusterLogTypes = [...audit.kubernetes.eksLogTypes];
 
@@ -375,6 +389,25 @@ export class EksCloudAudit extends pulumi.ComponentResource {
   }
 }
 
+/**
+ * The Falcosidekick log group is created by the stack's provider, in the stack's region, beside the stack's other
+ * groups: an output in another region, or a name one of those groups already has, cannot be created here.
+ */
+function checkSidekickLogGroup(name: string, plan: StackPlan, others: readonly (string | undefined)[]): void {
+  const sidekick = plan.routing!.sidekick.aws!;
+  const where = `${name}/routing.sidekick.outputs.awsCloudWatchLogs`;
+  if (sidekick.region !== plan.cluster.region) {
+    throw new DetectionStackError('DS-PULUMI-047', where,
+      `the output writes to ${sidekick.region} but this component creates its log group in the stack's region ${plan.cluster.region}`,
+      `leave routing.sidekick.aws.region out (or set it to '${plan.cluster.region}')`);
+  }
+  if (others.includes(sidekick.cloudWatchLogs!.logGroupName)) {
+    throw new DetectionStackError('DS-PULUMI-047', `${where}.logGroup`,
+      `'${sidekick.cloudWatchLogs!.logGroupName}' is a log group the stack already creates for another writer`,
+      'give Falcosidekick a log group of its own');
+  }
+}
+
 /** CloudWatch metric namespace of the CIS metric filters. */
 export const CIS_METRIC_NAMESPACE = 'CISBenchmark';
 
@@ -399,6 +432,8 @@ export interface EksDetectionStackArgs {
 export class EksDetectionStack extends pulumi.ComponentResource {
   public readonly shipperRole: aws.iam.Role;
   public readonly k8sauditRole?: aws.iam.Role;
+  /** Falcosidekick's role for its aws.* outputs, when `routing.sidekick.aws` names no IRSA role (Pod Identity). */
+  public readonly sidekickRole?: aws.iam.Role;
   public readonly objects: DetectionStackObjects;
 
   constructor(name: string, args: EksDetectionStackArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -437,6 +472,23 @@ export class EksDetectionStack extends pulumi.ComponentResource {
       clusterName, namespace, serviceAccount: cloud.shipperServiceAccount, roleArn: this.shipperRole.arn,
     }, { parent: this, dependsOn }));
 
+    const sidekick = plan.routing?.sidekick;
+    const sidekickPolicy = sidekick?.aws && !sidekick.aws.roleArn ? sidekick.aws : undefined;
+    if (sidekick && sidekickPolicy) {
+      // sidekick.aws without roleArn: EKS Pod Identity, the association made here (one per ServiceAccount).
+      this.sidekickRole = new aws.iam.Role(`${name}-sidekick`, {
+        description: `detection-stack ${plan.cluster.name}: Falcosidekick writes its aws.* outputs`,
+        assumeRolePolicy: trust,
+      }, child);
+      const policy = new aws.iam.RolePolicy(`${name}-sidekick`, {
+        role: this.sidekickRole.id,
+        policy: cloud.account.apply((f) => JSON.stringify(sidekickAwsPolicy(f, sidekickPolicy))),
+      }, { parent: this, dependsOn: [cloud.sidekickLogGroup, cloud.sidekickLogStream].filter((r): r is NonNullable<typeof r> => r !== undefined) });
+      associations.push(new aws.eks.PodIdentityAssociation(`${name}-sidekick`, {
+        clusterName, namespace: sidekick.workload.namespace, serviceAccount: sidekick.workload.serviceAccount.name, roleArn: this.sidekickRole.arn,
+      }, { parent: this, dependsOn: [...dependsOn, policy] })); // the pods start with the permissions, not before them
+    }
+
     const plugin = plan.audit?.kubernetes.falcoPlugin;
     if (plugin) {
       this.k8sauditRole = new aws.iam.Role(`${name}-k8saudit`, {
@@ -455,6 +507,6 @@ export class EksDetectionStack extends pulumi.ComponentResource {
     this.objects = new DetectionStackObjects(`${name}-k8s`, { stack: cloud.stack, secrets: args.secrets, workloadsDependOn: [...dependsOn, ...associations] }, {
       parent: this, providers: args.kubernetesProvider ? { kubernetes: args.kubernetesProvider } : undefined,
     });
-    this.registerOutputs({ shipperRoleArn: this.shipperRole.arn, k8sauditRoleArn: this.k8sauditRole?.arn });
+    this.registerOutputs({ shipperRoleArn: this.shipperRole.arn, k8sauditRoleArn: this.k8sauditRole?.arn, sidekickRoleArn: this.sidekickRole?.arn });
   }
 }

@@ -116,9 +116,12 @@ export interface AwsS3OutputProps extends SidekickOutputCommon {
 
 /** Falcosidekick `aws.cloudwatchlogs` output. */
 export interface AwsCloudWatchLogsOutputProps extends SidekickOutputCommon {
+  /** Log group (1-512 letters, digits, '_', '-', '/', '.', '#'). Falcosidekick writes to it and never creates it: the Pulumi path does (EksCloudAudit). */
   readonly logGroup: string;
-  /** Log stream. @default Falcosidekick creates one */
+  /** Log stream. @default Falcosidekick creates `falcosidekick-logstream` */
   readonly logStream?: string;
+  /** Days the group keeps events, where the stack creates it (Pulumi path); one of CloudWatch's retention values. @default 365 */
+  readonly retentionDays?: number;
 }
 
 /** Falcosidekick `azure.eventHub` output (authenticates with Azure workload identity). */

@@ -4,6 +4,7 @@ import { requireDestinationUrl, requireEmail, requireHostPort } from './validate
 import type { PlanContext } from '../core/context';
 import { dedupeEgress, EgressPlan, EKS_POD_IDENTITY_AGENT, NetworkDestination } from '../core/egress';
 import { DetectionStackError } from '../core/errors';
+import { CLOUDWATCH_RETENTION_DAYS } from '../durable/analytics';
 import { IMAGE_PINS, imageReference } from '../core/images';
 import { requireReason } from '../core/opt-out';
 import type { FalcoPriority } from '../core/priorities';
@@ -58,7 +59,29 @@ export interface SidekickPlan {
   /** config.yaml as mounted. */
   readonly configYaml: string;
   readonly workload: WorkloadPlan;
+  /** The AWS side of the aws.* outputs, for the back ends that create it (Pulumi: the log group, the Pod Identity role). */
+  readonly aws?: SidekickAwsPlan;
 }
+
+/** What Falcosidekick's aws.* outputs need of the account. */
+export interface SidekickAwsPlan {
+  readonly region: string;
+  /** The IRSA role the stack names; absent: EKS Pod Identity binds a role to the ServiceAccount. */
+  readonly roleArn?: string;
+  readonly cloudWatchLogs?: {
+    readonly logGroupName: string;
+    /** The configured stream (it must exist: Falcosidekick creates only its default one). */
+    readonly logStream?: string;
+    readonly retentionDays: number;
+  };
+  readonly s3?: { readonly bucket: string; readonly prefix: string };
+}
+
+/**
+ * The stream Falcosidekick 2.34.1 creates and writes when no `aws.cloudwatchlogs.logstream` is set
+ * (outputs/aws.go PutCloudWatchLog: CreateLogStream `falcosidekick-logstream`, ResourceAlreadyExists reused).
+ */
+export const SIDEKICK_DEFAULT_LOG_STREAM = 'falcosidekick-logstream';
 
 /** Falcosidekick reads every key from the environment too: viper maps `a.b.c` to `A_B_C`. */
 export function sidekickEnvName(configKey: string): string {
@@ -71,6 +94,7 @@ class SidekickBuilder {
   readonly egress: EgressPlan[] = [];
   readonly outputs: string[] = [];
   readonly chat: ChatDestinationPlan[] = [];
+  aws?: SidekickAwsPlan;
 
   constructor(private readonly ctx: PlanContext) {}
 
@@ -230,6 +254,7 @@ export function planSidekick(props: SidekickProps, ctx: PlanContext, chatThresho
       throw new DetectionStackError('DS-ROUTE-010', `${where}.aws.region`, 'the AWS outputs have no region', 'set cluster.region or sidekick.aws.region');
     }
     b.section('aws').region = region;
+    b.aws = { region, ...(props.aws.roleArn ? { roleArn: props.aws.roleArn } : {}) };
     b.external(443);
     if (!props.aws.roleArn) b.egress.push(...EKS_POD_IDENTITY_AGENT);
   }
@@ -238,6 +263,7 @@ export function planSidekick(props: SidekickProps, ctx: PlanContext, chatThresho
     const s = b.section('aws.s3');
     s.bucket = o.bucket;
     s.prefix = o.prefix ?? 'falco';
+    b.aws = { ...b.aws!, s3: { bucket: o.bucket, prefix: s.prefix as string } };
     if (o.endpoint) {
       b.destination(requireDestinationUrl(`${w}.endpoint`, o.endpoint, ns));
       s.endpoint = o.endpoint;
@@ -247,9 +273,20 @@ export function planSidekick(props: SidekickProps, ctx: PlanContext, chatThresho
   }
   if (outputs.awsCloudWatchLogs) {
     const o = outputs.awsCloudWatchLogs; const w = `${ow}.awsCloudWatchLogs`;
+    if (!/^[A-Za-z0-9_./#-]{1,512}$/.test(o.logGroup)) {
+      throw new DetectionStackError('DS-ROUTE-015', `${w}.logGroup`, `'${o.logGroup}' is not a log group name`, 'use 1-512 letters, digits, \'_\', \'-\', \'/\', \'.\' or \'#\'');
+    }
+    if (o.logStream !== undefined && !/^[^:*]{1,512}$/.test(o.logStream)) {
+      throw new DetectionStackError('DS-ROUTE-015', `${w}.logStream`, `'${o.logStream}' is not a log stream name`, 'use 1-512 characters without \':\' or \'*\', or leave logStream out');
+    }
+    const retentionDays = o.retentionDays ?? 365;
+    if (!(CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(retentionDays)) {
+      throw new DetectionStackError('DS-ROUTE-015', `${w}.retentionDays`, `${retentionDays} is not a CloudWatch Logs retention`, `use one of ${CLOUDWATCH_RETENTION_DAYS.join(', ')}`);
+    }
     const s = b.section('aws.cloudwatchlogs');
     s.loggroup = o.logGroup;
     if (o.logStream) s.logstream = o.logStream;
+    b.aws = { ...b.aws!, cloudWatchLogs: { logGroupName: o.logGroup, ...(o.logStream ? { logStream: o.logStream } : {}), retentionDays } };
     s.minimumpriority = sidekickPriority(minimum(w, o.minimumPriority, 'Debug'));
     b.outputs.push('aws.cloudwatchlogs');
   }
@@ -366,6 +403,7 @@ export function planSidekick(props: SidekickProps, ctx: PlanContext, chatThresho
     outputs: b.outputs,
     egress: dedupeEgress(b.egress),
     chatDestinations: b.chat,
+    ...(b.aws ? { aws: b.aws } : {}),
   };
   const configYaml = stringify(plan.config, { lineWidth: 0 });
   const deployment: SidekickDeployment = {

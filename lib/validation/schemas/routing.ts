@@ -55,7 +55,7 @@ const SidekickOutputsSchema = props('SidekickOutputsProps', {
     pipeline: z.string().optional(),
   }).optional(),
   awsS3: props('AwsS3OutputProps', { ...common, bucket: z.string(), prefix: z.string().optional(), endpoint: plainUrl(false).optional() }).optional(),
-  awsCloudWatchLogs: props('AwsCloudWatchLogsOutputProps', { ...common, logGroup: z.string(), logStream: z.string().optional() }).optional(),
+  awsCloudWatchLogs: props('AwsCloudWatchLogsOutputProps', { ...common, logGroup: z.string(), logStream: z.string().optional(), retentionDays: z.number().optional() }).optional(),
   azureEventHubs: props('AzureEventHubsOutputProps', { ...common, namespace: z.string(), name: z.string() }).optional(),
   kafka: props('KafkaOutputProps', {
     ...common,
