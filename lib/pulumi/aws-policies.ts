@@ -119,7 +119,10 @@ export function accessLogBucketPolicy(f: AwsAccountFacts, logBucket: string, sou
 export function auditKeyPolicy(
   f: AwsAccountFacts,
   opts: {
-    readonly trail?: string; readonly logGroup?: string; readonly trailLogGroup?: string; readonly analyticsLogGroup?: string;
+    readonly trail?: string;
+    readonly logGroup?: string;
+    readonly trailLogGroup?: string;
+    readonly analyticsLogGroup?: string;
     readonly sidekickLogGroup?: string;
   },
 ): PolicyDocument {

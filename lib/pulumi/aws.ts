@@ -277,7 +277,11 @@ export class EksCloudAudit extends pulumi.ComponentResource {
       rotationPeriodInDays: 365,
       deletionWindowInDays: deletionWindow,
       policy: this.account.apply((f) => JSON.stringify(auditKeyPolicy(f, {
-        trail: trailName, logGroup: logGroupName, trailLogGroup, analyticsLogGroup: analytics?.logGroupName, sidekickLogGroup: sidekickLogs?.logGroupName,
+        trail: trailName,
+        logGroup: logGroupName,
+        trailLogGroup,
+        analyticsLogGroup: analytics?.logGroupName,
+        sidekickLogGroup: sidekickLogs?.logGroupName,
       }))),
       tags: { ...args.tags },
     }, kept);

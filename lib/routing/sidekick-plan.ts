@@ -4,7 +4,6 @@ import { requireDestinationUrl, requireEmail, requireHostPort } from './validate
 import type { PlanContext } from '../core/context';
 import { dedupeEgress, EgressPlan, EKS_POD_IDENTITY_AGENT, NetworkDestination } from '../core/egress';
 import { DetectionStackError } from '../core/errors';
-import { CLOUDWATCH_RETENTION_DAYS } from '../durable/analytics';
 import { IMAGE_PINS, imageReference } from '../core/images';
 import { requireReason } from '../core/opt-out';
 import type { FalcoPriority } from '../core/priorities';
@@ -15,6 +14,7 @@ import {
   configChecksum, CONFIG_CHECKSUM_ANNOTATION, DNS_EGRESS_RULE, egressRules, hardenedContainer, PodPeerPlan, ProbePlan, ResourcesPlan,
   secretEnvVars, WorkloadPlan,
 } from '../core/workload';
+import { CLOUDWATCH_RETENTION_DAYS } from '../durable/analytics';
 
 export const SIDEKICK_NAME = 'falcosidekick';
 export const SIDEKICK_PORT = 2801;

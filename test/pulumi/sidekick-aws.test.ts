@@ -1,8 +1,8 @@
 import * as path from 'path';
 import { dependenciesOf, ofType, policyDocument, resource, urnOf } from './plan-helpers';
 import { DetectionStackError } from '../../lib/core/errors';
-import type { DetectionStackProps } from '../../lib/stack/props';
 import { OfflinePlan, planProgram } from '../../lib/pulumi/offline-plan';
+import type { DetectionStackProps } from '../../lib/stack/props';
 
 // GIVEN a stack whose Falcosidekick has the awsCloudWatchLogs and awsS3 outputs and no IRSA role (sidekick.aws: {})
 // WHEN its Pulumi program runs under Pulumi's mocks THEN the log group exists before anything writes to it, and
