@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import { dirname, join } from 'path';
-import { parseArgs } from 'util';
-import { loadAppStackPlans, PlanLoader, plansOrError, ReportCommandIo } from './report-command';
+import { CommandIo, oneOf, parseCommandLine, parseOrUsage, UsageError } from './args';
+import { appTarget, loadAppStackPlans, PlanLoader, plansOrError } from './report-command';
 import { STACK_DELIVERIES, StackDelivery, stackDeliveryFiles } from '../gitops/stack-files';
 import type { StackPlan } from '../stack/plan';
 
@@ -19,25 +19,13 @@ export interface DeliverCommandArgs {
   readonly deliveries: readonly StackDelivery[];
 }
 
-class UsageError extends Error {}
-
 /** Parses the arguments that follow `deliver`; throws a usage error naming the problem. */
 export function parseDeliverArgs(argv: readonly string[]): DeliverCommandArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], options: { out: { type: 'string' }, only: { type: 'string' } }, strict: true, allowPositionals: true });
-  } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message : String(e));
-  }
-  const { values, positionals } = parsed;
-  if (positionals.length === 0) throw new UsageError('the app (an example folder or its main.ts) is missing');
-  if (positionals.length > 1) throw new UsageError(`one app only (got ${positionals.map((p) => `'${p}'`).join(' and ')})`);
+  const { values, positionals } = parseCommandLine(argv, { out: { type: 'string' }, only: { type: 'string' } }, { out: 'a folder' });
+  const target = appTarget(positionals);
   if (!values.out) throw new UsageError('--out DIR is missing: the folder to write helm/ and operator/ into');
-  const only = values.only;
-  if (only !== undefined && !(STACK_DELIVERIES as readonly string[]).includes(only)) {
-    throw new UsageError(`--only takes ${STACK_DELIVERIES.join(' or ')}, not '${only}'`);
-  }
-  return { target: positionals[0], out: values.out, deliveries: only === undefined ? STACK_DELIVERIES : [only as StackDelivery] };
+  const only = values.only === undefined ? undefined : oneOf('only', values.only, STACK_DELIVERIES, STACK_DELIVERIES[0]);
+  return { target, out: values.out, deliveries: only === undefined ? STACK_DELIVERIES : [only] };
 }
 
 /** The folder of each stack under DIR: DIR itself for one stack, `DIR/<cluster>` (made unique) for several. */
@@ -52,15 +40,9 @@ export function stackFolders(plans: readonly StackPlan[]): string[] {
 }
 
 /** Runs `deliver`; returns the exit code (0 written, 1 the app failed, 2 bad arguments). */
-export function runDeliverCommand(argv: readonly string[], io: ReportCommandIo, load: PlanLoader = loadAppStackPlans): number {
-  let args: DeliverCommandArgs;
-  try {
-    args = parseDeliverArgs(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.stderr(`error CLI_USAGE ${e.message}\n${DELIVER_USAGE}\n`);
-    return 2;
-  }
+export function runDeliverCommand(argv: readonly string[], io: CommandIo, load: PlanLoader = loadAppStackPlans): number {
+  const args = parseOrUsage(parseDeliverArgs, DELIVER_USAGE, argv, io);
+  if (!args) return 2;
   const plans = plansOrError(args.target, load, io);
   if (!plans) return 1;
   if (plans.length === 0) {
@@ -84,5 +66,5 @@ export function runDeliverCommand(argv: readonly string[], io: ReportCommandIo, 
 /** The command as the CLI registry lists it. */
 export const DELIVER_COMMAND = {
   usage: DELIVER_USAGE,
-  run: (argv: readonly string[], io: ReportCommandIo) => runDeliverCommand(argv, io),
+  run: (argv: readonly string[], io: CommandIo) => runDeliverCommand(argv, io),
 } as const;

@@ -2,9 +2,9 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parseArgs } from 'util';
 import { interpretUntilLargeInput } from './input';
-import { CommandIo, registerFileValidator } from './validate';
+import { closestName, CommandIo } from './args';
+import { registerFileValidator } from './validate';
 import { TETRAGON_FILE_VALIDATOR } from './validate-tetragon';
-import { editDistance } from '../falco/language/fields';
 
 /**
  * The `detection-stack` command line: a small registry of commands. To add one, export a
@@ -87,9 +87,8 @@ export function packageVersion(): string {
 
 /** The command whose name is closest to a mistyped one, when it is close enough to be the likely intent. */
 export function closestCommand(name: string, commands: readonly CliCommand[] = COMMANDS): CliCommand | undefined {
-  const ranked = commands.map((c) => ({ c, distance: editDistance(name.toLowerCase(), c.name) })).sort((a, b) => a.distance - b.distance);
-  const best = ranked[0];
-  return best && best.distance <= Math.max(2, Math.floor(best.c.name.length / 3)) ? best.c : undefined;
+  const closest = closestName(name, commands.map((c) => c.name));
+  return commands.find((c) => c.name === closest);
 }
 
 const GLOBAL_OPTIONS = {

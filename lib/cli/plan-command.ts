@@ -1,3 +1,4 @@
+import { CommandIo, oneOf, onePositional, parseCommandLine, parseOrUsage, UsageError } from './args';
 import { DetectionStackError } from '../core/errors';
 import type { OfflinePlan, PlannedResource } from '../pulumi/offline-plan';
 
@@ -9,12 +10,6 @@ import type { OfflinePlan, PlannedResource } from '../pulumi/offline-plan';
 
 export const PLAN_USAGE = 'usage: detection-stack plan DIR [--stack NAME] [--format text|json]';
 
-/** Where the command writes. */
-export interface PlanCommandIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-}
-
 export interface PlanCommandArgs {
   readonly dir: string;
   readonly format: 'text' | 'json';
@@ -22,44 +17,22 @@ export interface PlanCommandArgs {
   readonly stack?: string;
 }
 
-class UsageError extends Error {}
-
 /** Parses the arguments that follow `plan`; throws a usage error naming the problem. */
 export function parsePlanArgs(argv: readonly string[]): PlanCommandArgs {
-  let dir: string | undefined;
-  let format: 'text' | 'json' = 'text';
-  let stack: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--format') {
-      const value = argv[++i];
-      if (value !== 'text' && value !== 'json') throw new UsageError(`--format takes text or json, not '${value ?? ''}'`);
-      format = value;
-    } else if (arg === '--stack') {
-      stack = argv[++i];
-      if (!stack || !/^[A-Za-z0-9_.-]+$/.test(stack)) throw new UsageError(`--stack takes a stack name (letters, digits, '-', '_', '.'), not '${stack ?? ''}'`);
-    } else if (arg.startsWith('-')) {
-      throw new UsageError(`unknown option '${arg}'`);
-    } else if (dir === undefined) {
-      dir = arg;
-    } else {
-      throw new UsageError(`one program folder only (got '${dir}' and '${arg}')`);
-    }
+  const { values, positionals } = parseCommandLine(argv, { format: { type: 'string' }, stack: { type: 'string' } }, { stack: 'a stack name' });
+  const format = oneOf('format', values.format, ['text', 'json'], 'text');
+  const stack = values.stack;
+  if (stack !== undefined && !/^[A-Za-z0-9_.-]+$/.test(stack)) {
+    throw new UsageError(`--stack takes a stack name (letters, digits, '-', '_', '.'), not '${stack}'`);
   }
-  if (dir === undefined) throw new UsageError('the program folder is missing');
+  const dir = onePositional(positionals, 'the program folder');
   return { dir, format, ...(stack !== undefined ? { stack } : {}) };
 }
 
 /** Runs `plan`; resolves to the exit code (0: planned, 1: the program failed, 2: usage error). */
-export async function runPlanCommand(argv: readonly string[], io: PlanCommandIo): Promise<number> {
-  let args: PlanCommandArgs;
-  try {
-    args = parsePlanArgs(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.stderr(`error CLI_USAGE ${e.message}\n${PLAN_USAGE}\n`);
-    return 2;
-  }
+export async function runPlanCommand(argv: readonly string[], io: CommandIo): Promise<number> {
+  const args = parseOrUsage(parsePlanArgs, PLAN_USAGE, argv, io);
+  if (!args) return 2;
   try {
     // Loaded here, not at the top: other commands never touch the Pulumi runner.
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,3 +1,4 @@
+import { CommandIo, oneOf, onePositional, parseCommandLine, parseOrUsage, UsageError } from './args';
 import { DetectionStackError } from '../core/errors';
 import { coverageReport } from '../report/coverage';
 import { renderReports, writeStackReports } from '../report/write';
@@ -12,43 +13,23 @@ import type { StackPlan } from '../stack/plan';
 
 export const REPORT_USAGE = 'usage: detection-stack report TARGET [--format markdown|json] [--out DIR]';
 
-export interface ReportCommandIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-}
-
 export interface ReportCommandArgs {
   readonly target: string;
   readonly format: 'markdown' | 'json';
   readonly out?: string;
 }
 
-class UsageError extends Error {}
-
 /** Parses the arguments that follow `report`; throws a usage error naming the problem. */
 export function parseReportArgs(argv: readonly string[]): ReportCommandArgs {
-  let target: string | undefined;
-  let format: 'markdown' | 'json' = 'markdown';
-  let out: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--format') {
-      const value = argv[++i];
-      if (value !== 'markdown' && value !== 'json') throw new UsageError(`--format takes markdown or json, not '${value ?? ''}'`);
-      format = value;
-    } else if (arg === '--out') {
-      out = argv[++i];
-      if (!out) throw new UsageError('--out needs a folder');
-    } else if (arg.startsWith('-')) {
-      throw new UsageError(`unknown option '${arg}'`);
-    } else if (target === undefined) {
-      target = arg;
-    } else {
-      throw new UsageError(`one app only (got '${target}' and '${arg}')`);
-    }
-  }
-  if (target === undefined) throw new UsageError('the app (an example folder or its main.ts) is missing');
-  return { target, format, out };
+  const { values, positionals } = parseCommandLine(argv, { format: { type: 'string' }, out: { type: 'string' } }, { out: 'a folder' });
+  const format = oneOf('format', values.format, ['markdown', 'json'], 'markdown');
+  if (values.out === '') throw new UsageError('--out needs a folder');
+  return { target: appTarget(positionals), format, out: values.out };
+}
+
+/** The app a command runs: one folder with main.ts, or the app file. */
+export function appTarget(positionals: readonly string[]): string {
+  return onePositional(positionals, 'the app', 'the app (an example folder or its main.ts) is missing');
 }
 
 /** Loads the plans of an app; replaceable in tests. */
@@ -61,7 +42,7 @@ export function loadAppStackPlans(target: string): StackPlan[] {
 }
 
 /** The app's plans, or undefined when its definition fails (the error printed as `error <message>`). */
-export function plansOrError(target: string, load: PlanLoader, io: ReportCommandIo): StackPlan[] | undefined {
+export function plansOrError(target: string, load: PlanLoader, io: CommandIo): StackPlan[] | undefined {
   try {
     return load(target);
   } catch (e) {
@@ -74,15 +55,9 @@ export function plansOrError(target: string, load: PlanLoader, io: ReportCommand
 }
 
 /** Runs `report`; resolves to the exit code (0 reported, 1 the app failed, 2 bad arguments). */
-export function runReportCommand(argv: readonly string[], io: ReportCommandIo, load: PlanLoader = loadAppStackPlans): number {
-  let args: ReportCommandArgs;
-  try {
-    args = parseReportArgs(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.stderr(`error CLI_USAGE ${e.message}\n${REPORT_USAGE}\n`);
-    return 2;
-  }
+export function runReportCommand(argv: readonly string[], io: CommandIo, load: PlanLoader = loadAppStackPlans): number {
+  const args = parseOrUsage(parseReportArgs, REPORT_USAGE, argv, io);
+  if (!args) return 2;
   const plans = plansOrError(args.target, load, io);
   if (!plans) return 1;
   if (args.out) {
@@ -99,5 +74,5 @@ export function runReportCommand(argv: readonly string[], io: ReportCommandIo, l
 /** The command as the CLI registry lists it. */
 export const REPORT_COMMAND = {
   usage: REPORT_USAGE,
-  run: (argv: readonly string[], io: ReportCommandIo) => runReportCommand(argv, io),
+  run: (argv: readonly string[], io: CommandIo) => runReportCommand(argv, io),
 } as const;

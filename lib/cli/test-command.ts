@@ -1,3 +1,4 @@
+import { CommandIo, oneOf, parseCommandLine, parseOrUsage, UsageError } from './args';
 import { escapeForTerminal, INPUT_BOUNDS, InputBudget, InputTooLargeError, STDIN } from './input';
 import { Detection, EvaluatorError, EvaluatorRule, RuleEvaluator, RuleMatching } from '../falco/evaluator/evaluator';
 import { EventsFileError, LocatedEvent, parseEventsText } from '../falco/evaluator/events';
@@ -11,14 +12,6 @@ import { RuleFileInput } from '../falco/rules/loader';
  */
 
 export const TEST_USAGE = 'usage: detection-stack test --rules FILE... --events FILE [--rule-matching first|all] [--format text|json]';
-
-/** Where the command writes. */
-export interface TestCommandIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  /** Standard input, for a file named `-`. @default the process's standard input */
-  readonly readStdin?: () => string;
-}
 
 /** The parsed arguments of `test`. */
 export interface TestCommandArgs {
@@ -37,51 +30,30 @@ export interface JsonDetection {
   readonly output: string;
 }
 
-class UsageError extends Error {}
-
 /** Parses the arguments that follow `test`; throws a usage error naming the problem. */
 export function parseTestArgs(argv: readonly string[]): TestCommandArgs {
+  const { values, tokens } = parseCommandLine(argv, {
+    'rules': { type: 'string', multiple: true },
+    'events': { type: 'string', multiple: true },
+    'rule-matching': { type: 'string' },
+    'format': { type: 'string' },
+  }, { rules: 'at least one file' });
+  // `--rules a.yaml b.yaml`: the files after --rules, up to the next option, are rules files too (after `--` as well).
   const rules: string[] = [];
-  let events: string | undefined;
-  let ruleMatching: RuleMatching = 'first';
-  let format: 'text' | 'json' = 'text';
-  const valueOf = (i: number, option: string): string => {
-    const v = argv[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`${option} needs a value`);
-    return v;
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const [option, inline] = argv[i].startsWith('--') && argv[i].includes('=') ? argv[i].split(/=(.*)/s, 2) : [argv[i], undefined];
-    const take = (): string => (inline !== undefined ? inline : valueOf(i++, option));
-    switch (option) {
-      case '--rules':
-        if (inline !== undefined) {
-          rules.push(inline);
-          break;
-        }
-        if (argv[i + 1] === undefined || argv[i + 1].startsWith('--')) throw new UsageError('--rules needs at least one file');
-        while (argv[i + 1] !== undefined && !argv[i + 1].startsWith('--')) rules.push(argv[++i]);
-        break;
-      case '--events':
-        if (events !== undefined) throw new UsageError('--events is given twice: give one events file');
-        events = take();
-        break;
-      case '--rule-matching': {
-        const v = take();
-        if (v !== 'first' && v !== 'all') throw new UsageError(`--rule-matching must be 'first' or 'all', not '${v}'`);
-        ruleMatching = v;
-        break;
-      }
-      case '--format': {
-        const v = take();
-        if (v !== 'text' && v !== 'json') throw new UsageError(`--format must be 'text' or 'json', not '${v}'`);
-        format = v;
-        break;
-      }
-      default:
-        throw new UsageError(argv[i].startsWith('-') ? `unknown option '${argv[i]}'` : `unexpected argument '${argv[i]}' (rules files follow --rules)`);
+  let afterRules = false;
+  for (const token of tokens) {
+    if (token.kind === 'option') {
+      afterRules = token.name === 'rules';
+      if (afterRules && token.value !== undefined) rules.push(token.value);
+    } else if (token.kind === 'positional') {
+      if (!afterRules) throw new UsageError(`unexpected argument '${token.value}' (rules files follow --rules)`);
+      rules.push(token.value);
     }
   }
+  if ((values.events ?? []).length > 1) throw new UsageError('--events is given twice: give one events file');
+  const events = values.events?.[0];
+  const ruleMatching = oneOf('rule-matching', values['rule-matching'], ['first', 'all'], 'first');
+  const format = oneOf('format', values.format, ['text', 'json'], 'text');
   if (rules.length === 0) throw new UsageError('--rules is required: give the Falco rules files to load, in order');
   if ([...rules, events].filter((f) => f === STDIN).length > 1) {
     throw new UsageError('standard input (-) can be read once: give it to --rules or to --events, not both');
@@ -125,15 +97,9 @@ function describeDetection(d: Detection): string {
 }
 
 /** Runs `test`; returns the exit code (0: evaluated, 1: bad rules or events, 2: bad arguments). */
-export function runTestCommand(argv: readonly string[], io: TestCommandIo): number {
-  let args: TestCommandArgs;
-  try {
-    args = parseTestArgs(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    io.stderr(`error CLI_USAGE ${e.message}\n${TEST_USAGE}\n`);
-    return 2;
-  }
+export function runTestCommand(argv: readonly string[], io: CommandIo): number {
+  const args = parseOrUsage(parseTestArgs, TEST_USAGE, argv, io);
+  if (!args) return 2;
 
   const read = readRulesFiles(args.rules, io.readStdin);
   if (read.errors.length > 0) {

@@ -1,3 +1,4 @@
+import { CommandIo, oneOf, parseCommandLine, parseOrUsage, UsageError } from './args';
 import { escapeForTerminal, INPUT_BOUNDS, InputBudget, InputTooLargeError } from './input';
 import { FALCO_DEFAULT_RULES_NAMES, K8SAUDIT_RULES_NAMES } from '../falco/rules/default-rules-names.generated';
 import { formatDiagnostic } from '../falco/rules/diagnostics';
@@ -75,42 +76,16 @@ interface ValidateArgs {
   readonly after?: PredefinedNames;
 }
 
-export class ValidateUsageError extends Error {}
-
+/** Parses the arguments that follow `validate`; throws a usage error naming the problem. */
 export function parseValidateArgs(argv: readonly string[]): ValidateArgs {
-  const files: string[] = [];
-  let format: 'text' | 'json' = 'text';
-  let after: PredefinedNames | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--after' || arg.startsWith('--after=')) {
-      const value = arg.includes('=') ? arg.slice('--after='.length) : argv[++i];
-      after = LOADED_AFTER[value ?? ''];
-      if (!after) throw new ValidateUsageError(`--after must be 'falco' or 'k8saudit', not '${value ?? ''}'`);
-    } else if (arg === '--format' || arg.startsWith('--format=')) {
-      const value = arg.includes('=') ? arg.slice('--format='.length) : argv[++i];
-      if (value !== 'text' && value !== 'json') throw new ValidateUsageError(`--format must be 'text' or 'json', not '${value ?? ''}'`);
-      format = value;
-    } else if (arg === '--') {
-      files.push(...argv.slice(i + 1));
-      break;
-    } else if (arg.startsWith('-') && arg !== '-') {
-      throw new ValidateUsageError(`unknown option '${arg}'`);
-    } else {
-      files.push(arg);
-    }
-  }
-  if (files.length === 0) throw new ValidateUsageError('give at least one file to validate');
-  return { files, format, after };
+  const { values, positionals } = parseCommandLine(argv, { after: { type: 'string' }, format: { type: 'string' } });
+  const format = oneOf('format', values.format, ['text', 'json'], 'text');
+  const after = values.after === undefined ? undefined : LOADED_AFTER[oneOf('after', values.after, ['falco', 'k8saudit'], 'falco')];
+  if (positionals.length === 0) throw new UsageError('give at least one file to validate');
+  return { files: positionals, format, after };
 }
 
-/** Where a command writes. */
-export interface CommandIo {
-  readonly stdout: (text: string) => void;
-  readonly stderr: (text: string) => void;
-  /** Standard input, for a file named `-`. @default the process's standard input */
-  readonly readStdin?: () => string;
-}
+export type { CommandIo } from './args';
 
 /**
  * The validator's diagnostics for its files. An internal error (a bug, or an input that exhausts a library)
@@ -134,14 +109,8 @@ function validateEachOnItsOwn(validator: FileValidator, files: readonly Validate
 
 /** Runs `validate`; returns the exit code. */
 export function runValidateCommand(argv: readonly string[], io: CommandIo): number {
-  let args: ValidateArgs;
-  try {
-    args = parseValidateArgs(argv);
-  } catch (e) {
-    if (!(e instanceof ValidateUsageError)) throw e;
-    io.stderr(`error CLI_USAGE ${e.message}\n${VALIDATE_USAGE}\n`);
-    return 2;
-  }
+  const args = parseOrUsage(parseValidateArgs, VALIDATE_USAGE, argv, io);
+  if (!args) return 2;
   const diagnostics: CliDiagnostic[] = [];
   const groups = new Map<FileValidator, ValidatedFile[]>();
   const falcoRules = falcoRulesValidator(args.after);

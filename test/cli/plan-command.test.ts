@@ -21,7 +21,7 @@ describe('parsePlanArgs', () => {
     [['a', 'b'], /one program folder only/],
     [['a', '--format', 'yaml'], /--format takes text or json, not 'yaml'/],
     [['a', '--preview'], /unknown option '--preview'/],
-    [['a', '--stack'], /--stack takes a stack name \(letters, digits, '-', '_', '.'\), not ''/],
+    [['a', '--stack'], /--stack needs a stack name\n/],
     [['a', '--stack', '../x'], /--stack takes a stack name .*, not '..\/x'/],
   ])('rejects %j', async (argv, message) => {
     const { err, io: sink } = io();
