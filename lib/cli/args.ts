@@ -25,7 +25,8 @@ export interface CommandIo {
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 /** What {@link parseCommandLine} returns: the values, the positionals and the tokens. */
-export type ParsedCommandLine<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: true; tokens: true }>>;
+export type ParsedCommandLine<O extends Options> =
+  ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: true; tokens: true }>>;
 
 /** The candidate closest to a mistyped name, when it is close enough to be the likely intent. */
 export function closestName(name: string, candidates: readonly string[]): string | undefined {

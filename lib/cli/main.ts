@@ -1,8 +1,8 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
 import { parseArgs } from 'util';
-import { interpretUntilLargeInput } from './input';
 import { closestName, CommandIo } from './args';
+import { interpretUntilLargeInput } from './input';
 import { registerFileValidator } from './validate';
 import { TETRAGON_FILE_VALIDATOR } from './validate-tetragon';
 
