@@ -51,6 +51,12 @@ const waived = { waived: { reason: 'conformance stack: the durable path is teste
 export const EXTRA_STACKS: Record<string, DetectionStackChartProps> = {
   'eks-k8saudit': { cluster: { name: 'prod-eks', provider: 'eks', region: 'eu-west-1' }, audit: { kubernetes: { falcoPlugin: {} } }, durable: waived },
   'aks-k8saudit': { cluster: { name: 'prod-aks', provider: 'aks', region: 'westeurope' }, audit: { kubernetes: { falcoPlugin: {} } }, durable: waived },
+  // The k8smeta opt-in with TLS (sensors.falco.kubernetesMetadata): the plugin's entry in falco.yaml is judged too.
+  'eks-k8smeta': {
+    cluster: { name: 'prod-eks', provider: 'eks', region: 'eu-west-1' },
+    sensors: { falco: { kubernetesMetadata: { tls: { serverSecret: 'k8s-metacollector-tls', caConfigMap: 'k8s-metacollector-ca' } } } },
+    durable: waived,
+  },
   'aks-blob-sas': {
     cluster: { name: 'prod-aks', provider: 'aks', region: 'westeurope' },
     durable: { bucket: { name: 'detections', azure: { storageAccount: 'detectionsprod', sasToken: { name: 'blob', key: 'sas' } } } },

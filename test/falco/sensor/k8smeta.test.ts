@@ -1,8 +1,10 @@
+import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { FalcoCustomRule, FalcoSensorProps, IMAGE_PINS, planStack } from '../../../lib';
+import { DetectionStack, FalcoCustomRule, FalcoSensorProps, IMAGE_PINS, planStack } from '../../../lib';
 import { METACOLLECTOR_RULES } from '../../../lib/falco/sensor/k8smeta';
 import { helmDelivery } from '../../../lib/helm/releases';
 import { operatorDelivery } from '../../../lib/operator/resources';
+import { chartObjects, splitObjects } from '../../../lib/pulumi/objects';
 import { falcoParts, K8sObject, only, synthStack } from '../../cdk8s/falco-helpers';
 import { schemaErrors } from '../../helpers/k8s-schema';
 
@@ -175,4 +177,13 @@ describe('deliveries of the opt-in', () => {
     expect(helmDelivery(off).releases.length).toBeGreaterThan(0);
     expect(operatorDelivery(off).objects.length).toBeGreaterThan(0);
   });
+});
+
+test('the Pulumi path applies the same objects: the chart it takes them from holds the collector', () => {
+  const chart = new DetectionStack(Testing.app(), 'pulumi', {
+    cluster: { name: 'c1', provider: 'oke' }, sensors: { falco: { kubernetesMetadata: { tls: TLS } } }, durable: { waived: { reason: 'no bucket in this unit test' } },
+  });
+  const { rest } = splitObjects(chartObjects(chart));
+  expect(rest.filter((o) => o.metadata?.name === 'k8s-metacollector').map((o) => o.kind).sort())
+    .toEqual(['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'NetworkPolicy', 'Service', 'ServiceAccount']);
 });
