@@ -3,10 +3,12 @@ import type { CoverageReport } from './coverage';
 import type { StackPlan } from '../stack/plan';
 
 /**
- * The MITRE ATT&CK for Containers matrix (attack.mitre.org/matrices/enterprise/containers/, ATT&CK v15): its tactics and
- * the techniques and sub-techniques under each, by identifier. Facts transcribed as data; names are ATT&CK's.
+ * The MITRE ATT&CK for Containers matrix (attack.mitre.org/matrices/enterprise/containers/, ATT&CK v18.1): its tactics and
+ * every technique and sub-technique of the Containers platform under each, by identifier (a sub-technique's name is
+ * `<technique>: <sub-technique>`). Facts from mitre/cti as data; `test/report/attack-matrix.test.ts` holds them to
+ * mitre/cti's STIX objects (tag ATT&CK-v18.1).
  */
-export const ATTACK_CONTAINERS_VERSION = 'ATT&CK v15';
+export const ATTACK_CONTAINERS_VERSION = 'ATT&CK v18.1';
 
 export interface AttackTechnique {
   readonly id: string;
@@ -17,60 +19,115 @@ export const ATTACK_CONTAINERS_MATRIX: readonly { readonly tactic: string; reado
   {
     tactic: 'Initial Access',
     techniques: [
-      { id: 'T1190', name: 'Exploit Public-Facing Application' }, { id: 'T1133', name: 'External Remote Services' },
       { id: 'T1078', name: 'Valid Accounts' },
+      { id: 'T1078.001', name: 'Valid Accounts: Default Accounts' },
+      { id: 'T1078.003', name: 'Valid Accounts: Local Accounts' },
+      { id: 'T1133', name: 'External Remote Services' },
+      { id: 'T1190', name: 'Exploit Public-Facing Application' },
     ],
   },
   {
     tactic: 'Execution',
     techniques: [
-      { id: 'T1609', name: 'Container Administration Command' }, { id: 'T1610', name: 'Deploy Container' },
-      { id: 'T1053.007', name: 'Scheduled Task/Job: Container Orchestration Job' }, { id: 'T1204.003', name: 'User Execution: Malicious Image' },
+      { id: 'T1053', name: 'Scheduled Task/Job' },
+      { id: 'T1053.007', name: 'Scheduled Task/Job: Container Orchestration Job' },
+      { id: 'T1059.013', name: 'Command and Scripting Interpreter: Container CLI/API' },
+      { id: 'T1204', name: 'User Execution' },
+      { id: 'T1204.003', name: 'User Execution: Malicious Image' },
+      { id: 'T1609', name: 'Container Administration Command' },
+      { id: 'T1610', name: 'Deploy Container' },
     ],
   },
   {
     tactic: 'Persistence',
     techniques: [
-      { id: 'T1098.006', name: 'Account Manipulation: Additional Container Cluster Roles' }, { id: 'T1133', name: 'External Remote Services' },
-      { id: 'T1053.007', name: 'Scheduled Task/Job: Container Orchestration Job' }, { id: 'T1525', name: 'Implant Internal Image' },
+      { id: 'T1053', name: 'Scheduled Task/Job' },
+      { id: 'T1053.007', name: 'Scheduled Task/Job: Container Orchestration Job' },
       { id: 'T1078', name: 'Valid Accounts' },
+      { id: 'T1078.001', name: 'Valid Accounts: Default Accounts' },
+      { id: 'T1078.003', name: 'Valid Accounts: Local Accounts' },
+      { id: 'T1098', name: 'Account Manipulation' },
+      { id: 'T1098.006', name: 'Account Manipulation: Additional Container Cluster Roles' },
+      { id: 'T1133', name: 'External Remote Services' },
+      { id: 'T1136', name: 'Create Account' },
+      { id: 'T1136.001', name: 'Create Account: Local Account' },
+      { id: 'T1525', name: 'Implant Internal Image' },
+      { id: 'T1543', name: 'Create or Modify System Process' },
+      { id: 'T1543.005', name: 'Create or Modify System Process: Container Service' },
     ],
   },
   {
     tactic: 'Privilege Escalation',
     techniques: [
-      { id: 'T1098.006', name: 'Account Manipulation: Additional Container Cluster Roles' }, { id: 'T1053.007', name: 'Scheduled Task/Job: Container Orchestration Job' },
-      { id: 'T1611', name: 'Escape to Host' }, { id: 'T1068', name: 'Exploitation for Privilege Escalation' }, { id: 'T1078', name: 'Valid Accounts' },
+      { id: 'T1053', name: 'Scheduled Task/Job' },
+      { id: 'T1053.007', name: 'Scheduled Task/Job: Container Orchestration Job' },
+      { id: 'T1068', name: 'Exploitation for Privilege Escalation' },
+      { id: 'T1078', name: 'Valid Accounts' },
+      { id: 'T1078.001', name: 'Valid Accounts: Default Accounts' },
+      { id: 'T1078.003', name: 'Valid Accounts: Local Accounts' },
+      { id: 'T1098', name: 'Account Manipulation' },
+      { id: 'T1098.006', name: 'Account Manipulation: Additional Container Cluster Roles' },
+      { id: 'T1543', name: 'Create or Modify System Process' },
+      { id: 'T1543.005', name: 'Create or Modify System Process: Container Service' },
+      { id: 'T1611', name: 'Escape to Host' },
     ],
   },
   {
     tactic: 'Defense Evasion',
     techniques: [
-      { id: 'T1612', name: 'Build Image on Host' }, { id: 'T1610', name: 'Deploy Container' }, { id: 'T1562.001', name: 'Impair Defenses: Disable or Modify Tools' },
-      { id: 'T1070', name: 'Indicator Removal' }, { id: 'T1036.005', name: 'Masquerading: Match Legitimate Name or Location' },
-      { id: 'T1550.001', name: 'Use Alternate Authentication Material: Application Access Token' }, { id: 'T1078', name: 'Valid Accounts' },
+      { id: 'T1036', name: 'Masquerading' },
+      { id: 'T1036.005', name: 'Masquerading: Match Legitimate Resource Name or Location' },
+      { id: 'T1036.010', name: 'Masquerading: Masquerade Account Name' },
+      { id: 'T1070', name: 'Indicator Removal' },
+      { id: 'T1078', name: 'Valid Accounts' },
+      { id: 'T1078.001', name: 'Valid Accounts: Default Accounts' },
+      { id: 'T1078.003', name: 'Valid Accounts: Local Accounts' },
+      { id: 'T1550', name: 'Use Alternate Authentication Material' },
+      { id: 'T1550.001', name: 'Use Alternate Authentication Material: Application Access Token' },
+      { id: 'T1562', name: 'Impair Defenses' },
+      { id: 'T1562.001', name: 'Impair Defenses: Disable or Modify Tools' },
+      { id: 'T1610', name: 'Deploy Container' },
+      { id: 'T1612', name: 'Build Image on Host' },
     ],
   },
   {
     tactic: 'Credential Access',
     techniques: [
-      { id: 'T1110', name: 'Brute Force' }, { id: 'T1528', name: 'Steal Application Access Token' },
-      { id: 'T1552.001', name: 'Unsecured Credentials: Credentials In Files' }, { id: 'T1552.007', name: 'Unsecured Credentials: Container API' },
+      { id: 'T1110', name: 'Brute Force' },
+      { id: 'T1110.001', name: 'Brute Force: Password Guessing' },
+      { id: 'T1110.003', name: 'Brute Force: Password Spraying' },
+      { id: 'T1110.004', name: 'Brute Force: Credential Stuffing' },
+      { id: 'T1528', name: 'Steal Application Access Token' },
+      { id: 'T1552', name: 'Unsecured Credentials' },
+      { id: 'T1552.001', name: 'Unsecured Credentials: Credentials In Files' },
+      { id: 'T1552.007', name: 'Unsecured Credentials: Container API' },
     ],
   },
   {
     tactic: 'Discovery',
     techniques: [
-      { id: 'T1613', name: 'Container and Resource Discovery' }, { id: 'T1046', name: 'Network Service Discovery' },
+      { id: 'T1046', name: 'Network Service Discovery' },
       { id: 'T1069', name: 'Permission Groups Discovery' },
+      { id: 'T1613', name: 'Container and Resource Discovery' },
     ],
   },
-  { tactic: 'Lateral Movement', techniques: [{ id: 'T1550.001', name: 'Use Alternate Authentication Material: Application Access Token' }] },
+  {
+    tactic: 'Lateral Movement',
+    techniques: [
+      { id: 'T1550', name: 'Use Alternate Authentication Material' },
+      { id: 'T1550.001', name: 'Use Alternate Authentication Material: Application Access Token' },
+    ],
+  },
   {
     tactic: 'Impact',
     techniques: [
-      { id: 'T1485', name: 'Data Destruction' }, { id: 'T1499', name: 'Endpoint Denial of Service' }, { id: 'T1490', name: 'Inhibit System Recovery' },
-      { id: 'T1498', name: 'Network Denial of Service' }, { id: 'T1496', name: 'Resource Hijacking' },
+      { id: 'T1485', name: 'Data Destruction' },
+      { id: 'T1490', name: 'Inhibit System Recovery' },
+      { id: 'T1496', name: 'Resource Hijacking' },
+      { id: 'T1496.001', name: 'Resource Hijacking: Compute Hijacking' },
+      { id: 'T1496.002', name: 'Resource Hijacking: Bandwidth Hijacking' },
+      { id: 'T1498', name: 'Network Denial of Service' },
+      { id: 'T1499', name: 'Endpoint Denial of Service' },
     ],
   },
 ];
@@ -129,7 +186,7 @@ export function attackLines(plan: StackPlan, coverage: CoverageReport): string[]
   return [
     `## MITRE ATT&CK for Containers (${ATTACK_CONTAINERS_VERSION})`,
     '',
-    `${covered.size} of ${all.size} techniques have a running detection tagged with them (or with a sub-technique).`
+    `${covered.size} of ${all.size} techniques and sub-techniques have a running detection tagged with them (or with a sub-technique).`
       + ' Falco\'s default rules are not counted: the stack knows only their names.',
     '',
     '| tactic | technique | detections |',
