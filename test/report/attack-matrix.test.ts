@@ -8,9 +8,15 @@ import { ATTACK_CONTAINERS_MATRIX, ATTACK_CONTAINERS_VERSION } from '../../lib/r
  * or deprecated, with its kill_chain_phases of 'mitre-attack'.
  */
 const TACTICS: Record<string, string> = {
-  'initial-access': 'Initial Access', 'execution': 'Execution', 'persistence': 'Persistence',
-  'privilege-escalation': 'Privilege Escalation', 'defense-evasion': 'Defense Evasion', 'credential-access': 'Credential Access',
-  'discovery': 'Discovery', 'lateral-movement': 'Lateral Movement', 'impact': 'Impact',
+  'initial-access': 'Initial Access',
+  'execution': 'Execution',
+  'persistence': 'Persistence',
+  'privilege-escalation': 'Privilege Escalation',
+  'defense-evasion': 'Defense Evasion',
+  'credential-access': 'Credential Access',
+  'discovery': 'Discovery',
+  'lateral-movement': 'Lateral Movement',
+  'impact': 'Impact',
 };
 
 describe('the ATT&CK for Containers matrix against mitre/cti', () => {
