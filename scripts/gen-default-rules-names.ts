@@ -18,23 +18,29 @@ interface Names {
   readonly macros: string[];
   readonly lists: string[];
   readonly rules: string[];
+  /** The tags of each rule the file enables (a rule with `enabled: false` is left out). */
+  readonly tags: Record<string, string[]>;
 }
 
 function namesOf(path: string): Names {
   const items = parse(readFileSync(path, 'utf8')) as Record<string, unknown>[];
-  const names: Names = { macros: [], lists: [], rules: [] };
+  const names: Names = { macros: [], lists: [], rules: [], tags: {} };
   for (const item of items) {
+    if (typeof item.rule === 'string' && item.enabled !== false && Array.isArray(item.tags)) {
+      names.tags[item.rule] = (item.tags as unknown[]).filter((t): t is string => typeof t === 'string');
+    }
     for (const [key, bucket] of [['macro', names.macros], ['list', names.lists], ['rule', names.rules]] as const) {
       const name = item[key];
       if (typeof name === 'string' && !bucket.includes(name)) bucket.push(name);
     }
   }
-  for (const bucket of Object.values(names)) bucket.sort();
+  for (const bucket of [names.macros, names.lists, names.rules]) bucket.sort();
   return names;
 }
 
 function render(constant: string, doc: string, source: string, names: Names): string {
   const list = (values: readonly string[]) => values.map((v) => `    ${JSON.stringify(v)},`).join('\n');
+  const tags = Object.keys(names.tags).sort().map((r) => `  ${JSON.stringify(r)}: [${names.tags[r].map((t) => JSON.stringify(t)).join(', ')}],`).join('\n');
   return `/** ${doc} */
 export const ${constant}: PredefinedNames = {
   source: ${JSON.stringify(source)},
@@ -47,6 +53,11 @@ ${list(names.lists)}
   rules: [
 ${list(names.rules)}
   ],
+};
+
+/** The tags of each rule of that file it enables (its MITRE ATT&CK technique tags among them). */
+export const ${constant.replace(/_NAMES$/, '_TAGS')}: Readonly<Record<string, readonly string[]>> = {
+${tags}
 };
 `;
 }

@@ -1,5 +1,6 @@
 import { escapeCell } from './compliance';
 import type { CoverageReport } from './coverage';
+import { FALCO_DEFAULT_RULES_TAGS, K8SAUDIT_RULES_TAGS } from '../falco/rules/default-rules-names.generated';
 import type { StackPlan } from '../stack/plan';
 
 /**
@@ -148,19 +149,35 @@ export function tagCovers(tag: string, entry: string): boolean {
   return tag === entry || tag.startsWith(`${entry}.`);
 }
 
-/** The running detections with their tags: Falco's custom and pack rules (syscall and k8s_audit) and Tetragon's detections. */
+/** How a default rule is named in the matrix: `Terminal shell in container (Falco default)`. */
+export const DEFAULT_RULE_SUFFIX = ' (Falco default)';
+
+/**
+ * The running detections with their tags: Falco's custom and pack rules (syscall and k8s_audit), Tetragon's detections,
+ * and the default rules the sensors load (the pinned image's falco_rules.yaml unless loadDefaultRules is false; the
+ * k8saudit ruleset the audit Falco installs), with their tags from the generated facts, less those a tuning disables.
+ */
 export function runningDetectionTags(plan: StackPlan, coverage: CoverageReport): { readonly name: string; readonly tags: readonly string[] }[] {
   const items = [...(plan.falco?.rules.items ?? []), ...(plan.falco?.auditRules.items ?? [])];
   const ruleTags = new Map(items.flatMap((i) => (i.kind === 'rule' && i.condition !== undefined && !i.override && !i.append ? [[i.name, i.tags ?? []] as const] : [])));
   const tetragonTags = new Map((plan.tetragon?.detections ?? []).map((d) => [`tetragon:${d.id}`, d.tags ?? []]));
-  return coverage.detections.filter((d) => d.enabled && !d.inactiveBecause)
+  const own = coverage.detections.filter((d) => d.enabled && !d.inactiveBecause)
     .map((d) => ({ name: d.name, tags: [...(ruleTags.get(d.name) ?? tetragonTags.get(d.name) ?? [])] }));
+  const disabled = new Set((plan.falco?.tuning ?? [])
+    .filter((t) => t.item.enabled === false).map((t) => t.rule));
+  const defaults = (tags: Readonly<Record<string, readonly string[]>>) => Object.entries(tags)
+    .filter(([name]) => !disabled.has(name)).map(([name, t]) => ({ name: `${name}${DEFAULT_RULE_SUFFIX}`, tags: [...t] }));
+  return [
+    ...own,
+    ...(plan.falco?.defaultRulesLoaded === true ? defaults(FALCO_DEFAULT_RULES_TAGS) : []),
+    ...(plan.k8sauditFalco !== undefined ? defaults(K8SAUDIT_RULES_TAGS) : []),
+  ];
 }
 
 /**
- * The matrix against the technique tags of the detections that run (see {@link runningDetectionTags}). Falco's default
- * rules carry tags too, but the stack knows only their names (not counted). Also returns the technique tags that name
- * nothing of the Containers matrix (e.g. T1059, an Enterprise technique).
+ * The matrix against the technique tags of the detections that run (see {@link runningDetectionTags}), the default
+ * rules included. Also returns the technique tags that name nothing of the Containers matrix (e.g. T1059, an Enterprise
+ * technique).
  */
 export function attackCoverage(plan: StackPlan, coverage: CoverageReport): {
   readonly cells: readonly AttackCoverage[];
@@ -187,7 +204,7 @@ export function attackLines(plan: StackPlan, coverage: CoverageReport): string[]
     `## MITRE ATT&CK for Containers (${ATTACK_CONTAINERS_VERSION})`,
     '',
     `${covered.size} of ${all.size} techniques and sub-techniques have a running detection tagged with them (or with a sub-technique).`
-      + ' Falco\'s default rules are not counted: the stack knows only their names.',
+      + ' Falco\'s default rules the sensors load are counted, named `(Falco default)`, less those a tuning disables.',
     '',
     '| tactic | technique | detections |',
     '|---|---|---|',

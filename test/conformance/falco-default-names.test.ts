@@ -1,8 +1,10 @@
 import { readFileSync } from 'fs';
 import { corpusPath } from './corpora';
-import { falcoListing } from './falco-support';
+import { falcoListing, falcoRuleDetails } from './falco-support';
 import { readRuleItems } from '../../lib/falco';
-import { FALCO_DEFAULT_RULES_NAMES, K8SAUDIT_RULES_NAMES } from '../../lib/falco/rules/default-rules-names.generated';
+import {
+  FALCO_DEFAULT_RULES_NAMES, FALCO_DEFAULT_RULES_TAGS, K8SAUDIT_RULES_NAMES, K8SAUDIT_RULES_TAGS,
+} from '../../lib/falco/rules/default-rules-names.generated';
 import { PredefinedNames } from '../../lib/falco/rules/loader';
 
 /**
@@ -45,6 +47,20 @@ describe('generated default-rules names against the corpus', () => {
     const names = namesInFile('falco-plugin-rules', 'k8s_audit_rules.yaml');
     expect(names.rules.length).toBeGreaterThan(20);
     expect(namesOnly(K8SAUDIT_RULES_NAMES)).toEqual(names);
+  });
+
+  test('falco_rules.yaml: the tags of each enabled rule are the ones real falco -L reports (they count in the MITRE coverage)', async () => {
+    const details = await falcoRuleDetails([corpusPath('falco-rules', 'falco_rules.yaml')]);
+    const enabled = Object.fromEntries(details.filter((d) => d.enabled).map((d) => [d.name, [...d.tags].sort()]));
+    const ours = Object.fromEntries(Object.entries(FALCO_DEFAULT_RULES_TAGS).map(([n, t]) => [n, [...t].sort()]));
+    expect(Object.keys(ours).length).toBeGreaterThan(20);
+    expect(ours).toEqual(enabled);
+  });
+
+  test('k8s_audit_rules.yaml: the tags of each enabled rule as our reader reads them', () => {
+    const { items } = readRuleItems({ name: 'k8s_audit_rules.yaml', content: readFileSync(corpusPath('falco-plugin-rules', 'k8s_audit_rules.yaml'), 'utf8') });
+    const enabled = Object.fromEntries(items.flatMap((i) => (i.kind === 'rule' && i.enabled !== false && i.tags ? [[i.name, [...i.tags]]] : [])));
+    expect(K8SAUDIT_RULES_TAGS).toEqual(enabled);
   });
 
   test('the sources are the ones the files are loaded for', () => {

@@ -87,3 +87,43 @@ describe('compliance evidence of real stacks', () => {
     expect(md).toContain('| Impact | T1496 Resource Hijacking | DS Crypto Miner Execution, DS Mining Pool Port Connection |');
   });
 });
+
+describe('Falco\'s default rules in the ATT&CK coverage (tags from the generated facts of falco_rules.yaml)', () => {
+  const RELEASE_AGENT = 'Detect release_agent File Container Escapes';
+  const stack = (falco: Record<string, unknown>) => planStack({
+    cluster: { name: 'c1', provider: 'oke', region: 'eu-frankfurt-1' },
+    sensors: { falco },
+    durable: { waived: { reason: 'ATT&CK rows only in this test' } },
+  }, 's');
+  const cell = (plan: ReturnType<typeof stack>, id: string) =>
+    [...new Set(attackCoverage(plan, coverageReport(plan)).cells.filter((c) => c.technique.id === id).flatMap((c) => c.by))];
+
+  test('the default rules the node loads count, named (Falco default), by their technique tags', () => {
+    const plan = stack({});
+    // falco_rules.yaml tags both rules T1611; Remove Bulk Data from Disk T1485; Clear Log Activities T1070
+    expect(cell(plan, 'T1611')).toEqual(['Debugfs Launched in Privileged Container (Falco default)', `${RELEASE_AGENT} (Falco default)`]);
+    expect(cell(plan, 'T1485')).toEqual(['Remove Bulk Data from Disk (Falco default)']);
+    expect(cell(plan, 'T1552.001')).toEqual(['Search Private Keys or Passwords (Falco default)']);
+    // T1552 (Find AWS Credentials) covers the parent only, never a sub-technique
+    expect(cell(plan, 'T1552')).toEqual(['Find AWS Credentials (Falco default)', 'Search Private Keys or Passwords (Falco default)']);
+    expect(cell(plan, 'T1552.007')).toEqual([]);
+    expect(attackCoverage(plan, coverageReport(plan)).outsideMatrix).toEqual(expect.arrayContaining(['T1055.008', 'T1059', 'T1555', 'T1620']));
+    expect(renderReportMarkdown(plan)).toContain(`| Privilege Escalation | T1611 Escape to Host | Debugfs Launched in Privileged Container (Falco default), ${RELEASE_AGENT} (Falco default) |`);
+  });
+
+  test('a default rule a tuning disables no longer counts; one it only changes still does', () => {
+    const plan = stack({
+      tuning: [
+        { rule: RELEASE_AGENT, owner: 'platform', reason: 'our nodes run cgroup v2 only', disable: true },
+        { rule: 'Debugfs Launched in Privileged Container', owner: 'platform', reason: 'debug pods are reviewed', priority: 'WARNING' },
+      ],
+    });
+    expect(cell(plan, 'T1611')).toEqual(['Debugfs Launched in Privileged Container (Falco default)']);
+  });
+
+  test('with loadDefaultRules: false none counts', () => {
+    const plan = stack({ loadDefaultRules: false });
+    expect(cell(plan, 'T1611')).toEqual([]);
+    expect(cell(plan, 'T1485')).toEqual([]);
+  });
+});
