@@ -8,6 +8,13 @@ export const HELM_CHARTS = {
     repository: 'https://falcosecurity.github.io/charts',
     source: 'falcosecurity/charts tag falco-9.1.0, charts/falco (appVersion 0.44.1; falcosidekick subchart 0.12.*, resolved to 0.12.1)',
   },
+  // Its own release in the routing namespace: the falco chart's subchart would run in the falco release's namespace.
+  falcosidekick: {
+    name: 'falcosidekick',
+    version: '0.12.1',
+    repository: 'https://falcosecurity.github.io/charts',
+    source: 'falcosecurity/charts tag falcosidekick-0.12.1, charts/falcosidekick (the version falco chart 9.1.0 resolves its falcosidekick 0.12.* dependency to)',
+  },
   tetragon: {
     name: 'tetragon',
     version: '1.7.0',

@@ -44,15 +44,17 @@ const IRSA_ANNOTATION = 'eks.amazonaws.com/role-arn';
 const AZURE_CLIENT_ID_ANNOTATION = 'azure.workload.identity/client-id';
 const AZURE_USE_LABEL = 'azure.workload.identity/use';
 
-/** The release name: the chart names its objects after it (`falco`, and `falco-falcosidekick` for the subchart). */
+/** The release name: the chart names its objects after it (`falco`). */
 export const FALCO_RELEASE_NAME = 'falco';
+/** The falcosidekick release: its objects are named after it, as the stack's own (`falcosidekick`). */
+export const SIDEKICK_RELEASE_NAME = 'falcosidekick';
 /** The image's user (falcosecurity/falcosidekick Dockerfile: `USER 1234`). */
 const SIDEKICK_USER = 1234;
-/** The subchart's container port and Service port (templates/deployment.yaml and service.yaml hard-code 2801). */
+/** The chart's container port and Service port (templates/deployment.yaml and service.yaml hard-code 2801). */
 const SUBCHART_SIDEKICK_PORT = 2801;
 
 /**
- * Values for the official falco chart (with its falcosidekick subchart when the stack routes alerts) that deploy
+ * Values for the official falco chart (its falcosidekick subchart off: Falcosidekick is a release of its own) that deploy
  * the stack's node sensor as planned: the same falco.yaml and custom rules, least-privileged capabilities,
  * tolerations, resources and outputs. What the chart cannot express is listed in `notExpressed`.
  */
@@ -84,11 +86,8 @@ export function falcoChartRelease(plan: StackPlan): HelmReleasePlan | undefined 
     ...(p.openParams !== undefined ? { open_params: p.openParams } : {}),
   }));
 
-  const sidekick = plan.routing?.sidekick;
-  if (sidekick) {
-    // The subchart's Service replaces the stack's own Falcosidekick Service.
-    falcoYaml.http_output = { ...(falcoYaml.http_output as Record<string, unknown>), enabled: true, url: subchartSidekickUrl(falco.namespace) };
-  }
+  // Falcosidekick is its own release in the routing namespace (sidekickChartRelease), named so that its Service has
+  // the stack's own name and port: falco.yaml's http_output, already the planned URL, needs no change.
 
   const engineConfig = engine as { kind: string; modern_ebpf: { buf_size_preset: number; cpus_for_each_buffer: number; drop_failed_exit: boolean } };
   const values: Record<string, unknown> = {
@@ -140,15 +139,33 @@ export function falcoChartRelease(plan: StackPlan): HelmReleasePlan | undefined 
     falcoctl: { artifact: { install: { enabled: false }, follow: { enabled: false } } },
     customRules: { [falco.rules.fileName]: renderCustomRulesYaml(falco) },
     falco: falcoYaml,
-    falcosidekick: sidekick ? sidekickValues(sidekick, notExpressed) : { enabled: false },
+    // The subchart would run in this release's namespace, at Pod Security privileged: off.
+    falcosidekick: { enabled: false },
   };
-  notExpressed.push(...falcoChartLimits(plan, falco));
+  notExpressed.push(...falcoChartLimits(falco));
   return { releaseName: FALCO_RELEASE_NAME, namespace: falco.namespace, chart: HELM_CHARTS.falco, values, notExpressed };
 }
 
-/** Where Falco posts alerts when Falcosidekick is the subchart (`fullfqdn: true`, templates/_helpers.tpl `falcosidekick.url`). */
-export function subchartSidekickUrl(namespace: string): string {
-  return `http://${FALCO_RELEASE_NAME}-falcosidekick.${namespace}.svc.cluster.local:${SUBCHART_SIDEKICK_PORT}`;
+/**
+ * Falcosidekick as a release of the falcosidekick chart (0.12.1, the subchart's version) in the routing namespace
+ * (Pod Security restricted), as the stack plans it. The subchart cannot go there: its templates put every object in
+ * `.Release.Namespace`, the falco release's (falcosecurity/charts falcosidekick-0.12.1 templates/deployment.yaml), and
+ * has no namespace value. The release is named like the stack's Falcosidekick, so the chart names its Deployment and
+ * Service the same (templates/_helpers.tpl `falcosidekick.fullname`: a release name that contains the chart name is
+ * used as is) and the Service listens on the stack's port (templates/service.yaml: 2801).
+ */
+export function sidekickChartRelease(plan: StackPlan): HelmReleasePlan | undefined {
+  const sidekick = plan.routing?.sidekick;
+  if (!plan.falco || !sidekick) return undefined;
+  const notExpressed: NotExpressed[] = [];
+  const values = sidekickValues(sidekick, notExpressed);
+  notExpressed.push(...sidekickChartLimits());
+  return { releaseName: SIDEKICK_RELEASE_NAME, namespace: sidekick.workload.namespace, chart: HELM_CHARTS.falcosidekick, values, notExpressed };
+}
+
+/** Where Falco posts alerts on the Helm path: the falcosidekick release's Service, which is the stack's own URL. */
+export function helmSidekickUrl(namespace: string): string {
+  return `http://${SIDEKICK_RELEASE_NAME}.${namespace}.svc.cluster.local:${SUBCHART_SIDEKICK_PORT}/`;
 }
 
 function unknownMetric(key: string, notExpressed: NotExpressed[]): string {
@@ -182,7 +199,7 @@ function containerEngineValues(falco: FalcoPlan): Record<string, unknown> {
 function sidekickValues(sidekick: SidekickPlan, notExpressed: NotExpressed[]): Record<string, unknown> {
   const { listenport, debug, customfields, ...outputs } = sidekick.config as Record<string, unknown>;
   if (listenport !== undefined && listenport !== SUBCHART_SIDEKICK_PORT) {
-    notExpressed.push({ what: `Falcosidekick listen port ${String(listenport)}`, chart: `the subchart listens on ${SUBCHART_SIDEKICK_PORT} only`, instead: 'keep the default port' });
+    notExpressed.push({ what: `Falcosidekick listen port ${String(listenport)}`, chart: `the chart listens on ${SUBCHART_SIDEKICK_PORT} only`, instead: 'keep the default port' });
   }
   const workload = sidekick.workload;
   const container = mainContainer(workload);
@@ -194,8 +211,8 @@ function sidekickValues(sidekick: SidekickPlan, notExpressed: NotExpressed[]): R
   for (const key of Object.keys(annotations)) {
     notExpressed.push({
       what: `Falcosidekick ServiceAccount annotation ${key}`,
-      chart: 'the subchart annotates its ServiceAccount only for IRSA (config.aws.rolearn) and Azure workload identity',
-      instead: 'annotate the ServiceAccount falco-falcosidekick after the install',
+      chart: 'the chart annotates its ServiceAccount only for IRSA (config.aws.rolearn) and Azure workload identity',
+      instead: `annotate the ServiceAccount ${SIDEKICK_RELEASE_NAME} after the install`,
     });
   }
   const config: Record<string, unknown> = {
@@ -208,14 +225,12 @@ function sidekickValues(sidekick: SidekickPlan, notExpressed: NotExpressed[]): R
       valueFrom: { secretKeyRef: { name: e.secret.name, key: e.secret.key, optional: false } },
     })),
   };
-  // The subchart annotates its ServiceAccount (and labels the pods for Azure) from these two values.
+  // The chart annotates its ServiceAccount (and labels the pods for Azure) from these two values.
   if (roleArn) config.aws = { ...(config.aws as Record<string, unknown> ?? {}), useirsa: true, rolearn: roleArn };
   if (azureClientId) config.azure = { ...(config.azure as Record<string, unknown> ?? {}), workloadIdentityClientID: azureClientId };
   const { [AZURE_USE_LABEL]: _azureUse, ...podLabels } = withoutChartSelectorLabels(workload.labels);
   const [registry, repository, tag] = splitImage(container.image);
   return {
-    enabled: true,
-    fullfqdn: true,
     replicaCount: workload.replicas,
     image: { registry, repository, tag },
     podSecurityContext: {
@@ -244,7 +259,7 @@ function sidekickValues(sidekick: SidekickPlan, notExpressed: NotExpressed[]): R
 }
 
 /** What the chart does differently from the stack's own manifests, for the plan at hand. */
-function falcoChartLimits(plan: StackPlan, falco: FalcoPlan): NotExpressed[] {
+function falcoChartLimits(falco: FalcoPlan): NotExpressed[] {
   const limits: NotExpressed[] = [
     {
       what: 'Falco ServiceAccount token not mounted (automountServiceAccountToken: false)',
@@ -274,26 +289,28 @@ function falcoChartLimits(plan: StackPlan, falco: FalcoPlan): NotExpressed[] {
       instead: 'nothing: it names the same profile as the field',
     });
   }
-  if (plan.routing) {
-    limits.push(
-      {
-        what: 'Falcosidekick NetworkPolicy (ingress from Falco only, egress to its outputs only)',
-        chart: 'the subchart renders no NetworkPolicy',
-        instead: 'apply the NetworkPolicy from the synthesized manifests, with its pod selector changed to the release\'s labels',
-      },
-      {
-        what: 'Falcosidekick PodDisruptionBudget and spread over nodes',
-        chart: 'the subchart has no PodDisruptionBudget and no topologySpreadConstraints value',
-        instead: 'apply a PodDisruptionBudget (minAvailable: 1) for app.kubernetes.io/name=falcosidekick yourself',
-      },
-      {
-        what: 'Falcosidekick ServiceAccount token not mounted, and no Role',
-        chart: 'the subchart mounts the token and creates a Role that reads Endpoints',
-        instead: 'accept it, or patch the Deployment with automountServiceAccountToken: false',
-      },
-    );
-  }
   return limits;
+}
+
+/** What the falcosidekick chart does differently from the stack's own Falcosidekick. */
+function sidekickChartLimits(): NotExpressed[] {
+  return [
+    {
+      what: 'Falcosidekick NetworkPolicy (ingress from Falco only, egress to its outputs only)',
+      chart: 'the chart renders no NetworkPolicy',
+      instead: 'apply the NetworkPolicy from the synthesized manifests, with its pod selector changed to the release\'s labels',
+    },
+    {
+      what: 'Falcosidekick PodDisruptionBudget and spread over nodes',
+      chart: 'the chart has no PodDisruptionBudget and no topologySpreadConstraints value',
+      instead: 'apply a PodDisruptionBudget (minAvailable: 1) for app.kubernetes.io/name=falcosidekick yourself',
+    },
+    {
+      what: 'Falcosidekick ServiceAccount token not mounted, and no Role',
+      chart: 'the chart mounts the token and creates a Role that reads Endpoints',
+      instead: 'accept it, or patch the Deployment with automountServiceAccountToken: false',
+    },
+  ];
 }
 
 /** The chart's own selector labels (name, instance) come from the release: giving them again would duplicate keys. */

@@ -1,5 +1,5 @@
 import { Document } from 'yaml';
-import { falcoChartRelease } from './falco-values';
+import { falcoChartRelease, sidekickChartRelease } from './falco-values';
 import type { HelmReleasePlan, NotExpressed } from './model';
 import { tetragonChartRelease } from './tetragon-values';
 import type { StackPlan } from '../stack/plan';
@@ -12,7 +12,7 @@ export interface HelmFile {
 
 /** The stack delivered through the official charts: the releases, and what lies outside every chart. */
 export interface HelmDelivery {
-  /** The official-chart releases that deploy the stack's sensors (Falco with Falcosidekick, Tetragon), in install order. */
+  /** The official-chart releases that deploy the stack's sensors and Falcosidekick (Falco, Falcosidekick, Tetragon), in install order. */
   readonly releases: readonly HelmReleasePlan[];
   /** Parts of the stack no chart deploys, each with what to do instead. */
   readonly outsideCharts: readonly NotExpressed[];
@@ -21,7 +21,7 @@ export interface HelmDelivery {
 /** Renders the stack plan as official-chart releases. Pure: the same plan gives the same delivery. */
 export function helmDelivery(plan: StackPlan): HelmDelivery {
   return {
-    releases: [falcoChartRelease(plan), tetragonChartRelease(plan)].filter((r): r is HelmReleasePlan => r !== undefined),
+    releases: [falcoChartRelease(plan), sidekickChartRelease(plan), tetragonChartRelease(plan)].filter((r): r is HelmReleasePlan => r !== undefined),
     outsideCharts: outsideCharts(plan),
   };
 }
@@ -34,13 +34,6 @@ function outsideCharts(plan: StackPlan): NotExpressed[] {
       what: `Namespace ${ns.name} with Pod Security labels`,
       chart: 'no chart creates it (helm --create-namespace adds no labels)',
       instead: `create it first with the labels ${Object.entries(ns.labels).map(([k, v]) => `${k}=${v}`).join(', ')}`,
-    });
-  }
-  if (plan.routing) {
-    parts.push({
-      what: `Falcosidekick in the namespace ${plan.routingNamespace} (Pod Security restricted)`,
-      chart: 'the falcosidekick subchart runs in the falco release\'s namespace, at privileged',
-      instead: 'accept it, or install the falcosidekick chart as its own release in the routing namespace',
     });
   }
   if (plan.routing?.alertmanager) {

@@ -99,7 +99,13 @@ export function operatorDelivery(plan: StackPlan): OperatorDelivery {
     });
   }
   objects.push(...rulesfiles(falco, meta));
-  if (plan.routing) objects.push(sidekickComponent(plan.routing.sidekick, meta, notExpressed));
+  // The Component goes where the plan runs Falcosidekick, the routing namespace (Pod Security restricted): the
+  // operator watches every namespace and creates a Component's Deployment and Service in the Component's own
+  // (falcosecurity/falco-operator v0.4.1 controllers/instance/component/controller.go, internal/pkg/resources/generator.go).
+  if (plan.routing) {
+    const routingMeta = (name: string) => ({ ...meta(name), namespace: plan.routing!.sidekick.workload.namespace });
+    objects.push(sidekickComponent(plan.routing.sidekick, routingMeta, notExpressed));
+  }
   notExpressed.push(...operatorLimits(plan, falco));
   return { objects, notExpressed };
 }
@@ -154,7 +160,9 @@ function operatorFalcoConfig(plan: StackPlan, falco: FalcoPlan, notExpressed: No
   return {
     ...config,
     watch_config_files: true,
-    ...(plan.routing ? { http_output: { ...(config.http_output as Record<string, unknown>), url: operatorSidekickUrl(falco.namespace) } } : {}),
+    ...(plan.routing
+      ? { http_output: { ...(config.http_output as Record<string, unknown>), url: operatorSidekickUrl(plan.routing.sidekick.workload.namespace) } }
+      : {}),
   };
 }
 

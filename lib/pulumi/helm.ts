@@ -19,16 +19,19 @@ export interface DetectionStackHelmReleasesArgs {
 }
 
 /**
- * Installs the official charts (falco 9.1.0 with its falcosidekick subchart; tetragon 1.7.0 when the stack runs
- * Tetragon) as `helm.v3.Release`s with the values `helmDelivery` renders from the stack's plan, after the stack's
- * Namespace with its Pod Security labels (no chart creates it so). The stack's guardrails run first, as for
+ * Installs the official charts (falco 9.1.0; falcosidekick 0.12.1 in the routing namespace when the stack routes
+ * alerts; tetragon 1.7.0 when the stack runs Tetragon) as `helm.v3.Release`s with the values `helmDelivery` renders
+ * from the stack's plan, after the stack's Namespaces with their Pod Security labels (no chart creates them so). The stack's guardrails run first, as for
  * `cdk8s synth`. What the charts cannot express is in `delivery` (`outsideCharts`, each release's `notExpressed`):
  * those parts are not deployed by this component.
  */
 export class DetectionStackHelmReleases extends pulumi.ComponentResource {
   /** The releases and what lies outside the charts, as planned. */
   public readonly delivery: HelmDelivery;
+  /** The sensors' Namespace (the first of `namespaces`). */
   public readonly namespace?: k8s.core.v1.Namespace;
+  /** The stack's Namespaces with their Pod Security labels: the sensors', then the routing one when there is routing. */
+  public readonly namespaces: readonly k8s.core.v1.Namespace[];
   /** One per release, in install order (each waits for the one before). */
   public readonly releases: readonly k8s.helm.v3.Release[];
 
@@ -37,11 +40,11 @@ export class DetectionStackHelmReleases extends pulumi.ComponentResource {
     validateProps(DetectionStackHelmReleasesArgsSchema, args, name);
     const plan = synthesizeChart(name, args.stack).plan;
     this.delivery = helmDelivery(plan);
-    // The charts install into the sensors' namespace (the first); the routing namespace holds only manifests outside them.
-    const ns = plan.namespaceObjects[0];
-    this.namespace = ns && new k8s.core.v1.Namespace(`${name}-namespace`, {
+    // Falco and Tetragon install into the sensors' namespace (the first), Falcosidekick into the routing one.
+    this.namespaces = plan.namespaceObjects.map((ns, i) => new k8s.core.v1.Namespace(i === 0 ? `${name}-namespace` : `${name}-namespace-${ns.name}`, {
       metadata: { name: ns.name, labels: { ...ns.labels } },
-    }, { parent: this });
+    }, { parent: this }));
+    this.namespace = this.namespaces[0];
     const releases: k8s.helm.v3.Release[] = [];
     for (const release of this.delivery.releases) {
       const previous = releases.length > 0 ? [releases[releases.length - 1]] : [];
@@ -54,7 +57,7 @@ export class DetectionStackHelmReleases extends pulumi.ComponentResource {
         createNamespace: false,
         values: release.values,
         skipAwait: args.waitForReady === false,
-      }, { parent: this, dependsOn: [...(this.namespace ? [this.namespace] : []), ...previous] }));
+      }, { parent: this, dependsOn: [...this.namespaces, ...previous] }));
     }
     this.releases = releases;
     this.registerOutputs({

@@ -105,7 +105,9 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
 
   const audit = planAudit(props.audit ?? {}, ctx);
   // Sensor ownership: only the owner's detection of a pattern both sensors cover is deployed, so one behaviour raises one alert.
-  const allTetragon = sensors.tetragon ? planTetragon(sensors.tetragon, ctx) : undefined;
+  // Tetragon exports no events of the stack's own workloads: the sensors' namespace, and the routing one when there is routing.
+  const stackNamespaces = props.routing ? [namespace, routingNamespace] : [namespace];
+  const allTetragon = sensors.tetragon ? planTetragon(sensors.tetragon, ctx, stackNamespaces) : undefined;
   const ownership = allTetragon
     ? planOwnership(ctx.path, allTetragon.detections, sensors.falco !== undefined, sensors.ownership, falcoRuleTags(sensors.falco))
     : undefined;

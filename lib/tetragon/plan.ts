@@ -42,8 +42,12 @@ const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'];
 /** Pinned by tag (`:vX`) or by digest (`@sha256:`); `latest` and untagged references are refused. */
 const PINNED_IMAGE = /^[^\s@]+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[0-9a-f]{64})?$/;
 
-/** Plans the Tetragon DaemonSet with every detection; the stack plan removes those another sensor owns (`withoutDetections`). */
-export function planTetragon(props: TetragonSensorProps, ctx: PlanContext): TetragonPlan {
+/**
+ * Plans the Tetragon DaemonSet with every detection; the stack plan removes those another sensor owns (`withoutDetections`).
+ * `stackNamespaces` are the namespaces the stack runs its own workloads in (the sensors', and the routing one when there
+ * is routing): with the system namespaces they are the default export deny-list.
+ */
+export function planTetragon(props: TetragonSensorProps, ctx: PlanContext, stackNamespaces: readonly string[] = [ctx.namespace]): TetragonPlan {
   const where = `${ctx.path}/sensors.tetragon`;
   const images = {
     agent: requireImage(`${where}.images.agent`, props.images?.agent ?? DEFAULT_TETRAGON_IMAGES.agent),
@@ -65,7 +69,7 @@ export function planTetragon(props: TetragonSensorProps, ctx: PlanContext): Tetr
   if (!Number.isInteger(rateLimit) || (rateLimit < 1 && rateLimit !== -1)) {
     throw new DetectionStackError('DS-TETRA-051', `${where}.export.rateLimitPerMinute`, `${rateLimit} is not a rate`, 'use a positive number of events per minute, or -1 for no limit');
   }
-  const denyNamespaces = props.export?.denyNamespaces ?? [...SYSTEM_NAMESPACES, ctx.namespace];
+  const denyNamespaces = props.export?.denyNamespaces ?? [...SYSTEM_NAMESPACES, ...stackNamespaces];
   denyNamespaces.forEach((ns, i) => requireDnsLabel(`${where}.export.denyNamespaces[${i}]`, ns, 'namespace'));
 
   const agentConfig: Record<string, string> = {

@@ -61,7 +61,7 @@ export interface TetragonExportProps {
   readonly maxBackups?: number;
   /** Events exported per minute at most; -1 means unlimited. @default -1 */
   readonly rateLimitPerMinute?: number;
-  /** Namespaces whose events are not exported. @default kube-system, kube-public, kube-node-lease and the stack's namespace */
+  /** Namespaces whose events are not exported. @default kube-system, kube-public, kube-node-lease, the stack's namespace and, with routing, the routing namespace */
   readonly denyNamespaces?: readonly string[];
   /** Tetragon field filters, one JSON object each (see Tetragon "Field Filtering"). @default none */
   readonly fieldFilters?: readonly Readonly<Record<string, unknown>>[];
@@ -104,8 +104,8 @@ export interface TetragonSensorProps {
   readonly operatorResources?: TetragonResourcesProps;
   /**
    * The agent shares the node's network: its metrics and health servers listen on the node's primary address
-   * (`status.podIP`), not on every interface. Set this, with the reason, where that address cannot be written as
-   * `<ip>:<port>` (an IPv6-only cluster) or another interface must reach them.
+   * (`status.podIP`, IPv4 or IPv6), not on every interface. Set this, with the reason, where another interface of the
+   * node must reach them (a scraper on a second network, for example).
    * @default unset (node's primary address only)
    */
   readonly listenOnAllInterfaces?: { readonly reason: string };

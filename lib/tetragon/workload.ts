@@ -196,9 +196,11 @@ export function tetragonWorkloads(plan: TetragonWorkloadInputs): { readonly agen
  * config directory (tetragon 1.7.0 cmd/tetragon/main.go binds the flags into viper, which prefers a set flag to the
  * config it merges from --config-dir) and take `<address>:<port>` (pkg/option/flags.go `metrics-server`,
  * `health-server-address`; net.Listen in pkg/health/server.go, http.ListenAndServe in pkg/metricsconfig/root.go):
- * the node's primary address, which the kubelet probes and Prometheus scrapes.
+ * the node's primary address, which the kubelet probes and Prometheus scrapes. The address is in brackets, Go's
+ * `[host]:port` form (net.SplitHostPort), so one form serves IPv4 (`[10.0.3.7]:2112`) and IPv6 (`[fd00::7]:2112`)
+ * nodes alike: `fd00::7:2112` would be refused ("too many colons"), a fatal error for the health server.
  */
 function nodeAddressListeners(allInterfaces: boolean): string[] {
   if (allInterfaces) return [];
-  return [`--metrics-server=$(POD_IP):${TETRAGON_METRICS_PORT}`, `--health-server-address=$(POD_IP):${TETRAGON_HEALTH_PORT}`];
+  return [`--metrics-server=[$(POD_IP)]:${TETRAGON_METRICS_PORT}`, `--health-server-address=[$(POD_IP)]:${TETRAGON_HEALTH_PORT}`];
 }

@@ -24,7 +24,7 @@ describe('detection-stack deliver', () => {
     const { io: cli, out: stdout, err } = io();
     expect(runDeliverCommand(['examples/x', '--out', out], cli, (t) => (t === 'examples/x' ? [plan] : []))).toBe(0);
     expect(err).toEqual([]);
-    expect(readdirSync(join(out, 'helm')).sort()).toEqual(['HELM.md', 'falco-values.yaml', 'tetragon-values.yaml']);
+    expect(readdirSync(join(out, 'helm')).sort()).toEqual(['HELM.md', 'falco-values.yaml', 'falcosidekick-values.yaml', 'tetragon-values.yaml']);
     expect(readdirSync(join(out, 'operator')).sort()).toEqual(['OPERATOR.md', 'falco-operator.yaml']);
     expect(readFileSync(join(out, 'helm', 'falco-values.yaml'), 'utf8')).toBe(renderHelmFiles(helmDelivery(plan))[0].text);
     expect(readFileSync(join(out, 'operator', 'falco-operator.yaml'), 'utf8')).toContain(`kind: ${operatorDelivery(plan).objects[0].kind}`);

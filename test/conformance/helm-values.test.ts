@@ -8,7 +8,7 @@ import { generatedStacks, K8sObject } from './workload-files';
 import { exampleFleet } from '../../examples/fleet/main';
 import { planStack, StackPlan } from '../../lib';
 import { falcoConfig } from '../../lib/falco/sensor/render';
-import { FALCO_CHART_FALCO_YAML_KEYS, helmDelivery, HelmReleasePlan, subchartSidekickUrl, valuesProblems } from '../../lib/helm';
+import { FALCO_CHART_FALCO_YAML_KEYS, helmDelivery, HelmReleasePlan, valuesProblems } from '../../lib/helm';
 import { AZURE_EVENT_HUBS, EVERY_OUTPUT } from '../helm/fixtures';
 
 /**
@@ -19,7 +19,8 @@ import { AZURE_EVENT_HUBS, EVERY_OUTPUT } from '../helm/fixtures';
  * in templates/_helpers.tpl), the test builds it the same way and checks it against Falco 0.44.1's schema and
  * against the stack's own falco.yaml: the chart deploys the same configuration.
  *
- * The falco chart 9.1.0 depends on falcosidekick `0.12.*` (Chart.yaml), which resolves to 0.12.1; the corpus holds
+ * Falcosidekick is a release of the falcosidekick chart 0.12.1 (the version the falco chart 9.1.0's `0.12.*`
+ * dependency resolves to, Chart.yaml) in the routing namespace, the falco chart's subchart off; the corpus holds
  * 0.14.0, whose values.yaml differs from 0.12.1's only by added keys (`httproute`, `webui.httproute`,
  * `config.gcp.workloadIdentityServiceAccount`, falcosecurity/charts falcosidekick-0.12.1..falcosidekick-0.14.0):
  * checked against 0.14.0, and those additions never written.
@@ -33,7 +34,7 @@ const tetragonDefaults = parse(readFileSync(corpusPath('helm-values', 'tetragon-
  * tetragon v1.7.0 templates/operator_deployment.yaml (`tetragonOperator.podSecurityContext`, `.containerSecurityContext`)
  * and _container_tetragon.tpl (`tetragon.securityContext`).
  */
-const SIDEKICK_PASS_THROUGH = ['falcosidekick.podSecurityContext', 'falcosidekick.securityContext'];
+const SIDEKICK_PASS_THROUGH = ['podSecurityContext', 'securityContext'];
 const TETRAGON_PASS_THROUGH = ['tetragonOperator.podSecurityContext', 'tetragonOperator.containerSecurityContext', 'tetragon.securityContext'];
 const ADDED_AFTER_0_12_1 = ['httproute', 'webui.httproute', 'config.gcp.workloadIdentityServiceAccount'];
 
@@ -54,10 +55,13 @@ function release(plan: StackPlan, chart: string): HelmReleasePlan | undefined {
   return helmDelivery(plan).releases.find((r) => r.chart.name === chart);
 }
 
-test('the stacks under test cover both charts and the subchart', () => {
+test('the stacks under test cover the three charts, falcosidekick in the routing namespace, the subchart always off', () => {
   const charts = plans.flatMap(([, p]) => helmDelivery(p).releases.map((r) => r.chart.name));
-  expect(new Set(charts)).toEqual(new Set(['falco', 'tetragon']));
-  expect(plans.filter(([, p]) => (release(p, 'falco')?.values.falcosidekick as K8sObject)?.enabled).length).toBeGreaterThanOrEqual(3);
+  expect(new Set(charts)).toEqual(new Set(['falco', 'falcosidekick', 'tetragon']));
+  const routed = plans.filter(([, p]) => release(p, 'falcosidekick'));
+  expect(routed.length).toBeGreaterThanOrEqual(3);
+  for (const [, p] of routed) expect(release(p, 'falcosidekick')!.namespace).toBe(p.routingNamespace);
+  for (const [, p] of plans) if (p.falco) expect(release(p, 'falco')!.values.falcosidekick).toEqual({ enabled: false });
 });
 
 test('FALCO_CHART_FALCO_YAML_KEYS are the keys of the chart\'s falco: section', () => {
@@ -68,13 +72,17 @@ describe.each(plans)('%s', (_name, plan) => {
   const falco = release(plan, 'falco');
   const tetragon = release(plan, 'tetragon');
 
+  const sidekick = release(plan, 'falcosidekick');
+
   test('falco chart 9.1.0: every key exists in its values.yaml, with the type of its default', () => {
     if (!falco) return expect(plan.falco).toBeUndefined();
-    const { falcosidekick, ...rest } = falco.values as K8sObject;
-    expect(valuesProblems(rest, falcoDefaults)).toEqual([]);
-    // The subchart's values: the falco chart's own falcosidekick: keys plus the falcosidekick chart's.
-    expect(valuesProblems(falcosidekick, { ...sidekickDefaults, ...falcoDefaults.falcosidekick }, SIDEKICK_PASS_THROUGH, 'falcosidekick')).toEqual([]);
-    for (const path of ADDED_AFTER_0_12_1) expect(at(falcosidekick, path)).toBeUndefined();
+    expect(valuesProblems(falco.values, falcoDefaults)).toEqual([]);
+  });
+
+  test('falcosidekick chart 0.12.1: every key exists in its values.yaml, with the type of its default', () => {
+    if (!sidekick) return expect(plan.falco && plan.routing).toBeFalsy();
+    expect(valuesProblems(sidekick.values, sidekickDefaults, SIDEKICK_PASS_THROUGH)).toEqual([]);
+    for (const path of ADDED_AFTER_0_12_1) expect(at(sidekick.values, path)).toBeUndefined();
   });
 
   test('tetragon chart 1.7.0: every key exists in its values.yaml, with the type of its default', () => {
@@ -96,10 +104,8 @@ describe.each(plans)('%s', (_name, plan) => {
     const differences = Object.entries(leaves(own))
       .filter(([path, value]) => JSON.stringify(leaves(rendered)[path]) !== JSON.stringify(value))
       .map(([path, value]) => `${path}: stack ${JSON.stringify(value)}, chart ${JSON.stringify(leaves(rendered)[path])}`);
-    // The only difference: Falco posts to the subchart's Falcosidekick Service instead of the stack's own.
-    expect(differences).toEqual(plan.routing
-      ? [`http_output.url: stack ${JSON.stringify(plan.routing.sidekick.url)}, chart ${JSON.stringify(subchartSidekickUrl(plan.falco!.namespace))}`]
-      : []);
+    // No difference: Falco posts to the falcosidekick release's Service, which has the stack's own name, namespace and port.
+    expect(differences).toEqual([]);
   });
 });
 

@@ -81,10 +81,10 @@ describe('examples/fleet (four clusters on OKE, EKS and AKS, delivered by Argo C
     for (const c of clusters) {
       expect(written).toEqual(expect.arrayContaining([
         `${c}/manifests/0-namespaces/resources.yaml`, `${c}/manifests/1-workloads/resources.yaml`, `${c}/REPORT.md`,
-        `${c}/helm/falco-values.yaml`, `${c}/helm/HELM.md`, `${c}/operator/falco-operator.yaml`, `${c}/operator/OPERATOR.md`, `flux/${c}.yaml`,
+        `${c}/helm/falco-values.yaml`, `${c}/helm/falcosidekick-values.yaml`, `${c}/helm/HELM.md`, `${c}/operator/falco-operator.yaml`, `${c}/operator/OPERATOR.md`, `flux/${c}.yaml`,
       ]));
     }
-    // Argo CD with a Helm source: the prod clusters (the selector), each its Namespace then the falco chart.
+    // Argo CD with a Helm source: the prod clusters (the selector), each its Namespaces then the falco and falcosidekick charts.
     expect(written.filter((f) => f.startsWith('argocd/'))).toEqual([
       'argocd/applicationset.yaml', 'argocd/appproject.yaml', 'argocd/helm/appproject.yaml',
       'argocd/helm/prod-eu.yaml', 'argocd/helm/prod-us.yaml', 'argocd/helm/prod-we.yaml',
@@ -93,6 +93,7 @@ describe('examples/fleet (four clusters on OKE, EKS and AKS, delivered by Argo C
     expect(apps.map((a) => [a.kind, a.metadata.name, a.spec.sources?.[0].helm.valueFiles])).toEqual([
       ['Application', 'acme-prod-we-namespace', undefined],
       ['Application', 'acme-prod-we-falco', ['$values/dist/fleet/prod-we/helm/falco-values.yaml']],
+      ['Application', 'acme-prod-we-falcosidekick', ['$values/dist/fleet/prod-we/helm/falcosidekick-values.yaml']],
     ]);
     // The operator deploys the node Falco: one Rulesfile per team owning its syscall rules. The identity team's rules
     // are the Kubernetes-audit pack, which the k8saudit Falco runs (outside the operator), so payments alone here.

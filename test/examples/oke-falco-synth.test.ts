@@ -22,7 +22,7 @@ describe('scripts/synth-examples.js', () => {
     const kinds = parseAllDocuments(manifest).map((d) => `${d.get('kind')}/${(d.toJSON() as { metadata: { name: string } }).metadata.name}`);
     expect(kinds).toEqual(expect.arrayContaining(['DaemonSet/falco', 'ConfigMap/falco-config', 'ConfigMap/falco-rules-platform-security', 'ServiceAccount/falco']));
     // The other deliveries of the same plan, beside the manifests (what `detection-stack deliver` writes).
-    expect(fs.readdirSync(path.join(ROOT, 'dist', 'oke-falco', 'helm')).sort()).toEqual(['HELM.md', 'falco-values.yaml']);
+    expect(fs.readdirSync(path.join(ROOT, 'dist', 'oke-falco', 'helm')).sort()).toEqual(['HELM.md', 'falco-values.yaml', 'falcosidekick-values.yaml']);
     expect(fs.readdirSync(path.join(ROOT, 'dist', 'oke-falco', 'operator')).sort()).toEqual(['OPERATOR.md', 'falco-operator.yaml']);
     const values = parseAllDocuments(fs.readFileSync(path.join(ROOT, 'dist', 'oke-falco', 'helm', 'falco-values.yaml'), 'utf8'))[0].toJSON();
     // oke-falco loads only its own rules (no default rules file), mounted by the chart into rules.d.

@@ -145,11 +145,11 @@ describe('DetectionFleet.writeTo', () => {
   test('each cluster gets the Helm values and Falco Operator resources of its own plan, beside its manifests', () => {
     const fleet = new DetectionFleet(Testing.app(), 'acme', deliveredFleet());
     expect(written.filter((f) => !f.startsWith('argocd/') && /\/(helm|operator)\//.test(f))).toEqual([
-      'dev-aks/helm/HELM.md', 'dev-aks/helm/falco-values.yaml', 'dev-aks/operator/OPERATOR.md', 'dev-aks/operator/falco-operator.yaml',
+      'dev-aks/helm/HELM.md', 'dev-aks/helm/falco-values.yaml', 'dev-aks/helm/falcosidekick-values.yaml', 'dev-aks/operator/OPERATOR.md', 'dev-aks/operator/falco-operator.yaml',
       // The Tetragon-only cluster: the tetragon chart; no Falco for the operator, which OPERATOR.md says.
       'edge-eks/helm/HELM.md', 'edge-eks/helm/tetragon-values.yaml', 'edge-eks/operator/OPERATOR.md',
-      'prod-eu-oke/helm/HELM.md', 'prod-eu-oke/helm/falco-values.yaml', 'prod-eu-oke/operator/OPERATOR.md', 'prod-eu-oke/operator/falco-operator.yaml',
-      'prod-us-eks/helm/HELM.md', 'prod-us-eks/helm/falco-values.yaml', 'prod-us-eks/operator/OPERATOR.md', 'prod-us-eks/operator/falco-operator.yaml',
+      'prod-eu-oke/helm/HELM.md', 'prod-eu-oke/helm/falco-values.yaml', 'prod-eu-oke/helm/falcosidekick-values.yaml', 'prod-eu-oke/operator/OPERATOR.md', 'prod-eu-oke/operator/falco-operator.yaml',
+      'prod-us-eks/helm/HELM.md', 'prod-us-eks/helm/falco-values.yaml', 'prod-us-eks/helm/falcosidekick-values.yaml', 'prod-us-eks/operator/OPERATOR.md', 'prod-us-eks/operator/falco-operator.yaml',
     ]);
     const us = fleet.plan.clusters.find((c) => c.name === 'prod-us-eks')!.plan;
     const helm = renderHelmFiles(helmDelivery(us));
@@ -170,8 +170,11 @@ describe('DetectionFleet.writeTo', () => {
     const apps = readYaml(join(out, 'argocd/helm/prod-us-eks.yaml'));
     for (const app of apps) expect(() => new Application(app as never).validate()).not.toThrow();
     expect(apps.map((a) => [a.metadata.name, a.metadata.annotations?.['argocd.argoproj.io/sync-wave']])).toEqual([
-      ['acme-prod-us-eks-namespace', '0'], ['acme-prod-us-eks-falco', '1'],
+      ['acme-prod-us-eks-namespace', '0'], ['acme-prod-us-eks-falco', '1'], ['acme-prod-us-eks-falcosidekick', '1'],
     ]);
+    // Falcosidekick's release goes to the routing namespace, which the wave-0 Application creates with the sensors'.
+    expect(apps[2].spec.destination).toEqual({ name: 'prod-us-eks', namespace: 'falco-routing' });
+    expect(apps[2].spec.sources[0]).toMatchObject({ chart: 'falcosidekick', targetRevision: '0.12.1', helm: { releaseName: 'falcosidekick' } });
     expect(apps[0].spec.source).toEqual({ repoURL: 'https://git.example.com/acme/platform.git', targetRevision: 'main', path: 'dist/acme/prod-us-eks/manifests/0-namespaces' });
     expect(apps[1].spec).toMatchObject({
       project: 'acme-helm',
@@ -202,7 +205,9 @@ describe('DetectionFleet.writeTo', () => {
     expect(project.metadata.name).toBe('acme-helm');
     expect(project.spec.sourceRepos).toEqual(['https://git.example.com/acme/platform.git', 'https://falcosecurity.github.io/charts', 'https://helm.cilium.io']);
     expect(project.spec.destinations).toEqual([
-      { name: 'prod-eu-oke', namespace: 'falco' }, { name: 'prod-us-eks', namespace: 'falco' }, { name: 'edge-eks-prod', namespace: 'tetragon' },
+      { name: 'prod-eu-oke', namespace: 'falco' }, { name: 'prod-eu-oke', namespace: 'falco-routing' },
+      { name: 'prod-us-eks', namespace: 'falco' }, { name: 'prod-us-eks', namespace: 'falco-routing' },
+      { name: 'edge-eks-prod', namespace: 'tetragon' },
     ]);
     expect(project.spec.clusterResourceWhitelist).toEqual([
       { group: '', kind: 'Namespace' }, { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }, { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },

@@ -4,7 +4,7 @@ import { AZURE_EVENT_HUBS, EVERY_OUTPUT } from './fixtures';
 import { eksTeamsStack } from '../../examples/eks-teams/main';
 import { planStack } from '../../lib';
 import { renderCustomRulesYaml } from '../../lib/falco/sensor/render';
-import { falcoChartRelease, helmDelivery, renderHelmFiles, subchartSidekickUrl, valuesProblems } from '../../lib/helm';
+import { falcoChartRelease, helmDelivery, helmSidekickUrl, renderHelmFiles, sidekickChartRelease, valuesProblems } from '../../lib/helm';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Values = any;
@@ -16,6 +16,8 @@ const everyOutput = planStack(EVERY_OUTPUT, 'every-output');
 describe('falco chart 9.1.0 values from the stack plan', () => {
   const release = falcoChartRelease(everyOutput)!;
   const values: Values = release.values;
+  const sidekickRelease = sidekickChartRelease(everyOutput)!;
+  const sidekick: Values = sidekickRelease.values;
 
   test('the release: chart, version, repository, namespace', () => {
     expect(release.chart).toMatchObject({ name: 'falco', version: '9.1.0', repository: 'https://falcosecurity.github.io/charts' });
@@ -25,7 +27,7 @@ describe('falco chart 9.1.0 values from the stack plan', () => {
 
   test('the planned image by version and digest, split as the chart joins it (registry/repository:tag)', () => {
     expect(values.image).toEqual({ registry: 'docker.io', repository: 'falcosecurity/falco', tag: `0.44.1@${everyOutput.falco!.image.digest}` });
-    expect(values.falcosidekick.image.tag).toMatch(/^2\.34\.1@sha256:[0-9a-f]{64}$/);
+    expect(sidekick.image.tag).toMatch(/^2\.34\.1@sha256:[0-9a-f]{64}$/);
   });
 
   test('least privilege: the planned capabilities, nothing privileged, read-only root, no API role', () => {
@@ -57,13 +59,28 @@ describe('falco chart 9.1.0 values from the stack plan', () => {
     expect(values.falco.config_files).toEqual([]);
   });
 
-  test('falco.yaml outputs: JSON on stdout, http_output to the subchart\'s Service, the cluster on every alert', () => {
+  test('falco.yaml outputs: JSON on stdout, http_output to the falcosidekick release\'s Service, the cluster on every alert', () => {
     expect(values.falco.json_output).toBe(true);
     expect(values.falco.stdout_output).toEqual({ enabled: true });
     expect(values.falco.syslog_output).toEqual({ enabled: false });
-    expect(values.falco.http_output).toMatchObject({ enabled: true, url: 'http://falco-falcosidekick.falco.svc.cluster.local:2801', insecure: false });
+    expect(values.falco.http_output).toMatchObject({ enabled: true, url: 'http://falcosidekick.falco-routing.svc.cluster.local:2801/', insecure: false });
+    expect(values.falco.http_output.url).toBe(everyOutput.routing!.sidekick.url);
     expect(values.falco.append_output[1].extra_fields[0]).toEqual({ cluster: 'prod-eks' });
-    expect(values.falcosidekick).toMatchObject({ enabled: true, fullfqdn: true, replicaCount: 2 });
+    // The subchart is off: it would run in the falco release's (privileged) namespace.
+    expect(values.falcosidekick).toEqual({ enabled: false });
+  });
+
+  test('Falcosidekick is a release of the falcosidekick chart 0.12.1 in the routing namespace (Pod Security restricted)', () => {
+    expect(sidekickRelease.chart).toMatchObject({ name: 'falcosidekick', version: '0.12.1', repository: 'https://falcosecurity.github.io/charts' });
+    expect(sidekickRelease.releaseName).toBe('falcosidekick');
+    expect(sidekickRelease.namespace).toBe('falco-routing');
+    expect(everyOutput.namespaceObjects.find((n) => n.name === 'falco-routing')!.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    expect(sidekick).toMatchObject({ replicaCount: 2 });
+    // Keys of the falco chart's falcosidekick: section, not of the falcosidekick chart.
+    expect(sidekick.enabled).toBeUndefined();
+    expect(sidekick.fullfqdn).toBeUndefined();
+    expect(helmSidekickUrl('falco-routing')).toBe(everyOutput.routing!.sidekick.url);
+    expect(helmDelivery(everyOutput).releases.map((r) => `${r.releaseName}/${r.namespace}`)).toEqual(['falco/falco', 'falcosidekick/falco-routing']);
   });
 
   test('the container plugin through collectors.containerEngine, only the node\'s runtime socket on', () => {
@@ -81,7 +98,7 @@ describe('falco chart 9.1.0 values from the stack plan', () => {
   });
 
   test('Falcosidekick: non-secret settings as chart config, maps as key:value strings, credentials only as Secret references', () => {
-    const config = values.falcosidekick.config;
+    const config = sidekick.config;
     expect(config.customfields).toBe('cluster:prod-eks');
     expect(config.smtp).toMatchObject({ hostport: 'smtp.example.com:587', to: 'a@example.com,b@example.com', tls: true });
     expect(config.aws).toMatchObject({ useirsa: true, rolearn: 'arn:aws:iam::111122223333:role/sidekick', s3: { bucket: 'siem-drop' } });
@@ -90,12 +107,12 @@ describe('falco chart 9.1.0 values from the stack plan', () => {
       { name: 'SMTP_PASSWORD', valueFrom: { secretKeyRef: { name: 'smtp', key: 'password', optional: false } } },
     ]));
     expect(config.extraEnv).toHaveLength(everyOutput.routing!.sidekick.secretEnv.length);
-    expect(JSON.stringify(values)).not.toMatch(/"(webhookurl|password|apikey|routingkey)":"[^"]/i);
+    expect(JSON.stringify(sidekick)).not.toMatch(/"(webhookurl|password|apikey|routingkey)":"[^"]/i);
   });
 
   test('Falcosidekick runs as its image user, read-only, no capability', () => {
-    expect(values.falcosidekick.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1234, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
-    expect(values.falcosidekick.podSecurityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(sidekick.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1234, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(sidekick.podSecurityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
   });
 
   test('the chart\'s own selector labels are not repeated in podLabels (the template would write them twice)', () => {
@@ -104,10 +121,10 @@ describe('falco chart 9.1.0 values from the stack plan', () => {
     expect(values.podLabels['app.kubernetes.io/part-of']).toBe('detection-stack');
   });
 
-  test('Azure workload identity through the subchart\'s own value, which also labels the pods', () => {
-    const azure: Values = falcoChartRelease(planStack(AZURE_EVENT_HUBS, 'aks'))!.values;
-    expect(azure.falcosidekick.config.azure).toEqual({ eventHub: { namespace: 'sec-ns', name: 'falco', minimumpriority: 'error' }, workloadIdentityClientID: '00000000-0000-0000-0000-000000000001' });
-    expect(azure.falcosidekick.podLabels['azure.workload.identity/use']).toBeUndefined();
+  test('Azure workload identity through the chart\'s own value, which also labels the pods', () => {
+    const azure: Values = sidekickChartRelease(planStack(AZURE_EVENT_HUBS, 'aks'))!.values;
+    expect(azure.config.azure).toEqual({ eventHub: { namespace: 'sec-ns', name: 'falco', minimumpriority: 'error' }, workloadIdentityClientID: '00000000-0000-0000-0000-000000000001' });
+    expect(azure.podLabels['azure.workload.identity/use']).toBeUndefined();
   });
 
   test('what the chart cannot express is listed, per planned setting', () => {
@@ -116,17 +133,18 @@ describe('falco chart 9.1.0 values from the stack plan', () => {
       'Falco ServiceAccount token not mounted (automountServiceAccountToken: false)',
       'host /proc mounted read-only at /host/proc',
       'container runtime socket /run/containerd/containerd.sock mounted read-only',
-      'Falcosidekick NetworkPolicy (ingress from Falco only, egress to its outputs only)',
     ]));
-    for (const n of release.notExpressed) {
+    expect(sidekickRelease.notExpressed.map((n) => n.what)).toContain('Falcosidekick NetworkPolicy (ingress from Falco only, egress to its outputs only)');
+    for (const n of [...release.notExpressed, ...sidekickRelease.notExpressed]) {
       expect(n.chart.length).toBeGreaterThan(10);
       expect(n.instead.length).toBeGreaterThan(5);
     }
   });
 
-  test('without routing: no subchart, http_output as planned (off)', () => {
+  test('without routing: no subchart, no falcosidekick release, http_output as planned (off)', () => {
     const plain: Values = falcoChartRelease(planStack({ cluster: { name: 'dev', provider: 'oke' }, durable: { waived: { reason: 'a throwaway dev cluster' } } }))!.values;
     expect(plain.falcosidekick).toEqual({ enabled: false });
+    expect(sidekickChartRelease(planStack({ cluster: { name: 'dev', provider: 'oke' }, durable: { waived: { reason: 'a throwaway dev cluster' } } }))).toBeUndefined();
     expect(plain.falco.http_output).toEqual({ enabled: false });
     expect(plain.collectors.containerEngine.engines.cri.sockets).toEqual(['/var/run/crio/crio.sock']);
   });
@@ -136,7 +154,7 @@ describe('the Helm delivery files', () => {
   const files = renderHelmFiles(helmDelivery(teams));
 
   test('one values file per release and HELM.md; byte-identical across runs', () => {
-    expect(files.map((f) => f.name)).toEqual(['falco-values.yaml', 'HELM.md']);
+    expect(files.map((f) => f.name)).toEqual(['falco-values.yaml', 'falcosidekick-values.yaml', 'HELM.md']);
     expect(renderHelmFiles(helmDelivery(eksTeamsStack(new App()).plan))).toEqual(files);
   });
 
@@ -147,14 +165,19 @@ describe('the Helm delivery files', () => {
   });
 
   test('HELM.md lists the parts outside every chart and each release\'s limits', () => {
-    const md = files[1].text;
+    const md = files[2].text;
     expect(md).toContain('| the bundled Alertmanager and its team routes |');
     expect(md).toContain('| the durable shipper (Fluent Bit DaemonSet writing every alert to the bucket) |');
     expect(md).toContain('| Falco ServiceAccount token not mounted (automountServiceAccountToken: false) |');
   });
 
-  test('the subchart URL is where the subchart\'s Service answers (release falco, fullfqdn)', () => {
-    expect(subchartSidekickUrl('sec')).toBe('http://falco-falcosidekick.sec.svc.cluster.local:2801');
+  test('the falcosidekick release\'s values file installs into the routing namespace', () => {
+    expect(files[1].text).toContain('# helm upgrade --install falcosidekick falcosidekick --repo https://falcosecurity.github.io/charts --version 0.12.1 --namespace falco-routing --values falcosidekick-values.yaml');
+    expect(parse(files[1].text)).toEqual(JSON.parse(JSON.stringify(sidekickChartRelease(teams)!.values)));
+  });
+
+  test('the release URL is where the chart\'s Service answers (release falcosidekick: its full name; port 2801)', () => {
+    expect(helmSidekickUrl('sec')).toBe('http://falcosidekick.sec.svc.cluster.local:2801/');
   });
 });
 

@@ -29,12 +29,12 @@ const { objects, notExpressed } = operatorDelivery(plan);
 const byKind = (kind: string) => objects.filter((o) => o.kind === kind);
 
 describe('Falco Operator 0.4.1 resources from the stack plan', () => {
-  test('Falco, Config, Plugin, the Rulesfiles and the Falcosidekick Component, all in the stack namespace', () => {
+  test('Falco, Config, Plugin, the Rulesfiles in the sensors\' namespace, the Falcosidekick Component in the routing one', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'Falco/falco', 'Config/detection-stack', 'Plugin/container', 'Rulesfile/falco-default-rules',
       'Rulesfile/rules-payments', 'Rulesfile/rules-platform-security', 'Component/falcosidekick',
     ]);
-    expect(new Set(objects.map((o) => o.metadata.namespace))).toEqual(new Set(['falco']));
+    expect(new Set(objects.map((o) => o.metadata.namespace))).toEqual(new Set(['falco', 'falco-routing']));
   });
 
   test('one self-contained Rulesfile per owning team (with the lists its rules use), labelled, after the default rules', () => {
@@ -73,7 +73,8 @@ describe('Falco Operator 0.4.1 resources from the stack plan', () => {
     expect(config.append_output).toEqual([plan.falco && expect.objectContaining({ match: { source: 'syscall' } })]);
     expect(config.syscall_event_drops.actions).toBeUndefined();
     expect(config.watch_config_files).toBe(true);
-    expect(config.http_output).toMatchObject({ enabled: true, url: operatorSidekickUrl('falco') });
+    expect(config.http_output).toMatchObject({ enabled: true, url: operatorSidekickUrl('falco-routing') });
+    expect(operatorSidekickUrl('falco-routing')).toBe('http://falcosidekick.falco-routing.svc.cluster.local:2801/');
     expect(OPERATOR_BASE_LISTS.rules_files).toEqual(['/etc/falco/rules.d']);
   });
 
@@ -81,6 +82,19 @@ describe('Falco Operator 0.4.1 resources from the stack plan', () => {
     const plugin = byKind('Plugin')[0];
     expect(plugin.spec.ociArtifact.image).toEqual({ repository: FALCO_OPERATOR.containerPlugin.repository, tag: '0.7.1' });
     expect(plugin.spec.config.initConfig.engines.cri).toEqual({ enabled: true, sockets: ['/run/containerd/containerd.sock'] });
+  });
+
+  test('Falcosidekick\'s Component is in the routing namespace (Pod Security restricted), the rest in the sensors\'', () => {
+    expect(byKind('Component').map((c) => c.metadata.namespace)).toEqual([plan.routingNamespace]);
+    expect(plan.routingNamespace).toBe('falco-routing');
+    expect(plan.namespaceObjects.find((n) => n.name === 'falco-routing')!.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    for (const kind of ['Falco', 'Config', 'Plugin', 'Rulesfile']) {
+      expect(byKind(kind).every((o) => o.metadata.namespace === plan.falco!.namespace)).toBe(true);
+    }
+    // The pod template passes the restricted level: non-root, no escalation, every capability dropped, RuntimeDefault seccomp.
+    const pod = byKind('Component')[0].spec.podTemplateSpec.spec;
+    expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.containers[0].securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
   });
 
   test('Falcosidekick: settings as env, credentials only as Secret references', () => {

@@ -17,8 +17,8 @@ const RELEASE = 'kubernetes:helm.sh/v3:Release';
 const expected = helmDelivery(planStack(HELM_STACK, 'prod-eks-charts'));
 
 test('one Release per official chart, pinned, with the values rendered from the plan', () => {
-  expect(ofType(plan, RELEASE).map((r) => r.name)).toEqual(['prod-eks-charts-falco', 'prod-eks-charts-tetragon']);
-  expect(expected.releases.map((r) => r.chart.name)).toEqual(['falco', 'tetragon']);
+  expect(ofType(plan, RELEASE).map((r) => r.name)).toEqual(['prod-eks-charts-falco', 'prod-eks-charts-falcosidekick', 'prod-eks-charts-tetragon']);
+  expect(expected.releases.map((r) => r.chart.name)).toEqual(['falco', 'falcosidekick', 'tetragon']);
   for (const release of expected.releases) {
     const r = resource(plan, RELEASE, `prod-eks-charts-${release.releaseName}`);
     expect(r.inputs).toMatchObject({
@@ -40,16 +40,19 @@ test('one Release per official chart, pinned, with the values rendered from the 
   expect((resource(plan, RELEASE, 'prod-eks-charts-tetragon').inputs as { version: string }).version).toBe('1.7.0');
 });
 
-test('the Namespace with its Pod Security labels comes first; Tetragon after Falco', () => {
+test('the Namespaces with their Pod Security labels come first; Falcosidekick (routing namespace) after Falco, Tetragon last', () => {
   const ns = resource(plan, 'kubernetes:core/v1:Namespace', 'prod-eks-charts-namespace');
   expect(ns.inputs.metadata).toMatchObject({ name: 'falco', labels: expect.objectContaining({ 'pod-security.kubernetes.io/enforce': 'privileged' }) });
-  expect(dependenciesOf(plan, RELEASE, 'prod-eks-charts-falco')).toEqual(['kubernetes:core/v1:Namespace prod-eks-charts-namespace']);
-  expect(dependenciesOf(plan, RELEASE, 'prod-eks-charts-tetragon')).toEqual([
-    'kubernetes:core/v1:Namespace prod-eks-charts-namespace', `${RELEASE} prod-eks-charts-falco`,
-  ]);
+  const routingNs = resource(plan, 'kubernetes:core/v1:Namespace', 'prod-eks-charts-namespace-falco-routing');
+  expect(routingNs.inputs.metadata).toMatchObject({ name: 'falco-routing', labels: expect.objectContaining({ 'pod-security.kubernetes.io/enforce': 'restricted' }) });
+  const namespaces = ['kubernetes:core/v1:Namespace prod-eks-charts-namespace', 'kubernetes:core/v1:Namespace prod-eks-charts-namespace-falco-routing'];
+  expect(dependenciesOf(plan, RELEASE, 'prod-eks-charts-falco')).toEqual(namespaces);
+  expect(dependenciesOf(plan, RELEASE, 'prod-eks-charts-falcosidekick')).toEqual([...namespaces, `${RELEASE} prod-eks-charts-falco`]);
+  expect((resource(plan, RELEASE, 'prod-eks-charts-falcosidekick').inputs as { namespace: string }).namespace).toBe('falco-routing');
+  expect(dependenciesOf(plan, RELEASE, 'prod-eks-charts-tetragon')).toEqual([...namespaces, `${RELEASE} prod-eks-charts-falcosidekick`]);
   // Nothing else: the parts outside the charts are listed, not deployed.
   expect(plan.resources.map((r) => r.type).sort()).toEqual([
-    'detection-stack:kubernetes:DetectionStackHelmReleases', 'kubernetes:core/v1:Namespace', RELEASE, RELEASE,
+    'detection-stack:kubernetes:DetectionStackHelmReleases', 'kubernetes:core/v1:Namespace', 'kubernetes:core/v1:Namespace', RELEASE, RELEASE, RELEASE,
   ]);
   expect(expected.outsideCharts.map((p) => p.what)).toEqual(expect.arrayContaining(['the bundled Alertmanager and its team routes']));
 });

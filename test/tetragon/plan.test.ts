@@ -25,6 +25,15 @@ describe('planTetragon: defaults', () => {
     expect(JSON.parse(plan.agentConfig['export-allowlist']).event_set).toContain('PROCESS_KPROBE');
   });
 
+  test('with routing, the routing namespace (Falcosidekick, Alertmanager) is not exported either', () => {
+    const routed = planStack(stack({}, { routing: { sidekick: {} } }), 'S').tetragon!;
+    expect(JSON.parse(routed.agentConfig['export-denylist'].split('\n')[1])).toEqual({
+      namespace: ['kube-system', 'kube-public', 'kube-node-lease', 'tetragon', 'tetragon-routing'],
+    });
+    const named = planStack(stack({}, { routing: { sidekick: {} }, routingNamespace: 'alerting' }), 'S').tetragon!;
+    expect(JSON.parse(named.agentConfig['export-denylist'].split('\n')[1]).namespace).toEqual(['kube-system', 'kube-public', 'kube-node-lease', 'tetragon', 'alerting']);
+  });
+
   test('cluster name, rate limit, redaction, policy filter and health server are configured', () => {
     expect(plan.agentConfig).toMatchObject({
       'cluster-name': 'prod',

@@ -65,11 +65,29 @@ describe('TetragonSensor', () => {
     // pkg/option/flags.go: metrics-server and health-server-address take <address>:<port>; a set flag wins over
     // --config-dir (cmd/tetragon/main.go viper.BindPFlags). Kubernetes expands $(POD_IP) in args from the env var.
     expect(agent.args).toEqual([
-      '--config-dir=/etc/tetragon/tetragon.conf.d/', '--metrics-server=$(POD_IP):2112', '--health-server-address=$(POD_IP):6789',
+      '--config-dir=/etc/tetragon/tetragon.conf.d/', '--metrics-server=[$(POD_IP)]:2112', '--health-server-address=[$(POD_IP)]:6789',
     ]);
     expect(agent.env).toContainEqual({ name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } });
     expect(find(objs, 'ConfigMap', 'tetragon-config').data['server-address']).toBe('unix:///var/run/tetragon/tetragon.sock');
     expect(pod.volumes).toContainEqual({ name: 'bpf-maps', hostPath: { path: '/sys/fs/bpf', type: 'Directory' } });
+  });
+
+  test('the listener addresses are valid for Go on IPv4 and IPv6-only nodes alike', () => {
+    // Go's net.SplitHostPort (golang/go src/net/ipsock.go), which net.Listen and http.ListenAndServe use: "[host]:port"
+    // takes the host between the brackets whatever its family; without brackets a host with a colon is refused
+    // ("too many colons in address"), which is fatal for tetragon's health server (pkg/health/server.go logger.Fatal).
+    const addresses = agent.args.filter((a: string) => a.startsWith('--metrics-server=') || a.startsWith('--health-server-address='))
+      .map((a: string) => a.slice(a.indexOf('=') + 1));
+    expect(addresses).toHaveLength(2);
+    for (const podIp of ['10.0.3.7', 'fd00:10:244::7']) {
+      for (const address of addresses) {
+        const [host, port] = goSplitHostPort(address.replace('$(POD_IP)', podIp));
+        expect(host).toBe(podIp);
+        expect(['2112', '6789']).toContain(port);
+      }
+    }
+    // The unbracketed form this replaced fails on IPv6: the test can tell them apart.
+    expect(() => goSplitHostPort('fd00:10:244::7:2112')).toThrow('too many colons in address');
   });
 
   test('GIVEN listenOnAllInterfaces with a reason THEN the listeners keep :port; without a reason DS-TETRA-006', () => {
@@ -79,7 +97,7 @@ describe('TetragonSensor', () => {
       durable: { waived: { reason: 'listener test: no bucket in this cluster' } },
     }, 'stack');
     const agentOf = (p: ReturnType<typeof plan>) => p.tetragon!.workloads.agent.pod.containers.find((c) => c.name === 'tetragon')!;
-    expect(agentOf(plan({ reason: 'IPv6-only cluster: $(POD_IP):port is no address' })).args).toEqual(['--config-dir=/etc/tetragon/tetragon.conf.d/']);
+    expect(agentOf(plan({ reason: 'Prometheus scrapes from a second node network' })).args).toEqual(['--config-dir=/etc/tetragon/tetragon.conf.d/']);
     expect(() => plan({ reason: 'v6' })).toThrow(expect.objectContaining({ code: 'DS-TETRA-006', where: 'stack/sensors.tetragon.listenOnAllInterfaces' }));
   });
 
@@ -153,3 +171,27 @@ describe('TetragonTracingPolicy', () => {
     ]);
   });
 });
+
+/** Go's net.SplitHostPort (golang/go src/net/ipsock.go), as tetragon 1.7.0 (Go 1.26) parses a listen address. */
+function goSplitHostPort(hostport: string): [string, string] {
+  const i = hostport.lastIndexOf(':');
+  if (i < 0) throw new Error('missing port in address');
+  let host: string;
+  let j = 0;
+  let k = 0;
+  if (hostport[0] === '[') {
+    const end = hostport.indexOf(']');
+    if (end < 0) throw new Error("missing ']' in address");
+    if (end + 1 === hostport.length) throw new Error('missing port in address');
+    if (end + 1 !== i) throw new Error(hostport[end + 1] === ':' ? 'too many colons in address' : 'missing port in address');
+    host = hostport.slice(1, end);
+    [j, k] = [1, end + 1];
+  } else {
+    host = hostport.slice(0, i);
+    if (host.includes(':')) throw new Error('too many colons in address');
+    if (host.includes('%')) throw new Error('missing brackets in address');
+  }
+  if (hostport.slice(j).includes('[')) throw new Error("unexpected '[' in address");
+  if (hostport.slice(k).includes(']')) throw new Error("unexpected ']' in address");
+  return [host, hostport.slice(i + 1)];
+}
