@@ -14,6 +14,8 @@ import { loadRuleFiles } from '../../lib/falco/rules/loader';
  */
 
 const FIXTURES = join(__dirname, 'fixtures', 'falco-unused');
+/** Folders of rules files loaded together, in name order. */
+const MULTI_FILE = join(__dirname, 'fixtures', 'falco-unused-files');
 const AFTER_DEFAULTS = 'after-default-rules.yaml';
 const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.yaml')).sort();
 
@@ -54,5 +56,27 @@ describe('unused macros and lists, judged by real Falco 0.44.1', () => {
     expect(withFile.diagnostics.filter((d) => d.file !== path)).toEqual([]);
     const withNames = loadRuleFiles([{ name: path, content }], { predefined: FALCO_DEFAULT_RULES_NAMES });
     expect(ourKeys(withNames.diagnostics)).toEqual(expected);
+  });
+
+  /**
+   * Falco compiles after each file (falco_engine::load_rules compiles everything read so far), so an item used only
+   * by a later file is reported when its own file is loaded, and an unused one again after every later file. Ours
+   * reports each once, at its place: the distinct warnings are the same.
+   */
+  test.each(readdirSync(MULTI_FILE).sort())('%s: several files, the unused items Falco reports after any of them', async (folder) => {
+    const paths = readdirSync(join(MULTI_FILE, folder)).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(MULTI_FILE, folder, f));
+    expect(paths.length).toBeGreaterThanOrEqual(2);
+    const falco = await falcoValidate(paths);
+    expect(falco.every((r) => r.successful)).toBe(true);
+    const key = (code: string, item: string | undefined, file: string | undefined, line: number | undefined, col: number | undefined) =>
+      `${code} ${item} ${file}:${line}:${col}`;
+    const expected = [...new Set(falco.flatMap((r) => r.warnings).filter((w) => isUnused(w.code))
+      .map((w) => key(w.code, w.item, w.at?.file, w.at?.line, w.at?.col)))].sort();
+    const ours = loadRuleFiles(paths.map((p) => ({ name: p, content: readFileSync(p, 'utf8') })));
+    const actual = ours.diagnostics.filter((d) => isUnused(DIAGNOSTIC_CODES[d.code].falco))
+      .map((d) => key(DIAGNOSTIC_CODES[d.code].falco, d.item?.name, d.file, d.line, d.col)).sort();
+    expect(actual).toEqual(expected);
+    // the point of these fixtures: something is unused only until a later file uses it
+    expect(ours.diagnostics.filter((d) => d.message.includes('loaded later')).length).toBeGreaterThan(0);
   });
 });

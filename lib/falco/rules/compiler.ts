@@ -3,7 +3,7 @@ import { Diagnostic, DiagnosticCode } from './diagnostics';
 import { eventTypesOf, EventTypeSet } from './event-types';
 import { Priority } from './model';
 import { outputFieldProblems } from './output';
-import { MappedText, SourceRef, textAt } from './source-text';
+import { MappedText, SourceFile, SourceRef, textAt } from './source-text';
 import { Expr, ListLiteral, NO_POSITION, Node, Operand, StringLiteral } from '../language/ast';
 import { checkCondition, CheckIssue } from '../language/checker';
 import { editDistance } from '../language/fields';
@@ -83,9 +83,13 @@ export class RuleCompiler {
   private readonly sizes = new WeakMap<object, ExprSize>();
   /** The text of a condition before list substitution. */
   private readonly unsubstituted = new WeakMap<MappedText, string>();
-  /** Lists and macros Falco counts as used (LOAD_UNUSED_LIST, LOAD_UNUSED_MACRO). */
-  private readonly usedLists = new Set<string>();
-  private readonly usedMacros = new Set<string>();
+  /**
+   * Lists and macros Falco counts as used (LOAD_UNUSED_LIST, LOAD_UNUSED_MACRO), each with the first file (by load
+   * order) whose rules, macros or lists use it: Falco compiles after each file, so an item used only by a later file
+   * is unused when its own file is loaded.
+   */
+  private readonly usedLists = new Map<string, number>();
+  private readonly usedMacros = new Map<string, number>();
   /** The lists as Falco substitutes them into condition texts, in its order. */
   private pastedLists: {
     readonly order: ReadonlyMap<string, number>;
@@ -94,7 +98,19 @@ export class RuleCompiler {
     readonly substituted: readonly PastedList[];
   } = { order: new Map(), lists: [], substituted: [] };
 
-  constructor(private readonly collected: RuleCollector, private readonly sink: DiagnosticSink) {}
+  /**
+   * @param fileOrder the files in load order (for the unused items per file); without it, all are one file.
+   */
+  constructor(
+    private readonly collected: RuleCollector,
+    private readonly sink: DiagnosticSink,
+    private readonly fileOrder: readonly SourceFile[] = [],
+  ) {}
+
+  /** The place of a file in the load order (0 for a file not given, such as the predefined names). */
+  private step(at: SourceRef): number {
+    return Math.max(0, this.fileOrder.indexOf(at.file));
+  }
 
   compile(): CompiledRules {
     this.expandLists();
@@ -131,7 +147,7 @@ export class RuleCompiler {
       for (const entry of list.items) {
         const ref = this.collected.lists.get(entry);
         if (ref && ref.index < list.visibility) {
-          this.usedLists.add(ref.name);
+          markUsedFrom(this.usedLists, ref.name, this.step(list.at));
           if (ref.opaque) this.opaqueLists.add(list.name);
           appendAll(out, ref.items);
         } else {
@@ -160,7 +176,7 @@ export class RuleCompiler {
       this.resolvedMacros.set(name, null);
       return null;
     }
-    this.markUsed(macro.text.text, parsed);
+    this.markUsedIn(macro.text, macro.text.text, parsed);
     const outer = this.sawOpaque;
     this.sawOpaque = false;
     let resolved = this.resolve(parsed, (ref) => ref.index < macro.visibility, [...stack, name], item) ?? null;
@@ -184,13 +200,13 @@ export class RuleCompiler {
     if (!condition || !this.withinBounds(condition, rule.text, item)) return undefined;
     const exceptionClauses: Expr[] = [];
     // what the rule refers to, counted as used unless Falco skips the rule before compiling its condition
-    const refersTo: [string, Expr][] = [[rule.text.text, parsed]];
+    const refersTo: [MappedText, string, Expr][] = [[rule.text, rule.text.text, parsed]];
     for (const ex of rule.exceptions) {
       const clause = this.exceptionClause(ex, item);
       if (clause === null) return undefined;
       if (clause) {
         const text = this.origins.get(clause) as MappedText;
-        refersTo.push([this.unsubstituted.get(text) ?? text.text, clause]);
+        refersTo.push([text, this.unsubstituted.get(text) ?? text.text, clause]);
         const resolvedClause = this.resolve(clause, () => true, [], item);
         if (!resolvedClause) return undefined;
         exceptionClauses.push({ kind: 'not', child: resolvedClause, pos: clause.pos });
@@ -204,7 +220,7 @@ export class RuleCompiler {
     const isUnknown = (i: CheckIssue) => i.code === 'COND_UNKNOWN_FIELD' || i.code === 'COND_UNKNOWN_EVENT_TYPE';
     const unknownInOutput = outputIssues.some((i) => i.severity === 'error');
     // Falco checks the output first: a rule it skips there never has its condition's lists and macros resolved
-    if (!(rule.skipIfUnknownFilter && unknownInOutput)) for (const [text, expr] of refersTo) this.markUsed(text, expr);
+    if (!(rule.skipIfUnknownFilter && unknownInOutput)) for (const [mapped, text, expr] of refersTo) this.markUsedIn(mapped, text, expr);
     const unknown = issues.some(isUnknown) || unknownInOutput;
     if (rule.skipIfUnknownFilter && unknown) {
       const first = issues.find(isUnknown);
@@ -474,8 +490,35 @@ export class RuleCompiler {
    * Marks what a condition refers to as used, as Falco does (rule_loader_compiler.cpp): the lists its text
    * substitutes (parse_condition, resolve_list) and the macros its syntax tree names (resolve_macros).
    */
-  private markUsed(text: string, parsed: Expr): void {
-    for (const name of substitutedListNames(text, this.pastedLists.order, this.pastedLists.lists)) this.usedLists.add(name);
+  /**
+   * Marks what a condition refers to as used, from the file its text comes from. A text appended to in later files
+   * is, after each earlier file, the part written so far: each such part is marked from its own file.
+   */
+  private markUsedIn(mapped: MappedText, raw: string, parsed: Expr): void {
+    const first = this.step(mapped.at(0));
+    if (raw !== mapped.text || raw.length === 0) return this.markUsed(raw, parsed, first);
+    const last = this.step(mapped.at(raw.length - 1));
+    if (first !== last) {
+      let current = first;
+      for (let i = 1; i < raw.length; i++) {
+        const step = this.step(mapped.at(i));
+        if (step === current) continue;
+        const before = raw.slice(0, i);
+        let expr: Expr | undefined;
+        try {
+          expr = parseCondition(before);
+        } catch {
+          expr = undefined; // a part that does not parse alone: Falco's load of that file failed
+        }
+        if (expr) this.markUsed(before, expr, current);
+        current = step;
+      }
+    }
+    this.markUsed(raw, parsed, last);
+  }
+
+  private markUsed(text: string, parsed: Expr, step: number): void {
+    for (const name of substitutedListNames(text, this.pastedLists.order, this.pastedLists.lists)) markUsedFrom(this.usedLists, name, step);
     const visit = (e: Expr): void => {
       switch (e.kind) {
         case 'and':
@@ -484,7 +527,7 @@ export class RuleCompiler {
         case 'not':
           return visit(e.child);
         case 'macro':
-          this.usedMacros.add(e.name);
+          markUsedFrom(this.usedMacros, e.name, step);
           return;
         default:
       }
@@ -492,15 +535,23 @@ export class RuleCompiler {
     visit(parsed);
   }
 
-  /** LOAD_UNUSED_MACRO then LOAD_UNUSED_LIST, in definition order, as Falco ends a compilation; names an earlier file defines are not judged. */
+  /**
+   * LOAD_UNUSED_MACRO then LOAD_UNUSED_LIST, in definition order, as Falco ends a compilation; names an earlier file
+   * defines are not judged. Falco compiles after each file: an item first used by a later file is reported too, as
+   * Falco reports it when the item's own file is loaded (once here, where Falco repeats it after each file).
+   */
   private reportUnused(): void {
+    const unusedWhenLoaded = (used: number | undefined, at: SourceRef) => used === undefined || used > this.step(at);
+    const later = (used: number | undefined) => (used === undefined ? '' : ` when its file is loaded (the first use is in ${this.fileOrder[used].name}, loaded later)`);
     for (const macro of this.collected.macros.values()) {
-      if (this.usedMacros.has(macro.name) || this.collected.isPredefined('macro', macro.name)) continue;
-      this.sink.report('warning', 'LOAD_UNUSED_MACRO', 'Macro not referred to by any other rule/macro', macro.at, { kind: 'macro', name: macro.name });
+      const used = this.usedMacros.get(macro.name);
+      if (!unusedWhenLoaded(used, macro.at) || this.collected.isPredefined('macro', macro.name)) continue;
+      this.sink.report('warning', 'LOAD_UNUSED_MACRO', `Macro not referred to by any other rule/macro${later(used)}`, macro.at, { kind: 'macro', name: macro.name });
     }
     for (const list of this.collected.lists.values()) {
-      if (this.usedLists.has(list.name) || this.collected.isPredefined('list', list.name)) continue;
-      this.sink.report('warning', 'LOAD_UNUSED_LIST', 'List not referred to by any other rule/macro', list.at, { kind: 'list', name: list.name });
+      const used = this.usedLists.get(list.name);
+      if (!unusedWhenLoaded(used, list.at) || this.collected.isPredefined('list', list.name)) continue;
+      this.sink.report('warning', 'LOAD_UNUSED_LIST', `List not referred to by any other rule/macro${later(used)}`, list.at, { kind: 'list', name: list.name });
     }
   }
 
@@ -614,4 +665,10 @@ function literal(value: string, pos = NO_POSITION): StringLiteral {
 
 function parenItem(value: string): string {
   return value[0] === '(' ? value : `(${value})`;
+}
+
+/** Records that a list or macro is used by the file at `step` of the load order (the earliest use counts). */
+function markUsedFrom(used: Map<string, number>, name: string, step: number): void {
+  const known = used.get(name);
+  if (known === undefined || step < known) used.set(name, step);
 }

@@ -86,7 +86,7 @@ function load(inputs: readonly RuleFileInput[], engineVersion: string, predefine
     for (const item of read.items) collector.add(item);
   }
   // like Falco, nothing is compiled when a file could not be read
-  const compiled = readFailed ? NOTHING_COMPILED : new RuleCompiler(collector, sink).compile();
+  const compiled = readFailed ? NOTHING_COMPILED : new RuleCompiler(collector, sink, reads.map((r) => r.file)).compile();
   const bySource = new Map<string, ResolvedRule[]>();
   for (const rule of compiled.rules) {
     const same = bySource.get(rule.source);
