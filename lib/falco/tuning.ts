@@ -2,7 +2,7 @@ import { inList } from './language/build';
 import { editDistance } from './language/fields';
 import { ConditionSyntaxError, parseCondition } from './language/parser';
 import { printCondition } from './language/printer';
-import { FALCO_DEFAULT_RULES_NAMES } from './rules/default-rules-names.generated';
+import { FALCO_DEFAULT_RULES_NAMES, K8SAUDIT_RULES_NAMES } from './rules/default-rules-names.generated';
 import { formatPriority, Priority, RuleException, RuleItem, RuleOverridableKey, OverrideMode } from './rules/model';
 import { DetectionStackError } from '../core/errors';
 
@@ -35,9 +35,12 @@ export interface FalcoRuleTuning {
    * @default none
    */
   readonly appendCondition?: string;
-  /** Alert only for these namespaces (appended as `and k8s.ns.name in (...)`, values quoted). @default every namespace */
+  /**
+   * Alert only for these namespaces (appended as `and k8s.ns.name in (...)`, values quoted; for the k8saudit rules
+   * `ka.target.namespace`, the namespace of the audited object). @default every namespace
+   */
   readonly onlyNamespaces?: readonly string[];
-  /** Never alert for these namespaces (an exception on `k8s.ns.name`). @default none */
+  /** Never alert for these namespaces (an exception on `k8s.ns.name`, or `ka.target.namespace` for the k8saudit rules). @default none */
   readonly exceptNamespaces?: readonly string[];
 }
 
@@ -56,31 +59,41 @@ const TEAM_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const MIN_REASON = 10;
 
+/** The rules files a tuning can change: Falco's default rules on the nodes, the k8saudit ruleset of the audit Falco. */
+export type TunedRuleset = 'falco_rules' | 'k8s_audit_rules';
+
+const RULESETS: Readonly<Record<TunedRuleset, { readonly names: readonly string[]; readonly file: string; readonly namespaceField: string }>> = {
+  falco_rules: { names: FALCO_DEFAULT_RULES_NAMES.rules, file: 'Falco\'s default rules (falco_rules.yaml of the pinned image)', namespaceField: 'k8s.ns.name' },
+  // The k8saudit plugin's field for the namespace of the object a request acts on (falcosecurity/plugins k8saudit).
+  k8s_audit_rules: { names: K8SAUDIT_RULES_NAMES.rules, file: 'the k8saudit ruleset (k8s_audit_rules.yaml)', namespaceField: 'ka.target.namespace' },
+};
+
 /**
  * Validates the tunings of the default rules and renders each as an `override` item. Rule names are checked
- * against the names of the pinned image's default rules; when the default rules file itself is given, the
- * custom-rules load check (DS-FALCO-102) loads the items after it with full semantics.
- * @param where `<stack path>/sensors.falco.tuning`
+ * against the names of the pinned image's default rules (or of the k8saudit ruleset); when the default rules file
+ * itself is given, the custom-rules load check (DS-FALCO-102) loads the items after it with full semantics.
+ * @param where `<stack path>/sensors.falco.tuning` (or `.k8sauditTuning`)
  */
-export function planTuning(tunings: readonly FalcoRuleTuning[] | undefined, where: string, defaultRulesLoaded: boolean): FalcoTuningPlan[] {
+export function planTuning(tunings: readonly FalcoRuleTuning[] | undefined, where: string, defaultRulesLoaded: boolean,
+  ruleset: TunedRuleset = 'falco_rules'): FalcoTuningPlan[] {
   if (!tunings || tunings.length === 0) return [];
   if (!defaultRulesLoaded) {
     throw new DetectionStackError('DS-FALCO-016', where, 'tuning changes Falco\'s default rules, but loadDefaultRules is false: there is nothing to tune',
       'remove tuning, or remove loadDefaultRules: false');
   }
-  const known = FALCO_DEFAULT_RULES_NAMES.rules;
+  const { names: known, file, namespaceField } = RULESETS[ruleset];
   return tunings.map((t, i) => {
     const at = `${where}[${i}]`;
     if (!known.includes(t.rule)) {
       const hint = closest(t.rule, known);
-      throw new DetectionStackError('DS-FALCO-016', `${at}.rule`, `'${t.rule}' is not a rule of Falco's default rules (falco_rules.yaml of the pinned image)`,
+      throw new DetectionStackError('DS-FALCO-016', `${at}.rule`, `'${t.rule}' is not a rule of ${file}`,
         hint ? `did you mean '${hint}'? Names are exact, with their case` : 'give the exact name of a default rule (`falco -L` lists them); to change a custom rule, change it in customRules');
     }
-    return planOne(t, at, i);
+    return planOne(t, at, i, namespaceField);
   });
 }
 
-function planOne(t: FalcoRuleTuning, at: string, index: number): FalcoTuningPlan {
+function planOne(t: FalcoRuleTuning, at: string, index: number, namespaceField: string): FalcoTuningPlan {
   if (!TEAM_NAME.test(t.owner)) {
     throw new DetectionStackError('DS-FALCO-017', `${at}.owner`, `owner '${t.owner}' of the tuning of '${t.rule}' is not a team name`,
       'use the team\'s name in lowercase letters, digits and \'-\' (e.g. \'payments\')');
@@ -116,13 +129,13 @@ function planOne(t: FalcoRuleTuning, at: string, index: number): FalcoTuningPlan
     changes.push(`condition: and (${t.appendCondition.trim()})`);
   }
   if (t.onlyNamespaces && t.onlyNamespaces.length > 0) {
-    conditions.push(printCondition(inList('k8s.ns.name', t.onlyNamespaces)));
+    conditions.push(printCondition(inList(namespaceField, t.onlyNamespaces)));
     changes.push(`only namespaces ${t.onlyNamespaces.join(', ')}`);
   }
   const exceptions: RuleException[] = [...(t.exceptions ?? [])];
   (t.exceptions ?? []).forEach((e) => changes.push(`exception '${e.name}'`));
   if (t.exceptNamespaces && t.exceptNamespaces.length > 0) {
-    exceptions.push({ name: `${EXCEPTION_PREFIX}${index}_namespaces`, fields: 'k8s.ns.name', comps: 'in', values: [...t.exceptNamespaces] });
+    exceptions.push({ name: `${EXCEPTION_PREFIX}${index}_namespaces`, fields: namespaceField, comps: 'in', values: [...t.exceptNamespaces] });
     changes.push(`except namespaces ${t.exceptNamespaces.join(', ')}`);
   }
   if (conditions.length > 0) override.condition = 'append';

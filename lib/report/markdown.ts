@@ -69,18 +69,22 @@ export function renderReportMarkdown(plan: StackPlan, report: CoverageReport = c
   return lines.join('\n');
 }
 
-/** What the stack changes in Falco's default rules, who changed it and why (sensors.falco.tuning). */
+/** What the stack changes in Falco's default rules, who changed it and why (sensors.falco.tuning and k8sauditTuning). */
 function tuningLines(plan: StackPlan): string[] {
-  const tuning = plan.falco?.tuning ?? [];
-  if (tuning.length === 0) return [];
+  const rows = [
+    ...(plan.falco?.tuning ?? []).map((t) => ({ t, file: 'falco_rules.yaml' })),
+    ...(plan.falco?.auditTuning ?? []).map((t) => ({ t, file: 'k8s_audit_rules.yaml' })),
+  ];
+  if (rows.length === 0) return [];
   return [
     '## Tuned default rules',
     '',
-    'Changes to Falco\'s default rules (`/etc/falco/falco_rules.yaml` of the image), loaded after them as `override` items.',
+    'Changes to Falco\'s default rules (`/etc/falco/falco_rules.yaml` of the image on the nodes, the k8saudit ruleset\'s'
+      + ' `k8s_audit_rules.yaml` in the audit Falco), loaded after them as `override` items.',
     '',
-    '| default rule | change | by | why |',
-    '|---|---|---|---|',
-    ...tuning.map((t) => `| ${escape(t.rule)} | ${escape(t.changes.join('; '))} | ${t.owner} | ${escape(t.reason)} |`),
+    '| default rule | file | change | by | why |',
+    '|---|---|---|---|---|',
+    ...rows.map(({ t, file }) => `| ${escape(t.rule)} | ${file} | ${escape(t.changes.join('; '))} | ${t.owner} | ${escape(t.reason)} |`),
     '',
   ];
 }

@@ -163,7 +163,7 @@ export function runningDetectionTags(plan: StackPlan, coverage: CoverageReport):
   const tetragonTags = new Map((plan.tetragon?.detections ?? []).map((d) => [`tetragon:${d.id}`, d.tags ?? []]));
   const own = coverage.detections.filter((d) => d.enabled && !d.inactiveBecause)
     .map((d) => ({ name: d.name, tags: [...(ruleTags.get(d.name) ?? tetragonTags.get(d.name) ?? [])] }));
-  const disabled = new Set((plan.falco?.tuning ?? [])
+  const disabled = new Set([...(plan.falco?.tuning ?? []), ...(plan.falco?.auditTuning ?? [])]
     .filter((t) => t.item.enabled === false).map((t) => t.rule));
   const defaults = (tags: Readonly<Record<string, readonly string[]>>) => Object.entries(tags)
     .filter(([name]) => !disabled.has(name)).map(([name, t]) => ({ name: `${name}${DEFAULT_RULE_SUFFIX}`, tags: [...t] }));

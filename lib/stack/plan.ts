@@ -127,6 +127,11 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
     httpOutputUrl: routing.sidekick.url,
     httpOutputPods: { pods: routing.sidekick.workload.selectorLabels, namespace: routing.sidekick.workload.namespace },
   }) : nodeFalco;
+  if (falco && falco.auditTuning.length > 0 && !audit.kubernetes.falcoPlugin) {
+    throw new DetectionStackError('DS-FALCO-016', `${falco.path}.k8sauditTuning`,
+      'k8sauditTuning changes the k8saudit rules, but no audit Falco runs here: there is nothing to tune',
+      'remove k8sauditTuning, or set audit.kubernetes.falcoPlugin (EKS, AKS)');
+  }
   const k8sauditFalco = audit.kubernetes.falcoPlugin && planK8sAuditFalco({
     plugin: audit.kubernetes.falcoPlugin,
     namespace: ctx.namespace,

@@ -89,6 +89,14 @@ describe('tuning of the default rules, loaded by real Falco 0.44.1 after the pin
     expect(rules.length).toBeGreaterThan(20);
     expect(rules.filter((r) => r.kind === 'rule' && parseCondition(r.condition!).kind !== 'and').map((r) => (r as { name: string }).name)).toEqual([]);
   });
+
+  test('appending "and (...)" narrows every rule of the k8saudit ruleset too (k8sauditTuning): an and at its top, or one macro', () => {
+    const file = corpusPath('falco-plugin-rules', 'k8s_audit_rules.yaml');
+    const { items } = readRuleItems({ name: file, content: readFileSync(file, 'utf8') });
+    const rules = items.flatMap((i) => (i.kind === 'rule' && i.condition !== undefined ? [{ name: i.name, kind: parseCondition(i.condition).kind }] : []));
+    expect(rules.length).toBeGreaterThan(20);
+    expect(rules.filter((r) => r.kind !== 'and')).toEqual([{ name: 'All K8s Audit Events', kind: 'macro' }]);
+  });
 });
 
 describe('one rules file per owning team, loaded by real Falco 0.44.1 as rules_files names them', () => {

@@ -110,12 +110,13 @@ describe('the report of the tuning', () => {
     expect(section.split('\n').slice(0, 8)).toEqual([
       '## Tuned default rules',
       '',
-      'Changes to Falco\'s default rules (`/etc/falco/falco_rules.yaml` of the image), loaded after them as `override` items.',
+      'Changes to Falco\'s default rules (`/etc/falco/falco_rules.yaml` of the image on the nodes, the k8saudit ruleset\'s'
+        + ' `k8s_audit_rules.yaml` in the audit Falco), loaded after them as `override` items.',
       '',
-      '| default rule | change | by | why |',
-      '|---|---|---|---|',
-      '| Terminal shell in container | priority WARNING | platform | kubectl exec is our \\| break-glass path |',
-      '| Packet socket created in container | disabled | network | the CNI agents open packet sockets |',
+      '| default rule | file | change | by | why |',
+      '|---|---|---|---|---|',
+      '| Terminal shell in container | falco_rules.yaml | priority WARNING | platform | kubectl exec is our \\| break-glass path |',
+      '| Packet socket created in container | falco_rules.yaml | disabled | network | the CNI agents open packet sockets |',
     ]);
     expect(coverageReport(plan).detections.map((d) => d.name)).toEqual([]);
   });

@@ -115,6 +115,8 @@ export interface FalcoPlan {
   readonly customRules: readonly FalcoCustomRulePlan[];
   /** Changes to the default rules, who made them and why; their `override` items end `rules.items`. */
   readonly tuning: readonly FalcoTuningPlan[];
+  /** Changes to the k8saudit ruleset's rules (sensors.falco.k8sauditTuning); their `override` items end `auditRules.items`. */
+  readonly auditTuning: readonly FalcoTuningPlan[];
   readonly hostMounts: readonly FalcoHostMount[];
   readonly resources: {
     readonly requests: { readonly cpu: string; readonly memory: string };
@@ -176,6 +178,8 @@ export function planFalco(props: FalcoSensorProps, ctx: PlanContext, extras: Fal
   const auditRules = customRules.filter((r) => sourceOf(r) === 'k8s_audit');
   const sharedItems = [...(props.customLists ?? []), ...(props.customMacros ?? [])];
   const tuning = planTuning(props.tuning, `${where}.tuning`, props.loadDefaultRules ?? true);
+  // The audit Falco always loads the k8saudit ruleset first (falcoctl installs it), so it can always be tuned.
+  const auditTuning = planTuning(props.k8sauditTuning, `${where}.k8sauditTuning`, true, 'k8s_audit_rules');
   const selectorLabels = { 'app.kubernetes.io/name': FALCO_NAME, 'app.kubernetes.io/instance': FALCO_NAME };
 
   const base: FalcoPlan = {
@@ -212,7 +216,8 @@ export function planFalco(props: FalcoSensorProps, ctx: PlanContext, extras: Fal
     },
     auditRules: {
       fileName: K8S_AUDIT_RULES_FILE_NAME,
-      items: auditRules.length === 0 ? [] : [...sharedItems, ...auditRules.map((r) => r.rule)],
+      // The tuning of the k8saudit rules last: the ruleset is loaded before this file.
+      items: [...(auditRules.length === 0 ? [] : [...sharedItems, ...auditRules.map((r) => r.rule)]), ...auditTuning.map((t) => t.item)],
     },
     defaultRulesLoaded: props.loadDefaultRules ?? true,
     ...(props.defaultRules ? { defaultRulesFile: props.defaultRules.file } : {}),
@@ -220,6 +225,7 @@ export function planFalco(props: FalcoSensorProps, ctx: PlanContext, extras: Fal
       name: r.rule.name, owner: r.owner, priority: r.rule.priority, source: r.rule.source ?? 'syscall',
     })),
     tuning,
+    auditTuning,
     hostMounts: hostMounts(socketPath),
     resources,
     tolerations: props.tolerations ?? [{ operator: 'Exists' }],

@@ -104,6 +104,13 @@ export interface FalcoSensorProps {
    * @default none
    */
   readonly tuning?: readonly FalcoRuleTuning[];
+  /**
+   * The same changes to the k8saudit plugin's rules (`k8s_audit_rules.yaml` of the k8saudit ruleset the audit Falco of
+   * `audit.kubernetes` installs), rendered as `override` items in its k8s_audit rules file and listed in REPORT.md. The
+   * namespaces are those of the audited objects (`ka.target.namespace`). Needs the audit Falco (EKS, AKS).
+   * @default none
+   */
+  readonly k8sauditTuning?: readonly FalcoRuleTuning[];
   /** Lists used by the custom rules, written before the macros. @default none */
   readonly customLists?: readonly ListItem[];
   /** Macros used by the custom rules, written before the rules. @default none */

@@ -94,6 +94,7 @@ export const FalcoSensorPropsSchema = props('FalcoSensorProps', {
   defaultRules: props('FalcoDefaultRulesFile', { file: z.string() }).optional(),
   customRules: z.array(FalcoCustomRuleSchema).optional(),
   tuning: z.array(FalcoRuleTuningSchema).optional(),
+  k8sauditTuning: z.array(FalcoRuleTuningSchema).optional(),
   customLists: z.array(ListItemSchema).optional(),
   customMacros: z.array(MacroItemSchema).optional(),
   privileged: z.boolean().optional(),
