@@ -79,6 +79,11 @@ export function substitutedListNames(text: string, order: ReadonlyMap<string, nu
   return used;
 }
 
+/** Each list's place in `lists`, for {@link substituteLists} (compute it once for many conditions). */
+export function listOrder(lists: readonly PastedList[]): Map<string, number> {
+  return new Map(lists.map((l, i) => [l.name, i]));
+}
+
 /** A condition text after Falco's list substitution. */
 export interface SubstitutedText {
   readonly text: string;
@@ -100,15 +105,19 @@ const DELIMITERS = `${BLANKS}(),=`;
  * (each quoted when it has a space and does not start with a quote); an empty list also takes a comma beside
  * it. The text is then parsed. `proc.name = shells` becomes `proc.name = bash, sh`, a syntax error.
  */
-export function substituteLists(text: string, lists: readonly PastedList[]): SubstitutedText {
-  const used = substitutedListNames(text, new Map(lists.map((l, i) => [l.name, i])), lists);
+export function substituteLists(
+  text: string,
+  lists: readonly PastedList[],
+  order: ReadonlyMap<string, number> = listOrder(lists),
+): SubstitutedText {
+  const used = substitutedListNames(text, order, lists);
   let cnd = text;
   let origin = Array.from({ length: text.length }, (_, i) => i);
   let pastedBy: (string | undefined)[] = new Array<string | undefined>(text.length).fill(undefined);
-  const named = new Set(used);
   const done: string[] = [];
-  for (const list of lists) {
-    if (!named.has(list.name)) continue;
+  // the lists named, in definition order (only those: going through every list per condition is quadratic)
+  for (const index of used.map((name) => order.get(name) as number).sort((a, b) => a - b)) {
+    const list = lists[index];
     let substituted = false;
     let start = cnd.indexOf(list.name);
     while (start >= 0) {

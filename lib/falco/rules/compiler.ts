@@ -8,7 +8,7 @@ import { Expr, ListLiteral, NO_POSITION, Node, Operand, StringLiteral } from '..
 import { checkCondition, CheckIssue } from '../language/checker';
 import { editDistance } from '../language/fields';
 import { isListOperator, isModifiedOperator } from '../language/lexer';
-import { PastedList, pasteListItem, PastedItem, readPastedListItem, substitutedListNames, substituteLists } from '../language/list-paste';
+import { listOrder, PastedList, pasteListItem, PastedItem, readPastedListItem, substitutedListNames, substituteLists } from '../language/list-paste';
 import { ConditionSyntaxError, parseCondition } from '../language/parser';
 
 /**
@@ -96,7 +96,8 @@ export class RuleCompiler {
     readonly lists: readonly PastedList[];
     /** The lists substituted into condition texts (all but those of an earlier file not at hand). */
     readonly substituted: readonly PastedList[];
-  } = { order: new Map(), lists: [], substituted: [] };
+    readonly substitutedOrder: ReadonlyMap<string, number>;
+  } = { order: new Map(), lists: [], substituted: [], substitutedOrder: new Map() };
 
   /**
    * @param fileOrder the files in load order (for the unused items per file); without it, all are one file.
@@ -159,7 +160,8 @@ export class RuleCompiler {
       lists.push({ name: list.name, items: out });
     }
     // lists an earlier file defines whose items are not known here stay names, resolved in the syntax tree
-    this.pastedLists = { order, lists, substituted: lists.filter((l) => !this.opaqueLists.has(l.name)) };
+    const substituted = lists.filter((l) => !this.opaqueLists.has(l.name));
+    this.pastedLists = { order, lists, substituted, substitutedOrder: listOrder(substituted) };
   }
 
   /** A macro's resolved condition (macros it uses must be defined before it), or null when broken. */
@@ -329,7 +331,7 @@ export class RuleCompiler {
    * an item that would be read as something other than one value (reported at the list).
    */
   private substitute(text: MappedText): MappedText | undefined {
-    const r = substituteLists(text.text, this.pastedLists.substituted);
+    const r = substituteLists(text.text, this.pastedLists.substituted, this.pastedLists.substitutedOrder);
     if (r.lists.length === 0) return text;
     let ok = true;
     for (const name of r.lists) ok = this.checkListItems(name) && ok;
