@@ -16,16 +16,7 @@ export const K8SAUDIT_ARTIFACTS = {
   'k8saudit-aks': 'ghcr.io/falcosecurity/plugins/plugin/k8saudit-aks:0.6',
 } as const;
 
-/**
- * falcoctl 0.13.0 reads its configuration from `--config` (default `/etc/falcoctl/falcoctl.yaml`) on every command
- * and, when the file is missing, creates the directory and writes the defaults there; artifact state goes to
- * `--state-dir` (default `/var/lib/falcoctl`) (falcosecurity/falcoctl v0.13.0 internal/config/config.go `ConfigPath`,
- * `StateDir`, `Load`). Both are writable emptyDirs, as the chart mounts them.
- */
-export const FALCOCTL_CONFIG_DIR = '/etc/falcoctl';
-export const FALCOCTL_STATE_DIR = '/var/lib/falcoctl';
-/** Requests and limits of falcoctl, which only downloads plugins and rules (the k8saudit Falco's and the node Falco's k8smeta). */
-export const FALCOCTL_RESOURCES = { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '200m', memory: '128Mi' } } as const;
+export { FALCOCTL_CONFIG_DIR, FALCOCTL_RESOURCES, FALCOCTL_STATE_DIR } from '../core/falcoctl';
 
 /** Where falcoctl installs the k8saudit rulesfile artifact: the rules are loaded from there, never copied. */
 export const K8SAUDIT_RULES_FILE = '/etc/falco/k8s_audit_rules.yaml';

@@ -1,9 +1,9 @@
-import type { FalcoPluginPlan } from './plan';
+import type { FalcoPluginPlan } from './plugin';
 import type { FalcoKubernetesMetadataProps, FalcoSensorProps } from './props';
 import { validateImage, validateResources } from './validate';
-import { FALCOCTL_CONFIG_DIR, FALCOCTL_STATE_DIR } from '../../audit/k8saudit-plugin';
 import type { PlanContext } from '../../core/context';
 import { DetectionStackError } from '../../core/errors';
+import { FALCOCTL_CONFIG_DIR, FALCOCTL_STATE_DIR } from '../../core/falcoctl';
 import { IMAGE_PINS, imageReference } from '../../core/images';
 import { requireReason } from '../../core/opt-out';
 import {

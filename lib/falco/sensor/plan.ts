@@ -3,6 +3,7 @@ import {
   FALCO_HEALTH_PATH, FALCO_RULES_DIR, FALCO_WEBSERVER_PORT, HOST_ROOT, LEAST_PRIVILEGED_CAPABILITIES,
 } from './defaults';
 import { checkKubernetesFields, KubernetesMetadataPlan, planKubernetesMetadata } from './k8smeta';
+import type { FalcoPluginPlan } from './plugin';
 import type { FalcoCustomRule, FalcoSensorProps, FalcoToleration, PerfEventAccess, RuleOwner } from './props';
 import {
   validateCustomRules, validateHttpOutputUrl, validateImage, validatePort, validatePriorityClass,
@@ -15,17 +16,7 @@ import type { PodPeerPlan } from '../../core/workload';
 import type { Priority, RulesFileItem } from '../rules/model';
 import { FalcoTuningPlan, planTuning } from '../tuning';
 
-/** A Falco plugin to load: one entry of `plugins` plus its name in `load_plugins`. */
-export interface FalcoPluginPlan {
-  /** Plugin name as Falco knows it (`container`, `k8saudit-eks`, ...). */
-  readonly name: string;
-  /** `library_path`: a file name is looked up in /usr/share/falco/plugins. */
-  readonly libraryPath: string;
-  /** `init_config`: an object (written as YAML) or a string. @default none */
-  readonly initConfig?: Readonly<Record<string, unknown>> | string;
-  /** `open_params` (source plugins). @default none */
-  readonly openParams?: string;
-}
+export type { FalcoPluginPlan } from './plugin';
 
 /** A host path the Falco container sees, and why it needs it. */
 export interface FalcoHostMount {

@@ -3,7 +3,7 @@ import { k8smetaFalcoPodParts } from './k8smeta';
 import type { FalcoPlan } from './plan';
 import { renderFalcoFiles } from './render';
 import { OWNER_LABEL } from './rules-files';
-import { FALCOCTL_RESOURCES } from '../../audit/k8saudit-plugin';
+import { FALCOCTL_RESOURCES } from '../../core/falcoctl';
 import { CONFIG_CHECKSUM_ANNOTATION, DNS_EGRESS_RULE, NetworkRulePlan, ProbePlan, WorkloadPlan } from '../../core/workload';
 
 const CONTAINER_NAME = 'falco';
