@@ -1,5 +1,6 @@
 import { HELM_CHARTS } from './charts';
 import type { HelmReleasePlan, NotExpressed } from './model';
+import { mainContainer } from '../core/workload';
 import type { StackPlan } from '../stack/plan';
 import { OPERATOR_METRICS_PORT, TETRAGON_HEALTH_PORT, TETRAGON_METRICS_PORT, TetragonPlan } from '../tetragon/plan';
 
@@ -103,6 +104,7 @@ export function tetragonChartRelease(plan: StackPlan): HelmReleasePlan | undefin
     },
   };
   translate(tetragon.agentConfig, AGENT_CONFIG, v, 'agent', notExpressed);
+  Object.assign(v.tetragon, nodeAddressListenerValues(tetragon));
   translate(tetragon.operatorConfig, OPERATOR_CONFIG, v, 'operator', notExpressed);
 
   const values: Record<string, unknown> = {
@@ -135,6 +137,23 @@ function translate(config: Readonly<Record<string, string>>, table: Readonly<Rec
       });
     }
   }
+}
+
+/**
+ * The agent's listeners bound to the node's address as in the manifests (`--metrics-server=[$(POD_IP)]:2112`,
+ * `--health-server-address=[$(POD_IP)]:6789`, flags that win over the config the chart writes): the chart passes
+ * `tetragon.extraArgs` as `--key=value` after `--config-dir` and `tetragon.extraEnv` into the agent container
+ * (cilium/tetragon v1.7.0 install/kubernetes/tetragon/templates/_container_tetragon.tpl), and Kubernetes expands
+ * `$(POD_IP)` in args from the container's env.
+ */
+function nodeAddressListenerValues(tetragon: TetragonPlan): Record<string, unknown> {
+  const agent = tetragon.workloads.agent.pod.containers.find((c) => c.name === 'tetragon') ?? mainContainer(tetragon.workloads.agent);
+  const flags = (agent.args ?? []).filter((a) => a.startsWith('--') && !a.startsWith('--config-dir='));
+  if (flags.length === 0) return {};
+  const extraArgs = Object.fromEntries(flags.map((a) => [a.slice(2, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
+  const extraEnv = (agent.env ?? []).filter((e) => e.name !== 'NODE_NAME' && 'fieldPath' in e)
+    .map((e) => ({ name: e.name, valueFrom: { fieldRef: { fieldPath: (e as { fieldPath: string }).fieldPath } } }));
+  return { extraArgs, extraEnv };
 }
 
 /** `:2112` or `127.0.0.1:2112` as the chart's address and port. */
