@@ -1,11 +1,16 @@
+import { mkdtempSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { DetectionStack, FalcoCustomRule, FalcoSensorProps, IMAGE_PINS, planStack } from '../../../lib';
+import { DetectionFleet } from '../../../lib/cdk8s/detection-fleet';
 import { METACOLLECTOR_RULES } from '../../../lib/falco/sensor/k8smeta';
 import { helmDelivery } from '../../../lib/helm/releases';
 import { operatorDelivery } from '../../../lib/operator/resources';
 import { chartObjects, splitObjects } from '../../../lib/pulumi/objects';
 import { falcoParts, K8sObject, only, synthStack } from '../../cdk8s/falco-helpers';
+import { threeProviderFleet } from '../../fleet/fixtures';
 import { schemaErrors } from '../../helpers/k8s-schema';
 
 const TLS = { serverSecret: 'k8s-metacollector-tls', caConfigMap: 'k8s-metacollector-ca' };
@@ -186,4 +191,14 @@ test('the Pulumi path applies the same objects: the chart it takes them from hol
   const { rest } = splitObjects(chartObjects(chart));
   expect(rest.filter((o) => o.metadata?.name === 'k8s-metacollector').map((o) => o.kind).sort())
     .toEqual(['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'NetworkPolicy', 'Service', 'ServiceAccount']);
+});
+
+test('GIVEN a fleet whose cluster turns the opt-in on THEN its synth fails with DS-FALCO-022 naming that cluster (not yet supported there)', () => {
+  const props = threeProviderFleet();
+  const fleet = new DetectionFleet(Testing.app(), 'acme', {
+    ...props,
+    clusters: props.clusters.map((c, i) => (i === 0 ? { ...c, overrides: { sensors: { falco: { kubernetesMetadata: { tls: TLS } } } } } : c)),
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'ds-k8smeta-fleet-'));
+  expect(() => fleet.writeTo(dir)).toThrow(/DS-FALCO-022 at acme\/clusters\[0\]\/sensors\.falco\.kubernetesMetadata: the Helm delivery cannot express/);
 });
