@@ -1,6 +1,7 @@
 import { K8sAuditPluginPlan, planK8sAuditPlugin } from './k8saudit-plugin';
 import { AuditPolicy, detectionAuditPolicy } from './policy';
 import type { AksAuditCategory, AuditProps, EksControlPlaneLogType } from './props';
+import { CLOUDWATCH_RETENTION_DAYS } from '../core/cloudwatch';
 import type { PlanContext } from '../core/context';
 import { DetectionStackError } from '../core/errors';
 import type { CloudProvider } from '../core/providers';
@@ -11,10 +12,6 @@ const ALL_EKS_LOG_TYPES: readonly EksControlPlaneLogType[] = ['api', 'audit', 'a
 
 export const DEFAULT_AUDIT_RETENTION_DAYS = 365;
 
-/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy), for the EKS control-plane log group. */
-export const CLOUDWATCH_RETENTION_DAYS: readonly number[] = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
 
 /** The audit layers as plain data. */
 export interface AuditPlan {
@@ -72,7 +69,7 @@ export function planAudit(props: AuditProps, ctx: PlanContext): AuditPlan {
   // OCI Audit keeps events 90 to 365 days.
   const cloudRetention = requireRetention(`${where}.cloud.retentionDays`, cloud.retentionDays, provider === 'oke' ? 90 : 1, provider === 'oke' ? 365 : 3653);
   const kubeRetention = requireRetention(`${where}.kubernetes.retentionDays`, kube.retentionDays, 1, 3653);
-  if (provider === 'eks' && !CLOUDWATCH_RETENTION_DAYS.includes(kubeRetention)) {
+  if (provider === 'eks' && !(CLOUDWATCH_RETENTION_DAYS as readonly number[]).includes(kubeRetention)) {
     throw new DetectionStackError('DS-AUDIT-006', `${where}.kubernetes.retentionDays`,
       `CloudWatch Logs cannot keep a log group ${kubeRetention} days`, `use one of ${CLOUDWATCH_RETENTION_DAYS.join(', ')}`);
   }

@@ -4,11 +4,14 @@
 // its service allows: none can end a line, start a section or expand an `${ENV}` reference.
 import type { AzureLogsIngestionProps, DurableAnalyticsProps } from './analytics-props';
 import { ALERT_TAG_PREFIX, FluentBitSection } from './tetragon-alerts';
+import { CLOUDWATCH_RETENTION_DAYS } from '../core/cloudwatch';
 import type { PlanContext } from '../core/context';
 import type { EgressPlan } from '../core/egress';
 import type { StackCode } from '../core/error-codes';
 import { DetectionStackError } from '../core/errors';
 import { requireSecretRef, SecretEnvPlan, SecretKeyRef } from '../core/secrets';
+
+export { CLOUDWATCH_RETENTION_DAYS };
 
 /** Where the OCI API key is mounted in the shipper (a Secret volume, mode 0400). */
 export const OCI_KEY_DIR = '/fluent-bit/secrets/oci-log-analytics';
@@ -43,10 +46,6 @@ export const AZURE_ALERT_COLUMNS: readonly { readonly name: string; readonly typ
   { name: 'node_name', type: 'string' },
 ];
 
-/** CloudWatch Logs' accepted retention values (PutRetentionPolicy, retentionInDays). */
-export const CLOUDWATCH_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
 
 export type AnalyticsDestinationPlan =
   | {

@@ -1,6 +1,7 @@
 import { stringify } from 'yaml';
 import type { SidekickOutputsProps, SidekickProps } from './props';
 import { requireDestinationUrl, requireEmail, requireHostPort } from './validate';
+import { CLOUDWATCH_RETENTION_DAYS } from '../core/cloudwatch';
 import type { PlanContext } from '../core/context';
 import { dedupeEgress, EgressPlan, EKS_POD_IDENTITY_AGENT, NetworkDestination } from '../core/egress';
 import { DetectionStackError } from '../core/errors';
@@ -14,7 +15,6 @@ import {
   configChecksum, CONFIG_CHECKSUM_ANNOTATION, DNS_EGRESS_RULE, egressRules, hardenedContainer, PodPeerPlan, ProbePlan, ResourcesPlan,
   secretEnvVars, WorkloadPlan,
 } from '../core/workload';
-import { CLOUDWATCH_RETENTION_DAYS } from '../durable/analytics';
 
 export const SIDEKICK_NAME = 'falcosidekick';
 export const SIDEKICK_PORT = 2801;
