@@ -208,31 +208,41 @@ function cleanMessage(message: string): string {
 function arrayElementPlaces(text: string): { line: number; col: number }[] {
   const places: { line: number; col: number }[] = [];
   let depth = 0;
-  let inString = false;
   let expectElement = false;
   let line = 1;
   let lineStart = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '\n') {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) { // \n (valid JSON has none inside strings)
       line++;
       lineStart = i + 1;
       continue;
     }
-    if (c === ' ' || c === '\r' || c === '\t') continue;
-    if (expectElement && depth === 1 && c !== ']') {
+    if (c === 0x20 || c === 0x0d || c === 0x09) continue;
+    if (expectElement && depth === 1 && c !== 0x5d) {
       places.push({ line, col: i - lineStart + 1 });
       expectElement = false;
     }
-    if (c === '"') {inString = true;} else if (c === '[' || c === '{') {
+    if (c === 0x22) {
+      // jump to the closing quote: one not preceded by an odd number of backslashes
+      let end = text.indexOf('"', i + 1);
+      for (;;) {
+        if (end < 0) return places; // no closing quote: not valid JSON (never so after JSON.parse)
+        let backslashes = 0;
+        while (text.charCodeAt(end - 1 - backslashes) === 0x5c) backslashes++;
+        if (backslashes % 2 === 0) break;
+        end = text.indexOf('"', end + 1);
+      }
+      i = end;
+    } else if (c === 0x5b || c === 0x7b) { // [ {
       depth++;
-      if (depth === 1 && c === '[') expectElement = true;
-    } else if (c === ']' || c === '}') {depth--;} else if (c === ',' && depth === 1) {expectElement = true;}
+      if (depth === 1 && c === 0x5b) expectElement = true;
+    } else if (c === 0x5d || c === 0x7d) { // ] }
+      depth--;
+    } else if (c === 0x2c && depth === 1) { // ,
+      expectElement = true;
+    }
   }
   return places;
 }

@@ -14,6 +14,15 @@ describe('reading events files', () => {
     expect(events[0].event['proc.cmdline']).toBe('sh -c \'[a, b]\' "}{"');
   });
 
+  it('GIVEN a JSON array WHEN a string ends in escaped backslashes THEN the string still ends at its quote', () => {
+    // JSON text: "C:\\" (one backslash, escaped) and "\\\"]" (a backslash, a quote and a bracket)
+    const text = ['[{"fd.name": "C:\\\\", "evt.type": "open"},', ' {"proc.cmdline": "\\\\\\"]", "evt.type": "execve"},', '  7]'].join('\n');
+    expect(() => parseEventsText(text, 'e.json')).toThrow(/^e\.json:3:3: error EVENTS_NOT_OBJECT /);
+    const events = parseEventsText(text.replace('  7]', ' {"evt.type": "close"}]'), 'e.json');
+    expect(events.map((e) => [e.line, e.event['evt.type']])).toEqual([[1, 'open'], [2, 'execve'], [3, 'close']]);
+    expect(events.map((e) => e.event['fd.name'] ?? e.event['proc.cmdline'])).toEqual(['C:\\', '\\"]', undefined]);
+  });
+
   it('GIVEN a JSON array over many lines WHEN an element is not an object THEN the error names its line and column', () => {
     const text = ['[', '  {"evt.type": "open", "fd.name": "a\\n[b,"},', '', '    "text"', ']'].join('\n');
     expect(() => parseEventsText(text, 'e.json')).toThrow(/^e\.json:4:5: error EVENTS_NOT_OBJECT /);
