@@ -460,21 +460,23 @@ export class EksDetectionStack extends pulumi.ComponentResource {
       description: `detection-stack ${plan.cluster.name}: alert shipper writes to ${cloud.bucketName}/${cloud.alertsPrefix}/`,
       assumeRolePolicy: trust,
     }, child);
-    new aws.iam.RolePolicy(`${name}-shipper`, {
+    // Each association waits for its role's policies: the pods that wait for it start with their permissions.
+    const shipperPolicies: pulumi.Resource[] = [];
+    shipperPolicies.push(new aws.iam.RolePolicy(`${name}-shipper`, {
       role: this.shipperRole.id,
       policy: pulumi.all([cloud.account, cloud.key.arn])
         .apply(([f, keyArn]) => JSON.stringify(shipperWritePolicy(f, cloud.bucketName, cloud.alertsPrefix, keyArn))),
-    }, child);
+    }, child));
     const analytics = analyticsDestination(plan, 'cloudwatch-logs');
     if (analytics) {
-      new aws.iam.RolePolicy(`${name}-shipper-logs`, {
+      shipperPolicies.push(new aws.iam.RolePolicy(`${name}-shipper-logs`, {
         role: this.shipperRole.id,
         policy: cloud.account.apply((f) => JSON.stringify(shipperLogsPolicy(f, analytics.logGroupName))),
-      }, { parent: this, dependsOn: cloud.analyticsLogGroup ? [cloud.analyticsLogGroup] : [] });
+      }, { parent: this, dependsOn: cloud.analyticsLogGroup ? [cloud.analyticsLogGroup] : [] }));
     }
     associations.push(new aws.eks.PodIdentityAssociation(`${name}-shipper`, {
       clusterName, namespace, serviceAccount: cloud.shipperServiceAccount, roleArn: this.shipperRole.arn,
-    }, { parent: this, dependsOn }));
+    }, { parent: this, dependsOn: [...dependsOn, ...shipperPolicies] }));
 
     const sidekick = plan.routing?.sidekick;
     const sidekickPolicy = sidekick?.aws && !sidekick.aws.roleArn ? sidekick.aws : undefined;
@@ -490,7 +492,7 @@ export class EksDetectionStack extends pulumi.ComponentResource {
       }, { parent: this, dependsOn: [cloud.sidekickLogGroup, cloud.sidekickLogStream].filter((r): r is NonNullable<typeof r> => r !== undefined) });
       associations.push(new aws.eks.PodIdentityAssociation(`${name}-sidekick`, {
         clusterName, namespace: sidekick.workload.namespace, serviceAccount: sidekick.workload.serviceAccount.name, roleArn: this.sidekickRole.arn,
-      }, { parent: this, dependsOn: [...dependsOn, policy] })); // the pods start with the permissions, not before them
+      }, { parent: this, dependsOn: [...dependsOn, policy] }));
     }
 
     const plugin = plan.audit?.kubernetes.falcoPlugin;
@@ -499,13 +501,13 @@ export class EksDetectionStack extends pulumi.ComponentResource {
         description: `detection-stack ${plan.cluster.name}: Falco k8saudit-eks reads the control-plane log group`,
         assumeRolePolicy: trust,
       }, child);
-      new aws.iam.RolePolicy(`${name}-k8saudit`, {
+      const k8sauditPolicy = new aws.iam.RolePolicy(`${name}-k8saudit`, {
         role: this.k8sauditRole.id,
         policy: cloud.account.apply((f) => JSON.stringify(k8sauditEksReadPolicy(f, plan.cluster.name))),
       }, child);
       associations.push(new aws.eks.PodIdentityAssociation(`${name}-k8saudit`, {
         clusterName, namespace, serviceAccount: plugin.serviceAccountName, roleArn: this.k8sauditRole.arn,
-      }, { parent: this, dependsOn }));
+      }, { parent: this, dependsOn: [...dependsOn, k8sauditPolicy] }));
     }
 
     this.objects = new DetectionStackObjects(`${name}-k8s`, { stack: cloud.stack, secrets: args.secrets, workloadsDependOn: [...dependsOn, ...associations] }, {

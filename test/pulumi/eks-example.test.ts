@@ -194,7 +194,11 @@ test('pods start after the Pod Identity agent and their associations, so they ge
   expect(dependenciesOf(plan, 'kubernetes:apps/v1:Deployment', 'prod-eks-detection-k8s-falco/falco-k8saudit')).toEqual(waitsFor);
   expect(dependenciesOf(plan, 'aws:eks/podIdentityAssociation:PodIdentityAssociation', 'prod-eks-detection-shipper')).toEqual([
     'aws:eks/addon:Addon prod-eks-detection-pod-identity-agent', 'aws:eks/cluster:Cluster prod-eks', 'aws:iam/role:Role prod-eks-detection-shipper',
+    'aws:iam/rolePolicy:RolePolicy prod-eks-detection-shipper',
   ]);
+  // The association waits for its role's policy too: pods that start with credentials also start with their permissions.
+  expect(dependenciesOf(plan, 'aws:eks/podIdentityAssociation:PodIdentityAssociation', 'prod-eks-detection-k8saudit'))
+    .toContain('aws:iam/rolePolicy:RolePolicy prod-eks-detection-k8saudit');
 });
 
 test('the control-plane log group exists first, with retention and KMS, and the cluster enables api, audit, authenticator', () => {
