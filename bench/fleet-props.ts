@@ -4,7 +4,6 @@
  * k8saudit plugin where the provider has one. Plain data: the bench writes it as JSON for the synthesizing process.
  */
 import type { DetectionFleetProps, FleetClusterProps } from '../lib/fleet/props';
-import { productDetectionPacks } from '../lib/packs/build';
 
 export const BENCH_TEAMS = 10;
 const PROVIDERS = ['oke', 'eks', 'aks'] as const;
@@ -13,12 +12,12 @@ const REGIONS = { oke: 'eu-frankfurt-1', eks: 'us-east-1', aks: 'westeurope' } a
 export function benchFleetProps(clusters: number): DetectionFleetProps {
   const teams = Array.from({ length: BENCH_TEAMS }, (_, i) => ({ name: `team-${i}`, namespaces: [`app-${i}-a`, `app-${i}-b`] }));
   const namespaces = teams.flatMap((t) => t.namespaces);
-  const packs = productDetectionPacks({ namespaces, defaultOwner: 'team-0', owners: { 'k8s-audit': 'team-1' } }, 'bench/packs', 'falco');
   const receiver = (team: string) => ({ pagerDuty: [{ routingKey: { name: 'alert-receivers', key: team }, minimumPriority: 'Warning' as const }] });
   return {
     name: 'bench',
     shared: {
-      sensors: { falco: { loadDefaultRules: false, customRules: [...packs.falcoCustomRules, ...packs.k8sAuditCustomRules] } },
+      sensors: { falco: { loadDefaultRules: false } },
+      packs: { namespaces, defaultOwner: 'team-0', owners: { 'k8s-audit': 'team-1' } },
       routing: {
         teams: teams.map((t) => ({ ...t, receivers: receiver(t.name) })),
         unowned: receiver('security-oncall'),

@@ -1,15 +1,8 @@
 // The fleet's one definition, plain data: the cdk8s app (main.ts) synthesizes every cluster of it, the Pulumi program
 // (pulumi/index.ts) deploys one cluster of it per Pulumi stack.
-import { DetectionFleetProps, productDetectionPacks } from '../../lib';
+import type { DetectionFleetProps } from '../../lib';
 
 const PRODUCT_NAMESPACES = ['billing', 'checkout', 'identity'];
-
-/** The runtime pack is the payments team's, the Kubernetes-audit pack the identity team's. */
-const packs = productDetectionPacks({
-  namespaces: PRODUCT_NAMESPACES,
-  defaultOwner: 'payments',
-  owners: { 'k8s-audit': 'identity' },
-}, 'fleet/packs', 'falco');
 
 const pagerDuty = (key: string) => ({ pagerDuty: [{ routingKey: { name: 'alert-receivers', key }, minimumPriority: 'Warning' as const }] });
 
@@ -20,9 +13,11 @@ export const fleetProps: DetectionFleetProps = {
       falco: {
         // Only owned rules: Falco's default rules would run first and, with first-match, take their events.
         loadDefaultRules: false,
-        customRules: [...packs.falcoCustomRules, ...packs.k8sAuditCustomRules],
       },
     },
+    // The runtime pack is the payments team's, the Kubernetes-audit pack the identity team's: a cluster that does not
+    // route a team leaves its rules out.
+    packs: { namespaces: PRODUCT_NAMESPACES, defaultOwner: 'payments', owners: { 'k8s-audit': 'identity' } },
     routing: {
       teams: [
         { name: 'payments', namespaces: ['billing', 'checkout'], receivers: pagerDuty('payments-pagerduty') },

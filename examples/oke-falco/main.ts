@@ -3,7 +3,7 @@
 // alert shipped to an OCI Object Storage bucket; a runbook per rule with OCI Audit queries (dist/oke-falco/).
 // Credentials are referenced by Secret name and key only; create the Secrets before applying.
 import { App } from 'cdk8s';
-import { and, DetectionStack, FalcoCustomRule, inList, neq, printCondition, productDetectionPacks, synthApp } from '../../lib';
+import { and, DetectionPackProps, DetectionStack, FalcoCustomRule, inList, neq, printCondition, synthApp } from '../../lib';
 
 /** Package managers whose use inside a running container means the image is being changed in place. */
 const PACKAGE_MANAGERS = ['apt', 'apt-get', 'aptitude', 'dpkg', 'yum', 'dnf', 'microdnf', 'rpm', 'apk', 'zypper', 'pip', 'pip3', 'npm', 'yarn', 'gem'];
@@ -36,11 +36,11 @@ export const packageManagerInContainer: FalcoCustomRule = {
  * have no event source (there is no k8saudit plugin for OKE): synth says so (DS-FALCO-104) and the report
  * lists them as not running, while their runbooks answer the same questions from OCI Audit.
  */
-export const packs = productDetectionPacks({
+export const packs: DetectionPackProps = {
   namespaces: REGULATED_NAMESPACES,
   defaultOwner: 'platform-security',
   disabledRules: ['ds-package-manager-in-product-container'],
-}, 'oke-falco/packs', 'falco');
+};
 
 /** The example stack, in any cdk8s App (the tests synthesize it in memory). */
 export function okeFalcoStack(app: App): DetectionStack {
@@ -50,9 +50,11 @@ export function okeFalcoStack(app: App): DetectionStack {
       falco: {
         // Only rules with an owner: Falco's default rules would also run first and, with first-match, take their events.
         loadDefaultRules: false,
-        customRules: [packageManagerInContainer, ...packs.falcoCustomRules, ...packs.k8sAuditCustomRules],
+        customRules: [packageManagerInContainer],
       },
     },
+    // The packs' rules run after the hand-written one, each owned; the report and runbooks read them from the plan.
+    packs,
     routing: {
       teams: [{
         name: 'platform-security',

@@ -16,8 +16,14 @@ export const PACK_RESPONSE_HOOKS: Check<StackPlan> = {
   ...registeredCheck('DS-PACK-101'),
   evaluate(plan) {
     const items = [...(plan.falco?.rules.items ?? []), ...(plan.falco?.auditRules.items ?? [])];
-    const path = (i: number) => `${plan.path}/sensors.falco.customRules`
-      + `[${plan.falco?.customRules.findIndex((r) => r.name === (items[i] as RuleItem).name) ?? i}]`;
+    const packRules = new Map((plan.packs?.rules ?? []).map((r) => [r.name, r.id]));
+    // A pack rule's hook is set in packs.responseHooks, a hand-written rule's tag in its customRules entry.
+    const path = (i: number) => {
+      const name = (items[i] as RuleItem).name;
+      const id = packRules.get(name);
+      if (plan.packs && id !== undefined) return `${plan.packs.path}.responseHooks.${id}`;
+      return `${plan.path}/sensors.falco.customRules[${plan.falco?.customRules.findIndex((r) => r.name === name) ?? i}]`;
+    };
     const outcomes: CheckOutcome[] = [];
     items.forEach((item, i) => {
       if (item.kind !== 'rule') return;

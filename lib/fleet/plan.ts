@@ -3,6 +3,8 @@ import { DetectionStackError } from '../core/errors';
 import type { CloudProvider } from '../core/providers';
 import { editDistance } from '../falco/language/fields';
 import type { FalcoCustomRule } from '../falco/sensor/props';
+import { packRuleNamesByOwner } from '../packs/build';
+import type { DetectionPackProps } from '../packs/props';
 import type { TeamProps } from '../routing/props';
 import { planStack, StackPlan } from '../stack/plan';
 import type { DetectionStackProps } from '../stack/props';
@@ -204,14 +206,32 @@ function selectTeams(merged: FleetSharedProps, cluster: FleetClusterProps, path:
     if (typeof rule.owner === 'string' && leftOut.has(rule.owner)) leftOutRules.push(rule.rule.name);
     else keptRules.push(rule);
   }
+  const packs = merged.packs && packsWithout(merged.packs, leftOut);
+  if (packs) leftOutRules.push(...packs.leftOutRules);
   const routing = merged.routing && { ...merged.routing, teams: routed.map((team) => ({ ...team, namespaces: ownedHere(team) })) };
-  const falco = merged.sensors?.falco && (leftOutRules.length > 0 ? { ...merged.sensors.falco, customRules: keptRules } : merged.sensors.falco);
+  const falco = merged.sensors?.falco && (keptRules.length < (merged.sensors.falco.customRules ?? []).length
+    ? { ...merged.sensors.falco, customRules: keptRules } : merged.sensors.falco);
   const sensors = merged.sensors && { ...merged.sensors, ...(falco ? { falco } : {}) };
   return {
-    props: { ...merged, ...(routing ? { routing } : {}), ...(sensors ? { sensors } : {}) },
+    props: { ...merged, ...(routing ? { routing } : {}), ...(sensors ? { sensors } : {}), ...(packs ? { packs: packs.props } : {}) },
     teams: routed.map((t) => t.name),
     leftOutTeams,
     leftOutRules,
+  };
+}
+
+/**
+ * The packs without the rules of the teams not routed in a cluster (`excludeOwners`, added to the definition's
+ * own), and the Falco names of the rules that leaves out. Only teams that own pack rules are excluded.
+ */
+function packsWithout(packs: DetectionPackProps, leftOut: ReadonlySet<string>): { props: DetectionPackProps; leftOutRules: string[] } {
+  const byOwner = packRuleNamesByOwner(packs);
+  const already = new Set(packs.excludeOwners ?? []);
+  const teams = [...leftOut].filter((team) => byOwner.has(team) && !already.has(team));
+  if (teams.length === 0) return { props: packs, leftOutRules: [] };
+  return {
+    props: { ...packs, excludeOwners: [...(packs.excludeOwners ?? []), ...teams] },
+    leftOutRules: teams.flatMap((team) => byOwner.get(team) ?? []),
   };
 }
 

@@ -130,14 +130,44 @@ export function buildPackRules(props: DetectionPackProps, where = 'packs', stack
     }
   }
 
-  return packs.flatMap((pack) => PACK_TEMPLATES[pack].map((t) => bindTemplate(t, ctx, props, defaultOwner)));
+  const excluded = props.excludeOwners ?? [];
+  const owned = new Set(packs.flatMap((pack) => PACK_TEMPLATES[pack].map((t) => ownerOf(t, props, defaultOwner))));
+  excluded.forEach((team, i) => {
+    if (typeof team !== 'string' || !owned.has(team)) {
+      fail('DS-PACK-011', `${where}.excludeOwners[${i}]`, `'${String(team)}' owns no rule of the packs, so excluding it leaves nothing out`,
+        `name a team that owns pack rules (${[...owned].sort().join(', ')}), or remove it`);
+    }
+  });
+  return packs.flatMap((pack) => PACK_TEMPLATES[pack]
+    .filter((t) => !excluded.includes(ownerOf(t, props, defaultOwner)))
+    .map((t) => bindTemplate(t, ctx, props, defaultOwner)));
+}
+
+/** The team that owns a template's rule: by rule ID, then by pack, then the default owner. */
+function ownerOf(t: PackRuleTemplate, props: DetectionPackProps, defaultOwner: string): string {
+  return props.owners?.[t.id] ?? props.owners?.[t.pack] ?? defaultOwner;
+}
+
+/**
+ * The Falco rule names of the packs' rules owned by each team, without binding them to a product (nothing is
+ * checked): what a fleet leaves out with a team it does not route.
+ */
+export function packRuleNamesByOwner(props: DetectionPackProps): Map<string, string[]> {
+  const byOwner = new Map<string, string[]>();
+  for (const pack of props.packs ?? ALL_PACKS) {
+    for (const t of PACK_TEMPLATES[pack] ?? []) {
+      const owner = ownerOf(t, props, props.defaultOwner ?? 'security');
+      byOwner.set(owner, [...(byOwner.get(owner) ?? []), t.name]);
+    }
+  }
+  return byOwner;
 }
 
 function bindTemplate(t: PackRuleTemplate, ctx: PackContext, props: DetectionPackProps, defaultOwner: string): PackRule {
   // Every parameter value reaching the builder was checked in resolvePackContext (DS-PACK-002/004), so the
   // builder cannot refuse one: an error here is a bug of the template, and is thrown as it is.
   const condition = printCondition(t.condition(ctx));
-  const owner = props.owners?.[t.id] ?? props.owners?.[t.pack] ?? defaultOwner;
+  const owner = ownerOf(t, props, defaultOwner);
   const responseHook = props.responseHooks?.[t.id];
   const tags = [
     ...t.mitre.tactics, ...t.mitre.techniques,

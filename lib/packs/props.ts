@@ -64,6 +64,12 @@ export interface DetectionPackProps {
    */
   readonly disabledRules?: readonly string[];
   /**
+   * Teams whose rules are left out altogether (not loaded, no runbook), e.g. teams with no namespace in this
+   * cluster: a fleet sets it for the teams it does not route in a cluster. Each must own a rule of the packs built.
+   * @default none
+   */
+  readonly excludeOwners?: readonly string[];
+  /**
    * Falco exceptions per rule ID, appended to the rule's own.
    * @default none
    */

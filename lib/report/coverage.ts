@@ -1,8 +1,7 @@
 import { PlacementContext, placementContext, placeRule } from './placement';
 import { TAG_PREFIX } from '../core/tags';
 import type { RuleItem } from '../falco/rules/model';
-import { PACK_TEMPLATES } from '../packs/build';
-import type { ThreatScenario } from '../packs/types';
+import type { PackRule, ThreatScenario } from '../packs/types';
 import { THREAT_SCENARIOS } from '../packs/types';
 import type { StackPlan } from '../stack/plan';
 
@@ -95,11 +94,6 @@ export interface CoverageReport {
   readonly gaps: readonly string[];
 }
 
-/** Pack rules by name: their scenarios are known exactly. */
-const PACK_SCENARIOS: ReadonlyMap<string, readonly ThreatScenario[]> = new Map(
-  Object.values(PACK_TEMPLATES).flat().map((t) => [t.name, t.scenarios]),
-);
-
 /** Tetragon seed patterns and the scenario each one detects. */
 const PATTERN_SCENARIOS: Readonly<Record<string, readonly ThreatScenario[]>> = {
   'shell-in-container': ['shell-access'],
@@ -116,10 +110,9 @@ function tagValue(tags: readonly string[] | undefined, prefix: string): string |
   return tags?.find((t) => t.startsWith(prefix))?.slice(prefix.length);
 }
 
-/** Pack rules by their template's scenarios; any other rule by what its condition watches. */
-function scenariosOf(rule: RuleItem, ctx: PlacementContext): ThreatScenario[] {
-  const known = PACK_SCENARIOS.get(rule.name);
-  if (known) return [...known];
+/** Pack rules by their own scenarios; any other rule by its pattern or what its condition watches. */
+function scenariosOf(rule: RuleItem, ctx: PlacementContext, pack: PackRule | undefined): ThreatScenario[] {
+  if (pack) return [...pack.scenarios];
   const pattern = tagValue(rule.tags, TAG_PREFIX.pattern);
   if (pattern && PATTERN_SCENARIOS[pattern]) return [...PATTERN_SCENARIOS[pattern]];
   return [...placeRule(rule, ctx).scenarios];
@@ -135,6 +128,7 @@ function falcoDetections(plan: StackPlan): ReportDetection[] {
   const falco = plan.falco;
   if (!falco) return [];
   const owners = new Map(falco.customRules.map((r) => [r.name, ownerText(r.owner)]));
+  const packRules = new Map((plan.packs?.rules ?? []).map((r) => [r.name, r]));
   const hasK8sAuditSource = plan.audit?.kubernetes.falcoPlugin !== undefined;
   const placement = placementContext([...falco.rules.items, ...falco.auditRules.items]);
   // Items that change an earlier rule (the tuning of a default rule, an override or append) are not detections of their own.
@@ -147,14 +141,15 @@ function falcoDetections(plan: StackPlan): ReportDetection[] {
         ? `no k8s_audit source: enable audit.kubernetes.falcoPlugin (${plan.profile.audit.k8sauditPlugin})`
         : `there is no Falco k8saudit plugin for ${plan.profile.displayName}: API-server events only reach ${auditSinkOf(plan)}`)
       : undefined;
+    const pack = packRules.get(rule.name);
     return {
       name: rule.name,
       layer: k8s ? 'k8s-audit' : 'runtime-falco',
       owner: owners.get(rule.name) ?? tagValue(rule.tags, TAG_PREFIX.owner) ?? 'unknown',
       priority: rule.priority,
-      confidence: tagValue(rule.tags, TAG_PREFIX.confidence),
-      scenarios: scenariosOf(rule, placement),
-      runbook: tagValue(rule.tags, TAG_PREFIX.runbook),
+      confidence: pack?.confidence ?? tagValue(rule.tags, TAG_PREFIX.confidence),
+      scenarios: scenariosOf(rule, placement, pack),
+      runbook: pack?.id ?? tagValue(rule.tags, TAG_PREFIX.runbook),
       enabled: rule.enabled !== false,
       inactiveBecause,
     };

@@ -1,5 +1,5 @@
 export * from './coverage';
 export * from './mermaid';
 export * from './markdown';
-export * from './plan-packs';
+export * from './investigation-settings';
 export * from './write';

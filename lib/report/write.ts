@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { renderReportMarkdown } from './markdown';
-import { investigationSettingsOf, packRulesInPlan } from './plan-packs';
+import { investigationSettingsOf } from './investigation-settings';
 import { writeAuditPolicyFile } from '../audit/policy-file';
 import { writeRunbooks } from '../investigation/runbook';
 import { writeAlertRunbooks } from '../monitoring/report';
@@ -24,8 +24,8 @@ export function writeStackReports(outdir: string, plans: readonly StackPlan[]): 
   writeFileSync(report, renderReports(plans));
   const written = [report];
   for (const plan of plans) {
-    const rules = packRulesInPlan(plan);
-    if (rules.length > 0) written.push(...writeRunbooks(outdir, rules, investigationSettingsOf(plan, rules)));
+    const rules = plan.packs?.rules ?? [];
+    if (rules.length > 0) written.push(...writeRunbooks(outdir, rules, investigationSettingsOf(plan)));
     // The stack-health alerts' runbooks (runbooks/stack-health/<AlertName>.md), which their runbook_url names.
     written.push(...writeAlertRunbooks(outdir, plan.monitoring));
   }

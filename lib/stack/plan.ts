@@ -1,5 +1,6 @@
 import { K8sAuditFalcoPlan, planK8sAuditFalco } from './k8saudit-falco';
 import { falcoRuleTags, OwnershipPlan, planOwnership } from './ownership';
+import { PacksPlan, packsPlan, withPackRules } from './packs';
 import { DetectionStackProps, SensorsProps } from './props';
 import { K8SAUDIT_FALCO_SELECTOR } from '../audit/k8saudit-plugin';
 import { AuditPlan, planAudit } from '../audit/plan';
@@ -36,6 +37,8 @@ export interface StackPlan extends PlanContext {
   /** The Namespace objects to create (the sensors' first), when the stack owns its namespaces. */
   readonly namespaceObjects: readonly NamespaceObjectPlan[];
   readonly falco?: FalcoPlan;
+  /** The project's detection packs the stack deploys (`packs`), rule by rule. */
+  readonly packs?: PacksPlan;
   readonly tetragon?: TetragonPlan;
   /** Which sensor owns each pattern both detect, when Tetragon runs. */
   readonly ownership?: OwnershipPlan;
@@ -53,6 +56,7 @@ export interface StackPlan extends PlanContext {
 }
 
 export type { K8sAuditFalcoPlan } from './k8saudit-falco';
+export type { PacksPlan } from './packs';
 
 /** A Namespace with its Pod Security Admission labels. */
 export interface NamespaceObjectPlan {
@@ -86,8 +90,8 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
       'give the routing workloads a namespace of their own (Pod Security restricted), or leave routingNamespace unset');
   }
 
-  const sensors = props.sensors ?? { falco: {} };
-  if (!sensors.falco && !sensors.tetragon) {
+  const declared = props.sensors ?? { falco: {} };
+  if (!declared.falco && !declared.tetragon) {
     throw new DetectionStackError('DS-PROPS-005', `${path}/sensors`, 'no runtime sensor is enabled',
       'set sensors.falco and/or sensors.tetragon');
   }
@@ -103,6 +107,9 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
     },
   };
 
+  // The packs' rules run in Falco after the hand-written ones, so sensor ownership sees their patterns too.
+  const packed = props.packs ? withPackRules(declared, props.packs, ctx) : undefined;
+  const sensors = packed?.sensors ?? declared;
   const audit = planAudit(props.audit ?? {}, ctx);
   // Sensor ownership: only the owner's detection of a pattern both sensors cover is deployed, so one behaviour raises one alert.
   // Tetragon exports no events of the stack's own workloads: the sensors' namespace, and the routing one when there is routing.
@@ -159,6 +166,7 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
       ...(routed ? [{ name: routingNamespace, labels: { ...ctx.labels, ...podSecurityLabels('restricted', 'restricted') } }] : []),
     ] : [],
     falco,
+    ...(packed ? { packs: packsPlan(packed, falco) } : {}),
     tetragon,
     ownership,
     routing: routed,

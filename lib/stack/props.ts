@@ -4,6 +4,7 @@ import type { CloudProvider } from '../core/providers';
 import type { DurableStorageProps } from '../durable/props';
 import type { FalcoSensorProps } from '../falco/sensor/props';
 import type { MonitoringProps } from '../monitoring/props';
+import type { DetectionPackProps } from '../packs/props';
 import type { RoutingProps } from '../routing/props';
 import type { SensorOwnershipProps, TetragonSensorProps } from '../tetragon/props';
 
@@ -49,6 +50,12 @@ export interface DetectionStackProps {
   readonly createNamespace?: boolean;
   /** Runtime sensors. @default { falco: {} } */
   readonly sensors?: SensorsProps;
+  /**
+   * The project's detection packs bound to the product: their syscall rules run in the node Falco after
+   * `sensors.falco.customRules`, their k8s_audit rules in the k8saudit Falco, each with its owner; the report
+   * and the runbooks read them from the plan. Needs `sensors.falco`. @default none
+   */
+  readonly packs?: DetectionPackProps;
   /** Alert routing (Falcosidekick outputs, teams, Alertmanager). @default none */
   readonly routing?: RoutingProps;
   /** Durable storage of every alert. @default none (fails synth unless waived) */

@@ -1,6 +1,5 @@
 import { renderRunbook } from '../../lib/investigation/runbook';
-import { productDetectionPacks } from '../../lib/packs';
-import { investigationSettingsOf } from '../../lib/report/plan-packs';
+import { investigationSettingsOf } from '../../lib/report/investigation-settings';
 import { planStack } from '../../lib/stack/plan';
 import type { DetectionStackProps } from '../../lib/stack/props';
 
@@ -12,15 +11,17 @@ const on = (provider: 'eks' | 'oke', cloud: NonNullable<DetectionStackProps['aud
 describe('the runbooks query the stack\'s own audit stores', () => {
   test('EKS: the Athena table over CloudTrail comes from audit.cloud.athenaTable', () => {
     const plan = planStack(on('eks', { athenaTable: 'security.cloudtrail_prod' }), 's');
-    expect(investigationSettingsOf(plan, []).cloudTrailTable).toBe('security.cloudtrail_prod');
+    expect(investigationSettingsOf(plan).cloudTrailTable).toBe('security.cloudtrail_prod');
   });
 
   test('OKE: the compartment of _Audit comes from audit.cloud.ociCompartmentId, and the runbook asks for nothing more', () => {
     const ocid = 'ocid1.compartment.oc1..aaaaaaaaexample';
-    const plan = planStack(on('oke', { ociCompartmentId: ocid }), 's');
-    const settings = { ...investigationSettingsOf(plan, []), namespaces: ['billing'] };
+    const plan = planStack({ ...on('oke', { ociCompartmentId: ocid }), packs: { namespaces: ['billing'] } }, 's');
+    const settings = investigationSettingsOf(plan);
     expect(settings.ociCompartmentId).toBe(ocid);
-    const [rule] = productDetectionPacks({ namespaces: ['billing'] }).rules;
+    // The product namespaces the runbooks' queries filter on are the packs' own.
+    expect(settings.namespaces).toEqual(['billing']);
+    const [rule] = plan.packs!.rules;
     const runbook = renderRunbook(rule, settings);
     expect(runbook).toContain(`"${ocid}/_Audit"`);
     expect(runbook).not.toContain('<compartment-ocid>');

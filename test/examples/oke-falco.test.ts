@@ -33,7 +33,9 @@ describe('examples/oke-falco (the default stack)', () => {
     expect(falcoYaml.rules_files).toEqual(['/etc/falco/rules.d']);
     const rules = parse(objects.find((o) => o.metadata.name === 'falco-rules-platform-security')!.data['50-team-platform-security.yaml']);
     const names = rules.map((r: { rule: string }) => r.rule);
-    expect(names).toEqual([packageManagerInContainer.rule.name, ...packs.falcoCustomRules.map((r) => r.rule.name)]);
+    expect(packs.defaultOwner).toBe('platform-security');
+    const packRules = chart.plan.packs!.rules;
+    expect(names).toEqual([packageManagerInContainer.rule.name, ...packRules.filter((r) => r.source === 'syscall').map((r) => r.name)]);
     expect(names).toHaveLength(14);
     expect(rules.every((r: { source?: string }) => (r.source ?? 'syscall') === 'syscall')).toBe(true);
     expect(rules.find((r: { rule: string }) => r.rule === 'DS Package Manager In Product Container').enabled).toBe(false);

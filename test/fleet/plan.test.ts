@@ -48,6 +48,29 @@ describe('planFleet', () => {
     expect(eks.plan.routing?.teams).toEqual(['payments']);
   });
 
+  test('the packs\' rules go with their owning team: left out, by excludeOwners, where the team is not routed', () => {
+    const base = threeProviderFleet();
+    const fleet: DetectionFleetProps = {
+      ...base,
+      shared: { ...base.shared, packs: { namespaces: ['billing', 'checkout', 'identity'], defaultOwner: 'payments', owners: { 'k8s-audit': 'identity' } } },
+    };
+    const [oke, eks] = planFleet(fleet).clusters;
+    const identityRules = oke.plan.packs!.rules.filter((r) => r.owner === 'identity').map((r) => r.name);
+    expect(identityRules.length).toBeGreaterThan(0);
+    expect(oke.stackProps.packs?.excludeOwners).toBeUndefined();
+    expect(oke.leftOut.rules).toEqual([]);
+    // identity is not routed in prod-us-eks: its hand-written rule and its pack rules are left out, named in leftOut.
+    expect(eks.stackProps.packs?.excludeOwners).toEqual(['identity']);
+    expect(eks.leftOut.rules).toEqual(['Shell in identity', ...identityRules]);
+    expect(eks.plan.packs!.rules.map((r) => r.owner)).not.toContain('identity');
+    expect(eks.plan.packs!.rules.length).toBe(oke.plan.packs!.rules.length - identityRules.length);
+    expect(eks.plan.falco!.customRules.map((r) => r.owner)).not.toContain('identity');
+    // payments is routed everywhere: a left-out team that owns no pack rule is not excluded (it would be DS-PACK-011).
+    const paymentsOnly = planFleet({ ...fleet, shared: { ...fleet.shared, packs: { namespaces: ['billing'], defaultOwner: 'payments' } } });
+    expect(paymentsOnly.clusters[1].leftOut.teams).toEqual(['identity']);
+    expect(paymentsOnly.clusters[1].stackProps.packs?.excludeOwners).toBeUndefined();
+  });
+
   test('a duplicate cluster name is DS-FLEET-001 at the second entry', () => {
     const fleet = threeProviderFleet();
     const e = errorOf(() => planFleet({ ...fleet, clusters: [...fleet.clusters, { name: 'dev-aks', provider: 'aks' }] }));

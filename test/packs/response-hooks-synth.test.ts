@@ -1,13 +1,11 @@
 import { Testing } from 'cdk8s';
 import { DetectionStack } from '../../lib/cdk8s/detection-stack';
-import { productDetectionPacks } from '../../lib/packs/build';
 
 function stack(responseHooks: Record<string, string>) {
-  const packs = productDetectionPacks({ namespaces: ['billing'], defaultOwner: 'payments', responseHooks });
   const app = Testing.app();
   return new DetectionStack(app, 'hooks', {
     cluster: { name: 'prod', provider: 'oke', region: 'eu-frankfurt-1' },
-    sensors: { falco: { customRules: packs.falcoCustomRules } },
+    packs: { namespaces: ['billing'], defaultOwner: 'payments', responseHooks },
     routing: { teams: [{ name: 'payments', namespaces: ['billing'], receivers: { pagerDuty: [{ routingKey: { name: 'alert-receivers', key: 'pd' }, minimumPriority: 'Warning' }] } }] },
     durable: { waived: { reason: 'response hook synth test, no bucket' } },
   });
@@ -25,6 +23,6 @@ describe('a response hook on a lower-confidence rule fails synth', () => {
   test('GIVEN a hook on the medium-confidence shell rule THEN synth fails with DS-PACK-101', () => {
     const chart = stack({ 'ds-shell-in-product-container': 'kubernetes:terminate' });
     expect(chart.checks.findings.filter((f) => f.level === 'error').map((f) => f.id)).toEqual(['DS-PACK-101']);
-    expect(() => Testing.synth(chart)).toThrow(/ERROR DS-PACK-101 at hooks\/sensors.falco.customRules\[5\]: rule 'DS Shell In Product Container' carries response:kubernetes:terminate/);
+    expect(() => Testing.synth(chart)).toThrow(/ERROR DS-PACK-101 at hooks\/packs\.responseHooks\.ds-shell-in-product-container: rule 'DS Shell In Product Container' carries response:kubernetes:terminate/);
   });
 });

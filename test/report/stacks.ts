@@ -15,8 +15,10 @@ export function eksPlan(falco: Omit<FalcoSensorProps, 'customRules'> = {}): Stac
   const packs = productDetectionPacks(PRODUCT, 'packs', 'falco');
   return planStack({
     cluster: { name: 'prod-eks', provider: 'eks', region: 'eu-west-1' },
+    // The syscall pack only.
+    packs: { namespaces: PRODUCT.namespaces, packs: ['runtime'], owners: { runtime: 'platform-security' } },
     sensors: {
-      falco: { ...falco, customRules: packs.falcoCustomRules },
+      falco,
       tetragon: { seedPatterns: [], detections: packs.tetragonDetections },
       ownership: {
         falcoPatterns: packs.falcoPatterns,
@@ -31,10 +33,10 @@ export function eksPlan(falco: Omit<FalcoSensorProps, 'customRules'> = {}): Stac
 
 /** OKE with both packs in the node Falco: the k8s_audit rules have no source there. */
 export function okePlan(): StackPlan {
-  const packs = productDetectionPacks(PRODUCT, 'packs', 'falco');
   return planStack({
     cluster: { name: 'prod-oke', provider: 'oke', region: 'eu-frankfurt-1' },
-    sensors: { falco: { customRules: [...packs.falcoCustomRules, ...packs.k8sAuditCustomRules] } },
+    sensors: { falco: {} },
+    packs: PRODUCT,
     durable: { waived: { reason: 'report tests draw the report only' } },
   }, 'oke-stack');
 }

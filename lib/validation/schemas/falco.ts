@@ -29,7 +29,7 @@ export const MacroItemSchema = props('MacroItem', {
 
 const exceptionValue = z.union([z.string(), z.array(z.union([z.string(), strings]))]);
 
-const RuleExceptionSchema = props('RuleException', {
+export const RuleExceptionSchema = props('RuleException', {
   name: z.string(),
   fields: z.union([z.string(), strings]).optional(),
   comps: z.union([z.string(), strings]).optional(),

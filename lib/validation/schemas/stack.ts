@@ -4,6 +4,7 @@ import { AuditPropsSchema } from './audit';
 import { DurableStoragePropsSchema } from './durable';
 import { FalcoSensorPropsSchema } from './falco';
 import { MonitoringPropsSchema } from './monitoring';
+import { DetectionPackPropsSchema } from './packs';
 import { RoutingPropsSchema } from './routing';
 import { SensorOwnershipPropsSchema, TetragonSensorPropsSchema } from './tetragon';
 import type { Suppression } from '../../checks/finding';
@@ -36,6 +37,7 @@ export const DetectionStackPropsSchema = props('DetectionStackProps', {
     tetragon: TetragonSensorPropsSchema.optional(),
     ownership: SensorOwnershipPropsSchema.optional(),
   }).optional(),
+  packs: DetectionPackPropsSchema.optional(),
   routing: RoutingPropsSchema.optional(),
   durable: DurableStoragePropsSchema.optional(),
   audit: AuditPropsSchema.optional(),

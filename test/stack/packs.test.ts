@@ -1,0 +1,85 @@
+import type { FalcoCustomRule } from '../../lib/falco/sensor/props';
+import { productDetectionPacks } from '../../lib/packs/build';
+import type { DetectionPackProps } from '../../lib/packs/props';
+import { investigationSettingsOf } from '../../lib/report/investigation-settings';
+import { planStack } from '../../lib/stack/plan';
+import type { DetectionStackProps } from '../../lib/stack/props';
+
+const PRODUCT: DetectionPackProps = { namespaces: ['checkout', 'billing'], defaultOwner: 'payments', owners: { 'k8s-audit': 'identity' } };
+
+const own: FalcoCustomRule = {
+  owner: 'payments',
+  rule: {
+    kind: 'rule', name: 'Curl in billing', desc: 'curl ran in billing', priority: 'WARNING',
+    condition: 'evt.type in (execve, execveat) and proc.name = curl and k8s.ns.name = billing', output: 'curl (proc.cmdline=%proc.cmdline)',
+  },
+};
+
+const stack = (more: Partial<DetectionStackProps> = {}): DetectionStackProps => ({
+  cluster: { name: 'prod', provider: 'eks', region: 'us-east-1' },
+  sensors: { falco: { customRules: [own] } },
+  audit: { kubernetes: { falcoPlugin: {} } },
+  packs: PRODUCT,
+  ...more,
+});
+
+describe('packs in the stack plan', () => {
+  const plan = planStack(stack(), 's');
+  const bound = productDetectionPacks(PRODUCT, 's/packs', 'falco');
+
+  test('the plan carries the packs\' rules as bound to the product, with their owners, and their product namespaces', () => {
+    expect(plan.packs?.path).toBe('s/packs');
+    expect(plan.packs?.rules).toEqual(bound.rules);
+    expect(plan.packs?.namespaces).toEqual(['billing', 'checkout']);
+    expect(new Set(plan.packs?.rules.map((r) => `${r.pack}:${r.owner}`))).toEqual(new Set(['runtime:payments', 'k8s-audit:identity']));
+    expect(investigationSettingsOf(plan).namespaces).toEqual(['billing', 'checkout']);
+  });
+
+  test('syscall rules run in the node Falco after the hand-written ones, k8s_audit rules in the k8saudit Falco', () => {
+    const ruleNames = (items: readonly { kind: string; name?: string }[]) => items.filter((i) => i.kind === 'rule').map((i) => i.name);
+    expect(ruleNames(plan.falco!.rules.items)).toEqual([own.rule.name, ...bound.falcoCustomRules.map((r) => r.rule.name)]);
+    expect(ruleNames(plan.falco!.auditRules.items)).toEqual(bound.k8sAuditCustomRules.map((r) => r.rule.name));
+    expect(plan.k8sauditFalco).toBeDefined();
+    expect(plan.falco!.customRules.find((r) => r.name === 'DS Shell In Product Container')).toMatchObject({ owner: 'payments', source: 'syscall' });
+  });
+
+  test('a stack without packs has none in its plan', () => {
+    expect(planStack(stack({ packs: undefined }), 's').packs).toBeUndefined();
+  });
+
+  test('the rules yielded to Tetragon by sensor ownership are not in the plan\'s packs', () => {
+    const shell = bound.rules.filter((r) => r.pattern === 'shell-in-container').map((r) => r.name);
+    expect(shell.length).toBeGreaterThan(0);
+    const withTetragon = planStack(stack({
+      sensors: {
+        falco: {},
+        tetragon: { seedPatterns: [], detections: bound.tetragonDetections.filter((d) => d.pattern === 'shell-in-container') },
+        ownership: { detections: [{ pattern: 'shell-in-container', sensor: 'tetragon', alertsTo: ['payments'] }] },
+      },
+    }), 's');
+    const names = withTetragon.packs!.rules.map((r) => r.name);
+    expect(names).toEqual(bound.rules.map((r) => r.name).filter((n) => !shell.includes(n)));
+    expect(withTetragon.falco!.customRules.map((r) => r.name)).toEqual(names);
+  });
+
+  test('excludeOwners leaves a team\'s rules out altogether', () => {
+    const excluded = planStack(stack({ packs: { ...PRODUCT, excludeOwners: ['identity'] } }), 's');
+    expect(excluded.packs!.rules.map((r) => r.name)).toEqual(bound.rules.filter((r) => r.owner !== 'identity').map((r) => r.name));
+    expect(excluded.falco!.auditRules.items).toEqual([]);
+  });
+
+  test.each([
+    ['packs without Falco (DS-PACK-012)', stack({ sensors: { tetragon: { productNamespaces: ['billing'] } } }),
+      /^DS-PACK-012 at s\/packs: packs are Falco rules, and the stack runs no Falco\. Fix: enable sensors\.falco/],
+    ['a hand-written rule named like a pack rule (DS-FALCO-004, at the hand-written rule)',
+      stack({ sensors: { falco: { customRules: [own, { ...own, rule: { ...own.rule, name: 'DS Crypto Miner Execution' } }] } } }),
+      /^DS-FALCO-004 at s\/sensors\.falco\.customRules\[1\]\.rule\.name: rule 'DS Crypto Miner Execution' is also the name of the pack rule ds-crypto-miner-execution\. Fix: rename the rule, or disable the pack's rule \(packs\.disabledRules: \['ds-crypto-miner-execution'\]\)/],
+    ['excluding a team that owns no pack rule (DS-PACK-011)', stack({ packs: { ...PRODUCT, excludeOwners: ['identity', 'payment'] } }),
+      /^DS-PACK-011 at s\/packs\.excludeOwners\[1\]: 'payment' owns no rule of the packs, so excluding it leaves nothing out\. Fix: name a team that owns pack rules \(identity, payments\)/],
+    ['a pack prop that does not exist, with the closest one', stack({ packs: { ...PRODUCT, disabledRule: [] } as DetectionPackProps }),
+      /s\/packs.*'disabledRule' is not a prop of DetectionPackProps \(did you mean 'disabledRules'\?\)/],
+    ['a bad product namespace, at the packs (DS-PACK-002)', stack({ packs: { namespaces: ['Billing'] } }), /^DS-PACK-002 at s\/packs\.namespaces\[0\]/],
+  ])('refused: %s', (_what, props, message) => {
+    expect(() => planStack(props, 's')).toThrow(message);
+  });
+});
