@@ -133,7 +133,7 @@ describe('planFalco (pure, no synthesis)', () => {
 
   describe('extension by other layers', () => {
     test('GIVEN an http output URL THEN http_output is on and only the container plugin is loaded', () => {
-      const plan = planFalco({}, ctx('eks'), { httpOutputUrl: 'http://falcosidekick.falco.svc:2801/' });
+      const plan = extendFalcoPlan(planFalco({}, ctx('eks')), { httpOutputUrl: 'http://falcosidekick.falco.svc:2801/' });
       expect(plan.httpOutput).toEqual({ url: 'http://falcosidekick.falco.svc:2801/' });
       expect(plan.plugins.map((p) => p.name)).toEqual(['container']);
       const falcoYaml = renderFalcoFiles(plan).falcoYaml;
@@ -154,7 +154,7 @@ describe('planFalco (pure, no synthesis)', () => {
       ['a non-http URL', { httpOutputUrl: 'ftp://x' }, /DS-FALCO-009 at stack\/sensors\.falco\.httpOutput\.url: 'ftp:\/\/x' is not an http\(s\) URL/],
       ['credentials in the URL', { httpOutputUrl: 'https://user:pw@sidekick/' }, /DS-FALCO-009 .*carries credentials, which would end up in a ConfigMap/],
     ] as const)('rejects %s', (_label, extras, message) => {
-      expect(() => planFalco({}, ctx('aks'), extras)).toThrow(message);
+      expect(() => extendFalcoPlan(planFalco({}, ctx('aks')), extras)).toThrow(message);
     });
   });
 

@@ -123,10 +123,10 @@ export interface FalcoPlan {
 export const FALCO_NAME = 'falco';
 
 /**
- * Validates the Falco props and resolves them into a plan. Pure: no constructs, no I/O.
- * @param extras what the stack plan wires in from other layers (http_output to Falcosidekick)
+ * Validates the Falco props and resolves them into a plan. Pure: no constructs, no I/O. What other layers wire in
+ * (http_output to Falcosidekick) the stack plan adds with {@link extendFalcoPlan}.
  */
-export function planFalco(props: FalcoSensorProps, ctx: PlanContext, extras: FalcoPlanExtras = {}): FalcoPlan {
+export function planFalco(props: FalcoSensorProps, ctx: PlanContext): FalcoPlan {
   const where = `${ctx.path}/sensors.falco`;
   const image = validateImage(`${where}.image`, props.image);
   validatePort(`${where}.webserverPort`, props.webserverPort);
@@ -173,7 +173,7 @@ export function planFalco(props: FalcoSensorProps, ctx: PlanContext, extras: Fal
   const auditTuning = planTuning(props.k8sauditTuning, `${where}.k8sauditTuning`, true, 'k8s_audit_rules');
   const selectorLabels = { 'app.kubernetes.io/name': FALCO_NAME, 'app.kubernetes.io/instance': FALCO_NAME };
 
-  const base: FalcoPlan = {
+  return {
     name: FALCO_NAME,
     namespace: ctx.namespace,
     clusterName: ctx.cluster.name,
@@ -224,7 +224,6 @@ export function planFalco(props: FalcoSensorProps, ctx: PlanContext, extras: Fal
     nodeSelector: props.nodeSelector ?? { 'kubernetes.io/os': 'linux' },
     serviceAccount: { name: FALCO_NAME, automountToken: false },
   };
-  return extendFalcoPlan(base, extras);
 }
 
 /** The tag that names a rule's owner: `owner:<team>`, or `owner:unowned` for a rule declared unowned. */
@@ -253,14 +252,11 @@ function withOwnerTag(custom: FalcoCustomRule, where: string): FalcoCustomRule {
   return tags.includes(tag) ? custom : { ...custom, rule: { ...rule, tags: [...tags, tag] } };
 }
 
-/**
- * Adds other layers' contributions to a Falco plan (pure; returns a new plan).
- * `where` is used in errors; it defaults to the plan's path.
- */
-export function extendFalcoPlan(plan: FalcoPlan, extras: FalcoPlanExtras, where = plan.path): FalcoPlan {
+/** Adds other layers' contributions to a Falco plan (pure; returns a new plan). Errors point into the plan's path. */
+export function extendFalcoPlan(plan: FalcoPlan, extras: FalcoPlanExtras): FalcoPlan {
   let result = plan;
   if (extras.httpOutputUrl !== undefined) {
-    validateHttpOutputUrl(`${where}.httpOutput.url`, extras.httpOutputUrl);
+    validateHttpOutputUrl(`${plan.path}.httpOutput.url`, extras.httpOutputUrl);
     result = { ...result, httpOutput: { url: extras.httpOutputUrl, ...(extras.httpOutputPods ? { pods: extras.httpOutputPods } : {}) } };
   }
   return result;
