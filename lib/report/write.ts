@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'fs';
 import { join } from 'path';
-import { renderReportMarkdown } from './markdown';
 import { investigationSettingsOf } from './investigation-settings';
+import { renderReportMarkdown } from './markdown';
 import { writeAuditPolicyFile } from '../audit/policy-file';
 import { writeRunbooks } from '../investigation/runbook';
 import { writeAlertRunbooks } from '../monitoring/report';

@@ -10,8 +10,12 @@ const PRODUCT: DetectionPackProps = { namespaces: ['checkout', 'billing'], defau
 const own: FalcoCustomRule = {
   owner: 'payments',
   rule: {
-    kind: 'rule', name: 'Curl in billing', desc: 'curl ran in billing', priority: 'WARNING',
-    condition: 'evt.type in (execve, execveat) and proc.name = curl and k8s.ns.name = billing', output: 'curl (proc.cmdline=%proc.cmdline)',
+    kind: 'rule',
+    name: 'Curl in billing',
+    desc: 'curl ran in billing',
+    priority: 'WARNING',
+    condition: 'evt.type in (execve, execveat) and proc.name = curl and k8s.ns.name = billing',
+    output: 'curl (proc.cmdline=%proc.cmdline)',
   },
 };
 
