@@ -41,21 +41,21 @@ export interface CliBoundsBench {
   readonly rulesFile: (count: number) => string;
 }
 
-/** CPU milliseconds and peak memory (MiB) of one process; fails when it does (unless `allowExit` says otherwise). */
-function measure(command: string, args: readonly string[], allowExit: readonly number[] = [0]): { ms: number; mib: number } {
+/** CPU milliseconds, peak memory (MiB) and standard output of one process; fails when it does (unless `allowExit` says otherwise). */
+export function measure(command: string, args: readonly string[], allowExit: readonly number[] = [0]): { ms: number; mib: number; stdout: string } {
   const run = spawnSync('/usr/bin/time', ['-f', 'BOUNDS %U %S %M', command, ...args], { encoding: 'utf8', maxBuffer: 2 ** 30 });
   const m = /BOUNDS ([\d.]+) ([\d.]+) (\d+)/.exec(run.stderr);
   if (!m || !allowExit.includes(run.status ?? -1)) {
     throw new Error(`bench: ${command} ${args.join(' ')} failed (exit ${run.status}): ${run.stderr.slice(-500)}`);
   }
-  return { ms: Math.round((Number(m[1]) + Number(m[2])) * 1000), mib: Math.round(Number(m[3]) / 1024) };
+  return { ms: Math.round((Number(m[1]) + Number(m[2])) * 1000), mib: Math.round(Number(m[3]) / 1024), stdout: run.stdout };
 }
 
 function mib(bytes: number): string {
   return (bytes / 2 ** 20).toFixed(1);
 }
 
-function check(name: string, value: number, bound: number, unit: string): void {
+export function check(name: string, value: number, bound: number, unit: string): void {
   if (value > bound) throw new Error(`bench: ${name} is ${value} ${unit}, above the README's bound of ${bound} ${unit}`);
 }
 

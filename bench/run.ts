@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
 import { join, resolve } from 'path';
 import { benchCliBounds } from './cli-bounds';
 import { benchFleetSynth } from './fleet-synth';
+import { benchProgramBounds } from './program-bounds';
 import { syntheticSyscallEvents } from './synthetic-events';
 import { RuleEvaluator } from '../lib/falco/evaluator/evaluator';
 import { parseEventsText } from '../lib/falco/evaluator/events';
@@ -244,6 +245,8 @@ const PARTS: Readonly<Record<string, () => void>> = {
   events: benchEventsReading,
   scaling: benchRulesScaling,
   bounds: () => benchCliBounds({ cli: builtCli(), report, rulesFile: syntheticRulesFile }),
+  // report over a generated app of many stacks, plan over an installed Pulumi example; no corpora needed
+  programs: () => benchProgramBounds({ cli: builtCli(), report }),
   // the fleet synthesis figures need no corpora
   fleet: () => {
     builtCli();

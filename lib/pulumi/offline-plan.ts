@@ -37,7 +37,18 @@ export interface OfflinePlanOptions {
   readonly stack?: string;
   /** Config values set over the stack file's, as `pulumi config set KEY VALUE` would (bare keys are the project's). @default none */
   readonly config?: Readonly<Record<string, string>>;
+  /** Wall-clock seconds the program may run under mocks. @default PLAN_BOUNDS.seconds */
+  readonly timeoutSeconds?: number;
+  /** Resources the program may register. @default PLAN_BOUNDS.resources */
+  readonly maxResources?: number;
 }
+
+/**
+ * The offline plan's bounds (README "Bounds"; `npm run bench -- programs` measures a program of `resources` resources):
+ * a program still running after `seconds` of wall-clock time, or registering more than `resources` resources, is
+ * stopped with DS-PULUMI-039 instead of hanging or filling the memory (under mocks a resource costs about 0.5 MiB).
+ */
+export const PLAN_BOUNDS = { seconds: 120, resources: 2_000 } as const;
 
 export const SECRET_PLACEHOLDER = '[secret]';
 // rpc.ts of @pulumi/pulumi: how a secret travels through the mock monitor.
@@ -83,6 +94,8 @@ export async function planProgram(dir: string, options: OfflinePlanOptions = {})
   const pulumi = require(pulumiPath) as typeof import('@pulumi/pulumi');
 
   const recorded: { type: string; name: string; inputs: Record<string, unknown> }[] = [];
+  const maxResources = options.maxResources ?? PLAN_BOUNDS.resources;
+  const bounds = planBounds(programDir, options.timeoutSeconds ?? PLAN_BOUNDS.seconds);
   const registrations = new Map<string, Registration>();
   const config = { ...readStackConfig(programDir, project, stack), ...namespaced(project, options.config ?? {}) };
   // Explicit providers by mock id: a call made through one answers with that provider's settings.
@@ -99,7 +112,13 @@ export async function planProgram(dir: string, options: OfflinePlanOptions = {})
   };
   await pulumi.runtime.setMocks({
     newResource: (args: MockResourceArgs) => {
-      recorded.push({ type: args.type, name: args.name, inputs: args.inputs });
+      if (recorded.length >= maxResources) {
+        bounds.stop(new DetectionStackError('DS-PULUMI-039', programDir,
+          `the program registers more than ${maxResources} resources, the offline plan's bound (README, Bounds)`,
+          'plan one stack per run (`plan --stack NAME`), or look for a loop that registers resources without end'));
+      } else {
+        recorded.push({ type: args.type, name: args.name, inputs: args.inputs });
+      }
       const id = args.custom === false ? undefined as unknown as string : mockId(args);
       if (args.type.startsWith('pulumi:providers:')) providerInputs.set(id, args.inputs);
       return { id, state: { ...mockState(args), ...args.inputs } };
@@ -113,16 +132,23 @@ export async function planProgram(dir: string, options: OfflinePlanOptions = {})
   const failures: unknown[] = [];
   const onRejection = (reason: unknown) => { failures.push(reason); };
   process.on('unhandledRejection', onRejection);
-  try {
+  const run = async () => {
     registerTypeScript(programDir, entry);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const loaded = require(entry);
     const main = typeof loaded === 'function' ? loaded : typeof loaded?.default === 'function' ? loaded.default : undefined;
     if (main) await main();
-    await settle(pulumi, () => recorded.length + failures.length);
+    await settle(pulumi, () => recorded.length + failures.length, () => bounds.stopped);
+  };
+  try {
+    const running = run();
+    running.catch(() => undefined); // once a bound stopped the plan, the program's own end is of no interest
+    await Promise.race([running, bounds.reached]);
   } catch (err) {
+    if (bounds.stopped) throw bounds.stopped;
     throw callError ?? asPlanError(programDir, stack, project, err);
   } finally {
+    bounds.dispose();
     process.off('unhandledRejection', onRejection);
   }
   if (failures.length > 0) throw callError ?? asPlanError(programDir, stack, project, failures[0]);
@@ -247,11 +273,11 @@ export function nameOfUrn(urn: string): string {
  * rounds in a row. A failure inside an `apply` surfaces only after the mock calls it waits for, later
  * than the queue first drains; returning before it would report a plan the real run refuses.
  */
-async function settle(pulumi: PulumiModule, progress: () => number): Promise<void> {
+async function settle(pulumi: PulumiModule, progress: () => number, stopped: () => unknown): Promise<void> {
   const runtime = pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> };
   let quietRounds = 0;
   let seen = -1;
-  while (quietRounds < 3) {
+  while (quietRounds < 3 && !stopped()) {
     await new Promise((resolve) => setTimeout(resolve, 5));
     if (runtime.waitForRPCs) await runtime.waitForRPCs();
     const now = progress();
@@ -379,4 +405,46 @@ function mockCall(args: MockCallArgs, config: Readonly<Record<string, string>>):
     default:
       return { ...args.inputs };
   }
+}
+
+interface PlanBounds {
+  /** Rejects with the bound's error once a bound is reached. */
+  readonly reached: Promise<never>;
+  /** The error of the bound reached, if one was. */
+  readonly stopped: DetectionStackError | undefined;
+  stop(error: DetectionStackError): void;
+  dispose(): void;
+}
+
+/**
+ * The time bound, and the end of a program that awaits what never comes: with nothing left to run, Node would exit
+ * silently, with status 0 and no plan printed; `beforeExit` turns that into DS-PULUMI-040. Neither keeps the process
+ * alive (the timer is unreferenced). A program that loops synchronously is not interrupted: it is the user's own code.
+ */
+function planBounds(dir: string, seconds: number): PlanBounds {
+  let reject!: (e: DetectionStackError) => void;
+  const reached = new Promise<never>((_, r) => { reject = r; });
+  reached.catch(() => undefined);
+  const bounds = {
+    reached,
+    stopped: undefined as DetectionStackError | undefined,
+    stop(error: DetectionStackError) {
+      if (bounds.stopped) return;
+      bounds.stopped = error;
+      reject(error);
+    },
+    dispose() {
+      clearTimeout(timer);
+      process.off('beforeExit', onBeforeExit);
+    },
+  };
+  const timer = setTimeout(() => bounds.stop(new DetectionStackError('DS-PULUMI-039', dir,
+    `the program was still running after ${seconds} s under mocks, the offline plan's bound (README, Bounds)`,
+    'look for a Promise, timer or loop that never ends in the program (under mocks no cloud call waits)')), seconds * 1000);
+  timer.unref();
+  const onBeforeExit = () => bounds.stop(new DetectionStackError('DS-PULUMI-040', dir,
+    'the program awaits something that never comes: nothing was left to run before it finished, and no plan was made',
+    'let the exported function\'s Promise resolve once the program has registered its resources'));
+  process.on('beforeExit', onBeforeExit);
+  return bounds;
 }

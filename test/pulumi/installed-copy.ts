@@ -20,11 +20,19 @@ export function installedCopy(example: string, install: (target: string) => void
   for (const file of fs.readdirSync(source)) {
     if (file !== 'node_modules') fs.cpSync(path.join(source, file), path.join(dir, file), { recursive: true });
   }
+  linkModules(dir, install);
+  return dir;
+}
+
+/**
+ * Gives a project folder a node_modules as after `npm install`: `detection-stack` put there by `install` (by default
+ * a link to this repository) and every other package the repository has installed, linked (no network).
+ */
+export function linkModules(dir: string, install: (target: string) => void = linkRepository): void {
   const modules = path.join(dir, 'node_modules');
   fs.mkdirSync(modules);
   for (const entry of fs.readdirSync(path.join(ROOT, 'node_modules'))) {
     if (entry !== 'detection-stack') fs.symlinkSync(path.join(ROOT, 'node_modules', entry), path.join(modules, entry), 'dir');
   }
   install(path.join(modules, 'detection-stack'));
-  return dir;
 }

@@ -1,10 +1,11 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
 import { AksDetectionStack } from '../../lib/pulumi/azure';
 import { OkeDetectionStack } from '../../lib/pulumi/oci';
-import { planProgram } from '../../lib/pulumi/offline-plan';
+import { OfflinePlanOptions, PLAN_BOUNDS, planProgram } from '../../lib/pulumi/offline-plan';
 
 // The Pulumi codes a user meets when a component's input or the program around it is wrong: each provoked
 // through the public API, asserted with its code, place and problem.
@@ -22,9 +23,9 @@ function program(name: string, files: Record<string, string>, linked = true): st
   return dir;
 }
 
-async function planError(dir: string): Promise<[string, string]> {
+async function planError(dir: string, options: OfflinePlanOptions = {}): Promise<[string, string]> {
   try {
-    await planProgram(dir);
+    await planProgram(dir, options);
   } catch (e) {
     return [(e as { code: string }).code, (e as Error).message];
   }
@@ -66,6 +67,42 @@ describe('detection-stack plan', () => {
       if (saved[1] !== undefined) process.env.AWS_DEFAULT_REGION = saved[1];
     }
   });
+});
+
+describe('the offline plan\'s bounds (#14: never a hang, never a silent exit)', () => {
+  test('DS-PULUMI-039: a program registering more resources than the bound is stopped, its count named', async () => {
+    const files = { 'index.js': "const aws = require('@pulumi/aws');\nfor (let i = 0; i < 12; i++) new aws.s3.Bucket(`b${i}`);\n",
+      'Pulumi.plan.yaml': 'config:\n  aws:region: eu-west-1\n' };
+    const dir = program('many', files);
+    expect(await planError(dir, { maxResources: 10 })).toEqual(['DS-PULUMI-039',
+      `DS-PULUMI-039 at ${dir}: the program registers more than 10 resources, the offline plan's bound (README, Bounds). ` +
+      'Fix: plan one stack per run (`plan --stack NAME`), or look for a loop that registers resources without end']);
+    // at the bound itself it plans (a folder of its own: Node runs a program's module once per process)
+    expect((await planProgram(program('many-at-bound', files), { maxResources: 12 })).resources).toHaveLength(12);
+    expect(PLAN_BOUNDS).toEqual({ seconds: 120, resources: 2000 });
+  });
+
+  test('DS-PULUMI-039: a program still running after the time bound is stopped', async () => {
+    const dir = program('endless', { 'index.js': 'module.exports = () => new Promise(() => { globalThis.endlessPlanTimer = setInterval(() => undefined, 20); });\n' });
+    try {
+      expect(await planError(dir, { timeoutSeconds: 0.5 })).toEqual(['DS-PULUMI-039',
+        `DS-PULUMI-039 at ${dir}: the program was still running after 0.5 s under mocks, the offline plan's bound (README, Bounds). ` +
+        'Fix: look for a Promise, timer or loop that never ends in the program (under mocks no cloud call waits)']);
+    } finally {
+      clearInterval((globalThis as { endlessPlanTimer?: NodeJS.Timeout }).endlessPlanTimer);
+    }
+  });
+
+  test('DS-PULUMI-040: a program awaiting what never comes fails with the reason instead of exiting 0 with no plan', () => {
+    // Only a process of its own empties its event loop (Jest keeps this one busy): the plan runs in a child, from the sources.
+    const dir = program('never', { 'index.js': 'module.exports = () => new Promise(() => undefined);\n' });
+    const script = `require('ts-node').register({ transpileOnly: true });
+      require(${JSON.stringify(path.resolve(__dirname, '../../lib/pulumi/offline-plan'))}).planProgram(process.argv[1])
+        .then(() => console.log('planned'), (e) => { console.log(e.message); process.exitCode = 1; });`;
+    const r = spawnSync(process.execPath, ['-e', script, dir], { encoding: 'utf8', cwd: path.resolve(__dirname, '../..') });
+    expect([r.status, r.stdout.trim()]).toEqual([1, `DS-PULUMI-040 at ${dir}: the program awaits something that never comes: nothing was left to run before it finished, ` +
+      "and no plan was made. Fix: let the exported function's Promise resolve once the program has registered its resources"]);
+  }, 60_000);
 });
 
 describe('component inputs', () => {
