@@ -71,8 +71,10 @@ describe('detection-stack plan', () => {
 
 describe('the offline plan\'s bounds (#14: never a hang, never a silent exit)', () => {
   test('DS-PULUMI-039: a program registering more resources than the bound is stopped, its count named', async () => {
-    const files = { 'index.js': "const aws = require('@pulumi/aws');\nfor (let i = 0; i < 12; i++) new aws.s3.Bucket(`b${i}`);\n",
-      'Pulumi.plan.yaml': 'config:\n  aws:region: eu-west-1\n' };
+    const files = {
+      'index.js': "const aws = require('@pulumi/aws');\nfor (let i = 0; i < 12; i++) new aws.s3.Bucket(`b${i}`);\n",
+      'Pulumi.plan.yaml': 'config:\n  aws:region: eu-west-1\n',
+    };
     const dir = program('many', files);
     expect(await planError(dir, { maxResources: 10 })).toEqual(['DS-PULUMI-039',
       `DS-PULUMI-039 at ${dir}: the program registers more than 10 resources, the offline plan's bound (README, Bounds). ` +
