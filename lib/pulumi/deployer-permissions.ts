@@ -8,6 +8,8 @@ export interface DeployerNeed {
   readonly create: readonly string[];
   /** Actions `pulumi destroy` needs: empty for what is kept (`retainOnDelete`) or what the provider only forgets. */
   readonly destroy?: readonly string[];
+  /** What no narrower statement covers, said beside the list (OCI Audit retention: the Administrators group only). */
+  readonly note?: string;
 }
 
 // AWS: the action names of the Service Authorization Reference (docs.aws.amazon.com/service-authorization/latest/reference:
@@ -46,8 +48,14 @@ export const AWS_DEPLOYER_NEEDS: Readonly<Record<string, DeployerNeed>> = {
     create: ['cloudtrail:CreateTrail', 'cloudtrail:PutEventSelectors', 'cloudtrail:StartLogging', 'cloudtrail:AddTags', 'cloudtrail:DescribeTrails',
       'cloudtrail:GetTrailStatus', 'cloudtrail:GetEventSelectors', 'cloudtrail:GetInsightSelectors', 'cloudtrail:ListTags', 'iam:PassRole'],
   },
+  // The provider creates an encrypted, tagged group with one CreateLogGroup carrying kmsKeyId and tags, then
+  // PutRetentionPolicy, and reads it back with DescribeLogGroups and ListTagsForResource; AssociateKmsKey is called only
+  // when kms_key_id changes on an existing group (hashicorp/terraform-provider-aws internal/service/logs/group.go,
+  // resourceGroupCreate/resourceGroupUpdate; AWS's own AWS::Logs::LogGroup handler lists logs:AssociateKmsKey under update
+  // only: aws-cloudformation-resource-providers-logs aws-logs-loggroup.json). Tags on create need logs:TagResource
+  // (CloudWatch Logs API Reference, CreateLogGroup: "you must have either the logs:TagResource or logs:TagLogGroup").
   'aws:cloudwatch/logGroup:LogGroup': {
-    create: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:AssociateKmsKey', 'logs:TagResource', 'logs:DescribeLogGroups', 'logs:ListTagsForResource'],
+    create: ['logs:CreateLogGroup', 'logs:PutRetentionPolicy', 'logs:TagResource', 'logs:DescribeLogGroups', 'logs:ListTagsForResource'],
   },
   'aws:cloudwatch/logStream:LogStream': { create: ['logs:CreateLogStream', 'logs:DescribeLogStreams'] },
   'aws:cloudwatch/logMetricFilter:LogMetricFilter': { create: ['logs:PutMetricFilter', 'logs:DescribeMetricFilters'], destroy: ['logs:DeleteMetricFilter'] },
@@ -70,26 +78,48 @@ export const AWS_DEPLOYER_NEEDS: Readonly<Record<string, DeployerNeed>> = {
 };
 
 // OCI: the policy verbs and resource types of the OCI IAM policy reference (docs.oracle.com/iaas/Content/Identity/Reference:
-// objectstoragepolicyreference, keypolicyreference, serviceconnectorhubpolicyreference, iampolicyreference). IAM resources
-// (users, groups, their secret keys, tenancy policies) live in the tenancy and are written through the home region.
+// objectstoragepolicyreference, keypolicyreference, serviceconnectorhubpolicyreference, iampolicyreference), for the API
+// calls the provider makes. Where each statement is placed follows the plan: users and groups are created in the tenancy
+// (compartmentId = tenancyId), every policy is attached to the stack's compartment (test/pulumi/deployer-permissions.test.ts
+// checks both). Users, groups and policies are created and updated only in the home region ("Managing Regions": "Resources
+// that you can create and update only in the home region are: Users, Groups, Policies, ..."): the component writes them,
+// the users' secret keys and group memberships through homeRegionProvider.
 export const OCI_DEPLOYER_NEEDS: Readonly<Record<string, DeployerNeed>> = {
-  'oci:ObjectStorage/bucket:Bucket': { create: ['manage buckets in compartment <compartment>'] },
+  // A bucket with kmsKeyId: Object Storage uses the key on the creator's behalf, which the creator must be allowed to
+  // delegate ("Assigning Master Encryption Keys", Required IAM Policy: "you must also authorize users to delegate key usage
+  // to these services"; keypolicyreference: key-delegate, use = KEY_ASSOCIATE KEY_DISASSOCIATE, in no other type's verbs).
+  'oci:ObjectStorage/bucket:Bucket': { create: ['manage buckets in compartment <compartment>', 'use key-delegate in compartment <compartment>'] },
+  // PutObjectLifecyclePolicy: "manage buckets", "also needs manage objects" (objectstoragepolicyreference).
   'oci:ObjectStorage/objectLifecyclePolicy:ObjectLifecyclePolicy': { create: ['manage buckets in compartment <compartment>', 'manage objects in compartment <compartment>'] },
   'oci:Kms/vault:Vault': { create: ['manage vaults in compartment <compartment>'] },
+  // CreateKey: KEY_CREATE (manage keys), "also needs use vaults", which manage vaults (the vault this component creates) covers.
   'oci:Kms/key:Key': { create: ['manage keys in compartment <compartment>'] },
+  // CreateServiceConnector: SERVICE_CONNECTOR_CREATE, in manage serviceconnectors (serviceconnectorhubpolicyreference).
   'oci:Sch/connector:Connector': { create: ['manage serviceconnectors in compartment <compartment>'] },
-  'oci:Identity/policy:Policy': { create: ['manage policies in tenancy'] },
+  // CreatePolicy: POLICY_CREATE, in manage policies, where the policy is attached.
+  'oci:Identity/policy:Policy': { create: ['manage policies in compartment <compartment>'] },
   'oci:Identity/user:User': { create: ['manage users in tenancy'] },
+  // CreateCustomerSecretKey: "USER_UPDATE and USER_SECRETKEY_ADD", both in manage users (iampolicyreference).
   'oci:Identity/customerSecretKey:CustomerSecretKey': { create: ['manage users in tenancy'] },
   'oci:Identity/group:Group': { create: ['manage groups in tenancy'] },
+  // AddUserToGroup: "GROUP_UPDATE and USER_UPDATE" (use groups and use users; the manage statements above cover both).
   'oci:Identity/userGroupMembership:UserGroupMembership': { create: ['manage users in tenancy', 'manage groups in tenancy'] },
-  // The tenancy's Audit retention (Audit API UpdateConfiguration on the root compartment): the README says to run the
-  // first `pulumi up` as a tenancy administrator; no narrower policy statement is claimed here.
-  'oci:Audit/configuration:Configuration': { create: [] },
+  // The tenancy's Audit retention (Audit API UpdateConfiguration on the root compartment): no policy statement grants it.
+  // The Audit policy reference has one resource type, audit-events, whose verbs cover ListEvents only; "Setting the Audit
+  // Log Retention Period", Required IAM Policy: "To modify the audit log retention period, you must be a member of the
+  // Administrators group".
+  'oci:Audit/configuration:Configuration': {
+    create: [],
+    note: 'The OCI Audit retention period (`audit.cloud`) can be changed only by a member of the tenancy\'s Administrators group (Oracle: "Setting the Audit Log Retention Period"); no policy statement grants it.',
+  },
 };
 
 // Azure: the resource provider operations of "Azure resource provider operations" (learn.microsoft.com/azure/role-based-access-control/
-// permissions: Microsoft.Storage, Microsoft.EventHub, Microsoft.Insights, Microsoft.OperationalInsights, Microsoft.Authorization).
+// permissions: Microsoft.Storage, Microsoft.EventHub, Microsoft.Insights, Microsoft.OperationalInsights, Microsoft.Authorization;
+// MicrosoftDocs/azure-docs articles/role-based-access-control/permissions/storage.md). The container lock is
+// "immutabilityPolicies/lock/action | Lock blob container immutability policy" there, the operation of the REST call
+// Blob Containers - Lock Immutability Policy (POST .../containers/{c}/immutabilityPolicies/default/lock, "ETag in If-Match is
+// required"): the lock step passes the etag the immutability policy resource read back (immutabilityPolicies/read).
 export const AZURE_DEPLOYER_NEEDS: Readonly<Record<string, DeployerNeed>> = {
   'azure-native:storage:StorageAccount': { create: ['Microsoft.Storage/storageAccounts/write', 'Microsoft.Storage/storageAccounts/read'] },
   'azure-native:storage:BlobContainer': { create: ['Microsoft.Storage/storageAccounts/blobServices/containers/write', 'Microsoft.Storage/storageAccounts/blobServices/containers/read'] },
@@ -145,8 +175,10 @@ const NEEDS: Record<DeployerCloud, Readonly<Record<string, DeployerNeed>>> = {
 };
 
 /** What the deployer needs for these resource types, sorted and without repeats; `unknown` lists types without an entry. */
-export function deployerNeeds(cloud: DeployerCloud, types: Iterable<string>): { create: string[]; destroy: string[]; unknown: string[] } {
-  const create = new Set<string>(); const destroy = new Set<string>(); const unknown = new Set<string>();
+export function deployerNeeds(
+  cloud: DeployerCloud, types: Iterable<string>,
+): { create: string[]; destroy: string[]; notes: string[]; unknown: string[] } {
+  const create = new Set<string>(); const destroy = new Set<string>(); const notes = new Set<string>(); const unknown = new Set<string>();
   for (const type of types) {
     if (needsNoCloudPermission(type)) continue;
     const need = NEEDS[cloud][type];
@@ -156,8 +188,11 @@ export function deployerNeeds(cloud: DeployerCloud, types: Iterable<string>): { 
     }
     need.create.forEach((a) => create.add(a));
     need.destroy?.forEach((a) => destroy.add(a));
+    if (need.note) notes.add(need.note);
   }
-  return { create: [...create].sort(), destroy: [...destroy].filter((a) => !create.has(a)).sort(), unknown: [...unknown].sort() };
+  return {
+    create: [...create].sort(), destroy: [...destroy].filter((a) => !create.has(a)).sort(), notes: [...notes].sort(), unknown: [...unknown].sort(),
+  };
 }
 
 /**
@@ -165,7 +200,7 @@ export function deployerNeeds(cloud: DeployerCloud, types: Iterable<string>): { 
  * Markers around it let the test compare the README with what the plan derives.
  */
 export function deployerNeedsMarkdown(cloud: DeployerCloud, types: Iterable<string>): string {
-  const { create, destroy } = deployerNeeds(cloud, types);
+  const { create, destroy, notes } = deployerNeeds(cloud, types);
   const lines: string[] = ['<!-- deployer-permissions: generated from the plan (lib/pulumi/deployer-permissions.ts) -->'];
   if (cloud === 'aws') {
     const services = [...new Set([...create, ...destroy].map((a) => a.split(':')[0]))].sort();
@@ -180,6 +215,7 @@ export function deployerNeedsMarkdown(cloud: DeployerCloud, types: Iterable<stri
     const cell = (list: string[]) => list.map((a) => `\`${a}\``).join('<br>') || '-';
     lines.push('| create and read back | `pulumi destroy` also |', '|---|---|', `| ${cell(create)} | ${cell(destroy)} |`);
   }
+  if (notes.length > 0) lines.push('', ...notes);
   lines.push('<!-- /deployer-permissions -->');
   return lines.join('\n');
 }
