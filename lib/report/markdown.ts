@@ -59,6 +59,7 @@ export function renderReportMarkdown(plan: StackPlan, report: CoverageReport = c
       !d.enabled ? 'disabled' : d.inactiveBecause ? 'not running' : 'running',
     ].map((v) => v.replace(/\|/g, '\\|')).join(' | ')).map((row) => `| ${row} |`),
     '',
+    ...packSensorLines(plan),
     ...tuningLines(plan),
     ...complianceLines(plan, report),
     ...attackLines(plan, report),
@@ -67,6 +68,21 @@ export function renderReportMarkdown(plan: StackPlan, report: CoverageReport = c
     ...guardrailLines(plan),
   ];
   return lines.join('\n');
+}
+
+/** Which sensor runs each pack detection, when Tetragon runs (the rule: README "Which sensor runs a pack detection"). */
+function packSensorLines(plan: StackPlan): string[] {
+  if (!plan.tetragon || !plan.packs) return [];
+  return [
+    '## Pack detections by sensor',
+    '',
+    'Each enabled pack detection runs in one sensor: Falco, unless Tetragon runs alone or `sensors.ownership` gives its pattern to Tetragon.',
+    '',
+    '| pack detection | Falco rule | sensor | Tetragon detection |',
+    '|---|---|---|---|',
+    ...plan.packs.sensors.map((p) => `| ${p.id} | ${p.rule} | ${p.sensor === 'tetragon' ? 'Tetragon' : 'Falco'} | ${p.tetragonDetection ?? '-'} |`),
+    '',
+  ];
 }
 
 /** What the stack changes in Falco's default rules, who changed it and why (sensors.falco.tuning and k8sauditTuning). */

@@ -1,3 +1,4 @@
+import type { SensorName } from './ownership';
 import type { SensorsProps } from './props';
 import type { PlanContext } from '../core/context';
 import { DetectionStackError } from '../core/errors';
@@ -5,6 +6,19 @@ import type { FalcoPlan } from '../falco/sensor/plan';
 import { productDetectionPacks } from '../packs/build';
 import type { DetectionPackProps } from '../packs/props';
 import type { PackRule } from '../packs/types';
+import type { TetragonPlan } from '../tetragon/plan';
+import { SEED_PATTERNS, TetragonDetection } from '../tetragon/props';
+
+/** Which sensor runs one enabled pack detection (decided once, in the stack plan). */
+export interface PackSensorPlan {
+  /** The pack rule's ID (its runbook ID). */
+  readonly id: string;
+  /** The Falco rule name. */
+  readonly rule: string;
+  readonly sensor: SensorName;
+  /** The Tetragon detection that runs it, when Tetragon does. */
+  readonly tetragonDetection?: string;
+}
 
 /** The project's detection packs as a stack deploys them. */
 export interface PacksPlan {
@@ -13,29 +27,54 @@ export interface PacksPlan {
   /** The product namespaces the packs watch, sorted. */
   readonly namespaces: readonly string[];
   /**
-   * The pack rules the stack's Falco rules files carry (those yielded to Tetragon by sensor ownership are not),
+   * The pack rules the stack's Falco rules files carry (those owned by Tetragon are not),
    * with their owner, confidence, MITRE mapping and runbook: what the report and the runbooks read.
    */
   readonly rules: readonly PackRule[];
+  /** Every enabled pack detection with the one sensor that runs it, in pack order. */
+  readonly sensors: readonly PackSensorPlan[];
 }
 
 /** The packs bound to the product (every rule, before sensor ownership), and the sensors with their rules added. */
-export interface PackedSensors extends PacksPlan {
+export interface PackedSensors extends Omit<PacksPlan, 'sensors'> {
   readonly sensors: SensorsProps;
 }
 
+/** The patterns the declared Tetragon sensor already detects with its own detections (seed or hand-written). */
+function tetragonPatterns(sensors: SensorsProps): Set<string> {
+  const t = sensors.tetragon;
+  if (!t) return new Set();
+  const seeds = (t.productNamespaces ?? []).length > 0 ? (t.seedPatterns ?? SEED_PATTERNS) : [];
+  return new Set<string>([...seeds, ...(t.detections ?? []).map((d) => d.pattern)]);
+}
+
 /**
- * Binds the packs to the product and hands their rules to Falco: syscall and k8s_audit rules alike go to
- * `sensors.falco.customRules` (the Falco plan puts k8s_audit rules in the k8saudit Falco's file). A hand-written
- * rule with a pack rule's name is refused at its own place.
+ * Binds the packs to the product and gives each pack detection to exactly one sensor. The rule:
+ * - Falco alone: Falco runs every pack rule.
+ * - Falco and Tetragon: Falco runs a pack rule unless `sensors.ownership` declares Tetragon the owner of its pattern;
+ *   then Tetragon runs the pack's Tetragon form of it and the Falco rule is left out (sensor ownership, below).
+ * - Tetragon alone: Tetragon runs every pack detection that has a Tetragon form; an enabled pack rule without one is
+ *   refused (DS-PACK-012), naming the rules to disable or the Falco to enable.
+ * Where Tetragon's own detections already cover a pattern, those run it, and the pack adds no second policy.
+ * Syscall and k8s_audit Falco rules go to `sensors.falco.customRules` (the Falco plan puts k8s_audit rules in the
+ * k8saudit Falco's file). A hand-written rule with a pack rule's name is refused at its own place.
  */
 export function withPackRules(sensors: SensorsProps, packs: DetectionPackProps, ctx: PlanContext): PackedSensors {
   const path = `${ctx.path}/packs`;
-  if (!sensors.falco) {
-    throw new DetectionStackError('DS-PACK-012', path, 'packs are Falco rules, and the stack runs no Falco',
-      'enable sensors.falco, or give Tetragon the packs\' patterns (productDetectionPacks(...).tetragonDetections) and remove packs');
-  }
   const bound = productDetectionPacks(packs, path, ctx.namespace);
+  const common = { path, namespaces: [...new Set(packs.namespaces)].sort(), rules: bound.rules };
+  const toTetragon = sensors.falco
+    ? new Set((sensors.ownership?.detections ?? []).filter((d) => d.sensor === 'tetragon').map((d) => d.pattern))
+    : new Set(bound.tetragonDetections.map((d) => d.pattern));
+  const tetragon = sensors.tetragon && withPackDetections(sensors, bound.tetragonDetections.filter((d) => toTetragon.has(d.pattern)));
+  if (!sensors.falco) {
+    const without = bound.rules.filter((r) => r.enabled && r.pattern === undefined).map((r) => r.id);
+    if (without.length > 0) {
+      throw new DetectionStackError('DS-PACK-012', path, `the stack runs only Tetragon, and ${without.length} enabled pack rule(s) have no Tetragon form: ${without.join(', ')}`,
+        `enable sensors.falco to run them, or disable them (packs.disabledRules: [${without.map((id) => `'${id}'`).join(', ')}])`);
+    }
+    return { ...common, sensors: { ...sensors, tetragon } };
+  }
   const names = new Map(bound.rules.map((r) => [r.name, r.id]));
   const own = sensors.falco.customRules ?? [];
   own.forEach((custom, i) => {
@@ -47,15 +86,32 @@ export function withPackRules(sensors: SensorsProps, packs: DetectionPackProps, 
     }
   });
   return {
-    sensors: { ...sensors, falco: { ...sensors.falco, customRules: [...own, ...bound.falcoCustomRules, ...bound.k8sAuditCustomRules] } },
-    path,
-    namespaces: [...new Set(packs.namespaces)].sort(),
-    rules: bound.rules,
+    ...common,
+    sensors: {
+      ...sensors,
+      falco: { ...sensors.falco, customRules: [...own, ...bound.falcoCustomRules, ...bound.k8sAuditCustomRules] },
+      ...(tetragon ? { tetragon } : {}),
+    },
   };
 }
 
-/** The packs plan: the pack rules the planned Falco carries. */
-export function packsPlan(packed: PackedSensors, falco: FalcoPlan | undefined): PacksPlan {
+/** The Tetragon props with the pack's Tetragon forms added for the patterns Tetragon does not detect yet. */
+function withPackDetections(sensors: SensorsProps, forms: readonly TetragonDetection[]): SensorsProps['tetragon'] {
+  const have = tetragonPatterns(sensors);
+  const added = forms.filter((d) => !have.has(d.pattern));
+  if (added.length === 0) return sensors.tetragon;
+  return { ...sensors.tetragon, detections: [...(sensors.tetragon?.detections ?? []), ...added] };
+}
+
+/** The packs plan: the pack rules the planned Falco carries, and which sensor runs each enabled pack detection. */
+export function packsPlan(packed: PackedSensors, falco: FalcoPlan | undefined, tetragon: TetragonPlan | undefined): PacksPlan {
   const deployed = new Set((falco?.customRules ?? []).map((r) => r.name));
-  return { path: packed.path, namespaces: packed.namespaces, rules: packed.rules.filter((r) => deployed.has(r.name)) };
+  const byPattern = new Map<string, string>();
+  for (const d of tetragon?.detections ?? []) if (!byPattern.has(d.pattern)) byPattern.set(d.pattern, d.id);
+  const sensors: PackSensorPlan[] = packed.rules.filter((r) => r.enabled).flatMap((r): PackSensorPlan[] => {
+    if (deployed.has(r.name)) return [{ id: r.id, rule: r.name, sensor: 'falco' }];
+    const detection = r.pattern === undefined ? undefined : byPattern.get(r.pattern);
+    return detection ? [{ id: r.id, rule: r.name, sensor: 'tetragon', tetragonDetection: detection }] : [];
+  });
+  return { path: packed.path, namespaces: packed.namespaces, rules: packed.rules.filter((r) => deployed.has(r.name)), sensors };
 }

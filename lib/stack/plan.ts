@@ -107,7 +107,8 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
     },
   };
 
-  // The packs' rules run in Falco after the hand-written ones, so sensor ownership sees their patterns too.
+  // Each pack detection goes to one sensor (lib/stack/packs.ts): its Falco rule runs after the hand-written ones, so
+  // sensor ownership sees their patterns too; the Tetragon forms of the patterns Tetragon owns join its detections.
   const packed = props.packs ? withPackRules(declared, props.packs, ctx) : undefined;
   const sensors = packed?.sensors ?? declared;
   const audit = planAudit(props.audit ?? {}, ctx);
@@ -166,7 +167,7 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
       ...(routed ? [{ name: routingNamespace, labels: { ...ctx.labels, ...podSecurityLabels('restricted', 'restricted') } }] : []),
     ] : [],
     falco,
-    ...(packed ? { packs: packsPlan(packed, falco) } : {}),
+    ...(packed ? { packs: packsPlan(packed, falco, tetragon) } : {}),
     tetragon,
     ownership,
     routing: routed,

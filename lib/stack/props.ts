@@ -53,7 +53,9 @@ export interface DetectionStackProps {
   /**
    * The project's detection packs bound to the product: their syscall rules run in the node Falco after
    * `sensors.falco.customRules`, their k8s_audit rules in the k8saudit Falco, each with its owner; the report
-   * and the runbooks read them from the plan. Needs `sensors.falco`. @default none
+   * and the runbooks read them from the plan. A pack detection with a Tetragon form runs in Tetragon instead
+   * when Tetragon runs alone or `sensors.ownership` gives it its pattern (README "Which sensor runs a pack detection").
+   * @default none
    */
   readonly packs?: DetectionPackProps;
   /** Alert routing (Falcosidekick outputs, teams, Alertmanager). @default none */

@@ -5,6 +5,8 @@ import { parseAllDocuments } from 'yaml';
 import { corpusPath } from './corpora';
 import { eksTetragonStack } from '../../examples/eks-tetragon/main';
 import { main } from '../../lib/cli/main';
+import { productDetectionPacks } from '../../lib/packs/build';
+import { planStack } from '../../lib/stack/plan';
 import {
   emitTracingPolicy, isTetragonDocument, loadTracingPolicies, SEED_PATTERNS, seedDetection, TracingPolicy,
 } from '../../lib/tetragon';
@@ -37,6 +39,16 @@ describe('every policy the project generates validates against the TracingPolicy
   test.each(SEED_PATTERNS.map((p) => [p]))('seed detection %s', (pattern) => {
     const d = seedDetection(pattern, { namespaces: ['billing', 'checkout'], owner: 'platform-security', noNetworkBinaries: ['/bin/sh', '/usr/bin/perl'] });
     for (const policy of d.policies) expect(schemaErrors(policy)).toEqual([]);
+  });
+
+  test('every TracingPolicy a Tetragon-only stack generates from the packs', () => {
+    const packs = { namespaces: ['billing', 'checkout'], packs: ['runtime' as const] };
+    const noForm = productDetectionPacks(packs).rules.filter((r) => r.pattern === undefined).map((r) => r.id);
+    const plan = planStack({ cluster: { name: 'prod', provider: 'eks', region: 'us-east-1' }, sensors: { tetragon: {} }, packs: { ...packs, disabledRules: noForm } });
+    const policies = plan.tetragon!.detections.flatMap((d) => d.policies);
+    expect(new Set(plan.tetragon!.detections.map((d) => d.pattern))).toEqual(new Set(productDetectionPacks(packs).falcoPatterns));
+    expect(policies.length).toBeGreaterThanOrEqual(4);
+    expect(policies.map((p) => ({ name: p.metadata.name, errors: schemaErrors(p) })).filter((r) => r.errors.length > 0)).toEqual([]);
   });
 
   test('every TracingPolicy object synthesized by examples/eks-tetragon', () => {

@@ -2,6 +2,7 @@ import type { FalcoCustomRule } from '../../lib/falco/sensor/props';
 import { productDetectionPacks } from '../../lib/packs/build';
 import type { DetectionPackProps } from '../../lib/packs/props';
 import { investigationSettingsOf } from '../../lib/report/investigation-settings';
+import { renderReportMarkdown } from '../../lib/report/markdown';
 import { planStack } from '../../lib/stack/plan';
 import type { DetectionStackProps } from '../../lib/stack/props';
 
@@ -73,8 +74,8 @@ describe('packs in the stack plan', () => {
   });
 
   test.each([
-    ['packs without Falco (DS-PACK-012)', stack({ sensors: { tetragon: { productNamespaces: ['billing'] } } }),
-      /^DS-PACK-012 at s\/packs: packs are Falco rules, and the stack runs no Falco\. Fix: enable sensors\.falco/],
+    ['packs under a Tetragon-only stack with rules that have no Tetragon form (DS-PACK-012)', stack({ sensors: { tetragon: { productNamespaces: ['billing'] } } }),
+      /^DS-PACK-012 at s\/packs: the stack runs only Tetragon, and \d+ enabled pack rule\(s\) have no Tetragon form: ds-[a-z-]+(, ds-[a-z-]+)*\. Fix: enable sensors\.falco to run them, or disable them \(packs\.disabledRules: \['ds-/],
     ['a hand-written rule named like a pack rule (DS-FALCO-004, at the hand-written rule)',
       stack({ sensors: { falco: { customRules: [own, { ...own, rule: { ...own.rule, name: 'DS Crypto Miner Execution' } }] } } }),
       /^DS-FALCO-004 at s\/sensors\.falco\.customRules\[1\]\.rule\.name: rule 'DS Crypto Miner Execution' is also the name of the pack rule ds-crypto-miner-execution\. Fix: rename the rule, or disable the pack's rule \(packs\.disabledRules: \['ds-crypto-miner-execution'\]\)/],
@@ -85,5 +86,75 @@ describe('packs in the stack plan', () => {
     ['a bad product namespace, at the packs (DS-PACK-002)', stack({ packs: { namespaces: ['Billing'] } }), /^DS-PACK-002 at s\/packs\.namespaces\[0\]/],
   ])('refused: %s', (_what, props, message) => {
     expect(() => planStack(props, 's')).toThrow(message);
+  });
+});
+
+describe('sensor ownership of the pack detections, decided in the stack plan', () => {
+  const bound = productDetectionPacks(PRODUCT, 's/packs', 'falco');
+  const withForm = bound.rules.filter((r) => r.enabled && r.pattern !== undefined);
+  const withoutForm = bound.rules.filter((r) => r.enabled && r.pattern === undefined).map((r) => r.id);
+  const tetragonOnly = (tetragon: DetectionStackProps['sensors']) => planStack(stack({
+    sensors: tetragon, audit: {}, packs: { ...PRODUCT, disabledRules: withoutForm },
+  }), 's');
+
+  test('Falco alone runs every enabled pack rule, each once', () => {
+    const plan = planStack(stack(), 's');
+    expect(plan.packs!.sensors.map((p) => p.id)).toEqual(bound.rules.filter((r) => r.enabled).map((r) => r.id));
+    expect(new Set(plan.packs!.sensors.map((p) => p.sensor))).toEqual(new Set(['falco']));
+  });
+
+  test('Tetragon alone runs every pack detection with a Tetragon form, from policies generated from the packs', () => {
+    expect(withForm.length).toBeGreaterThan(1);
+    const plan = tetragonOnly({ tetragon: {} });
+    expect(plan.falco).toBeUndefined();
+    const patterns = [...new Set(withForm.map((r) => r.pattern))];
+    expect(plan.tetragon!.detections.map((d) => d.pattern).sort()).toEqual([...patterns].sort());
+    expect(plan.packs!.sensors).toEqual(withForm.map((r) => ({ id: r.id, rule: r.name, sensor: 'tetragon', tetragonDetection: r.pattern })));
+    const miner = plan.tetragon!.detections.find((d) => d.pattern === 'crypto-miner')!;
+    expect(miner.owner).toBe(withForm.find((r) => r.pattern === 'crypto-miner')!.owner);
+    expect(miner.policies.map((p) => p.metadata.namespace)).toEqual(['checkout', 'billing']);
+  });
+
+  test('under Tetragon alone, Tetragon\'s own detection of a pattern runs it, and the pack adds no second one', () => {
+    const plan = tetragonOnly({ tetragon: { productNamespaces: ['billing'], seedPatterns: ['shell-in-container'] } });
+    const shell = plan.tetragon!.detections.filter((d) => d.pattern === 'shell-in-container');
+    expect(shell.map((d) => d.policies.map((p) => p.metadata.namespace))).toEqual([['billing']]);
+  });
+
+  test('with both sensors, Falco runs a pack rule unless sensors.ownership gives its pattern to Tetragon', () => {
+    const plan = planStack(stack({
+      sensors: {
+        falco: { customRules: [own] },
+        tetragon: { seedPatterns: [] },
+        ownership: { detections: [{ pattern: 'exec-from-temp-dir', sensor: 'tetragon', alertsTo: ['payments'] }] },
+      },
+    }), 's');
+    const temp = bound.rules.filter((r) => r.enabled && r.pattern === 'exec-from-temp-dir');
+    expect(temp.length).toBeGreaterThan(0);
+    expect(plan.tetragon!.detections.map((d) => d.id)).toEqual(['exec-from-temp-dir']);
+    expect(plan.falco!.customRules.map((r) => r.name)).not.toEqual(expect.arrayContaining([temp[0].name]));
+    const bySensor = new Map(plan.packs!.sensors.map((p) => [p.id, p.sensor]));
+    for (const r of bound.rules.filter((x) => x.enabled)) expect([r.id, bySensor.get(r.id)]).toEqual([r.id, r.pattern === 'exec-from-temp-dir' ? 'tetragon' : 'falco']);
+    expect(plan.packs!.sensors).toHaveLength(bound.rules.filter((r) => r.enabled).length);
+  });
+
+  test('with both sensors and no declaration for a pattern, no pack policy is added to Tetragon', () => {
+    const plan = planStack(stack({ sensors: { falco: {}, tetragon: { seedPatterns: [] }, ownership: {} } }), 's');
+    expect(plan.tetragon!.detections).toEqual([]);
+    expect(new Set(plan.packs!.sensors.map((p) => p.sensor))).toEqual(new Set(['falco']));
+  });
+
+  test('REPORT.md says which sensor runs each pack detection when Tetragon runs, and has no such table without Tetragon', () => {
+    const md = renderReportMarkdown(tetragonOnly({ tetragon: {} }));
+    const miner = withForm.find((r) => r.pattern === 'crypto-miner')!;
+    expect(md).toContain('## Pack detections by sensor');
+    expect(md).toContain(`| ${miner.id} | ${miner.name} | Tetragon | crypto-miner |`);
+    const both = renderReportMarkdown(planStack(stack({
+      sensors: { falco: {}, tetragon: { seedPatterns: [] }, ownership: { detections: [{ pattern: 'crypto-miner', sensor: 'tetragon', alertsTo: ['payments'] }] } },
+    }), 's'));
+    expect(both).toContain(`| ${miner.id} | ${miner.name} | Tetragon | crypto-miner |`);
+    const other = bound.rules.find((r) => r.enabled && r.pattern !== 'crypto-miner')!;
+    expect(both).toContain(`| ${other.id} | ${other.name} | Falco | - |`);
+    expect(renderReportMarkdown(planStack(stack(), 's'))).not.toContain('Pack detections by sensor');
   });
 });

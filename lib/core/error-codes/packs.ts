@@ -12,7 +12,7 @@ export const PACK_CODES = defineCodes({
   'DS-PACK-008': { level: 'error', meaning: 'a response hook names no valid response action', fix: 'name the action explicitly, e.g. \'kubernetes:terminate\' (lowercase words, one optional \':\')' },
   'DS-PACK-010': { level: 'error', meaning: 'the packs\' runbook URL is not a usable https URL', fix: 'give an https:// URL of letters, digits and . _ ~ / - only (no query, no %, which Falco outputs read as a field)' },
   'DS-PACK-011': { level: 'error', meaning: 'a team excluded from the packs owns none of their rules', fix: 'name a team that owns pack rules (the message lists them), or remove it from excludeOwners' },
-  'DS-PACK-012': { level: 'error', meaning: 'a stack is given packs but runs no Falco, whose rules they are', fix: 'enable sensors.falco, or give Tetragon the packs\' patterns (productDetectionPacks(...).tetragonDetections) and remove packs' },
+  'DS-PACK-012': { level: 'error', meaning: 'a stack runs only Tetragon, and enabled pack rules have no Tetragon form', fix: 'enable sensors.falco to run them, or disable the rules the message lists (packs.disabledRules)' },
   'DS-PACK-020': { level: 'error', meaning: 'an investigation query value is empty or carries a control character', fix: 'remove control characters (newlines, tabs, NUL) from the name, and give every name' },
   'DS-PACK-021': { level: 'error', meaning: 'a value cannot be placed in an OCI Logging search query safely', fix: 'use only letters, digits, spaces and . - _ : / * @ < > (Kubernetes names and OCIDs always do)' },
   'DS-PACK-022': { level: 'error', meaning: 'the investigation look-back is not a usable number of hours', fix: 'give a whole number of hours between 1 and 2160' },
