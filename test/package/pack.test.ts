@@ -49,6 +49,16 @@ console.log(socket);
 app.synth();
 `;
 
+/** The first ```ts block after `heading` in README.md, as a user copies it. */
+function readmeBlock(heading: string): string {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const at = readme.indexOf(heading);
+  if (at < 0) throw new Error(`README.md has no "${heading}"`);
+  const match = /```ts\n([\s\S]*?)```/.exec(readme.slice(at));
+  if (!match) throw new Error(`README.md has no ts block after "${heading}"`);
+  return match[1];
+}
+
 describe('the packed package in a fresh project', () => {
   let work: string;
   let consumer: string;
@@ -63,11 +73,13 @@ describe('the packed package in a fresh project', () => {
     fs.mkdirSync(consumer);
     fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
     fs.writeFileSync(path.join(consumer, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { strict: true, target: 'ES2022', module: 'node16', moduleResolution: 'node16', lib: ['es2022'], types: ['node'], outDir: 'out', skipLibCheck: false },
-      files: ['main.ts'],
+      compilerOptions: { strict: true, target: 'ES2022', module: 'node16', moduleResolution: 'node16', lib: ['es2022'], types: ['node', 'jest'], outDir: 'out', skipLibCheck: false },
+      files: ['main.ts', 'quick-start.ts', 'detection-stack.test.ts'],
     }));
     fs.writeFileSync(path.join(consumer, 'main.ts'), CONSUMER_APP);
-    run(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball, 'typescript@~5.9', '@types/node@^20'], consumer);
+    fs.writeFileSync(path.join(consumer, 'quick-start.ts'), readmeBlock('Quick start (cdk8s):'));
+    fs.writeFileSync(path.join(consumer, 'detection-stack.test.ts'), readmeBlock('Snapshot-testing your stack'));
+    run(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball, 'typescript@~5.9', '@types/node@^20', '@types/jest@^29'], consumer);
   });
 
   afterAll(() => {
@@ -94,6 +106,23 @@ describe('the packed package in a fresh project', () => {
     expect(daemonSet.spec.template.spec.containers[0].securityContext.privileged).toBe(false);
     const rules = objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('falco-rules-'));
     expect(rules.flatMap((r) => Object.values(r.data)).join('')).toContain('proc.name in ("nc", "ncat")');
+  });
+
+  test("the README's quick start and its Jest snapshot test, copied as written, compile under strict and run", () => {
+    run(path.join(consumer, 'node_modules', '.bin', 'tsc'), ['-p', '.'], consumer);
+    // synthApp writes the warnings on stderr and the manifests to dist/ (cdk8s's default outdir).
+    fs.rmSync(path.join(consumer, 'dist'), { recursive: true, force: true });
+    run(process.execPath, ['out/quick-start.js'], consumer);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const objects = parseAllDocuments(fs.readFileSync(path.join(consumer, 'dist', 'prod.k8s.yaml'), 'utf8')).map((d) => d.toJSON() as any);
+    const rules = objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('falco-rules-'));
+    expect(rules.flatMap((r) => Object.values(r.data)).join('')).toContain('k8s.ns.name in ("billing")');
+    // The compiled snapshot test under the repository's jest: it writes its snapshot once, then `--ci` passes on it.
+    const jest = [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), '--rootDir', path.join(consumer, 'out'), '--testMatch', '**/*.test.js', '--watchman=false'];
+    run(process.execPath, [...jest, '--ci=false'], consumer);
+    const snapshot = fs.readFileSync(path.join(consumer, 'out', '__snapshots__', 'detection-stack.test.js.snap'), 'utf8');
+    expect(snapshot).toContain('"name": "falco"');
+    run(process.execPath, [...jest, '--ci'], consumer);
   });
 
   test('a copied-out examples/oke-pulumi with the tarball installed type-checks with its own tsconfig and plans offline', () => {
