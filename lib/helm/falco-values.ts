@@ -3,7 +3,9 @@ import type { HelmReleasePlan, NotExpressed } from './model';
 import { chartSettings, keyValues } from './sidekick-settings';
 import { mainContainer } from '../core/workload';
 import { CONTAINER_PLUGIN } from '../falco/sensor/defaults';
-import { requireExpressibleKubernetesMetadata } from '../falco/sensor/k8smeta';
+import { k8smetaFalcoPodParts } from '../falco/sensor/k8smeta';
+import { FALCOCTL_RESOURCES } from '../core/falcoctl';
+import type { KubernetesMetadataPlan } from '../falco/sensor/k8smeta';
 import type { FalcoPlan } from '../falco/sensor/plan';
 import { falcoConfig, renderCustomRulesYaml } from '../falco/sensor/render';
 import type { SidekickPlan } from '../routing/sidekick-plan';
@@ -62,7 +64,6 @@ export function falcoChartRelease(plan: StackPlan): HelmReleasePlan | undefined 
   const falco = plan.falco;
   if (!falco) return undefined;
   const notExpressed: NotExpressed[] = [];
-  requireExpressibleKubernetesMetadata(falco, 'Helm');
   const config = falcoConfig(falco);
   const { engine, metrics, plugins: _plugins, load_plugins: _loadPlugins, ...rest } = config;
   const falcoYaml: Record<string, unknown> = { config_files: [] };
@@ -89,6 +90,10 @@ export function falcoChartRelease(plan: StackPlan): HelmReleasePlan | undefined 
   // Falcosidekick is its own release in the routing namespace (sidekickChartRelease), named so that its Service has
   // the stack's own name and port: falco.yaml's http_output, already the planned URL, needs no change.
 
+  // The k8smeta opt-in: the plugin entry is in falco.plugins above (with caPEMBundle: TLS); the chart's own
+  // collectors.kubernetes stays off (see kubernetesMetadataValues), so falcoctl installs the plugin as on the
+  // manifests path, through extra.initContainers and mounts.
+  const k8smeta = falco.kubernetesMetadata && k8smetaFalcoPodParts(falco.kubernetesMetadata, FALCOCTL_RESOURCES);
   const engineConfig = engine as { kind: string; modern_ebpf: { buf_size_preset: number; cpus_for_each_buffer: number; drop_failed_exit: boolean } };
   const values: Record<string, unknown> = {
     image: imageValues(falco.image.repository, imageTag(falco.image.tag, falco.image.digest)),
@@ -118,9 +123,12 @@ export function falcoChartRelease(plan: StackPlan): HelmReleasePlan | undefined 
       service: { create: false },
     },
     mounts: {
-      volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
-      volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+      volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }, ...(k8smeta?.volumes ?? [])],
+      volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }, ...(k8smeta?.mounts ?? [])],
     },
+    // The chart's pod template sets FALCO_K8S_NODE_NAME from spec.nodeName itself (templates/pod-template.tpl), which
+    // the plugin's nodeName reads: no extra.env.
+    ...(k8smeta ? { extra: { initContainers: [k8smeta.initContainer] } } : {}),
     driver: {
       enabled: true,
       kind: engineConfig.kind,
@@ -143,6 +151,7 @@ export function falcoChartRelease(plan: StackPlan): HelmReleasePlan | undefined 
     falcosidekick: { enabled: false },
   };
   notExpressed.push(...falcoChartLimits(falco));
+  if (falco.kubernetesMetadata) notExpressed.push(kubernetesMetadataLimit(falco.kubernetesMetadata));
   return { releaseName: FALCO_RELEASE_NAME, namespace: falco.namespace, chart: HELM_CHARTS.falco, values, notExpressed };
 }
 
@@ -290,6 +299,21 @@ function falcoChartLimits(falco: FalcoPlan): NotExpressed[] {
     });
   }
   return limits;
+}
+
+/**
+ * The collector on the Helm path: the falco chart's `collectors.kubernetes.enabled` would install the k8s-metacollector
+ * subchart, which runs the collector with `run` alone (plaintext broker, no `--broker-server-cert`) and writes the
+ * plugin's init_config without `caPEMBundle` (falco chart 9.1.0 templates/_helpers.tpl `k8smeta.configuration`), with
+ * no NetworkPolicy. So the chart's switch stays off and the stack's own collector objects are applied beside the release.
+ */
+function kubernetesMetadataLimit(k8smeta: KubernetesMetadataPlan): NotExpressed {
+  const tls = 'serverSecret' in k8smeta.tls ? `TLS with the Secret ${k8smeta.tls.serverSecret}` : 'plaintext (opted out)';
+  return {
+    what: `the k8s-metacollector (Deployment, Service, ServiceAccount, the list/watch-only ClusterRole and its binding, NetworkPolicy; ${tls})`,
+    chart: 'the chart\'s collectors.kubernetes subchart serves plaintext only and renders no NetworkPolicy, so it stays off; the falco release loads the k8smeta plugin with the planned init_config',
+    instead: `apply the objects named ${k8smeta.collector.name} from the synthesized manifests in ${k8smeta.collector.namespace} (the fleet writes them beside helm/)`,
+  };
 }
 
 /** What the falcosidekick chart does differently from the stack's own Falcosidekick. */

@@ -3,7 +3,7 @@ import { mainContainer } from '../core/workload';
 import { renderRulesYaml } from '../falco/rules/emit';
 import type { RulesFileItem } from '../falco/rules/model';
 import { CONTAINER_PLUGIN } from '../falco/sensor/defaults';
-import { requireExpressibleKubernetesMetadata } from '../falco/sensor/k8smeta';
+import { K8SMETA_CA_DIR, K8SMETA_NODE_ENV, K8SMETA_PLUGIN, KubernetesMetadataPlan } from '../falco/sensor/k8smeta';
 import type { FalcoPlan } from '../falco/sensor/plan';
 import { falcoConfig } from '../falco/sensor/render';
 import { OWNER_LABEL, teamRulesFiles } from '../falco/sensor/rules-files';
@@ -19,6 +19,8 @@ export const FALCO_OPERATOR = {
   artifactApiVersion: 'artifact.falcosecurity.dev/v1alpha1',
   /** Falco's default rules as the falco chart 9.1.0 installs them (`falcoctl.config.artifact.install.refs: [falco-rules:5]`). */
   defaultRules: { registry: 'ghcr.io', repository: 'falcosecurity/rules/falco-rules', tag: '5' },
+  /** The k8smeta plugin as the falco chart 9.1.0 installs it (`collectors.kubernetes.pluginRef`). */
+  k8smetaPlugin: { registry: 'ghcr.io', repository: 'falcosecurity/plugins/plugin/k8smeta', tag: '0.4.1' },
   /** The container plugin Falco 0.44.1 bundles (falco chart 9.1.0 `collectors.containerEngine.pluginRef`). */
   containerPlugin: { registry: 'ghcr.io', repository: 'falcosecurity/plugins/plugin/container', tag: '0.7.1' },
 } as const;
@@ -59,7 +61,6 @@ export function operatorDelivery(plan: StackPlan): OperatorDelivery {
   if (!falco) {
     return { objects, notExpressed: [{ what: 'the stack without Falco', chart: 'the Falco Operator deploys Falco only', instead: 'deploy the synthesized manifests' }] };
   }
-  requireExpressibleKubernetesMetadata(falco, 'Falco Operator');
   const meta = (name: string, labels: Record<string, string> = {}) => ({ name, namespace: falco.namespace, labels: { ...plan.labels, ...labels } });
 
   objects.push({
@@ -98,6 +99,7 @@ export function operatorDelivery(plan: StackPlan): OperatorDelivery {
       },
     });
   }
+  if (falco.kubernetesMetadata) objects.push(k8smetaPlugin(falco.kubernetesMetadata, meta));
   objects.push(...rulesfiles(falco, meta));
   // The Component goes where the plan runs Falcosidekick, the routing namespace (Pod Security restricted): the
   // operator watches every namespace and creates a Component's Deployment and Service in the Component's own
@@ -166,6 +168,24 @@ function operatorFalcoConfig(plan: StackPlan, falco: FalcoPlan, notExpressed: No
   };
 }
 
+/**
+ * The k8smeta plugin as a Plugin resource: the operator's artifact sidecar pulls it into /usr/share/falco/plugins and
+ * writes its `plugins` entry and `load_plugins` (Plugin CRD `config`: name, libraryPath, initConfig), here with the
+ * planned init_config, `caPEMBundle` included (TLS). The CA and the node name come through the Falco pod template.
+ */
+function k8smetaPlugin(k8smeta: KubernetesMetadataPlan, meta: (name: string) => OperatorObject['metadata']): OperatorObject {
+  const ref = FALCO_OPERATOR.k8smetaPlugin;
+  return {
+    apiVersion: FALCO_OPERATOR.artifactApiVersion,
+    kind: 'Plugin',
+    metadata: meta(K8SMETA_PLUGIN.name),
+    spec: {
+      ociArtifact: { image: { repository: ref.repository, tag: ref.tag }, registry: { name: ref.registry } },
+      config: { name: K8SMETA_PLUGIN.name, libraryPath: K8SMETA_PLUGIN.libraryFile, initConfig: k8smeta.plugin.initConfig },
+    },
+  };
+}
+
 function falcoPodTemplate(falco: FalcoPlan): Record<string, unknown> {
   const s = falco.security;
   // The operator's base pod mounts these host paths read-write; the overlay merges volumeMounts by mountPath.
@@ -175,6 +195,8 @@ function falcoPodTemplate(falco: FalcoPlan): Record<string, unknown> {
     ['k3s-containerd-socket', '/host/run/k3s/containerd/'],
   ];
   const sysKernel = falco.hostMounts.find((m) => m.volumeName === 'sys-kernel');
+  const k8smeta = falco.kubernetesMetadata;
+  const k8smetaCa = k8smeta && 'caConfigMap' in k8smeta.tls ? k8smeta.tls.caConfigMap : undefined;
   return {
     metadata: { labels: { ...falco.labels } },
     spec: {
@@ -197,11 +219,15 @@ function falcoPodTemplate(falco: FalcoPlan): Record<string, unknown> {
           ...readOnlyBaseMounts.map(([name, mountPath]) => ({ name, mountPath, readOnly: true })),
           ...(sysKernel ? [{ name: sysKernel.volumeName, mountPath: sysKernel.mountPath, readOnly: true }] : []),
           { name: 'tmp', mountPath: '/tmp' },
+          ...(k8smetaCa ? [{ name: 'k8smeta-ca', mountPath: K8SMETA_CA_DIR, readOnly: true }] : []),
         ],
+        // The k8smeta plugin expands ${FALCO_K8S_NODE_NAME} in its nodeName.
+        ...(k8smeta ? { env: [{ name: K8SMETA_NODE_ENV, valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }] } : {}),
       }],
       volumes: [
         ...(sysKernel ? [{ name: sysKernel.volumeName, hostPath: { path: sysKernel.hostPath, type: 'Directory' } }] : []),
         { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+        ...(k8smetaCa ? [{ name: 'k8smeta-ca', configMap: { name: k8smetaCa } }] : []),
       ],
     },
   };
@@ -317,6 +343,14 @@ function operatorLimits(plan: StackPlan, falco: FalcoPlan): NotExpressed[] {
   ];
   if (falco.auditRules.items.length > 0 || plan.k8sauditFalco) {
     limits.push({ what: 'the k8saudit Falco and its k8s_audit rules', chart: 'written for the node sensor only', instead: 'deploy the k8saudit objects from the synthesized manifests' });
+  }
+  if (falco.kubernetesMetadata) {
+    const c = falco.kubernetesMetadata.collector;
+    limits.push({
+      what: `the k8s-metacollector (Deployment, Service, ServiceAccount, the list/watch-only ClusterRole and its binding, NetworkPolicy${'serverSecret' in falco.kubernetesMetadata.tls ? ', TLS on the broker' : ''})`,
+      chart: 'the operator\'s metacollector Component brings its own RBAC and renders no NetworkPolicy; the Falco pods get the k8smeta Plugin',
+      instead: `apply the objects named ${c.name} from the synthesized manifests in ${c.namespace} (the fleet writes them beside operator/)`,
+    });
   }
   if (plan.tetragon) limits.push({ what: 'Tetragon', chart: 'the Falco Operator deploys Falco only', instead: 'use the tetragon chart values or the synthesized manifests' });
   if (plan.routing) {

@@ -37,8 +37,8 @@ const validators: Record<string, CrdValidator> = Object.fromEntries(Object.entri
 }));
 
 const plans: [string, StackPlan][] = [
-  // The k8smeta opt-in is refused by this delivery (DS-FALCO-022, test/falco/sensor/k8smeta.test.ts).
-  ...generatedStacks().filter(({ chart }) => chart.plan.falco && !chart.plan.falco.kubernetesMetadata)
+  // The k8smeta opt-in included (a Plugin k8smeta, the CA on the Falco pod).
+  ...generatedStacks().filter(({ chart }) => chart.plan.falco)
     .map(({ name, chart }): [string, StackPlan] => [name, chart.plan]),
   ['every-output', planStack(EVERY_OUTPUT, 'every-output')],
   // The worked fleet: each cluster's resources are what dist/fleet/<cluster>/operator/ holds.

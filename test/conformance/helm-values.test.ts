@@ -43,8 +43,8 @@ ajv.addMetaSchema(draft06);
 const falcoSchema = ajv.compile(JSON.parse(readFileSync(corpusPath('falco-config', 'falco-0.44.1-config.schema.json'), 'utf8')));
 
 const plans: [string, StackPlan][] = [
-  // The k8smeta opt-in is refused by this delivery (DS-FALCO-022, test/falco/sensor/k8smeta.test.ts).
-  ...generatedStacks().filter(({ chart }) => !chart.plan.falco?.kubernetesMetadata).map(({ name, chart }): [string, StackPlan] => [name, chart.plan]),
+  // The k8smeta opt-in included (its plugin entry, init container and mounts): every generated stack.
+  ...generatedStacks().map(({ name, chart }): [string, StackPlan] => [name, chart.plan]),
   ['every-output', planStack(EVERY_OUTPUT, 'every-output')],
   ['aks-event-hubs', planStack(AZURE_EVENT_HUBS, 'aks-event-hubs')],
   // The worked fleet: each cluster's values are what dist/fleet/<cluster>/helm/ holds and argocd/helm/ installs.

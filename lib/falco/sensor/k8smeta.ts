@@ -234,24 +234,6 @@ export function k8smetaFalcoPodParts(plan: KubernetesMetadataPlan, falcoctlResou
 }
 
 /**
- * Refuses a delivery that cannot carry the opt-in as planned, rather than deliver less than the manifests do. The
- * Helm charts cannot carry TLS: the k8s-metacollector chart runs the collector with `run` alone (no
- * `--broker-server-cert`), and the falco chart 9.1.0 writes the plugin's init_config without `caPEMBundle`
- * (templates/_helpers.tpl `k8smeta.configuration`); nor the collector's NetworkPolicy, digest and this
- * ClusterRole. The Falco Operator 0.4.1 resources are not written for it.
- */
-export function requireExpressibleKubernetesMetadata(falco: { readonly path: string; readonly kubernetesMetadata?: KubernetesMetadataPlan },
-  delivery: 'Helm' | 'Falco Operator'): void {
-  if (!falco.kubernetesMetadata) return;
-  const why = delivery === 'Helm'
-    ? 'the k8s-metacollector chart serves plaintext only, the falco chart writes no caPEMBundle, and neither writes the collector\'s NetworkPolicy'
-    : 'its resources are not written for the k8smeta plugin and the metacollector Component';
-  throw new DetectionStackError('DS-FALCO-022', `${falco.path}.kubernetesMetadata`,
-    `the ${delivery} delivery cannot express the k8smeta plugin and k8s-metacollector as planned: ${why}`,
-    'deliver the synthesized manifests or the Pulumi program for this stack, which carry the whole opt-in');
-}
-
-/**
  * The container plugin's `k8s.*` fields that are only names now (Falco 0.44.1 `--list=syscall` with container plugin
  * 0.7.1 describes each as "Deprecated. Use `k8smeta` plugin instead."): they never carry a value, so a rule comparing
  * them is silently dead. Each maps to its k8smeta field (`.id` is `.uid` there).

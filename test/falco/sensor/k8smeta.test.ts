@@ -1,6 +1,6 @@
-import { mkdtempSync } from 'fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join } from 'path';
+import { join, sep } from 'path';
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { DetectionStack, FalcoCustomRule, FalcoSensorProps, IMAGE_PINS, planStack } from '../../../lib';
@@ -167,20 +167,69 @@ describe('k8smeta plugin and k8s-metacollector (sensors.falco.kubernetesMetadata
 });
 
 describe('deliveries of the opt-in', () => {
-  const plan = () => planStack({ cluster: { name: 'c1', provider: 'aks' }, sensors: { falco: { kubernetesMetadata: { tls: TLS } } } });
+  const plan = (tls: object = TLS) => planStack({ cluster: { name: 'c1', provider: 'aks' }, sensors: { falco: { kubernetesMetadata: { tls } } } });
+  const falcoRelease = (p = plan()) => helmDelivery(p).releases.find((r) => r.chart.name === 'falco')!;
+  const planned = (p = plan()) => p.falco!.kubernetesMetadata!;
 
-  test('GIVEN the Helm delivery THEN a clear error: the charts serve the collector without TLS or NetworkPolicy', () => {
-    expect(() => helmDelivery(plan())).toThrow(/DS-FALCO-022 at DetectionStack\/sensors\.falco\.kubernetesMetadata: the Helm delivery cannot express the k8smeta plugin and k8s-metacollector as planned: the k8s-metacollector chart serves plaintext only.*Fix: deliver the synthesized manifests or the Pulumi program/);
+  // falco chart 9.1.0 values.yaml: `falco.plugins`, `falco.load_plugins`, `extra.initContainers`, `mounts.volumes`,
+  // `mounts.volumeMounts`, `collectors.kubernetes.enabled` (../shared/corpora/helm-values/falco-9.1.0-values.yaml; the
+  // conformance test test/conformance/helm-values.test.ts checks every key against it). templates/pod-template.tpl
+  // sets FALCO_K8S_NODE_NAME from spec.nodeName and copies extra.initContainers and mounts.* as they are.
+  test('Helm: the falco release loads k8smeta with TLS and installs it with falcoctl; the chart\'s plaintext subchart stays off', () => {
+    const values = falcoRelease().values as Record<string, any>;
+    expect(values.collectors.kubernetes).toEqual({ enabled: false });
+    expect(values.falco.load_plugins).toContain('k8smeta');
+    const entry = values.falco.plugins.find((p: { name: string }) => p.name === 'k8smeta');
+    expect(entry).toEqual({ name: 'k8smeta', library_path: '/usr/share/falco/plugins-k8smeta/libk8smeta.so', init_config: planned().plugin.initConfig });
+    expect(entry.init_config).toMatchObject({ caPEMBundle: '/etc/falco/k8smeta-ca/ca.crt', collectorHostname: 'k8s-metacollector.falco.svc', collectorPort: 45000, nodeName: '${FALCO_K8S_NODE_NAME}' });
+    expect(values.extra.initContainers.map((c: { name: string; args: string[] }) => [c.name, c.args[2]]))
+      .toEqual([['falcoctl-k8smeta-install', 'ghcr.io/falcosecurity/plugins/plugin/k8smeta:0.4.1']]);
+    expect(values.mounts.volumes).toContainEqual({ name: 'k8smeta-ca', configMap: { name: 'k8s-metacollector-ca' } });
+    expect(values.mounts.volumeMounts).toEqual(expect.arrayContaining([
+      { name: 'k8smeta-plugin', mountPath: '/usr/share/falco/plugins-k8smeta', readOnly: true },
+      { name: 'k8smeta-ca', mountPath: '/etc/falco/k8smeta-ca', readOnly: true },
+    ]));
+    expect(values.extra.env).toBeUndefined();
   });
 
-  test('GIVEN the Falco Operator delivery THEN a clear error', () => {
-    expect(() => operatorDelivery(plan())).toThrow(/DS-FALCO-022 at DetectionStack\/sensors\.falco\.kubernetesMetadata: the Falco Operator delivery cannot express/);
+  test('Helm and Operator: the collector is the stack\'s own objects, listed with where they come from', () => {
+    const helm = falcoRelease().notExpressed.find((n) => n.what.startsWith('the k8s-metacollector'));
+    expect(helm).toMatchObject({ what: expect.stringContaining('TLS with the Secret k8s-metacollector-tls'), instead: expect.stringMatching(/^apply the objects named k8s-metacollector from the synthesized manifests in falco/) });
+    const op = operatorDelivery(plan()).notExpressed.find((n) => n.what.startsWith('the k8s-metacollector'));
+    expect(op).toMatchObject({ what: expect.stringContaining('TLS on the broker'), instead: expect.stringMatching(/^apply the objects named k8s-metacollector/) });
+    expect(operatorDelivery(plan({ insecure: { reason: 'lab cluster, no CA yet' } })).notExpressed.find((n) => n.what.startsWith('the k8s-metacollector'))!.what)
+      .not.toContain('TLS');
   });
 
-  test('GIVEN the opt-in off THEN both deliveries work', () => {
+  test('Helm: plaintext opted out leaves the CA out', () => {
+    const values = falcoRelease(plan({ insecure: { reason: 'lab cluster, no CA yet' } })).values as Record<string, any>;
+    expect(values.falco.plugins.find((p: { name: string }) => p.name === 'k8smeta').init_config.caPEMBundle).toBeUndefined();
+    expect(values.mounts.volumes.map((v: { name: string }) => v.name)).not.toContain('k8smeta-ca');
+  });
+
+  // falco-operator 0.4.1 Plugin CRD (../shared/corpora/falco-operator-crds/artifact.falcosecurity.dev_plugins.yaml):
+  // spec.ociArtifact.{image.{repository,tag},registry.name} and spec.config.{name,libraryPath,initConfig}; the
+  // conformance test test/conformance/falco-operator.test.ts validates every resource against the CRDs.
+  test('Operator: a Plugin k8smeta with the planned init_config, the CA and node name on the Falco pod', () => {
+    const { objects } = operatorDelivery(plan());
+    const plugin = objects.find((o) => o.kind === 'Plugin' && o.metadata.name === 'k8smeta')!;
+    expect(plugin.spec).toEqual({
+      ociArtifact: { image: { repository: 'falcosecurity/plugins/plugin/k8smeta', tag: '0.4.1' }, registry: { name: 'ghcr.io' } },
+      config: { name: 'k8smeta', libraryPath: 'libk8smeta.so', initConfig: planned().plugin.initConfig },
+    });
+    const pod = objects.find((o) => o.kind === 'Falco')!.spec.podTemplateSpec.spec;
+    expect(pod.volumes).toContainEqual({ name: 'k8smeta-ca', configMap: { name: 'k8s-metacollector-ca' } });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'k8smeta-ca', mountPath: '/etc/falco/k8smeta-ca', readOnly: true });
+    expect(pod.containers[0].env).toEqual([{ name: 'FALCO_K8S_NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }]);
+  });
+
+  test('GIVEN the opt-in off THEN neither delivery carries k8smeta', () => {
     const off = planStack({ cluster: { name: 'c1', provider: 'aks' } });
-    expect(helmDelivery(off).releases.length).toBeGreaterThan(0);
-    expect(operatorDelivery(off).objects.length).toBeGreaterThan(0);
+    const values = falcoRelease(off).values as Record<string, any>;
+    expect(values.extra).toBeUndefined();
+    expect(values.falco.load_plugins).not.toContain('k8smeta');
+    expect(operatorDelivery(off).objects.filter((o) => o.metadata.name === 'k8smeta')).toEqual([]);
+    expect(operatorDelivery(off).objects.find((o) => o.kind === 'Falco')!.spec.podTemplateSpec.spec.containers[0].env).toBeUndefined();
   });
 });
 
@@ -193,12 +242,19 @@ test('the Pulumi path applies the same objects: the chart it takes them from hol
     .toEqual(['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'NetworkPolicy', 'Service', 'ServiceAccount']);
 });
 
-test('GIVEN a fleet whose cluster turns the opt-in on THEN its synth fails with DS-FALCO-022 naming that cluster (not yet supported there)', () => {
+test('GIVEN a fleet whose cluster turns the opt-in on THEN that cluster\'s manifests, Helm values and Operator resources carry it', () => {
   const props = threeProviderFleet();
   const fleet = new DetectionFleet(Testing.app(), 'acme', {
     ...props,
     clusters: props.clusters.map((c, i) => (i === 0 ? { ...c, overrides: { sensors: { falco: { kubernetesMetadata: { tls: TLS } } } } } : c)),
   });
   const dir = mkdtempSync(join(tmpdir(), 'ds-k8smeta-fleet-'));
-  expect(() => fleet.writeTo(dir)).toThrow(/DS-FALCO-022 at acme\/clusters\[0\]\/sensors\.falco\.kubernetesMetadata: the Helm delivery cannot express/);
+  fleet.writeTo(dir);
+  const files = (readdirSync(dir, { recursive: true }) as string[]).map((f) => f.split(sep).join('/'));
+  const [first, second] = props.clusters.map((c) => c.name);
+  const text = (prefix: string) => files.filter((f) => f.startsWith(prefix) && f.endsWith('.yaml')).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+  expect(text(`${first}/helm/`)).toContain('falcoctl-k8smeta-install');
+  expect(text(`${first}/operator/`)).toMatch(/kind: Plugin\n[\s\S]*name: k8smeta/);
+  expect(text(`${first}/`)).toContain('name: k8s-metacollector');
+  expect(text(`${second}/`)).not.toContain('k8smeta');
 });
