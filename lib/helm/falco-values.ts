@@ -78,9 +78,13 @@ export function falcoChartRelease(plan: StackPlan): HelmReleasePlan | undefined 
       });
     }
   }
+  // The chart appends the container plugin (from collectors.containerEngine) after falco.plugins unless they name it
+  // (templates/_helpers.tpl `falco.containerPlugin`): with another plugin (k8smeta), all are written in the planned
+  // load order, the container plugin first, as on the manifests path.
   const otherPlugins = falco.plugins.filter((p) => p.name !== CONTAINER_PLUGIN.name);
-  falcoYaml.load_plugins = otherPlugins.map((p) => p.name);
-  falcoYaml.plugins = otherPlugins.map((p) => ({
+  const written = otherPlugins.length > 0 ? falco.plugins : otherPlugins;
+  falcoYaml.load_plugins = written.map((p) => p.name);
+  falcoYaml.plugins = written.map((p) => ({
     name: p.name,
     library_path: p.libraryPath,
     ...(p.initConfig !== undefined ? { init_config: p.initConfig } : {}),

@@ -178,7 +178,7 @@ describe('deliveries of the opt-in', () => {
   test('Helm: the falco release loads k8smeta with TLS and installs it with falcoctl; the chart\'s plaintext subchart stays off', () => {
     const values = falcoRelease().values as Record<string, any>;
     expect(values.collectors.kubernetes).toEqual({ enabled: false });
-    expect(values.falco.load_plugins).toContain('k8smeta');
+    expect(values.falco.load_plugins).toEqual(['container', 'k8smeta']);
     const entry = values.falco.plugins.find((p: { name: string }) => p.name === 'k8smeta');
     expect(entry).toEqual({ name: 'k8smeta', library_path: '/usr/share/falco/plugins-k8smeta/libk8smeta.so', init_config: planned().plugin.initConfig });
     expect(entry.init_config).toMatchObject({ caPEMBundle: '/etc/falco/k8smeta-ca/ca.crt', collectorHostname: 'k8s-metacollector.falco.svc', collectorPort: 45000, nodeName: '${FALCO_K8S_NODE_NAME}' });
