@@ -1,10 +1,10 @@
 import { HELM_CHARTS } from './charts';
 import type { HelmReleasePlan, NotExpressed } from './model';
 import { chartSettings, keyValues } from './sidekick-settings';
+import { FALCOCTL_RESOURCES } from '../core/falcoctl';
 import { mainContainer } from '../core/workload';
 import { CONTAINER_PLUGIN } from '../falco/sensor/defaults';
 import { k8smetaFalcoPodParts } from '../falco/sensor/k8smeta';
-import { FALCOCTL_RESOURCES } from '../core/falcoctl';
 import type { KubernetesMetadataPlan } from '../falco/sensor/k8smeta';
 import type { FalcoPlan } from '../falco/sensor/plan';
 import { falcoConfig, renderCustomRulesYaml } from '../falco/sensor/render';

@@ -6,6 +6,7 @@ import { parse } from 'yaml';
 import { DetectionStack, FalcoCustomRule, FalcoSensorProps, IMAGE_PINS, planStack } from '../../../lib';
 import { DetectionFleet } from '../../../lib/cdk8s/detection-fleet';
 import { METACOLLECTOR_RULES } from '../../../lib/falco/sensor/k8smeta';
+import type { KubernetesMetadataTls } from '../../../lib/falco/sensor/props';
 import { helmDelivery } from '../../../lib/helm/releases';
 import { operatorDelivery } from '../../../lib/operator/resources';
 import { chartObjects, splitObjects } from '../../../lib/pulumi/objects';
@@ -167,7 +168,7 @@ describe('k8smeta plugin and k8s-metacollector (sensors.falco.kubernetesMetadata
 });
 
 describe('deliveries of the opt-in', () => {
-  const plan = (tls: object = TLS) => planStack({ cluster: { name: 'c1', provider: 'aks' }, sensors: { falco: { kubernetesMetadata: { tls } } } });
+  const plan = (tls: KubernetesMetadataTls = TLS) => planStack({ cluster: { name: 'c1', provider: 'aks' }, sensors: { falco: { kubernetesMetadata: { tls } } } });
   const falcoRelease = (p = plan()) => helmDelivery(p).releases.find((r) => r.chart.name === 'falco')!;
   const planned = (p = plan()) => p.falco!.kubernetesMetadata!;
 
