@@ -1,8 +1,9 @@
 import { parse } from 'yaml';
 import { falcoParts, K8sObject, only, synthStack } from './falco-helpers';
 import {
-  and, CloudProvider, IMAGE_PINS, imageReference, FalcoCustomRule, FalcoSensorProps, inList, printCondition,
+  and, CloudProvider, IMAGE_PINS, FalcoCustomRule, FalcoSensorProps, inList, printCondition,
 } from '../../lib';
+import { imageReference } from '../../lib/core/images';
 import { schemaErrors } from '../helpers/k8s-schema';
 
 const RULE: FalcoCustomRule = {

@@ -1,10 +1,11 @@
 import * as fc from 'fast-check';
 import { parse } from 'yaml';
 import {
-  and, CloudProvider, extendFalcoPlan, FalcoCustomRule, FalcoSensorProps, inList, planFalco, planStack, printCondition,
-  PROVIDER_PROFILES, renderFalcoFiles,
+  and, CloudProvider, FalcoCustomRule, FalcoSensorProps, inList, planStack, printCondition, PROVIDER_PROFILES,
 } from '../../lib';
 import type { PlanContext, RuleItem } from '../../lib';
+import { extendFalcoPlan, planFalco } from '../../lib/falco/sensor/plan';
+import { renderFalcoFiles } from '../../lib/falco/sensor/render';
 
 function ctx(provider: CloudProvider): PlanContext {
   return {
