@@ -34,7 +34,8 @@ function provider(pkg: string, example: string) {
     (p) => `this is a provider of '${(p as unknown as { pkg: string }).pkg}', not of '${pkg}'`, `pass ${example}`);
 }
 
-const stack = plainObject<DetectionStackProps>('the stack definition (DetectionStackProps)');
+const stack = plainObject<DetectionStackProps>(
+  'the stack definition the cdk8s chart takes (DetectionStackProps: { cluster: { name, provider, region }, sensors, routing, durable })');
 const tags = z.record(z.string(), z.string());
 const kubernetesProvider = provider('kubernetes', "new k8s.Provider('cluster', { kubeconfig })");
 

@@ -70,7 +70,7 @@ export class AwsDurableBucket extends pulumi.ComponentResource {
     validateProps(AwsDurableBucketArgsSchema, args, name);
     const problem = s3BucketNameProblem(args.bucketName);
     if (problem) {
-      throw new DetectionStackError('DS-PULUMI-010', `${name}/bucketName`, `'${args.bucketName}' ${problem}`, 'choose a valid S3 bucket name');
+      throw new DetectionStackError('DS-PULUMI-010', `${name}/bucketName`, `'${args.bucketName}' ${problem}`, 'set bucketName (durable.bucket.name in the stack) to 3-63 lowercase letters, digits, dots or hyphens, starting and ending with a letter or digit, e.g. \'prod-eks-detection-alerts\'');
     }
     const retentionDays = args.retentionDays ?? 365;
     const coldAfterDays = args.coldAfterDays ?? 30;

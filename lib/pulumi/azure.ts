@@ -110,7 +110,7 @@ export class AksDetectionStack extends pulumi.ComponentResource {
     const accountName = this.resolveAccount(name, args.storageAccountName, durableTarget(this.plan)?.storageAccount);
     const containerProblem = containerNameProblem(containerName);
     if (containerProblem) {
-      throw new DetectionStackError('DS-PULUMI-013', `${name}/containerName`, `'${containerName}' ${containerProblem}`, 'choose a valid container name');
+      throw new DetectionStackError('DS-PULUMI-013', `${name}/containerName`, `'${containerName}' ${containerProblem}`, 'set containerName to 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit, e.g. \'detection-alerts\'');
     }
     const audit = this.plan.audit!;
     const cluster = this.plan.cluster.name;

@@ -139,7 +139,7 @@ function checkSecrets(name: string, chart: DetectionStack, objects: readonly Kub
   for (const secret of secrets) {
     const where = `${name}/secrets/${secret.name}`;
     if (objects.some((o) => o.kind === 'Secret' && o.metadata?.name === secret.name)) {
-      throw new DetectionStackError('DS-PULUMI-003', where, 'the chart already synthesizes a Secret with this name', 'pick another name, or let the chart own it');
+      throw new DetectionStackError('DS-PULUMI-003', where, 'the chart already synthesizes a Secret with this name', 'rename this Secret in secrets to a name the chart does not synthesize, or drop it from secrets and let the chart create it');
     }
     for (const key of Object.keys(secret.data)) {
       if (!read.has(`${secret.name}/${key}`)) {

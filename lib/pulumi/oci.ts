@@ -92,7 +92,7 @@ export class OkeDetectionStack extends pulumi.ComponentResource {
     const target = resolveBucketName(this.plan, args.bucketName, `${name}/bucketName`);
     const bucketName = target.bucket;
     const problem = ociBucketNameProblem(bucketName);
-    if (problem) throw new DetectionStackError('DS-PULUMI-011', `${name}/bucketName`, `'${bucketName}' ${problem}`, 'choose a valid bucket name');
+    if (problem) throw new DetectionStackError('DS-PULUMI-011', `${name}/bucketName`, `'${bucketName}' ${problem}`, 'set bucketName (durable.bucket.name in the stack) to 1-256 letters, digits, hyphens, underscores or periods, e.g. \'prod-oke-detection-alerts\'');
     const ociAccess = args.stack.durable?.bucket?.oci;
     // The default provider's region (oci:region) is known now; an explicit provider's once its region output resolves
     // (a region it takes from the environment or ~/.oci/config is not visible to the program, and is not checked).

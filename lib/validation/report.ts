@@ -59,7 +59,9 @@ export function toDetectionStackError(issue: z.core.$ZodIssue, where: string, pr
   switch (issue.code) {
     case 'custom': {
       if (issue.input === undefined && issue.params === undefined) {
-        return new DetectionStackError(SCHEMA_ERROR_CODES.missing, at, `${name} is missing`, `set ${name}`);
+        // A custom type (the stack definition, a provider, a resource) says what it must be: the fix says the same.
+        const wanted = issue.message.startsWith('must be ') ? issue.message.slice('must be '.length) : undefined;
+        return new DetectionStackError(SCHEMA_ERROR_CODES.missing, at, `${name} is missing`, wanted ? `set ${name} to ${wanted}` : `set ${name}`);
       }
       const params = issue.params as RuleIssueParams | undefined;
       return new DetectionStackError(params?.code ?? SCHEMA_ERROR_CODES.wrongType, at, issue.message,

@@ -64,6 +64,22 @@ describe('unknown keys are refused with the closest known one', () => {
   });
 });
 
+// A missing stack says what to write there (it said only "set stack"), for every component that takes one.
+const STACK_FIX = 'the stack definition the cdk8s chart takes (DetectionStackProps: { cluster: { name, provider, region }, sensors, routing, durable })';
+test.each([
+  ['EksCloudAudit', () => new EksCloudAudit('e', loose({ bucketName: 'b-bucket' }))],
+  ['OkeDetectionStack', () => new OkeDetectionStack('e', loose({ tenancyId: 't', compartmentId: 'c' }))],
+  ['AksDetectionStack', () => new AksDetectionStack('e', loose({ resourceGroupName: 'rg', cluster: { id: 'i' } }))],
+  ['DetectionStackObjects', () => new DetectionStackObjects('e', loose({}))],
+  ['DetectionStackHelmReleases', () => new DetectionStackHelmReleases('e', loose({}))],
+])('%s without a stack: the fix says what a stack is', (_, construct) => {
+  expect(failure(construct)).toEqual(['DS-PROPS-004', `DS-PROPS-004 at e/stack: stack is missing. Fix: set stack to ${STACK_FIX}`]);
+});
+test('a missing component resource says which component to pass', () => {
+  expect(failure(() => new EksDetectionStack('e', loose({}))))
+    .toEqual(['DS-PROPS-004', "DS-PROPS-004 at e/cloudAudit: cloudAudit is missing. Fix: set cloudAudit to the EksCloudAudit component (new EksCloudAudit('audit', { stack }))"]);
+});
+
 describe('wrong types, missing args and values outside an enum name the prop', () => {
   test.each([
     ['a number for a string Input', () => new OkeDetectionStack('o', loose({ stack: okeStack, tenancyId: 5, compartmentId: 'c' })),
@@ -83,7 +99,7 @@ describe('wrong types, missing args and values outside an enum name the prop', (
     ['a string for a boolean (Helm releases)', () => new DetectionStackHelmReleases('h', loose({ stack: eksStack, waitForReady: 'false' })),
       'DS-PROPS-010', 'DS-PROPS-010 at h/waitForReady: waitForReady must be true or false, not a string. Fix: give true or false'],
     ['the Helm releases without a stack', () => new DetectionStackHelmReleases('h', loose({ waitForReady: true })),
-      'DS-PROPS-004', 'DS-PROPS-004 at h/stack: stack is missing. Fix: set stack'],
+      'DS-PROPS-004', `DS-PROPS-004 at h/stack: stack is missing. Fix: set stack to ${STACK_FIX}`],
     ['the cluster id in the wrong shape', () => new AksDetectionStack('z', loose({ stack: aksStack, resourceGroupName: 'rg', cluster: 'id' })),
       'DS-PROPS-010', 'DS-PROPS-010 at z/cluster: cluster must be AksDetectionStackArgs.cluster { id }, not a string. Fix: give AksDetectionStackArgs.cluster { id }'],
   ])('%s', (_, construct, code, message) => {

@@ -38,6 +38,9 @@ test('without a durable bucket in the stack, bucketName is required; with one, a
 
 test('an invalid S3 bucket name is refused before anything is created', () => {
   expect(() => new EksCloudAudit('a', { stack: eks(), bucketName: 'Not_A_Bucket' })).toThrow(/DS-PULUMI-010 at a-durable\/bucketName/);
+  // The fix says what to write: the rule and an example name.
+  expect(() => new EksCloudAudit('a2', { stack: eks(), bucketName: 'Not_A_Bucket' }))
+    .toThrow(/\. Fix: set bucketName \(durable\.bucket\.name in the stack\) to 3-63 lowercase letters, digits, dots or hyphens, .*e\.g\. 'prod-eks-detection-alerts'$/);
 });
 
 test('a fixed IRSA role in the stack conflicts with the Pod Identity role the component creates', () => {
@@ -48,7 +51,7 @@ test('a fixed IRSA role in the stack conflicts with the Pod Identity role the co
 test('OKE and AKS name their bad inputs too', () => {
   const oke: DetectionStackProps = { cluster: { name: 'prod-oke', provider: 'oke', region: 'eu-frankfurt-1' }, durable: waived };
   expect(() => new OkeDetectionStack('o', { stack: oke, tenancyId: 't', compartmentId: 'c', bucketName: 'bad name' }))
-    .toThrow(/DS-PULUMI-011 at o\/bucketName/);
+    .toThrow(/DS-PULUMI-011 at o\/bucketName: .*\. Fix: set bucketName \(durable\.bucket\.name in the stack\) to 1-256 letters, digits, hyphens, underscores or periods/);
   const aks: DetectionStackProps = { cluster: { name: 'prod-aks', provider: 'aks', region: 'westeurope' }, durable: waived };
   expect(() => new AksDetectionStack('z', {
     stack: aks, resourceGroupName: 'rg', cluster: { id: 'id' }, containerName: 'alerts', storageAccountName: 'Bad-Name',
@@ -66,7 +69,7 @@ test('a Pulumi-made Secret may not shadow one the chart synthesizes', () => {
     routing: { teams: [{ name: 'payments', namespaces: ['payments'], receivers: { slack: [{ webhookUrl: { name: 'slack', key: 'url' }, minimumPriority: 'Critical' }] } }] },
   };
   expect(() => new DetectionStackObjects('k', { stack: routed, secrets: [{ name: 'alertmanager-config', data: { a: 'b' } }] }))
-    .toThrow(/DS-PULUMI-003 at k\/secrets\/alertmanager-config: the chart already synthesizes a Secret with this name/);
+    .toThrow(/DS-PULUMI-003 at k\/secrets\/alertmanager-config: the chart already synthesizes a Secret with this name\. Fix: rename this Secret in secrets to a name the chart does not synthesize, or drop it/);
 });
 
 test('a Pulumi-made Secret key no workload reads is refused (a typo would leave the workload without its credential)', () => {

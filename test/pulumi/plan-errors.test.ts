@@ -119,7 +119,7 @@ describe('component inputs', () => {
       cluster: { id: 'id' },
       storageAccountName: 'prodaksdetection',
       containerName: 'detections.prod.aks',
-    })).toThrow(/^DS-PULUMI-013 at z\/containerName: 'detections\.prod\.aks' .*\. Fix: choose a valid container name$/);
+    })).toThrow(/^DS-PULUMI-013 at z\/containerName: 'detections\.prod\.aks' .*\. Fix: set containerName to 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit, e\.g\. 'detection-alerts'$/);
   });
 
   test('an OKE stack that ships alerts without Object Storage access is refused by the stack, before the component (DS-DURABLE-002)', () => {
