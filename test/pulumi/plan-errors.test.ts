@@ -95,6 +95,18 @@ describe('the offline plan\'s bounds (#14: never a hang, never a silent exit)', 
     }
   });
 
+  test('the plan captures no stack frames while the program runs (Pulumi stores a trace on every promise), and restores the limit', async () => {
+    const dir = program('frames', {
+      'index.js': "const aws = require('@pulumi/aws');\nnew aws.s3.Bucket('frames', { tags: { lines: String(new Error('probe').stack.split('\\n').length) } });\n",
+      'Pulumi.plan.yaml': 'config:\n  aws:region: eu-west-1\n',
+    });
+    const before = Error.stackTraceLimit;
+    const plan = await planProgram(dir);
+    expect(plan.resources.map((r) => [r.name, r.inputs.tags])).toEqual([['frames', { lines: '1' }]]);
+    expect(Error.stackTraceLimit).toBe(before);
+    expect(new Error('after').stack?.split('\n').length).toBeGreaterThan(1);
+  });
+
   test('DS-PULUMI-040: a program awaiting what never comes fails with the reason instead of exiting 0 with no plan', () => {
     // Only a process of its own empties its event loop (Jest keeps this one busy): the plan runs in a child, from the sources.
     const dir = program('never', { 'index.js': 'module.exports = () => new Promise(() => undefined);\n' });
