@@ -40,6 +40,19 @@ export function formatSize(bytes: number): string {
   return `${(Math.ceil((bytes / MIB) * 100) / 100).toFixed(2).replace(/\.?0+$/, '')} MiB`;
 }
 
+/**
+ * Why a file given on the command line could not be read, with what to do: a missing file, a folder (the
+ * commands take files, a shell glob gives a folder's), a file the user may not read; else the system's message.
+ */
+export function readFailure(e: unknown): string {
+  switch ((e as NodeJS.ErrnoException).code) {
+    case 'ENOENT': return 'no such file';
+    case 'EISDIR': return 'it is a folder; give the files in it (e.g. folder/*.yaml)';
+    case 'EACCES': return 'permission denied; make the file readable or give a copy';
+    default: return (e as Error).message;
+  }
+}
+
 /** What one command may still read of one kind of input. */
 export class InputBudget {
   private used = 0;

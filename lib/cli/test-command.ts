@@ -1,5 +1,5 @@
 import { CommandIo, oneOf, parseCommandLine, parseOrUsage, UsageError } from './args';
-import { escapeForTerminal, INPUT_BOUNDS, InputBudget, InputTooLargeError, STDIN } from './input';
+import { escapeForTerminal, INPUT_BOUNDS, InputBudget, InputTooLargeError, readFailure, STDIN } from './input';
 import { Detection, EvaluatorError, EvaluatorRule, RuleEvaluator, RuleMatching } from '../falco/evaluator/evaluator';
 import { EventsFileError, LocatedEvent, parseEventsText } from '../falco/evaluator/events';
 import { loadRulesForEvaluation } from '../falco/evaluator/rules';
@@ -62,17 +62,13 @@ export function parseTestArgs(argv: readonly string[]): TestCommandArgs {
   return { rules, events, ruleMatching, format };
 }
 
-function readReason(e: unknown): string {
-  return (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-}
-
 /** The events file's text; `file:1:1: error ...` when it cannot be read or is over its bound. */
 function readEventsText(file: string, readStdin?: () => string): string | { readonly error: string } {
   try {
     return new InputBudget(INPUT_BOUNDS.testEvents).read(file, readStdin);
   } catch (e) {
     if (e instanceof InputTooLargeError) return { error: `${file}:1:1: error ${e.code} the events file is not read: ${e.message}` };
-    return { error: new EventsFileError('EVENTS_EMPTY', file, 1, 1, `cannot read the file: ${readReason(e)}`).message };
+    return { error: new EventsFileError('EVENTS_EMPTY', file, 1, 1, `cannot read the file: ${readFailure(e)}`).message };
   }
 }
 
@@ -86,7 +82,7 @@ function readRulesFiles(paths: readonly string[], readStdin?: () => string): { i
       inputs.push({ name, content: budget.read(name, readStdin) });
     } catch (e) {
       if (e instanceof InputTooLargeError) errors.push(`${name}:1:1: error ${e.code} the rules file is not read: ${e.message}`);
-      else errors.push(`${name}:1:1: error RULES_FILE_READ cannot read the rules file: ${readReason(e)}`);
+      else errors.push(`${name}:1:1: error RULES_FILE_READ cannot read the rules file: ${readFailure(e)}`);
     }
   }
   return { inputs, errors };

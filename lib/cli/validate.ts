@@ -1,5 +1,5 @@
 import { CommandIo, oneOf, parseCommandLine, parseOrUsage, UsageError } from './args';
-import { escapeForTerminal, INPUT_BOUNDS, InputBudget, InputTooLargeError } from './input';
+import { escapeForTerminal, INPUT_BOUNDS, InputBudget, InputTooLargeError, readFailure } from './input';
 import { FALCO_DEFAULT_RULES_NAMES, K8SAUDIT_RULES_NAMES } from '../falco/rules/default-rules-names.generated';
 import { formatDiagnostic } from '../falco/rules/diagnostics';
 import { loadRuleFiles, PredefinedNames } from '../falco/rules/loader';
@@ -124,8 +124,7 @@ export function runValidateCommand(argv: readonly string[], io: CommandIo): numb
         diagnostics.push({ severity: 'error', code: e.code, message: `not read: ${e.message}`, file: name, line: 1, col: 1 });
         continue;
       }
-      const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message;
-      diagnostics.push({ severity: 'error', code: 'RULES_FILE_READ', message: `cannot read the file: ${reason}`, file: name, line: 1, col: 1 });
+      diagnostics.push({ severity: 'error', code: 'RULES_FILE_READ', message: `cannot read the file: ${readFailure(e)}`, file: name, line: 1, col: 1 });
       continue;
     }
     const file = { name, content };

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { escapeForTerminal } from '../../lib/cli/input';
@@ -127,5 +127,16 @@ describe('CLI input from careless or hostile files', () => {
   test('an unclosed deeply nested JSON array reports a real line and column, not NaN', () => {
     const text = `[${'['.repeat(200_000)}`;
     expect(() => parseEventsText(text, 'deep.json')).toThrow(/^deep\.json:1:200002: error EVENTS_BAD_JSON/);
+  });
+
+  test('a folder given as a file is said to be one, with the files to give instead (validate and test)', () => {
+    const folder = join(dir, 'rules');
+    mkdirSync(folder);
+    expect(runValidateCommand([folder], io())).toBe(1);
+    expect(out).toContain(`${folder}:1:1: error RULES_FILE_READ cannot read the file: it is a folder; give the files in it (e.g. folder/*.yaml)`);
+    out = '';
+    const rules = file('r.yaml', RULES);
+    expect(runTestCommand(['--rules', rules, '--events', folder], io())).toBe(1);
+    expect(out + err).toContain(`${folder}:1:1: error EVENTS_EMPTY cannot read the file: it is a folder; give the files in it (e.g. folder/*.yaml)`);
   });
 });
