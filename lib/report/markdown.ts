@@ -60,6 +60,7 @@ export function renderReportMarkdown(plan: StackPlan, report: CoverageReport = c
     ].map((v) => v.replace(/\|/g, '\\|')).join(' | ')).map((row) => `| ${row} |`),
     '',
     ...packSensorLines(plan),
+    ...tetragonAnalyticsLines(plan),
     ...tuningLines(plan),
     ...complianceLines(plan, report),
     ...attackLines(plan, report),
@@ -81,6 +82,23 @@ function packSensorLines(plan: StackPlan): string[] {
     '| pack detection | Falco rule | sensor | Tetragon detection |',
     '|---|---|---|---|',
     ...plan.packs.sensors.map((p) => `| ${p.id} | ${p.rule} | ${p.sensor === 'tetragon' ? 'Tetragon' : 'Falco'} | ${p.tetragonDetection ?? '-'} |`),
+    '',
+  ];
+}
+
+/** Where Tetragon's alerts go among the analytics destinations, when Tetragon runs and analytics are set. */
+function tetragonAnalyticsLines(plan: StackPlan): string[] {
+  const destinations = plan.durable?.shipper?.analytics?.destinations ?? [];
+  if (!plan.tetragon || destinations.length === 0) return [];
+  const takes = destinations.filter((d) => d.kind !== 'oci-log-analytics').map((d) => d.kind);
+  return [
+    '## Tetragon alerts in the analytics',
+    '',
+    ...(takes.length > 0 ? [`- Tetragon's alerts, with their owner and investigation fields, reach: ${takes.join(', ')}.`] : []),
+    ...(takes.length < destinations.length
+      ? ['- oci-log-analytics does not receive Tetragon\'s alerts: Fluent Bit 5.1.1\'s oracle_log_analytics output sends only a record\'s `log` string, '
+        + 'and Tetragon\'s alerts are built from fields. Read them from OCI Streaming (durable.analytics.ociStreaming) or the durable bucket.']
+      : []),
     '',
   ];
 }

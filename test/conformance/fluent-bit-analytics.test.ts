@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import { writeWithKey } from './analytics-support';
 import { realTool, run, scratchDir, shipperOf } from './workload-files';
 import { DetectionStack } from '../../lib';
-import { ANALYTICS_STACKS } from '../durable/analytics-fixtures';
+import { ANALYTICS_STACKS, TETRAGON_ANALYTICS_STACKS } from '../durable/analytics-fixtures';
 
 /**
  * Every analytics output the shipper can write, judged by the pinned Fluent Bit 5.1.1 (`--dry-run`: it loads the
@@ -38,6 +38,26 @@ test('the stacks under test cover every analytics output', () => {
 });
 
 test.each(shippers)('%s: fluent-bit --dry-run accepts the config with its analytics outputs', (name, plan) => {
+  const { verdict, output } = dryRun(writeWithKey(plan, scratchDir(`fb-analytics-${name}`)));
+  expect(output).not.toMatch(/\[\s*(error|warn)\]/);
+  expect(verdict).toBe('ok');
+});
+
+const tetragonShippers = Object.entries(TETRAGON_ANALYTICS_STACKS)
+  .map(([name, props]) => [name, shipperOf(new DetectionStack(Testing.app(), name, props))] as const);
+
+// Tetragon alerts on the same path: the shipper tags them alerts.tetragon-alerts.<detection> (lib/durable/tetragon-alerts.ts).
+test.each(tetragonShippers)('%s: fluent-bit --dry-run accepts the config, and every analytics output but OCI Logging Analytics takes the Tetragon alerts', (name, plan) => {
+  const conf = plan.files['fluent-bit.conf'];
+  expect(conf).toContain('alerts.tetragon-alerts.shell-in-container');
+  const outputs = conf.split(/\n(?=\[)/).filter((s) => /^\[OUTPUT\]\n\s+Name\s+\S+\n\s+Alias\s+analytics-/.test(s));
+  expect(outputs.length).toBe(plan.analytics!.destinations.length);
+  for (const o of outputs) {
+    const alias = /Alias\s+(\S+)/.exec(o)![1];
+    const regex = /Match_Regex\s+(\S+)/.exec(o)?.[1];
+    const takes = regex !== undefined && new RegExp(regex).test('alerts.tetragon-alerts.shell-in-container');
+    expect([alias, takes]).toEqual([alias, alias !== 'analytics-oci-log-analytics']);
+  }
   const { verdict, output } = dryRun(writeWithKey(plan, scratchDir(`fb-analytics-${name}`)));
   expect(output).not.toMatch(/\[\s*(error|warn)\]/);
   expect(verdict).toBe('ok');

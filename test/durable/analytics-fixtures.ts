@@ -60,3 +60,8 @@ export const ANALYTICS_STACKS: Record<string, DetectionStackProps> = {
     },
   },
 };
+
+/** The same stacks with Tetragon alone: what reaches each analytics destination is then Tetragon's alerts. */
+export const TETRAGON_ANALYTICS_STACKS: Record<string, DetectionStackProps> = Object.fromEntries(Object.entries(ANALYTICS_STACKS)
+  .map(([name, props]) => [`${name}-tetragon`, { ...props, sensors: { tetragon: { productNamespaces: ['billing'], seedPatterns: ['shell-in-container'] } } }]));
+

@@ -1,10 +1,11 @@
 import { Testing } from 'cdk8s';
-import { ANALYTICS_STACKS, AZURE_LOGS, OCI_LA, OCI_STREAMING } from './analytics-fixtures';
+import { ANALYTICS_STACKS, AZURE_LOGS, OCI_LA, OCI_STREAMING, TETRAGON_ANALYTICS_STACKS } from './analytics-fixtures';
 import { DetectionStack } from '../../lib';
 import type { DetectionStackError } from '../../lib/core/errors';
 import { AZURE_ALERT_COLUMNS, analyticsMatchRegex } from '../../lib/durable/analytics';
 import type { DurableAnalyticsProps } from '../../lib/durable/analytics-props';
-import { requiredSecrets } from '../../lib/stack/plan';
+import { renderReportMarkdown } from '../../lib/report/markdown';
+import { planStack, requiredSecrets } from '../../lib/stack/plan';
 import type { DetectionStackProps } from '../../lib/stack/props';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -191,3 +192,21 @@ describe('bad analytics settings are refused with the prop path, and no value ca
     expect(e.problem).toMatch(/'cloudwatchLogs' is not a prop of DurableAnalyticsProps \(did you mean 'cloudWatchLogs'\?\)/);
   });
 });
+
+describe('Tetragon alerts in the analytics, as REPORT.md says', () => {
+  const md = (name: string) => renderReportMarkdown(planStack(TETRAGON_ANALYTICS_STACKS[name], name));
+
+  test('OKE: OCI Streaming takes them, OCI Logging Analytics cannot, and the report says so with where to read them', () => {
+    const report = md('oke-analytics-tetragon');
+    expect(report).toContain('- Tetragon\'s alerts, with their owner and investigation fields, reach: oci-streaming.');
+    expect(report).toContain('- oci-log-analytics does not receive Tetragon\'s alerts: Fluent Bit 5.1.1\'s oracle_log_analytics output sends only a record\'s `log` string');
+  });
+
+  test('EKS and AKS: every destination takes them; without Tetragon the report has no such section', () => {
+    expect(md('eks-analytics-tetragon')).toContain('reach: cloudwatch-logs.');
+    expect(md('aks-analytics-tetragon')).toContain('reach: azure-logs-ingestion.');
+    expect(md('aks-analytics-tetragon')).not.toContain('does not receive');
+    expect(renderReportMarkdown(planStack(ANALYTICS_STACKS['oke-analytics'], 'oke'))).not.toContain('Tetragon alerts in the analytics');
+  });
+});
+
