@@ -202,6 +202,21 @@ describe('deliveries of the opt-in', () => {
       .not.toContain('TLS');
   });
 
+  // The collector's NetworkPolicy admits the Falco pods by their selector labels. The falco chart labels its pods
+  // app.kubernetes.io/name: the chart's name (falco) and app.kubernetes.io/instance: the release name
+  // (templates/_helpers.tpl `falco.selectorLabels`); the operator's Falco pods carry the pod template's labels.
+  test('Helm and Operator: the Falco pods they run are the ones the collector\'s NetworkPolicy admits', () => {
+    const p = plan();
+    const collector = p.workloads.find((w) => w.name === 'k8s-metacollector')!;
+    const [peer] = collector.networkPolicy!.ingress![0].peers as { pods: Record<string, string>; namespace: string }[];
+    const release = falcoRelease(p);
+    expect({ 'app.kubernetes.io/name': release.chart.name, 'app.kubernetes.io/instance': release.releaseName }).toEqual(peer.pods);
+    expect(release.namespace).toBe(peer.namespace);
+    const falcoCr = operatorDelivery(p).objects.find((o) => o.kind === 'Falco')!;
+    expect(falcoCr.spec.podTemplateSpec.metadata.labels).toMatchObject(peer.pods);
+    expect(falcoCr.metadata.namespace).toBe(peer.namespace);
+  });
+
   test('Helm: plaintext opted out leaves the CA out', () => {
     const values = falcoRelease(plan({ insecure: { reason: 'lab cluster, no CA yet' } })).values as Record<string, any>;
     expect(values.falco.plugins.find((p: { name: string }) => p.name === 'k8smeta').init_config.caPEMBundle).toBeUndefined();
