@@ -102,3 +102,36 @@ describe('bin/detection-stack ends once its output is written', () => {
     expect(lines.slice(-2)).toEqual(['invalid: 1 file, 3000 errors, 0 warnings', '']);
   }, 120_000);
 });
+
+describe("validate of block-style rules files loads neither the yaml library's parser nor net", () => {
+  const loaded = (rules: string): { code: number; yamlFiles: string[]; net: boolean } => {
+    const script = `
+      const { isBuiltin } = require('module');
+      const netBefore = process.moduleLoadList.includes('NativeModule net');
+      const { main } = require(${JSON.stringify(join(ROOT, 'lib', 'cli', 'main.ts'))});
+      main(['validate', ${JSON.stringify(rules)}], { stdout() {}, stderr() {} }).then((code) => console.log(JSON.stringify({
+        code,
+        yamlFiles: Object.keys(require.cache).filter((k) => /[\\\\/]node_modules[\\\\/]yaml[\\\\/]/.test(k)).map((k) => k.replace(/.*[\\\\/]yaml[\\\\/]dist[\\\\/]/, '')).sort(),
+        net: !netBefore && process.moduleLoadList.includes('NativeModule net'),
+      })));`;
+    const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    return JSON.parse(run.stdout);
+  };
+
+  test('GIVEN a block-style rules file THEN only the node classes of yaml are loaded (not its composer, schemas or index)', () => {
+    const got = loaded(file('block.yaml', '- rule: R\n  desc: d\n  condition: evt.type = execve and proc.name = sh\n  output: o %proc.name\n  priority: INFO\n'));
+    expect(got.code).toBe(0);
+    expect(got.yamlFiles).toContain('nodes/Scalar.js');
+    expect(got.yamlFiles).not.toContain('index.js');
+    expect(got.yamlFiles.filter((f) => f.startsWith('compose/') || f.startsWith('schema/tags') || f.startsWith('parse/'))).toEqual([]);
+    expect(got.net).toBe(false);
+  }, 60_000);
+
+  test('GIVEN a file outside the block subset (flow mapping, anchor) THEN the whole library reads it, with the same node classes', () => {
+    const got = loaded(file('flow.yaml', '- {list: l, items: &a [x]}\n- list: m\n  items: *a\n'));
+    expect(got.code).toBe(0);
+    expect(got.yamlFiles).toContain('index.js');
+    expect(got.yamlFiles).toContain('compose/composer.js');
+  }, 60_000);
+});

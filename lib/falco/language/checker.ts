@@ -1,4 +1,4 @@
-import { isIP } from 'net';
+import type * as Net from 'net';
 import { Expr, FieldOperand, FieldRef, Node, Operand, StringLiteral, TransformerCall } from './ast';
 import { SYSCALL_EVENT_TYPES } from './event-types.generated';
 import { CatalogueField, editDistance, FieldType, isKnownSource, lookupField, suggestFields } from './fields';
@@ -238,6 +238,9 @@ export function valueProblem(type: FieldType, value: string, _op: string): strin
 
 /** An IPv4 address in dotted form, or an IPv6 address without dots or zone, as inet_pton reads them. */
 function isAddress(value: string): boolean {
+  // `net` is loaded here, not at start-up: most rules files have no address to check
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { isIP } = require('net') as typeof Net;
   return value.includes('.') ? isIP(value) === 4 : isIP(value) === 6 && !value.includes('%');
 }
 

@@ -1,4 +1,3 @@
-import { isMap, isScalar, isSeq, Node, Scalar, YAMLMap } from 'yaml';
 import { Diagnostic, DiagnosticCode } from './diagnostics';
 import {
   ExceptionValue, ListItem, MacroItem, OverrideMode, parsePriority, PluginRequirement, PRIORITIES, RequiredEngineVersion,
@@ -6,6 +5,7 @@ import {
 } from './model';
 import { MappedText, scalarText, SourceFile, SourceRef } from './source-text';
 import { parseYamlDocuments } from './yaml-documents';
+import { isMap, isScalar, isSeq, Node, Scalar, YAMLMap } from './yaml-nodes';
 import { editDistance } from '../language/fields';
 
 /**

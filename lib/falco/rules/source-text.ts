@@ -1,4 +1,4 @@
-import { Scalar } from 'yaml';
+import { Scalar } from './yaml-nodes';
 import { LineIndex } from '../language/parser';
 
 /** A file given to the loader, with line/column lookup. */

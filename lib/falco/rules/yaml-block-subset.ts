@@ -1,4 +1,4 @@
-import { Node, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { Node, Pair, Scalar, ScalarType, YAMLMap, YAMLSeq } from './yaml-nodes';
 
 /**
  * A fast reader for the block-style YAML that rules files are written in: block mappings with
@@ -42,7 +42,7 @@ interface Line {
   readonly comment: boolean;
 }
 
-function scalar(value: string, type: Scalar.Type, start: number, end: number): Scalar {
+function scalar(value: string, type: ScalarType, start: number, end: number): Scalar {
   const node = new Scalar(value);
   node.type = type;
   node.range = [start, end, end];

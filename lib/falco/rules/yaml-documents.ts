@@ -1,5 +1,5 @@
-import { isAlias, isMap, isPair, isSeq, Node, parseAllDocuments } from 'yaml';
 import { parseBlockSubset } from './yaml-block-subset';
+import { isAlias, isMap, isPair, isSeq, Node, yamlLibrary } from './yaml-nodes';
 
 /**
  * The YAML layer of the rules reader: a file's text to the node trees of its documents, with
@@ -27,7 +27,7 @@ export function parseYamlDocuments(fileText: string): YamlDocumentsResult {
   // the block-style subset rules files are written in has no aliases and no errors
   const simple = parseBlockSubset(text);
   if (simple) return { ok: true, text, documents: simple };
-  const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: true });
+  const docs = yamlLibrary().parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: true });
   const list = Array.isArray(docs) ? docs : [docs];
   for (const doc of list) {
     if (doc.errors.length > 0) {
