@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'child_process';
-import { closeSync, existsSync, ftruncateSync, mkdtempSync, openSync, writeFileSync } from 'fs';
+import { closeSync, existsSync, ftruncateSync, mkdtempSync, openSync, symlinkSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { formatSize, INPUT_BOUNDS, InputBudget, InputTooLargeError } from '../../lib/cli/input';
@@ -90,6 +90,22 @@ describe('input bounds', () => {
     expect(runTestCommand(['--rules', small, '--events', events], e.io)).toBe(1);
     expect(e.err()).toBe(`${events}:1:1: error CLI_INPUT_TOO_LARGE the events file is not read: it is 33 MiB, above the bound of 32 MiB for the events `
       + 'file given to test (README, Bounds): split the events into several files and test each\n');
+  });
+
+  test('a folder, an endless device and a link to it as file arguments: each a clear error naming it, never a hang', () => {
+    const link = join(dir, 'zero.yaml');
+    symlinkSync('/dev/zero', link);
+    const c = capture();
+    expect(runValidateCommand(['--format', 'json', dir, '/dev/zero', link], c.io)).toBe(1);
+    expect((JSON.parse(c.out()) as { diagnostics: { file: string; code: string; message: string }[] }).diagnostics
+      .map((d) => [d.file, d.code, d.message.split(':')[0]])).toEqual([
+      [dir, 'RULES_FILE_READ', 'cannot read the file'],
+      ['/dev/zero', 'CLI_INPUT_TOO_LARGE', 'not read'],
+      [link, 'CLI_INPUT_TOO_LARGE', 'not read'],
+    ]);
+    const t = capture();
+    expect(runTestCommand(['--rules', sized('dir-rules.yaml', 200), '--events', dir], t.io)).toBe(1);
+    expect(t.err()).toBe(`${dir}:1:1: error EVENTS_EMPTY cannot read the file: EISDIR: illegal operation on a directory, read\n`);
   });
 
   test('sizes in messages round up, so a file just over a bound never reads as equal to it', () => {
