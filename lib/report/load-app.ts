@@ -20,7 +20,10 @@ export function appEntry(target: string): string {
   if (!existsSync(path)) {
     throw new DetectionStackError('DS-PACK-030', target, 'no such file or folder', 'give an example folder (with main.ts) or the app file');
   }
-  if (statSync(path).isFile()) return path;
+  if (statSync(path).isFile()) {
+    if (/\.(ts|js|cjs|mjs)$/.test(path)) return path;
+    throw new DetectionStackError('DS-PACK-030', target, 'this is not a cdk8s app file (.ts or .js)', 'give an example folder (with main.ts) or the app file');
+  }
   for (const name of ['main.ts', 'main.js']) if (existsSync(join(path, name))) return join(path, name);
   throw new DetectionStackError('DS-PACK-030', target, 'the folder has no main.ts or main.js', 'give the folder of a cdk8s app (as in examples/<name>/)');
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { parse } from 'yaml';
@@ -92,5 +92,13 @@ describe('detection-stack report', () => {
     const { io: cli, err } = io();
     expect(runReportCommand([tmpdir()], cli)).toBe(1);
     expect(err.join('')).toMatch(/^error DS-PACK-030 at .*: the folder has no main.ts or main.js/);
+  });
+
+  test('a file that is not a .ts or .js app (a rules YAML given by mistake) is refused, not run as JavaScript', () => {
+    const yamlFile = join(mkdtempSync(join(tmpdir(), 'ds-report-')), 'rules.yaml');
+    writeFileSync(yamlFile, '- rule: r\n  desc: d\n');
+    const { io: cli, err } = io();
+    expect(runReportCommand([yamlFile], cli)).toBe(1);
+    expect(err.join('')).toBe(`error DS-PACK-030 at ${yamlFile}: this is not a cdk8s app file (.ts or .js). Fix: give an example folder (with main.ts) or the app file\n`);
   });
 });
