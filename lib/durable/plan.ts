@@ -5,6 +5,7 @@ import type { PlanContext } from '../core/context';
 import { EKS_POD_IDENTITY_AGENT, EgressPlan } from '../core/egress';
 import { DetectionStackError } from '../core/errors';
 import { IMAGE_PINS, imageReference } from '../core/images';
+import { anyAddress, IpFamily } from '../core/ip-family';
 import { requireReason } from '../core/opt-out';
 import { SecretEnvPlan, SecretUse, requireSecretRef } from '../core/secrets';
 import type { SecretKeyRef } from '../core/secrets';
@@ -257,7 +258,7 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
     bufferLimit,
     outageBudget: outageBudget(bufferLimit, alertsPerSecond),
     files: {
-      'fluent-bit.conf': renderFluentBitConfig({ destination, sources, bufferHostPath, bufferLimit, cluster: ctx.cluster.name, alertRoute: route, analytics }),
+      'fluent-bit.conf': renderFluentBitConfig({ destination, sources, bufferHostPath, bufferLimit, cluster: ctx.cluster.name, ipFamily: ctx.cluster.ipFamily, alertRoute: route, analytics }),
       'parsers.conf': PARSERS_CONF,
       ...analytics?.files,
     },
@@ -401,6 +402,8 @@ export function renderFluentBitConfig(p: {
   bufferHostPath: string;
   bufferLimit: string;
   cluster: string;
+  /** The pod's address family: the HTTP server (health, metrics) binds `0.0.0.0`, or `::` on IPv6. @default 'IPv4' */
+  ipFamily?: IpFamily;
   alertRoute?: AlertRouteTarget;
   analytics?: AnalyticsPlan;
 }): string {
@@ -415,7 +418,7 @@ export function renderFluentBitConfig(p: {
     ['Log_Level', 'info'],
     ['Parsers_File', `${SHIPPER_CONFIG_DIR}/parsers.conf`],
     ['HTTP_Server', 'On'],
-    ['HTTP_Listen', '0.0.0.0'],
+    ['HTTP_Listen', anyAddress(p.ipFamily)],
     ['HTTP_Port', SHIPPER_HTTP_PORT],
     ['Health_Check', 'On'],
     ['storage.path', `${p.bufferHostPath}/storage`],

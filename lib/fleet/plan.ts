@@ -132,7 +132,12 @@ function planCluster(props: DetectionFleetProps, index: number, fleetPath: strin
   const selection = selectTeams(merged, cluster, path);
   const stackProps: DetectionStackProps = {
     ...selection.props,
-    cluster: { name: cluster.name, provider: cluster.provider, ...(cluster.region !== undefined ? { region: cluster.region } : {}) },
+    cluster: {
+      name: cluster.name,
+      provider: cluster.provider,
+      ...(cluster.region !== undefined ? { region: cluster.region } : {}),
+      ...(cluster.ipFamily !== undefined ? { ipFamily: cluster.ipFamily } : {}),
+    },
   };
   let plan: StackPlan;
   try {

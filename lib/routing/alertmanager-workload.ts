@@ -4,6 +4,7 @@ import type { AlertmanagerProps } from './props';
 import type { PlanContext } from '../core/context';
 import { DetectionStackError } from '../core/errors';
 import { IMAGE_PINS, imageReference } from '../core/images';
+import { anyAddress, hostPort } from '../core/ip-family';
 import {
   configChecksum, CONFIG_CHECKSUM_ANNOTATION, DNS_EGRESS_RULE, egressRules, hardenedContainer, PodPeerPlan, ProbePlan, WorkloadPlan,
 } from '../core/workload';
@@ -61,8 +62,9 @@ export function alertmanagerWorkload(plan: AlertmanagerPlan, props: Alertmanager
           `--config.file=${CONFIG_DIR}/alertmanager.yml`,
           `--storage.path=${STORAGE_DIR}`,
           `--web.listen-address=:${plan.port}`,
-          `--cluster.listen-address=0.0.0.0:${plan.clusterPort}`,
-          `--cluster.advertise-address=$(POD_IP):${plan.clusterPort}`,
+          // Go's host:port (net.SplitHostPort): an IPv6 address only in brackets, `[::]:9094`, `[$(POD_IP)]:9094`.
+          `--cluster.listen-address=${hostPort(anyAddress(ctx.cluster.ipFamily), plan.clusterPort, ctx.cluster.ipFamily)}`,
+          `--cluster.advertise-address=${hostPort('$(POD_IP)', plan.clusterPort, ctx.cluster.ipFamily)}`,
           ...peers,
         ],
         env: [{ name: 'POD_IP', fieldPath: 'status.podIP' }],

@@ -3,6 +3,7 @@ import { createHash } from 'crypto';
 import { stringify } from 'yaml';
 import { FALCOCTL_CONFIG_DIR, FALCOCTL_RESOURCES, FALCOCTL_STATE_DIR, K8SAUDIT_FALCO_NAME, K8SAUDIT_FALCO_SELECTOR, K8sAuditPluginPlan } from '../audit/k8saudit-plugin';
 import { IMAGE_PINS, imageReference } from '../core/images';
+import { anyAddress, IpFamily } from '../core/ip-family';
 import {
   CONFIG_CHECKSUM_ANNOTATION, ContainerSecurityPlan, DNS_EGRESS_RULE, egressRules, PodPeerPlan, ResourcesPlan, WorkloadPlan,
 } from '../core/workload';
@@ -17,6 +18,8 @@ export interface K8sAuditFalcoPlan {
   readonly namespace: string;
   /** The cluster's name, added to every alert (`output_fields.cluster`). */
   readonly clusterName: string;
+  /** The family of the pod's address: the webserver binds `0.0.0.0` or `::`. @default 'IPv4' */
+  readonly ipFamily?: IpFamily;
   readonly labels: Readonly<Record<string, string>>;
   /** The node sensor's Falco image (the same release), or the pinned Falco. */
   readonly image: string;
@@ -39,7 +42,7 @@ export const K8SAUDIT_FALCO_RESOURCES: ResourcesPlan = { requests: { cpu: '100m'
 
 /** falco.yaml of the audit Falco: no driver, the provider's k8saudit plugin and json, the ruleset falcoctl installs. */
 export function k8sauditFalcoConfig(plugin: K8sAuditPluginPlan, clusterName: string, httpOutputUrl?: string,
-  customRulesFile?: string): Record<string, unknown> {
+  customRulesFile?: string, ipFamily?: IpFamily): Record<string, unknown> {
   return {
     engine: { kind: 'nodriver' },
     rules_files: [plugin.rulesFile, ...(customRulesFile ? [`${CUSTOM_RULES_DIR}/${customRulesFile}`] : [])],
@@ -56,7 +59,13 @@ export function k8sauditFalcoConfig(plugin: K8sAuditPluginPlan, clusterName: str
       { name: plugin.jsonPlugin.name, library_path: plugin.jsonPlugin.libraryPath, init_config: '' },
     ],
     ...alertDelivery('k8s_audit', clusterName, httpOutputUrl),
-    webserver: { enabled: true, listen_port: FALCO_WEBSERVER_PORT, k8s_healthz_endpoint: FALCO_HEALTH_PATH, prometheus_metrics_enabled: true },
+    webserver: {
+      enabled: true,
+      listen_address: anyAddress(ipFamily),
+      listen_port: FALCO_WEBSERVER_PORT,
+      k8s_healthz_endpoint: FALCO_HEALTH_PATH,
+      prometheus_metrics_enabled: true,
+    },
     // A plugin source has no kernel counters; Falco still serves its rule counters and output-queue drops.
     metrics: { ...FALCO_METRICS, kernel_event_counters_enabled: false, kernel_iter_event_counters_enabled: false },
     ...FALCO_LOGGING,
@@ -66,7 +75,8 @@ export function k8sauditFalcoConfig(plugin: K8sAuditPluginPlan, clusterName: str
 /** Plans the audit Falco from what the audit, Falco and routing layers decided. */
 export function planK8sAuditFalco(inputs: Omit<K8sAuditFalcoPlan, 'falcoYaml' | 'workload'>): K8sAuditFalcoPlan {
   const customRules = inputs.customRules && { fileName: inputs.customRules.fileName, yaml: renderRulesYaml(inputs.customRules.items) };
-  const falcoYaml = stringify(k8sauditFalcoConfig(inputs.plugin, inputs.clusterName, inputs.httpOutputUrl, customRules?.fileName), { lineWidth: 0 });
+  const config = k8sauditFalcoConfig(inputs.plugin, inputs.clusterName, inputs.httpOutputUrl, customRules?.fileName, inputs.ipFamily);
+  const falcoYaml = stringify(config, { lineWidth: 0 });
   return { ...inputs, falcoYaml, workload: k8sauditFalcoWorkload(inputs, falcoYaml, customRules) };
 }
 

@@ -98,7 +98,7 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
 
   const ctx: PlanContext = {
     path,
-    cluster: { name: props.cluster.name, provider: props.cluster.provider, region: props.cluster.region },
+    cluster: { name: props.cluster.name, provider: props.cluster.provider, region: props.cluster.region, ipFamily: props.cluster.ipFamily ?? 'IPv4' },
     profile: PROVIDER_PROFILES[props.cluster.provider],
     namespace,
     labels: {
@@ -144,6 +144,7 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
     plugin: audit.kubernetes.falcoPlugin,
     namespace: ctx.namespace,
     clusterName: ctx.cluster.name,
+    ipFamily: ctx.cluster.ipFamily,
     labels: ctx.labels,
     image: falco?.image.reference ?? imageReference(IMAGE_PINS.falco),
     httpOutputUrl: falco?.httpOutput?.url,

@@ -1,5 +1,6 @@
 import type { AuditProps } from '../audit/props';
 import type { Suppression } from '../checks/finding';
+import type { IpFamily } from '../core/ip-family';
 import type { CloudProvider } from '../core/providers';
 import type { DurableStorageProps } from '../durable/props';
 import type { FalcoSensorProps } from '../falco/sensor/props';
@@ -16,6 +17,12 @@ export interface ClusterProps {
   readonly provider: CloudProvider;
   /** Cloud region (e.g. `eu-west-1`, `eu-frankfurt-1`, `westeurope`). @default none; required by layers that address cloud resources */
   readonly region?: string;
+  /**
+   * The family of the pods' addresses (`status.podIP`): on a dual-stack cluster, its first (primary) family. `IPv6`
+   * binds Falco's webserver and the shipper's HTTP server to `::` and writes Alertmanager's cluster addresses in
+   * brackets (`[$(POD_IP)]:9094`). @default 'IPv4'
+   */
+  readonly ipFamily?: IpFamily;
 }
 
 /** The runtime sensors. At least one must be enabled. */

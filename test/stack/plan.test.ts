@@ -7,7 +7,7 @@ describe('planStack', () => {
     const plan = planStack(OKE, 'stack');
     expect(plan.namespace).toBe('falco');
     expect(plan.path).toBe('stack');
-    expect(plan.cluster).toEqual({ name: 'prod-eu', provider: 'oke', region: undefined });
+    expect(plan.cluster).toEqual({ name: 'prod-eu', provider: 'oke', region: undefined, ipFamily: 'IPv4' });
     expect(plan.labels).toEqual({ 'app.kubernetes.io/part-of': 'detection-stack', 'app.kubernetes.io/managed-by': 'detection-stack' });
     expect(plan.falco?.namespace).toBe('falco');
     expect(plan.falco?.path).toBe('stack/sensors.falco');
@@ -32,7 +32,7 @@ describe('planStack', () => {
 
   describe('bad props name the prop, the path and the fix', () => {
     test.each([
-      ['missing cluster', {} as DetectionStackProps, /DS-PROPS-004 at stack\/cluster: cluster is missing\. Fix: set cluster to ClusterProps \{ name, provider, region\? \}/],
+      ['missing cluster', {} as DetectionStackProps, /DS-PROPS-004 at stack\/cluster: cluster is missing\. Fix: set cluster to ClusterProps \{ name, provider, region\?, ipFamily\? \}/],
       ['unknown provider', { cluster: { name: 'c', provider: 'gke' as CloudProvider } }, /DS-PROPS-003 at stack\/cluster\.provider: unknown provider 'gke'\. Fix: set provider to one of 'oke', 'eks', 'aks'/],
       ['bad cluster name', { cluster: { name: 'prod eu', provider: 'oke' } }, /DS-PROPS-002 at stack\/cluster\.name: cluster name 'prod eu' is not valid/],
       ['bad namespace', { ...OKE, namespace: 'Falco' }, /DS-PROPS-001 at stack\/namespace: namespace 'Falco' is not a valid Kubernetes name\. Fix: use 1-63 lowercase/],

@@ -11,6 +11,7 @@ import {
 } from './validate';
 import type { PlanContext } from '../../core/context';
 import { DetectionStackError } from '../../core/errors';
+import { anyAddress } from '../../core/ip-family';
 import { TAG_PREFIX } from '../../core/tags';
 import type { PodPeerPlan } from '../../core/workload';
 import type { Priority, RulesFileItem } from '../rules/model';
@@ -91,7 +92,8 @@ export interface FalcoPlan {
   readonly plugins: readonly FalcoPluginPlan[];
   /** The k8smeta plugin and its k8s-metacollector (sensors.falco.kubernetesMetadata). @default off */
   readonly kubernetesMetadata?: KubernetesMetadataPlan;
-  readonly webserver: { readonly port: number; readonly healthPath: string };
+  /** `listenAddress`: every interface of the pod's family (`0.0.0.0`, or `::` on IPv6), where the kubelet probes the pod IP. */
+  readonly webserver: { readonly port: number; readonly healthPath: string; readonly listenAddress: string };
   /** Custom rules file of the node sensor (lists, macros, syscall rules in this order) mounted into rules.d. */
   readonly rules: { readonly fileName: string; readonly items: readonly RulesFileItem[] };
   /**
@@ -199,7 +201,7 @@ export function planFalco(props: FalcoSensorProps, ctx: PlanContext): FalcoPlan 
     outputs: { json: true, stdout: true },
     plugins: [containerPlugin(socketPath), ...(kubernetesMetadata ? [kubernetesMetadata.plugin] : [])],
     ...(kubernetesMetadata ? { kubernetesMetadata } : {}),
-    webserver: { port: props.webserverPort ?? FALCO_WEBSERVER_PORT, healthPath: FALCO_HEALTH_PATH },
+    webserver: { port: props.webserverPort ?? FALCO_WEBSERVER_PORT, healthPath: FALCO_HEALTH_PATH, listenAddress: anyAddress(ctx.cluster.ipFamily) },
     rules: {
       fileName: CUSTOM_RULES_FILE_NAME,
       // The tuning of the default rules last: the default rules file is loaded before rules.d, so its rules exist.

@@ -61,7 +61,7 @@ export function falcoConfig(plan: FalcoPlan): Record<string, unknown> {
       enabled: true,
       threadiness: 0,
       listen_port: plan.webserver.port,
-      listen_address: '0.0.0.0',
+      listen_address: plan.webserver.listenAddress,
       k8s_healthz_endpoint: plan.webserver.healthPath,
       prometheus_metrics_enabled: true,
       ssl_enabled: false,

@@ -23,6 +23,7 @@ export const ClusterPropsSchema = props('ClusterProps', {
   name: withCheck(z.string(), (v) => requireClusterName('', v)),
   provider,
   region: withCheck(z.string(), (v) => requireRegion('', v)).optional(),
+  ipFamily: z.enum(['IPv4', 'IPv6']).optional(),
 });
 
 export const SuppressionSchema = props('Suppression', { id: z.string(), path: z.string().optional(), reason: z.string() });
