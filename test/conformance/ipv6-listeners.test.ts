@@ -111,7 +111,7 @@ describe('Falco 0.44.1: the webserver\'s listen_address on IPv6', () => {
 describe('Alertmanager 0.33.1: the cluster addresses on IPv6', () => {
   const root = process.env.ALERTMANAGER_ROOT ?? '/opt/sid-tools/root';
   const binary = '/usr/bin/prometheus-alertmanager';
-  const args = IPV6.routing!.alertmanager!.workload.pod.containers[0].args ?? [];
+  const args = IPV6.routing!.alertmanager!.workload!.pod.containers[0]?.args ?? [];
   const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))!.slice(name.length + 3);
 
   beforeAll(() => {

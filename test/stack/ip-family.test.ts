@@ -6,7 +6,7 @@ import { fullEksProps, stackPlan } from '../monitoring/fixtures';
 
 /** What each listener of the stack is bound to: the webservers of both Falcos, the shipper, Alertmanager's gossip. */
 function listeners(plan: StackPlan) {
-  const args = plan.routing!.alertmanager!.workload.pod.containers[0].args ?? [];
+  const args = plan.routing!.alertmanager!.workload!.pod.containers[0]?.args ?? [];
   const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
   return {
     falco: (falcoConfig(plan.falco!).webserver as Record<string, unknown>).listen_address,
