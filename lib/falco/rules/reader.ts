@@ -183,7 +183,7 @@ class ItemReader {
       this.warn('LOAD_INVALID_LIST_NAME', `List has an invalid name '${name}'. List names should match a regular expression: [^()"'[:space:]=,]+`, this.keyAt('list'));
     }
     const items = this.stringSeq(map, 'items', false) ?? [];
-    const append = this.appendFlag(map);
+    const append = this.appendFlag(map, 'list');
     const override = this.overrides(map, ['items'], ['items']);
     this.checkOverrideWithAppend(append, override);
     this.warnUnknownKeys(map, LIST_KEYS);
@@ -205,7 +205,7 @@ class ItemReader {
       this.warn('LOAD_INVALID_MACRO_NAME', `Macro has an invalid name '${name}'. Macro names should match a regular expression: ([a-zA-Z]+[a-zA-Z0-9_]*)`, this.keyAt('macro'));
     }
     const condition = this.string(map, 'condition');
-    const append = this.appendFlag(map);
+    const append = this.appendFlag(map, 'macro');
     const override = this.overrides(map, ['condition'], ['condition']);
     this.checkOverrideWithAppend(append, override);
     this.warnUnknownKeys(map, MACRO_KEYS);
@@ -224,7 +224,7 @@ class ItemReader {
     const name = this.string(map, 'rule');
     this.name = name;
     const source = this.optionalString(map, 'source', { optional: true, canBeEmpty: true });
-    const append = this.appendFlag(map);
+    const append = this.appendFlag(map, 'rule');
     const override = this.overrides(map, RULE_APPENDABLE_KEYS, RULE_REPLACEABLE_KEYS);
     this.checkOverrideWithAppend(append, override);
 
@@ -394,9 +394,10 @@ class ItemReader {
     });
   }
 
-  private appendFlag(map: YAMLMap): boolean {
+  /** Falco 0.44.1 places the deprecation at the item (its `rule:`/`list:`/`macro:` key), not at `append`. */
+  private appendFlag(map: YAMLMap, kind: 'list' | 'macro' | 'rule'): boolean {
     const append = this.bool(map, 'append') ?? false;
-    if (append) this.warn('LOAD_DEPRECATED_ITEM', WARNING_APPEND, this.keyAt('append'));
+    if (append) this.warn('LOAD_DEPRECATED_ITEM', WARNING_APPEND, this.keyNameRef(map, kind));
     return append;
   }
 
@@ -468,6 +469,12 @@ class ItemReader {
 
   private keyAt(key: string): SourceRef {
     return this.map ? this.keyOrValueRef(this.map, key) : this.refOf(this.node);
+  }
+
+  /** Where a key itself is written (the map when it is absent). */
+  private keyNameRef(map: YAMLMap, key: string): SourceRef {
+    const pair = map.items.find((p) => isScalar(p.key) && String((p.key as Scalar).value) === key);
+    return this.refOf(pair ? pair.key as Node : map);
   }
 
   private keyOrValueRef(map: YAMLMap, key: string): SourceRef {

@@ -83,7 +83,8 @@ describe('loading semantics (Falco 0.44)', () => {
   test('legacy append: true appends to the condition, with Falco\'s deprecation warning', () => {
     const r = load(BASE, '- rule: Shell spawned\n  condition: and proc.pname != sshd\n  append: true\n');
     expect(ruleNamed(r, 'Shell spawned').conditionText).toBe('spawned_process and shell_procs and proc.pname != sshd');
-    expect(warnings(r, 'LOAD_DEPRECATED_ITEM')[0]).toMatchObject({ file: 'f2.yaml', line: 3, col: 11, message: expect.stringMatching(/'append' key is deprecated/) });
+    // real falco -V (0.44.1) places it at the item's `rule:` key (0-based 0:2 in its JSON), not at `append:`
+    expect(warnings(r, 'LOAD_DEPRECATED_ITEM')[0]).toMatchObject({ file: 'f2.yaml', line: 1, col: 3, message: expect.stringMatching(/'append' key is deprecated/) });
   });
 
   test('a standalone enabled item disables an earlier rule (deprecated, warned)', () => {
