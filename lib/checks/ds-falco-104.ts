@@ -1,4 +1,4 @@
-import type { Check } from './finding';
+import type { Check, CheckOutcome } from './finding';
 import { registeredCheck } from './finding';
 import type { StackPlan } from '../stack/plan';
 
@@ -10,15 +10,32 @@ export const FALCO_AUDIT_RULES_SOURCE: Check<StackPlan> = {
   ...registeredCheck('DS-FALCO-104'),
   evaluate(plan) {
     const falco = plan.falco;
-    const path = `${plan.path}/sensors.falco.customRules`;
+    const customPath = `${plan.path}/sensors.falco.customRules`;
     const auditRules = (falco?.customRules ?? []).filter((r) => r.source === 'k8s_audit');
-    if (auditRules.length === 0) return [{ status: 'not-applicable', path }];
-    if (plan.audit?.kubernetes.falcoPlugin) return [{ status: 'compliant', path }];
-    return [{
-      status: 'non-compliant',
-      path,
-      message: `${auditRules.length} k8s_audit rule(s) will not run (${auditRules.map((r) => r.name).join(', ')}): `
-        + `no k8saudit plugin runs on this ${plan.profile.displayName} stack`,
-    }];
+    if (auditRules.length === 0) return [{ status: 'not-applicable', path: customPath }];
+    if (plan.audit?.kubernetes.falcoPlugin) return [{ status: 'compliant', path: customPath }];
+    // Pack rules reach the Falco plan as custom rules; the user fixes them in `packs:`, not in customRules.
+    const packIds = new Map((plan.packs?.rules ?? []).map((r) => [r.name, r.id]));
+    const fromPacks = auditRules.filter((r) => packIds.has(r.name));
+    const handWritten = auditRules.filter((r) => !packIds.has(r.name));
+    const why = `no k8saudit plugin runs on this ${plan.profile.displayName} stack`;
+    const outcomes: CheckOutcome[] = [];
+    if (handWritten.length > 0) {
+      outcomes.push({
+        status: 'non-compliant',
+        path: customPath,
+        message: `${handWritten.length} k8s_audit rule(s) will not run (${handWritten.map((r) => r.name).join(', ')}): ${why}`,
+      });
+    }
+    if (fromPacks.length > 0) {
+      const ids = fromPacks.map((r) => `'${packIds.get(r.name)}'`).join(', ');
+      outcomes.push({
+        status: 'non-compliant',
+        path: plan.packs?.path ?? `${plan.path}/packs`,
+        message: `${fromPacks.length} k8s_audit pack rule(s) will not run (${fromPacks.map((r) => r.name).join(', ')}): ${why}; `
+          + `to stop shipping them, disable them with packs.disabledRules: [${ids}]`,
+      });
+    }
+    return outcomes;
   },
 };

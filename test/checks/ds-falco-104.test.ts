@@ -32,6 +32,27 @@ describe('DS-FALCO-104 k8s_audit custom rules run where the k8saudit plugin runs
     expect(rules.map((r: { rule: string }) => r.rule)).toEqual(['exec into billing']);
   });
 
+  test('non-compliant at packs, not customRules, when the k8s_audit rules come from the k8s-audit pack; the fix names their IDs', () => {
+    const plan = planStack({
+      cluster: { name: 'prod-oke', provider: 'oke', region: 'eu-frankfurt-1' },
+      sensors: { falco: { customRules: [auditRule] } },
+      packs: { namespaces: ['billing'], defaultOwner: 'payments', packs: ['k8s-audit'] },
+    }, 's');
+    const packAudit = (plan.packs?.rules ?? []).filter((r) => r.source === 'k8s_audit');
+    expect(packAudit.length).toBeGreaterThan(0);
+    const outcomes = FALCO_AUDIT_RULES_SOURCE.evaluate(plan);
+    expect(outcomes.map((o) => [o.status, o.path])).toEqual([
+      ['non-compliant', 's/sensors.falco.customRules'],
+      ['non-compliant', 's/packs'],
+    ]);
+    const [own, fromPacks] = outcomes as Array<{ message: string }>;
+    expect(own.message).toMatch(/^1 k8s_audit rule\(s\) will not run \(exec into billing\)/);
+    expect(fromPacks.message).toContain(`${packAudit.length} k8s_audit pack rule(s) will not run (${packAudit.map((r) => r.name).join(', ')})`);
+    expect(fromPacks.message).toContain(`packs.disabledRules: [${packAudit.map((r) => `'${r.id}'`).join(', ')}]`);
+    expect(fromPacks.message).not.toContain('exec into billing');
+    expect(FALCO_AUDIT_RULES_SOURCE.fix).toContain('packs.disabledRules');
+  });
+
   test('a source with no event source in the stack is refused at once', () => {
     expect(() => planStack(customRulesStack([namedRule('ct', 'ct.name = x', { source: 'aws_cloudtrail' })]), 's'))
       .toThrow(/DS-FALCO-008 at s\/sensors\.falco\.customRules\[0\]\.rule\.source: source 'aws_cloudtrail'/);

@@ -36,9 +36,9 @@ describe('examples/fleet (four clusters on OKE, EKS and AKS, delivered by Argo C
 
   test('the k8s-audit pack on OKE is reported for that cluster, at its path', () => {
     const warnings = fleet.stacks.map((s) => s.checks.findings.filter((f) => f.id === 'DS-FALCO-104').map((f) => f.path));
-    expect(warnings).toEqual([['acme/clusters[0]/sensors.falco.customRules'], [], [], []]);
+    expect(warnings).toEqual([['acme/clusters[0]/packs'], [], [], []]);
     const report = readFileSync(join(out, 'REPORT.md'), 'utf8');
-    expect(report).toContain('- prod-eu: warning DS-FALCO-104 at `acme/clusters[0]/sensors.falco.customRules`');
+    expect(report).toContain('- prod-eu: warning DS-FALCO-104 at `acme/clusters[0]/packs`');
     expect(report).toContain('9 rule(s) do not run (DS Exec Through Admin Path');
   });
 

@@ -22,8 +22,8 @@ describe('examples/oke-falco (the default stack)', () => {
     expect(chart.checks.findings.filter((f) => f.id.startsWith('DS-FALCO-'))).toEqual([{
       id: 'DS-FALCO-104',
       level: 'warning',
-      path: 'oke-falco/sensors.falco.customRules',
-      message: expect.stringMatching(/^9 k8s_audit rule\(s\) will not run \(DS Exec Through Admin Path, .*\): no k8saudit plugin runs on this Oracle Kubernetes Engine stack$/),
+      path: 'oke-falco/packs',
+      message: expect.stringMatching(/^9 k8s_audit pack rule\(s\) will not run \(DS Exec Through Admin Path, .*\): no k8saudit plugin runs on this Oracle Kubernetes Engine stack; to stop shipping them, disable them with packs\.disabledRules: \['ds-exec-through-admin-path', .*\]$/),
       fix: expect.stringMatching(/OCI Audit/),
     }]);
   });

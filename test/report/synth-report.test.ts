@@ -18,7 +18,7 @@ describe('npm run synth writes the coverage report', () => {
     expect(report).toContain('- Cloud identity changes: no layer alerts on it (only recorded by Cloud audit, for investigation).');
     // guardrail warnings and info findings are listed for review (errors would have failed synth)
     expect(report).toContain('## Guardrail findings');
-    expect(report).toMatch(/^\| DS-FALCO-104 \| warning \| oke-falco\/sensors\.falco\.customRules \| 9 k8s_audit rule\(s\) will not run /m);
+    expect(report).toMatch(/^\| DS-FALCO-104 \| warning \| oke-falco\/packs \| 9 k8s_audit pack rule\(s\) will not run /m);
     expect(fs.existsSync(path.join(ROOT, 'dist', 'oke-falco', 'audit-policy.yaml'))).toBe(true);
     // the manifests are still there, next to the report
     expect(fs.existsSync(path.join(ROOT, 'dist', 'oke-falco', 'oke-falco.k8s.yaml'))).toBe(true);
