@@ -105,7 +105,7 @@ describe('the offline plan\'s bounds (#14: never a hang, never a silent exit)', 
     expect(plan.resources.map((r) => [r.name, r.inputs.tags])).toEqual([['frames', { lines: '1' }]]);
     expect(Error.stackTraceLimit).toBe(before);
     expect(new Error('after').stack?.split('\n').length).toBeGreaterThan(1);
-  });
+  }, 60_000); // run alone, it is the first to load @pulumi/aws (seconds on a loaded machine)
 
   test('DS-PULUMI-040: a program awaiting what never comes fails with the reason instead of exiting 0 with no plan', () => {
     // Only a process of its own empties its event loop (Jest keeps this one busy): the plan runs in a child, from the sources.
