@@ -101,4 +101,24 @@ describe('detection-stack report', () => {
     expect(runReportCommand([yamlFile], cli)).toBe(1);
     expect(err.join('')).toBe(`error DS-PACK-030 at ${yamlFile}: this is not a cdk8s app file (.ts or .js). Fix: give an example folder (with main.ts) or the app file\n`);
   });
+
+  test('DS-PACK-031: a TypeScript app where ts-node cannot be loaded names the app and the install', () => {
+    const app = join(mkdtempSync(join(tmpdir(), 'ds-report-')), 'main.ts');
+    writeFileSync(app, 'export {};\n');
+    let message = '';
+    jest.isolateModules(() => {
+      // As in a project without ts-node: requiring it fails as Node fails on a missing module.
+      jest.doMock('ts-node', () => { throw Object.assign(new Error("Cannot find module 'ts-node'"), { code: 'MODULE_NOT_FOUND' }); });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { loadStackPlans } = require('../../lib/report/load-app') as typeof import('../../lib/report/load-app');
+      try {
+        loadStackPlans(app);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+    });
+    jest.dontMock('ts-node');
+    expect(message).toBe(`DS-PACK-031 at ${app}: ts-node is needed to run a TypeScript app and was not found. `
+      + 'Fix: npm install --save-dev ts-node, or compile the app and pass its .js file');
+  });
 });

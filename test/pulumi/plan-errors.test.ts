@@ -107,6 +107,24 @@ describe('the offline plan\'s bounds (#14: never a hang, never a silent exit)', 
     expect(new Error('after').stack?.split('\n').length).toBeGreaterThan(1);
   }, 60_000); // run alone, it is the first to load @pulumi/aws (seconds on a loaded machine)
 
+  test('DS-PULUMI-022: a TypeScript program where ts-node cannot be resolved names the folder and the install', () => {
+    // Outside Jest (which compiles .ts itself) the plan registers ts-node for index.ts. The child loads the sources through
+    // ts-node, then takes the .ts loader away and makes 'ts-node' unresolvable, as in a project that has none installed.
+    const dir = program('no-ts-node', { 'index.ts': 'export {};\n' });
+    const script = `require('ts-node').register({ transpileOnly: true });
+      const { planProgram } = require(${JSON.stringify(path.resolve(__dirname, '../../lib/pulumi/offline-plan'))});
+      delete require.extensions['.ts'];
+      const Module = require('module');
+      const resolve = Module._resolveFilename;
+      Module._resolveFilename = function (request, ...rest) {
+        if (request === 'ts-node') throw Object.assign(new Error("Cannot find module 'ts-node'"), { code: 'MODULE_NOT_FOUND' });
+        return resolve.call(this, request, ...rest);
+      };
+      planProgram(process.argv[1]).then(() => console.log('planned'), (e) => { console.log(e.message); process.exitCode = 1; });`;
+    const r = spawnSync(process.execPath, ['-e', script, dir], { encoding: 'utf8', cwd: path.resolve(__dirname, '../..') });
+    expect([r.status, r.stdout.trim()]).toEqual([1, `DS-PULUMI-022 at ${dir}: ts-node is needed to run index.ts. Fix: npm install --save-dev ts-node typescript`]);
+  }, 60_000);
+
   test('DS-PULUMI-040: a program awaiting what never comes fails with the reason instead of exiting 0 with no plan', () => {
     // Only a process of its own empties its event loop (Jest keeps this one busy): the plan runs in a child, from the sources.
     const dir = program('never', { 'index.js': 'module.exports = () => new Promise(() => undefined);\n' });
