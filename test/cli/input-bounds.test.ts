@@ -105,7 +105,7 @@ describe('input bounds', () => {
     ]);
     const t = capture();
     expect(runTestCommand(['--rules', sized('dir-rules.yaml', 200), '--events', dir], t.io)).toBe(1);
-    expect(t.err()).toBe(`${dir}:1:1: error EVENTS_EMPTY cannot read the file: EISDIR: illegal operation on a directory, read\n`);
+    expect(t.err()).toBe(`${dir}:1:1: error EVENTS_EMPTY cannot read the file: it is a folder; give the files in it (e.g. folder/*.yaml)\n`);
   });
 
   test('sizes in messages round up, so a file just over a bound never reads as equal to it', () => {
