@@ -45,8 +45,9 @@ describe('the Falco sensor table against falco chart 9.1.0', () => {
   });
 
   test('the webserver health endpoint: the chart\'s port and path', () => {
-    expect(falcoChart.falco.webserver).toMatchObject({ listen_port: 8765, k8s_healthz_endpoint: '/healthz' });
-    expect(falco.webserver).toEqual({ port: 8765, healthPath: '/healthz' });
+    expect(falcoChart.falco.webserver).toMatchObject({ listen_port: 8765, k8s_healthz_endpoint: '/healthz', listen_address: '0.0.0.0' });
+    // IPv4 (the default cluster.ipFamily) listens where the chart does; IPv6 is tested in ipv6-listeners.test.ts.
+    expect(falco.webserver).toEqual({ port: 8765, healthPath: '/healthz', listenAddress: '0.0.0.0' });
     expect(README).toContain('webserver `/healthz` (port 8765, `web`)');
   });
 

@@ -1,3 +1,0 @@
-export * from './props';
-export * from './plan';
-export * from './analytics-props';

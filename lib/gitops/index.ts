@@ -1,3 +1,0 @@
-export * from './stages';
-export * from './delivery';
-export * from './stack-files';
