@@ -28,22 +28,45 @@ function tableCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-/** A rule's runbook for one stack, as Markdown. Pure. */
-export function renderRunbook(rule: PackRule, settings: InvestigationSettings): string {
+/**
+ * Which sensor runs a pack rule (the stack plan's `packs.sensors`): Falco loads the rule, or Tetragon runs the
+ * rule's Tetragon form as one of its detections and the Falco rule is not loaded.
+ */
+export type RunbookSensor = { readonly sensor: 'falco' } | { readonly sensor: 'tetragon'; readonly detection: string };
+
+const FALCO: RunbookSensor = { sensor: 'falco' };
+
+function sourceText(rule: PackRule, by: RunbookSensor): string {
+  if (by.sensor === 'tetragon') return `Tetragon detection \`${by.detection}\` (TracingPolicies; this Falco rule is not loaded)`;
+  return rule.source === 'syscall' ? 'syscall (Falco runtime sensor)' : 'k8s_audit (Falco k8saudit plugin)';
+}
+
+function silenceText(rule: PackRule, by: RunbookSensor): string {
+  if (by.sensor === 'tetragon') {
+    return '- Tetragon runs this detection, so Falco exceptions and `allowedImages` / `allowedBinaries` do not reach it: scope it by namespace '
+      + '(`packs.namespaces`), or give the pattern back to Falco (`sensors.ownership`, `sensor: \'falco\'`) to tune it with exceptions.';
+  }
+  return `- To silence a known cause, add a Falco exception for \`${rule.id}\` (\`exceptions\`), or widen \`allowedImages\` / \`allowedBinaries\` / \`trustedIdentities\`.`;
+}
+
+/** A rule's runbook for one stack, as Markdown, for the sensor that runs it (Falco unless `by` says Tetragon). Pure. */
+export function renderRunbook(rule: PackRule, settings: InvestigationSettings, by: RunbookSensor = FALCO): string {
   const profile = PROVIDER_PROFILES[settings.provider];
   const queries = investigationQueries(settings);
   const order = QUESTION_ORDER[rule.source];
   const lines: string[] = [
     `# ${rule.name}`,
     '',
-    `Runbook \`${rule.id}\`: every alert of this rule ends with \`runbook=${rule.id}\` and carries the tag \`runbook:${rule.id}\`.`,
+    by.sensor === 'tetragon'
+      ? `Runbook \`${rule.id}\`: Tetragon runs this rule as its detection \`${by.detection}\`; every alert of it carries the tags \`runbook:${rule.id}\` and \`detection:${by.detection}\`.`
+      : `Runbook \`${rule.id}\`: every alert of this rule ends with \`runbook=${rule.id}\` and carries the tag \`runbook:${rule.id}\`.`,
     '',
     '| | |',
     '|---|---|',
     `| Priority | ${rule.priority} |`,
     `| Confidence | ${rule.confidence} |`,
     `| Owner | ${tableCell(rule.owner)} |`,
-    `| Source | ${rule.source === 'syscall' ? 'syscall (Falco runtime sensor)' : 'k8s_audit (Falco k8saudit plugin)'} |`,
+    `| Source | ${sourceText(rule, by)} |`,
     `| MITRE ATT&CK | ${[...rule.mitre.tactics, ...rule.mitre.techniques].join(', ')} |`,
     `| Cluster | ${tableCell(settings.cluster)} (${profile.displayName}) |`,
     `| Product namespaces | ${settings.namespaces.join(', ')} |`,
@@ -77,7 +100,7 @@ export function renderRunbook(rule: PackRule, settings: InvestigationSettings): 
     '## Known benign causes and tuning',
     '',
     ...rule.runbook.benignCauses.map((c) => `- ${c}`),
-    `- To silence a known cause, add a Falco exception for \`${rule.id}\` (\`exceptions\`), or widen \`allowedImages\` / \`allowedBinaries\` / \`trustedIdentities\`.`,
+    silenceText(rule, by),
     `- To turn the rule off: \`disabledRules: ['${rule.id}']\`. To change who answers it: \`owners: { '${rule.id}': '<team>' }\`.`,
     '',
     '## Response',
@@ -90,13 +113,23 @@ export function renderRunbook(rule: PackRule, settings: InvestigationSettings): 
   return lines.join('\n');
 }
 
-/** Writes one runbook per rule under `<outdir>/runbooks/` and returns the paths written. */
-export function writeRunbooks(outdir: string, rules: readonly PackRule[], settings: InvestigationSettings): string[] {
+/** A pack rule with the sensor that runs it, for `writeRunbooks`. */
+export interface RunbookOf {
+  readonly rule: PackRule;
+  readonly by: RunbookSensor;
+}
+
+/**
+ * Writes one runbook per rule under `<outdir>/runbooks/` and returns the paths written. A bare rule is Falco's; give
+ * `{ rule, by }` for one Tetragon runs.
+ */
+export function writeRunbooks(outdir: string, rules: readonly (PackRule | RunbookOf)[], settings: InvestigationSettings): string[] {
   const dir = join(outdir, 'runbooks');
   mkdirSync(dir, { recursive: true });
-  return rules.map((rule) => {
+  return rules.map((r) => {
+    const { rule, by } = 'by' in r ? r : { rule: r, by: FALCO };
     const file = join(outdir, runbookPath(rule.id));
-    writeFileSync(file, renderRunbook(rule, settings));
+    writeFileSync(file, renderRunbook(rule, settings, by));
     return file;
   });
 }

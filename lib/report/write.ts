@@ -3,8 +3,9 @@ import { join } from 'path';
 import { investigationSettingsOf } from './investigation-settings';
 import { renderReportMarkdown } from './markdown';
 import { writeAuditPolicyFile } from '../audit/policy-file';
-import { writeRunbooks } from '../investigation/runbook';
+import { RunbookOf, writeRunbooks } from '../investigation/runbook';
 import { writeAlertRunbooks } from '../monitoring/report';
+import type { PacksPlan } from '../stack/packs';
 import type { StackPlan } from '../stack/plan';
 
 export const REPORT_FILE = 'REPORT.md';
@@ -15,8 +16,25 @@ export function renderReports(plans: readonly StackPlan[]): string {
 }
 
 /**
+ * The pack rules that get a runbook, each with the sensor that runs it (`packs.sensors`): every rule Falco's files
+ * carry (disabled ones too), and every enabled one Tetragon runs in its Tetragon form instead.
+ */
+export function runbooksOf(packs: PacksPlan | undefined): RunbookOf[] {
+  if (!packs) return [];
+  const tetragonRules = new Map(packs.tetragonRules.map((r) => [r.id, r]));
+  return [
+    ...packs.rules.map((rule): RunbookOf => ({ rule, by: { sensor: 'falco' } })),
+    ...packs.sensors.flatMap((p): RunbookOf[] => {
+      const rule = tetragonRules.get(p.id);
+      return p.sensor === 'tetragon' && rule && p.tetragonDetection !== undefined
+        ? [{ rule, by: { sensor: 'tetragon', detection: p.tetragonDetection } }] : [];
+    }),
+  ];
+}
+
+/**
  * Writes the REPORT.md of the stacks of one app and the runbook of every pack rule they carry
- * (`runbooks/<id>.md`) and stack-health alert into `outdir`, next to their manifests. Returns the files written.
+ * (`runbooks/<id>.md`, for the sensor that runs it) and stack-health alert into `outdir`, next to their manifests. Returns the files written.
  */
 export function writeStackReports(outdir: string, plans: readonly StackPlan[]): string[] {
   mkdirSync(outdir, { recursive: true });
@@ -24,8 +42,8 @@ export function writeStackReports(outdir: string, plans: readonly StackPlan[]): 
   writeFileSync(report, renderReports(plans));
   const written = [report];
   for (const plan of plans) {
-    const rules = plan.packs?.rules ?? [];
-    if (rules.length > 0) written.push(...writeRunbooks(outdir, rules, investigationSettingsOf(plan)));
+    const runbooks = runbooksOf(plan.packs);
+    if (runbooks.length > 0) written.push(...writeRunbooks(outdir, runbooks, investigationSettingsOf(plan)));
     // The stack-health alerts' runbooks (runbooks/stack-health/<AlertName>.md), which their runbook_url names.
     written.push(...writeAlertRunbooks(outdir, plan.monitoring));
   }

@@ -31,12 +31,17 @@ export interface PacksPlan {
    * with their owner, confidence, MITRE mapping and runbook: what the report and the runbooks read.
    */
   readonly rules: readonly PackRule[];
+  /**
+   * The enabled pack rules Tetragon runs in their Tetragon form instead (their Falco rule is not loaded), with the same
+   * metadata: their runbooks are written too, and their alerts carry `runbook:<id>`.
+   */
+  readonly tetragonRules: readonly PackRule[];
   /** Every enabled pack detection with the one sensor that runs it, in pack order. */
   readonly sensors: readonly PackSensorPlan[];
 }
 
 /** The packs bound to the product (every rule, before sensor ownership), and the sensors with their rules added. */
-export interface PackedSensors extends Omit<PacksPlan, 'sensors'> {
+export interface PackedSensors extends Omit<PacksPlan, 'sensors' | 'tetragonRules'> {
   readonly sensors: SensorsProps;
 }
 
@@ -113,5 +118,22 @@ export function packsPlan(packed: PackedSensors, falco: FalcoPlan | undefined, t
     const detection = r.pattern === undefined ? undefined : byPattern.get(r.pattern);
     return detection ? [{ id: r.id, rule: r.name, sensor: 'tetragon', tetragonDetection: detection }] : [];
   });
-  return { path: packed.path, namespaces: packed.namespaces, rules: packed.rules.filter((r) => deployed.has(r.name)), sensors };
+  const byTetragon = new Set(sensors.filter((p) => p.sensor === 'tetragon').map((p) => p.id));
+  return {
+    path: packed.path,
+    namespaces: packed.namespaces,
+    rules: packed.rules.filter((r) => deployed.has(r.name)),
+    tetragonRules: packed.rules.filter((r) => byTetragon.has(r.id)),
+    sensors,
+  };
+}
+
+/** The runbook IDs of the pack rules each Tetragon detection runs, by detection ID (what its alerts carry as `runbook:<id>`). */
+export function tetragonRunbooks(packs: PacksPlan | undefined): ReadonlyMap<string, readonly string[]> {
+  const byDetection = new Map<string, string[]>();
+  for (const p of packs?.sensors ?? []) {
+    if (p.sensor !== 'tetragon' || p.tetragonDetection === undefined) continue;
+    byDetection.set(p.tetragonDetection, [...(byDetection.get(p.tetragonDetection) ?? []), p.id]);
+  }
+  return byDetection;
 }

@@ -1,6 +1,6 @@
 import { K8sAuditFalcoPlan, planK8sAuditFalco } from './k8saudit-falco';
 import { falcoRuleTags, OwnershipPlan, planOwnership } from './ownership';
-import { PacksPlan, packsPlan, withPackRules } from './packs';
+import { PacksPlan, packsPlan, tetragonRunbooks, withPackRules } from './packs';
 import { DetectionStackProps, SensorsProps } from './props';
 import { K8SAUDIT_FALCO_SELECTOR } from '../audit/k8saudit-plugin';
 import { AuditPlan, planAudit } from '../audit/plan';
@@ -151,7 +151,8 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
     sidekickPods: routing && { pods: routing.sidekick.workload.selectorLabels, namespace: routing.sidekick.workload.namespace },
     customRules: falco && falco.auditRules.items.length > 0 ? falco.auditRules : undefined,
   });
-  const durable = planDurable(props.durable, ctx, props.durable?.bucket ? sensorSources({ falco, tetragon }) : [], `${ctx.path}/durable`,
+  const packs = packed ? packsPlan(packed, falco, tetragon) : undefined;
+  const durable = planDurable(props.durable, ctx, props.durable?.bucket ? sensorSources({ falco, tetragon }, tetragonRunbooks(packs)) : [], `${ctx.path}/durable`,
     tetragonAlertRoute(routing, routingCtx));
   // The shipper posts Tetragon's alerts to the team routing's Alertmanager: it is one of its clients.
   const routed = routing && durable?.shipper?.alertRoute
@@ -168,7 +169,7 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
       ...(routed ? [{ name: routingNamespace, labels: { ...ctx.labels, ...podSecurityLabels('restricted', 'restricted') } }] : []),
     ] : [],
     falco,
-    ...(packed ? { packs: packsPlan(packed, falco, tetragon) } : {}),
+    ...(packs ? { packs } : {}),
     tetragon,
     ownership,
     routing: routed,
@@ -190,26 +191,31 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
 }
 
 /** The node files that carry the sensors' alerts: Falco's stdout (JSON lines) and Tetragon's JSON export file. */
-export function sensorSources(sensors: { readonly falco?: FalcoPlan; readonly tetragon?: TetragonPlan }): SensorSource[] {
+export function sensorSources(sensors: { readonly falco?: FalcoPlan; readonly tetragon?: TetragonPlan },
+  runbooks: ReadonlyMap<string, readonly string[]> = new Map()): SensorSource[] {
   const sources: SensorSource[] = [];
   if (sensors.falco) {
     // The DaemonSet's pods are named `<name>-<hash>` and its container is named like the sensor.
     sources.push(falcoStdoutSource(sensors.falco.namespace, `${sensors.falco.name}-`, sensors.falco.name));
   }
   if (sensors.tetragon) {
-    sources.push({ name: 'tetragon', hostPath: sensors.tetragon.exportHostPath, format: 'json', tetragonAlerts: tetragonAlertRules(sensors.tetragon) });
+    sources.push({ name: 'tetragon', hostPath: sensors.tetragon.exportHostPath, format: 'json', tetragonAlerts: tetragonAlertRules(sensors.tetragon, runbooks) });
   }
   return sources;
 }
 
-/** Tetragon's deployed detections as the shipper alerts on them, with the same owner and tags as Falco's rules carry. */
-export function tetragonAlertRules(tetragon: TetragonPlan): TetragonAlertRule[] {
+/**
+ * Tetragon's deployed detections as the shipper alerts on them, with the same owner and tags as Falco's rules carry,
+ * and `runbook:<id>` for each pack rule a detection runs (`runbooks`, by detection ID).
+ */
+export function tetragonAlertRules(tetragon: TetragonPlan, runbooks: ReadonlyMap<string, readonly string[]> = new Map()): TetragonAlertRule[] {
   return tetragon.detections.map((d) => ({
     detection: d.id,
     rule: d.description ?? d.id,
     priority: d.priority ?? 'Warning',
     owner: d.owner,
-    tags: [...new Set([...(d.tags ?? []), `${TAG_PREFIX.owner}${d.owner}`, `${PATTERN_TAG_PREFIX}${d.pattern}`, `detection:${d.id}`])],
+    tags: [...new Set([...(d.tags ?? []), `${TAG_PREFIX.owner}${d.owner}`, `${PATTERN_TAG_PREFIX}${d.pattern}`, `detection:${d.id}`,
+      ...(runbooks.get(d.id) ?? []).map((id) => `${TAG_PREFIX.runbook}${id}`)])],
     policyNames: [...new Set(d.policies.map((p) => p.metadata.name))],
   }));
 }

@@ -148,13 +148,13 @@ describe('sensor ownership of the pack detections, decided in the stack plan', (
     const md = renderReportMarkdown(tetragonOnly({ tetragon: {} }));
     const miner = withForm.find((r) => r.pattern === 'crypto-miner')!;
     expect(md).toContain('## Pack detections by sensor');
-    expect(md).toContain(`| ${miner.id} | ${miner.name} | Tetragon | crypto-miner |`);
+    expect(md).toContain(`| [${miner.id}](runbooks/${miner.id}.md) | ${miner.name} | Tetragon | crypto-miner |`);
     const both = renderReportMarkdown(planStack(stack({
       sensors: { falco: {}, tetragon: { seedPatterns: [] }, ownership: { detections: [{ pattern: 'crypto-miner', sensor: 'tetragon', alertsTo: ['payments'] }] } },
     }), 's'));
-    expect(both).toContain(`| ${miner.id} | ${miner.name} | Tetragon | crypto-miner |`);
+    expect(both).toContain(`| [${miner.id}](runbooks/${miner.id}.md) | ${miner.name} | Tetragon | crypto-miner |`);
     const other = bound.rules.find((r) => r.enabled && r.pattern !== 'crypto-miner')!;
-    expect(both).toContain(`| ${other.id} | ${other.name} | Falco | - |`);
+    expect(both).toContain(`| [${other.id}](runbooks/${other.id}.md) | ${other.name} | Falco | - |`);
     expect(renderReportMarkdown(planStack(stack(), 's'))).not.toContain('Pack detections by sensor');
   });
 });
