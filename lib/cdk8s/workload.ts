@@ -157,6 +157,7 @@ function serviceSpec(s: ServicePlan, selectorLabels: Readonly<Record<string, str
   return {
     ...(s.headless ? { clusterIP: 'None' } : { type: 'ClusterIP' }),
     publishNotReadyAddresses: s.publishNotReadyAddresses,
+    ...(s.ipFamily ? { ipFamilyPolicy: 'SingleStack', ipFamilies: [s.ipFamily] } : {}),
     selector: { ...selectorLabels },
     ports: s.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: p.protocol })),
   };

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import type { EgressPlan } from './egress';
+import type { IpFamily } from './ip-family';
 import type { SecretKeyRef, SecretEnvPlan } from './secrets';
 
 /**
@@ -187,6 +188,11 @@ export interface ServicePlan {
   /** `clusterIP: None`: the pods' own DNS names (a StatefulSet's governing Service). @default a ClusterIP Service */
   readonly headless?: boolean;
   readonly publishNotReadyAddresses?: boolean;
+  /**
+   * `ipFamilyPolicy: SingleStack` with this family: the Service's endpoints, and a headless Service's DNS records, are
+   * the pods' addresses of this family only. @default the cluster's first service family
+   */
+  readonly ipFamily?: IpFamily;
   /** Each port targets the container port of the same name. */
   readonly ports: readonly { readonly name: string; readonly port: number; readonly protocol: 'TCP' | 'UDP' }[];
 }

@@ -102,6 +102,9 @@ export function alertmanagerWorkload(plan: AlertmanagerPlan, props: Alertmanager
         name: headless,
         headless: true,
         publishNotReadyAddresses: true,
+        // The peers' DNS names (--cluster.peer) resolve to every address of the Service's families, and 0.33.1 joins
+        // each (cluster/cluster.go resolvePeers): one family, the pod IP's that each replica advertises and listens on.
+        ipFamily: ctx.cluster.ipFamily ?? 'IPv4',
         ports: [
           { name: 'http', port: plan.port, protocol: 'TCP' },
           { name: 'cluster-tcp', port: plan.clusterPort, protocol: 'TCP' },

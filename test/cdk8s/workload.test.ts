@@ -109,6 +109,9 @@ describe('the Workload renderer', () => {
     const headless = render({ ...base, services: [{ name: 'demo-cluster', headless: true, publishNotReadyAddresses: true, ports: [{ name: 'http', port: 80, protocol: 'TCP' }] }] });
     expect(find(headless, 'Service').spec).toMatchObject({ clusterIP: 'None', publishNotReadyAddresses: true });
     expect(find(headless, 'Service').spec.type).toBeUndefined();
+    expect(find(headless, 'Service').spec.ipFamilies).toBeUndefined();
+    const v6 = render({ ...base, services: [{ name: 'demo-cluster', headless: true, ipFamily: 'IPv6', ports: [{ name: 'http', port: 80, protocol: 'TCP' }] }] });
+    expect(find(v6, 'Service').spec).toMatchObject({ clusterIP: 'None', ipFamilyPolicy: 'SingleStack', ipFamilies: ['IPv6'] });
   });
 
   test('NetworkPolicy: default deny both ways, each peer kind rendered as Kubernetes selects it', () => {

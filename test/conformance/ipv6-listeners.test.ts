@@ -12,8 +12,9 @@ import { fullEksProps, stackPlan } from '../monitoring/fixtures';
  * - Fluent Bit 5.1.1 serves its health endpoint on the generated `HTTP_Listen` (`::`: IPv6 and IPv4 both);
  * - Falco 0.44.1 accepts the generated `webserver.listen_address` (`::`) and refuses a bracketed one. This build is
  *   MINIMAL_BUILD (../shared/tools/falco-0.44.1/build.sh), which has no webserver, so the bind itself is not run here;
- * - Alertmanager 0.33.1 starts with the generated `--cluster.listen-address`/`--cluster.advertise-address` on `::1`,
- *   two replicas form one cluster and answer /-/ready; the unbracketed form stops it ("too many colons").
+ * - Alertmanager 0.33.1 with the generated `--cluster.listen-address`/`--cluster.advertise-address`: two replicas form
+ *   one cluster on 127.0.0.1 (IPv4) and on ::1 (IPv6); the IPv6 listener `[::]` also takes an IPv4 peer (dual-stack),
+ *   the IPv4 one `0.0.0.0` takes no IPv6 peer; the unbracketed IPv6 form stops it ("too many colons").
  * Alertmanager comes from `../shared/tools/sid-tools.sh DIR` (Debian unstable's 0.33.1, run in DIR/root with chroot:
  * it reads its default templates from /usr/share/prometheus/alertmanager): ALERTMANAGER_ROOT, default /opt/sid-tools/root.
  */
@@ -108,11 +109,17 @@ describe('Falco 0.44.1: the webserver\'s listen_address on IPv6', () => {
   });
 });
 
-describe('Alertmanager 0.33.1: the cluster addresses on IPv6', () => {
+describe('Alertmanager 0.33.1: the cluster addresses per family (IPv4, IPv6-only, dual-stack)', () => {
   const root = process.env.ALERTMANAGER_ROOT ?? '/opt/sid-tools/root';
   const binary = '/usr/bin/prometheus-alertmanager';
-  const args = IPV6.routing!.alertmanager!.workload!.pod.containers[0]?.args ?? [];
-  const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))!.slice(name.length + 3);
+  const IPV4: StackPlan = stackPlan(fullEksProps());
+  const flagsOf = (plan: StackPlan) => {
+    const args = plan.routing!.alertmanager!.workload!.pod.containers[0]?.args ?? [];
+    const flag = (name: string) => args.find((a) => a.startsWith(`--${name}=`))!.slice(name.length + 3);
+    return { listen: flag('cluster.listen-address'), advertise: flag('cluster.advertise-address') };
+  };
+  const V4 = flagsOf(IPV4);
+  const V6 = flagsOf(IPV6);
 
   beforeAll(() => {
     if (!existsSync(join(root, binary))) {
@@ -123,51 +130,100 @@ describe('Alertmanager 0.33.1: the cluster addresses on IPv6', () => {
     expect(version).toMatch(/^alertmanager, version 0\.33\.1\b/);
   });
 
-  /** One replica, its flags the generated ones with the pod IP ::1 and ports of the test. */
-  function replica(dir: string, i: number, web: number, gossip: number, peers: readonly number[], advertise = flag('cluster.advertise-address')) {
+  interface Replica {
+    readonly flags: { readonly listen: string; readonly advertise: string };
+    readonly podIP: string;
+    readonly peers: readonly string[];
+  }
+  type Gossip = readonly [number, number];
+  /**
+   * One replica: the generated cluster flags with the test's ports and `podIP` for $(POD_IP); `peers` are `host:port`
+   * as 0.33.1 gets them once it has resolved the --cluster.peer names (cluster/cluster.go resolvePeers).
+   */
+  function replica(dir: string, i: number, web: number, gossip: number, r: Replica) {
     const inRoot = `/tmp/${dir}/${i}`;
     mkdirSync(join(root, inRoot), { recursive: true });
     writeFileSync(join(root, inRoot, 'am.yml'), 'route:\n  receiver: none\nreceivers:\n  - name: none\n');
     const port = (a: string) => a.replace(/:9094$/, `:${gossip}`);
     return start('chroot', [root, binary, `--config.file=${inRoot}/am.yml`, `--storage.path=${inRoot}/data`,
-      `--web.listen-address=[::1]:${web}`,
-      `--cluster.listen-address=${port(flag('cluster.listen-address'))}`,
-      `--cluster.advertise-address=${port(advertise.replace('$(POD_IP)', '::1'))}`,
-      ...peers.map((p) => `--cluster.peer=[::1]:${p}`)]);
+      `--web.listen-address=127.0.0.1:${web}`,
+      `--cluster.listen-address=${port(r.flags.listen)}`,
+      `--cluster.advertise-address=${port(r.flags.advertise.replace('$(POD_IP)', r.podIP))}`,
+      ...r.peers.map((p) => `--cluster.peer=${p}`)]);
   }
 
-  test('the generated flags are Go\'s bracketed host:port', () => {
-    expect(flag('cluster.listen-address')).toBe('[::]:9094');
-    expect(flag('cluster.advertise-address')).toBe('[$(POD_IP)]:9094');
-  });
+  async function peersOf(web: number): Promise<string[] | undefined> {
+    const s = await httpStatus('127.0.0.1', web, '/api/v2/status');
+    return s && (JSON.parse(s.body) as { cluster: { peers: { address: string }[] } }).cluster.peers.map((p) => p.address).sort();
+  }
 
-  test('two replicas started with them on ::1 form one cluster and answer /-/ready', async () => {
-    const dir = `ds-ipv6-am-${process.pid}`;
-    const base = 23000 + (process.pid % 2000) * 4;
-    const a = replica(dir, 0, base, base + 2, [base + 3]);
-    const b = replica(dir, 1, base + 1, base + 3, [base + 2]);
+  /** Two replicas; resolves to the peers each one sees once both are ready and (when `joined`) have found each other. */
+  async function pair(name: string, base: number, a: (gossip: Gossip) => Replica, b: (gossip: Gossip) => Replica,
+    joined: boolean): Promise<{ peers: string[][]; logs: string[] }> {
+    const dir = `ds-am-${name}-${process.pid}`;
+    const gossip = [base + 2, base + 3] as const;
+    const ams = [replica(dir, 0, base, gossip[0], a(gossip)), replica(dir, 1, base + 1, gossip[1], b(gossip))];
     try {
-      for (const [am, web] of [[a, base], [b, base + 1]] as const) {
-        const ready = await until(`alertmanager ready on [::1]:${web}\n${am.output()}`, () => httpStatus('::1', web, '/-/ready'));
+      for (const [i, am] of ams.entries()) {
+        const ready = await until(`alertmanager ready on 127.0.0.1:${base + i}\n${am.output()}`, () => httpStatus('127.0.0.1', base + i, '/-/ready'));
         expect(ready.status).toBe(200);
       }
-      const peers = await until('both peers in the cluster', async () => {
-        const s = await httpStatus('::1', base, '/api/v2/status');
-        const list = s && (JSON.parse(s.body) as { cluster: { peers: { address: string }[] } }).cluster.peers.map((p) => p.address).sort();
-        return list && list.length === 2 ? list : undefined;
-      });
-      expect(peers).toEqual([`[::1]:${base + 2}`, `[::1]:${base + 3}`]);
+      if (!joined) await new Promise((r) => setTimeout(r, 5000));
+      const peers = await Promise.all([0, 1].map((i) => until(`the peers of replica ${i}\n${ams[i].output()}`, async () => {
+        const list = await peersOf(base + i);
+        return list && (!joined || list.length === 2) ? list : undefined;
+      })));
+      return { peers, logs: ams.map((am) => am.output()) };
     } finally {
-      a.proc.kill('SIGTERM');
-      b.proc.kill('SIGTERM');
+      ams.forEach((am) => am.proc.kill('SIGTERM'));
       rmSync(join(root, 'tmp', dir), { recursive: true, force: true });
     }
+  }
+  const portBase = (slot: number) => 23000 + (process.pid % 1000) * 16 + slot * 4;
+
+  test('the generated flags: Go\'s host:port, bracketed for IPv6; the peers\' headless Service of the same family', () => {
+    expect(V4).toEqual({ listen: '0.0.0.0:9094', advertise: '$(POD_IP):9094' });
+    expect(V6).toEqual({ listen: '[::]:9094', advertise: '[$(POD_IP)]:9094' });
+    expect(IPV4.routing!.alertmanager!.workload!.services.find((s) => s.headless)!.ipFamily).toBe('IPv4');
+    expect(IPV6.routing!.alertmanager!.workload!.services.find((s) => s.headless)!.ipFamily).toBe('IPv6');
+  });
+
+  test('IPv4: two replicas with the generated flags on 127.0.0.1 form one cluster', async () => {
+    const base = portBase(0);
+    const v4 = (self: 0 | 1) => (g: Gossip): Replica => ({ flags: V4, podIP: '127.0.0.1', peers: [`127.0.0.1:${g[1 - self]}`] });
+    const { peers } = await pair('v4', base, v4(0), v4(1), true);
+    expect(peers).toEqual([[`127.0.0.1:${base + 2}`, `127.0.0.1:${base + 3}`], [`127.0.0.1:${base + 2}`, `127.0.0.1:${base + 3}`]]);
   }, 90_000);
 
-  test('the unbracketed pod IP of an IPv6 cluster stops Alertmanager: the check above can fail', async () => {
+  test('IPv6: two replicas with the generated flags on ::1 form one cluster', async () => {
+    const base = portBase(1);
+    const v6 = (self: 0 | 1) => (g: Gossip): Replica => ({ flags: V6, podIP: '::1', peers: [`[::1]:${g[1 - self]}`] });
+    const { peers } = await pair('v6', base, v6(0), v6(1), true);
+    expect(peers).toEqual([[`[::1]:${base + 2}`, `[::1]:${base + 3}`], [`[::1]:${base + 2}`, `[::1]:${base + 3}`]]);
+  }, 90_000);
+
+  test('dual-stack: the IPv6 flags take both families, replicas advertising ::1 and 127.0.0.1 form one cluster', async () => {
+    const base = portBase(2);
+    // [::] is one dual-stack socket (TCP and UDP); [127.0.0.1]:port is Go's host:port too.
+    const { peers } = await pair('dual', base,
+      (g) => ({ flags: V6, podIP: '::1', peers: [`127.0.0.1:${g[1]}`] }),
+      (g) => ({ flags: V6, podIP: '127.0.0.1', peers: [`127.0.0.1:${g[0]}`] }), true);
+    expect(peers).toEqual([[`127.0.0.1:${base + 3}`, `[::1]:${base + 2}`], [`127.0.0.1:${base + 3}`, `[::1]:${base + 2}`]]);
+  }, 90_000);
+
+  test('the IPv4 listener 0.0.0.0 takes no IPv6 peer: replicas resolved to IPv6 addresses stay alone (why the Service is one family)', async () => {
+    const base = portBase(3);
+    const { peers, logs } = await pair('v4-only', base,
+      () => ({ flags: V4, podIP: '127.0.0.1', peers: [] }),
+      () => ({ flags: V6, podIP: '::1', peers: [`[::1]:${base + 2}`] }), false);
+    expect(peers).toEqual([[`127.0.0.1:${base + 2}`], [`[::1]:${base + 3}`]]);
+    expect(logs[1]).toMatch(/connection refused/);
+  }, 90_000);
+
+  test('the unbracketed pod IP of an IPv6 cluster stops Alertmanager: the bracketed form above is needed', async () => {
     const dir = `ds-ipv6-am-bad-${process.pid}`;
-    const base = 27000 + (process.pid % 2000);
-    const am = replica(dir, 0, base, base + 1, [], '$(POD_IP):9094');
+    const base = portBase(4);
+    const am = replica(dir, 0, base, base + 1, { flags: { ...V6, advertise: '$(POD_IP):9094' }, podIP: '::1', peers: [] });
     try {
       const code = await new Promise<number | null>((r) => am.proc.on('exit', r));
       expect(code).not.toBe(0);

@@ -15,6 +15,8 @@ function listeners(plan: StackPlan) {
     alertmanagerWeb: flag('web.listen-address'),
     alertmanagerCluster: flag('cluster.listen-address'),
     alertmanagerAdvertise: flag('cluster.advertise-address'),
+    // The headless Service that the --cluster.peer names resolve through.
+    alertmanagerPeersFamily: plan.routing!.alertmanager!.workload!.services.find((s) => s.headless)?.ipFamily,
   };
 }
 
@@ -32,6 +34,7 @@ describe('cluster.ipFamily: the listeners of an IPv4, IPv6-only or dual-stack cl
       alertmanagerWeb: ':9093',
       alertmanagerCluster: '0.0.0.0:9094',
       alertmanagerAdvertise: '$(POD_IP):9094',
+      alertmanagerPeersFamily: 'IPv4',
     };
     expect(listeners(stackPlan(withFamily(undefined)))).toEqual(expected);
     expect(listeners(stackPlan(withFamily('IPv4')))).toEqual(expected);
@@ -46,6 +49,7 @@ describe('cluster.ipFamily: the listeners of an IPv4, IPv6-only or dual-stack cl
       alertmanagerWeb: ':9093',
       alertmanagerCluster: '[::]:9094',
       alertmanagerAdvertise: '[$(POD_IP)]:9094',
+      alertmanagerPeersFamily: 'IPv6',
     });
   });
 
