@@ -1,12 +1,19 @@
 import { falcoBinary, falcoValidate, scratchDir } from './falco-support';
 import { mapLimit } from './falco-sysdig-support';
+import { RuleEvaluator } from '../../lib/falco/evaluator/evaluator';
+import { lookupField } from '../../lib/falco/language/fields';
+import { isNumericOperator } from '../../lib/falco/language/lexer';
+import { kindOfType, operatorProblem } from '../../lib/falco/language/operators';
+import { parseCondition } from '../../lib/falco/language/parser';
 import { loadRuleFiles } from '../../lib/falco/rules/loader';
 
 /**
  * What the checker refuses in a condition, judged by real Falco 0.44.1 (`falco -V`, one rule per file): every
  * operator on a field of every syscall field type, values at the edges of each type's syntax (numbers, ports,
  * addresses, networks, booleans), evt.type values under every operator, and regex patterns (RE2's syntax). Ours and Falco's verdicts must be equal
- * for each condition, and where both refuse, ours names the same kind of problem.
+ * for each condition, and where both refuse, ours names the same kind of problem. The operator table both the
+ * checker and the evaluator read (lib/falco/language/operators.ts) is judged here too: `exists` on every field
+ * type, list fields and transformers' results, the rest as the table says.
  */
 
 /** One field of each type of the syscall catalogue, with a value of that type. */
@@ -22,10 +29,29 @@ function check(field: string, op: string, value: string): string {
   if (op === 'exists') return `${field} exists`;
   if (op === 'in' || op === 'intersects' || op === 'pmatch') return `${field} ${op} (${value})`;
   if (op === 'bcontains' || op === 'bstartswith') return `${field} ${op} 6162`;
+  // the grammar takes only a number after these: the operator, not the value, is what is judged
+  if (isNumericOperator(op)) return `${field} ${op} 1`;
   return `${field} ${op} ${op === 'regex' ? `"${value}"` : value}`;
 }
 
 const OPERATOR_CASES = FIELDS.flatMap(([field, value]) => OPERATORS.map((op) => check(field, op, value)));
+
+/** Operators on transformers' results, list fields and fields with an argument. */
+const OPERAND_CASES = [
+  'tolower(proc.name) exists', 'len(fd.types) exists', 'toupper(fd.types) exists', 'proc.aname[2] exists', 'evt.arg.flags exists',
+  'evt.rawarg.res exists', 'tolower(fd.types) = a', 'tolower(fd.types) in (a)', 'tolower(fd.types) intersects (a)', 'len(fd.types) > 1',
+  'len(proc.name) contains 1', 'basename(proc.exepath) glob "ba*"', 'fd.types pmatch (abc)', 'fd.types startswith oneof (a)',
+];
+
+/** Whether the evaluator refuses a condition's operator (compiling it as a rule). */
+function evaluatorVerdict(cond: string): string {
+  try {
+    new RuleEvaluator([{ name: 'R', condition: parseCondition(`evt.type = open and ${cond}`), output: 'o', priority: 'WARNING' }]);
+    return 'ok';
+  } catch (e) {
+    return /EVAL_BAD_OPERATOR/.test((e as Error).message) ? 'operator' : 'ok';
+  }
+}
 
 const VALUE_CASES = [
   // integers (and double fields): decimal only, a sign and leading blanks allowed
@@ -70,7 +96,7 @@ describe('the checker against real Falco 0.44.1: operators by field type, values
 
   beforeAll(async () => {
     falcoBinary();
-    const cases = [...OPERATOR_CASES, ...VALUE_CASES];
+    const cases = [...OPERATOR_CASES, ...OPERAND_CASES, ...VALUE_CASES];
     await mapLimit(cases, 2, async (cond, i) => {
       const content = `- rule: R\n  desc: d\n  condition: ${JSON.stringify(`evt.type = open and ${cond}`)}\n  output: o\n  priority: WARNING\n`;
       const [falco] = await falcoValidate([scratch.write(`c${i}.yaml`, content)]);
@@ -88,6 +114,26 @@ describe('the checker against real Falco 0.44.1: operators by field type, values
     const refused = OPERATOR_CASES.filter((c) => verdicts.get(c)!.falco !== 'ok');
     expect(refused.length).toBeGreaterThan(100);
     expect(OPERATOR_CASES.filter((c) => verdicts.get(c)!.falco !== verdicts.get(c)!.ours).map((c) => `${c}: ${JSON.stringify(verdicts.get(c))}`)).toEqual([]);
+  });
+
+  test('the operator table: Falco refuses an operator on a field of a type exactly where the table does', () => {
+    const disagreements = FIELDS.flatMap(([field, value]) => OPERATORS.map((op) => {
+      const info = lookupField('syscall', field)!;
+      const table = operatorProblem({ kind: kindOfType(info.field.type), isList: info.field.isList }, op) === undefined ? 'ok' : 'operator';
+      const falco = verdicts.get(check(field, op, value))!.falco;
+      return (falco === 'operator') === (table === 'operator') ? undefined : `${check(field, op, value)}: table ${table}, falco ${falco}`;
+    })).filter((d) => d !== undefined);
+    expect(disagreements).toEqual([]);
+    const exists = FIELDS.map(([field, value]) => verdicts.get(check(field, 'exists', value))!.falco);
+    expect(exists).toEqual(FIELDS.map(() => 'ok'));
+  });
+
+  test('the evaluator refuses an operator exactly where Falco does, also on transformers, list fields and arguments', () => {
+    const cases = [...OPERATOR_CASES, ...OPERAND_CASES];
+    const operatorOf = (v: string) => (v === 'operator' ? 'operator' : 'ok');
+    expect(cases.filter((c) => operatorOf(verdicts.get(c)!.falco) !== evaluatorVerdict(c)).map((c) => `${c}: falco ${verdicts.get(c)!.falco}, evaluator ${evaluatorVerdict(c)}`)).toEqual([]);
+    expect(OPERAND_CASES.filter((c) => verdicts.get(c)!.falco === 'operator').length).toBeGreaterThan(3);
+    expect(OPERAND_CASES.filter((c) => verdicts.get(c)!.falco !== verdicts.get(c)!.ours).map((c) => `${c}: ${JSON.stringify(verdicts.get(c))}`)).toEqual([]);
   });
 
   test('values at the edges of each type, evt.type values and regex patterns: accepted or refused alike, for the same reason', () => {

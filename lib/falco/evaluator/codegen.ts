@@ -2,8 +2,9 @@ import {
   CompiledCondition, FieldTypeLookup, compileCondition, fieldKey, fieldTypeFor, isSimpleFlatField,
 } from './compile';
 import { K8S_AUDIT_SOURCE } from './k8s-audit';
-import { ValueKind, parseLiteral, valueKindOf } from './values';
+import { parseLiteral, valueKindOf } from './values';
 import { BinaryCheck, Expr, FieldRef, UnaryCheck } from '../language/ast';
+import type { ValueKind } from '../language/operators';
 
 /**
  * Compiles a condition on flat events (every source but k8s_audit) into one JavaScript function,

@@ -1,9 +1,10 @@
 import { K8S_AUDIT_SOURCE, isK8sAuditListField, k8sAuditExtractor } from './k8s-audit';
 import {
-  EvaluatorError, Normalized, ValueKind, ValueTest, asString, compilePathPrefixes, dynamicTest, membershipTest,
-  normalize, operatorSupported, parseLiteral, parseNumberLiteral, singleValueTest, valueKindOf,
+  EvaluatorError, Normalized, ValueTest, asString, compilePathPrefixes, dynamicTest, membershipTest,
+  normalize, parseLiteral, parseNumberLiteral, singleValueTest, valueKindOf,
 } from './values';
 import { BinaryCheck, Expr, FieldOperand, FieldRef, Operand, TransformerArg, TransformerCall, UnaryCheck } from '../language/ast';
+import { operatorProblem, ValueKind } from '../language/operators';
 
 /**
  * Compiles a resolved condition AST into a closure over one event, once; evaluating an event
@@ -412,11 +413,9 @@ function compileBinary(check: BinaryCheck, ctx: CompileContext): CompiledConditi
   const left = compileOperand(check.left, ctx);
   const kind = kindForComparison(left.type, check.right);
   const { op } = check;
-  if (left.isList && op !== 'in' && op !== 'intersects') {
-    throw new EvaluatorError('EVAL_BAD_OPERATOR', `list field '${left.text}' only supports operators 'exists', 'in' and 'intersects'`);
-  }
-  if (!operatorSupported(kind, op)) {
-    throw new EvaluatorError('EVAL_BAD_OPERATOR', `'${op}' operator not supported for field '${left.text}' of type ${left.type}`);
+  const unsupported = operatorProblem({ kind, isList: left.isList }, op);
+  if (unsupported) {
+    throw new EvaluatorError('EVAL_BAD_OPERATOR', `${unsupported} (field '${left.text}' is ${left.isList ? `a list of ${left.type}` : left.type})`);
   }
   const extract = left.extract;
 

@@ -5,11 +5,8 @@
  */
 
 import { compileGlob, hasGlobSyntax } from './glob';
-import type { Operator } from '../language/lexer';
+import { kindOfType, ValueKind } from '../language/operators';
 import { compileRe2 } from '../language/regex';
-
-/** How a field's values are compared: the families of libsinsp parameter types. */
-export type ValueKind = 'string' | 'number' | 'bool' | 'ipaddr' | 'ipnet' | 'bytes';
 
 /** An error in compiling a condition for the evaluator; `code` is stable. */
 export class EvaluatorError extends Error {
@@ -19,42 +16,12 @@ export class EvaluatorError extends Error {
   }
 }
 
-const NUMERIC_TYPES = new Set([
-  'INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'ERRNO', 'FD', 'PID',
-  'SYSCALLID', 'SIGTYPE', 'RELTIME', 'ABSTIME', 'PORT', 'FLAGS8', 'FLAGS16', 'FLAGS32', 'DOUBLE',
-  'MODE', 'ENUMFLAGS8', 'ENUMFLAGS16', 'ENUMFLAGS32', 'UID', 'GID', 'L4PROTO',
-]);
-
 /**
- * The comparison family of a Falco field type, as `falco --list --format json` names it
- * (`CHARBUF`, `UINT64`, `IPNET`, ...) or as plugins declare it (`string`, `uint64`, ...).
- * Unknown and dynamic types compare as strings.
+ * The comparison kind of a Falco field type (../language/operators.ts); unknown and dynamic types compare as
+ * strings.
  */
 export function valueKindOf(fieldType: string): ValueKind {
-  const t = fieldType.toUpperCase().replace(/^PT_/, '');
-  if (t === 'STRING' || t === 'CHARBUF' || t === 'FSPATH' || t === 'FSRELPATH') return 'string';
-  if (NUMERIC_TYPES.has(t)) return 'number';
-  if (t === 'BOOL') return 'bool';
-  if (t === 'IPADDR' || t === 'IPV4ADDR' || t === 'IPV6ADDR') return 'ipaddr';
-  if (t === 'IPNET' || t === 'IPV4NET' || t === 'IPV6NET') return 'ipnet';
-  if (t === 'BYTEBUF') return 'bytes';
-  return 'string';
-}
-
-/** The operators each kind accepts (flt_is_comparable in libsinsp). */
-const OPERATORS_BY_KIND: Record<ValueKind, ReadonlySet<Operator>> = {
-  string: new Set<Operator>(['=', '==', '!=', '<', '<=', '>', '>=', 'contains', 'icontains', 'startswith', 'endswith',
-    'glob', 'iglob', 'regex', 'in', 'intersects', 'pmatch', 'exists']),
-  number: new Set<Operator>(['=', '==', '!=', '<', '<=', '>', '>=', 'in', 'intersects', 'exists']),
-  bool: new Set<Operator>(['=', '==', '!=', 'in', 'intersects', 'exists']),
-  ipaddr: new Set<Operator>(['=', '==', '!=', 'in', 'intersects', 'exists']),
-  ipnet: new Set<Operator>(['=', '==', '!=', 'in', 'intersects', 'exists']),
-  bytes: new Set<Operator>(['=', '==', '!=', 'contains', 'bcontains', 'startswith', 'bstartswith', 'endswith',
-    'in', 'intersects', 'exists']),
-};
-
-export function operatorSupported(kind: ValueKind, op: string): boolean {
-  return (OPERATORS_BY_KIND[kind] as ReadonlySet<string>).has(op);
+  return kindOfType(fieldType) ?? 'string';
 }
 
 /** A value ready for comparison: the normalized form of its kind. */

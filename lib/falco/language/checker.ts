@@ -3,6 +3,7 @@ import { Expr, FieldOperand, FieldRef, Node, Operand, StringLiteral, Transformer
 import { SYSCALL_EVENT_TYPES } from './event-types.generated';
 import { CatalogueField, editDistance, FieldType, isKnownSource, lookupField, suggestFields } from './fields';
 import { Operator } from './lexer';
+import { kindOfType, operatorProblem } from './operators';
 import { regexProblem } from './regex';
 
 /**
@@ -25,7 +26,6 @@ export interface CheckIssue {
 
 const EVENT_TYPES: ReadonlySet<string> = new Set(SYSCALL_EVENT_TYPES);
 
-const INTEGER_TYPES: ReadonlySet<string> = new Set(['INT8', 'INT16', 'INT32', 'INT64', 'UINT8', 'UINT16', 'UINT32', 'UINT64', 'PORT', 'RELTIME', 'ABSTIME', 'ERRNO', 'FD', 'PID']);
 const STRING_TYPES: ReadonlySet<string> = new Set(['CHARBUF', 'FSPATH', 'FSRELPATH', 'BYTEBUF']);
 const DEPRECATED_FIELDS: ReadonlyMap<string, string> = new Map([
   ['evt.dir', "due to the drop of enter events, 'evt.dir = <' always evaluates to true, and 'evt.dir = >' always evaluates to false. "
@@ -143,7 +143,7 @@ class Checker {
 
   private values(left: OperandType, op: string, modified: boolean, right: Operand, leftNode: FieldOperand): void {
     const literals: StringLiteral[] = right.kind === 'string' ? [right] : right.kind === 'list' ? [...right.items] : [];
-    const unsupported = operatorProblem(left, op);
+    const unsupported = operatorProblem({ kind: kindOfType(left.type), isList: left.isList }, op);
     if (unsupported) {
       this.error('COND_BAD_OPERATOR_FOR_FIELD', `${unsupported} (field ${left.name} is ${left.isList ? `a list of ${left.type}` : left.type})`, leftNode);
       return;
@@ -192,41 +192,12 @@ function isUnsafeNaComparison(field: string, op: string, lit: StringLiteral): bo
 }
 
 /**
- * The operators each kind of field type supports, as libsinsp 0.25 decides (userspace/libsinsp/filter_compare.cpp,
- * flt_is_comparable): numbers compare, strings also match, buffers match bytes, addresses and booleans only compare
- * for equality; a field with several values takes only `in` and `intersects`. `==` is `=`; `exists` takes any field.
- */
-const OPERATOR_FAMILIES: readonly { readonly family: string; readonly types: ReadonlySet<string>; readonly ops: ReadonlySet<string> }[] = [
-  { family: 'numeric', types: new Set([...INTEGER_TYPES, 'DOUBLE']), ops: new Set(['=', '==', '!=', '<', '<=', '>', '>=', 'in', 'intersects']) },
-  { family: 'numeric', types: new Set(['BOOL']), ops: new Set(['=', '==', '!=', 'in', 'intersects']) },
-  { family: 'ip address and network', types: new Set(['IPADDR', 'IPNET']), ops: new Set(['=', '==', '!=', 'in', 'intersects']) },
-  {
-    family: 'string',
-    types: new Set(['CHARBUF', 'FSPATH', 'FSRELPATH']),
-    ops: new Set(['=', '==', '!=', '<', '<=', '>', '>=', 'contains', 'icontains', 'startswith', 'endswith', 'glob', 'iglob', 'regex', 'in', 'intersects', 'pmatch']),
-  },
-  { family: 'buffer', types: new Set(['BYTEBUF']), ops: new Set(['=', '==', '!=', 'contains', 'startswith', 'endswith', 'bcontains', 'bstartswith', 'in', 'intersects']) },
-];
-const LIST_FIELD_OPERATORS: ReadonlySet<string> = new Set(['in', 'intersects']);
-
-/** Why a field of this type cannot take the operator (in libsinsp's words), or undefined when it can. */
-export function operatorProblem(field: { readonly type: FieldType; readonly isList: boolean }, op: string): string | undefined {
-  if (op === 'exists') return undefined;
-  const shown = op === '==' ? '=' : op;
-  if (field.isList) return LIST_FIELD_OPERATORS.has(op) ? undefined : `'${shown}' operator not supported list filters`;
-  const family = OPERATOR_FAMILIES.find((f) => f.types.has(field.type));
-  // DYNAMIC (evt.rawarg.*) is typed per event: not judged here
-  if (!family || family.ops.has(op)) return undefined;
-  return `'${shown}' operator not supported for ${family.family} filters`;
-}
-
-/**
  * Why a literal cannot be a value of a field type, or undefined when it can, as libsinsp 0.25 parses values
  * (sinsp_filter_check::parse_filter_value): integers in decimal only (leading blanks and a sign allowed; the
  * double fields too), ports as plain digits, networks as an address with a prefix length, addresses without one.
  */
 export function valueProblem(type: FieldType, value: string, _op: string): string | undefined {
-  if (INTEGER_TYPES.has(type) || type === 'DOUBLE') {
+  if (kindOfType(type) === 'number') {
     if (type === 'PORT') return /^[0-9]+$/.test(value) ? undefined : `'${value}' is not a valid port (digits only; Falco would look a name up in the node's /etc/services)`;
     return /^[ \t\n\r\f\v]*[+-]?[0-9]+$/.test(value) ? undefined : `'${value}' is not a valid number`;
   }

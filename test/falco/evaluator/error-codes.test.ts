@@ -20,8 +20,8 @@ describe('conditions the evaluator cannot run are refused with a code, naming th
     ['join(proc.name) = x', "EVAL_BAD_TRANSFORMER rule 'r': join() requires exactly 2 arguments: separator and list"],
     ['proc.name in shells', "EVAL_UNRESOLVED rule 'r': list 'shells' is not resolved: evaluate a loaded rule set"],
     ['spawned_process', "EVAL_UNRESOLVED rule 'r': macro 'spawned_process' is not resolved: evaluate a loaded rule set"],
-    ['fd.types contains tcp', "EVAL_BAD_OPERATOR rule 'r': list field 'fd.types' only supports operators 'exists', 'in' and 'intersects'"],
-    ['proc.pid contains 1', "EVAL_BAD_OPERATOR rule 'r': 'contains' operator not supported for field 'proc.pid' of type INT64"],
+    ['fd.types contains tcp', "EVAL_BAD_OPERATOR rule 'r': 'contains' operator not supported list filters (field 'fd.types' is a list of CHARBUF)"],
+    ['proc.pid contains 1', "EVAL_BAD_OPERATOR rule 'r': 'contains' operator not supported for numeric filters (field 'proc.pid' is INT64)"],
     ['proc.name regex val(proc.pname)', "EVAL_BAD_OPERATOR rule 'r': operator 'regex' doesn't support right-hand side fields"],
     ['proc.pid = ten', "EVAL_BAD_VALUE rule 'r': 'ten' is not a number (decimal digits only) (field proc.pid has type INT64)"],
     // as the loader's checker and Falco 0.44.1 ("0x10 is not a valid number"); port names are refused too
