@@ -6,6 +6,7 @@ import type { FalcoPlan } from '../falco/sensor/plan';
 import { productDetectionPacks } from '../packs/build';
 import type { DetectionPackProps } from '../packs/props';
 import type { PackRule } from '../packs/types';
+import type { TracingPolicy } from '../tetragon/model';
 import type { TetragonPlan } from '../tetragon/plan';
 import { SEED_PATTERNS, TetragonDetection } from '../tetragon/props';
 
@@ -45,12 +46,32 @@ export interface PackedSensors extends Omit<PacksPlan, 'sensors' | 'tetragonRule
   readonly sensors: SensorsProps;
 }
 
-/** The patterns the declared Tetragon sensor already detects with its own detections (seed or hand-written). */
-function tetragonPatterns(sensors: SensorsProps): Set<string> {
+/**
+ * The namespaces one policy watches, as far as its object tells: a TracingPolicyNamespaced its own namespace, a
+ * cluster-wide TracingPolicy every namespace (`'*'`); a policy narrowed to some pods or containers (`podSelector`,
+ * `containerSelector`) watches no namespace whole.
+ */
+function policyNamespaces(policy: TracingPolicy): string[] {
+  if (policy.spec.podSelector || policy.spec.containerSelector) return [];
+  if (policy.kind === 'TracingPolicy') return ['*'];
+  return policy.metadata.namespace ? [policy.metadata.namespace] : [];
+}
+
+/**
+ * The namespaces the declared Tetragon sensor's own detections (seed or hand-written) watch, per pattern: the seed
+ * detections watch `productNamespaces`, a hand-written one the namespaces of its policies.
+ */
+function tetragonCoverage(sensors: SensorsProps): Map<string, Set<string>> {
   const t = sensors.tetragon;
-  if (!t) return new Set();
-  const seeds = (t.productNamespaces ?? []).length > 0 ? (t.seedPatterns ?? SEED_PATTERNS) : [];
-  return new Set<string>([...seeds, ...(t.detections ?? []).map((d) => d.pattern)]);
+  const coverage = new Map<string, Set<string>>();
+  if (!t) return coverage;
+  const add = (pattern: string, namespaces: readonly string[]): void => {
+    coverage.set(pattern, new Set([...(coverage.get(pattern) ?? []), ...namespaces]));
+  };
+  const product = t.productNamespaces ?? [];
+  if (product.length > 0) for (const seed of t.seedPatterns ?? SEED_PATTERNS) add(seed, product);
+  for (const d of t.detections ?? []) add(d.pattern, (d.policies ?? []).flatMap(policyNamespaces));
+  return coverage;
 }
 
 /**
@@ -60,7 +81,8 @@ function tetragonPatterns(sensors: SensorsProps): Set<string> {
  *   then Tetragon runs the pack's Tetragon form of it and the Falco rule is left out (sensor ownership, below).
  * - Tetragon alone: Tetragon runs every pack detection that has a Tetragon form; an enabled pack rule without one is
  *   refused (DS-PACK-012), naming the rules to disable or the Falco to enable.
- * Where Tetragon's own detections already cover a pattern, those run it, and the pack adds no second policy.
+ * Where Tetragon's own detections already watch a pattern in the pack's namespaces, those run it there, and the pack's
+ * form is added for the namespaces they do not watch (withPackDetections, below).
  * Syscall and k8s_audit Falco rules go to `sensors.falco.customRules` (the Falco plan puts k8s_audit rules in the
  * k8saudit Falco's file). A hand-written rule with a pack rule's name is refused at its own place.
  */
@@ -100,10 +122,21 @@ export function withPackRules(sensors: SensorsProps, packs: DetectionPackProps, 
   };
 }
 
-/** The Tetragon props with the pack's Tetragon forms added for the patterns Tetragon does not detect yet. */
+/**
+ * The Tetragon props with the pack's Tetragon forms added where Tetragon does not watch the pack's namespaces yet:
+ * a pattern Tetragon's own detections watch in every namespace of `packs.namespaces` gets no second policy; one they
+ * watch in some (their `productNamespaces` or policies name others) gets the pack's form for the rest only, as
+ * detection `<pattern>-packs`, so every namespace the packs name is watched once.
+ */
 function withPackDetections(sensors: SensorsProps, forms: readonly TetragonDetection[]): SensorsProps['tetragon'] {
-  const have = tetragonPatterns(sensors);
-  const added = forms.filter((d) => !have.has(d.pattern));
+  const coverage = tetragonCoverage(sensors);
+  const added = forms.flatMap((form): TetragonDetection[] => {
+    const covered = coverage.get(form.pattern);
+    if (!covered) return [form];
+    if (covered.has('*')) return [];
+    const policies = form.policies.filter((p) => !covered.has(p.metadata.namespace ?? ''));
+    return policies.length === 0 ? [] : [{ ...form, id: `${form.pattern}-packs`, policies }];
+  });
   if (added.length === 0) return sensors.tetragon;
   return { ...sensors.tetragon, detections: [...(sensors.tetragon?.detections ?? []), ...added] };
 }

@@ -10,6 +10,7 @@ import { planStack } from '../../lib/stack/plan';
 import {
   emitTracingPolicy, isTetragonDocument, loadTracingPolicies, SEED_PATTERNS, seedDetection, TracingPolicy,
 } from '../../lib/tetragon';
+import type { TetragonSensorProps } from '../../lib/tetragon/props';
 import { POLICY_SHAPE, Shape } from '../../lib/tetragon/shape';
 
 const schemaFile = (kind: string) => corpusPath('tetragon', 'schemas', `${kind.toLowerCase()}-cilium.io.json`);
@@ -41,11 +42,15 @@ describe('every policy the project generates validates against the TracingPolicy
     for (const policy of d.policies) expect(schemaErrors(policy)).toEqual([]);
   });
 
-  test('every TracingPolicy a Tetragon-only stack generates from the packs', () => {
+  test.each<[string, TetragonSensorProps]>([
+    ['', {}],
+    [' beside seed detections that watch one of the pack namespaces (the packs add <pattern>-packs for the other)', { productNamespaces: ['billing'] }],
+  ])('every TracingPolicy a Tetragon-only stack generates from the packs%s', (_what, tetragon) => {
     const packs = { namespaces: ['billing', 'checkout'], packs: ['runtime' as const] };
     const noForm = productDetectionPacks(packs).rules.filter((r) => r.pattern === undefined).map((r) => r.id);
-    const plan = planStack({ cluster: { name: 'prod', provider: 'eks', region: 'us-east-1' }, sensors: { tetragon: {} }, packs: { ...packs, disabledRules: noForm } });
+    const plan = planStack({ cluster: { name: 'prod', provider: 'eks', region: 'us-east-1' }, sensors: { tetragon }, packs: { ...packs, disabledRules: noForm } });
     const policies = plan.tetragon!.detections.flatMap((d) => d.policies);
+    if (tetragon.productNamespaces) expect(plan.tetragon!.detections.filter((d) => d.id.endsWith('-packs')).length).toBeGreaterThan(0);
     expect(new Set(plan.tetragon!.detections.map((d) => d.pattern))).toEqual(new Set(productDetectionPacks(packs).falcoPatterns));
     expect(policies.length).toBeGreaterThanOrEqual(4);
     expect(policies.map((p) => ({ name: p.metadata.name, errors: schemaErrors(p) })).filter((r) => r.errors.length > 0)).toEqual([]);

@@ -115,10 +115,59 @@ describe('sensor ownership of the pack detections, decided in the stack plan', (
     expect(miner.policies.map((p) => p.metadata.namespace)).toEqual(['checkout', 'billing']);
   });
 
-  test('under Tetragon alone, Tetragon\'s own detection of a pattern runs it, and the pack adds no second one', () => {
-    const plan = tetragonOnly({ tetragon: { productNamespaces: ['billing'], seedPatterns: ['shell-in-container'] } });
+  /** Per pattern the Tetragon plan runs, the namespaces of its namespaced policies (a namespace twice is a double alert). */
+  const watched = (plan: ReturnType<typeof planStack>, pattern: string): string[] => plan.tetragon!.detections
+    .filter((d) => d.pattern === pattern).flatMap((d) => d.policies.map((p) => p.metadata.namespace ?? '*')).sort();
+
+  test('under Tetragon alone, Tetragon\'s own detection of a pattern in every pack namespace runs it, and the pack adds no second one', () => {
+    const plan = tetragonOnly({ tetragon: { productNamespaces: ['billing', 'checkout'], seedPatterns: ['shell-in-container'] } });
+    expect(plan.tetragon!.detections.filter((d) => d.pattern === 'shell-in-container').map((d) => d.id)).toEqual(['shell-in-container']);
+    expect(watched(plan, 'shell-in-container')).toEqual(['billing', 'checkout']);
+  });
+
+  test('under Tetragon alone, where Tetragon\'s own detection watches some of the pack namespaces, the pack\'s form watches the rest', () => {
+    // The seed watches billing (productNamespaces); packs.namespaces also names checkout, which nothing else watches.
+    const plan = tetragonOnly({ tetragon: { productNamespaces: ['billing', 'ledger'], seedPatterns: ['shell-in-container'] } });
     const shell = plan.tetragon!.detections.filter((d) => d.pattern === 'shell-in-container');
-    expect(shell.map((d) => d.policies.map((p) => p.metadata.namespace))).toEqual([['billing']]);
+    expect(shell.map((d) => [d.id, d.policies.map((p) => p.metadata.namespace)])).toEqual([
+      ['shell-in-container', ['billing', 'ledger']],
+      ['shell-in-container-packs', ['checkout']],
+    ]);
+    const rule = withForm.find((r) => r.pattern === 'shell-in-container')!;
+    expect(shell[1].owner).toBe(rule.owner);
+    expect(shell[1].policies[0].metadata.labels).toMatchObject({ 'detection-stack.io/detection': 'shell-in-container-packs', 'detection-stack.io/pattern': 'shell-in-container' });
+    // Every pattern a pack rule gives Tetragon is watched in every pack namespace, and in each once.
+    for (const pattern of new Set(withForm.map((r) => r.pattern!))) {
+      const namespaces = watched(plan, pattern).filter((ns) => ns !== 'ledger');
+      expect([pattern, namespaces]).toEqual([pattern, ['billing', 'checkout']]);
+    }
+  });
+
+  test('a hand-written cluster-wide TracingPolicy of a pattern watches every namespace; one narrowed by podSelector watches none whole', () => {
+    const form = bound.tetragonDetections.find((d) => d.pattern === 'crypto-miner')!;
+    const clusterWide = { ...form.policies[0], kind: 'TracingPolicy' as const, metadata: { name: 'miners' } };
+    const everywhere = tetragonOnly({ tetragon: { detections: [{ ...form, id: 'miners', policies: [clusterWide] }] } });
+    expect(everywhere.tetragon!.detections.filter((d) => d.pattern === 'crypto-miner').map((d) => d.id)).toEqual(['miners']);
+    const narrowed = { ...form.policies[0], metadata: { name: 'miners', namespace: 'billing' }, spec: { ...form.policies[0].spec, podSelector: { matchLabels: { app: 'api' } } } };
+    const some = tetragonOnly({ tetragon: { detections: [{ ...form, id: 'miners', policies: [narrowed] }] } });
+    expect(some.tetragon!.detections.filter((d) => d.pattern === 'crypto-miner').map((d) => [d.id, d.policies.map((p) => p.metadata.namespace)])).toEqual([
+      ['miners', ['billing']],
+      ['crypto-miner-packs', ['checkout', 'billing']],
+    ]);
+  });
+
+  test('with both sensors and a pattern given to Tetragon, the Falco rule left out is replaced in the pack namespaces Tetragon did not watch', () => {
+    const plan = planStack(stack({
+      sensors: {
+        falco: {},
+        tetragon: { productNamespaces: ['billing'], seedPatterns: ['shell-in-container'] },
+        ownership: { detections: [{ pattern: 'shell-in-container', sensor: 'tetragon', alertsTo: ['payments'] }] },
+      },
+    }), 's');
+    const shell = bound.rules.filter((r) => r.enabled && r.pattern === 'shell-in-container');
+    expect(plan.falco!.customRules.map((r) => r.name)).not.toEqual(expect.arrayContaining([shell[0].name]));
+    expect(watched(plan, 'shell-in-container')).toEqual(['billing', 'checkout']);
+    expect(plan.packs!.sensors.filter((p) => p.sensor === 'tetragon').map((p) => p.id)).toEqual(shell.map((r) => r.id));
   });
 
   test('with both sensors, Falco runs a pack rule unless sensors.ownership gives its pattern to Tetragon', () => {
