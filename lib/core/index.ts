@@ -1,6 +1,7 @@
 // The shared vocabulary of every layer. Nothing here imports anything else of the project.
 export * from './context';
 export * from './egress';
+export * from './host-paths';
 export * from './errors';
 export * from './error-codes';
 export * from './names';

@@ -4,6 +4,7 @@ import { alertRouteOutputs, AlertRouteTarget, FluentBitSection, tetragonAlertFil
 import type { PlanContext } from '../core/context';
 import { EKS_POD_IDENTITY_AGENT, EgressPlan } from '../core/egress';
 import { DetectionStackError } from '../core/errors';
+import { systemHostPath } from '../core/host-paths';
 import { IMAGE_PINS, imageReference } from '../core/images';
 import { anyAddress, IpFamily } from '../core/ip-family';
 import { requireReason } from '../core/opt-out';
@@ -244,6 +245,12 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
   if (readOnlyHostPaths.some((d) => bufferHostPath === d || bufferHostPath.startsWith(`${d}/`))) {
     throw new DetectionStackError('DS-DURABLE-005', `${where}.shipper.bufferHostPath`, `'${bufferHostPath}' is inside a directory mounted read-only for the sources`,
       'put the buffer outside the sources\' directories');
+  }
+  const system = systemHostPath(bufferHostPath);
+  if (system) {
+    throw new DetectionStackError('DS-DURABLE-005', `${where}.shipper.bufferHostPath`,
+      `'${bufferHostPath}' is ${system === bufferHostPath ? 'a system directory' : `inside the system directory ${system}`}, which the shipper would create and write (DirectoryOrCreate)`,
+      'use a directory of the stack\'s own, e.g. /var/lib/detection-stack/fluent-bit');
   }
   const analytics = planAnalytics(props.analytics, ctx, `${where}.analytics`);
   if (analytics) secretEnv.push(...analytics.secretEnv);

@@ -7,6 +7,7 @@ import { validateTracingPolicy } from './validate';
 import { HOST_PROC_MOUNT, TETRAGON_HEALTH_PORT, TETRAGON_METRICS_PORT, TetragonWorkloadInputs, tetragonWorkloads } from './workload';
 import type { PlanContext } from '../core/context';
 import { DetectionStackError } from '../core/errors';
+import { systemHostPath } from '../core/host-paths';
 import { IMAGE_PINS, imageReference } from '../core/images';
 import { requireReason } from '../core/opt-out';
 import { requirePriority } from '../core/priorities';
@@ -58,6 +59,12 @@ export function planTetragon(props: TetragonSensorProps, ctx: PlanContext, stack
   const detections = planDetections(where, props, ctx, enforcement.enabled);
 
   const exportDirectory = requireAbsolutePath(`${where}.export.directory`, props.export?.directory ?? '/var/log/tetragon');
+  const system = systemHostPath(exportDirectory);
+  if (system) {
+    throw new DetectionStackError('DS-TETRA-058', `${where}.export.directory`,
+      `'${exportDirectory}' is ${system === exportDirectory ? 'a system directory' : `inside the system directory ${system}`}, which the agent would create and write (DirectoryOrCreate)`,
+      'use a directory of its own, e.g. /var/log/tetragon');
+  }
   const fileName = props.export?.fileName ?? 'tetragon.log';
   if (!/^[A-Za-z0-9._-]+$/.test(fileName)) {
     throw new DetectionStackError('DS-TETRA-050', `${where}.export.fileName`, `'${fileName}' is not a plain file name`, 'use letters, digits, \'.\', \'_\' or \'-\'');

@@ -15,6 +15,8 @@ import { fullEksProps, stackPlan } from '../monitoring/fixtures';
  * - Alertmanager 0.33.1 with the generated `--cluster.listen-address`/`--cluster.advertise-address`: two replicas form
  *   one cluster on 127.0.0.1 (IPv4) and on ::1 (IPv6); the IPv6 listener `[::]` also takes an IPv4 peer (dual-stack),
  *   the IPv4 one `0.0.0.0` takes no IPv6 peer; the unbracketed IPv6 form stops it ("too many colons").
+ * The deployed image is Alertmanager v0.34.0 (lib/core/images.ts); what is judged here is the same in it: prometheus/alertmanager
+ * `git diff v0.33.1 v0.34.0 -- cluster/` is empty, and cmd/alertmanager/main.go v0.34.0 l.72-76 keeps the three flags.
  * Alertmanager comes from `../shared/tools/sid-tools.sh DIR` (Debian unstable's 0.33.1, run in DIR/root with chroot:
  * it reads its default templates from /usr/share/prometheus/alertmanager): ALERTMANAGER_ROOT, default /opt/sid-tools/root.
  */

@@ -42,5 +42,6 @@ export const TETRAGON_CODES = defineCodes({
   'DS-TETRA-055': { level: 'error', meaning: 'a Tetragon resource request or limit is not a Kubernetes quantity', fix: 'use e.g. 100m, 1, 256Mi, 1Gi' },
   'DS-TETRA-056': { level: 'error', meaning: 'a Tetragon host path is not absolute', fix: 'use an absolute path without \'..\', spaces or a trailing \'/\'' },
   'DS-TETRA-057': { level: 'error', meaning: 'a Tetragon count (file size, number of files, ...) is not a positive whole number', fix: 'use a whole number of at least 1' },
+  'DS-TETRA-058': { level: 'error', meaning: 'the export directory is a system directory of the node or inside one (the agent mounts it DirectoryOrCreate, writable)', fix: 'use a directory of its own, e.g. /var/log/tetragon' },
   'DS-TETRA-101': { level: 'error', meaning: 'both Falco and Tetragon run and a detection pattern both sensors cover has no declared owner', fix: 'declare sensors.ownership.detections: [{ pattern, sensor: \'falco\' | \'tetragon\', alertsTo: [...] }] for each overlapping pattern, and list the patterns Falco covers in sensors.ownership.falcoPatterns' },
 });
