@@ -15,7 +15,8 @@ export const FALCO_AUDIT_RULES_SOURCE: Check<StackPlan> = {
     if (auditRules.length === 0) return [{ status: 'not-applicable', path: customPath }];
     if (plan.audit?.kubernetes.falcoPlugin) return [{ status: 'compliant', path: customPath }];
     // Pack rules reach the Falco plan as custom rules; the user fixes them in `packs:`, not in customRules.
-    const packIds = new Map((plan.packs?.rules ?? []).map((r) => [r.name, r.id]));
+    const packs = plan.packs;
+    const packIds = new Map((packs?.rules ?? []).map((r) => [r.name, r.id]));
     const fromPacks = auditRules.filter((r) => packIds.has(r.name));
     const handWritten = auditRules.filter((r) => !packIds.has(r.name));
     const why = `no k8saudit plugin runs on this ${plan.profile.displayName} stack`;
@@ -27,11 +28,12 @@ export const FALCO_AUDIT_RULES_SOURCE: Check<StackPlan> = {
         message: `${handWritten.length} k8s_audit rule(s) will not run (${handWritten.map((r) => r.name).join(', ')}): ${why}`,
       });
     }
-    if (fromPacks.length > 0) {
+    // A rule is from the packs only when the plan has packs, so their path is always known here.
+    if (packs && fromPacks.length > 0) {
       const ids = fromPacks.map((r) => `'${packIds.get(r.name)}'`).join(', ');
       outcomes.push({
         status: 'non-compliant',
-        path: plan.packs?.path ?? `${plan.path}/packs`,
+        path: packs.path,
         message: `${fromPacks.length} k8s_audit pack rule(s) will not run (${fromPacks.map((r) => r.name).join(', ')}): ${why}; `
           + `to stop shipping them, disable them with packs.disabledRules: [${ids}]`,
       });
