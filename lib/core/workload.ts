@@ -10,6 +10,9 @@ import type { SecretKeyRef, SecretEnvPlan } from './secrets';
  * this; Helm values, operator resources and other renderers read the same data and decide nothing.
  * Field names follow the Kubernetes API, so a renderer maps them one to one.
  */
+/** What a workload may hold beyond a restricted pod, each stated in REPORT.md with its reason. */
+export type WorkloadPrivilege = 'privileged' | 'hostNetwork' | 'unnamedCreate';
+
 export interface WorkloadPlan {
   readonly kind: 'DaemonSet' | 'Deployment' | 'StatefulSet';
   readonly name: string;
@@ -32,6 +35,11 @@ export interface WorkloadPlan {
     readonly volumeClaims?: readonly { readonly name: string; readonly storage: string; readonly storageClassName?: string }[];
   };
   readonly serviceAccount: WorkloadServiceAccount;
+  /**
+   * Why the workload holds what a restricted pod does not (a privileged container, the host network, `create` that
+   * RBAC cannot limit by name): REPORT.md states each one the spec holds with this reason. @default none
+   */
+  readonly privilegeReasons?: Readonly<Partial<Record<WorkloadPrivilege, string>>>;
   /** A ClusterRole bound to the ServiceAccount (both named like the workload). @default none */
   readonly clusterRole?: { readonly rules: readonly PolicyRulePlan[] };
   /** ConfigMaps and Secrets the pods mount, created before the controller. */

@@ -4,6 +4,7 @@ import {
 } from './coverage';
 import { renderMermaid } from './mermaid';
 import { attackLines } from './mitre';
+import { pinAndPrivilegeLines } from './privileges';
 import { STACK_CHECKS } from '../checks';
 import { runChecks } from '../checks/run';
 import { runbookPath } from '../investigation/runbook';
@@ -66,6 +67,7 @@ export function renderReportMarkdown(plan: StackPlan, report: CoverageReport = c
     ...attackLines(plan, report),
     ...monitoringReportLines(plan.monitoring),
     ...durableBudgetLines(plan),
+    ...pinAndPrivilegeLines(plan),
     ...guardrailLines(plan),
   ];
   return lines.join('\n');

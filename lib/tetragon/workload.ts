@@ -65,6 +65,12 @@ export function tetragonWorkloads(plan: TetragonWorkloadInputs): { readonly agen
     selectorLabels: agentSelector,
     rollout: { type: 'RollingUpdate', maxUnavailable: 1 },
     serviceAccount: { name: TETRAGON_NAME },
+    privilegeReasons: {
+      privileged: 'it loads kprobe and LSM BPF programs and pins their maps under /sys/fs/bpf with Bidirectional mount propagation, '
+        + 'which Kubernetes allows only in privileged containers',
+      hostNetwork: 'Tetragon requires the host network for process visibility (tetragon chart v1.7.0 values.yaml `hostNetwork`); '
+        + 'its metrics and health listeners are bound to the pod IP, so they are node ports',
+    },
     clusterRole: {
       rules: [
         // pod, namespace and node metadata for events and for podSelector/namespaced policies (pkg/manager/manager.go).
@@ -155,6 +161,11 @@ export function tetragonWorkloads(plan: TetragonWorkloadInputs): { readonly agen
     replicas: 1,
     rollout: { type: 'RollingUpdate', maxSurge: 1, maxUnavailable: 0 },
     serviceAccount: { name: TETRAGON_OPERATOR_NAME },
+    privilegeReasons: {
+      unnamedCreate: 'it installs the TracingPolicy CRDs when it starts, and RBAC cannot limit `create` by resourceNames (the name of a new object '
+        + 'is not known when the request is authorized: kubernetes.io RBAC "Referring to resources"); its get, list, watch and update are '
+        + `limited to ${TETRAGON_CRD_NAMES.join(' and ')}`,
+    },
     clusterRole: {
       rules: [
         // no pods rule: only the pod-info controller reads pods, and skip-pod-info-crd keeps it off (operator/cmd/serve/serve.go)

@@ -36,6 +36,7 @@ export function falcoWorkload(plan: FalcoPlan): WorkloadPlan {
     selectorLabels: plan.selectorLabels,
     rollout: { type: 'RollingUpdate', maxUnavailable: 1 },
     serviceAccount: { name: plan.serviceAccount.name, automountToken: plan.serviceAccount.automountToken },
+    ...(plan.security.privileged ? { privilegeReasons: { privileged: plan.security.escalations.join('; ') } } : {}),
     configs: [
       { kind: 'ConfigMap', name: configName, data: { 'falco.yaml': files.falcoYaml } },
       ...rules,
