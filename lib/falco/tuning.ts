@@ -99,23 +99,23 @@ function planOne(t: FalcoRuleTuning, at: string, index: number, namespaceField: 
       'use the team\'s name in lowercase letters, digits and \'-\' (e.g. \'payments\')');
   }
   if (t.reason.trim().length < MIN_REASON) {
-    throw new DetectionStackError('DS-FALCO-017', `${at}.reason`, `the reason for tuning '${t.rule}' has ${t.reason.trim().length} characters, too short to tell a reviewer why`,
+    throw new DetectionStackError('DS-FALCO-023', `${at}.reason`, `the reason for tuning '${t.rule}' has ${t.reason.trim().length} characters, too short to tell a reviewer why`,
       `say in at least ${MIN_REASON} characters why the rule is changed`);
   }
   const changesSomething = t.priority !== undefined || (t.exceptions?.length ?? 0) > 0 || t.appendCondition !== undefined
     || (t.onlyNamespaces?.length ?? 0) > 0 || (t.exceptNamespaces?.length ?? 0) > 0;
   if (t.disable === true && changesSomething) {
-    throw new DetectionStackError('DS-FALCO-017', `${at}.disable`, `the tuning of '${t.rule}' disables the rule and also changes it: the changes would never apply`,
+    throw new DetectionStackError('DS-FALCO-024', `${at}.disable`, `the tuning of '${t.rule}' disables the rule and also changes it: the changes would never apply`,
       'either disable the rule, or change it (priority, exceptions, appendCondition, namespaces)');
   }
   if (t.disable !== true && !changesSomething) {
-    throw new DetectionStackError('DS-FALCO-017', at, `the tuning of '${t.rule}' changes nothing`,
+    throw new DetectionStackError('DS-FALCO-025', at, `the tuning of '${t.rule}' changes nothing`,
       'set disable, priority, exceptions, appendCondition, onlyNamespaces or exceptNamespaces');
   }
   for (const key of ['onlyNamespaces', 'exceptNamespaces'] as const) {
     (t[key] ?? []).forEach((ns, j) => {
       if (!NAMESPACE.test(ns)) {
-        throw new DetectionStackError('DS-FALCO-017', `${at}.${key}[${j}]`, `'${ns}' is not a namespace name`,
+        throw new DetectionStackError('DS-FALCO-026', `${at}.${key}[${j}]`, `'${ns}' is not a namespace name`,
           'give a Kubernetes namespace name (lowercase letters, digits and \'-\', at most 63 characters)');
       }
     });
@@ -174,7 +174,7 @@ function parsedCondition(text: string, where: string, rule: string): string {
     return printCondition(parseCondition(text));
   } catch (e) {
     if (!(e instanceof ConditionSyntaxError)) throw e;
-    throw new DetectionStackError('DS-FALCO-017', where, `the condition appended to '${rule}' does not parse at column ${e.pos.col}: ${e.message}`,
+    throw new DetectionStackError('DS-FALCO-027', where, `the condition appended to '${rule}' does not parse at column ${e.pos.col}: ${e.message}`,
       'give a complete condition (e.g. \'not proc.name in (my_tool)\'); build it with the condition builder when it carries values');
   }
 }

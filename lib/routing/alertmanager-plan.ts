@@ -206,13 +206,13 @@ export function planAlertmanager(props: RoutingProps, ctx: PlanContext, where: s
     const tw = `${where}.teams[${ti}]`;
     const name = requireTeamName(`${tw}.name`, t.name);
     if (name === UNOWNED || name === NO_NOTIFICATION) {
-      throw new DetectionStackError('DS-ROUTE-005', `${tw}.name`, `team name '${name}' is reserved`, 'choose another team name');
+      throw new DetectionStackError('DS-ROUTE-016', `${tw}.name`, `team name '${name}' is reserved`, 'choose another team name');
     }
     if (teams.findIndex((o) => o.name === name) !== ti) {
-      throw new DetectionStackError('DS-ROUTE-005', `${tw}.name`, `team '${name}' is declared twice`, 'declare each team once');
+      throw new DetectionStackError('DS-ROUTE-017', `${tw}.name`, `team '${name}' is declared twice`, 'declare each team once');
     }
     if (!t.namespaces || t.namespaces.length === 0) {
-      throw new DetectionStackError('DS-ROUTE-005', `${tw}.namespaces`, `team '${name}' owns no namespace`, 'list the namespaces the team owns');
+      throw new DetectionStackError('DS-ROUTE-018', `${tw}.namespaces`, `team '${name}' owns no namespace`, 'list the namespaces the team owns');
     }
     t.namespaces.forEach((n, ni) => {
       requireTeamName(`${tw}.namespaces[${ni}]`, n);
@@ -225,7 +225,7 @@ export function planAlertmanager(props: RoutingProps, ctx: PlanContext, where: s
     });
     const receivers = planReceivers(name, t.receivers ?? {}, `${tw}.receivers`, ctx);
     if (receivers.length === 0) {
-      throw new DetectionStackError('DS-ROUTE-005', `${tw}.receivers`, `team '${name}' has no receiver`, 'give the team at least one receiver (slack, msTeams, email, pagerDuty, opsgenie, webhook)');
+      throw new DetectionStackError('DS-ROUTE-019', `${tw}.receivers`, `team '${name}' has no receiver`, 'give the team at least one receiver (slack, msTeams, email, pagerDuty, opsgenie, webhook)');
     }
     return { name, namespaces: [...t.namespaces], receivers };
   });

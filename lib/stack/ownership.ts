@@ -75,10 +75,10 @@ export function planOwnership(
   (ownership?.detections ?? []).forEach((d, i) => {
     const at = `${where}/sensors.ownership.detections[${i}]`;
     if (declarations.has(d.pattern)) {
-      throw new DetectionStackError('DS-TETRA-007', at, `pattern '${d.pattern}' is declared twice`, 'declare each pattern once');
+      throw new DetectionStackError('DS-TETRA-015', at, `pattern '${d.pattern}' is declared twice`, 'declare each pattern once');
     }
     if (!falcoEnabled) {
-      throw new DetectionStackError('DS-TETRA-007', at, 'ownership is declared but only Tetragon runs',
+      throw new DetectionStackError('DS-TETRA-016', at, 'ownership is declared but only Tetragon runs',
         'remove sensors.ownership, or enable sensors.falco');
     }
     if (!falco.has(d.pattern) || !tetragon.has(d.pattern)) {
@@ -87,7 +87,7 @@ export function planOwnership(
         `declare only overlapping patterns (${[...tetragon.keys()].filter((p) => falco.has(p)).join(', ') || 'none'})`);
     }
     if (d.alertsTo.length === 0 || d.alertsTo.some((r) => r.trim().length === 0)) {
-      throw new DetectionStackError('DS-TETRA-007', `${at}.alertsTo`, `no destination for the alerts of '${d.pattern}'`,
+      throw new DetectionStackError('DS-TETRA-017', `${at}.alertsTo`, `no destination for the alerts of '${d.pattern}'`,
         'name the routes or receivers the owner\'s alerts go to (the durable bucket always receives them)');
     }
     declarations.set(d.pattern, { sensor: d.sensor, alertsTo: d.alertsTo });

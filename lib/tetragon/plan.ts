@@ -199,19 +199,19 @@ function planDetections(where: string, props: TetragonSensorProps, ctx: PlanCont
     if (!/^[a-z0-9][a-z0-9-]*$/.test(d.pattern)) {
       throw new DetectionStackError('DS-TETRA-005', `${at}.pattern`, `pattern '${d.pattern}' is not a kebab-case id`, 'use lowercase letters, digits and \'-\'');
     }
-    if (ids.has(d.id)) throw new DetectionStackError('DS-TETRA-005', `${at}.id`, `detection id '${d.id}' is used twice`, 'give each detection its own id');
+    if (ids.has(d.id)) throw new DetectionStackError('DS-TETRA-008', `${at}.id`, `detection id '${d.id}' is used twice`, 'give each detection its own id');
     ids.add(d.id);
     if (d.priority !== undefined) requirePriority(`${at}.priority`, d.priority);
     if (d.description !== undefined && (typeof d.description !== 'string' || /[\u0000-\u001f\u007f]/.test(d.description) || d.description.length > 200)) {
-      throw new DetectionStackError('DS-TETRA-005', `${at}.description`, 'the description is not one line of at most 200 characters',
+      throw new DetectionStackError('DS-TETRA-014', `${at}.description`, 'the description is not one line of at most 200 characters',
         'write one sentence without line breaks or control characters: it becomes the alert\'s rule name');
     }
-    if (d.policies.length === 0) throw new DetectionStackError('DS-TETRA-005', `${at}.policies`, `detection '${d.id}' has no policy`, 'add at least one TracingPolicy');
+    if (d.policies.length === 0) throw new DetectionStackError('DS-TETRA-009', `${at}.policies`, `detection '${d.id}' has no policy`, 'add at least one TracingPolicy');
     d.policies.forEach((p, j) => {
       requirePolicy(`${at}.policies[${j}]`, p, allowEnforcement);
       const key = `${p.kind}/${p.metadata.namespace ?? ''}/${p.metadata.name}`;
       if (objectKeys.has(key)) {
-        throw new DetectionStackError('DS-TETRA-005', `${at}.policies[${j}].metadata.name`, `${p.kind} '${p.metadata.name}' is defined twice`, 'give each policy its own name');
+        throw new DetectionStackError('DS-TETRA-013', `${at}.policies[${j}].metadata.name`, `${p.kind} '${p.metadata.name}' is defined twice`, 'give each policy its own name');
       }
       objectKeys.add(key);
     });

@@ -80,6 +80,6 @@ describe('Tetragon alerts in the shipper', () => {
       cluster: { name: 'prod', provider: 'eks', region: 'eu-west-1' },
       sensors: { tetragon: { detections: [{ id: 'x', pattern: 'x', owner: 'web', description: 'two\nlines', policies: [] }] } },
       durable: { waived: { reason: 'unit test of the description check' } },
-    })).toThrow(/DS-TETRA-005.*detections\[0\]\.description/s);
+    })).toThrow(/DS-TETRA-014.*detections\[0\]\.description/s);
   });
 });

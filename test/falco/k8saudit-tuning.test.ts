@@ -85,9 +85,11 @@ describe('tuning of the k8saudit rules (sensors.falco.k8sauditTuning)', () => {
       .toThrow(/DS-FALCO-016.*sensors\.falco\.k8sauditTuning.*no audit Falco runs here.*audit\.kubernetes\.falcoPlugin/s);
   });
 
-  test('the same owner and reason rules as the node tuning (DS-FALCO-017)', () => {
+  test('the same owner and reason rules as the node tuning (DS-FALCO-017, DS-FALCO-023)', () => {
     expect(() => planStack(stack([{ rule: EXEC, owner: 'Platform Team', reason: 'break-glass exec is reviewed elsewhere', disable: true }]), 'stack'))
       .toThrow(/DS-FALCO-017.*k8sauditTuning\[0\]\.owner/s);
+    expect(() => planStack(stack([{ rule: EXEC, owner: 'platform', reason: 'short', disable: true }]), 'stack'))
+      .toThrow(/DS-FALCO-023.*k8sauditTuning\[0\]\.reason/s);
   });
 
   test('the README documents k8sauditTuning', () => {

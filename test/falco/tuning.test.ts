@@ -61,14 +61,14 @@ describe('tuning of the default rules', () => {
     const [t] = planTuning([{ rule: SHELL, owner: 'platform', reason: 'namespaces are validated', onlyNamespaces: ['a-b'] }], 'x', true);
     expect(t.item.condition).toBe('and k8s.ns.name in ("a-b")');
     expect(() => planTuning([{ rule: SHELL, owner: 'platform', reason: 'namespaces are validated', onlyNamespaces: ['a) or (1=1'] }], 'x', true))
-      .toThrow(/^DS-FALCO-017 at x\[0\]\.onlyNamespaces\[0\]: 'a\) or \(1=1' is not a namespace name/);
+      .toThrow(/^DS-FALCO-026 at x\[0\]\.onlyNamespaces\[0\]: 'a\) or \(1=1' is not a namespace name/);
   });
 
   test('an appended condition is a whole expression, parenthesised: a fragment that would reach outside is refused', () => {
     const [t] = planTuning([{ rule: SHELL, owner: 'platform', reason: 'a whole expression is kept', appendCondition: 'proc.name = a or proc.name = b' }], 'x', true);
     expect(t.item.condition).toBe('and (proc.name = a or proc.name = b)');
     expect(() => planTuning([{ rule: SHELL, owner: 'platform', reason: 'a fragment is refused here', appendCondition: 'proc.name = a) or (evt.num > 0' }], 'x', true))
-      .toThrow(/^DS-FALCO-017 at x\[0\]\.appendCondition: the condition appended to 'Terminal shell in container' does not parse/);
+      .toThrow(/^DS-FALCO-027 at x\[0\]\.appendCondition: the condition appended to 'Terminal shell in container' does not parse/);
   });
 
   test('a rule name that is not a default rule is refused, with the nearest name', () => {
@@ -85,9 +85,9 @@ describe('tuning of the default rules', () => {
 
   test.each([
     [{ owner: 'Platform Team' }, /^DS-FALCO-017 at x\[0\]\.owner: owner 'Platform Team'/],
-    [{ reason: 'short' }, /^DS-FALCO-017 at x\[0\]\.reason: the reason for tuning 'Terminal shell in container' has 5 characters/],
-    [{ disable: true, priority: 'DEBUG' }, /^DS-FALCO-017 at x\[0\]\.disable: .*disables the rule and also changes it/],
-    [{}, /^DS-FALCO-017 at x\[0\]: the tuning of 'Terminal shell in container' changes nothing/],
+    [{ reason: 'short' }, /^DS-FALCO-023 at x\[0\]\.reason: the reason for tuning 'Terminal shell in container' has 5 characters/],
+    [{ disable: true, priority: 'DEBUG' }, /^DS-FALCO-024 at x\[0\]\.disable: .*disables the rule and also changes it/],
+    [{}, /^DS-FALCO-025 at x\[0\]: the tuning of 'Terminal shell in container' changes nothing/],
   ])('an incomplete or contradictory tuning is refused: %j', (change, message) => {
     const t = { rule: SHELL, owner: 'platform', reason: 'a reason long enough', ...change } as FalcoRuleTuning;
     expect(() => planTuning([t], 'x', true)).toThrow(message);

@@ -191,11 +191,13 @@ describe('team routing: bad ownership is refused', () => {
     expect(() => plan({ teams: [{ name: 'a', namespaces: ['shop'], receivers: slack }, { name: 'b', namespaces: ['shop'], receivers: slack }] }))
       .toThrow(/DS-ROUTE-006 at test\/routing\.teams\[1\]\.namespaces\[0\]: namespace 'shop' is already owned by team 'a'/);
   });
-  test('a team without receivers or namespaces, a reserved or invalid name', () => {
-    expect(() => plan({ teams: [{ name: 'a', namespaces: ['shop'], receivers: {} }] })).toThrow(/DS-ROUTE-005 .*has no receiver/);
-    expect(() => plan({ teams: [{ name: 'a', namespaces: [], receivers: slack }] })).toThrow(/DS-ROUTE-005 .*owns no namespace/);
-    expect(() => plan({ teams: [{ name: 'unowned', namespaces: ['x'], receivers: slack }] })).toThrow(/DS-ROUTE-005 .*reserved/);
-    expect(() => plan({ teams: [{ name: 'Payments', namespaces: ['x'], receivers: slack }] })).toThrow(/DS-ROUTE-005 .*not valid/);
+  test('a team without receivers or namespaces, declared twice, a reserved or invalid name: one code each', () => {
+    expect(() => plan({ teams: [{ name: 'a', namespaces: ['shop'], receivers: {} }] })).toThrow(/^DS-ROUTE-019 at test\/routing\.teams\[0\]\.receivers: team 'a' has no receiver/);
+    expect(() => plan({ teams: [{ name: 'a', namespaces: [], receivers: slack }] })).toThrow(/^DS-ROUTE-018 at test\/routing\.teams\[0\]\.namespaces: team 'a' owns no namespace/);
+    expect(() => plan({ teams: [{ name: 'unowned', namespaces: ['x'], receivers: slack }] })).toThrow(/^DS-ROUTE-016 at test\/routing\.teams\[0\]\.name: team name 'unowned' is reserved/);
+    expect(() => plan({ teams: [{ name: 'a', namespaces: ['x'], receivers: slack }, { name: 'a', namespaces: ['y'], receivers: slack }] }))
+      .toThrow(/^DS-ROUTE-017 at test\/routing\.teams\[1\]\.name: team 'a' is declared twice/);
+    expect(() => plan({ teams: [{ name: 'Payments', namespaces: ['x'], receivers: slack }] })).toThrow(/^DS-ROUTE-005 at test\/routing\.teams\[0\]\.name: team name 'Payments' is not valid/);
   });
   test('a single bundled replica', () => {
     expect(() => plan({ teams: [{ name: 'a', namespaces: ['x'], receivers: slack }], alertmanager: { replicas: 1 } })).toThrow(/DS-ROUTE-007/);

@@ -2,13 +2,13 @@ import { TETRAGON_SENSOR_OWNERSHIP } from '../../lib/checks/ds-tetra-101';
 import { falcoPatternsFromRules, planOwnership } from '../../lib/stack/ownership';
 import { both, plan } from '../helpers/check-fixtures';
 
-describe('ownership declarations that make no sense fail at once (DS-TETRA-007)', () => {
+describe('ownership declarations that make no sense fail at once, one code each (DS-TETRA-007, 015, 016, 017)', () => {
   test.each([
     ['a pattern Falco does not cover', both({ detections: [{ pattern: 'ptrace', sensor: 'falco', alertsTo: ['x'] }] }), /DS-TETRA-007 at S\/sensors\.ownership\.detections\[0\]\.pattern: pattern 'ptrace' does not overlap: Falco/],
-    ['a pattern Tetragon does not cover', both({ falcoPatterns: ['crypto-miner'], detections: [{ pattern: 'crypto-miner', sensor: 'falco', alertsTo: ['x'] }] }), /does not overlap: Tetragon/],
-    ['a duplicate declaration', both({ falcoPatterns: ['ptrace'], detections: [{ pattern: 'ptrace', sensor: 'falco', alertsTo: ['x'] }, { pattern: 'ptrace', sensor: 'tetragon', alertsTo: ['x'] }] }), /declared twice/],
-    ['no destination', both({ falcoPatterns: ['ptrace'], detections: [{ pattern: 'ptrace', sensor: 'falco', alertsTo: [] }] }), /DS-TETRA-007 at S\/sensors\.ownership\.detections\[0\]\.alertsTo/],
-    ['ownership with Tetragon alone', { tetragon: { productNamespaces: ['billing'] }, ownership: { detections: [{ pattern: 'ptrace', sensor: 'tetragon' as const, alertsTo: ['x'] }] } }, /only Tetragon runs/],
+    ['a pattern Tetragon does not cover', both({ falcoPatterns: ['crypto-miner'], detections: [{ pattern: 'crypto-miner', sensor: 'falco', alertsTo: ['x'] }] }), /DS-TETRA-007 at S\/sensors\.ownership\.detections\[0\]\.pattern: pattern 'crypto-miner' does not overlap: Tetragon/],
+    ['a duplicate declaration', both({ falcoPatterns: ['ptrace'], detections: [{ pattern: 'ptrace', sensor: 'falco', alertsTo: ['x'] }, { pattern: 'ptrace', sensor: 'tetragon', alertsTo: ['x'] }] }), /DS-TETRA-015 at S\/sensors\.ownership\.detections\[1\]: pattern 'ptrace' is declared twice/],
+    ['no destination', both({ falcoPatterns: ['ptrace'], detections: [{ pattern: 'ptrace', sensor: 'falco', alertsTo: [] }] }), /DS-TETRA-017 at S\/sensors\.ownership\.detections\[0\]\.alertsTo: no destination/],
+    ['ownership with Tetragon alone', { tetragon: { productNamespaces: ['billing'] }, ownership: { detections: [{ pattern: 'ptrace', sensor: 'tetragon' as const, alertsTo: ['x'] }] } }, /DS-TETRA-016 at S\/sensors\.ownership\.detections\[0\]: ownership is declared but only Tetragon runs/],
   ])('%s', (_name, sensors, error) => {
     expect(() => plan(sensors)).toThrow(error);
   });

@@ -106,12 +106,14 @@ describe('planTetragon: bad props fail with the prop path', () => {
     ['enforcement without a reason', { enforcement: { enabled: true, reason: 'yes' } }, /DS-TETRA-003 at S\/sensors\.tetragon\.enforcement\.reason/],
     ['an unpinned image', { images: { agent: 'quay.io/cilium/tetragon:latest' } }, /DS-TETRA-004 at S\/sensors\.tetragon\.images\.agent/],
     ['an untagged image', { images: { operator: 'quay.io/cilium/tetragon-operator' } }, /DS-TETRA-004 at S\/sensors\.tetragon\.images\.operator/],
-    ['a duplicate detection id', { detections: [{ ...sigkillDetection, id: 'ptrace' }], productNamespaces: ['a'], enforcement: { enabled: true, reason: 'miners are killed on sight' } }, /DS-TETRA-005 .*used twice/],
+    ['a duplicate detection id', { detections: [{ ...sigkillDetection, id: 'ptrace' }], productNamespaces: ['a'], enforcement: { enabled: true, reason: 'miners are killed on sight' } }, /DS-TETRA-008 at S\/sensors\.tetragon\.detections\[0\]\.id: detection id 'ptrace' is used twice/],
     ['two policies with the same name', {
       detections: [{ ...sigkillDetection, id: 'a', policies: [{ ...sigkillDetection.policies[0], spec: {} }] },
         { ...sigkillDetection, id: 'b', policies: [{ ...sigkillDetection.policies[0], spec: {} }] }],
-    }, /DS-TETRA-005 at S\/sensors\.tetragon\.detections\[1\]\.policies\[0\]\.metadata\.name: TracingPolicy 'kill-miner' is defined twice/],
-    ['a detection without policy', { detections: [{ ...sigkillDetection, policies: [] }] }, /DS-TETRA-005 .*has no policy/],
+    }, /DS-TETRA-013 at S\/sensors\.tetragon\.detections\[1\]\.policies\[0\]\.metadata\.name: TracingPolicy 'kill-miner' is defined twice/],
+    ['a pattern that is not kebab-case', { detections: [{ ...sigkillDetection, pattern: 'Kill_Miner' }] },
+      /DS-TETRA-005 at S\/sensors\.tetragon\.detections\[0\]\.pattern: pattern 'Kill_Miner' is not a kebab-case id/],
+    ['a detection without policy', { detections: [{ ...sigkillDetection, policies: [] }] }, /DS-TETRA-009 at S\/sensors\.tetragon\.detections\[0\]\.policies: detection 'kill-miner' has no policy/],
     ['a policy with enforcement and no opt-in', { detections: [sigkillDetection] },
       /DS-TETRA-041 at S\/sensors\.tetragon\.detections\[0\]\.policies\[0\]\.spec\.kprobes\[0\]\.selectors\[0\]\.matchActions\[0\]\.action/],
   ])('%s', (_name, props, error) => {

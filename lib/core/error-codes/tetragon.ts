@@ -1,20 +1,27 @@
 import { defineCodes } from './entry';
 
 /**
- * Tetragon: the sensor's props (001-009, 050-059), TracingPolicy checks as Tetragon v1.7 loads policies
- * (010-046, also printed by `detection-stack validate`), and the two-sensor guardrail (101).
+ * Tetragon: the sensor's props (001-009, 013-017, 050-059), TracingPolicy checks as Tetragon v1.7 loads policies
+ * (010-012, 020-046, also printed by `detection-stack validate`), and the two-sensor guardrail (101).
  */
 export const TETRAGON_CODES = defineCodes({
   'DS-TETRA-001': { level: 'error', meaning: 'a TracingPolicy file is not valid YAML', fix: 'correct the YAML syntax at the place given' },
   'DS-TETRA-002': { level: 'error', meaning: 'a Tetragon sensor value that becomes a Kubernetes name is not a valid name', fix: 'use 1-63 lowercase letters, digits or \'-\', starting and ending with a letter or digit' },
   'DS-TETRA-003': { level: 'error', meaning: 'enforcement is enabled without a reason', fix: 'say in at least 10 characters why killing or altering processes is acceptable on this cluster' },
   'DS-TETRA-004': { level: 'error', meaning: 'the Tetragon image is not pinned', fix: 'pin the image by version tag and, where you can, by digest (@sha256:...)' },
-  'DS-TETRA-005': { level: 'error', meaning: 'a Tetragon detection is not valid: a pattern that is not kebab-case, an id used twice, no policy, a policy defined twice', fix: 'give each detection its own kebab-case id and pattern and at least one uniquely named policy' },
+  'DS-TETRA-005': { level: 'error', meaning: 'a Tetragon detection\'s pattern is not a kebab-case id', fix: 'use lowercase letters, digits and \'-\' (a seed pattern or your own id)' },
   'DS-TETRA-006': { level: 'error', meaning: 'the agent is set to listen on every interface of the node without a reason', fix: 'give listenOnAllInterfaces: { reason } of at least 10 characters (e.g. a scraper on a second node network), or leave it unset' },
-  'DS-TETRA-007': { level: 'error', meaning: 'a sensor ownership declaration makes no sense: a duplicate, a pattern that does not overlap, no destination, or a single sensor', fix: 'declare each overlapping pattern once, with alertsTo, and only when both sensors run' },
+  'DS-TETRA-007': { level: 'error', meaning: 'a sensor ownership declaration names a pattern that does not overlap: one of the sensors has no detection for it', fix: 'declare only patterns both sensors detect (the message lists them)' },
+  'DS-TETRA-008': { level: 'error', meaning: 'a Tetragon detection id is used twice', fix: 'give each detection its own id' },
+  'DS-TETRA-009': { level: 'error', meaning: 'a Tetragon detection has no policy', fix: 'add at least one TracingPolicy' },
   'DS-TETRA-010': { level: 'error', meaning: 'a TracingPolicy\'s structure does not follow the CRD (unknown field, wrong type, unknown enum value, missing field, too many entries)', fix: 'write the field as the TracingPolicy CRD (cilium.io/v1alpha1) defines it' },
   'DS-TETRA-011': { level: 'error', meaning: 'the apiVersion or kind is not a Tetragon policy\'s', fix: 'set apiVersion: cilium.io/v1alpha1 and kind TracingPolicy or TracingPolicyNamespaced' },
   'DS-TETRA-012': { level: 'error', meaning: 'the policy\'s name is not a valid object name, or a cluster-scoped TracingPolicy has a namespace', fix: 'use a DNS subdomain name; remove metadata.namespace or use kind TracingPolicyNamespaced' },
+  'DS-TETRA-013': { level: 'error', meaning: 'two policies of the Tetragon detections have the same kind, namespace and name', fix: 'give each policy its own name' },
+  'DS-TETRA-014': { level: 'error', meaning: 'a Tetragon detection\'s description is not one line of at most 200 characters', fix: 'write one sentence without line breaks or control characters: it becomes the alert\'s rule name' },
+  'DS-TETRA-015': { level: 'error', meaning: 'a sensor ownership declaration names a pattern already declared', fix: 'declare each pattern once' },
+  'DS-TETRA-016': { level: 'error', meaning: 'sensor ownership is declared but only Tetragon runs', fix: 'remove sensors.ownership, or enable sensors.falco' },
+  'DS-TETRA-017': { level: 'error', meaning: 'a sensor ownership declaration has no destination for the owner\'s alerts', fix: 'name the routes or receivers the owner\'s alerts go to in alertsTo (the durable bucket always receives them)' },
   'DS-TETRA-020': { level: 'error', meaning: 'a hook\'s message is over 256 characters, or a tag is shorter than 2 characters', fix: 'shorten the message to 256 characters; use tags of 2 to 128 characters' },
   'DS-TETRA-021': { level: 'error', meaning: 'a list:NAME call or a selector macro that the policy does not define', fix: 'define it under spec.lists or spec.selectorsMacros, or remove the reference' },
   'DS-TETRA-022': { level: 'error', meaning: 'an argument index is declared twice', fix: 'declare each argument index once' },
