@@ -2,7 +2,8 @@
 // event router and posts to a bundled Alertmanager that notifies the team owning the alert's namespace.
 // Every alert also reaches the durable S3 bucket through the Fluent Bit shipper, whatever the outputs do.
 // Prometheus (prometheus-operator) scrapes every workload and alerts on the stack's own health.
-// Credentials are referenced by Secret name and key only: create the Secrets in the `falco` namespace first.
+// Credentials are referenced by Secret name and key only: create the Secrets first, in `falco-routing` (the
+// routing namespace, where Alertmanager reads payments-slack and identity-teams).
 import { App } from 'cdk8s';
 import { DetectionStack, synthApp } from '../../lib';
 

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'fs';
-import { join, resolve } from 'path';
+import { dirname, isAbsolute, join, resolve } from 'path';
 import { CAPTURE_DEFINITION_ERRORS } from '../core/app-run';
 import { DetectionStackError } from '../core/errors';
 import type { StackPlan } from '../stack/plan';
@@ -35,18 +35,10 @@ export function appEntry(target: string): string {
  */
 export function loadStackPlans(target: string): StackPlan[] {
   const entry = appEntry(target);
+  // The app's own cdk8s (its App is the one to capture), else this library's.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const cdk8s = require('cdk8s') as typeof import('cdk8s');
-  if (entry.endsWith('.ts')) {
-    try {
-      // ts-node is optional: only TypeScript apps need it (DS-PACK-031 says so when it is missing).
-      // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
-      (require('ts-node') as typeof import('ts-node')).register({ transpileOnly: true, compilerOptions: { module: 'commonjs' } });
-    } catch {
-      throw new DetectionStackError('DS-PACK-031', entry, 'ts-node is needed to run a TypeScript app and was not found',
-        'npm install --save-dev ts-node, or compile the app and pass its .js file');
-    }
-  }
+  const cdk8s = require(resolveFrom('cdk8s', dirname(entry))) as typeof import('cdk8s');
+  if (entry.endsWith('.ts')) registerTypeScript(entry);
   const apps: InstanceType<typeof cdk8s.App>[] = [];
   const proto = cdk8s.App.prototype as { synth: () => void };
   const originalSynth = proto.synth;
@@ -58,6 +50,9 @@ export function loadStackPlans(target: string): StackPlan[] {
   flags[CAPTURE_DEFINITION_ERRORS] = true;
   try {
     Module._load(entry, null, true);
+  } catch (e) {
+    if (e instanceof DetectionStackError || (e as Error | null)?.name === 'DetectionStackError') throw e;
+    throw appFailure(entry, e);
   } finally {
     proto.synth = originalSynth;
     (process as { mainModule?: unknown }).mainModule = savedMain;
@@ -69,4 +64,58 @@ export function loadStackPlans(target: string): StackPlan[] {
       'create a DetectionStack in the app and call app.synth() when it runs as the main module');
   }
   return plans;
+}
+
+/**
+ * Lets Node load the TypeScript app as CommonJS through ts-node (transpile only), whatever module settings the app's
+ * own tsconfig has: `cdk8s synth` runs the app with them, but a `node16`/`nodenext` or `bundler` resolution beside
+ * `module: commonjs` is a tsconfig error (TS5110), and `verbatimModuleSyntax` refuses imports in a CommonJS file.
+ * ts-node is resolved from the app's folder first, as `npx ts-node` would find it.
+ */
+function registerTypeScript(entry: string): void {
+  let tsNode: typeof import('ts-node');
+  try {
+    // ts-node is optional: only TypeScript apps need it (DS-PACK-031 says so when it is missing).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports, import/no-extraneous-dependencies
+    tsNode = require(resolveFrom('ts-node', dirname(entry))) as typeof import('ts-node');
+  } catch {
+    throw new DetectionStackError('DS-PACK-031', entry, 'ts-node is needed to run a TypeScript app and was not found',
+      'npm install --save-dev ts-node, or compile the app and pass its .js file');
+  }
+  tsNode.register({
+    transpileOnly: true,
+    projectSearchDir: dirname(entry),
+    compilerOptions: { module: 'commonjs', moduleResolution: 'node', verbatimModuleSyntax: false },
+  });
+}
+
+/** A module as the app would find it, else as this library finds it. */
+function resolveFrom(request: string, dir: string): string {
+  try {
+    return require.resolve(request, { paths: [dir] });
+  } catch {
+    return request;
+  }
+}
+
+/**
+ * An error the app itself threw while it ran (not a definition error): DS-PACK-033 at the app's own frame
+ * (file:line:col, the first stack frame outside node_modules and Node's internals), with the error's first line.
+ */
+export function appFailure(entry: string, e: unknown): DetectionStackError {
+  const error = e instanceof Error ? e : new Error(String(e));
+  // The first line, and the next one when the first only announces it (ts-node's 'Unable to compile TypeScript:').
+  const lines = error.message.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const firstLine = lines[0]?.endsWith(':') && lines.length > 1 ? `${lines[0]} ${lines[1]}` : lines[0] ?? '';
+  const stack = (error.stack ?? '').split('\n');
+  const library = resolve(__dirname, '..');
+  const frame = stack.slice(1)
+    .map((l) => /\(?((?:[A-Za-z]:)?[^\s():]+):(\d+):(\d+)\)?\s*$/.exec(l.trim()))
+    .find((m) => m && !m[1].includes('node_modules') && isAbsolute(m[1]) && !m[1].startsWith(library));
+  // A SyntaxError of the app's JavaScript has no frame of its own: V8 names `file:line` above the message.
+  const syntaxAt = error instanceof SyntaxError ? /^(\/.+|[A-Za-z]:\\.+):(\d+)$/.exec(stack[0] ?? '') : null;
+  const place = frame ? `${frame[1]}:${frame[2]}:${frame[3]}` : syntaxAt ? `${syntaxAt[1]}:${syntaxAt[2]}` : entry;
+  const what = `${error.name && error.name !== 'Error' ? `${error.name}: ` : ''}${firstLine || 'an error without a message'}`;
+  return new DetectionStackError('DS-PACK-033', place, `the app failed while it ran: ${what}`,
+    'run the app as cdk8s synth does (npx ts-node main.ts) and fix the error there; the report needs an app that runs');
 }

@@ -88,6 +88,24 @@ describe('detection-stack report', () => {
     expect(result.stderr).not.toContain('DS-PACK-032');
   }, 60_000);
 
+  test("an app with its own tsconfig (nodenext resolution, verbatimModuleSyntax) runs as cdk8s synth runs it", () => {
+    // Was CLI_INTERNAL 'TS5110: Option module must be set to Node16 when moduleResolution is set to Node16'.
+    const result = reportInNode(join(__dirname, '..', 'report', 'fixtures', 'nodenext-app'));
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout.split('\n')[0]).toBe('# Detection coverage: nodenext-fixture');
+  }, 60_000);
+
+  test('an app that throws while it runs is DS-PACK-033 at its own file:line:col, never CLI_INTERNAL', () => {
+    const app = join(mkdtempSync(join(tmpdir(), 'ds-report-')), 'main.js');
+    writeFileSync(app, "'use strict';\nconst stacks = undefined;\nstacks.forEach((s) => s);\n");
+    const result = reportInNode(app);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`error DS-PACK-033 at ${app}:3:8: the app failed while it ran: TypeError: Cannot read properties of undefined `
+      + "(reading 'forEach'). Fix: run the app as cdk8s synth does (npx ts-node main.ts) and fix the error there; the report needs an app that runs\n");
+  }, 60_000);
+
   test('a folder without an app is refused with the place named', () => {
     const { io: cli, err } = io();
     expect(runReportCommand([tmpdir()], cli)).toBe(1);

@@ -7,7 +7,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { installedCopy } from '../pulumi/installed-copy';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -49,15 +49,17 @@ console.log(socket);
 app.synth();
 `;
 
-/** The first ```ts block after `heading` in README.md, as a user copies it. */
-function readmeBlock(heading: string): string {
+/** The first ```ts (or other `lang`) block after `heading` in README.md, as a user copies it. */
+function readmeBlock(heading: string, lang = 'ts'): string {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   const at = readme.indexOf(heading);
   if (at < 0) throw new Error(`README.md has no "${heading}"`);
-  const match = /```ts\n([\s\S]*?)```/.exec(readme.slice(at));
-  if (!match) throw new Error(`README.md has no ts block after "${heading}"`);
+  const match = new RegExp(`\`\`\`${lang}\\n([\\s\\S]*?)\`\`\``).exec(readme.slice(at));
+  if (!match) throw new Error(`README.md has no ${lang} block after "${heading}"`);
   return match[1];
 }
+
+const OWN_PROJECT = 'In your own project (Node 22+)';
 
 describe('the packed package in a fresh project', () => {
   let work: string;
@@ -72,14 +74,13 @@ describe('the packed package in a fresh project', () => {
     consumer = path.join(work, 'consumer');
     fs.mkdirSync(consumer);
     fs.writeFileSync(path.join(consumer, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
-    fs.writeFileSync(path.join(consumer, 'tsconfig.json'), JSON.stringify({
-      compilerOptions: { strict: true, target: 'ES2022', module: 'node16', moduleResolution: 'node16', lib: ['es2022'], types: ['node', 'jest'], outDir: 'out', skipLibCheck: false },
-      files: ['main.ts', 'quick-start.ts', 'detection-stack.test.ts'],
-    }));
-    fs.writeFileSync(path.join(consumer, 'main.ts'), CONSUMER_APP);
-    fs.writeFileSync(path.join(consumer, 'quick-start.ts'), readmeBlock('Quick start (cdk8s):'));
+    // The project files the README gives a new project: its tsconfig.json and cdk8s.yaml, the quick start as main.ts.
+    fs.writeFileSync(path.join(consumer, 'tsconfig.json'), readmeBlock(OWN_PROJECT, 'json'));
+    fs.writeFileSync(path.join(consumer, 'cdk8s.yaml'), readmeBlock(OWN_PROJECT, 'yaml'));
+    fs.writeFileSync(path.join(consumer, 'consumer.ts'), CONSUMER_APP);
+    fs.writeFileSync(path.join(consumer, 'main.ts'), readmeBlock('Quick start (cdk8s):'));
     fs.writeFileSync(path.join(consumer, 'detection-stack.test.ts'), readmeBlock('Snapshot-testing your stack'));
-    run(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball, 'typescript@~5.9', '@types/node@^20', '@types/jest@^29'], consumer);
+    run(NPM, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball, 'typescript@~5.9', 'ts-node@^10.9.2', '@types/node@^22', '@types/jest@^29'], consumer);
   });
 
   afterAll(() => {
@@ -95,8 +96,8 @@ describe('the packed package in a fresh project', () => {
   });
 
   test('a strict TypeScript cdk8s app compiles against it, runs, and synthesizes the Falco sensor', () => {
-    run(path.join(consumer, 'node_modules', '.bin', 'tsc'), ['-p', '.'], consumer);
-    const stdout = run(process.execPath, ['out/main.js'], consumer);
+    run(path.join(consumer, 'node_modules', '.bin', 'tsc'), ['-p', '.', '--outDir', 'out'], consumer);
+    const stdout = run(process.execPath, ['out/consumer.js'], consumer);
     expect(stdout.trim()).toBe('/run/containerd/containerd.sock');
     const manifest = fs.readFileSync(path.join(consumer, 'dist', 'packed.k8s.yaml'), 'utf8');
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -109,10 +110,10 @@ describe('the packed package in a fresh project', () => {
   });
 
   test("the README's quick start and its Jest snapshot test, copied as written, compile under strict and run", () => {
-    run(path.join(consumer, 'node_modules', '.bin', 'tsc'), ['-p', '.'], consumer);
+    run(path.join(consumer, 'node_modules', '.bin', 'tsc'), ['-p', '.', '--outDir', 'out'], consumer);
     // synthApp writes the warnings on stderr and the manifests to dist/ (cdk8s's default outdir).
     fs.rmSync(path.join(consumer, 'dist'), { recursive: true, force: true });
-    run(process.execPath, ['out/quick-start.js'], consumer);
+    run(process.execPath, ['out/main.js'], consumer);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const objects = parseAllDocuments(fs.readFileSync(path.join(consumer, 'dist', 'prod.k8s.yaml'), 'utf8')).map((d) => d.toJSON() as any);
     const rules = objects.filter((o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('falco-rules-'));
@@ -123,6 +124,21 @@ describe('the packed package in a fresh project', () => {
     const snapshot = fs.readFileSync(path.join(consumer, 'out', '__snapshots__', 'detection-stack.test.js.snap'), 'utf8');
     expect(snapshot).toContain('"name": "falco"');
     run(process.execPath, [...jest, '--ci'], consumer);
+  });
+
+  test("the README's cdk8s.yaml app command runs the quick start, and `detection-stack report .` reports it", () => {
+    // cdk8s synth runs the `app` command in the project folder; its output folder is cdk8s's default, dist/.
+    const app = parse(readmeBlock(OWN_PROJECT, 'yaml')) as { language: string; app: string };
+    expect(app.language).toBe('typescript');
+    const [npx, tsNode, ...args] = app.app.split(' ');
+    expect([npx, tsNode]).toEqual(['npx', 'ts-node']);
+    fs.rmSync(path.join(consumer, 'dist'), { recursive: true, force: true });
+    run(process.execPath, [path.join(consumer, 'node_modules', 'ts-node', 'dist', 'bin.js'), ...args], consumer);
+    expect(fs.readFileSync(path.join(consumer, 'dist', 'prod.k8s.yaml'), 'utf8')).toContain('k8s.ns.name in (\"billing\")');
+    // The installed command line, on the folder, with the README's tsconfig (node16): was TS5110 as CLI_INTERNAL.
+    const report = run(process.execPath, [path.join(consumer, 'node_modules', 'detection-stack', 'bin', 'detection-stack'), 'report', '.'], consumer);
+    expect(report.split('\n')[0]).toBe('# Detection coverage: prod');
+    expect(report).toContain('| Shell access | detects (1): Shell in billing |');
   });
 
   test('a copied-out examples/oke-pulumi with the tarball installed type-checks with its own tsconfig and plans offline', () => {

@@ -19,5 +19,6 @@ export const PACK_CODES = defineCodes({
   'DS-PACK-030': { level: 'error', meaning: 'the app to report on is not a file or an example folder with main.ts', fix: 'give an example folder (with main.ts) or the app file' },
   'DS-PACK-031': { level: 'error', meaning: 'ts-node is needed to run a TypeScript app and was not found', fix: 'npm install --save-dev ts-node, or compile the app and pass its .js file' },
   'DS-PACK-032': { level: 'error', meaning: 'the app synthesized no DetectionStack', fix: 'create a DetectionStack in the app and call app.synth() when it runs as the main module' },
+  'DS-PACK-033': { level: 'error', meaning: 'the app threw an error while it ran (not a definition error of a DetectionStack)', fix: 'run the app as cdk8s synth does (npx ts-node main.ts) and fix the error there; the report needs an app that runs' },
   'DS-PACK-101': { level: 'error', meaning: 'a response hook is attached to a rule that is not high-confidence at CRITICAL or above', fix: 'remove the response hook (responseHooks) from this rule, or attach it to a confidence:high rule at CRITICAL, ALERT or EMERGENCY' },
 });
