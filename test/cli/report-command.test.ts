@@ -88,7 +88,7 @@ describe('detection-stack report', () => {
     expect(result.stderr).not.toContain('DS-PACK-032');
   }, 60_000);
 
-  test("an app with its own tsconfig (nodenext resolution, verbatimModuleSyntax) runs as cdk8s synth runs it", () => {
+  test('an app with its own tsconfig (nodenext resolution, verbatimModuleSyntax) runs as cdk8s synth runs it', () => {
     // Was CLI_INTERNAL 'TS5110: Option module must be set to Node16 when moduleResolution is set to Node16'.
     const result = reportInNode(join(__dirname, '..', 'report', 'fixtures', 'nodenext-app'));
     expect(result.stderr).toBe('');
