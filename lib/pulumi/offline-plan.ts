@@ -4,7 +4,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse } from 'yaml';
+import { parseDocument } from 'yaml';
 import { DetectionStackError } from '../core/errors';
 
 /** One resource the program registers. */
@@ -181,17 +181,42 @@ export async function planProgram(dir: string, options: OfflinePlanOptions = {})
 function readProjectName(dir: string): string {
   const file = path.join(dir, 'Pulumi.yaml');
   if (!fs.existsSync(file)) return path.basename(dir);
-  const doc = parse(fs.readFileSync(file, 'utf8')) as { name?: string } | null;
-  return doc?.name ?? path.basename(dir);
+  const doc = readYamlMapping(file) as { name?: unknown };
+  return typeof doc.name === 'string' ? doc.name : path.basename(dir);
+}
+
+/**
+ * A Pulumi project or stack file as YAML: a mapping (an empty file is an empty one). Not YAML, or YAML that is no
+ * mapping, is DS-PULUMI-048 at `file:line:col` of the first problem.
+ */
+function readYamlMapping(file: string): Record<string, unknown> {
+  const doc = parseDocument(fs.readFileSync(file, 'utf8'));
+  const error = doc.errors[0];
+  if (error) {
+    const at = error.linePos?.[0];
+    throw new DetectionStackError('DS-PULUMI-048', at ? `${file}:${at.line}:${at.col}` : file,
+      `not valid YAML: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, 'correct the YAML at the place given (Pulumi reads the same file)');
+  }
+  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new DetectionStackError('DS-PULUMI-048', file, `the file is ${Array.isArray(value) ? 'a list' : 'a single value'}, not a mapping`,
+      'write it as Pulumi does: top-level keys (name:, runtime: in Pulumi.yaml; config: in Pulumi.<stack>.yaml)');
+  }
+  return value as Record<string, unknown>;
 }
 
 /** `Pulumi.<stack>.yaml` config (plain values only), keys namespaced by the project as Pulumi does. */
 function readStackConfig(dir: string, project: string, stack: string): Record<string, string> {
   const file = path.join(dir, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(file)) return {};
-  const doc = parse(fs.readFileSync(file, 'utf8')) as { config?: Record<string, unknown> } | null;
+  const doc = readYamlMapping(file) as { config?: unknown };
+  if (doc.config !== undefined && doc.config !== null && (typeof doc.config !== 'object' || Array.isArray(doc.config))) {
+    throw new DetectionStackError('DS-PULUMI-048', file, '`config` is not a mapping of keys to values',
+      'write config: followed by indented `key: value` lines, as `pulumi config set` writes them');
+  }
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(doc?.config ?? {})) {
+  for (const [key, value] of Object.entries((doc.config ?? {}) as Record<string, unknown>)) {
     if (value && typeof value === 'object' && 'secure' in value) {
       throw new DetectionStackError('DS-PULUMI-024', `${file}: ${key}`, 'encrypted config cannot be read without the Pulumi CLI',
         'give the plan stack plain placeholder values');

@@ -54,6 +54,20 @@ describe('detection-stack plan', () => {
       `DS-PULUMI-024 at ${path.join(dir, 'Pulumi.plan.yaml')}: webhook: encrypted config cannot be read without the Pulumi CLI. Fix: give the plan stack plain placeholder values`]);
   });
 
+  test('DS-PULUMI-048: a plan stack file or Pulumi.yaml that is not YAML, or no mapping, is named with its place (was CLI_INTERNAL without the file)', async () => {
+    const broken = program('broken-config', { 'index.js': "require('@pulumi/pulumi');\n", 'Pulumi.plan.yaml': 'config:\n  tenancyId: [unclosed\n' });
+    const [code, message] = await planError(broken);
+    expect(code).toBe('DS-PULUMI-048');
+    expect(message).toMatch(new RegExp(`^DS-PULUMI-048 at ${path.join(broken, 'Pulumi.plan.yaml').replace(/[.]/g, '\\.')}:3:1: not valid YAML: `));
+    expect(message).toContain('Fix: correct the YAML at the place given (Pulumi reads the same file)');
+    const list = program('list-config', { 'index.js': "require('@pulumi/pulumi');\n", 'Pulumi.plan.yaml': 'config:\n  - tenancyId\n' });
+    expect(await planError(list)).toEqual(['DS-PULUMI-048', `DS-PULUMI-048 at ${path.join(list, 'Pulumi.plan.yaml')}: \`config\` is not a mapping of keys to values. `
+      + 'Fix: write config: followed by indented `key: value` lines, as `pulumi config set` writes them']);
+    const project = program('binary-project', { 'index.js': "require('@pulumi/pulumi');\n", 'Pulumi.yaml': '- name\n- runtime\n' });
+    expect(await planError(project)).toEqual(['DS-PULUMI-048', `DS-PULUMI-048 at ${path.join(project, 'Pulumi.yaml')}: the file is a list, not a mapping. `
+      + 'Fix: write it as Pulumi does: top-level keys (name:, runtime: in Pulumi.yaml; config: in Pulumi.<stack>.yaml)']);
+  });
+
   test('DS-PULUMI-025: the AWS provider asked for its region with none configured', async () => {
     const dir = program('no-region', { 'index.js': "const aws = require('@pulumi/aws');\nmodule.exports = async () => { await aws.getRegion({}); };\n" });
     const saved = [process.env.AWS_REGION, process.env.AWS_DEFAULT_REGION];
