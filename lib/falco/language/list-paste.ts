@@ -1,3 +1,4 @@
+import { isToken } from './lexer';
 import { ConditionSyntaxError, parseCondition } from './parser';
 import { print } from './printer';
 
@@ -18,6 +19,8 @@ export type PastedItem = { readonly value: string } | { readonly problem: string
 
 /** How the condition lexer reads a list item once Falco pastes it into `field in (...)`. */
 export function readPastedListItem(item: string): PastedItem {
+  // a bare word (what nearly every item is) reads as itself: no parse needed
+  if (isToken('bareString', item)) return { value: item };
   const pasted = pasteListItem(item);
   const probe = `x.y in (${pasted})`;
   let parsed;
@@ -51,11 +54,28 @@ const SUBSTITUTION_DELIMITERS = /[ \t\n\r(),=]+/;
  * around it are delimiters, outside or inside quotes alike (`"a shells b"` names the list `shells`), and the
  * items it pastes can name a list tried after it. `order` gives each list's place in that order.
  */
-export function substitutedListNames(text: string, order: ReadonlyMap<string, number>, lists: readonly PastedList[]): string[] {
+export function substitutedListNames(text: string, order: ReadonlyMap<string, number>, lists: readonly PastedList[]): readonly string[] {
+  let known = NAMES_BY_TEXT.get(lists);
+  if (!known) {
+    known = new Map();
+    NAMES_BY_TEXT.set(lists, known);
+  }
+  let names = known.get(text);
+  if (names === undefined) {
+    names = listNamesOf(text, order, lists);
+    known.set(text, names);
+  }
+  return names;
+}
+
+/** What {@link substitutedListNames} found for a text, by the lists it was given (their order map is made from them). */
+const NAMES_BY_TEXT = new WeakMap<readonly PastedList[], Map<string, readonly string[]>>();
+
+function listNamesOf(text: string, order: ReadonlyMap<string, number>, lists: readonly PastedList[]): string[] {
   const pending: number[] = [];
   const seen = new Set<number>();
-  const consider = (words: string) => {
-    for (const word of words.split(SUBSTITUTION_DELIMITERS)) {
+  const consider = (words: readonly string[]) => {
+    for (const word of words) {
       const at = order.get(word);
       if (at !== undefined && !seen.has(at)) {
         seen.add(at);
@@ -63,7 +83,7 @@ export function substitutedListNames(text: string, order: ReadonlyMap<string, nu
       }
     }
   };
-  consider(text);
+  consider(text.split(SUBSTITUTION_DELIMITERS));
   const used: string[] = [];
   let tried = -1;
   while (pending.length > 0) {
@@ -74,9 +94,32 @@ export function substitutedListNames(text: string, order: ReadonlyMap<string, nu
     tried = next;
     const list = lists[next];
     used.push(list.name);
-    consider(list.items.map(pasteListItem).join(', '));
+    consider(pastedWords(list));
   }
   return used;
+}
+
+const PASTED_TEXT = new WeakMap<PastedList, string>();
+const PASTED_WORDS = new WeakMap<PastedList, readonly string[]>();
+
+/** The text a list pastes: its items joined with `, `, each quoted when it has a space (computed once per list). */
+function pastedText(list: PastedList): string {
+  let text = PASTED_TEXT.get(list);
+  if (text === undefined) {
+    text = list.items.map(pasteListItem).join(', ');
+    PASTED_TEXT.set(list, text);
+  }
+  return text;
+}
+
+/** The words between delimiters of the text a list pastes (computed once per list). */
+function pastedWords(list: PastedList): readonly string[] {
+  let words = PASTED_WORDS.get(list);
+  if (words === undefined) {
+    words = pastedText(list).split(SUBSTITUTION_DELIMITERS);
+    PASTED_WORDS.set(list, words);
+  }
+  return words;
 }
 
 /** Each list's place in `lists`, for {@link substituteLists} (compute it once for many conditions). */
@@ -87,16 +130,25 @@ export function listOrder(lists: readonly PastedList[]): Map<string, number> {
 /** A condition text after Falco's list substitution. */
 export interface SubstitutedText {
   readonly text: string;
-  /** For each character of `text`, its offset in the text before substitution (pasted characters: the list name's). */
-  readonly origin: readonly number[];
-  /** For each character of `text`, the list that pasted it, if one did. */
-  readonly pastedBy: readonly (string | undefined)[];
   /** The lists substituted, in Falco's order. */
   readonly lists: readonly string[];
+  /** The offset in the text before substitution of a character of `text` (pasted characters: the list name's). */
+  originOf(offset: number): number;
+  /** The list that pasted a character of `text`, if one did. */
+  pastedByAt(offset: number): string | undefined;
 }
 
 const BLANKS = ' \t\n\r';
 const DELIMITERS = `${BLANKS}(),=`;
+
+/** One replacement of the text: `[start, end)` of the text at that point became `length` characters pasted by `list`. */
+interface Edit {
+  readonly start: number;
+  readonly end: number;
+  readonly length: number;
+  readonly anchor: number;
+  readonly list: string;
+}
 
 /**
  * Falco's list substitution (rule_loader_compiler.cpp, parse_condition and resolve_list): before a condition is
@@ -104,6 +156,7 @@ const DELIMITERS = `${BLANKS}(),=`;
  * `)`, `,`, `=`) or the text's edge on both sides, blanks around it included, by its items joined with `, `
  * (each quoted when it has a space and does not start with a quote); an empty list also takes a comma beside
  * it. The text is then parsed. `proc.name = shells` becomes `proc.name = bash, sh`, a syntax error.
+ * Where each character comes from is worked out only when asked (for a diagnostic).
  */
 export function substituteLists(
   text: string,
@@ -112,8 +165,7 @@ export function substituteLists(
 ): SubstitutedText {
   const used = substitutedListNames(text, order, lists);
   let cnd = text;
-  let origin = Array.from({ length: text.length }, (_, i) => i);
-  let pastedBy: (string | undefined)[] = new Array<string | undefined>(text.length).fill(undefined);
+  const edits: Edit[] = [];
   const done: string[] = [];
   // the lists named, in definition order (only those: going through every list per condition is quadratic)
   for (const index of used.map((name) => order.get(name) as number).sort((a, b) => a - b)) {
@@ -123,18 +175,17 @@ export function substituteLists(
     while (start >= 0) {
       let end = start + list.name.length;
       if ((start === 0 || DELIMITERS.includes(cnd[start - 1])) && (end >= cnd.length || DELIMITERS.includes(cnd[end]))) {
-        const anchor = origin[start] ?? text.length;
+        const anchor = traceBack(edits, start).origin;
         while (start > 0 && BLANKS.includes(cnd[start - 1])) start--;
         while (end < cnd.length && BLANKS.includes(cnd[end])) end++;
-        const sub = list.items.map(pasteListItem).join(', ');
+        const sub = pastedText(list);
         if (sub === '') {
           if (start > 0 && cnd[start - 1] === ',') start--;
           else if (end < cnd.length && cnd[end] === ',') end++;
         }
         const inserted = `${start > 0 ? ' ' : ''}${sub} `;
         cnd = cnd.slice(0, start) + inserted + cnd.slice(end);
-        origin = origin.slice(0, start).concat(new Array<number>(inserted.length).fill(anchor), origin.slice(end));
-        pastedBy = pastedBy.slice(0, start).concat(new Array<string>(inserted.length).fill(list.name), pastedBy.slice(end));
+        edits.push({ start, end, length: inserted.length, anchor, list: list.name });
         start += sub.length + 1;
         substituted = true;
       }
@@ -142,5 +193,26 @@ export function substituteLists(
     }
     if (substituted) done.push(list.name);
   }
-  return { text: cnd, origin, pastedBy, lists: done };
+  const last = Math.max(0, cnd.length - 1);
+  return {
+    text: cnd,
+    originOf: (offset) => traceBack(edits, Math.max(0, Math.min(offset, last))).origin,
+    pastedByAt: (offset) => (offset >= 0 && offset < cnd.length ? traceBack(edits, offset).list : undefined),
+    lists: done,
+  };
+}
+
+/**
+ * Where a character of the substituted text comes from: its offset in the text before substitution, or, for a
+ * pasted character, the offset of the list name that pasted it and that list (the edits are walked back, last first).
+ */
+function traceBack(edits: readonly Edit[], offset: number): { readonly origin: number; readonly list?: string } {
+  let at = offset;
+  for (let k = edits.length - 1; k >= 0; k--) {
+    const e = edits[k];
+    if (at < e.start) continue;
+    if (at < e.start + e.length) return { origin: e.anchor, list: e.list };
+    at += e.end - e.start - e.length;
+  }
+  return { origin: at };
 }

@@ -36,7 +36,7 @@ const KIND_OF_TYPE: ReadonlyMap<string, ValueKind> = new Map(
  * `DYNAMIC` (`evt.rawarg.*`, typed per event) and types not known here.
  */
 export function kindOfType(fieldType: string): ValueKind | undefined {
-  return KIND_OF_TYPE.get(fieldType.toUpperCase().replace(/^PT_/, ''));
+  return KIND_OF_TYPE.get(fieldType) ?? KIND_OF_TYPE.get(fieldType.toUpperCase().replace(/^PT_/, ''));
 }
 
 /** What each kind of single-valued field takes, with the name libsinsp's error message gives the kind. */

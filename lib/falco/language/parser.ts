@@ -321,7 +321,7 @@ class Parser extends Lexer {
     this.lexBlank();
     let first: StringLiteral | undefined;
     try {
-      first = this.parseStrValueOrTransformer(true) as StringLiteral;
+      first = this.parseListItem();
     } catch (e) {
       // an empty list, or an error reported below as a missing ')'
       if (!(e instanceof ConditionSyntaxError) || e.code === 'COND_TOO_DEEP' || e.code === 'COND_BAD_ESCAPE') throw e;
@@ -330,12 +330,22 @@ class Parser extends Lexer {
       items.push(first);
       this.lexBlank();
       while (this.lexStr(',')) {
-        items.push(this.parseStrValueOrTransformer(true) as StringLiteral);
+        items.push(this.parseListItem());
         this.lexBlank();
       }
     }
     if (!this.lexStr(')')) this.fail('COND_UNBALANCED_PARENS', "expected a ')' token");
     return { kind: 'list', items, pos };
+  }
+
+  /** A value of a list: `parseStrValueOrTransformer(true)` without its closure (lists of pasted items are long). */
+  private parseListItem(): StringLiteral {
+    if (this.depth + 1 >= this.maxDepth) return this.parseStrValueOrTransformer(true) as StringLiteral;
+    this.lexBlank();
+    const pos = this.pos();
+    if (this.lexQuoted(this.badEscape)) return this.literal(true, pos);
+    if (this.lexToken('bareString')) return this.literal(false, pos);
+    return this.fail('COND_SYNTAX', 'expected a string value');
   }
 
   private parseListValue(): Operand {

@@ -161,7 +161,10 @@ export class RuleCompiler {
     }
     // lists an earlier file defines whose items are not known here stay names, resolved in the syntax tree
     const substituted = lists.filter((l) => !this.opaqueLists.has(l.name));
-    this.pastedLists = { order, lists, substituted, substitutedOrder: listOrder(substituted) };
+    // the same objects when every list is substituted (the usual case): what a text substitutes is then worked out once
+    this.pastedLists = substituted.length === lists.length
+      ? { order, lists, substituted: lists, substitutedOrder: order }
+      : { order, lists, substituted, substitutedOrder: listOrder(substituted) };
   }
 
   /** A macro's resolved condition (macros it uses must be defined before it), or null when broken. */
@@ -338,8 +341,8 @@ export class RuleCompiler {
     if (!ok) return undefined;
     const substituted: MappedText = {
       text: r.text,
-      at: (offset) => text.at(r.origin[Math.max(0, Math.min(offset, r.origin.length - 1))] ?? 0),
-      pastedBy: (offset) => r.pastedBy[offset],
+      at: (offset) => text.at(r.originOf(offset)),
+      pastedBy: (offset) => r.pastedByAt(offset),
     };
     this.unsubstituted.set(substituted, text.text);
     return substituted;
