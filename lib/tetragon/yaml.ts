@@ -25,6 +25,14 @@ export function isTetragonDocument(doc: unknown): boolean {
   return isPlainObject(doc) && typeof doc.apiVersion === 'string' && doc.apiVersion.startsWith('cilium.io/');
 }
 
+/** A document nested deeper than the YAML reader can follow (thousands of levels; a TracingPolicy has about ten). */
+const TOO_DEEP = {
+  code: 'DS-TETRA-001',
+  path: '',
+  message: 'YAML nested deeper than the reader follows (thousands of levels)',
+  fix: 'write the policy as the CRD shapes it: a TracingPolicy nests about ten levels',
+} as const;
+
 /**
  * Parses every YAML document of `text` as a TracingPolicy/TracingPolicyNamespaced and validates it.
  * Enforcement is accepted by default here: a file is what its author wrote; the opt-in applies to stacks.
@@ -45,12 +53,21 @@ export function loadTracingPolicies(text: string, file: string, options: PolicyV
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
         const pos = at(e.pos[0]);
-        issues.push({ file, line: pos.line, col: pos.col, code: 'DS-TETRA-001', path: '', message: `YAML syntax: ${e.message.split('\n')[0]}`, fix: 'correct the YAML syntax' });
+        issues.push(/Maximum call stack size exceeded/.test(e.message) ? { ...TOO_DEEP, file, line: pos.line, col: pos.col }
+          : { file, line: pos.line, col: pos.col, code: 'DS-TETRA-001', path: '', message: `YAML syntax: ${e.message.split('\n')[0]}`, fix: 'correct the YAML syntax' });
       }
       continue;
     }
     if (doc.contents === null) continue;
-    const value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 100 }) as unknown;
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      const pos = at(doc.contents.range?.[0] ?? 0);
+      issues.push({ ...TOO_DEEP, file, line: pos.line, col: pos.col });
+      continue;
+    }
     if (!isTetragonDocument(value)) {
       skipped += 1;
       continue;

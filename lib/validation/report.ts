@@ -26,29 +26,83 @@ export const EXPECTED_PREFIX = 'expected: ';
 
 /** Validates `value` against `schema`; throws a DetectionStackError for the first problem found. */
 export function validateProps<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
-  const polluting = prototypeKeyPath(value, [], new Set());
-  if (polluting) {
-    throw new DetectionStackError(SCHEMA_ERROR_CODES.unknownKey, propPath(where, polluting), '\'__proto__\' is not a prop of any props type',
-      'remove it (spread into an object it would replace the object\'s prototype)');
-  }
+  const hostile = hostileShape(value);
+  if (hostile) throw new DetectionStackError(hostile.code, propPath(where, hostile.path), hostile.problem, hostile.fix);
   const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   throw toDetectionStackError(result.error.issues[0], where);
 }
 
+/** Deepest nesting of objects and lists the props may have (the deepest props type, a TracingPolicy's selectors, has about 15). */
+export const MAX_PROPS_DEPTH = 64;
 /**
- * The path of an own `__proto__` key anywhere in the props (JSON.parse and defineProperty make them), which
- * record schemas skip and a later spread would turn into a prototype.
+ * Longest string a prop may hold, in UTF-8 bytes: no Kubernetes object holds more (a ConfigMap's or a Secret's
+ * data is at most 1 MiB, kubernetes pkg/apis/core/validation ValidateConfigMap, MaxSecretSize).
  */
-function prototypeKeyPath(value: unknown, path: PropertyKey[], seen: Set<object>): PropertyKey[] | undefined {
-  if (typeof value !== 'object' || value === null || seen.has(value)) return undefined;
-  seen.add(value);
-  if (Object.hasOwn(value, '__proto__')) return [...path, '__proto__'];
-  for (const [key, child] of Object.entries(value)) {
-    const found = prototypeKeyPath(child, [...path, Array.isArray(value) ? Number(key) : key], seen);
-    if (found) return found;
+export const MAX_PROP_STRING_BYTES = 1024 * 1024;
+
+interface HostileShape {
+  readonly code: StackCode;
+  readonly path: PropertyKey[];
+  readonly problem: string;
+  readonly fix: string;
+}
+
+/**
+ * What no schema should meet, found before the schema walks the props (it recurses, and record schemas skip
+ * `__proto__`): an own `__proto__` key (JSON.parse and defineProperty make them; a later spread would turn it into a
+ * prototype), an own `constructor` key (cdk8s renders no object that has one), nesting deeper than
+ * {@link MAX_PROPS_DEPTH} and strings longer than {@link MAX_PROP_STRING_BYTES}. Iterative: a 10,000-deep object
+ * is an error, not a stack overflow. A cycle is left to the schema (it meets an unknown key or a wrong type first).
+ */
+function hostileShape(root: unknown): HostileShape | undefined {
+  const seen = new Set<object>();
+  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value: root, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (typeof value === 'string') {
+      if (value.length > MAX_PROP_STRING_BYTES / 3 && Buffer.byteLength(value) > MAX_PROP_STRING_BYTES) {
+        return {
+          code: 'DS-PROPS-013',
+          path,
+          problem: `${propName(path)} is a string of ${megabytes(Buffer.byteLength(value))} MiB, above the 1 MiB a Kubernetes ConfigMap or Secret holds`,
+          fix: 'keep the value under 1 MiB: split rules into several, or mount large files from a ConfigMap you manage',
+        };
+      }
+      continue;
+    }
+    if (typeof value !== 'object' || value === null || seen.has(value)) continue;
+    seen.add(value);
+    if (path.length >= MAX_PROPS_DEPTH) {
+      return {
+        code: 'DS-PROPS-013',
+        path,
+        problem: `${propName(path)} is nested deeper than ${MAX_PROPS_DEPTH} levels, deeper than any props type`,
+        fix: 'give the value the shape its props type documents',
+      };
+    }
+    for (const key of ['__proto__', 'constructor']) {
+      if (Object.hasOwn(value, key)) {
+        return {
+          code: SCHEMA_ERROR_CODES.unknownKey,
+          path: [...path, key],
+          problem: `${quote(key)} is not a prop of any props type`,
+          fix: key === '__proto__' ? 'remove it (spread into an object it would replace the object\'s prototype)'
+            : 'remove it or rename the key (cdk8s renders no object with an own \'constructor\' key)',
+        };
+      }
+    }
+    const entries = Object.entries(value);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, child] = entries[i];
+      stack.push({ value: child, path: [...path, Array.isArray(value) ? Number(key) : key] });
+    }
   }
   return undefined;
+}
+
+function megabytes(bytes: number): string {
+  return (Math.ceil(bytes / 2 ** 20 * 100) / 100).toFixed(2).replace(/\.?0+$/, '');
 }
 
 /** The error for one issue; `where` is the construct path the issue's prop path is appended to. */

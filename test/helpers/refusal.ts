@@ -21,6 +21,17 @@ export function refusalIn(f: () => unknown): string {
   throw new Error('accepted');
 }
 
+/** The DetectionStackError planning untyped props (as a JavaScript or YAML-fed caller passes them) at `stack` throws. */
+export function planErrorOf(props: unknown): DetectionStackError {
+  try {
+    planStack(props as DetectionStackProps, 'stack');
+  } catch (e) {
+    if (e instanceof DetectionStackError) return e;
+    throw e;
+  }
+  throw new Error('expected a DetectionStackError');
+}
+
 /** An EKS cluster in eu-west-1 with a bucket, which every refusal test changes in one place. */
 export const EKS: DetectionStackProps = {
   cluster: { name: 'prod-eks', provider: 'eks', region: 'eu-west-1' },

@@ -12,6 +12,7 @@ export const PROPS_CODES = defineCodes({
   'DS-PROPS-010': { level: 'error', meaning: 'a prop has the wrong type (a string for a list, a number for a string, null, ...)', fix: 'give the type the message names' },
   'DS-PROPS-011': { level: 'error', meaning: 'a prop the props type does not have (often a misspelling)', fix: 'remove it, or use the known prop the message suggests' },
   'DS-PROPS-012': { level: 'error', meaning: 'a value that is not one of the values the prop allows', fix: 'use one of the values the message lists' },
+  'DS-PROPS-013': { level: 'error', meaning: 'a prop no Kubernetes object or props type can hold: a string over 1 MiB, or objects and lists nested deeper than 64 levels', fix: 'keep each string under 1 MiB and give the shape the props type documents' },
   'DS-PROPS-020': { level: 'error', meaning: 'a value that ends up in a Kubernetes label, annotation, selector or name breaks Kubernetes\' own rules for it', fix: 'follow the rule the message names (qualified name, label value, DNS-1123); no newlines, quotes or spaces' },
   'DS-PROPS-021': { level: 'error', meaning: 'a cloud identifier (IAM role ARN, Entra client ID, ...) does not follow the provider\'s format', fix: 'give the identifier exactly as the provider prints it' },
 });

@@ -27,6 +27,9 @@ const PLAIN_KEY = /^[A-Za-z0-9_][A-Za-z0-9_.\-/ ]*$/;
 /** Characters that cannot start a plain scalar here (indicators, or the start of another form). */
 const INDICATORS = '-?:,[]{}#&*!|>\'"%@`';
 
+/** Nodes the subset reads nested (rules files nest a few levels); a deeper file is read by the yaml library. */
+const SUBSET_MAX_DEPTH = 32;
+
 class OutsideSubset extends Error {}
 
 function outside(): never {
@@ -53,6 +56,8 @@ class BlockSubsetParser {
   private readonly lines: Line[] = [];
   /** The next line not read yet. */
   private li = 0;
+  /** How deep the node being read nests. */
+  private depth = 0;
 
   constructor(private readonly text: string) {
     let start = 0;
@@ -107,6 +112,16 @@ class BlockSubsetParser {
 
   /** A node starting at pos on the current line, in block context; `ownLine` when it starts its line. */
   private blockNode(pos: number, parentIndent: number, ownLine: boolean): Node {
+    // Rules files nest a few levels; anything deeper is left to the yaml library (and its depth bound).
+    if (++this.depth > SUBSET_MAX_DEPTH) outside();
+    try {
+      return this.blockNodeAt(pos, parentIndent, ownLine);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private blockNodeAt(pos: number, parentIndent: number, ownLine: boolean): Node {
     const column = pos - this.lines[this.li].start;
     if (this.isDash(pos)) {
       if (!ownLine) outside();
@@ -293,6 +308,15 @@ class BlockSubsetParser {
 
   /** `[a, "b", [c]]`, possibly over several lines (each indented more than the parent). */
   private flowSequence(pos: number, parentIndent: number): YAMLSeq {
+    if (++this.depth > SUBSET_MAX_DEPTH) outside();
+    try {
+      return this.flowSequenceAt(pos, parentIndent);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private flowSequenceAt(pos: number, parentIndent: number): YAMLSeq {
     const seq = new YAMLSeq();
     seq.flow = true;
     let p = pos + 1;

@@ -1,3 +1,4 @@
+import type * as YamlLibrary from 'yaml';
 import { parseBlockSubset } from './yaml-block-subset';
 import { isAlias, isMap, isPair, isSeq, Node, yamlLibrary } from './yaml-nodes';
 
@@ -11,6 +12,13 @@ import { isAlias, isMap, isPair, isSeq, Node, yamlLibrary } from './yaml-nodes';
 
 /** How many nodes aliases may add to a document when expanded. */
 export const MAX_ALIAS_EXPANSION = 100_000;
+
+/**
+ * How deep nodes may nest in a document, as Falco's YAML reader allows: yaml-cpp 0.8's `SingleDocParser` keeps a
+ * `DepthGuard<500>` (include/yaml-cpp/depthguard.h) and refuses a node at depth 500 with "bad file"
+ * (LOAD_ERR_YAML_PARSE); measured with falco 0.44.1 -V, 499 nested levels load and 500 do not.
+ */
+export const MAX_YAML_DEPTH = 499;
 
 const BOM = '\uFEFF';
 
@@ -26,15 +34,27 @@ export function parseYamlDocuments(fileText: string): YamlDocumentsResult {
   const text = fileText.startsWith(BOM) ? fileText.slice(BOM.length) : fileText;
   // the block-style subset rules files are written in has no aliases and no errors
   const simple = parseBlockSubset(text);
-  if (simple) return { ok: true, text, documents: simple };
-  const docs = yamlLibrary().parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: true });
+  if (simple) {
+    const deep = simple.map(tooDeep).find((offset) => offset !== undefined);
+    return deep === undefined ? { ok: true, text, documents: simple } : depthError(text, deep);
+  }
+  let docs: ReturnType<typeof YamlLibrary.parseAllDocuments>;
+  try {
+    docs = yamlLibrary().parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: true });
+  } catch (e) {
+    if (e instanceof RangeError) return depthError(text, 0);
+    throw e;
+  }
   const list = Array.isArray(docs) ? docs : [docs];
   for (const doc of list) {
     if (doc.errors.length > 0) {
       const err = doc.errors[0];
+      if (/Maximum call stack size exceeded/.test(err.message)) return depthError(text, err.pos[0]);
       const message = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
       return { ok: false, text, code: 'RULES_YAML_SYNTAX', message, offset: err.pos[0] };
     }
+    const deep = tooDeep(doc.contents as Node | null);
+    if (deep !== undefined) return depthError(text, deep);
   }
   const documents: (Node | null)[] = [];
   for (const doc of list) {
@@ -46,6 +66,35 @@ export function parseYamlDocuments(fileText: string): YamlDocumentsResult {
     }
   }
   return { ok: true, text, documents };
+}
+
+function depthError(text: string, offset: number): YamlDocumentsResult {
+  return {
+    ok: false,
+    text,
+    code: 'RULES_YAML_SYNTAX',
+    offset,
+    message: `YAML nested deeper than ${MAX_YAML_DEPTH} levels: Falco's YAML reader (yaml-cpp) refuses it as a bad file; write the value flatter`,
+  };
+}
+
+/** The offset of the first node nested deeper than {@link MAX_YAML_DEPTH} (the root is at depth 1), without recursion. */
+function tooDeep(root: Node | null): number | undefined {
+  const stack: [unknown, number][] = root === null ? [] : [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > MAX_YAML_DEPTH) return (node as Node).range?.[0] ?? 0;
+    if (!isSeq(node) && !isMap(node)) continue;
+    for (const item of node.items as unknown[]) {
+      if (isPair(item)) {
+        stack.push([item.value, depth + 1], [item.key, depth + 1]);
+      } else {
+        stack.push([item, depth + 1]);
+      }
+    }
+  }
+  return undefined;
 }
 
 class AliasError extends Error {

@@ -125,3 +125,28 @@ describe('YAML anchors and aliases', () => {
     expect(result.ruleset.lists.get('copy98')).toHaveLength(999);
   });
 });
+
+describe('YAML nesting (yaml-cpp DepthGuard<500>, checked against falco 0.44.1 in test/conformance/falco-hostile-files)', () => {
+  const deepFlow = (n: number, inner = '') => `${RULE}- list: l\n  items: ${'['.repeat(n)}${inner}${']'.repeat(n)}\n`;
+  const deepMaps = (n: number) => `${RULE}- list: l\n  items: ${'{a: '.repeat(n)}1${'}'.repeat(n)}\n`;
+
+  test.each([
+    ['flow sequences', deepFlow(497), deepFlow(498)],
+    ['flow mappings', deepMaps(496), deepMaps(497)],
+    ['a document that is only sequences, a scalar innermost', `${'['.repeat(498)}x${']'.repeat(498)}\n`, `${'['.repeat(499)}x${']'.repeat(499)}\n`],
+  ])('GIVEN %s: 499 levels are read, 500 are a YAML error', (_name, deepest, tooDeep) => {
+    expect(errors(load(deepest)).filter((e) => / RULES_YAML_SYNTAX /.test(e))).toEqual([]);
+    expect(errors(load(tooDeep))).toEqual([expect.stringMatching(/^f\.yaml:\d+:\d+ RULES_YAML_SYNTAX YAML nested deeper than 499 levels: Falco's YAML reader \(yaml-cpp\) refuses it/)]);
+  });
+
+  test.each([
+    ['10,000 flow sequences', deepFlow(10_000)],
+    ['10,000 flow mappings', deepMaps(10_000)],
+    ['3,000 block sequences', `${RULE}- list: l\n  items:\n${Array.from({ length: 3000 }, (_, i) => `${' '.repeat(i + 2)}- `).join('\n')}x\n`],
+  ])('GIVEN %s WHEN loaded THEN one YAML error at a place in the file, not a stack overflow', (_name, text) => {
+    const result = load(text);
+    expect(result.ok).toBe(false);
+    expect(errors(result)).toEqual([expect.stringMatching(/^f\.yaml:\d+:\d+ RULES_YAML_SYNTAX YAML nested deeper than 499 levels/)]);
+    expect(result.diagnostics[0].line).toBeGreaterThanOrEqual(7);
+  });
+});
