@@ -1,5 +1,5 @@
 // EKS with team-aware routing: Falco's alerts go to Falcosidekick, which sends every alert to the in-cluster
-// event router and posts to a bundled Alertmanager that notifies the team owning the alert's namespace.
+// event router (https) and posts to a bundled Alertmanager that notifies the team owning the alert's namespace.
 // Every alert also reaches the durable S3 bucket through the Fluent Bit shipper, whatever the outputs do.
 // Prometheus (prometheus-operator) scrapes every workload and alerts on the stack's own health.
 // Credentials are referenced by Secret name and key only: create the Secrets first, in `falco-routing` (the
@@ -15,8 +15,9 @@ export function eksTeamsStack(app: App): DetectionStack {
     routing: {
       sidekick: {
         outputs: {
-          // Every alert, whatever its priority, to the security team's event router (in-cluster, so plain http is fine).
-          webhook: { address: 'http://event-router.security.svc.cluster.local/falco', minimumPriority: 'Debug' },
+          // Every alert, whatever its priority, to the security team's event router, over TLS with its certificate
+          // checked (checkcert). Plain http:// is accepted only to an in-cluster Service, and then no certificate is checked.
+          webhook: { address: 'https://events.security.example.com/falco', minimumPriority: 'Debug' },
         },
       },
       teams: [

@@ -122,6 +122,15 @@ class SidekickBuilder {
   }
 }
 
+/**
+ * `checkcert: true` where the output speaks TLS: an https:// URL, or one from a Secret (its egress is 443). A plain
+ * http:// URL (in-cluster, or with allowInsecureHttp) has no certificate to check, so the key is not written there
+ * (Falcosidekick 2.34.1 reads it only for TLS: outputs/client.go, InsecureSkipVerify when it is false).
+ */
+function checkCert(section: Record<string, unknown>, url: string | SecretKeyRef): void {
+  if (typeof url !== 'string' || !url.startsWith('http://')) section.checkcert = true;
+}
+
 function minimum(where: string, value: FalcoPriority | undefined, fallback: FalcoPriority): FalcoPriority {
   return requirePriority(`${where}.minimumPriority`, value ?? fallback);
 }
@@ -164,7 +173,7 @@ export function planSidekick(props: SidekickProps, ctx: PlanContext, chatThresho
       s.address = o.address;
     }
     s.method = o.method ?? 'POST';
-    s.checkcert = true;
+    checkCert(s, o.address);
     s.minimumpriority = sidekickPriority(minimum(w, o.minimumPriority, 'Debug'));
     if (o.customHeaders) b.secret('webhook.customheaders', o.customHeaders, `${w}.customHeaders`);
     b.outputs.push('webhook');
@@ -225,7 +234,7 @@ export function planSidekick(props: SidekickProps, ctx: PlanContext, chatThresho
     if (o.tenant) s.tenant = o.tenant;
     s.format = o.format ?? 'json';
     if (o.extraLabels?.length) s.extralabels = o.extraLabels.join(',');
-    s.checkcert = true;
+    checkCert(s, o.hostPort);
     s.minimumpriority = sidekickPriority(minimum(w, o.minimumPriority, 'Debug'));
     b.outputs.push('loki');
   }
@@ -240,7 +249,7 @@ export function planSidekick(props: SidekickProps, ctx: PlanContext, chatThresho
     if (o.password) b.secret('elasticsearch.password', o.password, `${w}.password`);
     if (o.apiKey) b.secret('elasticsearch.apikey', o.apiKey, `${w}.apiKey`);
     if (o.pipeline) s.pipeline = o.pipeline;
-    s.checkcert = true;
+    checkCert(s, o.hostPort);
     s.minimumpriority = sidekickPriority(minimum(w, o.minimumPriority, 'Debug'));
     b.outputs.push('elasticsearch');
   }

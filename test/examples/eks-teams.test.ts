@@ -57,15 +57,15 @@ describe('examples/eks-teams (team-aware routing on EKS)', () => {
     expect(volumes).toContainEqual({ name: 'secret-identity-teams', secret: { secretName: 'identity-teams', defaultMode: 0o440, items: [{ key: 'url', path: 'url' }] } });
   });
 
-  test('all alerts also go to the in-cluster event router; Falcosidekick feeds both Alertmanager replicas from Warning up', () => {
-    expect(sidekickConfig.webhook).toEqual({ address: 'http://event-router.security.svc.cluster.local/falco', method: 'POST', checkcert: true, minimumpriority: 'debug' });
+  test('all alerts also go to the event router over TLS, its certificate checked; Falcosidekick feeds both Alertmanager replicas from Warning up', () => {
+    expect(sidekickConfig.webhook).toEqual({ address: 'https://events.security.example.com/falco', method: 'POST', checkcert: true, minimumpriority: 'debug' });
     expect(sidekickConfig.alertmanager).toEqual({
       hostport: 'http://alertmanager-0.alertmanager-cluster.falco-routing.svc.cluster.local:9093,http://alertmanager-1.alertmanager-cluster.falco-routing.svc.cluster.local:9093',
       endpoint: '/api/v2/alerts',
       checkcert: true,
       minimumpriority: 'warning',
     });
-    expect(find('NetworkPolicy', 'falcosidekick').spec.egress).toContainEqual({ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'security' } } }] });
+    expect(find('NetworkPolicy', 'falcosidekick').spec.egress).toContainEqual({ ports: [{ port: 443, protocol: 'TCP' }], to: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }] });
     const falcoYaml = parse(find('ConfigMap', 'falco-config').data['falco.yaml']);
     expect(falcoYaml.http_output).toMatchObject({ enabled: true, url: 'http://falcosidekick.falco-routing.svc.cluster.local:2801/' });
   });

@@ -21,10 +21,22 @@ describe('Falcosidekick outputs: each renders its own keys, each with its own mi
     expect(p.url).toBe('http://falcosidekick.falco.svc.cluster.local:2801/');
   });
 
-  test('webhook with a literal in-cluster address', () => {
+  test('webhook with a literal in-cluster http:// address: no checkcert, there is no certificate to check', () => {
     const p = plan({ outputs: { webhook: { address: 'http://event-router.security.svc.cluster.local/falco', minimumPriority: 'Notice' } } });
-    expect(p.config.webhook).toEqual({ address: 'http://event-router.security.svc.cluster.local/falco', method: 'POST', checkcert: true, minimumpriority: 'notice' });
+    expect(p.config.webhook).toEqual({ address: 'http://event-router.security.svc.cluster.local/falco', method: 'POST', minimumpriority: 'notice' });
     expect(p.egress).toEqual([{ kind: 'namespace', namespace: 'security' }]);
+  });
+
+  test('checkcert is written for the https:// outputs only (webhook, loki, elasticsearch)', () => {
+    const p = plan({
+      outputs: {
+        webhook: { address: 'https://events.example.com/falco' },
+        loki: { hostPort: 'http://loki.monitoring.svc:3100' },
+        elasticsearch: { hostPort: 'https://es.example.com:9200' },
+      },
+    });
+    const checkcert = (s: unknown) => (s as { checkcert?: boolean }).checkcert;
+    expect([p.config.webhook, p.config.loki, p.config.elasticsearch].map(checkcert)).toEqual([true, undefined, true]);
   });
 
   test('webhook with its address and headers in a Secret', () => {
