@@ -85,7 +85,7 @@ export class AwsDurableBucket extends pulumi.ComponentResource {
     this.logBucket = new aws.s3.Bucket(`${name}-access-logs`, { bucket: logBucketName, tags }, kept);
     const logBlock = new aws.s3.BucketPublicAccessBlock(`${name}-access-logs`, publicAccessBlock(this.logBucket.id), child);
     new aws.s3.BucketOwnershipControls(`${name}-access-logs`, ownerEnforced(this.logBucket.id), child);
-    new aws.s3.BucketVersioning(`${name}-access-logs`, { bucket: this.logBucket.id, versioningConfiguration: { status: 'Enabled' } }, child);
+    const logVersioning = new aws.s3.BucketVersioning(`${name}-access-logs`, { bucket: this.logBucket.id, versioningConfiguration: { status: 'Enabled' } }, child);
     new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-access-logs`, {
       bucket: this.logBucket.id,
       rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
@@ -99,7 +99,7 @@ export class AwsDurableBucket extends pulumi.ComponentResource {
         expiration: { days: args.accessLogRetentionDays ?? 365 },
         noncurrentVersionExpiration: { noncurrentDays: 30 },
       }],
-    }, child);
+    }, { parent: this, dependsOn: [logVersioning] });
     new aws.s3.BucketPolicy(`${name}-access-logs`, {
       bucket: this.logBucket.id,
       policy: pulumi.output(args.account).apply((f) => JSON.stringify(accessLogBucketPolicy(f, logBucketName, args.bucketName))),

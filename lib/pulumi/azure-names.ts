@@ -13,6 +13,36 @@ export function resourceLogContainer(category: string): string {
   return `insights-logs-${category.toLowerCase()}`;
 }
 
+/** A lifecycle management rule, in the shape of azure-native `storage.ManagementPolicy` `policy.rules[]`. */
+export interface LifecycleRule {
+  readonly name: string;
+  readonly enabled: true;
+  readonly type: 'Lifecycle';
+  readonly definition: {
+    readonly filters: { blobTypes: string[]; prefixMatch: string[] };
+    readonly actions: { readonly baseBlob: Readonly<Record<string, { readonly daysAfterModificationGreaterThan: number }>> };
+  };
+}
+
+/**
+ * The evidence account's lifecycle rules. Lifecycle management tiers block blobs only: "Currently blockBlob supports
+ * all tiering and delete actions. Only delete actions are supported for appendBlob" (azure-native
+ * ManagementPolicyFilter.blobTypes). The shipper writes block blobs into the alerts container (`blob_type blockblob`),
+ * Azure Monitor appends hourly append blobs into its containers: block blobs everywhere go to cool after 30 days,
+ * and everything is deleted after `expireAfterDays` only when that is set.
+ */
+export function evidenceLifecycleRules(alertsContainer: string, monitorContainers: readonly string[], expireAfterDays?: number): LifecycleRule[] {
+  const prefixes = (containers: readonly string[]) => containers.map((c) => `${c}/`);
+  const expire: Record<string, { daysAfterModificationGreaterThan: number }> =
+    expireAfterDays !== undefined ? { delete: { daysAfterModificationGreaterThan: expireAfterDays } } : {};
+  const rule = (name: string, blobTypes: string[], containers: readonly string[], baseBlob: LifecycleRule['definition']['actions']['baseBlob']): LifecycleRule =>
+    ({ name, enabled: true, type: 'Lifecycle', definition: { filters: { blobTypes, prefixMatch: prefixes(containers) }, actions: { baseBlob } } });
+  return [
+    rule('evidence', ['blockBlob'], [alertsContainer, ...monitorContainers], { tierToCool: { daysAfterModificationGreaterThan: 30 }, ...expire }),
+    ...(expireAfterDays !== undefined && monitorContainers.length > 0 ? [rule('evidence-append-blobs', ['appendBlob'], monitorContainers, expire)] : []),
+  ];
+}
+
 /** The loosening a stack with a Fluent Bit Blob shipper runs with, in the words the component reports it. */
 export const SHARED_KEY_LOOSENING = 'allowSharedKeyAccess: shared-key and SAS access are on for the evidence storage account ' +
   "(Fluent Bit's azure_blob output authenticates with nothing else)";

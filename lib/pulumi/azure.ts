@@ -8,7 +8,7 @@ import { analyticsDestination } from './analytics-policies';
 import { AksDetectionStackArgsSchema } from './args-schemas';
 import { AzureLogsIngestion, AzureLogsIngestionArgs, logsIngestionBindings } from './azure-logs-ingestion';
 import {
-  ACTIVITY_LOG_CATEGORIES, ACTIVITY_LOG_CONTAINER, containerNameProblem, immutabilityLockCommand, resourceLogContainer,
+  ACTIVITY_LOG_CATEGORIES, ACTIVITY_LOG_CONTAINER, containerNameProblem, evidenceLifecycleRules, immutabilityLockCommand, resourceLogContainer,
   SHARED_KEY_LOOSENING, storageAccountNameProblem,
 } from './azure-names';
 import { DetectionStackObjects, StackSecret } from './kubernetes';
@@ -200,24 +200,8 @@ export class AksDetectionStack extends pulumi.ComponentResource {
       resourceGroupName: args.resourceGroupName,
       managementPolicyName: 'default',
       policy: {
-        rules: [{
-          name: 'evidence',
-          enabled: true,
-          type: 'Lifecycle',
-          definition: {
-            filters: {
-              blobTypes: ['blockBlob', 'appendBlob'],
-              prefixMatch: [containerName, ...(audit.cloud.enabled ? [ACTIVITY_LOG_CONTAINER] : []),
-                ...audit.kubernetes.aksCategories.map(resourceLogContainer)].map((c) => `${c}/`),
-            },
-            actions: {
-              baseBlob: {
-                tierToCool: { daysAfterModificationGreaterThan: 30 },
-                ...(args.expireAfterDays !== undefined ? { delete: { daysAfterModificationGreaterThan: args.expireAfterDays } } : {}),
-              },
-            },
-          },
-        }],
+        rules: evidenceLifecycleRules(containerName, [...(audit.cloud.enabled ? [ACTIVITY_LOG_CONTAINER] : []),
+          ...audit.kubernetes.aksCategories.map(resourceLogContainer)], args.expireAfterDays),
       },
     }, { parent: this, dependsOn: [this.container, ...this.auditContainers] });
 

@@ -163,8 +163,33 @@ describe('AKS evidence account', () => {
     // Fluent Bit 5.1.1 azure_blob: auth_type key or sas only; both are refused by an account without shared-key access.
     expect(() => new AksDetectionStack('z', { ...aks, stack: shipping }))
       .toThrow(/DS-PULUMI-037 at z\/allowSharedKeyAccess: the stack ships alerts with Fluent Bit's azure_blob output, .*Fix: set allowSharedKeyAccess: true/);
-    const opted = new AksDetectionStack('y', { ...aks, stack: shipping, allowSharedKeyAccess: true });
-    expect(opted.loosenings).toEqual([expect.stringMatching(/^allowSharedKeyAccess: shared-key and SAS access are on/)]);
+    const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
+    try {
+      const opted = new AksDetectionStack('y', { ...aks, stack: shipping, allowSharedKeyAccess: true });
+      expect(opted.loosenings).toEqual([expect.stringMatching(/^allowSharedKeyAccess: shared-key and SAS access are on/)]);
+      // Reported on every `pulumi up`: a warning on the component, in the loosening's own words.
+      expect(warn.mock.calls).toEqual([[`y: ${opted.loosenings[0]}`, opted]]);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  test('expireAfterDays deletes block blobs and Azure Monitor\'s append blobs after that many days, tiering only the block blobs', async () => {
+    // Only delete actions are supported for appendBlob (azure-native ManagementPolicyFilter.blobTypes; aks-example.test.ts).
+    new AksDetectionStack('expiring', {
+      ...aks, stack: { cluster: shipping.cluster, durable: waived }, containerName: 'alerts', storageAccountName: 'expiringaccount', expireAfterDays: 400,
+    });
+    await settled();
+    const policy = registered.find((r) => r.name === 'expiring-lifecycle' && r.type === 'azure-native:storage:ManagementPolicy')?.inputs.policy as
+      { rules: { name: string; definition: { filters: { blobTypes: string[]; prefixMatch: string[] }; actions: unknown } }[] };
+    expect(policy.rules.map((r) => [r.name, r.definition.filters, r.definition.actions])).toEqual([
+      ['evidence', { blobTypes: ['blockBlob'], prefixMatch: ['alerts/', 'insights-activity-logs/', 'insights-logs-kube-audit/', 'insights-logs-guard/'] },
+        { baseBlob: { tierToCool: { daysAfterModificationGreaterThan: 30 }, delete: { daysAfterModificationGreaterThan: 400 } } }],
+      ['evidence-append-blobs', { blobTypes: ['appendBlob'], prefixMatch: ['insights-activity-logs/', 'insights-logs-kube-audit/', 'insights-logs-guard/'] },
+        { baseBlob: { delete: { daysAfterModificationGreaterThan: 400 } } }],
+    ]);
+    expect(() => new AksDetectionStack('short', { ...aks, stack: { cluster: shipping.cluster, durable: waived }, containerName: 'alerts', storageAccountName: 'shortaccount', expireAfterDays: 364 }))
+      .toThrow(/DS-PULUMI-035 at short\/expireAfterDays: 364 must be a whole number of days no shorter than the immutability period \(365\)/);
   });
 
   test('without a shipper shared keys stay off and nothing is reported; lockImmutability false is the named way to skip the locks', async () => {

@@ -103,6 +103,25 @@ test('the trail is created after the bucket policy that lets CloudTrail write, i
   ]);
 });
 
+test('each bucket\'s policy waits for its public access block, and object lock and lifecycle wait for versioning', () => {
+  // PutBucketPolicy beside PutPublicAccessBlock on a new bucket fails with OperationAborted ("A conflicting conditional
+  // operation is currently in progress against this resource", pulumi/pulumi-aws#1570, hashicorp/terraform-provider-aws#7628).
+  // Lifecycle rules with noncurrent-version actions wait for versioning in @pulumi/aws 7.48's own example
+  // (s3/bucketLifecycleConfiguration.d.ts, "Creating a Lifecycle Configuration for a bucket with versioning": dependsOn:
+  // [versioning]); object lock needs versioning enabled first (s3/bucketObjectLockConfiguration.d.ts, `token`).
+  for (const bucket of [DURABLE, `${DURABLE}-access-logs`]) {
+    expect(dependenciesOf(plan, 'aws:s3/bucketPolicy:BucketPolicy', bucket)).toEqual([
+      `aws:s3/bucket:Bucket ${bucket}`, `aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock ${bucket}`,
+    ]);
+    expect(dependenciesOf(plan, 'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration', bucket)).toEqual([
+      `aws:s3/bucket:Bucket ${bucket}`, `aws:s3/bucketVersioning:BucketVersioning ${bucket}`,
+    ]);
+  }
+  expect(dependenciesOf(plan, 'aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration', DURABLE)).toEqual([
+    `aws:s3/bucket:Bucket ${DURABLE}`, `aws:s3/bucketVersioning:BucketVersioning ${DURABLE}`,
+  ]);
+});
+
 test('opt-in: the trail delivers to its own KMS-encrypted log group through a role only this trail may assume', () => {
   // CloudTrail User Guide, "Sending events to CloudWatch Logs": the role needs logs:CreateLogStream and logs:PutLogEvents
   // on the log group's streams, and the trail takes the group ARN with ':*'.
