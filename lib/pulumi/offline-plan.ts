@@ -26,6 +26,8 @@ export interface PlannedResource {
   readonly retainOnDelete?: boolean;
   /** `protect`: `pulumi destroy` refuses until the protection is lifted. */
   readonly protect?: boolean;
+  /** `ignoreChanges`: input paths later runs leave as they were at creation. */
+  readonly ignoreChanges?: readonly string[];
 }
 
 export interface OfflinePlan {
@@ -171,6 +173,7 @@ export async function planProgram(dir: string, options: OfflinePlanOptions = {})
       ...(extra?.provider ? { provider: extra.provider } : {}),
       ...(extra?.retainOnDelete ? { retainOnDelete: true } : {}),
       ...(extra?.protect ? { protect: true } : {}),
+      ...(extra && extra.ignoreChanges.length > 0 ? { ignoreChanges: extra.ignoreChanges } : {}),
     };
     return resource;
   });
@@ -259,9 +262,10 @@ interface Registration {
   provider: string;
   retainOnDelete: boolean;
   protect: boolean;
+  ignoreChanges: string[];
 }
 
-/** Records each registration's URN, dependencies, parent, provider and deletion options by wrapping the mock monitor's call. */
+/** Records each registration's URN, dependencies, parent, provider, deletion options and ignoreChanges by wrapping the mock monitor's call. */
 function captureRegistrations(pulumi: PulumiModule, into: Map<string, Registration>): void {
   const runtime = pulumi.runtime as unknown as { getMonitor?: () => unknown };
   const monitor = runtime.getMonitor?.() as { registerResource?: (req: RegisterRequest, cb: RegisterCallback) => unknown } | undefined;
@@ -274,6 +278,7 @@ function captureRegistrations(pulumi: PulumiModule, into: Map<string, Registrati
       provider: req.getProvider(),
       retainOnDelete: req.getRetainondelete() === true,
       protect: req.getProtect() === true,
+      ignoreChanges: req.getIgnorechangesList(),
     };
     into.set(`${req.getType()}::${req.getName()}`, registration);
     return original(req, (err, response) => {
@@ -293,6 +298,7 @@ interface RegisterRequest {
   getProvider(): string;
   getRetainondelete(): boolean | undefined;
   getProtect(): boolean | undefined;
+  getIgnorechangesList(): string[];
 }
 
 export function nameOfUrn(urn: string): string {

@@ -211,6 +211,10 @@ test('pods start after the Pod Identity agent and their associations, so they ge
   ];
   expect(dependenciesOf(plan, 'kubernetes:apps/v1:DaemonSet', 'prod-eks-detection-k8s-falco/alert-shipper')).toEqual(waitsFor);
   expect(dependenciesOf(plan, 'kubernetes:apps/v1:Deployment', 'prod-eks-detection-k8s-falco/falco-k8saudit')).toEqual(waitsFor);
+  // A Secret is created in a namespace of the stack, so it waits for the Namespaces (dependsOn a ConfigGroup: each of its objects).
+  expect(dependenciesOf(plan, 'kubernetes:core/v1:Secret', 'prod-eks-detection-k8s-routing-slack')).toEqual([
+    'kubernetes:core/v1:Namespace prod-eks-detection-k8s-falco', 'kubernetes:core/v1:Namespace prod-eks-detection-k8s-falco-routing',
+  ]);
   expect(dependenciesOf(plan, 'aws:eks/podIdentityAssociation:PodIdentityAssociation', 'prod-eks-detection-shipper')).toEqual([
     'aws:eks/addon:Addon prod-eks-detection-pod-identity-agent', 'aws:eks/cluster:Cluster prod-eks', 'aws:iam/role:Role prod-eks-detection-shipper',
     'aws:iam/rolePolicy:RolePolicy prod-eks-detection-shipper',

@@ -10,6 +10,8 @@ import { EXAMPLES } from './plan-helpers';
 const ROOT = path.join(EXAMPLES, '..');
 const root = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const PROVIDER_MODULE: Record<string, string> = { 'eks-pulumi': 'aws', 'oke-pulumi': 'oci', 'aks-pulumi': 'azure' };
+/** The CLI step that gives each provider's SDK its credentials. */
+const CREDENTIALS: Record<string, string> = { 'eks-pulumi': 'aws configure sso', 'oke-pulumi': 'oci setup config', 'aks-pulumi': 'az login' };
 
 /** Module specifiers a TypeScript file imports; `loaded`: only those that load at run time (no `import type`). */
 function importsOf(file: string, loaded = false): string[] {
@@ -71,7 +73,9 @@ describe.each(Object.keys(PROVIDER_MODULE))('examples/%s', (example) => {
 
   test('its README takes a user from zero to pulumi up, setting every config key the program reads', () => {
     const readme = fs.readFileSync(path.join(dir, 'README.md'), 'utf8');
-    for (const step of ['npm install', 'pulumi login', 'pulumi stack init', 'pulumi preview', 'pulumi up', 'What the deployer needs']) expect(readme).toContain(step);
+    for (const step of ['npm install', 'pulumi login', 'pulumi stack init', CREDENTIALS[example], 'pulumi preview', 'pulumi up', 'What the deployer needs']) {
+      expect(readme).toContain(step);
+    }
     const keys = [...index.matchAll(/config\.(require|get)(Secret|Object)?(?:<[^>]+>)?\('([^']+)'\)/g)].map((m) => ({ key: m[3], secret: m[2] === 'Secret' }));
     expect(keys.length).toBeGreaterThan(0);
     const plan = parse(fs.readFileSync(path.join(dir, 'Pulumi.plan.yaml'), 'utf8')).config as Record<string, unknown>;
@@ -83,4 +87,17 @@ describe.each(Object.keys(PROVIDER_MODULE))('examples/%s', (example) => {
     const regionKey = Object.keys(plan).find((k) => /^(aws|oci|azure-native):(region|location)$/.test(k));
     expect(readme).toContain(`pulumi config set ${regionKey} ${plan[regionKey!]}`);
   });
+});
+
+test('AKS: the container SAS is made once the account exists, then set and applied, and the shipper restarted to read it', () => {
+  // The SAS is signed for an existing account and container; the program requires the key at its first run.
+  const lines = fs.readFileSync(path.join(EXAMPLES, 'aks-pulumi', 'README.md'), 'utf8').split('\n');
+  const at = (re: RegExp, from = 0) => lines.findIndex((l, i) => i >= from && re.test(l));
+  const placeholder = at(/^pulumi config set --secret alertsSasToken pending\b/);
+  const firstUp = at(/^pulumi up$/);
+  const sas = at(/^pulumi config set --secret alertsSasToken "\$\(az storage container generate-sas .*--name alerts --permissions cw --https-only/);
+  const secondUp = at(/^pulumi up$/, firstUp + 1);
+  const restart = at(/^kubectl -n falco rollout restart daemonset\/alert-shipper\b/);
+  expect([placeholder, firstUp, sas, secondUp, restart].every((i) => i >= 0)).toBe(true);
+  expect(placeholder < firstUp && firstUp < sas && sas < secondUp && secondUp < restart).toBe(true);
 });

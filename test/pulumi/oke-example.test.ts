@@ -46,6 +46,9 @@ test('the retention rule locks after OCI\'s mandatory 14-day delay, and the lock
   expect(lockIn).toBeGreaterThan(14 * 86_400_000);
   expect(lockIn).toBeLessThan(17 * 86_400_000);
   expect(bucket.retainOnDelete).toBe(true);
+  // The lock time is computed from the day the program runs: without ignoreChanges every later `pulumi up` would move
+  // it, an update OCI refuses once the rule is locked (a locked rule's duration can only be lengthened).
+  expect(bucket.ignoreChanges).toEqual(['retentionRules[0].timeRuleLocked']);
 });
 
 test('the evidence expires after 730 days by lifecycle policy, created only once Object Storage may delete in this bucket', () => {
