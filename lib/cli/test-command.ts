@@ -1,7 +1,7 @@
 import { CommandIo, oneOf, parseCommandLine, parseOrUsage, UsageError } from './args';
 import { escapeForTerminal, INPUT_BOUNDS, InputBudget, InputTooLargeError, readFailure, STDIN } from './input';
 import { Detection, EvaluatorError, EvaluatorRule, RuleEvaluator, RuleMatching } from '../falco/evaluator/evaluator';
-import { EventsFileError, LocatedEvent, parseEventsText } from '../falco/evaluator/events';
+import { checkEventFields, EventsFileError, LocatedEvent, parseEventsText } from '../falco/evaluator/events';
 import { loadRulesForEvaluation } from '../falco/evaluator/rules';
 import { RuleFileInput } from '../falco/rules/loader';
 
@@ -129,6 +129,11 @@ export function runTestCommand(argv: readonly string[], io: CommandIo): number {
   } catch (e) {
     if (!(e instanceof EventsFileError)) throw e;
     io.stderr(`${escapeForTerminal(e.message)}\n`);
+    return 1;
+  }
+  const fieldError = checkEventFields(events, eventsText, args.events);
+  if (fieldError) {
+    io.stderr(`${escapeForTerminal(fieldError.message)}\n`);
     return 1;
   }
 

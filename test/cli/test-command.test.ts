@@ -87,6 +87,33 @@ describe('detection-stack test', () => {
     expect(err).toBe('');
   });
 
+  it('GIVEN an event key that is no field, or a value not of its field\'s type THEN an error at the key, never a silent "no rule fired"', () => {
+    const rules = file('rules.yaml', RULES);
+    const typo = file('typo.jsonl', `${JSON.stringify(EVENTS[1])}\n{"evt.type": "execve", "proc.nmae": "bash"}\n`);
+    expect(run('--rules', rules, '--events', typo)).toBe(1);
+    expect(err).toBe(`${typo}:2:24: error EVENTS_UNKNOWN_FIELD the syscall source has no field "proc.nmae" (did you mean 'proc.name'?): `
+      + 'no rule can read it, so the event would match as if it were absent\n');
+    expect(out).toBe('');
+    err = '';
+    const number = file('number.jsonl', '{"evt.type": "execve", "proc.name": "bash", "proc.tty": "abc"}\n');
+    expect(run('--rules', rules, '--events', number)).toBe(1);
+    expect(err).toBe(`${number}:1:45: error EVENTS_BAD_VALUE "abc" is not a value of proc.tty (type UINT32): the evaluator would read it as missing; `
+      + 'give a number (or a string of decimal digits), or null for a missing value\n');
+    err = '';
+    const ip = file('ip.json', JSON.stringify([{ 'evt.type': 'connect', 'fd.sip': ['10.0.0.1', '10.0.0.300'] }]));
+    expect(run('--rules', rules, '--events', ip)).toBe(1);
+    expect(err).toContain('error EVENTS_BAD_VALUE "10.0.0.300" is not a value of fd.sip (type IPADDR)');
+    err = '';
+    const object = file('object.jsonl', '{"evt.type": "execve", "proc.name": {"value": "bash"}}\n');
+    expect(run('--rules', rules, '--events', object)).toBe(1);
+    expect(err).toContain(':1:24: error EVENTS_BAD_VALUE {"value":"bash"} is not a value of proc.name (type CHARBUF)');
+    // null is a missing value, numbers are read for string fields, and a k8s audit event is not field-keyed
+    err = '';
+    const fine = file('fine.jsonl', '{"evt.type": "execve", "proc.name": 5, "proc.tty": null}\n' + `${JSON.stringify(AUDIT_EVENT)}\n`);
+    expect(run('--rules', rules, '--events', fine)).toBe(0);
+    expect(err).toBe('');
+  });
+
   it('reports every matching rule with --rule-matching all', () => {
     const rules = file('rules.yaml', RULES);
     const events = file('events.jsonl', EVENTS.map((e) => JSON.stringify(e)).join('\n'));

@@ -37,5 +37,5 @@ export const PULUMI_CODES = defineCodes({
   'DS-PULUMI-045': { level: 'error', meaning: 'the stack asks Pulumi for the Logs Ingestion endpoint and rule, but the AKS component has no workspace for them', fix: 'give AksDetectionStack logsIngestion { workspaceResourceGroupName, workspaceName, workspaceId, servicePrincipalObjectId }' },
   'DS-PULUMI-047': { level: 'error', meaning: 'the Falcosidekick CloudWatch Logs group cannot be created by EksCloudAudit: the output is for another region than the stack, or another log group of the stack has its name', fix: 'leave routing.sidekick.aws.region out, and give awsCloudWatchLogs a log group of its own' },
   'DS-PULUMI-046': { level: 'error', meaning: 'the AKS component is given logsIngestion but the stack does not ask for a Data Collection Rule from Pulumi', fix: 'set durable.analytics.azureLogsIngestion.dataCollection: \'pulumi\', or drop logsIngestion' },
-  'DS-PULUMI-048': { level: 'error', meaning: 'Pulumi.yaml or the plan stack config file is not valid YAML, or not a mapping', fix: 'correct the YAML at the place given (Pulumi reads the same file)' },
+  'DS-PULUMI-048': { level: 'error', meaning: 'the Pulumi.yaml or the plan stack config file is not valid YAML, or not a mapping', fix: 'correct the YAML at the place given (Pulumi reads the same file)' },
 });

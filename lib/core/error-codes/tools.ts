@@ -17,6 +17,8 @@ export const EVALUATOR_CODES = defineCodes({
   EVENTS_BAD_JSON: { level: 'error', meaning: 'the events file is not valid JSON (array, JSON lines or one object)', fix: 'correct the JSON at the place given' },
   EVENTS_NOT_OBJECT: { level: 'error', meaning: 'an event that is not a JSON object', fix: 'write each event as an object of field values (or a raw audit.k8s.io Event)' },
   EVENTS_EMPTY: { level: 'error', meaning: 'the events file holds no event', fix: 'give at least one event' },
+  EVENTS_UNKNOWN_FIELD: { level: 'error', meaning: 'an event key that names no field of the event\'s source (the event would match as if it were absent)', fix: 'correct the field name (the message suggests the nearest)' },
+  EVENTS_BAD_VALUE: { level: 'error', meaning: 'an event value that cannot be read as its field\'s type (the evaluator would read it as missing)', fix: 'give a value of the field\'s type, or null for a missing value' },
   EVENTS_UNKNOWN_FORMAT: { level: 'error', meaning: 'an event that fits no known source format', fix: 'give syscall events as objects of field values, k8s audit events as audit.k8s.io Events' },
 });
 

@@ -1,4 +1,6 @@
 import { isK8sAuditEvent, K8S_AUDIT_SOURCE, splitK8sAuditEvents } from './k8s-audit';
+import { normalize, valueKindOf } from './values';
+import { isKnownSource, lookupField, suggestFields } from '../language/fields';
 import { isToken } from '../language/lexer';
 
 /**
@@ -9,7 +11,7 @@ import { isToken } from '../language/lexer';
 /** An event file problem, with its place: `file:line:col: error CODE message`. */
 export class EventsFileError extends Error {
   constructor(
-    public readonly code: 'EVENTS_BAD_JSON' | 'EVENTS_NOT_OBJECT' | 'EVENTS_EMPTY' | 'EVENTS_UNKNOWN_FORMAT',
+    public readonly code: 'EVENTS_BAD_JSON' | 'EVENTS_NOT_OBJECT' | 'EVENTS_EMPTY' | 'EVENTS_UNKNOWN_FORMAT' | 'EVENTS_UNKNOWN_FIELD' | 'EVENTS_BAD_VALUE',
     public readonly file: string,
     public readonly line: number,
     public readonly col: number,
@@ -340,3 +342,55 @@ export function parseEventsText(fileText: string, file: string): LocatedEvent[] 
   });
   return out;
 }
+
+/** The column of `"key"` on the line an event starts on (1 when the key is on another line of a pretty-printed event). */
+function keyColumn(lines: readonly string[], line: number, key: string): number {
+  const at = (lines[line - 1] ?? '').indexOf(JSON.stringify(key));
+  return at < 0 ? 1 : at + 1;
+}
+
+/**
+ * The first field-keyed event (syscall, aws_cloudtrail: the sources the field catalogue knows) with a key that names no
+ * field of its source, or a value that cannot be read as the field's type (a number field given `"abc"`, an IP field
+ * `"10.0.0.300"`, a boolean `"yes"`, an object for a number): the evaluator would read such a value as missing and the
+ * event would silently match nothing. Arrays are checked item by item (ancestor and connection fields take arrays);
+ * `null` is a missing value. Kubernetes audit events are raw Events and are not checked here.
+ */
+export function checkEventFields(events: readonly LocatedEvent[], text: string, file: string): EventsFileError | undefined {
+  const lines = text.split('\n');
+  for (const { event, line, source } of events) {
+    if (source === K8S_AUDIT_SOURCE || !isKnownSource(source)) continue;
+    for (const [key, value] of Object.entries(event)) {
+      const bracket = key.indexOf('[');
+      const name = bracket < 0 ? key : key.slice(0, bracket);
+      const found = lookupField(source, name);
+      if (!found) {
+        const close = suggestFields(source, name);
+        return new EventsFileError('EVENTS_UNKNOWN_FIELD', file, line, keyColumn(lines, line, key),
+          `the ${source} source has no field ${JSON.stringify(name)}${close.length > 0 ? ` (did you mean ${close.map((c) => `'${c}'`).join(', ')}?)` : ''}: `
+          + 'no rule can read it, so the event would match as if it were absent');
+      }
+      const kind = valueKindOf(found.field.type);
+      for (const item of Array.isArray(value) ? value : [value]) {
+        if (item === null) continue;
+        const unreadable = typeof item === 'object' || normalize(kind, item) === undefined;
+        if (unreadable) {
+          const shown = JSON.stringify(item);
+          return new EventsFileError('EVENTS_BAD_VALUE', file, line, keyColumn(lines, line, key),
+            `${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown} is not a value of ${name} (type ${found.field.type}): `
+            + `the evaluator would read it as missing; give ${VALUE_FORMS[kind]}, or null for a missing value`);
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+const VALUE_FORMS: Readonly<Record<ReturnType<typeof valueKindOf>, string>> = {
+  string: 'a string',
+  number: 'a number (or a string of decimal digits)',
+  bool: 'true or false',
+  ipaddr: 'an IP address as a string ("10.0.0.1", "::1")',
+  ipnet: 'an IP address as a string ("10.0.0.1", "::1")',
+  bytes: 'a string',
+};
