@@ -9,6 +9,7 @@ import { eksTeamsStack } from '../../examples/eks-teams/main';
 import { okeFalcoStack } from '../../examples/oke-falco/main';
 import { DetectionStack, DetectionStackChartProps } from '../../lib';
 import { ShipperPlan, STORED_ALERT_BYTES } from '../../lib/durable/plan';
+import { METRICS } from '../../lib/monitoring/metrics';
 
 /**
  * The durable path keeps every alert through a bucket outage and a shipper restart, measured with the real
@@ -417,10 +418,11 @@ describe('past the budget, it shows in the shipper metrics, not silently', () =>
 
   // azure_blob keeps nothing itself: the engine's disk queue (storage.total_limit_size = buffer.bytes) is the whole
   // buffer, and the engine retries every chunk while the bucket is down, so retries say nothing there. Once the queue
-  // is full, chunks are evicted or refused and their records counted as dropped.
+  // is full, chunks are evicted or refused and their records counted as dropped, in the counter the stack's
+  // DetectionStackShipperDroppingRecords alert reads (fluentbit_routing_logs_drop_records_total counts the same records).
   test('azure_blob (no store of its own): with the bucket down and the 64K buffer full, the dropped records are counted', async () => {
-    const dropped = await fillWithBucketDown(aks, 'outage-full-aks',
-      (text) => metricValue(text, 'fluentbit_output_dropped_records_total') + metricValue(text, 'fluentbit_routing_logs_drop_records_total'));
+    const dropped = await fillWithBucketDown(aks, 'outage-full-aks', (text) => metricValue(text, METRICS.shipperOutputDroppedRecords.name));
+    expect(METRICS.shipperOutputDroppedRecords.name).toBe('fluentbit_output_dropped_records_total');
     expect(dropped).toBeGreaterThan(0);
     expect(dropped).toBeLessThan(400);
     expect(aks.outageBudget.hours).toBeLessThan(0.01);
