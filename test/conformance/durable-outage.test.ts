@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'child_process';
-import { appendFileSync, createWriteStream, mkdirSync, readdirSync, statSync } from 'fs';
+import { appendFileSync, createWriteStream, mkdirSync, readdirSync, readFileSync, statSync } from 'fs';
 import { createServer, get, IncomingMessage, Server, ServerResponse } from 'http';
 import { join } from 'path';
 import { gunzipSync } from 'zlib';
@@ -415,6 +415,54 @@ describe('past the budget, it shows in the shipper metrics, not silently', () =>
     expect(refused).toBeGreaterThan(0);
     expect(eks.outageBudget.hours).toBeLessThan(0.01);
   });
+
+  // The README's "what is lost past it", measured: with the store full, the oldest alerts stay in it and are sent
+  // once the bucket is back; newer data is refused at the input ("fail to drop enough chunks") while the tail reads
+  // on, so it is lost, and Fluent Bit 5.1.1 counts that refusal in no drop counter: what shows it is
+  // fluentbit_output_retries_total (the DetectionStackShipperRetrying alert) and the chunk capacity gauge.
+  test('s3: past the budget the oldest alerts are kept and sent when the bucket is back, the newest are lost; retries show it', async () => {
+    const bucket = fakeBucketFor(eks, await freePort());
+    const shipper = new Shipper(eks, scratchDir('outage-past'), bucket.port, await freePort());
+    const log = join(shipper.logDir, 'falco-x7k2p_falco_falco-0123456789abcdef.log');
+    const total = 400;
+    try {
+      shipper.start();
+      for (let i = 1; i <= total; i++) {
+        appendFileSync(log, `${new Date().toISOString()} stdout F ${falcoAlert(i)}\n`);
+        if (i % 20 === 0) await sleep(500);
+      }
+      let retries = 0;
+      const full = Date.now() + 60_000;
+      while (retries === 0 && Date.now() < full) {
+        await sleep(2000);
+        retries = metricValue(await metrics(shipper.httpPort), METRICS.shipperOutputRetries.name);
+      }
+      await sleep(5000);
+      await bucket.up();
+      let stable = 0;
+      const back = Date.now() + 150_000;
+      for (let last = -1; stable < 3 && Date.now() < back; await sleep(5000)) {
+        const n = new Set(bucket.alerts).size;
+        stable = n > 0 && n === last ? stable + 1 : 0;
+        last = n;
+      }
+      const text = await metrics(shipper.httpPort);
+      const arrived = [...new Set(bucket.alerts)].sort((a, b) => a - b);
+      expect(retries).toBeGreaterThan(0);
+      // the oldest are kept: the store's files, alerts 1..n in order, none twice
+      expect(arrived.length).toBeGreaterThan(0);
+      expect(arrived.slice(0, 10)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(bucket.alerts.length).toBe(arrived.length);
+      // the newest are lost: far more than 2 x 64K of alerts was written
+      expect(arrived.length).toBeLessThan(total / 2);
+      expect(readFileSync(shipper.logFile, 'utf8')).toMatch(/fail to drop enough chunks in order to place new data/);
+      // and no drop counter says so
+      expect(metricValue(text, METRICS.shipperOutputDroppedRecords.name) + metricValue(text, 'fluentbit_routing_logs_drop_records_total')).toBe(0);
+    } finally {
+      await shipper.stop();
+      await bucket.down();
+    }
+  }, 300_000);
 
   // azure_blob keeps nothing itself: the engine's disk queue (storage.total_limit_size = buffer.bytes) is the whole
   // buffer, and the engine retries every chunk while the bucket is down, so retries say nothing there. Once the queue
