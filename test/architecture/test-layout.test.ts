@@ -11,6 +11,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 /** test/ folders that are not the tests of one lib/ folder, and why. */
 const NOT_MIRRORS: Record<string, string> = {
   architecture: 'the layout itself (import graph, Code map, this file)',
+  docs: 'statements of the README',
   conformance: 'tests against the real tools and corpora (npm run test:conformance)',
   examples: 'the examples/ folder',
   helpers: 'shared test helpers',
