@@ -371,29 +371,34 @@ function metricValue(text: string, name: string): number {
   return text.split('\n').filter((l) => l.startsWith(`${name}{`)).reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
 }
 
-/**
- * Writes 400 alerts (about 800 KB) into a shipper whose bucket never answers, then reads its metrics every 2 s for
- * up to a minute until `count` of them is above 0; the last count.
- */
+/** Alerts written past the budget: about 800 KB, far more than twice a 64K buffer. */
+const OUTAGE_ALERTS = 400;
+
+/** A shipper whose bucket never answers, filled as `writeAlertsUntil` does; the last count. */
 async function fillWithBucketDown(plan: ShipperPlan, name: string, count: (metricsText: string) => number): Promise<number> {
   const shipper = new Shipper(plan, scratchDir(name), await freePort(), await freePort());
-  const log = join(shipper.logDir, 'falco-x7k2p_falco_falco-0123456789abcdef.log');
   try {
     shipper.start();
-    for (let i = 1; i <= 400; i++) {
-      appendFileSync(log, `${new Date().toISOString()} stdout F ${falcoAlert(i)}\n`);
-      if (i % 20 === 0) await sleep(500);
-    }
-    let value = 0;
-    const until = Date.now() + 60_000;
-    while (value === 0 && Date.now() < until) {
-      await sleep(2000);
-      value = count(await metrics(shipper.httpPort));
-    }
-    return value;
+    return await writeAlertsUntil(shipper, count);
   } finally {
     await shipper.stop();
   }
+}
+
+/** Writes `OUTAGE_ALERTS` alerts into a started shipper, then polls its metrics until `count` is above 0 (a minute at most). */
+async function writeAlertsUntil(shipper: Shipper, count: (metricsText: string) => number): Promise<number> {
+  const log = join(shipper.logDir, 'falco-x7k2p_falco_falco-0123456789abcdef.log');
+  for (let i = 1; i <= OUTAGE_ALERTS; i++) {
+    appendFileSync(log, `${new Date().toISOString()} stdout F ${falcoAlert(i)}\n`);
+    if (i % 20 === 0) await sleep(500);
+  }
+  let value = 0;
+  const until = Date.now() + 60_000;
+  while (value === 0 && Date.now() < until) {
+    await sleep(2000);
+    value = count(await metrics(shipper.httpPort));
+  }
+  return value;
 }
 
 describe('past the budget, it shows in the shipper metrics, not silently', () => {
@@ -423,20 +428,9 @@ describe('past the budget, it shows in the shipper metrics, not silently', () =>
   test('s3: past the budget the oldest alerts are kept and sent when the bucket is back, the newest are lost; retries show it', async () => {
     const bucket = fakeBucketFor(eks, await freePort());
     const shipper = new Shipper(eks, scratchDir('outage-past'), bucket.port, await freePort());
-    const log = join(shipper.logDir, 'falco-x7k2p_falco_falco-0123456789abcdef.log');
-    const total = 400;
     try {
       shipper.start();
-      for (let i = 1; i <= total; i++) {
-        appendFileSync(log, `${new Date().toISOString()} stdout F ${falcoAlert(i)}\n`);
-        if (i % 20 === 0) await sleep(500);
-      }
-      let retries = 0;
-      const full = Date.now() + 60_000;
-      while (retries === 0 && Date.now() < full) {
-        await sleep(2000);
-        retries = metricValue(await metrics(shipper.httpPort), METRICS.shipperOutputRetries.name);
-      }
+      const retries = await writeAlertsUntil(shipper, (text) => metricValue(text, METRICS.shipperOutputRetries.name));
       await sleep(5000);
       await bucket.up();
       let stable = 0;
@@ -454,7 +448,7 @@ describe('past the budget, it shows in the shipper metrics, not silently', () =>
       expect(arrived.slice(0, 10)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
       expect(bucket.alerts.length).toBe(arrived.length);
       // the newest are lost: far more than 2 x 64K of alerts was written
-      expect(arrived.length).toBeLessThan(total / 2);
+      expect(arrived.length).toBeLessThan(OUTAGE_ALERTS / 2);
       expect(readFileSync(shipper.logFile, 'utf8')).toMatch(/fail to drop enough chunks in order to place new data/);
       // and no drop counter says so
       expect(metricValue(text, METRICS.shipperOutputDroppedRecords.name) + metricValue(text, 'fluentbit_routing_logs_drop_records_total')).toBe(0);
