@@ -27,8 +27,12 @@ const PLAIN_KEY = /^[A-Za-z0-9_][A-Za-z0-9_.\-/ ]*$/;
 /** Characters that cannot start a plain scalar here (indicators, or the start of another form). */
 const INDICATORS = '-?:,[]{}#&*!|>\'"%@`';
 
-/** Nodes the subset reads nested (rules files nest a few levels); a deeper file is read by the yaml library. */
-const SUBSET_MAX_DEPTH = 32;
+/**
+ * Nodes the subset reads nested (rules files nest a few levels); a deeper file is read by the yaml library. A
+ * sequence at its key's column adds an uncounted level, so what the subset reads nests at most twice this, far under
+ * the depth Falco's reader allows (yaml-documents.ts `MAX_YAML_DEPTH`), which is why its result is not measured again.
+ */
+export const SUBSET_MAX_DEPTH = 32;
 
 class OutsideSubset extends Error {}
 

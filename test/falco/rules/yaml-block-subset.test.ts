@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import * as fc from 'fast-check';
 import { isMap, isScalar, isSeq, Node, parseAllDocuments } from 'yaml';
-import { parseBlockSubset } from '../../../lib/falco/rules/yaml-block-subset';
+import { parseBlockSubset, SUBSET_MAX_DEPTH } from '../../../lib/falco/rules/yaml-block-subset';
+import { MAX_YAML_DEPTH } from '../../../lib/falco/rules/yaml-documents';
 
 /** What the reader uses of a node: kinds, values, scalar styles and the source ranges it maps positions with. */
 function shape(node: unknown): unknown {
@@ -108,5 +109,22 @@ describe('the fast reader of the block-style YAML subset', () => {
     }), { numRuns: 1500, seed: 11 });
     // the property must not hold vacuously: most generated files are in the subset
     expect(answered).toBeGreaterThan(runs * 0.3);
+  });
+});
+
+describe('the subset leaves deep documents to the yaml library, so its results need no depth check', () => {
+  const nestings: [string, (levels: number) => string][] = [
+    ['block mappings', (n) => `${Array.from({ length: n }, (_, i) => `${'  '.repeat(i)}a:${i === n - 1 ? ' x' : ''}`).join('\n')}\n`],
+    ['sequences at their key\'s column', (n) => `a:\n${Array.from({ length: n }, (_, i) => `${'  '.repeat(i)}- a:${i === n - 1 ? ' x' : ''}`).join('\n')}\n`],
+    ['flow sequences', (n) => `a: ${'['.repeat(n)}x${']'.repeat(n)}\n`],
+  ];
+
+  test('what it may read nests far under the depth Falco allows', () => {
+    expect(2 * SUBSET_MAX_DEPTH + 1).toBeLessThan(MAX_YAML_DEPTH);
+  });
+
+  test.each(nestings)('%s: 16 levels are read by the subset, 600 are not', (_form, nested) => {
+    expect(parseBlockSubset(nested(16))).toBeDefined();
+    expect(parseBlockSubset(nested(600))).toBeUndefined();
   });
 });
