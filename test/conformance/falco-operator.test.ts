@@ -4,10 +4,11 @@ import Ajv, { ValidateFunction } from 'ajv';
 import { Testing } from 'cdk8s';
 import { parse, stringify } from 'yaml';
 import { corpusPath } from './corpora';
-import { generatedStacks, K8sObject, realTool, run, scratchDir } from './workload-files';
+import { expectInvestigationReady, generatedStacks, K8sObject, realTool, replayAlerts, run, scratchDir, UPSTREAM_RULE } from './workload-files';
 import { exampleFleet } from '../../examples/fleet/main';
 import { planStack, StackPlan } from '../../lib';
 import { operatorDelivery, OWNER_LABEL } from '../../lib/operator';
+import { OPERATOR_BASE_LISTS } from '../../lib/operator/resources';
 import { EVERY_OUTPUT } from '../helm/fixtures';
 
 /**
@@ -67,34 +68,54 @@ describe.each(plans)('%s', (_name, plan) => {
   });
 });
 
-test('Falco 0.44.1 with the operator\'s config layout and the Config in config.d loads the default rules, then rules.d', () => {
-  const plan = plans.find(([name]) => name === 'every-output')![1];
-  const { objects } = operatorDelivery(plan);
-  const dir = scratchDir('falco-operator');
+interface OperatorLayout { readonly main: string; readonly rulesD: string; readonly rulesfiles: readonly K8sObject[] }
+
+/**
+ * The operator's files as Falco reads them in the pod, in a scratch folder: the Rulesfiles in rules.d as the
+ * artifact sidecar names them (internal/pkg/priority, artifact/manager.go):
+ * <priority>-<sub-priority: 01 OCI, 03 inline>-<name>-<medium>.yaml, the OCI default rules being the corpus's file;
+ * the Config and the Plugin in config.d; the operator's own falco.yaml reduced to the keys that decide what is
+ * loaded, with its lists (OPERATOR_BASE_LISTS) that a config.d file is appended to. `extraRules` are more files of
+ * rules.d.
+ */
+function operatorLayout(objects: readonly K8sObject[], name: string, extraRules: Record<string, string> = {}): OperatorLayout {
+  const dir = scratchDir(name);
   const rulesD = join(dir, 'rules.d');
   const configD = join(dir, 'config.d');
   mkdirSync(rulesD, { recursive: true });
   mkdirSync(configD, { recursive: true });
-  // The Rulesfiles as the artifact sidecar names them (internal/pkg/priority, artifact/manager.go):
-  // <priority>-<sub-priority: 01 OCI, 03 inline>-<name>-<medium>.yaml; the OCI default rules are the corpus's file.
   const rulesfiles = objects.filter((x) => x.kind === 'Rulesfile');
   for (const o of rulesfiles) {
     const oci = o.spec.ociArtifact !== undefined;
     const file = join(rulesD, `${String(o.spec.priority).padStart(2, '0')}-${oci ? '01' : '03'}-${o.metadata.name}-${oci ? 'oci' : 'inline'}.yaml`);
     writeFileSync(file, oci ? readFileSync(corpusPath('falco-rules', 'falco_rules.yaml'), 'utf8') : stringify(o.spec.inlineRules));
   }
+  for (const [file, text] of Object.entries(extraRules)) writeFileSync(join(rulesD, file), text);
   const config = objects.find((o) => o.kind === 'Config')!.spec.config;
   expect(config.rules_files).toBeUndefined();
   writeFileSync(join(configD, '50-03-detection-stack-inline.yaml'), stringify(config));
   // What the Plugin resource contributes (the sidecar writes plugins-config at priority 99), with this build's library.
-  const plugin = objects.find((o) => o.kind === 'Plugin')!.spec.config;
+  const plugin = objects.find((o) => o.kind === 'Plugin' && o.spec.config.name === 'container')!.spec.config;
   writeFileSync(join(configD, '99-99-plugins-config-inline.yaml'), stringify({
     plugins: [{ name: plugin.name, library_path: realTool('falco-0.44.1', 'plugins', 'libcontainer.so'), init_config: plugin.initConfig }],
     load_plugins: [plugin.name],
   }));
-  // The operator's own falco.yaml, reduced to the keys that decide what is loaded.
   const main = join(dir, 'falco.yaml');
-  writeFileSync(main, stringify({ config_files: [configD], rules_files: [rulesD], watch_config_files: true, load_plugins: [], plugins: [] }));
+  writeFileSync(main, stringify({
+    config_files: [configD],
+    rules_files: [rulesD],
+    watch_config_files: true,
+    load_plugins: [],
+    plugins: [],
+    append_output: OPERATOR_BASE_LISTS.append_output,
+  }));
+  return { main, rulesD, rulesfiles };
+}
+
+test('Falco 0.44.1 with the operator\'s config layout and the Config in config.d loads the default rules, then rules.d', () => {
+  const plan = plans.find(([name]) => name === 'every-output')![1];
+  const { objects } = operatorDelivery(plan);
+  const { main, rulesD, rulesfiles } = operatorLayout(objects, 'falco-operator');
   const { status, output } = run(realTool('falco-0.44.1', 'falco'), ['-c', main, '--dry-run']);
   const loaded = [...output.matchAll(/^\S+:\s+(\S+) \| schema validation: ok$/gm)].map((m) => m[1]).filter((f) => f.startsWith(rulesD));
   // Each rules file once, Falco's default rules first, then the teams' rules.
@@ -104,4 +125,11 @@ test('Falco 0.44.1 with the operator\'s config layout and the Config in config.d
   ]);
   expect(output).not.toMatch(/schema validation: failed|warning|error/i);
   expect(status).toBe(0);
+});
+
+test('Falco 0.44.1 with the operator\'s layout: an upstream rule\'s alerts carry the cluster name and every investigation field', () => {
+  const plan = plans.find(([name]) => name === 'every-output')![1];
+  const upstream = readFileSync(corpusPath('falco-rules', UPSTREAM_RULE.file), 'utf8');
+  const { main } = operatorLayout(operatorDelivery(plan).objects, 'falco-operator-replay', { [`90-03-${UPSTREAM_RULE.file}`]: upstream });
+  expectInvestigationReady(replayAlerts(main, UPSTREAM_RULE.capture, UPSTREAM_RULE.rule), plan.cluster.name);
 });

@@ -5,12 +5,13 @@ import type { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { Testing } from 'cdk8s';
-import { toolsDir } from './corpora';
+import { corpusPath, toolsDir } from './corpora';
 import { eksTeamsStack } from '../../examples/eks-teams/main';
 import { eksTetragonStack } from '../../examples/eks-tetragon/main';
 import { okeFalcoStack } from '../../examples/oke-falco/main';
 import { DetectionStack, DetectionStackChartProps } from '../../lib';
 import { SHIPPER_CONFIG_DIR, ShipperPlan } from '../../lib/durable/plan';
+import { SYSCALL_INVESTIGATION_FIELDS } from '../../lib/packs/fields';
 
 /** A synthesized object, loosely typed. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -104,3 +105,28 @@ export function writeShipperConfig(plan: ShipperPlan, dir: string, replace: read
   }
   return join(dir, 'etc', 'fluent-bit.conf');
 }
+
+/** The alerts of one rule when real Falco replays a capture with the config `file` (alerts read from stdout). */
+export function replayAlerts(file: string, capture: string, rule: string): K8sObject[] {
+  const { status, output } = run(realTool('falco-0.44.1', 'falco'), ['-c', file, '-o', 'engine.kind=replay', '-o', `engine.replay.capture_file=${corpusPath('scap', capture)}`,
+    // This build has no http output (Falcosidekick is not here anyway).
+    '-o', 'log_level=error', '-o', 'rule_matching=all', '-o', 'http_output.enabled=false']);
+  expect(status).toBe(0);
+  return output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).filter((a) => a.rule === rule);
+}
+
+/** Every syscall investigation field and the cluster name in each alert's output_fields. */
+export function expectInvestigationReady(alerts: K8sObject[], cluster: string): void {
+  expect(alerts.length).toBeGreaterThan(0);
+  for (const alert of alerts) {
+    expect(alert.output_fields.cluster).toBe(cluster);
+    expect(Object.keys(alert.output_fields)).toEqual(expect.arrayContaining(SYSCALL_INVESTIGATION_FIELDS.map(([, f]) => f)));
+  }
+}
+
+/**
+ * A rule of Falco's own rules files, unchanged, with its own output format: "Unexpected UDP Traffic" of
+ * falcosecurity/rules falco-incubating_rules.yaml is the upstream rule that fires on the corpus captures (its
+ * test_ipv6_client.scap); none of falco_rules.yaml's stable rules fires on any of them with Falco 0.44.1.
+ */
+export const UPSTREAM_RULE = { file: 'falco-incubating_rules.yaml', rule: 'Unexpected UDP Traffic', capture: 'test_ipv6_client.scap' };
