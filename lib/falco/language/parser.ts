@@ -320,11 +320,14 @@ class Parser extends Lexer {
     const items: StringLiteral[] = [];
     this.lexBlank();
     let first: StringLiteral | undefined;
-    try {
-      first = this.parseListItem();
-    } catch (e) {
-      // an empty list, or an error reported below as a missing ')'
-      if (!(e instanceof ConditionSyntaxError) || e.code === 'COND_TOO_DEEP' || e.code === 'COND_BAD_ESCAPE') throw e;
+    // an empty list (pasted empty lists make many): nothing to try, unless the depth limit is to be reported
+    if (this.input[this.i] !== ')' || this.depth + 1 >= this.maxDepth) {
+      try {
+        first = this.parseListItem();
+      } catch (e) {
+        // an error reported below as a missing ')'
+        if (!(e instanceof ConditionSyntaxError) || e.code === 'COND_TOO_DEEP' || e.code === 'COND_BAD_ESCAPE') throw e;
+      }
     }
     if (first) {
       items.push(first);
