@@ -5,7 +5,7 @@ import {
 } from './model';
 import { MappedText, scalarText, SourceFile, SourceRef } from './source-text';
 import { parseYamlDocuments } from './yaml-documents';
-import { isMap, isScalar, isSeq, Node, Scalar, YAMLMap } from './yaml-nodes';
+import { isMap, isScalar, isSeq, Node, Scalar, SCALAR_STYLE, YAMLMap } from './yaml-nodes';
 import { editDistance } from '../language/fields';
 
 /**
@@ -95,7 +95,7 @@ function isNull(node: unknown): boolean {
   if (node === null || node === undefined) return true;
   if (!isScalar(node)) return false;
   const scalar = node as Scalar;
-  return scalar.type === Scalar.PLAIN && ['', '~', 'null', 'Null', 'NULL'].includes(String(scalar.value));
+  return scalar.type === SCALAR_STYLE.PLAIN && ['', '~', 'null', 'Null', 'NULL'].includes(String(scalar.value));
 }
 
 function diag(file: SourceFile, severity: 'error' | 'warning', code: DiagnosticCode, message: string, offset: number): Diagnostic {

@@ -1,4 +1,4 @@
-import { Scalar } from './yaml-nodes';
+import { Scalar, SCALAR_STYLE } from './yaml-nodes';
 import { LineIndex } from '../language/parser';
 
 /** A file given to the loader, with line/column lookup. */
@@ -41,10 +41,10 @@ export function textAt(text: string, ref: SourceRef): MappedText {
 export function scalarText(file: SourceFile, scalar: Scalar, value: string): MappedText {
   const [start, end] = scalar.range ?? [0, 0];
   let from = start;
-  if (scalar.type === Scalar.BLOCK_FOLDED || scalar.type === Scalar.BLOCK_LITERAL) {
+  if (scalar.type === SCALAR_STYLE.BLOCK_FOLDED || scalar.type === SCALAR_STYLE.BLOCK_LITERAL) {
     const headerEnd = file.text.indexOf('\n', start);
     from = headerEnd < 0 || headerEnd > end ? start : headerEnd + 1;
-  } else if (scalar.type === Scalar.QUOTE_DOUBLE || scalar.type === Scalar.QUOTE_SINGLE) {
+  } else if (scalar.type === SCALAR_STYLE.QUOTE_DOUBLE || scalar.type === SCALAR_STYLE.QUOTE_SINGLE) {
     from = start + 1;
   }
   let offsets: number[] | undefined;

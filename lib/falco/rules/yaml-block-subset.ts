@@ -1,11 +1,11 @@
-import { Node, Pair, Scalar, ScalarType, YAMLMap, YAMLSeq } from './yaml-nodes';
+import { LightMap, LightNode, LightPair, LightScalar, LightSeq, Node, SCALAR_STYLE, ScalarType } from './yaml-nodes';
 
 /**
  * A fast reader for the block-style YAML that rules files are written in: block mappings with
  * plain keys, block sequences, plain (also multi-line), single- and double-quoted scalars on one
  * line, literal and folded block scalars, and flow sequences of such scalars, with comments.
- * It builds the same `yaml` nodes, values and source ranges as the `yaml` library does with the
- * failsafe schema, several times faster (no token stream, no composer). For anything else
+ * It builds light nodes (./yaml-nodes.ts) with the values, styles and source ranges the `yaml` library gives
+ * with the failsafe schema, several times faster (no token stream, no composer). For anything else
  * (anchors, aliases, tags, flow mappings, explicit keys, directives, several documents, tabs,
  * CR line ends, rarer escapes, or a construct that is an error) it gives up and returns
  * undefined: the caller then parses with the `yaml` library, which also reports the errors.
@@ -14,7 +14,8 @@ import { Node, Pair, Scalar, ScalarType, YAMLMap, YAMLSeq } from './yaml-nodes';
 export function parseBlockSubset(text: string): (Node | null)[] | undefined {
   if (UNSUPPORTED_CHARACTERS.test(text)) return undefined;
   try {
-    return new BlockSubsetParser(text).documents();
+    // light nodes with what the reader uses of the library's (./yaml-nodes.ts)
+    return new BlockSubsetParser(text).documents() as unknown as Node[];
   } catch (e) {
     if (e instanceof OutsideSubset) return undefined;
     throw e;
@@ -49,9 +50,8 @@ interface Line {
   readonly comment: boolean;
 }
 
-function scalar(value: string, type: ScalarType, start: number, end: number): Scalar {
-  const node = new Scalar(value);
-  node.type = type;
+function scalar(value: string, type: ScalarType, start: number, end: number): LightScalar {
+  const node = new LightScalar(value, type);
   node.range = [start, end, end];
   return node;
 }
@@ -76,7 +76,7 @@ class BlockSubsetParser {
     }
   }
 
-  documents(): (Node | null)[] {
+  documents(): LightNode[] {
     this.skipEmpty();
     if (this.li >= this.lines.length) return [];
     const first = this.lines[this.li];
@@ -115,7 +115,7 @@ class BlockSubsetParser {
   }
 
   /** A node starting at pos on the current line, in block context; `ownLine` when it starts its line. */
-  private blockNode(pos: number, parentIndent: number, ownLine: boolean): Node {
+  private blockNode(pos: number, parentIndent: number, ownLine: boolean): LightNode {
     // Rules files nest a few levels; anything deeper is left to the yaml library (and its depth bound).
     if (++this.depth > SUBSET_MAX_DEPTH) outside();
     try {
@@ -125,7 +125,7 @@ class BlockSubsetParser {
     }
   }
 
-  private blockNodeAt(pos: number, parentIndent: number, ownLine: boolean): Node {
+  private blockNodeAt(pos: number, parentIndent: number, ownLine: boolean): LightNode {
     const column = pos - this.lines[this.li].start;
     if (this.isDash(pos)) {
       if (!ownLine) outside();
@@ -135,8 +135,8 @@ class BlockSubsetParser {
     return this.inlineValue(pos, parentIndent);
   }
 
-  private mapping(column: number): YAMLMap {
-    const map = new YAMLMap();
+  private mapping(column: number): LightMap {
+    const map = new LightMap();
     const seen = new Set<string>();
     let start = -1;
     let end = 0;
@@ -149,10 +149,10 @@ class BlockSubsetParser {
       const keyText = this.text.slice(pos, colon);
       if (seen.has(keyText)) outside();
       seen.add(keyText);
-      const key = scalar(keyText, Scalar.PLAIN, pos, colon);
+      const key = scalar(keyText, SCALAR_STYLE.PLAIN, pos, colon);
       let p = colon + 1;
       while (p < line.end && this.text[p] === ' ') p++;
-      let value: Node;
+      let value: LightNode;
       if (p === line.end || this.text[p] === '#') {
         value = this.valueBelow(column, p, true);
       } else {
@@ -160,7 +160,7 @@ class BlockSubsetParser {
         value = this.inlineValue(p, column);
       }
       end = (value.range as [number, number, number])[1];
-      map.items.push(new Pair(key, value));
+      map.items.push(new LightPair(key, value));
       this.skipEmpty();
       if (this.li >= this.lines.length) break;
       const next = this.lines[this.li];
@@ -171,8 +171,8 @@ class BlockSubsetParser {
     return map;
   }
 
-  private sequence(column: number): YAMLSeq {
-    const seq = new YAMLSeq();
+  private sequence(column: number): LightSeq {
+    const seq = new LightSeq();
     const start = this.lines[this.li].start + column;
     let end = start;
     for (;;) {
@@ -199,7 +199,7 @@ class BlockSubsetParser {
    * The value of a key or sequence entry that has nothing after it on its line: the node on the
    * next lines (more indented, or a sequence at the key's column), else an empty plain scalar.
    */
-  private valueBelow(column: number, emptyAt: number, isKey: boolean): Node {
+  private valueBelow(column: number, emptyAt: number, isKey: boolean): LightNode {
     this.li++;
     this.skipEmpty();
     if (this.li < this.lines.length) {
@@ -208,11 +208,11 @@ class BlockSubsetParser {
       if (next.indent > column) return this.blockNode(pos, column, true);
       if (isKey && next.indent === column && this.isDash(pos)) return this.sequence(column);
     }
-    return scalar('', Scalar.PLAIN, emptyAt, emptyAt);
+    return scalar('', SCALAR_STYLE.PLAIN, emptyAt, emptyAt);
   }
 
   /** A scalar or flow sequence starting at pos; moves to the line after it. */
-  private inlineValue(pos: number, parentIndent: number): Node {
+  private inlineValue(pos: number, parentIndent: number): LightNode {
     const c = this.text[pos];
     if (c === '"' || c === "'") {
       const node = this.quoted(pos);
@@ -238,7 +238,7 @@ class BlockSubsetParser {
   }
 
   /** A double- or single-quoted scalar on one line (`\\` escapes, or `''` for a quote). */
-  private quoted(pos: number): Scalar {
+  private quoted(pos: number): LightScalar {
     const quote = this.text[pos];
     const line = this.lines[this.li];
     let value = '';
@@ -260,11 +260,11 @@ class BlockSubsetParser {
       p++;
     }
     value += this.text.slice(from, p);
-    return scalar(value, quote === '"' ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE, pos, p + 1);
+    return scalar(value, quote === '"' ? SCALAR_STYLE.QUOTE_DOUBLE : SCALAR_STYLE.QUOTE_SINGLE, pos, p + 1);
   }
 
   /** A plain scalar in block context, with its continuation lines (folded); a comment ends it. */
-  private plain(pos: number, parentIndent: number): Scalar {
+  private plain(pos: number, parentIndent: number): LightScalar {
     let { end, comment } = this.plainLine(pos, this.lines[this.li].end, true);
     let value = this.text.slice(pos, end);
     this.li++;
@@ -285,7 +285,7 @@ class BlockSubsetParser {
       blankLines = 0;
       this.li++;
     }
-    return scalar(value, Scalar.PLAIN, pos, end);
+    return scalar(value, SCALAR_STYLE.PLAIN, pos, end);
   }
 
   /**
@@ -311,7 +311,7 @@ class BlockSubsetParser {
   }
 
   /** `[a, "b", [c]]`, possibly over several lines (each indented more than the parent). */
-  private flowSequence(pos: number, parentIndent: number): YAMLSeq {
+  private flowSequence(pos: number, parentIndent: number): LightSeq {
     if (++this.depth > SUBSET_MAX_DEPTH) outside();
     try {
       return this.flowSequenceAt(pos, parentIndent);
@@ -320,8 +320,8 @@ class BlockSubsetParser {
     }
   }
 
-  private flowSequenceAt(pos: number, parentIndent: number): YAMLSeq {
-    const seq = new YAMLSeq();
+  private flowSequenceAt(pos: number, parentIndent: number): LightSeq {
+    const seq = new LightSeq();
     seq.flow = true;
     let p = pos + 1;
     let expectItem = true;
@@ -336,7 +336,7 @@ class BlockSubsetParser {
       }
       if (!expectItem) outside();
       first = false;
-      let item: Node;
+      let item: LightNode;
       if (c === '[') {
         item = this.flowSequence(p, parentIndent);
       } else if (c === '"' || c === "'") {
@@ -382,7 +382,7 @@ class BlockSubsetParser {
   }
 
   /** A plain scalar inside a flow sequence, on one line. */
-  private flowPlain(pos: number): Scalar {
+  private flowPlain(pos: number): LightScalar {
     if (INDICATORS.includes(this.text[pos])) outside();
     let p = pos;
     for (;;) {
@@ -394,11 +394,11 @@ class BlockSubsetParser {
     }
     let end = p;
     while (this.text[end - 1] === ' ') end--;
-    return scalar(this.text.slice(pos, end), Scalar.PLAIN, pos, end);
+    return scalar(this.text.slice(pos, end), SCALAR_STYLE.PLAIN, pos, end);
   }
 
   /** `|` or `>` with an optional `-`, the content on the lines below, indented more than the parent. */
-  private blockScalar(pos: number, parentIndent: number): Scalar {
+  private blockScalar(pos: number, parentIndent: number): LightScalar {
     const literal = this.text[pos] === '|';
     let p = pos + 1;
     const strip = this.text[p] === '-';
@@ -430,7 +430,7 @@ class BlockSubsetParser {
     const last = this.lines[lastContentLine];
     this.li = lastContentLine + 1;
     const end = Math.min(last.end + 1, this.text.length);
-    return scalar(strip ? value : `${value}\n`, literal ? Scalar.BLOCK_LITERAL : Scalar.BLOCK_FOLDED, pos, end);
+    return scalar(strip ? value : `${value}\n`, literal ? SCALAR_STYLE.BLOCK_LITERAL : SCALAR_STYLE.BLOCK_FOLDED, pos, end);
   }
 }
 
