@@ -2,6 +2,7 @@ import { systemHostPath } from '../../lib/core/host-paths';
 import { falcoStdoutSource, planDurable } from '../../lib/durable/plan';
 import type { TetragonSensorProps } from '../../lib/tetragon/props';
 import { EKS, refusalOf } from '../helpers/refusal';
+import { fullEksProps, synth } from '../monitoring/fixtures';
 import { planContext } from '../routing/helpers';
 
 /**
@@ -41,4 +42,24 @@ describe('system host directories', () => {
     // refusalOf fails with 'accepted' when the stack plans: a directory of its own is taken.
     expect(() => tetragon({ export: { directory: '/var/log/tetragon-export' } })).toThrow(/^accepted$/);
   });
+});
+
+test('every DirectoryOrCreate hostPath of a stack running every workload is a directory of its own; system paths are Directory, read-only', () => {
+  const p = fullEksProps();
+  const objects = synth({
+    ...p, sensors: { ...p.sensors, tetragon: { productNamespaces: ['billing'], owner: 'platform-security', seedPatterns: [] }, ownership: { detections: [] } },
+  });
+  const pods = objects.filter((o) => ['DaemonSet', 'Deployment', 'StatefulSet'].includes(o.kind)).map((o) => [o.metadata.name, o.spec.template.spec]);
+  const hostPaths = pods.flatMap(([name, pod]) => (pod.volumes ?? []).filter((v: any) => v.hostPath).map((v: any) => ({ name, volume: v, pod })));
+  const created = hostPaths.filter((h) => h.volume.hostPath.type === 'DirectoryOrCreate').map((h) => `${h.name}: ${h.volume.hostPath.path}`);
+  expect(created.sort()).toEqual(['alert-shipper: /var/lib/detection-stack/fluent-bit', 'tetragon: /var/log/tetragon']);
+  expect(created.filter((c) => systemHostPath(c.slice(c.indexOf(': ') + 2)) !== undefined)).toEqual([]);
+  // Every hostPath is typed (an untyped one is created when missing too, as an empty directory).
+  expect(hostPaths.filter((h) => h.volume.hostPath.type === undefined).map((h) => `${h.name}: ${h.volume.hostPath.path}`)).toEqual([]);
+  // A system directory is never created and is mounted read-only, but for the BPF filesystem Tetragon pins its maps in.
+  const system = hostPaths.filter((h) => systemHostPath(h.volume.hostPath.path) !== undefined);
+  expect(system.filter((h) => h.volume.hostPath.type === 'DirectoryOrCreate')).toEqual([]);
+  const writable = system.flatMap((h) => [...(h.pod.initContainers ?? []), ...h.pod.containers]
+    .flatMap((c: any) => (c.volumeMounts ?? []).filter((m: any) => m.name === h.volume.name && !m.readOnly).map(() => `${h.name}/${c.name}: ${h.volume.hostPath.path}`)));
+  expect(writable).toEqual(['tetragon/tetragon: /sys/fs/bpf']);
 });
