@@ -136,6 +136,7 @@ function benchRulesScaling(): void {
     }));
     if (loaded !== count) throw new Error(`bench: ${loaded} of ${count} synthetic rules loaded`);
     report(`rules_load_${count / 1000}k_rules_ms`, Math.round(times.get(count) as number), 'ms');
+    report(`rules_load_${count / 1000}k_rules_bytes`, Buffer.byteLength(file.content), 'bytes');
   }
   // linear: 4.0 (the 100k file is 4 times the 25k file); quadratic would be 16
   report('rules_load_100k_vs_25k_ratio', (times.get(100_000) as number) / (times.get(25_000) as number), 'ratio');
@@ -154,7 +155,9 @@ function benchEventsReading(): void {
   const arrayMs = median([0, 1, 2].map(() => cpuMs(read(array, 'events.json'))));
   const linesMs = median([0, 1, 2].map(() => cpuMs(read(lines, 'events.jsonl'))));
   report('events_read_json_array_40k_ms', arrayMs, 'ms');
+  report('events_read_json_array_40k_bytes', Buffer.byteLength(array), 'bytes');
   report('events_read_json_lines_40k_ms', linesMs, 'ms');
+  report('events_read_json_lines_40k_bytes', Buffer.byteLength(lines), 'bytes');
   report('events_read_array_vs_lines_ratio', arrayMs / linesMs, 'ratio');
 }
 

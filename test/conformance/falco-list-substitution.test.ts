@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import { corpusPath } from './corpora';
-import { falcoBinary, falcoListing, falcoValidate, scratchDir } from './falco-support';
+import { falcoBinary, falcoListing, falcoRuleDetails, falcoValidate, scratchDir } from './falco-support';
 import { loadRuleFiles } from '../../lib/falco/rules/loader';
 
 /**
@@ -49,6 +49,18 @@ describe('list substitution as real Falco 0.44.1 does it', () => {
     const verdicts = await Promise.all(Object.entries(CASES).map(async ([name, content]) => (await falcoValidate([scratch.write(`v-${name}.yaml`, content)]))[0].successful));
     expect(verdicts.filter((ok) => !ok).length).toBeGreaterThanOrEqual(3);
     expect(verdicts.filter((ok) => ok).length).toBeGreaterThanOrEqual(6);
+  });
+
+  test('an item that changes the structure: real Falco loads the file and runs a condition with an `or` the rule never wrote; we refuse it', async () => {
+    const content = list('product_namespaces', '[billing, "x)or(proc.name=bash"]') + rule('k8s.ns.name in (product_namespaces)');
+    const path = scratch.write('structure-changing-item.yaml', content);
+    const [falco] = await falcoValidate([path]);
+    expect(falco.successful).toBe(true);
+    const [details] = await falcoRuleDetails([path]);
+    // the pasted item closed the parentheses: proc.name = bash now fires the rule on its own
+    expect(details.conditionCompiled).toBe('((evt.type = execve and k8s.ns.name in (billing, x)) or proc.name = bash)');
+    const ours = loadRuleFiles([{ name: path, content }]);
+    expect(ours.diagnostics.map((d) => [d.code, d.line, d.col])).toEqual([['COND_LIST_ITEM_STRUCTURE', 1, 3]]);
   });
 
   test('falco_rules.yaml: every list compiles to the items Falco compiles', async () => {
