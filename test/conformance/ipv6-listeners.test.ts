@@ -1,7 +1,6 @@
-import { ChildProcess, execFileSync, spawn } from 'child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'fs';
-import { get } from 'http';
+import { mkdirSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
+import { ALERTMANAGER_BINARY, ALERTMANAGER_ROOT, expectAlertmanager, httpCall, start, stopAll, until } from './alertmanager-support';
 import { realTool, run, scratchDir } from './workload-files';
 import { falcoConfig } from '../../lib/falco/sensor/render';
 import type { StackPlan } from '../../lib/stack/plan';
@@ -17,43 +16,12 @@ import { fullEksProps, stackPlan } from '../monitoring/fixtures';
  *   the unbracketed IPv6 form stops it ("too many colons").
  * The deployed image is Alertmanager v0.34.0 (lib/core/images.ts); what is judged here is the same in it: prometheus/alertmanager
  * `git diff v0.33.1 v0.34.0 -- cluster/` is empty, and cmd/alertmanager/main.go v0.34.0 l.72-76 keeps the three flags.
- * Alertmanager comes from `../shared/tools/sid-tools.sh DIR` (Debian unstable's 0.33.1, run in DIR/root with chroot:
- * it reads its default templates from /usr/share/prometheus/alertmanager): ALERTMANAGER_ROOT, default /opt/sid-tools/root.
+ * Alertmanager: see alertmanager-support.ts.
  */
 const IPV6: StackPlan = stackPlan({ ...fullEksProps(), cluster: { ...fullEksProps().cluster, ipFamily: 'IPv6' } });
 
-function httpStatus(host: string, port: number, path: string): Promise<{ status: number; body: string } | undefined> {
-  return new Promise((resolve) => {
-    const req = get({ host, port, path, timeout: 2000 }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => { body += c.toString(); });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('error', () => resolve(undefined));
-    req.on('timeout', () => { req.destroy(); resolve(undefined); });
-  });
-}
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-const started: ChildProcess[] = [];
-function start(file: string, args: readonly string[]): { proc: ChildProcess; output: () => string } {
-  const proc = spawn(file, [...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout!.on('data', (c: Buffer) => { out += c.toString(); });
-  proc.stderr!.on('data', (c: Buffer) => { out += c.toString(); });
-  started.push(proc);
-  return { proc, output: () => out };
-}
-afterAll(() => started.forEach((p) => { if (p.exitCode === null) p.kill('SIGKILL'); }));
+const httpStatus = (host: string, port: number, path: string) => httpCall(host, port, path);
+afterAll(stopAll);
 
 describe('Fluent Bit 5.1.1: the shipper\'s HTTP server on IPv6', () => {
   const FLUENT_BIT = realTool('fluent-bit-5.1.1', 'fluent-bit');
@@ -112,8 +80,8 @@ describe('Falco 0.44.1: the webserver\'s listen_address on IPv6', () => {
 });
 
 describe('Alertmanager 0.33.1: the cluster addresses per family (IPv4, IPv6-only, dual-stack)', () => {
-  const root = process.env.ALERTMANAGER_ROOT ?? '/opt/sid-tools/root';
-  const binary = '/usr/bin/prometheus-alertmanager';
+  const root = ALERTMANAGER_ROOT;
+  const binary = ALERTMANAGER_BINARY;
   const IPV4: StackPlan = stackPlan(fullEksProps());
   const flagsOf = (plan: StackPlan) => {
     const args = plan.routing!.alertmanager!.workload!.pod.containers[0]?.args ?? [];
@@ -123,14 +91,7 @@ describe('Alertmanager 0.33.1: the cluster addresses per family (IPv4, IPv6-only
   const V4 = flagsOf(IPV4);
   const V6 = flagsOf(IPV6);
 
-  beforeAll(() => {
-    if (!existsSync(join(root, binary))) {
-      throw new Error(`alertmanager 0.33.1 not found at ${join(root, binary)}: run 'bash ../shared/tools/sid-tools.sh /opt/sid-tools' as root `
-        + '(or set ALERTMANAGER_ROOT to the root/ folder of another DIR)');
-    }
-    const version = execFileSync('chroot', [root, binary, '--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    expect(version).toMatch(/^alertmanager, version 0\.33\.1\b/);
-  });
+  beforeAll(expectAlertmanager);
 
   interface Replica {
     readonly flags: { readonly listen: string; readonly advertise: string };
