@@ -4,6 +4,8 @@ import { parse } from 'yaml';
 import { corpusPath } from './corpora';
 import { planStack } from '../../lib';
 import { IMAGE_PINS } from '../../lib/core/images';
+import { K8SMETA_PLUGIN } from '../../lib/falco/sensor/k8smeta';
+import { falcoConfig } from '../../lib/falco/sensor/render';
 
 /**
  * The README's tables of defaults, re-checked against the pinned upstream versions: each default the README says
@@ -15,6 +17,8 @@ const README = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
 const falcoChart = parse(readFileSync(corpusPath('helm-values', 'falco-9.1.0-values.yaml'), 'utf8'));
 const sidekickChart = parse(readFileSync(corpusPath('helm-values', 'falcosidekick-0.14.0-values.yaml'), 'utf8'));
 const tetragonChart = parse(readFileSync(corpusPath('helm-values', 'tetragon-1.7.0-values.yaml'), 'utf8'));
+const falcoChartText = readFileSync(corpusPath('helm-values', 'falco-9.1.0-values.yaml'), 'utf8');
+const falcoDefaultConfig = parse(readFileSync(corpusPath('falco-config', 'falco-0.44.1-default-falco.yaml'), 'utf8'));
 
 const plan = planStack({
   cluster: { name: 'prod', provider: 'eks', region: 'eu-west-1' },
@@ -56,7 +60,43 @@ describe('the Falco sensor table against falco chart 9.1.0', () => {
     expect(falcoChart.falco.watch_config_files).toBe(true);
     expect(README).toContain('`watch_config_files: false`');
     expect(falcoChart.falco.rule_matching).toBe('first');
+    expect(falcoDefaultConfig.rule_matching).toBe('first');
+    expect(falcoConfig(falco).rule_matching).toBe('first');
     expect(README).toContain('`rule_matching: first` (`ruleMatching`, Falco\'s default)');
+  });
+
+  test('the least-privileged capabilities are those the chart adds with driver.modernEbpf.leastPrivileged', () => {
+    // values.yaml documents what its pod template renders for each driver setting (case 4: modern_ebpf, leastPrivileged).
+    const case4 = falcoChartText.slice(falcoChartText.indexOf('driver.modernEbpf.leastPrivileged = true:'));
+    const chartCaps = [...case4.slice(0, case4.indexOf('# -- ')).matchAll(/^#\s+- ([A-Z_]+)$/gm)].map((m) => m[1]);
+    expect(chartCaps).toEqual(['BPF', 'SYS_RESOURCE', 'PERFMON', 'SYS_PTRACE']);
+    expect([...falco.security.capabilities].sort()).toEqual([...chartCaps].sort());
+    expect(falcoChart.driver.modernEbpf.leastPrivileged).toBe(false);
+    expect(README).toContain('`add: [BPF, PERFMON, SYS_RESOURCE, SYS_PTRACE]`');
+    expect(README).toContain('chart `driver.modernEbpf.leastPrivileged`');
+  });
+
+  test('the container plugin: the chart enables every engine, the stack only cri on the provider\'s socket', () => {
+    const chartEngines = falcoChart.collectors.containerEngine.engines as Record<string, { enabled: boolean }>;
+    expect(Object.values(chartEngines).every((e) => e.enabled)).toBe(true);
+    type Engines = Record<string, { enabled: boolean; sockets?: string[] }>;
+    const ours = (falcoConfig(falco).plugins as { name: string; init_config: { engines: Engines } }[])
+      .find((p) => p.name === 'container')!.init_config.engines;
+    expect(Object.keys(ours).sort()).toEqual(Object.keys(chartEngines).sort());
+    expect(Object.entries(ours).filter(([, e]) => e.enabled)).toEqual([['cri', { enabled: true, sockets: ['/run/containerd/containerd.sock'] }]]);
+    expect(README).toContain('the plugin enables every engine by default; only the node\'s runtime is queried');
+  });
+
+  test('the k8smeta plugin is the chart\'s collectors.kubernetes.pluginRef', () => {
+    expect(falcoChart.collectors.kubernetes.pluginRef).toBe('ghcr.io/falcosecurity/plugins/plugin/k8smeta:0.4.1');
+    expect(K8SMETA_PLUGIN.artifact).toBe(falcoChart.collectors.kubernetes.pluginRef);
+    expect(README).toContain(`\`${K8SMETA_PLUGIN.artifact}\` (the falco chart 9.1.0's \`collectors.kubernetes.pluginRef\`)`);
+  });
+
+  test('engine: the chart picks the driver (auto); the stack sets the modern eBPF probe', () => {
+    expect(falcoChart.driver.kind).toBe('auto');
+    expect(falcoConfig(falco).engine).toMatchObject({ kind: 'modern_ebpf' });
+    expect(README).toContain('| `engine.kind: modern_ebpf` |');
   });
 });
 
