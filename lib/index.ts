@@ -102,7 +102,7 @@ export type { DashboardsProps, MonitoringProps, NoisyRuleProps, PrometheusProps,
 export { Monitoring } from './monitoring/render';
 export type { MonitoringConstructProps } from './monitoring/render';
 export type { AlertRulePlan, AlertRunbook, AlertSeverity, RuleGroupPlan, StackAlertName } from './monitoring/rules';
-export type { AlertSettings, MonitoredLayers, ScrapeComponent, ScrapeTargetPlan } from './monitoring/targets';
+export type { AlertSettings, MonitoredStack, ScrapeComponent, ScrapeTargetPlan } from './monitoring/targets';
 export { renderOperatorFiles } from './operator/files';
 export { operatorDelivery } from './operator/resources';
 export type { OperatorDelivery, OperatorObject } from './operator/resources';

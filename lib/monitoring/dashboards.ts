@@ -1,7 +1,7 @@
 import { METRICS } from './metrics';
 import { anyOf, jobs, minutesDuration, sel } from './promql';
 import { outageBudgetSeconds } from './rules';
-import type { MonitoredLayers, ScrapeComponent, ScrapeTargetPlan } from './targets';
+import type { MonitoredStack, ScrapeComponent } from './targets';
 // In the order of Falco's numeric `priority` label (falco_common::priority_type: 0 = Emergency ... 7 = Debug).
 import { FALCO_PRIORITIES } from '../core/priorities';
 
@@ -35,7 +35,8 @@ function panel(title: string, description: string, targets: PanelTarget[], unit?
 }
 
 /** The dashboards of a stack: detections, and the stack's health. Only metrics of the catalogue are queried. */
-export function planDashboards(targets: readonly ScrapeTargetPlan[], layers: MonitoredLayers, cluster: string): DashboardPlan[] {
+export function planDashboards(stack: MonitoredStack, cluster: string): DashboardPlan[] {
+  const { targets } = stack;
   const target = (c: ScrapeComponent) => targets.find((t) => t.component === c);
   const slug = cluster.toLowerCase().replace(/[^a-z0-9-]/g, '-');
   const falcoJobs = targets.filter((t) => t.component === 'falco' || t.component === 'falco-k8saudit').map((t) => t.job);
@@ -54,8 +55,8 @@ export function planDashboards(targets: readonly ScrapeTargetPlan[], layers: Mon
     detections.push(panel('Detections by priority', 'Falco rule matches per priority.',
       FALCO_PRIORITIES.map((name, i) => ({ expr: `sum(increase(${matches({ priority: String(i) })}[${RATE}]))`, legendFormat: name }))));
     const byTeam = new Map<string, string[]>();
-    for (const r of layers.falco?.customRules ?? []) {
-      if (typeof r.owner === 'string') byTeam.set(r.owner, [...(byTeam.get(r.owner) ?? []), r.name]);
+    for (const r of stack.rules) {
+      if (r.team !== undefined) byTeam.set(r.team, [...(byTeam.get(r.team) ?? []), r.name]);
     }
     const owned = [...new Set([...byTeam.values()].flat())].sort();
     detections.push(panel('Detections by owning team', 'Falco rule matches per owner of the rule (the custom rules\' `owner`); "no owner" is every other rule.', [
@@ -137,7 +138,7 @@ export function planDashboards(targets: readonly ScrapeTargetPlan[], layers: Mon
         .map((m) => ({
           expr: `sum by (node) (increase(${sel(m, j)}[${RATE}]))`, legendFormat: `${m.name.replace(/^fluentbit_output_|_total$/g, '')} {{node}}`,
         }))));
-    const budget = layers.durable ? outageBudgetSeconds(layers.durable) : undefined;
+    const budget = outageBudgetSeconds(stack);
     durable.push(panel('Shipper backlog against the outage budget',
       `Hours in the last day in which the bucket output failed, per node${budget !== undefined ? `, against the outage budget (${minutesDuration(budget)})` : ''}. Fluent Bit 5.1.1 exports no size of the s3 output's store_dir, so the backlog is measured in outage time.`,
       [

@@ -1,14 +1,10 @@
 import { DashboardPlan, planDashboards } from './dashboards';
 import type { DashboardsProps, MonitoringProps, StackAlertsProps } from './props';
 import { AlertRunbook, planAlertRules, RuleGroupPlan } from './rules';
-import type { AlertSettings, MonitoredLayers, ScrapeComponent, ScrapeTargetPlan } from './targets';
+import type { AlertSettings, MonitoredStack, ScrapeTargetPlan } from './targets';
 
-export type { AlertSettings, MonitoredLayers, ScrapeComponent, ScrapeTargetPlan } from './targets';
-import { K8SAUDIT_FALCO_NAME, K8SAUDIT_FALCO_SELECTOR } from '../audit/k8saudit-plugin';
+export type { AlertSettings, MonitoredStack, ScrapeComponent, ScrapeTargetPlan } from './targets';
 import { DetectionStackError, PlanContext, requireDnsLabel, StackCode } from '../core';
-import { FALCO_WEBSERVER_PORT } from '../falco/sensor/defaults';
-import type { FalcoCustomRulePlan } from '../falco/sensor/plan';
-import { OPERATOR_METRICS_PORT, TETRAGON_METRICS_PORT } from '../tetragon/plan';
 
 export interface MonitoringPlan {
   /** Where errors point: `<stack path>/monitoring`. */
@@ -30,11 +26,6 @@ export interface MonitoringPlan {
     readonly label: Readonly<Record<string, string>>;
     readonly items: readonly DashboardPlan[];
   };
-}
-
-/** A rule owner as the alerts label it: a team, or none. */
-export function ownerTeam(rule: FalcoCustomRulePlan): string | undefined {
-  return typeof rule.owner === 'string' ? rule.owner : undefined;
 }
 
 const DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
@@ -95,43 +86,11 @@ function resolveDashboards(where: string, props: DashboardsProps | false | undef
   return { namespace, label };
 }
 
-/** The scrape targets of every workload the stack runs. */
-export function scrapeTargets(layers: MonitoredLayers, namespace: string): ScrapeTargetPlan[] {
-  const targets: ScrapeTargetPlan[] = [];
-  const add = (component: ScrapeComponent, workload: ScrapeTargetPlan['workload'], ns: string, podLabels: Readonly<Record<string, string>>,
-    port: number, portName: string, path: string, networkPolicy = true) => {
-    targets.push({ component, workload, namespace: ns, job: `${ns}/${component}`, podLabels: { ...podLabels }, port, portName, path, networkPolicy });
-  };
-  const { falco, tetragon, routing, durable, audit } = layers;
-  if (falco) add('falco', { kind: 'DaemonSet', name: falco.name }, falco.namespace, falco.selectorLabels, falco.webserver.port, 'web', '/metrics');
-  if (audit?.kubernetes.falcoPlugin) {
-    add('falco-k8saudit', { kind: 'Deployment', name: K8SAUDIT_FALCO_NAME }, namespace, K8SAUDIT_FALCO_SELECTOR, FALCO_WEBSERVER_PORT, 'web', '/metrics');
-  }
-  if (routing) {
-    const s = routing.sidekick;
-    add('falcosidekick', { kind: 'Deployment', name: s.workload.name }, s.workload.namespace, s.workload.selectorLabels, s.port, 'http', '/metrics');
-    const am = routing.alertmanager;
-    // In operator mode the Alertmanager is the user's own, already monitored where it runs.
-    if (am?.workload) add('alertmanager', { kind: 'StatefulSet', name: am.workload.name }, am.workload.namespace, am.workload.selectorLabels, am.port, 'http', '/metrics');
-  }
-  const shipper = durable?.shipper;
-  if (shipper) {
-    add('alert-shipper', { kind: 'DaemonSet', name: shipper.workload.name }, shipper.workload.namespace, shipper.workload.selectorLabels, shipper.httpPort, 'http', '/api/v2/metrics/prometheus');
-  }
-  if (tetragon) {
-    add('tetragon', { kind: 'DaemonSet', name: 'tetragon' }, tetragon.namespace,
-      { 'app.kubernetes.io/name': 'tetragon', 'app.kubernetes.io/component': 'sensor' }, TETRAGON_METRICS_PORT, 'metrics', '/metrics', false);
-    add('tetragon-operator', { kind: 'Deployment', name: 'tetragon-operator' }, tetragon.namespace,
-      { 'app.kubernetes.io/name': 'tetragon-operator', 'app.kubernetes.io/component': 'operator' }, OPERATOR_METRICS_PORT, 'metrics', '/metrics');
-  }
-  return targets;
-}
-
 /**
- * Plans the monitoring of the stack itself from the other layers' plans. Pure. With no `monitoring` props
+ * Plans the monitoring of the stack itself from what the stack plan says it runs (`stack`). Pure. With no `monitoring` props
  * nothing is planned: the metrics endpoints stay on (each layer's own), with no monitors, rules or dashboards.
  */
-export function planMonitoring(props: MonitoringProps | undefined, ctx: PlanContext, layers: MonitoredLayers): MonitoringPlan | undefined {
+export function planMonitoring(props: MonitoringProps | undefined, ctx: PlanContext, stack: MonitoredStack): MonitoringPlan | undefined {
   if (props === undefined) return undefined;
   const where = `${ctx.path}/monitoring`;
   if (!props.prometheus || typeof props.prometheus !== 'object') {
@@ -145,18 +104,18 @@ export function planMonitoring(props: MonitoringProps | undefined, ctx: PlanCont
   const scrapeInterval = requireDuration(`${where}.prometheus.scrapeInterval`, p.scrapeInterval ?? '30s');
   const alerts = resolveAlerts(`${where}.alerts`, props.alerts);
   const dashboards = resolveDashboards(`${where}.dashboards`, props.dashboards, ctx);
-  const targets = scrapeTargets(layers, ctx.namespace);
+  const targets = stack.targets;
   const name = `detection-stack-${ctx.cluster.name.toLowerCase().replace(/_/g, '-')}`.slice(0, 63).replace(/-+$/, '');
-  const rules = alerts ? planAlertRules(targets, layers, alerts, ctx.cluster.name) : undefined;
+  const rules = alerts ? planAlertRules(stack, alerts, ctx.cluster.name) : undefined;
   return {
     path: where,
     namespace: ctx.namespace,
     cluster: ctx.cluster.name,
     labels: { ...ctx.labels, 'app.kubernetes.io/component': 'monitoring' },
     prometheus: { namespace: p.namespace, podLabels, resourceLabels, scrapeInterval },
-    targets,
+    targets: [...targets],
     alerts: rules ? { name, ...rules } : undefined,
-    dashboards: dashboards ? { ...dashboards, items: planDashboards(targets, layers, ctx.cluster.name) } : undefined,
+    dashboards: dashboards ? { ...dashboards, items: planDashboards(stack, ctx.cluster.name) } : undefined,
   };
 }
 

@@ -1,6 +1,6 @@
 import { METRICS } from './metrics';
 import { anyOf, jobs, minutesDuration, sel } from './promql';
-import type { AlertSettings, MonitoredLayers, ScrapeComponent, ScrapeTargetPlan } from './targets';
+import type { AlertSettings, MonitoredStack, ScrapeComponent } from './targets';
 
 export type AlertSeverity = 'critical' | 'warning' | 'info';
 
@@ -223,11 +223,12 @@ class RuleBuilder {
 const SENSOR_COMPONENTS: readonly ScrapeComponent[] = ['falco', 'tetragon'];
 
 /**
- * The alerting rules on the stack's own health, from the scrape targets and the layers. Pure: every value
+ * The alerting rules on the stack's own health, from what the stack runs. Pure: every value
  * comes from the plan and is quoted into PromQL by `sel`.
  */
-export function planAlertRules(targets: readonly ScrapeTargetPlan[], layers: MonitoredLayers, settings: AlertSettings, cluster: string):
+export function planAlertRules(stack: MonitoredStack, settings: AlertSettings, cluster: string):
 { groups: RuleGroupPlan[]; runbooks: AlertRunbook[] } {
+  const { targets } = stack;
   const b = new RuleBuilder(settings, cluster);
   const target = (c: ScrapeComponent) => targets.find((t) => t.component === c);
 
@@ -305,7 +306,7 @@ export function planAlertRules(targets: readonly ScrapeTargetPlan[], layers: Mon
       `sum by (node) (increase(${sel(METRICS.shipperOutputErrors, j)}[10m])) > 0`, '10m', { component: 'alert-shipper' });
     b.add('detection-stack.durable', 'DetectionStackShipperRetrying',
       `sum by (node) (increase(${sel(METRICS.shipperOutputRetries, j)}[10m])) > 0`, '10m', { component: 'alert-shipper' });
-    const budget = layers.durable?.shipper ? outageBudgetSeconds(layers.durable) : undefined;
+    const budget = outageBudgetSeconds(stack);
     if (budget !== undefined) {
       b.add('detection-stack.durable', 'DetectionStackShipperOutageBudgetHalfSpent',
         `sum by (node) (increase(${sel(METRICS.shipperOutputErrors, j)}[10m])) > 0`, minutesDuration(budget / 2), { component: 'alert-shipper' },
@@ -323,9 +324,9 @@ export function planAlertRules(targets: readonly ScrapeTargetPlan[], layers: Mon
   if (settings.noisyRuleMaxPerDay !== undefined && falcoJobs.length > 0) {
     const perDay = settings.noisyRuleMaxPerDay;
     const byTeam = new Map<string, string[]>();
-    for (const r of layers.falco?.customRules ?? []) {
-      if (typeof r.owner !== 'string') continue;
-      byTeam.set(r.owner, [...(byTeam.get(r.owner) ?? []), r.name]);
+    for (const r of stack.rules) {
+      if (r.team === undefined) continue;
+      byTeam.set(r.team, [...(byTeam.get(r.team) ?? []), r.name]);
     }
     const noisy = (ruleName: { re: string } | { notRe: string } | undefined) => {
       const m = sel(METRICS.falcoRuleMatches, { job: jobs(...falcoJobs), ...(ruleName ? { rule_name: ruleName } : {}) });
@@ -348,13 +349,8 @@ export function planAlertRules(targets: readonly ScrapeTargetPlan[], layers: Mon
   return { groups, runbooks };
 }
 
-/**
- * The durable layer's outage budget in seconds, where the durable plan states one (`shipper.outageBudget.hours`,
- * from `durable.buffer`); read structurally so the monitoring layer does not depend on the durable layer's version.
- */
-export function outageBudgetSeconds(durable: MonitoredLayers['durable']): number | undefined {
-  const shipper = durable?.shipper as { readonly outageBudget?: { readonly hours?: unknown } } | undefined;
-  const hours = shipper?.outageBudget?.hours;
-  return typeof hours === 'number' && Number.isFinite(hours) && hours > 0 ? hours * 3600 : undefined;
+/** The durable shipper's outage budget in seconds, where the stack states one. */
+export function outageBudgetSeconds(stack: MonitoredStack): number | undefined {
+  const hours = stack.outageBudgetHours;
+  return hours !== undefined && Number.isFinite(hours) && hours > 0 ? hours * 3600 : undefined;
 }
-

@@ -1,9 +1,4 @@
 // The monitoring layer's shared types: what is scraped, and what it observes.
-import type { AuditPlan } from '../audit/plan';
-import type { DurablePlan } from '../durable/plan';
-import type { FalcoPlan } from '../falco/sensor/plan';
-import type { RoutingPlan } from '../routing/plan';
-import type { TetragonPlan } from '../tetragon/plan';
 
 /** The workloads of the stack whose metrics are scraped. */
 export type ScrapeComponent = 'falco' | 'falco-k8saudit' | 'falcosidekick' | 'alertmanager' | 'alert-shipper' | 'tetragon' | 'tetragon-operator';
@@ -29,13 +24,17 @@ export interface ScrapeTargetPlan {
   readonly networkPolicy: boolean;
 }
 
-/** The layers of the stack as planned, which the monitoring layer observes. */
-export interface MonitoredLayers {
-  readonly falco?: FalcoPlan;
-  readonly tetragon?: TetragonPlan;
-  readonly routing?: RoutingPlan;
-  readonly durable?: DurablePlan;
-  readonly audit?: AuditPlan;
+/**
+ * What the monitoring layer observes, as the stack plan hands it over (lib/stack/monitored.ts): the monitoring layer
+ * reads no other layer's plan.
+ */
+export interface MonitoredStack {
+  /** One scrape target per workload that exports metrics. */
+  readonly targets: readonly ScrapeTargetPlan[];
+  /** Falco's custom rules by name, with the team that owns each (none: unowned). */
+  readonly rules: readonly { readonly name: string; readonly team?: string }[];
+  /** The durable shipper's outage budget in hours, where the durable plan states one. */
+  readonly outageBudgetHours?: number;
 }
 
 /** The resolved alert settings. */

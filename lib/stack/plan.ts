@@ -1,4 +1,5 @@
 import { K8sAuditFalcoPlan, planK8sAuditFalco } from './k8saudit-falco';
+import { monitoredStack } from './monitored';
 import { falcoRuleTags, OwnershipPlan, planOwnership } from './ownership';
 import { PacksPlan, packsPlan, tetragonRunbooks, withPackRules } from './packs';
 import { DetectionStackProps, SensorsProps } from './props';
@@ -176,7 +177,7 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
     durable,
     audit,
     k8sauditFalco,
-    monitoring: planMonitoring(props.monitoring, ctx, { falco, tetragon, routing, durable, audit }),
+    monitoring: planMonitoring(props.monitoring, ctx, monitoredStack({ falco, tetragon, routing, durable, audit }, ctx.namespace)),
     workloads: [
       ...(falco ? [falcoWorkload(falco)] : []),
       ...(falco?.kubernetesMetadata

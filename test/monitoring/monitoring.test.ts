@@ -10,6 +10,7 @@ import { anyOf, quote } from '../../lib/monitoring/promql';
 import type { MonitoringProps } from '../../lib/monitoring/props';
 import { STACK_ALERTS } from '../../lib/monitoring/rules';
 import { writeStackReports } from '../../lib/report/write';
+import { monitoredStack } from '../../lib/stack/monitored';
 import { expectValidManifests } from '../helpers/k8s-schema';
 
 const byKind = (objs: any[], kind: string) => objs.filter((o) => o.kind === kind);
@@ -131,7 +132,7 @@ describe('monitoring layer: props errors', () => {
 
 test('planMonitoring called directly without a Prometheus says which prop is missing (DS-MON-001)', () => {
   const ctx = stackPlan(fullEksProps(null));
-  expect(() => planMonitoring({} as MonitoringProps, ctx, ctx)).toThrow(/^DS-MON-001 at s\/monitoring.prometheus: .*Fix: set monitoring.prometheus.namespace/);
+  expect(() => planMonitoring({} as MonitoringProps, ctx, { targets: [], rules: [] })).toThrow(/^DS-MON-001 at s\/monitoring.prometheus: .*Fix: set monitoring.prometheus.namespace/);
 });
 
 describe('monitoring layer: the PrometheusRule', () => {
@@ -297,7 +298,7 @@ describe('the durable outage budget in the alerts and the dashboard', () => {
     const plan = stackPlan(fullEksProps());
     const shipper = { ...plan.durable!.shipper!, outageBudget: { bufferBytes: 2 ** 31, alertsPerSecond: 1, bytesPerAlert: 3072, hours: 10 } };
     const layers = { ...plan, durable: { ...plan.durable, shipper } };
-    const monitoring = planMonitoring(fullEksProps().monitoring, plan, layers)!;
+    const monitoring = planMonitoring(fullEksProps().monitoring, plan, monitoredStack(layers, plan.namespace))!;
     const rule = monitoring.alerts!.groups.flatMap((g) => g.rules).find((r) => r.alert === 'DetectionStackShipperOutageBudgetHalfSpent')!;
     expect(rule.for).toBe('5h');
     expect(rule.expr).toBe('sum by (node) (increase(fluentbit_output_errors_total{job="falco/alert-shipper"}[10m])) > 0');

@@ -64,7 +64,7 @@ const PUBLIC_TYPES = [
   'LabelSelector', 'LabelSelectorOperator', 'LabelSelectorRequirement', 'LayerSource', 'LayerStatus',
   'ListItem', 'ListLiteral', 'ListOperator', 'ListRef', 'ListSpec', 'ListType', 'LoadOptions', 'LoadResult',
   'LoadedPolicies', 'LocatedEvent', 'LocatedPolicyIssue', 'LokiOutputProps', 'LsmHookSpec', 'MacroItem',
-  'MacroRef', 'Manifest', 'MetricKey', 'MetricProgram', 'MitreMapping', 'MitreTactic', 'MonitoredLayers',
+  'MacroRef', 'Manifest', 'MetricKey', 'MetricProgram', 'MitreMapping', 'MitreTactic', 'MonitoredStack',
   'MonitoringConstructProps', 'MonitoringPlan', 'MonitoringProps', 'MsTeamsReceiverProps', 'NamedOptOut',
   'NamespaceChangesSelector', 'NamespaceObjectPlan', 'NamespaceSelector', 'NamespaceType',
   'NetworkPeerPlan', 'NetworkRulePlan', 'Node', 'NoisyRuleProps', 'NotExpr', 'NotExpressed', 'ObjectMeta',
