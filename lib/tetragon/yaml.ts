@@ -1,5 +1,5 @@
 // Load TracingPolicy YAML with positions, and emit policies as YAML.
-import { Document, isNode, LineCounter, parseAllDocuments, stringify } from 'yaml';
+import { Document, isNode, LineCounter, parseAllDocuments, stringify, visit } from 'yaml';
 import type { TracingPolicy } from './model';
 import { isPlainObject } from './shape';
 import { PolicyIssue, PolicyValidationOptions, validateTracingPolicy } from './validate';
@@ -33,6 +33,21 @@ const TOO_DEEP = {
   fix: 'write the policy as the CRD shapes it: a TracingPolicy nests about ten levels',
 } as const;
 
+/** Aliases that expand past the reader's bound (an alias bomb), or an alias without its anchor. */
+const ALIASES = {
+  code: 'DS-TETRA-001',
+  path: '',
+  message: 'YAML aliases expand to more nodes than the reader allows (an alias bomb?), or an alias has no anchor',
+  fix: 'write the values out, or alias only small nodes with an anchor before the alias',
+} as const;
+
+/** The offset of the document's first alias node, if it has one. */
+function firstAlias(doc: Document): number | undefined {
+  let offset: number | undefined;
+  visit(doc, { Alias: (_key, node) => { offset = node.range?.[0]; return visit.BREAK; } });
+  return offset;
+}
+
 /**
  * Parses every YAML document of `text` as a TracingPolicy/TracingPolicyNamespaced and validates it.
  * Enforcement is accepted by default here: a file is what its author wrote; the opt-in applies to stacks.
@@ -63,6 +78,12 @@ export function loadTracingPolicies(text: string, file: string, options: PolicyV
     try {
       value = doc.toJS({ maxAliasCount: 100 }) as unknown;
     } catch (e) {
+      if (e instanceof ReferenceError) {
+        // the yaml library's bound on alias expansion ("Excessive alias count ..."), or an alias with no anchor
+        const pos = at(firstAlias(doc) ?? doc.contents.range?.[0] ?? 0);
+        issues.push({ ...ALIASES, file, line: pos.line, col: pos.col });
+        continue;
+      }
       if (!(e instanceof RangeError)) throw e;
       const pos = at(doc.contents.range?.[0] ?? 0);
       issues.push({ ...TOO_DEEP, file, line: pos.line, col: pos.col });

@@ -51,6 +51,17 @@ describe('loadTracingPolicies', () => {
     expect(issues[0].line).toBeGreaterThanOrEqual(2);
   });
 
+  test('GIVEN an alias bomb (10^7 nodes) or an alias with no anchor THEN DS-TETRA-001 at the first alias, the next document still judged (#14)', () => {
+    const bomb = 'apiVersion: cilium.io/v1alpha1\nkind: TracingPolicy\nmetadata:\n  name: bomb\nspec:\n  a: &a [x, x, x, x, x, x, x, x, x, x]\n'
+      + 'bcdefg'.split('').map((l, i) => `  ${l}: &${l} [${new Array(10).fill(`*${'abcdefg'[i]}`).join(', ')}]\n`).join('');
+    const { issues, policies } = loadTracingPolicies(`${bomb}---\n${POLICY.replace('index: 2', 'index: 0')}`, 'bomb.yaml');
+    expect(issues.map((i) => [i.code, i.line, i.col, i.message])).toEqual([
+      ['DS-TETRA-001', 7, 10, 'YAML aliases expand to more nodes than the reader allows (an alias bomb?), or an alias has no anchor'],
+    ]);
+    expect(policies).toHaveLength(1);
+    expect(loadTracingPolicies(`${POLICY.replace('index: 2', 'index: 0')}  x: *nowhere\n`, 'p.yaml').issues[0]).toMatchObject({ code: 'DS-TETRA-001' });
+  });
+
   test('GIVEN a Pod next to a policy THEN the Pod is skipped and the policy loads', () => {
     const text = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: x\n---\n${POLICY.replace('index: 2', 'index: 0')}`;
     const { policies, issues, skipped } = loadTracingPolicies(text, 'p.yaml');
