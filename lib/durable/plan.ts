@@ -173,12 +173,12 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
   if (provider === 'eks') {
     const a = bucket.aws;
     if (!a || (a.roleArn === undefined) === (a.podIdentity !== true)) {
-      throw new DetectionStackError('DS-DURABLE-002', `${bw}.aws`, 'the shipper needs exactly one way to get AWS credentials',
+      throw new DetectionStackError('DS-DURABLE-053', `${bw}.aws`, 'the shipper needs exactly one way to get AWS credentials',
         'set bucket.aws.roleArn (IRSA) or bucket.aws.podIdentity: true (an EKS Pod Identity association for the alert-shipper ServiceAccount)');
     }
     if (a.roleArn !== undefined) {
       if (!/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[\w+=,.@/-]+$/.test(a.roleArn)) {
-        throw new DetectionStackError('DS-DURABLE-002', `${bw}.aws.roleArn`, `'${a.roleArn}' is not an IAM role ARN`, 'use arn:aws:iam::<account>:role/<name>');
+        throw new DetectionStackError('DS-DURABLE-054', `${bw}.aws.roleArn`, `'${a.roleArn}' is not an IAM role ARN`, 'use arn:aws:iam::<account>:role/<name>');
       }
       serviceAccountAnnotations['eks.amazonaws.com/role-arn'] = a.roleArn;
     }
@@ -186,7 +186,7 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
   } else if (provider === 'oke') {
     const o = bucket.oci;
     if (!o) {
-      throw new DetectionStackError('DS-DURABLE-002', `${bw}.oci`, 'the shipper has no access to Object Storage',
+      throw new DetectionStackError('DS-DURABLE-053', `${bw}.oci`, 'the shipper has no access to Object Storage',
         'set bucket.oci { objectStorageNamespace, accessKeyId, secretAccessKey } with a Customer Secret Key kept in a Secret');
     }
     if (!/^[a-z0-9]{1,64}$/.test(o.objectStorageNamespace ?? '')) {
@@ -199,7 +199,7 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
   } else {
     const z = bucket.azure;
     if (!z || (z.sasToken === undefined) === (z.sharedKey === undefined)) {
-      throw new DetectionStackError('DS-DURABLE-002', `${bw}.azure`, 'the shipper needs exactly one credential for Blob Storage',
+      throw new DetectionStackError('DS-DURABLE-053', `${bw}.azure`, 'the shipper needs exactly one credential for Blob Storage',
         'set bucket.azure.sasToken (preferred: a container-scoped create/write SAS) or bucket.azure.sharedKey, each a Secret reference');
     }
     if (z.sasToken) secretEnv.push(env('AZURE_BLOB_SAS_TOKEN', z.sasToken, `${bw}.azure.sasToken`));
@@ -228,12 +228,12 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
   }
   const alertsPerSecond = props.buffer?.alertsPerSecond ?? 1;
   if (typeof alertsPerSecond !== 'number' || !Number.isFinite(alertsPerSecond) || alertsPerSecond <= 0) {
-    throw new DetectionStackError('DS-DURABLE-005', `${where}.buffer.alertsPerSecond`, `${String(alertsPerSecond)} is not an alert rate`,
+    throw new DetectionStackError('DS-DURABLE-055', `${where}.buffer.alertsPerSecond`, `${String(alertsPerSecond)} is not an alert rate`,
       'give the alerts per second one node is expected to raise, a number above 0 (e.g. 0.5)');
   }
   const bufferHostPath = shipper.bufferHostPath ?? DEFAULT_BUFFER_HOST_PATH;
   if (!/^\/[A-Za-z0-9._/-]+$/.test(bufferHostPath) || bufferHostPath.startsWith('/var/log')) {
-    throw new DetectionStackError('DS-DURABLE-005', `${where}.shipper.bufferHostPath`, `'${bufferHostPath}' is not a usable buffer directory`,
+    throw new DetectionStackError('DS-DURABLE-056', `${where}.shipper.bufferHostPath`, `'${bufferHostPath}' is not a usable buffer directory`,
       'use an absolute host path outside /var/log that survives reboots, e.g. /var/lib/detection-stack/fluent-bit');
   }
   const route = alertRoute && sources.some((s) => s.tetragonAlerts.length > 0) ? { urls: alertRoute.urls, labels: alertRoute.labels } : undefined;
@@ -243,12 +243,12 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
   const dirs = [...new Set(sources.flatMap((s) => (s.format === 'cri' ? KUBELET_LOG_DIRS : [s.hostPath.slice(0, s.hostPath.lastIndexOf('/')) || '/'])))];
   const readOnlyHostPaths = dirs.filter((d) => !dirs.some((o) => o !== d && (o === '/' || d.startsWith(`${o}/`)))).sort();
   if (readOnlyHostPaths.some((d) => bufferHostPath === d || bufferHostPath.startsWith(`${d}/`))) {
-    throw new DetectionStackError('DS-DURABLE-005', `${where}.shipper.bufferHostPath`, `'${bufferHostPath}' is inside a directory mounted read-only for the sources`,
+    throw new DetectionStackError('DS-DURABLE-057', `${where}.shipper.bufferHostPath`, `'${bufferHostPath}' is inside a directory mounted read-only for the sources`,
       'put the buffer outside the sources\' directories');
   }
   const system = systemHostPath(bufferHostPath);
   if (system) {
-    throw new DetectionStackError('DS-DURABLE-005', `${where}.shipper.bufferHostPath`,
+    throw new DetectionStackError('DS-DURABLE-058', `${where}.shipper.bufferHostPath`,
       `'${bufferHostPath}' is ${system === bufferHostPath ? 'a system directory' : `inside the system directory ${system}`}, which the shipper would create and write (DirectoryOrCreate)`,
       'use a directory of the stack\'s own, e.g. /var/lib/detection-stack/fluent-bit');
   }

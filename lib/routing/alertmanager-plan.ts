@@ -270,11 +270,11 @@ export function planAlertmanager(props: RoutingProps, ctx: PlanContext, where: s
       'run at least 2 replicas (they form a gossip cluster and deduplicate notifications)');
   }
   if (mode === 'operator' && (!am.operator || am.operator.alertmanagerUrls.length === 0)) {
-    throw new DetectionStackError('DS-ROUTE-009', `${where}.alertmanager.operator`, 'mode \'operator\' needs the URLs of the operator\'s Alertmanager',
+    throw new DetectionStackError('DS-ROUTE-026', `${where}.alertmanager.operator`, 'mode \'operator\' needs the URLs of the operator\'s Alertmanager',
       'set alertmanager.operator.alertmanagerUrls to every instance, e.g. http://alertmanager-main-0.alertmanager-operated.monitoring.svc:9093');
   }
   if (mode === 'bundled' && am.operator) {
-    throw new DetectionStackError('DS-ROUTE-009', `${where}.alertmanager.operator`, 'operator settings are given in mode \'bundled\'',
+    throw new DetectionStackError('DS-ROUTE-027', `${where}.alertmanager.operator`, 'operator settings are given in mode \'bundled\'',
       'set alertmanager.mode: \'operator\' or remove alertmanager.operator');
   }
   (am.operator?.alertmanagerUrls ?? []).forEach((u, i) => requireDestinationUrl(`${where}.alertmanager.operator.alertmanagerUrls[${i}]`, u, ctx.namespace));

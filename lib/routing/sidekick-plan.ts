@@ -316,7 +316,7 @@ export function planSidekick(props: SidekickProps, ctx: PlanContext, chatThresho
   if (outputs.kafka) {
     const o = outputs.kafka; const w = `${ow}.kafka`;
     if (o.brokers.length === 0) {
-      throw new DetectionStackError('DS-ROUTE-011', `${w}.brokers`, 'no broker', 'list the bootstrap brokers as host:port');
+      throw new DetectionStackError('DS-ROUTE-024', `${w}.brokers`, 'no broker', 'list the bootstrap brokers as host:port');
     }
     const brokers = o.brokers.map((h, i) => requireHostPort(`${w}.brokers[${i}]`, h, ns, 9092));
     if (o.allowPlaintext) brokers.forEach((d, i) => plaintextAllowed(`${w}.brokers[${i}]`, o.allowPlaintext, d, 'broker'));
@@ -334,7 +334,7 @@ export function planSidekick(props: SidekickProps, ctx: PlanContext, chatThresho
     b.outputs.push('kafka');
   }
   if (outputs.alertmanager && alertmanager) {
-    throw new DetectionStackError('DS-ROUTE-009', `${ow}.alertmanager`, 'the team routing already feeds an Alertmanager',
+    throw new DetectionStackError('DS-ROUTE-025', `${ow}.alertmanager`, 'the team routing already feeds an Alertmanager',
       'remove sidekick.outputs.alertmanager, or use routing.alertmanager.mode \'operator\' to route teams through an existing Alertmanager');
   }
   if (outputs.alertmanager) {

@@ -24,7 +24,7 @@ export function requireTeamName(where: string, value: string): string {
 
 export function requireEmail(where: string, value: string): string {
   if (typeof value !== 'string' || !EMAIL.test(value)) {
-    throw new DetectionStackError('DS-ROUTE-011', where, `'${String(value)}' is not an e-mail address`, 'use a plain address such as security@example.com');
+    throw new DetectionStackError('DS-ROUTE-022', where, `'${String(value)}' is not an e-mail address`, 'use a plain address such as security@example.com');
   }
   return value;
 }
@@ -41,16 +41,16 @@ export function requireDestinationUrl(where: string, url: string, stackNamespace
     throw new DetectionStackError('DS-ROUTE-003', where, `'${redactUrl(url)}' is not a URL`, 'give an absolute URL such as https://host/path');
   }
   if (parsed.username || parsed.password) {
-    throw new DetectionStackError('DS-ROUTE-003', where, 'the URL carries credentials',
+    throw new DetectionStackError('DS-ROUTE-020', where, 'the URL carries credentials',
       'put credentials in a Kubernetes Secret and reference it ({ name, key }) instead of writing them in the URL');
   }
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new DetectionStackError('DS-ROUTE-003', where, `scheme '${parsed.protocol}' is not supported`, 'use https:// (or http:// to an in-cluster Service)');
+    throw new DetectionStackError('DS-ROUTE-021', where, `scheme '${parsed.protocol}' is not supported`, 'use https:// (or http:// to an in-cluster Service)');
   }
   const port = parsed.port ? Number(parsed.port) : (parsed.protocol === 'https:' ? 443 : 80);
   const dest = classifyHost(parsed.hostname, port, stackNamespace);
   if (parsed.protocol === 'http:' && !dest.inCluster && !optOut) {
-    throw new DetectionStackError('DS-ROUTE-003', where, `'${redactUrl(url)}' sends alerts in clear text to a host outside the cluster`,
+    throw new DetectionStackError('DS-ROUTE-013', where, `'${redactUrl(url)}' sends alerts in clear text to a host outside the cluster`,
       'use https://, an in-cluster Service address (name.namespace.svc), or set allowInsecureHttp: { reason }');
   }
   return dest;
@@ -61,7 +61,7 @@ export function requireHostPort(where: string, value: string, stackNamespace: st
   const m = /^([A-Za-z0-9.-]+)(?::([0-9]{1,5}))?$/.exec(value ?? '');
   const port = m?.[2] !== undefined ? Number(m[2]) : defaultPort;
   if (!m || port === undefined || port < 1 || port > 65535) {
-    throw new DetectionStackError('DS-ROUTE-011', where, `'${String(value)}' is not host:port`, 'write the address as host:port, e.g. smtp.example.com:587');
+    throw new DetectionStackError('DS-ROUTE-023', where, `'${String(value)}' is not host:port`, 'write the address as host:port, e.g. smtp.example.com:587');
   }
   return classifyHost(m[1], port, stackNamespace);
 }

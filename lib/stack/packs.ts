@@ -107,7 +107,7 @@ export function withPackRules(sensors: SensorsProps, packs: DetectionPackProps, 
   own.forEach((custom, i) => {
     const id = names.get(custom.rule?.name);
     if (id !== undefined && custom.rule.append !== true && custom.rule.override === undefined) {
-      throw new DetectionStackError('DS-FALCO-004', `${ctx.path}/sensors.falco.customRules[${i}].rule.name`,
+      throw new DetectionStackError('DS-FALCO-030', `${ctx.path}/sensors.falco.customRules[${i}].rule.name`,
         `rule '${custom.rule.name}' is also the name of the pack rule ${id}`,
         `rename the rule, or disable the pack's rule (packs.disabledRules: ['${id}']) if yours replaces it`);
     }

@@ -24,14 +24,14 @@ describe('system host directories', () => {
       expect(systemHostPath(path)).toBeUndefined();
     });
 
-  test('the shipper refuses a system directory as its buffer (DS-DURABLE-005), the default passes', () => {
+  test('the shipper refuses a system directory as its buffer (DS-DURABLE-058), the default passes', () => {
     const bucket = { name: 'b-bucket', aws: { podIdentity: true } };
     const plan = (bufferHostPath?: string) => planDurable({ bucket, ...(bufferHostPath ? { shipper: { bufferHostPath } } : {}) },
       planContext('eks', 'eu-west-1'), [falcoStdoutSource('falco', 'falco-', 'falco')], 'test/durable');
     expect(plan()!.shipper!.bufferHostPath).toBe('/var/lib/detection-stack/fluent-bit');
     expect(() => plan('/etc/fluent-bit')).toThrow(
-      "DS-DURABLE-005 at test/durable.shipper.bufferHostPath: '/etc/fluent-bit' is inside the system directory /etc, which the shipper would create and write (DirectoryOrCreate)");
-    expect(() => plan('/var/lib')).toThrow(/DS-DURABLE-005 at test\/durable\.shipper\.bufferHostPath: '\/var\/lib' is a system directory/);
+      "DS-DURABLE-058 at test/durable.shipper.bufferHostPath: '/etc/fluent-bit' is inside the system directory /etc, which the shipper would create and write (DirectoryOrCreate)");
+    expect(() => plan('/var/lib')).toThrow(/DS-DURABLE-058 at test\/durable\.shipper\.bufferHostPath: '\/var\/lib' is a system directory/);
   });
 
   test('Tetragon refuses a system directory for its export file (DS-TETRA-058)', () => {

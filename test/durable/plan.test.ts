@@ -100,16 +100,25 @@ describe('durable storage: bad input is refused', () => {
   test('the access block must match the provider, with exactly one identity', () => {
     expect(() => plan('eks', { bucket: { name: 'b-bucket', azure: { storageAccount: 'x12', sasToken: { name: 's', key: 'k' } } } }))
       .toThrow(/DS-DURABLE-002 at test\/durable\.bucket\.azure: 'azure' access is given for a cluster on eks/);
-    expect(() => plan('eks', { bucket: { name: 'b-bucket' } })).toThrow(/DS-DURABLE-002 .*exactly one way/);
-    expect(() => plan('eks', { bucket: { name: 'b-bucket', aws: { roleArn: 'arn:aws:iam::111122223333:role/x', podIdentity: true } } })).toThrow(/DS-DURABLE-002/);
-    expect(() => plan('aks', { bucket: { name: 'b-bucket', azure: { storageAccount: 'secstore' } } })).toThrow(/DS-DURABLE-002 .*exactly one credential/);
-    expect(() => plan('oke', { bucket: { name: 'b-bucket' } })).toThrow(/DS-DURABLE-002 .*no access to Object Storage/);
+    expect(() => plan('eks', { bucket: { name: 'b-bucket' } })).toThrow(/^DS-DURABLE-053 at test\/durable\.bucket\.aws: the shipper needs exactly one way/);
+    expect(() => plan('eks', { bucket: { name: 'b-bucket', aws: { roleArn: 'arn:aws:iam::111122223333:role/x', podIdentity: true } } }))
+      .toThrow(/^DS-DURABLE-053 at test\/durable\.bucket\.aws: /);
+    expect(() => plan('aks', { bucket: { name: 'b-bucket', azure: { storageAccount: 'secstore' } } }))
+      .toThrow(/^DS-DURABLE-053 at test\/durable\.bucket\.azure: the shipper needs exactly one credential/);
+    expect(() => plan('oke', { bucket: { name: 'b-bucket' } })).toThrow(/^DS-DURABLE-053 at test\/durable\.bucket\.oci: the shipper has no access to Object Storage/);
+  });
+  test('an IRSA role that is not an IAM role ARN (DS-DURABLE-054)', () => {
+    expect(() => plan('eks', { bucket: { name: 'b-bucket', aws: { roleArn: 'arn:aws:iam::1:user/x' } } }))
+      .toThrow(/^DS-DURABLE-054 at test\/durable\.bucket\.aws\.roleArn: 'arn:aws:iam::1:user\/x' is not an IAM role ARN/);
   });
   test('region, bucket name, buffer', () => {
     expect(() => plan('eks', { bucket: { name: 'b-bucket', aws: { podIdentity: true } } }, '')).toThrow(/DS-DURABLE-003/);
     expect(() => plan('eks', { bucket: { name: 'B', aws: { podIdentity: true } } })).toThrow(/DS-DURABLE-004 at test\/durable\.bucket\.name/);
     expect(() => plan('eks', { bucket: { name: 'b-bucket', aws: { podIdentity: true } }, buffer: { bytes: 'lots' } })).toThrow(/DS-DURABLE-005 at test\/durable\.buffer\.bytes/);
-    expect(() => plan('eks', { bucket: { name: 'b-bucket', aws: { podIdentity: true } }, shipper: { bufferHostPath: '/var/log/buf' } })).toThrow(/DS-DURABLE-005/);
+    expect(() => plan('eks', { bucket: { name: 'b-bucket', aws: { podIdentity: true } }, shipper: { bufferHostPath: '/var/log/buf' } }))
+      .toThrow(/^DS-DURABLE-056 at test\/durable\.shipper\.bufferHostPath: '\/var\/log\/buf' is not a usable buffer directory/);
+    expect(() => plan('eks', { bucket: { name: 'b-bucket', aws: { podIdentity: true } }, shipper: { bufferHostPath: 'relative/buf' } }))
+      .toThrow(/^DS-DURABLE-056 at test\/durable\.shipper\.bufferHostPath: /);
     expect(() => plan('eks', { bucket: { name: 'b-bucket', aws: { podIdentity: true } }, waived: { reason: 'both at once here' } })).toThrow(/DS-DURABLE-001 .*both configured and waived/);
   });
 });
@@ -135,7 +144,7 @@ describe('the outage budget', () => {
 
   test('a rate that is not a positive number is refused at its place', () => {
     for (const alertsPerSecond of [0, -1, Number.NaN]) {
-      expect(() => plan('eks', { bucket, buffer: { alertsPerSecond } })).toThrow(/DS-DURABLE-005 at test\/durable\.buffer\.alertsPerSecond: .* is not an alert rate/);
+      expect(() => plan('eks', { bucket, buffer: { alertsPerSecond } })).toThrow(/^DS-DURABLE-055 at test\/durable\.buffer\.alertsPerSecond: .* is not an alert rate/);
     }
     expect(() => plan('eks', { bucket, buffer: { bytes: '0G' } })).toThrow(/DS-DURABLE-005 at test\/durable\.buffer\.bytes/);
   });

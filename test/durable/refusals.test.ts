@@ -15,6 +15,12 @@ describe('the durable layer refuses bucket and source settings it cannot render,
       "DS-DURABLE-045 at stack/durable.extraSources: source name 'falco' is used twice"],
     ['an upper-case source name', { bucket: s3, extraSources: [{ name: 'App', hostPath: '/var/log/a.log' }] },
       "DS-DURABLE-046 at stack/durable.extraSources[0].name: source name 'App' is not valid"],
+    ['a buffer inside a source\'s read-only directory', {
+      bucket: s3,
+      extraSources: [{ name: 'app', hostPath: '/data/logs/app.log' }],
+      shipper: { bufferHostPath: '/data/logs/buffer' },
+    },
+    "DS-DURABLE-057 at stack/durable.shipper.bufferHostPath: '/data/logs/buffer' is inside a directory mounted read-only for the sources"],
     ['a relative host path', { bucket: s3, extraSources: [{ name: 'app', hostPath: 'var/log/a.log' }] },
       "DS-DURABLE-047 at stack/durable.extraSources[0].hostPath: 'var/log/a.log' is not an absolute host path"],
   ])('%s', (_name, d, expected) => {

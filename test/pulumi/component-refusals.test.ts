@@ -18,10 +18,10 @@ test('an AKS Blob container name Azure refuses, given as an argument (DS-PULUMI-
     .toMatch(/^DS-PULUMI-013 at z\/containerName: 'Alerts_Prod' /);
 });
 
-test('an OKE bucket without the customer secret key Secrets is refused by the stack plan, before any resource (DS-DURABLE-002)', () => {
+test('an OKE bucket without the customer secret key Secrets is refused by the stack plan, before any resource (DS-DURABLE-053)', () => {
   const oke = { cluster: { name: 'prod-oke', provider: 'oke', region: 'eu-frankfurt-1' }, durable: { bucket: { name: 'detections-prod-oke' } } } as DetectionStackProps;
   expect(refusal(() => new OkeDetectionStack('o', { stack: oke, tenancyId: 't', compartmentId: 'c' })))
-    .toBe('DS-DURABLE-002 at o/durable.bucket.oci: the shipper has no access to Object Storage');
+    .toBe('DS-DURABLE-053 at o/durable.bucket.oci: the shipper has no access to Object Storage');
 });
 
 test('OKE has no workload-identity option: the shipper reads customer secret keys only, so the key is refused', () => {

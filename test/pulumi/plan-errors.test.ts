@@ -166,12 +166,12 @@ describe('component inputs', () => {
     })).toThrow(/^DS-PULUMI-013 at z\/containerName: 'detections\.prod\.aks' .*\. Fix: set containerName to 3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit, e\.g\. 'detection-alerts'$/);
   });
 
-  test('an OKE stack that ships alerts without Object Storage access is refused by the stack, before the component (DS-DURABLE-002)', () => {
+  test('an OKE stack that ships alerts without Object Storage access is refused by the stack, before the component (DS-DURABLE-053)', () => {
     expect(() => new OkeDetectionStack('o', {
       stack: { cluster: { name: 'prod-oke', provider: 'oke', region: 'eu-frankfurt-1' }, durable: { bucket: { name: 'o-alerts' } } },
       tenancyId: 't',
       compartmentId: 'c',
-    })).toThrow('DS-DURABLE-002 at o/durable.bucket.oci: the shipper has no access to Object Storage. ' +
+    })).toThrow('DS-DURABLE-053 at o/durable.bucket.oci: the shipper has no access to Object Storage. ' +
       'Fix: set bucket.oci { objectStorageNamespace, accessKeyId, secretAccessKey } with a Customer Secret Key kept in a Secret');
   });
 });

@@ -180,8 +180,13 @@ describe('operator mode: an AlertmanagerConfig with SecretKeySelectors', () => {
     expect(p.workload).toBeUndefined();
   });
 
+  test('operator settings in bundled mode are refused (DS-ROUTE-027)', () => {
+    expect(() => plan({ ...TWO_TEAMS, alertmanager: { mode: 'bundled', operator: { alertmanagerUrls: ['http://am.monitoring.svc:9093'] } } as never }))
+      .toThrow(/^DS-ROUTE-027 at test\/routing\.alertmanager\.operator: operator settings are given in mode 'bundled'/);
+  });
+
   test('operator mode without URLs is refused', () => {
-    expect(() => plan({ ...TWO_TEAMS, alertmanager: { mode: 'operator' } })).toThrow(/DS-ROUTE-009 at test\/routing\.alertmanager\.operator/);
+    expect(() => plan({ ...TWO_TEAMS, alertmanager: { mode: 'operator' } })).toThrow(/^DS-ROUTE-026 at test\/routing\.alertmanager\.operator: mode 'operator' needs the URLs/);
   });
 });
 
@@ -204,6 +209,7 @@ describe('team routing: bad ownership is refused', () => {
   });
   test('no team and no unowned receivers: no Alertmanager at all', () => {
     expect(planAlertmanager({}, ctx, 'test/routing')).toBeUndefined();
-    expect(() => planAlertmanager({ alertmanager: {} }, ctx, 'test/routing')).toThrow(/DS-ROUTE-009/);
+    expect(() => planAlertmanager({ alertmanager: {} }, ctx, 'test/routing'))
+      .toThrow(/^DS-ROUTE-009 at test\/routing\.alertmanager: an Alertmanager is configured but no team or unowned receiver routes to it/);
   });
 });

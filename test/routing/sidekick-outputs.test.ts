@@ -165,7 +165,7 @@ describe('Falcosidekick outputs: each renders its own keys, each with its own mi
 describe('Falcosidekick: bad input is rejected with the place and the fix', () => {
   test('plain http to an outside host needs a named opt-out', () => {
     expect(() => plan({ outputs: { webhook: { address: 'http://hooks.example.com/x' } } }))
-      .toThrow(/DS-ROUTE-003 at test\/routing\.sidekick\.outputs\.webhook\.address: .*clear text/);
+      .toThrow(/^DS-ROUTE-013 at test\/routing\.sidekick\.outputs\.webhook\.address: .*clear text/);
     const p = plan({ outputs: { webhook: { address: 'http://hooks.example.com/x', allowInsecureHttp: { reason: 'legacy receiver on a private link' } } } });
     expect(p.config.webhook).toMatchObject({ address: 'http://hooks.example.com/x' });
   });
@@ -174,8 +174,14 @@ describe('Falcosidekick: bad input is rejected with the place and the fix', () =
     expect(() => plan({ outputs: { webhook: { address: 'http://hooks.example.com/x', allowInsecureHttp: { reason: '' } } } })).toThrow(/DS-ROUTE-004/);
   });
 
+  test('the alertmanager output beside the team routing\'s Alertmanager is refused (DS-ROUTE-025)', () => {
+    const withTeams = () => planSidekick({ outputs: { alertmanager: { hostPorts: ['https://am.example.com'] } } }, ctx, 'Critical',
+      { urls: ['http://alertmanager.falco.svc:9093'], port: 9093, minimumPriority: 'Warning', extraLabels: {} }, 'test/routing.sidekick');
+    expect(withTeams).toThrow(/^DS-ROUTE-025 at test\/routing\.sidekick\.outputs\.alertmanager: the team routing already feeds an Alertmanager/);
+  });
+
   test('credentials in a URL are refused', () => {
-    expect(() => plan({ outputs: { loki: { hostPort: 'https://user:pw@logs.example.com' } } })).toThrow(/DS-ROUTE-003 .*carries credentials/);
+    expect(() => plan({ outputs: { loki: { hostPort: 'https://user:pw@logs.example.com' } } })).toThrow(/^DS-ROUTE-020 at test\/routing\.sidekick\.outputs\.loki\.hostPort: /);
   });
 
   test('a bad Secret reference is refused', () => {

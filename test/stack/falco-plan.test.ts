@@ -90,9 +90,9 @@ describe('planFalco (pure, no synthesis)', () => {
       ['an unowned reason that is too short', { customRules: [{ ...RULE, owner: { unowned: 'tbd' } }] },
         /^DS-FALCO-003 at stack\/sensors\.falco\.customRules\[0\]\.owner\.unowned: rule 'R1' is declared unowned with a reason of 3 characters, too short/],
       ['an owner that is neither a team nor unowned', { customRules: [{ ...RULE, owner: { team: 'x' } as never }] }, /DS-FALCO-003 .*rule 'R1' has no owner/],
-      ['a new rule without output', { customRules: [{ ...RULE, rule: { ...RULE.rule, output: undefined } }] }, /DS-FALCO-004 at stack\/sensors\.falco\.customRules\[0\]\.rule: rule 'R1' lacks output/],
-      ['a rule defined twice', { customRules: [RULE, RULE] }, /DS-FALCO-004 at stack\/sensors\.falco\.customRules\[1\]\.rule\.name: rule 'R1' is defined twice/],
-      ['a rule without name', { customRules: [{ ...RULE, rule: { ...RULE.rule, name: ' ' } }] }, /DS-FALCO-004 .*the custom rule has no name/],
+      ['a new rule without output', { customRules: [{ ...RULE, rule: { ...RULE.rule, output: undefined } }] }, /^DS-FALCO-028 at stack\/sensors\.falco\.customRules\[0\]\.rule: rule 'R1' lacks output/],
+      ['a rule defined twice', { customRules: [RULE, RULE] }, /^DS-FALCO-029 at stack\/sensors\.falco\.customRules\[1\]\.rule\.name: rule 'R1' is defined twice/],
+      ['a rule without name', { customRules: [{ ...RULE, rule: { ...RULE.rule, name: ' ' } }] }, /^DS-FALCO-004 at stack\/sensors\.falco\.customRules\[0\]\.rule\.name: the custom rule has no name/],
     ] as [string, FalcoSensorProps, RegExp][])('rejects %s', (_label, props, message) => {
       expect(() => planFalco(props, ctx('oke'))).toThrow(message);
     });

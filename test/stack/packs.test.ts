@@ -76,9 +76,9 @@ describe('packs in the stack plan', () => {
   test.each([
     ['packs under a Tetragon-only stack with rules that have no Tetragon form (DS-PACK-012)', stack({ sensors: { tetragon: { productNamespaces: ['billing'] } } }),
       /^DS-PACK-012 at s\/packs: the stack runs only Tetragon, and \d+ enabled pack rule\(s\) have no Tetragon form: ds-[a-z-]+(, ds-[a-z-]+)*\. Fix: enable sensors\.falco to run them, or disable them \(packs\.disabledRules: \['ds-/],
-    ['a hand-written rule named like a pack rule (DS-FALCO-004, at the hand-written rule)',
+    ['a hand-written rule named like a pack rule (DS-FALCO-030, at the hand-written rule)',
       stack({ sensors: { falco: { customRules: [own, { ...own, rule: { ...own.rule, name: 'DS Crypto Miner Execution' } }] } } }),
-      /^DS-FALCO-004 at s\/sensors\.falco\.customRules\[1\]\.rule\.name: rule 'DS Crypto Miner Execution' is also the name of the pack rule ds-crypto-miner-execution\. Fix: rename the rule, or disable the pack's rule \(packs\.disabledRules: \['ds-crypto-miner-execution'\]\)/],
+      /^DS-FALCO-030 at s\/sensors\.falco\.customRules\[1\]\.rule\.name: rule 'DS Crypto Miner Execution' is also the name of the pack rule ds-crypto-miner-execution\. Fix: rename the rule, or disable the pack's rule \(packs\.disabledRules: \['ds-crypto-miner-execution'\]\)/],
     ['excluding a team that owns no pack rule (DS-PACK-011)', stack({ packs: { ...PRODUCT, excludeOwners: ['identity', 'payment'] } }),
       /^DS-PACK-011 at s\/packs\.excludeOwners\[1\]: 'payment' owns no rule of the packs, so excluding it leaves nothing out\. Fix: name a team that owns pack rules \(identity, payments\)/],
     ['a pack prop that does not exist, with the closest one', stack({ packs: { ...PRODUCT, disabledRule: [] } as DetectionPackProps }),

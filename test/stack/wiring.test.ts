@@ -1,5 +1,5 @@
 import { classifyHost } from '../../lib/core/egress';
-import { requireDestinationUrl } from '../../lib/routing/validate';
+import { requireDestinationUrl, requireEmail, requireHostPort } from '../../lib/routing/validate';
 import { requiredSecrets, planStack } from '../../lib/stack/plan';
 import type { DetectionStackProps } from '../../lib/stack/props';
 
@@ -116,9 +116,12 @@ describe('addresses', () => {
   });
   test('https is required outside the cluster', () => {
     expect(requireDestinationUrl('w', 'https://hooks.example.com/x', 'falco')).toMatchObject({ port: 443, inCluster: false });
-    expect(() => requireDestinationUrl('w', 'http://evil.svc.example.com/', 'falco')).toThrow(/DS-ROUTE-003/);
-    expect(() => requireDestinationUrl('w', 'ftp://x.svc/', 'falco')).toThrow(/DS-ROUTE-003 .*scheme/);
-    expect(() => requireDestinationUrl('w', 'not a url', 'falco')).toThrow(/DS-ROUTE-003 .*not a URL/);
+    expect(() => requireDestinationUrl('w', 'http://evil.svc.example.com/', 'falco')).toThrow(/^DS-ROUTE-013 at w: .*clear text/);
+    expect(() => requireDestinationUrl('w', 'ftp://x.svc/', 'falco')).toThrow(/^DS-ROUTE-021 at w: scheme 'ftp:' is not supported/);
+    expect(() => requireDestinationUrl('w', 'not a url', 'falco')).toThrow(/^DS-ROUTE-003 at w: .*not a URL/);
+    expect(() => requireDestinationUrl('w', 'https://u:p@x.example.com/', 'falco')).toThrow(/^DS-ROUTE-020 at w: the URL carries credentials/);
+    expect(() => requireEmail('w', 'not-an-address')).toThrow(/^DS-ROUTE-022 at w: 'not-an-address' is not an e-mail address/);
+    expect(() => requireHostPort('w', 'smtp.example.com:99999', 'falco')).toThrow(/^DS-ROUTE-023 at w: 'smtp.example.com:99999' is not host:port/);
   });
 
   test('GIVEN the k8saudit plugin THEN the stack plan assembles its Falco from the audit, Falco and routing plans', () => {

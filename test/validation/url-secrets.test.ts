@@ -28,7 +28,7 @@ describe('URLs that carry credentials are refused as plain strings', () => {
   ])('%s', (_name, url, why) => {
     expect(credentialInUrl(url)).toMatch(why);
     const error = errorWithAddress(url);
-    expect(error).toMatchObject({ code: 'DS-ROUTE-003', where: 'stack/routing.sidekick.outputs.webhook.address' });
+    expect(error).toMatchObject({ code: 'DS-ROUTE-020', where: 'stack/routing.sidekick.outputs.webhook.address' });
     expect(error.fix).toMatch(/Secret/);
     expect(error.message).not.toContain(TOKEN);
   });
@@ -48,7 +48,7 @@ describe('URLs that carry credentials are refused as plain strings', () => {
 
   test('the other URL props (Loki, Elasticsearch, Alertmanager URLs) refuse credentials too, pointing at their Secret fields', () => {
     expect(() => planStack({ ...EKS, routing: { sidekick: { outputs: { loki: { hostPort: `https://logs.example.com/?apikey=${TOKEN}` } } } } }, 'stack'))
-      .toThrow(/^DS-ROUTE-003 at stack\/routing\.sidekick\.outputs\.loki\.hostPort: .*Fix: .*Secret reference \(apiKey, password\)/);
+      .toThrow(/^DS-ROUTE-020 at stack\/routing\.sidekick\.outputs\.loki\.hostPort: .*Fix: .*Secret reference \(apiKey, password\)/);
   });
 });
 

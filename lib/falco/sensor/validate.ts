@@ -106,11 +106,11 @@ export function validateCustomRules(where: string, props: FalcoSensorProps): voi
     if (!changesEarlierRule) {
       const missing = (['desc', 'condition', 'output', 'priority'] as const).filter((k) => rule[k] === undefined || rule[k] === '');
       if (missing.length > 0) {
-        throw new DetectionStackError('DS-FALCO-004', `${at}.rule`, `rule '${rule.name}' lacks ${missing.join(', ')}`,
+        throw new DetectionStackError('DS-FALCO-028', `${at}.rule`, `rule '${rule.name}' lacks ${missing.join(', ')}`,
           'a new rule needs desc, condition, output and priority (or use override to change an existing rule)');
       }
       if (seen.has(rule.name)) {
-        throw new DetectionStackError('DS-FALCO-004', `${at}.rule.name`, `rule '${rule.name}' is defined twice`,
+        throw new DetectionStackError('DS-FALCO-029', `${at}.rule.name`, `rule '${rule.name}' is defined twice`,
           'give each custom rule a unique name, or use override to change the earlier one');
       }
       seen.add(rule.name);

@@ -22,7 +22,7 @@ export const plainUrl = (secretAllowed: boolean) => z.string().superRefine((valu
       code: 'custom',
       message: `${problem}: a URL given as a plain string is written into the manifests`,
       params: {
-        code: 'DS-ROUTE-003',
+        code: 'DS-ROUTE-020',
         fix: secretAllowed
           ? 'put the whole URL in a Kubernetes Secret and reference it: { name: \'my-secret\', key: \'url\' }'
           : 'give the URL without credentials and put the credential in the output\'s Secret reference (apiKey, password)',
