@@ -56,7 +56,11 @@ export interface AksDetectionStackArgs {
    * @default false
    */
   readonly allowSharedKeyAccess?: boolean;
-  /** Keep the storage account when the stack is destroyed (`retainOnDelete`). `false` is a named loosening. @default true */
+  /**
+   * Keep the storage account, its evidence containers and their immutability policies when the stack is
+   * destroyed (`retainOnDelete`): Azure refuses to delete a locked policy, and a container under one until its
+   * blobs expire, so `pulumi destroy` would fail on them. `false` is a named loosening. @default true
+   */
   readonly retainOnDestroy?: boolean;
   /** Secrets the stack references (routing credentials), as Pulumi secrets. @default none */
   readonly secrets?: readonly StackSecret[];
@@ -145,20 +149,23 @@ export class AksDetectionStack extends pulumi.ComponentResource {
         services: { blob: { enabled: true, keyType: 'Account' }, file: { enabled: true, keyType: 'Account' } },
       },
     }, { parent: this, retainOnDelete: args.retainOnDestroy ?? true });
+    // Azure Storage REST "Blob Containers - Delete Immutability Policy": deleting a locked policy is not allowed; the
+    // only way is to delete the container after deleting its expired blobs. Both are kept with the account.
+    const kept = { parent: this, retainOnDelete: args.retainOnDestroy ?? true };
 
     // Azure Monitor appends to hourly append blobs: its containers need protected append writes.
     const lock = args.lockImmutability ?? true;
     const immutable = (id: string, container: string, appends: boolean): storage.BlobContainer => {
       const created = new storage.BlobContainer(id, {
         accountName: this.account.name, resourceGroupName: args.resourceGroupName, containerName: container, publicAccess: 'None',
-      }, child);
+      }, kept);
       const policy = new storage.BlobContainerImmutabilityPolicy(id, {
         accountName: this.account.name,
         resourceGroupName: args.resourceGroupName,
         containerName: created.name,
         immutabilityPeriodSinceCreationInDays: immutabilityDays,
         allowProtectedAppendWrites: appends,
-      }, child);
+      }, kept);
       if (lock) {
         new command.local.Command(`${id}-lock`, {
           create: pulumi.all([args.resourceGroupName, this.account.name, created.name, policy.etag])

@@ -33,6 +33,20 @@ test('shared-key access is on only as the named loosening the shipper needs; no 
   expect(ofType(plan, 'azure-native:managedidentity:FederatedIdentityCredential')).toEqual([]);
 });
 
+test('pulumi destroy leaves the evidence: the account, its immutable containers and their policies are retained, and nothing else is', () => {
+  // Azure Storage REST "Blob Containers - Delete Immutability Policy": "Deleting a locked immutability policy is not
+  // allowed, the only way is to delete the container after deleting all expired blobs inside the policy locked container".
+  const containers = ['activity-log', 'alerts', 'guard', 'kube-audit'];
+  expect(plan.resources.filter((r) => r.retainOnDelete).map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+    ...containers.map((c) => `azure-native:storage:BlobContainer ${NAME}-${c}`),
+    ...containers.map((c) => `azure-native:storage:BlobContainerImmutabilityPolicy ${NAME}-${c}`),
+    `azure-native:storage:StorageAccount ${NAME}-durable`,
+  ]);
+  // The README says how to retire them, in that order.
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8').replace(/\s+/g, ' ');
+  expect(readme).toContain('AKS, blobs can be deleted once past the immutability period, then the containers (which take their locked policies with them) and the account.');
+});
+
 test('alerts, Activity Log and kube-audit containers are immutable for 365 days, Azure Monitor\'s with protected append writes', () => {
   // Azure Storage, "Configure immutability policies for containers": append blobs (what Azure Monitor writes) need
   // allowProtectedAppendWrites under a time-based retention policy.
