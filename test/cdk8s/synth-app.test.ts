@@ -22,6 +22,31 @@ describe('synthApp: errors in a definition are reported without a stack trace', 
     expect(process.exitCode).toBe(1);
   });
 
+  // The #14 reproducers as a user's program meets them (they printed a TypeError stack trace under synthApp).
+  const EKS = { cluster: { name: 'prod', provider: 'eks', region: 'eu-west-1' }, durable: { waived: { reason: 'not needed in this test' } } };
+  test.each<[string, unknown, string]>([
+    ["routing.teams: 'payments'", { ...EKS, routing: { teams: 'payments' } }, 'DS-PROPS-010 at h/routing.teams'],
+    ['routing.teams: [null]', { ...EKS, routing: { teams: [null] } }, 'DS-PROPS-010 at h/routing.teams[0]'],
+    ["productNamespaces: 'billing'", { ...EKS, sensors: { tetragon: { productNamespaces: 'billing' } } }, 'DS-PROPS-010 at h/sensors.tetragon.productNamespaces'],
+    ['minimumPriority: 5', { ...EKS, sensors: { falco: { minimumPriority: 5 } } }, 'DS-PROPS-012 at h/sensors.falco.minimumPriority'],
+    ['tags: [1]', { ...EKS, sensors: { falco: { customRules: [{ owner: 'x', rule: { kind: 'rule', name: 'r', tags: [1] } }] } } }, 'DS-PROPS-010 at h/sensors.falco.customRules[0].rule.tags[0]'],
+    ['suppressions reason: 5', { ...EKS, suppressions: [{ id: 'DS-X', reason: 5 }] }, 'DS-PROPS-010 at h/suppressions[0].reason'],
+    ['cluster.name: 9', { cluster: { name: 9, provider: 'eks' } }, 'DS-PROPS-010 at h/cluster.name'],
+    ['props undefined', undefined, 'DS-PROPS-004 at h'],
+    ['a missing cluster.name', { cluster: { provider: 'eks' } }, 'DS-PROPS-004 at h/cluster.name'],
+    ["namespace: ['falco']", { ...EKS, namespace: ['falco'] }, 'DS-PROPS-010 at h/namespace'],
+    ['minimumPriorty', { ...EKS, sensors: { falco: { minimumPriorty: 'NOTICE' } } }, "DS-PROPS-011 at h/sensors.falco.minimumPriorty: 'minimumPriorty' is not a prop of FalcoSensorProps (did you mean 'minimumPriority'?)"],
+    ['a newline in nodeSelector', { ...EKS, sensors: { falco: { nodeSelector: { pool: 'a\nb' } } } }, 'at h/sensors.falco.nodeSelector'],
+  ])('GIVEN the #14 reproducer %s THEN one error line naming the prop, exit code 1, nothing written', (_name, props, start) => {
+    const outdir = mkdtempSync(join(tmpdir(), 'synth-'));
+    synthApp((app) => new DetectionStack(app, 'h', props as never), { outdir });
+    expect(printed()).toMatch(/^error DS-[A-Z]+-\d{3} at h\S*: [^\n]+\. Fix: [^\n]+\n$/);
+    expect(printed()).toContain(start);
+    expect(printed()).not.toMatch(/TypeError|\n\s+at /);
+    expect(process.exitCode).toBe(1);
+    expect(readdirSync(outdir)).toEqual([]);
+  });
+
   test('GIVEN a guardrail error THEN the findings alone, exit code 1, nothing written', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'synth-'));
     synthApp((app) => new DetectionStack(app, 'nobucket', { cluster: { name: 'prod', provider: 'eks', region: 'eu-west-1' } }), { outdir });
