@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { cloudSnapshot, dependenciesOf, EXAMPLES, ofType, resource } from './plan-helpers';
+import { cloudSnapshot, dependenciesOf, EXAMPLES, ofType, resource, retained, retiringParagraph } from './plan-helpers';
 import { OfflinePlan, planProgram } from '../../lib/pulumi/offline-plan';
 
 // GIVEN the aks-pulumi example WHEN it runs under Pulumi's mocks THEN the security properties hold exactly.
@@ -37,14 +37,13 @@ test('pulumi destroy leaves the evidence: the account, its immutable containers 
   // Azure Storage REST "Blob Containers - Delete Immutability Policy": "Deleting a locked immutability policy is not
   // allowed, the only way is to delete the container after deleting all expired blobs inside the policy locked container".
   const containers = ['activity-log', 'alerts', 'guard', 'kube-audit'];
-  expect(plan.resources.filter((r) => r.retainOnDelete).map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+  expect(retained(plan)).toEqual([
     ...containers.map((c) => `azure-native:storage:BlobContainer ${NAME}-${c}`),
     ...containers.map((c) => `azure-native:storage:BlobContainerImmutabilityPolicy ${NAME}-${c}`),
     `azure-native:storage:StorageAccount ${NAME}-durable`,
   ]);
   // The README says how to retire them, in that order.
-  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8').replace(/\s+/g, ' ');
-  expect(readme).toContain('AKS, blobs can be deleted once past the immutability period, then the containers (which take their locked policies with them) and the account.');
+  expect(retiringParagraph()).toContain('AKS, blobs can be deleted once past the immutability period, then the containers (which take their locked policies with them) and the account.');
 });
 
 test('alerts, Activity Log and kube-audit containers are immutable for 365 days, Azure Monitor\'s with protected append writes', () => {

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { cloudSnapshot, dependenciesOf, EXAMPLES, ofType, policyDocument, resource } from './plan-helpers';
+import { cloudSnapshot, dependenciesOf, EXAMPLES, ofType, policyDocument, resource, retained, retiringParagraph } from './plan-helpers';
 import { OfflinePlan, planProgram } from '../../lib/pulumi/offline-plan';
 
 // GIVEN the eks-pulumi example WHEN it runs under Pulumi's mocks THEN the security properties hold exactly.
@@ -186,7 +186,7 @@ test('opt-in: the CIS metric filters CloudWatch.1-14 each count into a metric wi
 });
 
 test('pulumi destroy leaves the evidence: key, buckets, trail and log groups are retained on delete, and nothing else is', () => {
-  expect(plan.resources.filter((r) => r.retainOnDelete).map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+  expect(retained(plan)).toEqual([
     'aws:cloudtrail/trail:Trail prod-eks-audit-trail',
     'aws:cloudwatch/logGroup:LogGroup prod-eks-audit-control-plane',
     'aws:cloudwatch/logGroup:LogGroup prod-eks-audit-trail-logs',
@@ -196,6 +196,9 @@ test('pulumi destroy leaves the evidence: key, buckets, trail and log groups are
   ]);
   // KMS ScheduleKeyDeletion waits 7-30 days; the longest window is set explicitly.
   expect(resource(plan, 'aws:kms/key:Key', 'prod-eks-audit-key').inputs.deletionWindowInDays).toBe(30);
+  // The README says how to retire each (S3 Object Lock: a locked version can be deleted once its retain-until date passes).
+  expect(retiringParagraph()).toContain('EKS, empty the bucket (locked versions can be deleted once their retention date passes), ' +
+    'delete both buckets, the trail and the log groups, then `aws kms schedule-key-deletion --pending-window-in-days 30`;');
 });
 
 test('pods start after the Pod Identity agent and their associations, so they get credentials at start', () => {

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { cloudSnapshot, dependenciesOf, EXAMPLES, ofType, resource, urnOf } from './plan-helpers';
+import { cloudSnapshot, dependenciesOf, EXAMPLES, ofType, resource, retained, retiringParagraph, urnOf } from './plan-helpers';
 import { OfflinePlan, planProgram } from '../../lib/pulumi/offline-plan';
 
 // GIVEN the oke-pulumi example WHEN it runs under Pulumi's mocks THEN the security properties hold exactly.
@@ -90,6 +90,16 @@ test('every IAM resource goes through the home-region provider (IAM is created o
   ]);
   for (const r of iam) expect([r.name, r.provider]).toEqual([r.name, home]);
   for (const r of ofType(plan, 'oci:ObjectStorage/bucket:Bucket')) expect(r.provider).toBeUndefined();
+});
+
+test('pulumi destroy leaves the evidence: the bucket, the key and its vault are retained, and nothing else is', () => {
+  expect(retained(plan)).toEqual([
+    `oci:Kms/key:Key ${NAME}-key`, `oci:Kms/vault:Vault ${NAME}-vault`, `oci:ObjectStorage/bucket:Bucket ${NAME}-durable`,
+  ]);
+  // docs.oracle.com/iaas/Content/Object/Tasks/usingretentionrules.htm: a locked rule "can only be deleted by deleting the
+  // bucket. A bucket must be empty before it can be deleted"; vault keys and vaults are only scheduled for deletion.
+  expect(retiringParagraph()).toContain('OKE, objects can be deleted once past the rule\'s duration, then the (empty) bucket, which takes the locked ' +
+    'rule with it, then schedule the key and vault deletion;');
 });
 
 test('a Service Connector copies the _Audit log group into the bucket, with the policy it needs', () => {

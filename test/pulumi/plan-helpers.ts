@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import type { OfflinePlan, PlannedResource } from '../../lib/pulumi/offline-plan';
 
@@ -44,4 +45,16 @@ export function cloudSnapshot(plan: OfflinePlan): unknown {
     .map((r) => (groups.has(r.name) ? { ...r, inputs: { objs: '[objects of the DetectionStack chart]' } } : r))
     // The OCI retention lock time is computed from the day the program runs (asserted by its own test).
     .map((r) => JSON.parse(JSON.stringify(r).replace(/"timeRuleLocked":"[^"]+"/g, '"timeRuleLocked":"[creation day + 15]"')));
+}
+
+/** `type name` of every resource `pulumi destroy` leaves in the cloud (retainOnDelete), sorted. */
+export function retained(plan: OfflinePlan): string[] {
+  return plan.resources.filter((r) => r.retainOnDelete).map((r) => `${r.type} ${r.name}`).sort();
+}
+
+/** The main README's "Retiring the evidence" paragraph, on one line. */
+export function retiringParagraph(): string {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const start = readme.indexOf('**Retiring the evidence.**');
+  return readme.slice(start, readme.indexOf('\n\n', start)).replace(/\s+/g, ' ');
 }
