@@ -8,17 +8,19 @@ import { createServer as createTlsServer } from 'tls';
 import { gunzipSync } from 'zlib';
 import { Testing } from 'cdk8s';
 import { writeWithKey } from './analytics-support';
+import { kprobeEvent, processOf } from './tetragon-export';
 import { freePort, realTool, scratchDir, shipperOf } from './workload-files';
 import { DetectionStack } from '../../lib';
 import type { ShipperPlan } from '../../lib/durable/plan';
-import { ANALYTICS_STACKS, AZURE_LOGS, OCI_LA, OCI_STREAMING } from '../durable/analytics-fixtures';
+import { ANALYTICS_STACKS, AZURE_LOGS, OCI_LA, OCI_STREAMING, TETRAGON_ANALYTICS_STACKS } from '../durable/analytics-fixtures';
 
 /**
  * The analytics outputs as the pinned Fluent Bit 5.1.1 runs them, with their generated config and only the service
  * addresses moved to 127.0.0.1 (each output's own override: `host`/`port`, `endpoint`/`port`, `auth_url`/`dce_url`,
  * `brokers`), TLS kept where the service uses it (a throwaway self-signed certificate, `tls.verify Off` added for
  * it alone). The bucket output is taken out, so nothing leaves the machine. The input is a Falco alert written into a
- * fake Falco container log, as the kubelet writes it.
+ * fake Falco container log, as the kubelet writes it, and (for the Tetragon case) Tetragon 1.7.0's JSON export lines
+ * (./tetragon-export.ts) in the export file the generated config reads.
  */
 const FLUENT_BIT = realTool('fluent-bit-5.1.1', 'fluent-bit');
 jest.setTimeout(120_000);
@@ -100,8 +102,10 @@ class LoopbackShipper {
   readonly log: string;
   private readonly config: string;
   private readonly alertLog: string;
+  private readonly tetragonFile?: string;
 
-  constructor(plan: ShipperPlan, dir: string, httpPort: number, edit: (conf: string) => string) {
+  constructor(plan: ShipperPlan, dir: string, httpPort: number, edit: (conf: string) => string,
+    private readonly tetragon?: { readonly exportHostPath: string; readonly lines: readonly string[] }) {
     const logDir = join(dir, 'log', 'containers');
     mkdirSync(logDir, { recursive: true });
     this.alertLog = join(logDir, 'falco-x7k2p_falco_falco-0123456789abcdef.log');
@@ -110,8 +114,10 @@ class LoopbackShipper {
     const bucket = sections.filter((s) => /^\[OUTPUT\]\n\s+Name\s+(s3|azure_blob)\n/.test(s));
     if (bucket.length !== 1) throw new Error('the generated config no longer has one bucket output for this test to take out');
     const conf = edit(sections.filter((s) => !bucket.includes(s)).join('\n\n'));
+    this.tetragonFile = tetragon && join(dir, 'tetragon.log');
     this.config = writeWithKey({ ...plan, files: { ...plan.files, 'fluent-bit.conf': conf } }, dir, [
       ['/var/log/containers', logDir],
+      ...(tetragon ? [[tetragon.exportHostPath, this.tetragonFile!] as [string, string]] : []),
       ['HTTP_Listen                0.0.0.0', 'HTTP_Listen                127.0.0.1'],
       [`HTTP_Port                  ${plan.httpPort}`, `HTTP_Port                  ${httpPort}`],
     ]);
@@ -121,6 +127,7 @@ class LoopbackShipper {
     appendFileSync(this.alertLog, `${new Date().toISOString()} stdout F ${ALERT}\n`);
     // A Falco log line that is not an alert: analytics must not get it.
     appendFileSync(this.alertLog, `${new Date().toISOString()} stderr F {"level":"info","msg":"Falco initialized"}\n`);
+    if (this.tetragon) appendFileSync(this.tetragonFile!, `${this.tetragon.lines.join('\n')}\n`);
     const out = createWriteStream(this.log, { flags: 'a' });
     this.child = spawn(FLUENT_BIT, ['-c', this.config], { env: { ...process.env, NODE_NAME: 'node-1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child.stdout!.pipe(out);
@@ -194,7 +201,7 @@ test('OCI Logging Analytics: a signed uploadLogEventsFile request over TLS, the 
 
 test('CloudWatch Logs: CreateLogStream and PutLogEvents over TLS into the named group, one stream per node and source, no CreateLogGroup', async () => {
   const dir = scratchDir('loopback-cloudwatch');
-  const server = await recorder(selfSigned(dir), (_req, res) => res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end('{"nextSequenceToken":"1"}'));
+  const server = await recorder(selfSigned(dir), (_req, res) => res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'loopback-1' }).end('{"nextSequenceToken":"1"}'));
   const fb = new LoopbackShipper(shipper('eks-analytics'), dir, await freePort(), moveOutput('analytics-cloudwatch-logs',
     ['endpoint                   127.0.0.1', `port                       ${server.port}`, 'tls.verify                 Off']));
   const puts = () => server.seen.filter((r) => r.headers['x-amz-target'] === 'Logs_20140328.PutLogEvents');
@@ -214,6 +221,37 @@ test('CloudWatch Logs: CreateLogStream and PutLogEvents over TLS into the named 
   expect(put.logEvents.map((e: { message: string }) => JSON.parse(e.message).rule)).toEqual([RULE]);
   // Signed with the shipper's AWS identity (SigV4 for the logs service in the cluster's region).
   expect(puts()[0].headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/logs\/aws4_request/);
+});
+
+test('Tetragon alerts reach CloudWatch Logs as Falco\'s do: the policy event as an alert with its owner, the exec event and the raw events not', async () => {
+  const dir = scratchDir('loopback-cloudwatch-tetragon');
+  const server = await recorder(selfSigned(dir), (_req, res) => res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'loopback-1' }).end('{"nextSequenceToken":"1"}'));
+  const chart = new DetectionStack(Testing.app(), 'eks-analytics-tetragon', TETRAGON_ANALYTICS_STACKS['eks-analytics-tetragon']);
+  const lines = [
+    kprobeEvent('ds-shell-in-container', 'billing', '/bin/bash', '-c id', 'ZXhlYy0x', 'security_bprm_check'),
+    JSON.stringify({ process_exec: { process: processOf('billing', 'billing-api-7f9c8d6b5-x2x9z', '/bin/ls', '-l', 'ZXhlYy0z') }, node_name: 'node-1', time: '2026-12-02T05:00:02Z' }),
+  ];
+  const fb = new LoopbackShipper(shipperOf(chart), dir, await freePort(), moveOutput('analytics-cloudwatch-logs',
+    ['endpoint                   127.0.0.1', `port                       ${server.port}`, 'tls.verify                 Off']),
+  { exportHostPath: chart.plan.tetragon!.exportHostPath, lines });
+  const puts = () => server.seen.filter((r) => r.headers['x-amz-target'] === 'Logs_20140328.PutLogEvents');
+  const messages = () => puts().flatMap((p) => JSON.parse(p.body.toString()).logEvents.map((e: { message: string }) => JSON.parse(e.message)));
+  try {
+    fb.start({ AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'x', AWS_EC2_METADATA_DISABLED: 'true' });
+    await until(() => messages().some((m) => m.source === 'tetragon'));
+    await sleep(2000);
+  } finally {
+    await fb.stop();
+    await server.close();
+  }
+  const tetragon = messages().filter((m) => m.source === 'tetragon');
+  expect(tetragon).toHaveLength(1);
+  expect(tetragon[0].tags).toContain('owner:platform-security');
+  expect(tetragon[0].output_fields).toMatchObject({ 'k8s.ns.name': 'billing', 'tetragon.policy_name': 'ds-shell-in-container', 'proc.exepath': '/bin/bash' });
+  // The raw Tetragon events (the exec event among them) stay the bucket's: no message carries them.
+  expect(messages().filter((m) => m.process_exec !== undefined || m.process_kprobe !== undefined)).toEqual([]);
+  expect(messages().filter((m) => m.source !== 'tetragon')).toEqual([]);
+  expect(puts()[0].headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\//);
 });
 
 test('Azure Logs Ingestion: a client-credentials token, then the alert posted to the rule\'s Custom-<table> stream with it', async () => {
