@@ -2,18 +2,17 @@ import type { K8sAuditPluginProps } from './props';
 import type { PlanContext } from '../core/context';
 import { EgressPlan, EKS_POD_IDENTITY_AGENT } from '../core/egress';
 import { DetectionStackError } from '../core/errors';
+import { ARTIFACT_PINS, artifactReference } from '../core/images';
 
 /**
  * falcoctl artifact references, fully qualified so no index is needed, on minor floating tags
- * (falcoctl publishes them). The versions are the minimums upstream's k8s_audit_rules.yaml declares in
- * `required_plugin_versions` (k8saudit 0.18.0 with alternatives k8saudit-eks 0.12.0, k8saudit-aks
- * 0.6.0; json 0.7.0); the rules are the k8saudit ruleset artifact of the same series.
+ * (falcoctl publishes them); the pins and where they come from are in lib/core/images.ts.
  */
 export const K8SAUDIT_ARTIFACTS = {
-  'rules': 'ghcr.io/falcosecurity/plugins/ruleset/k8saudit:0.18',
-  'json': 'ghcr.io/falcosecurity/plugins/plugin/json:0.7',
-  'k8saudit-eks': 'ghcr.io/falcosecurity/plugins/plugin/k8saudit-eks:0.12',
-  'k8saudit-aks': 'ghcr.io/falcosecurity/plugins/plugin/k8saudit-aks:0.6',
+  'rules': artifactReference(ARTIFACT_PINS.k8sauditRules),
+  'json': artifactReference(ARTIFACT_PINS.json),
+  'k8saudit-eks': artifactReference(ARTIFACT_PINS.k8sauditEks),
+  'k8saudit-aks': artifactReference(ARTIFACT_PINS.k8sauditAks),
 } as const;
 
 export { FALCOCTL_CONFIG_DIR, FALCOCTL_RESOURCES, FALCOCTL_STATE_DIR } from '../core/falcoctl';

@@ -71,3 +71,73 @@ export const IMAGE_PINS = {
 export function imageReference(pin: ImagePin): string {
   return `${pin.repository}:${pin.version}${pin.digest ? `@${pin.digest}` : ''}`;
 }
+
+/** An OCI artifact falcoctl or the Falco Operator installs (a plugin or a rules file), not a container image. */
+export interface ArtifactPin {
+  readonly kind: 'plugin' | 'ruleset';
+  /** Repository, registry included. */
+  readonly repository: string;
+  /** Tag: an exact release, or a floating minor or major tag where upstream's installers use one. */
+  readonly version: string;
+  /** Where this version comes from, and why there is no digest. */
+  readonly source: string;
+}
+
+const NO_ARTIFACT_DIGEST = 'pinned by tag (falcoctl and the operator pull artifacts by tag), no digest could be verified from here';
+
+/** Every plugin and rules artifact the stack installs, in one place beside the images. */
+export const ARTIFACT_PINS = {
+  k8smeta: {
+    kind: 'plugin',
+    repository: 'ghcr.io/falcosecurity/plugins/plugin/k8smeta',
+    version: '0.4.1',
+    source: `falcosecurity/charts falco 9.1.0 values.yaml collectors.kubernetes.pluginRef; ${NO_ARTIFACT_DIGEST}`,
+  },
+  containerPlugin: {
+    kind: 'plugin',
+    repository: 'ghcr.io/falcosecurity/plugins/plugin/container',
+    version: '0.7.1',
+    source: `the container plugin Falco 0.44.1 bundles (falco chart 9.1.0 collectors.containerEngine.pluginRef); ${NO_ARTIFACT_DIGEST}`,
+  },
+  falcoRules: {
+    kind: 'ruleset',
+    repository: 'ghcr.io/falcosecurity/rules/falco-rules',
+    version: '5',
+    source: `falcosecurity/charts falco 9.1.0 values.yaml falcoctl.config.artifact.install.refs [falco-rules:5] (the major follows the chart); ${NO_ARTIFACT_DIGEST}`,
+  },
+  k8sauditRules: {
+    kind: 'ruleset',
+    repository: 'ghcr.io/falcosecurity/plugins/ruleset/k8saudit',
+    version: '0.18',
+    source: `the k8saudit ruleset of the series upstream k8s_audit_rules.yaml requires (required_plugin_versions k8saudit 0.18.0), minor floating tag; ${NO_ARTIFACT_DIGEST}`,
+  },
+  json: {
+    kind: 'plugin',
+    repository: 'ghcr.io/falcosecurity/plugins/plugin/json',
+    version: '0.7',
+    source: `upstream k8s_audit_rules.yaml required_plugin_versions json 0.7.0, minor floating tag; ${NO_ARTIFACT_DIGEST}`,
+  },
+  k8sauditEks: {
+    kind: 'plugin',
+    repository: 'ghcr.io/falcosecurity/plugins/plugin/k8saudit-eks',
+    version: '0.12',
+    source: `upstream k8s_audit_rules.yaml required_plugin_versions (alternative k8saudit-eks 0.12.0), minor floating tag; ${NO_ARTIFACT_DIGEST}`,
+  },
+  k8sauditAks: {
+    kind: 'plugin',
+    repository: 'ghcr.io/falcosecurity/plugins/plugin/k8saudit-aks',
+    version: '0.6',
+    source: `upstream k8s_audit_rules.yaml required_plugin_versions (alternative k8saudit-aks 0.6.0), minor floating tag; ${NO_ARTIFACT_DIGEST}`,
+  },
+} as const satisfies Readonly<Record<string, ArtifactPin>>;
+
+/** The reference falcoctl installs: `repository:version`. */
+export function artifactReference(pin: ArtifactPin): string {
+  return `${pin.repository}:${pin.version}`;
+}
+
+/** The pin as the Falco Operator's `ociArtifact` takes it: registry host, repository below it, tag. */
+export function artifactParts(pin: ArtifactPin): { readonly registry: string; readonly repository: string; readonly tag: string } {
+  const slash = pin.repository.indexOf('/');
+  return { registry: pin.repository.slice(0, slash), repository: pin.repository.slice(slash + 1), tag: pin.version };
+}

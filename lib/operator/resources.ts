@@ -1,4 +1,5 @@
 import { parse } from 'yaml';
+import { ARTIFACT_PINS, artifactParts } from '../core/images';
 import { mainContainer } from '../core/workload';
 import { renderRulesYaml } from '../falco/rules/emit';
 import type { RulesFileItem } from '../falco/rules/model';
@@ -18,11 +19,11 @@ export const FALCO_OPERATOR = {
   instanceApiVersion: 'instance.falcosecurity.dev/v1alpha1',
   artifactApiVersion: 'artifact.falcosecurity.dev/v1alpha1',
   /** Falco's default rules as the falco chart 9.1.0 installs them (`falcoctl.config.artifact.install.refs: [falco-rules:5]`). */
-  defaultRules: { registry: 'ghcr.io', repository: 'falcosecurity/rules/falco-rules', tag: '5' },
+  defaultRules: artifactParts(ARTIFACT_PINS.falcoRules),
   /** The k8smeta plugin as the falco chart 9.1.0 installs it (`collectors.kubernetes.pluginRef`). */
-  k8smetaPlugin: { registry: 'ghcr.io', repository: 'falcosecurity/plugins/plugin/k8smeta', tag: '0.4.1' },
+  k8smetaPlugin: artifactParts(ARTIFACT_PINS.k8smeta),
   /** The container plugin Falco 0.44.1 bundles (falco chart 9.1.0 `collectors.containerEngine.pluginRef`). */
-  containerPlugin: { registry: 'ghcr.io', repository: 'falcosecurity/plugins/plugin/container', tag: '0.7.1' },
+  containerPlugin: artifactParts(ARTIFACT_PINS.containerPlugin),
 } as const;
 
 

@@ -11,7 +11,7 @@ import * as ts from 'typescript';
 const ROOT = path.resolve(__dirname, '..', '..');
 
 const PUBLIC_VALUES = [
-  'ALL_PACKS', 'Alertmanager', 'ConditionBuildError', 'ConditionSyntaxError', 'DIAGNOSTIC_CODES',
+  'ALL_PACKS', 'ARTIFACT_PINS', 'Alertmanager', 'ConditionBuildError', 'ConditionSyntaxError', 'DIAGNOSTIC_CODES',
   'DetectionFleet', 'DetectionStack', 'DetectionStackError', 'ERROR_CODES', 'EvaluatorError',
   'EventsFileError', 'FALCO_DEFAULT_RULES_NAMES', 'FalcoSensor', 'IMAGE_PINS', 'K8SAUDIT_RULES_NAMES',
   'Monitoring', 'PROVIDER_PROFILES', 'RuleEvaluator', 'STACK_CHECKS', 'SUPPORTED_ENGINE_VERSION', 'Shipper',
@@ -32,7 +32,7 @@ const PUBLIC_VALUES = [
 const PUBLIC_TYPES = [
   'Action', 'ActionSelector', 'AksAuditCategory', 'AlertRulePlan', 'AlertRunbook', 'AlertSettings',
   'AlertSeverity', 'AlertmanagerConstructProps', 'AlertmanagerOutputProps', 'AlertmanagerPlan',
-  'AlertmanagerProps', 'AlertmanagerTarget', 'AndExpr', 'AnyHook', 'ArgOperator', 'ArgSelector', 'ArgType',
+  'AlertmanagerProps', 'AlertmanagerTarget', 'AndExpr', 'AnyHook', 'ArgOperator', 'ArgSelector', 'ArgType', 'ArtifactPin',
   'AuditGroupResources', 'AuditLevel', 'AuditPlan', 'AuditPolicy', 'AuditPolicyRule', 'AuditProps',
   'AuditStage', 'AwsBucketAccess', 'AwsCloudWatchLogsOutputProps', 'AwsS3OutputProps', 'AzureBlobAccess',
   'AzureDataCollectionProps', 'AzureEventHubsOutputProps', 'AzureLogsIngestionProps', 'BinaryCheck',

@@ -4,7 +4,7 @@ import { validateImage, validateResources } from './validate';
 import type { PlanContext } from '../../core/context';
 import { DetectionStackError } from '../../core/errors';
 import { FALCOCTL_CONFIG_DIR, FALCOCTL_STATE_DIR } from '../../core/falcoctl';
-import { IMAGE_PINS, imageReference } from '../../core/images';
+import { ARTIFACT_PINS, artifactReference, IMAGE_PINS, imageReference } from '../../core/images';
 import { requireReason } from '../../core/opt-out';
 import {
   API_SERVER_EGRESS_RULE, ContainerPlan, hardenedContainer, PodPeerPlan, PolicyRulePlan, ResourcesPlan, VolumeMountPlan,
@@ -23,9 +23,8 @@ import { outputFieldRefs } from '../rules/output';
 export const K8SMETA_PLUGIN = {
   name: 'k8smeta',
   libraryFile: 'libk8smeta.so',
-  artifact: 'ghcr.io/falcosecurity/plugins/plugin/k8smeta:0.4.1',
-  source: 'falcosecurity/charts falco 9.1.0 values.yaml collectors.kubernetes.pluginRef; pinned by tag (falcoctl artifact), '
-    + 'no digest could be verified from here',
+  artifact: artifactReference(ARTIFACT_PINS.k8smeta),
+  source: ARTIFACT_PINS.k8smeta.source,
 } as const;
 
 /**
