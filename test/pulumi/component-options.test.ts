@@ -114,6 +114,12 @@ describe('EKS cloud audit options', () => {
         ],
       },
     ]);
+    // Without the opt-in the trail logs management events only (data events are billed per event).
+    new EksCloudAudit('mgmt', { stack: eks });
+    await settled();
+    expect(find('mgmt-trail')?.inputs.advancedEventSelectors).toEqual([
+      { name: 'Management events', fieldSelectors: [{ field: 'eventCategory', equals: ['Management'] }] },
+    ]);
   });
 
   test('lifecycle expiration is configurable, never shorter than the object lock retention', async () => {
