@@ -22,6 +22,25 @@ describe('the compliance mapping (data)', () => {
     }
   });
 
+  test('each control needs exactly this evidence: a claim cannot lose or gain a part unnoticed', () => {
+    expect(Object.fromEntries(COMPLIANCE_CONTROLS.map((c) => [c.control, c.needs]))).toEqual({
+      '10.2': ['kubernetes-audit', 'runtime-detection', 'owned-investigation'],
+      '10.5': ['durable-alerts', 'retention-immutability'],
+      '10.7': ['stack-health', 'alert-routing'],
+      '11.5': ['runtime-detection', 'file-change-rules', 'alert-routing'],
+      'CC6.8': ['runtime-detection', 'process-rules', 'alert-routing'],
+      'CC7.2': ['runtime-detection', 'kubernetes-audit', 'alert-routing', 'stack-health'],
+      'CC7.3': ['owned-investigation', 'alert-routing', 'durable-alerts'],
+      'A.8.15': ['durable-alerts', 'retention-immutability', 'kubernetes-audit', 'cloud-audit'],
+      'A.8.16': ['runtime-detection', 'alert-routing', 'stack-health'],
+      '164.312(b)': ['kubernetes-audit', 'runtime-detection', 'durable-alerts'],
+      'AU-2': ['kubernetes-audit', 'cloud-audit', 'runtime-detection'],
+      'AU-9': ['retention-immutability'],
+      'AU-11': ['durable-alerts', 'retention-immutability'],
+      'SI-4': ['runtime-detection', 'alert-routing', 'stack-health'],
+    });
+  });
+
   test('the Containers matrix lists each technique once per tactic, and identifiers are ATT&CK identifiers', () => {
     expect(ATTACK_CONTAINERS_MATRIX.map((t) => t.tactic)).toEqual([
       'Initial Access', 'Execution', 'Persistence', 'Privilege Escalation', 'Defense Evasion', 'Credential Access', 'Discovery', 'Lateral Movement', 'Impact',
