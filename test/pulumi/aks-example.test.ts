@@ -43,6 +43,8 @@ test('pulumi destroy leaves the evidence: the account, its immutable containers 
     `azure-native:storage:StorageAccount ${NAME}-durable`,
   ]);
   // The README says how to retire them, in that order.
+  expect(fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8'))
+    .toContain('| storage account, its containers and their immutability policies (Azure refuses to delete a locked policy) |');
   expect(retiringParagraph()).toContain('AKS, blobs can be deleted once past the immutability period, then the containers (which take their locked policies with them) and the account.');
 });
 
