@@ -39,4 +39,19 @@ describe('the import graph of lib/', () => {
       }
       expect([...reachable].filter((f) => !f.startsWith('core/') && !f.startsWith(`${layer}/`)).sort()).toEqual([]);
     });
+
+  test('the loader is split along its seams: collection (collector.ts) knows no compilation, compilation (compiler.ts) reads no file', () => {
+    const of = (file: string) => graph.get(`falco/rules/${file}`) ?? [];
+    expect(of('loader.ts')).toEqual(expect.arrayContaining(['falco/rules/collector.ts', 'falco/rules/compiler.ts', 'falco/rules/reader.ts']));
+    expect(of('collector.ts').filter((i) => ['falco/rules/compiler.ts', 'falco/rules/loader.ts'].includes(i))).toEqual([]);
+    expect(of('compiler.ts').filter((i) => ['falco/rules/reader.ts', 'falco/rules/loader.ts', 'falco/rules/yaml-nodes.ts', 'falco/rules/yaml-documents.ts'].includes(i)))
+      .toEqual([]);
+  });
+
+  test('egress and secret references are lib/core modules: no planner outside routing, stack and cdk8s imports the Sidekick planner', () => {
+    expect(['core/egress.ts', 'core/secrets.ts'].filter((f) => !graph.has(f))).toEqual([]);
+    expect([...graph].filter(([file, imports]) => !file.startsWith('routing/') && !file.startsWith('stack/') && !file.startsWith('cdk8s/')
+      && imports.includes('routing/sidekick-plan.ts') && /plan\.ts$/.test(file)).map(([file]) => file)).toEqual([]);
+  });
 });
+
