@@ -1,4 +1,8 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { Testing } from 'cdk8s';
 import { eksPlan, okePlan } from './stacks';
+import { eksTeamsStack } from '../../examples/eks-teams/main';
 import { planStack } from '../../lib';
 import { COMPLIANCE_CONTROLS, complianceReport, EVIDENCE_TITLES } from '../../lib/report/compliance';
 import { coverageReport } from '../../lib/report/coverage';
@@ -145,4 +149,12 @@ describe('Falco\'s default rules in the ATT&CK coverage (tags from the generated
     expect(cell(plan, 'T1611')).toEqual([]);
     expect(cell(plan, 'T1485')).toEqual([]);
   });
+});
+
+test('the README\'s example row is the one REPORT.md of examples/eks-teams prints', () => {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const example = /`detection-stack report examples\/eks-teams` prints this row[^`]*`[^`]*`\):\n\n```md\n(.*)\n```/.exec(readme);
+  expect(example).not.toBeNull();
+  const report = renderReportMarkdown(eksTeamsStack(Testing.app()).plan);
+  expect(report.split('\n')).toContain(example![1]);
 });
