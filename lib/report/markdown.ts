@@ -84,7 +84,7 @@ function packSensorLines(plan: StackPlan): string[] {
     '| pack detection | Falco rule | sensor | Tetragon detection |',
     '|---|---|---|---|',
     // Each links its runbook, written for the sensor that runs it (lib/report/write.ts runbooksOf).
-    ...plan.packs.sensors.map((p) => `| [${p.id}](${runbookPath(p.id)}) | ${p.rule} | ${p.sensor === 'tetragon' ? 'Tetragon' : 'Falco'} | ${p.tetragonDetection ?? '-'} |`),
+    ...plan.packs.sensors.map((p) => `| [${p.id}](${runbookPath(p.id)}) | ${p.rule} | ${p.sensor === 'tetragon' ? 'Tetragon' : 'Falco'} | ${p.tetragonDetections?.join(', ') ?? '-'} |`),
     '',
   ];
 }

@@ -26,8 +26,8 @@ export function runbooksOf(packs: PacksPlan | undefined): RunbookOf[] {
     ...packs.rules.map((rule): RunbookOf => ({ rule, by: { sensor: 'falco' } })),
     ...packs.sensors.flatMap((p): RunbookOf[] => {
       const rule = tetragonRules.get(p.id);
-      return p.sensor === 'tetragon' && rule && p.tetragonDetection !== undefined
-        ? [{ rule, by: { sensor: 'tetragon', detection: p.tetragonDetection } }] : [];
+      return p.sensor === 'tetragon' && rule && p.tetragonDetections !== undefined
+        ? [{ rule, by: { sensor: 'tetragon', detection: p.tetragonDetections.join('`, `') } }] : [];
     }),
   ];
 }

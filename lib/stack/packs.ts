@@ -17,8 +17,8 @@ export interface PackSensorPlan {
   /** The Falco rule name. */
   readonly rule: string;
   readonly sensor: SensorName;
-  /** The Tetragon detection that runs it, when Tetragon does. */
-  readonly tetragonDetection?: string;
+  /** Every Tetragon detection that runs it (one per namespace scope of its pattern), when Tetragon does. */
+  readonly tetragonDetections?: readonly string[];
 }
 
 /** The project's detection packs as a stack deploys them. */
@@ -144,12 +144,12 @@ function withPackDetections(sensors: SensorsProps, forms: readonly TetragonDetec
 /** The packs plan: the pack rules the planned Falco carries, and which sensor runs each enabled pack detection. */
 export function packsPlan(packed: PackedSensors, falco: FalcoPlan | undefined, tetragon: TetragonPlan | undefined): PacksPlan {
   const deployed = new Set((falco?.customRules ?? []).map((r) => r.name));
-  const byPattern = new Map<string, string>();
-  for (const d of tetragon?.detections ?? []) if (!byPattern.has(d.pattern)) byPattern.set(d.pattern, d.id);
+  const byPattern = new Map<string, string[]>();
+  for (const d of tetragon?.detections ?? []) byPattern.set(d.pattern, [...(byPattern.get(d.pattern) ?? []), d.id]);
   const sensors: PackSensorPlan[] = packed.rules.filter((r) => r.enabled).flatMap((r): PackSensorPlan[] => {
     if (deployed.has(r.name)) return [{ id: r.id, rule: r.name, sensor: 'falco' }];
-    const detection = r.pattern === undefined ? undefined : byPattern.get(r.pattern);
-    return detection ? [{ id: r.id, rule: r.name, sensor: 'tetragon', tetragonDetection: detection }] : [];
+    const detections = r.pattern === undefined ? undefined : byPattern.get(r.pattern);
+    return detections ? [{ id: r.id, rule: r.name, sensor: 'tetragon', tetragonDetections: detections }] : [];
   });
   const byTetragon = new Set(sensors.filter((p) => p.sensor === 'tetragon').map((p) => p.id));
   return {
@@ -165,8 +165,7 @@ export function packsPlan(packed: PackedSensors, falco: FalcoPlan | undefined, t
 export function tetragonRunbooks(packs: PacksPlan | undefined): ReadonlyMap<string, readonly string[]> {
   const byDetection = new Map<string, string[]>();
   for (const p of packs?.sensors ?? []) {
-    if (p.sensor !== 'tetragon' || p.tetragonDetection === undefined) continue;
-    byDetection.set(p.tetragonDetection, [...(byDetection.get(p.tetragonDetection) ?? []), p.id]);
+    for (const d of p.sensor === 'tetragon' ? p.tetragonDetections ?? [] : []) byDetection.set(d, [...(byDetection.get(d) ?? []), p.id]);
   }
   return byDetection;
 }

@@ -60,7 +60,7 @@ describe('writeStackReports: runbooks for the pack rules each sensor runs', () =
     const dir = mkdtempSync(join(tmpdir(), 'report-both-'));
     writeStackReports(dir, [plan]);
     const miner = bound.rules.find((r) => r.pattern === 'crypto-miner')!;
-    expect(plan.packs!.sensors.find((p) => p.id === miner.id)).toEqual({ id: miner.id, rule: miner.name, sensor: 'tetragon', tetragonDetection: 'crypto-miner' });
+    expect(plan.packs!.sensors.find((p) => p.id === miner.id)).toEqual({ id: miner.id, rule: miner.name, sensor: 'tetragon', tetragonDetections: ['crypto-miner'] });
     expect(runbookFiles(dir)).toEqual(bound.rules.map((r) => `${r.id}.md`).sort());
     expect(readFileSync(join(dir, 'runbooks', `${miner.id}.md`), 'utf8')).toContain('| Source | Tetragon detection `crypto-miner`');
     const sudoers = readFileSync(join(dir, 'runbooks', 'ds-write-to-sudoers.md'), 'utf8');

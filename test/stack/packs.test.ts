@@ -3,6 +3,7 @@ import { productDetectionPacks } from '../../lib/packs/build';
 import type { DetectionPackProps } from '../../lib/packs/props';
 import { investigationSettingsOf } from '../../lib/report/investigation-settings';
 import { renderReportMarkdown } from '../../lib/report/markdown';
+import { tetragonRunbooks } from '../../lib/stack/packs';
 import { planStack } from '../../lib/stack/plan';
 import type { DetectionStackProps } from '../../lib/stack/props';
 
@@ -109,7 +110,7 @@ describe('sensor ownership of the pack detections, decided in the stack plan', (
     expect(plan.falco).toBeUndefined();
     const patterns = [...new Set(withForm.map((r) => r.pattern))];
     expect(plan.tetragon!.detections.map((d) => d.pattern).sort()).toEqual([...patterns].sort());
-    expect(plan.packs!.sensors).toEqual(withForm.map((r) => ({ id: r.id, rule: r.name, sensor: 'tetragon', tetragonDetection: r.pattern })));
+    expect(plan.packs!.sensors).toEqual(withForm.map((r) => ({ id: r.id, rule: r.name, sensor: 'tetragon', tetragonDetections: [r.pattern] })));
     const miner = plan.tetragon!.detections.find((d) => d.pattern === 'crypto-miner')!;
     expect(miner.owner).toBe(withForm.find((r) => r.pattern === 'crypto-miner')!.owner);
     expect(miner.policies.map((p) => p.metadata.namespace)).toEqual(['checkout', 'billing']);
@@ -135,6 +136,10 @@ describe('sensor ownership of the pack detections, decided in the stack plan', (
     ]);
     const rule = withForm.find((r) => r.pattern === 'shell-in-container')!;
     expect(shell[1].owner).toBe(rule.owner);
+    // The pack rule names both detections that run it, and both carry its runbook.
+    expect(plan.packs!.sensors.find((p) => p.id === rule.id)!.tetragonDetections).toEqual(['shell-in-container', 'shell-in-container-packs']);
+    expect(tetragonRunbooks(plan.packs).get('shell-in-container')).toContain(rule.id);
+    expect(tetragonRunbooks(plan.packs).get('shell-in-container-packs')).toContain(rule.id);
     expect(shell[1].policies[0].metadata.labels).toMatchObject({ 'detection-stack.io/detection': 'shell-in-container-packs', 'detection-stack.io/pattern': 'shell-in-container' });
     // Every pattern a pack rule gives Tetragon is watched in every pack namespace, and in each once.
     for (const pattern of new Set(withForm.map((r) => r.pattern!))) {
