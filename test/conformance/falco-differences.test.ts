@@ -1,3 +1,4 @@
+import { falcoVerdict } from './falco-load-verdicts';
 import { falcoBinary, falcoValidate, scratchDir } from './falco-support';
 import { DIAGNOSTIC_CODES } from '../../lib/falco/rules/diagnostics';
 import { loadRuleFiles } from '../../lib/falco/rules/loader';
@@ -93,6 +94,17 @@ describe('the documented differences from Falco 0.44.1, each shown with real Fal
     const r = await both('port-name.yaml', rule('evt.type = connect and fd.sport = http'));
     expect(r.falco).toEqual({ ok: true, errors: [], warnings: [] });
     expect(r.ours).toMatchObject({ ok: false, errors: ['LOAD_ERR_COMPILE_CONDITION'] });
+  });
+
+  test('required_plugin_versions: Falco refuses a requirement the loaded plugins do not meet (container 0.7.1 here); we check its form only', async () => {
+    const text = `- required_plugin_versions:\n    - name: container\n      version: 9.0.0\n${rule('evt.type = open')}`;
+    const falco = await falcoVerdict(scratch.write('plugin-version.yaml', text));
+    expect({ ok: falco.ok, categories: falco.categories }).toEqual({ ok: false, categories: ['LOAD_ERR_PLUGIN_REQUIREMENT'] });
+    expect(loadRuleFiles([{ name: 'plugin-version.yaml', content: text }]).ok).toBe(true);
+    const malformed = `- required_plugin_versions:\n    - name: container\n${rule('evt.type = open')}`;
+    const [falcoMalformed] = await falcoValidate([scratch.write('plugin-version-malformed.yaml', malformed)]);
+    expect(falcoMalformed.successful).toBe(false);
+    expect(loadRuleFiles([{ name: 'plugin-version-malformed.yaml', content: malformed }]).ok).toBe(false);
   });
 
   test('a duplicate key in a mapping: Falco (yaml-cpp) keeps one silently; we refuse the file', async () => {

@@ -21,6 +21,8 @@ export interface FalcoMessage {
   readonly itemType?: string;
   /** Where that item is, 1-based (Falco prints 0-based lines and columns), with the file's name as given to Falco. */
   readonly at?: { readonly file: string; readonly line: number; readonly col: number };
+  /** The innermost place of the context, named or not (e.g. Falco's `rule output` value), 1-based. */
+  readonly innermost?: { readonly file: string; readonly line: number; readonly col: number };
 }
 
 export interface FalcoFileResult {
@@ -46,8 +48,17 @@ interface RawMessage {
 function message(raw: RawMessage): FalcoMessage {
   const named = (raw.context?.locations ?? []).filter((l) => l.item_name !== '');
   const last = named[named.length - 1];
-  const at = last?.position ? { at: { file: last.position.name, line: last.position.line + 1, col: last.position.column + 1 } } : {};
-  return { code: raw.code, message: raw.message, ...(last ? { item: last.item_name, itemType: last.item_type, ...at } : {}) };
+  type Position = { readonly name: string; readonly line: number; readonly column: number };
+  const place = (p: Position) => ({ file: p.name, line: p.line + 1, col: p.column + 1 });
+  const at = last?.position ? { at: place(last.position) } : {};
+  const placed = (raw.context?.locations ?? []).filter((l) => l.position);
+  const inner = placed[placed.length - 1]?.position;
+  return {
+    code: raw.code,
+    message: raw.message,
+    ...(last ? { item: last.item_name, itemType: last.item_type, ...at } : {}),
+    ...(inner ? { innermost: place(inner) } : {}),
+  };
 }
 
 interface Run {

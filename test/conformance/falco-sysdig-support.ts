@@ -104,6 +104,18 @@ export const COMPOSITE_FIELDS: Readonly<Record<string, readonly string[]>> = {
   'fd.port': ['fd.cport', 'fd.sport'],
 };
 
+/**
+ * An IPv4 or IPv6 socket without a tuple yet (the exit of `socket`): sysdig prints no fd.cip/fd.sip/fd.cport/fd.sport,
+ * but libsinsp compares fd.ip, fd.net and fd.port against the socket's zeroed tuple, so `fd.port = 0` and
+ * `fd.ip = 0.0.0.0` hold there, in sysdig 0.41.4 and in Falco 0.44.1 (`fd.port in (expected_udp_ports)` fires on
+ * those events in the replay differential); the events where sysdig says so get the zero value.
+ */
+const UNCONNECTED_SOCKET: readonly { readonly condition: string; readonly composites: readonly string[]; readonly value: string }[] = [
+  { condition: 'fd.ip = 0.0.0.0 and not fd.sip exists and not fd.cip exists', composites: ['fd.ip', 'fd.net'], value: '0.0.0.0' },
+  { condition: 'fd.ip = "::" and not fd.sip exists and not fd.cip exists', composites: ['fd.ip', 'fd.net'], value: '::' },
+  { condition: 'fd.port = 0 and not fd.sport exists and not fd.cport exists', composites: ['fd.port'], value: '0' },
+];
+
 const SEPARATOR = '\u001f';
 const RECORD = '\u001e';
 const NOT_AVAILABLE = '<NA>';
@@ -152,6 +164,7 @@ export async function readCapture(file: string, fields: readonly string[], sysdi
   const present = new Map<string, Set<number>>();
   const sets = await mapLimit(ambiguous, 2, (f) => eventsWhereExists(file, f, sysdigArgs));
   ambiguous.forEach((f, i) => present.set(f, sets[i]));
+  const unconnected = await mapLimit(UNCONNECTED_SOCKET, 2, (z) => sysdigMatches(file, z.condition, sysdigArgs));
   const events = rows.map((values) => {
     const num = Number(values[0]);
     const event: Record<string, unknown> = { 'evt.num': num };
@@ -164,6 +177,9 @@ export async function readCapture(file: string, fields: readonly string[], sysdi
       const partValues = parts.map((p) => event[p]).filter((v) => v !== undefined);
       if (partValues.length > 0) event[composite] = partValues;
     }
+    UNCONNECTED_SOCKET.forEach((z, i) => {
+      if (unconnected[i].includes(num)) for (const composite of z.composites) event[composite] ??= [z.value];
+    });
     return event;
   });
   return { file, events };

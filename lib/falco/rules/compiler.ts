@@ -2,7 +2,7 @@ import { appendAll, DiagnosticSink, Entry, ExceptionInfo, ListInfo, MacroInfo, O
 import { Diagnostic, DiagnosticCode } from './diagnostics';
 import { eventTypesOf, EventTypeSet } from './event-types';
 import { Priority } from './model';
-import { outputFieldProblems } from './output';
+import { OutputIssue, outputFieldProblems } from './output';
 import { MappedText, SourceFile, SourceRef, textAt } from './source-text';
 import { Expr, ListLiteral, NO_POSITION, Node, Operand, StringLiteral } from '../language/ast';
 import { checkCondition, CheckIssue } from '../language/checker';
@@ -230,7 +230,7 @@ export class RuleCompiler {
     if (rule.skipIfUnknownFilter && unknown) {
       const first = issues.find(isUnknown);
       const message = first ? first.message : outputIssues[0].message;
-      this.sink.report('warning', 'LOAD_UNKNOWN_FILTER', `${message}; the rule is skipped (skip-if-unknown-filter: true)`, first ? this.nodeRef(first.node, rule) : rule.output.at(0), item);
+      this.sink.report('warning', 'LOAD_UNKNOWN_FILTER', `${message}; the rule is skipped (skip-if-unknown-filter: true)`, first ? this.nodeRef(first.node, rule) : this.outputIssueAt(outputIssues[0], rule), item);
       return undefined;
     }
     let failed = false;
@@ -240,7 +240,7 @@ export class RuleCompiler {
     }
     for (const issue of outputIssues) {
       failed ||= issue.severity === 'error';
-      this.sink.report(issue.severity, issue.code, issue.message, rule.output.at(issue.offset), item);
+      this.sink.report(issue.severity, issue.code, issue.message, this.outputIssueAt(issue, rule), item);
     }
     // checked, but not runnable: what the earlier file defines is not known here
     if (failed || this.sawOpaque) return undefined;
@@ -565,6 +565,17 @@ export class RuleCompiler {
     const origin = this.origins.get(from);
     if (origin) this.origins.set(to, origin);
     return to;
+  }
+
+  /**
+   * Where an output problem is reported, as real `falco -V` 0.44.1 places it: an output that does not compile at the
+   * start of its YAML value (the quote or block indicator; the message names the token), the %container.info
+   * deprecation at the rule. Unlike Falco, an output changed by an override or append is placed at the value that
+   * holds the token, where Falco names the rule's first output (test/conformance/falco-output-positions).
+   */
+  private outputIssueAt(issue: OutputIssue, rule: RuleInfo): SourceRef {
+    if (issue.code === 'LOAD_DEPRECATED_ITEM') return rule.at;
+    return rule.output.valueAt?.(issue.offset) ?? rule.output.at(issue.offset);
   }
 
   private nodeRef(node: Node, rule: RuleInfo): SourceRef {

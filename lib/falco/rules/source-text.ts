@@ -23,6 +23,11 @@ export interface SourceRef {
 export interface MappedText {
   readonly text: string;
   at(offset: number): SourceRef;
+  /**
+   * Where the YAML value holding this offset starts (its first character, quote or block indicator): where Falco
+   * places a problem of a whole value, such as an output it cannot compile.
+   */
+  valueAt?(offset: number): SourceRef;
   /** The list whose items Falco pasted at this offset (a condition after list substitution). */
   pastedBy?(offset: number): string | undefined;
 }
@@ -73,14 +78,20 @@ export function scalarText(file: SourceFile, scalar: Scalar, value: string): Map
       offsets ??= compute();
       return { file, offset: offsets[Math.max(0, Math.min(offset, value.length))] };
     },
+    valueAt: () => ({ file, offset: start }),
   };
 }
 
 /** Two texts joined by a separator (Falco appends conditions with a space). */
 export function joinTexts(a: MappedText, b: MappedText, separator = ' '): MappedText {
   const cut = a.text.length + separator.length;
+  const part = (offset: number): [MappedText, number] => (offset < a.text.length ? [a, offset] : [b, Math.max(0, offset - cut)]);
   return {
     text: a.text + separator + b.text,
     at: (offset) => (offset < a.text.length ? a.at(offset) : offset < cut ? b.at(0) : b.at(offset - cut)),
+    valueAt: (offset) => {
+      const [text, at] = part(offset);
+      return text.valueAt?.(at) ?? text.at(at);
+    },
   };
 }

@@ -90,7 +90,7 @@ const CASES: Case[] = [
   { name: 'field that needs an argument', yaml: rule('evt.type = open and thread.cgroup = x'), code: 'COND_FIELD_ARGUMENT', line: 3, col: 34, message: /field 'thread.cgroup' requires an argument/ },
   { name: 'string transformer on a number field', yaml: rule('evt.type = open and tolower(proc.pid) = 1'), code: 'COND_BAD_TRANSFORMER', line: 3, col: 34, message: /type 'INT64' of field 'proc.pid' is not supported by 'tolower' transformer/ },
   { name: 'pmatch on a number field', yaml: rule('evt.type = open and proc.pid pmatch (1)'), code: 'COND_BAD_OPERATOR_FOR_FIELD', line: 3, col: 34, message: /'pmatch' operator not supported for numeric filters \(field proc\.pid is INT64\)/ },
-  { name: 'unknown field in output', yaml: rule('evt.type = open').replace('"o %proc.name"', '"o %proc.nmae"'), code: 'OUTPUT_UNKNOWN_FIELD', line: 4, col: 14, message: /invalid formatting token %proc.nmae/ },
+  { name: 'unknown field in output', yaml: rule('evt.type = open').replace('"o %proc.name"', '"o %proc.nmae"'), code: 'OUTPUT_UNKNOWN_FIELD', line: 4, col: 11, message: /invalid formatting token %proc.nmae/ }, // the output's quote, as falco -V (conformance/falco-output-positions)
 ];
 
 function firstError(yaml: string): Diagnostic | undefined {
