@@ -78,7 +78,7 @@ export function planTuning(tunings: readonly FalcoRuleTuning[] | undefined, wher
   ruleset: TunedRuleset = 'falco_rules'): FalcoTuningPlan[] {
   if (!tunings || tunings.length === 0) return [];
   if (!defaultRulesLoaded) {
-    throw new DetectionStackError('DS-FALCO-016', where, 'tuning changes Falco\'s default rules, but loadDefaultRules is false: there is nothing to tune',
+    throw new DetectionStackError('DS-FALCO-031', where, 'tuning changes Falco\'s default rules, but loadDefaultRules is false: there is nothing to tune',
       'remove tuning, or remove loadDefaultRules: false');
   }
   const { names: known, file, namespaceField } = RULESETS[ruleset];

@@ -137,7 +137,7 @@ export function planStack(props: DetectionStackProps, path = 'DetectionStack'): 
     httpOutputPods: { pods: routing.sidekick.workload.selectorLabels, namespace: routing.sidekick.workload.namespace },
   }) : nodeFalco;
   if (falco && falco.auditTuning.length > 0 && !audit.kubernetes.falcoPlugin) {
-    throw new DetectionStackError('DS-FALCO-016', `${falco.path}.k8sauditTuning`,
+    throw new DetectionStackError('DS-FALCO-031', `${falco.path}.k8sauditTuning`,
       'k8sauditTuning changes the k8saudit rules, but no audit Falco runs here: there is nothing to tune',
       'remove k8sauditTuning, or set audit.kubernetes.falcoPlugin (EKS, AKS)');
   }

@@ -80,9 +80,9 @@ describe('tuning of the k8saudit rules (sensors.falco.k8sauditTuning)', () => {
       .toThrow(/DS-FALCO-016.*'Terminal shell in container' is not a rule of the k8saudit ruleset \(k8s_audit_rules\.yaml\)/s);
   });
 
-  test('without the audit Falco there is nothing to tune: DS-FALCO-016 with the fix', () => {
+  test('without the audit Falco there is nothing to tune: DS-FALCO-031 with the fix', () => {
     expect(() => planStack(stack([{ rule: EXEC, owner: 'platform', reason: 'break-glass exec is reviewed elsewhere', disable: true }], false), 'stack'))
-      .toThrow(/DS-FALCO-016.*sensors\.falco\.k8sauditTuning.*no audit Falco runs here.*audit\.kubernetes\.falcoPlugin/s);
+      .toThrow(/DS-FALCO-031.*sensors\.falco\.k8sauditTuning.*no audit Falco runs here.*audit\.kubernetes\.falcoPlugin/s);
   });
 
   test('the same owner and reason rules as the node tuning (DS-FALCO-017, DS-FALCO-023)', () => {

@@ -80,7 +80,7 @@ describe('tuning of the default rules', () => {
 
   test('tuning without the default rules loaded is refused', () => {
     expect(() => planStack(stack([{ rule: SHELL, owner: 'platform', reason: 'nothing to tune here', disable: true }], { falco: { loadDefaultRules: false } }), 'stack'))
-      .toThrow(/^DS-FALCO-016 at stack\/sensors\.falco\.tuning: tuning changes Falco's default rules, but loadDefaultRules is false/);
+      .toThrow(/^DS-FALCO-031 at stack\/sensors\.falco\.tuning: tuning changes Falco's default rules, but loadDefaultRules is false/);
   });
 
   test.each([
