@@ -58,12 +58,13 @@ export const IMAGE_PINS = {
     repository: 'docker.io/falcosecurity/k8s-metacollector',
     version: '0.1.1',
     source: 'falcosecurity/charts falco 9.1.0 Chart.yaml depends on k8s-metacollector 0.1.* (newest 0.1.10, appVersion 0.1.1); '
-      + 'pinned by tag only: no published digest could be verified from here (give sensors.falco.kubernetesMetadata.collector.image.digest)',
+      + 'no published digest could be verified from here, so the opt-in needs sensors.falco.kubernetesMetadata.collector.image.digest (or a tag given on purpose)',
   },
   hubbleExportStdout: {
     repository: 'quay.io/cilium/hubble-export-stdout',
     version: 'v1.1.1',
-    source: 'cilium/tetragon v1.7.0 chart values.yaml (export.stdout.image); pinned by tag only, no published digest found',
+    source: 'cilium/tetragon v1.7.0 chart values.yaml (export.stdout.image); no published digest found, so it is never a default: '
+      + 'the export-stdout sidecar is an opt-in that needs images.exportStdout with its digest',
   },
 } as const satisfies Readonly<Record<string, ImagePin>>;
 

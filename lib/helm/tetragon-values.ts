@@ -2,7 +2,7 @@ import { HELM_CHARTS } from './charts';
 import type { HelmReleasePlan, NotExpressed } from './model';
 import { mainContainer } from '../core/workload';
 import type { StackPlan } from '../stack/plan';
-import { OPERATOR_METRICS_PORT, TETRAGON_HEALTH_PORT, TETRAGON_METRICS_PORT, TetragonPlan } from '../tetragon/plan';
+import { EXPORT_STDOUT_SECURITY_CONTEXT, OPERATOR_METRICS_PORT, TETRAGON_HEALTH_PORT, TETRAGON_METRICS_PORT, TetragonPlan } from '../tetragon/plan';
 
 /** The release name: the chart names its objects after the chart (`tetragon`, `tetragon-operator`), not the release. */
 export const TETRAGON_RELEASE_NAME = 'tetragon';
@@ -76,18 +76,13 @@ export function tetragonChartRelease(plan: StackPlan): HelmReleasePlan | undefin
       gops: { enabled: false },
       pprof: { enabled: false },
     },
-    export: {
+    // the chart's export.mode "" runs no export-stdout sidecar; the opt-in runs it with the user's pinned image
+    export: tetragon.images.exportStdout && tetragon.resources.exportStdout ? {
       mode: 'stdout',
       resources: resources(tetragon.resources.exportStdout),
-      securityContext: {
-        runAsUser: 0,
-        allowPrivilegeEscalation: false,
-        readOnlyRootFilesystem: true,
-        capabilities: { drop: ['ALL'] },
-        seccompProfile: { type: 'RuntimeDefault' },
-      },
+      securityContext: EXPORT_STDOUT_SECURITY_CONTEXT,
       stdout: { image: { override: tetragon.images.exportStdout } },
-    },
+    } : { mode: '' },
     operator: {
       image: { override: tetragon.images.operator },
       resources: resources(tetragon.resources.operator),

@@ -13,14 +13,13 @@ import { requireReason } from '../core/opt-out';
 import { requirePriority } from '../core/priorities';
 import type { WorkloadPlan } from '../core/workload';
 
-/** The default images of the agent, the operator and the export-stdout sidecar. */
+/** The default images of the agent and the operator (the export-stdout sidecar is an opt-in with an image of the user's). */
 export const DEFAULT_TETRAGON_IMAGES = {
   agent: imageReference(IMAGE_PINS.tetragon),
   operator: imageReference(IMAGE_PINS.tetragonOperator),
-  exportStdout: imageReference(IMAGE_PINS.hubbleExportStdout),
 } as const;
 
-export { HOST_PROC_MOUNT, OPERATOR_METRICS_PORT, OPERATOR_PROBE_PORT, TETRAGON_HEALTH_PORT, TETRAGON_METRICS_PORT } from './workload';
+export { EXPORT_STDOUT_SECURITY_CONTEXT, HOST_PROC_MOUNT, OPERATOR_METRICS_PORT, OPERATOR_PROBE_PORT, TETRAGON_HEALTH_PORT, TETRAGON_METRICS_PORT } from './workload';
 
 export interface ResolvedResources {
   readonly requests: { readonly cpu: string; readonly memory: string };
@@ -53,7 +52,7 @@ export function planTetragon(props: TetragonSensorProps, ctx: PlanContext, stack
   const images = {
     agent: requireImage(`${where}.images.agent`, props.images?.agent ?? DEFAULT_TETRAGON_IMAGES.agent),
     operator: requireImage(`${where}.images.operator`, props.images?.operator ?? DEFAULT_TETRAGON_IMAGES.operator),
-    exportStdout: requireImage(`${where}.images.exportStdout`, props.images?.exportStdout ?? DEFAULT_TETRAGON_IMAGES.exportStdout),
+    exportStdout: exportStdoutImage(where, props),
   };
   const enforcement = planEnforcement(where, props);
   const detections = planDetections(where, props, ctx, enforcement.enabled);
@@ -129,7 +128,9 @@ export function planTetragon(props: TetragonSensorProps, ctx: PlanContext, stack
     operatorConfig,
     resources: {
       agent: resolveResources(`${where}.agentResources`, props.agentResources, { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } }),
-      exportStdout: resolveResources(`${where}.exportStdoutResources`, props.exportStdoutResources, { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } }),
+      ...(images.exportStdout ? {
+        exportStdout: resolveResources(`${where}.exportStdoutResources`, props.exportStdoutResources, { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } }),
+      } : {}),
       operator: resolveResources(`${where}.operatorResources`, props.operatorResources, { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } }),
     },
   };
@@ -257,6 +258,30 @@ function resolveResources(where: string, given: TetragonResourcesProps | undefin
 }
 
 const prefix = (p: string, o: Record<string, string>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [`${p}.${k}`, v]));
+
+/**
+ * The export-stdout sidecar's image when the opt-in is on: given by the user with its digest, since no digest of
+ * hubble-export-stdout could be verified for a default. Undefined when the sidecar is off (then nothing of it may be set).
+ */
+function exportStdoutImage(where: string, props: TetragonSensorProps): string | undefined {
+  if (props.export?.stdoutSidecar !== true) {
+    const set = [props.images?.exportStdout !== undefined && 'images.exportStdout', props.exportStdoutResources !== undefined && 'exportStdoutResources'].filter(Boolean);
+    if (set.length > 0) {
+      throw new DetectionStackError('DS-TETRA-060', `${where}.${set[0] as string}`, `${set.join(' and ')} set, but the export-stdout sidecar is off`,
+        'set export.stdoutSidecar: true to run it, or remove the setting');
+    }
+    return undefined;
+  }
+  const image = props.images?.exportStdout;
+  const example = `${IMAGE_PINS.hubbleExportStdout.repository}:${IMAGE_PINS.hubbleExportStdout.version}@sha256:<digest>`;
+  if (image === undefined || !/@sha256:[0-9a-f]{64}$/.test(image)) {
+    throw new DetectionStackError('DS-TETRA-059', `${where}.images.exportStdout`,
+      image === undefined ? 'the export-stdout sidecar has no image: no digest of hubble-export-stdout could be verified for a default'
+        : `image '${image}' has no digest`,
+      `give images.exportStdout by tag and digest, e.g. '${example}' (\`crane digest ${IMAGE_PINS.hubbleExportStdout.repository}:${IMAGE_PINS.hubbleExportStdout.version}\` prints the digest)`);
+  }
+  return requireImage(`${where}.images.exportStdout`, image);
+}
 
 function requireImage(where: string, image: string): string {
   const pinned = PINNED_IMAGE.test(image) && (/:[^/]+$/.test(image.split('@')[0]) || image.includes('@sha256:'));

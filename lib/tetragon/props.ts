@@ -45,7 +45,10 @@ export interface TetragonImagesProps {
   readonly agent?: string;
   /** @default quay.io/cilium/tetragon-operator:v1.7.0 with its digest */
   readonly operator?: string;
-  /** @default quay.io/cilium/hubble-export-stdout:v1.1.1 */
+  /**
+   * The export-stdout sidecar's image, with its digest (`quay.io/cilium/hubble-export-stdout:v1.1.1@sha256:...`).
+   * Only with `export.stdoutSidecar: true`; required then, since no digest of it could be verified for the default.
+   */
   readonly exportStdout?: string;
 }
 
@@ -53,6 +56,12 @@ export interface TetragonImagesProps {
 export interface TetragonExportProps {
   /** Host directory of the export file (the shipper tails it). @default '/var/log/tetragon' */
   readonly directory?: string;
+  /**
+   * Opt-in: the chart's hubble-export-stdout sidecar, which copies the export file to the pod's log (`kubectl logs`).
+   * Nothing in the stack needs it (the shipper tails the file), it runs as root to read the agent's 0600 file, and its
+   * image needs `images.exportStdout` with a digest. @default false
+   */
+  readonly stdoutSidecar?: boolean;
   /** Export file name. @default 'tetragon.log' */
   readonly fileName?: string;
   /** Rotate the export file at this size. @default 10 */
@@ -98,7 +107,7 @@ export interface TetragonSensorProps {
   readonly export?: TetragonExportProps;
   /** Agent container resources. @default requests 100m/256Mi, limits 1 CPU/1Gi */
   readonly agentResources?: TetragonResourcesProps;
-  /** export-stdout container resources. @default requests 10m/32Mi, limits 100m/64Mi */
+  /** export-stdout container resources (with `export.stdoutSidecar`). @default requests 10m/32Mi, limits 100m/64Mi */
   readonly exportStdoutResources?: TetragonResourcesProps;
   /** Operator resources. @default requests 10m/64Mi, limits 500m/128Mi (the chart's defaults) */
   readonly operatorResources?: TetragonResourcesProps;

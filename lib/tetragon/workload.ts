@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import {
-  API_SERVER_EGRESS_RULE, CONFIG_CHECKSUM_ANNOTATION, DNS_EGRESS_RULE, NODE_DNS_EGRESS_RULE, ResourcesPlan, WorkloadPlan,
+  API_SERVER_EGRESS_RULE, CONFIG_CHECKSUM_ANNOTATION, ContainerPlan, DNS_EGRESS_RULE, NODE_DNS_EGRESS_RULE, ResourcesPlan, WorkloadPlan,
 } from '../core/workload';
 
 export const TETRAGON_NAME = 'tetragon';
@@ -21,7 +21,8 @@ export const HOST_PROC_MOUNT = '/procRoot';
 export interface TetragonWorkloadInputs {
   readonly namespace: string;
   readonly labels: Readonly<Record<string, string>>;
-  readonly images: { readonly agent: string; readonly operator: string; readonly exportStdout: string };
+  /** `exportStdout` only with the export-stdout sidecar opt-in. */
+  readonly images: { readonly agent: string; readonly operator: string; readonly exportStdout?: string };
   /** Host directory holding the JSON export file. */
   readonly exportDirectory: string;
   /**
@@ -33,7 +34,7 @@ export interface TetragonWorkloadInputs {
   readonly agentConfig: Readonly<Record<string, string>>;
   /** The operator's configuration (it installs the CRDs). */
   readonly operatorConfig: Readonly<Record<string, string>>;
-  readonly resources: { readonly agent: ResourcesPlan; readonly exportStdout: ResourcesPlan; readonly operator: ResourcesPlan };
+  readonly resources: { readonly agent: ResourcesPlan; readonly exportStdout?: ResourcesPlan; readonly operator: ResourcesPlan };
   /** Metrics and health servers on every interface (`:port`) instead of the node's primary address. */
   readonly listenOnAllInterfaces: boolean;
 }
@@ -93,24 +94,7 @@ export function tetragonWorkloads(plan: TetragonWorkloadInputs): { readonly agen
       hostNetwork: true,
       dnsPolicy: 'Default',
       containers: [
-        {
-          name: 'export-stdout',
-          image: plan.images.exportStdout,
-          imagePullPolicy: 'IfNotPresent',
-          terminationMessagePolicy: 'FallbackToLogsOnError',
-          command: ['hubble-export-stdout'],
-          args: [plan.exportHostPath],
-          // root only to read the 0600 export file the agent (root) writes; no capability is needed for that
-          securityContext: {
-            runAsUser: 0,
-            allowPrivilegeEscalation: false,
-            readOnlyRootFilesystem: true,
-            capabilities: { drop: ['ALL'] },
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
-          resources: plan.resources.exportStdout,
-          volumeMounts: [{ name: 'export-logs', mountPath: plan.exportDirectory, readOnly: true }],
-        },
+        ...exportStdoutContainers(plan),
         {
           name: TETRAGON_NAME,
           image: plan.images.agent,
@@ -214,4 +198,31 @@ export function tetragonWorkloads(plan: TetragonWorkloadInputs): { readonly agen
 function nodeAddressListeners(allInterfaces: boolean): string[] {
   if (allInterfaces) return [];
   return [`--metrics-server=[$(POD_IP)]:${TETRAGON_METRICS_PORT}`, `--health-server-address=[$(POD_IP)]:${TETRAGON_HEALTH_PORT}`];
+}
+
+/** Root only to read the 0600 export file the agent (root) writes; no capability is needed for that. */
+export const EXPORT_STDOUT_SECURITY_CONTEXT = {
+  runAsUser: 0,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+} as const;
+
+/** The export-stdout sidecar, only with its opt-in (export.stdoutSidecar): it copies the export file to the pod log. */
+function exportStdoutContainers(plan: TetragonWorkloadInputs): ContainerPlan[] {
+  const { exportStdout: image } = plan.images;
+  const { exportStdout: resources } = plan.resources;
+  if (image === undefined || resources === undefined) return [];
+  return [{
+    name: 'export-stdout',
+    image,
+    imagePullPolicy: 'IfNotPresent',
+    terminationMessagePolicy: 'FallbackToLogsOnError',
+    command: ['hubble-export-stdout'],
+    args: [plan.exportHostPath],
+    securityContext: EXPORT_STDOUT_SECURITY_CONTEXT,
+    resources,
+    volumeMounts: [{ name: 'export-logs', mountPath: plan.exportDirectory, readOnly: true }],
+  }];
 }

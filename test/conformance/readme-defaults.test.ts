@@ -126,10 +126,11 @@ describe('the Tetragon tables against tetragon chart 1.7.0', () => {
     expect(tetragon.resources.operator).toEqual(tetragonChart.tetragonOperator.resources);
   });
 
-  test('the export-stdout image: the chart\'s tag', () => {
+  test('the export-stdout image: the chart\'s tag, named in the opt-in\'s fix; the sidecar is off by default, as the README says', () => {
     expect(`${tetragonChart.export.stdout.image.repository}:${tetragonChart.export.stdout.image.tag}`)
       .toBe(`${IMAGE_PINS.hubbleExportStdout.repository}:${IMAGE_PINS.hubbleExportStdout.version}`);
-    expect(README).toContain('`hubble-export-stdout:v1.1.1` is pinned by tag only');
+    expect(tetragonChart.export.mode).toBe('stdout');
+    expect(README).toContain('The chart\'s `export-stdout` sidecar (it copies the export file to the pod log for `kubectl logs`) is off');
   });
 
   test('the export deny-list departs from the chart\'s: host processes ("") stay exported, as the README says', () => {

@@ -55,7 +55,7 @@ export const EXTRA_STACKS: Record<string, DetectionStackChartProps> = {
   // The k8smeta opt-in with TLS (sensors.falco.kubernetesMetadata): the plugin's entry in falco.yaml is judged too.
   'eks-k8smeta': {
     cluster: { name: 'prod-eks', provider: 'eks', region: 'eu-west-1' },
-    sensors: { falco: { kubernetesMetadata: { tls: { serverSecret: 'k8s-metacollector-tls', caConfigMap: 'k8s-metacollector-ca' } } } },
+    sensors: { falco: { kubernetesMetadata: { tls: { serverSecret: 'k8s-metacollector-tls', caConfigMap: 'k8s-metacollector-ca' }, collector: { image: { tag: '0.1.1' } } } } },
     durable: waived,
   },
   'aks-blob-sas': {

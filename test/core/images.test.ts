@@ -38,7 +38,7 @@ describe('image pins in one manifest', () => {
     const pinned = new Set(Object.values(IMAGE_PINS).map(imageReference));
     const plan = planStack({
       cluster: { name: 'prod', provider: 'eks', region: 'eu-west-1' },
-      sensors: { falco: { kubernetesMetadata: { tls: { serverSecret: 'k8s-metacollector-tls', caConfigMap: 'k8s-metacollector-ca' } } }, tetragon: {} },
+      sensors: { falco: { kubernetesMetadata: { tls: { serverSecret: 'k8s-metacollector-tls', caConfigMap: 'k8s-metacollector-ca' }, collector: { image: { tag: '0.1.1' } } } }, tetragon: {} },
       routing: { teams: [{ name: 'payments', namespaces: ['billing'], receivers: { slack: [{ webhookUrl: { name: 'receivers', key: 'slack' }, minimumPriority: 'Warning' }] } }] },
       audit: { kubernetes: { falcoPlugin: {} } },
       durable: { bucket: { name: 'prod-alerts', region: 'eu-west-1', aws: { podIdentity: true } } },
@@ -47,12 +47,27 @@ describe('image pins in one manifest', () => {
     expect(plan.workloads.length).toBeGreaterThanOrEqual(7);
     expect(images.filter((i) => !pinned.has(i.slice(i.indexOf(': ') + 2)))).toEqual([]);
     const used = new Set(images.map((i) => i.slice(i.indexOf(': ') + 2)));
-    expect(Object.entries(IMAGE_PINS).filter(([, pin]) => !used.has(imageReference(pin))).map(([name]) => name)).toEqual([]);
+    expect(Object.entries(IMAGE_PINS).filter(([, pin]) => 'digest' in pin && !used.has(imageReference(pin))).map(([name]) => name)).toEqual([]);
+  });
+
+  test('a default image always has a digest: the two releases without a verified one run only when the user completes them', () => {
+    const undigested = Object.entries(IMAGE_PINS).filter(([, pin]) => !('digest' in pin)).map(([name]) => name);
+    expect(undigested).toEqual(['k8sMetacollector', 'hubbleExportStdout']);
+    const plan = planStack({
+      cluster: { name: 'prod', provider: 'eks', region: 'eu-west-1' },
+      sensors: { falco: {}, tetragon: {} },
+      routing: { teams: [{ name: 'payments', namespaces: ['billing'], receivers: { slack: [{ webhookUrl: { name: 'receivers', key: 'slack' }, minimumPriority: 'Warning' }] } }] },
+      audit: { kubernetes: { falcoPlugin: {} } },
+      durable: { bucket: { name: 'prod-alerts', region: 'eu-west-1', aws: { podIdentity: true } } },
+    }, 'prod');
+    const images = plan.workloads.flatMap((w) => [...(w.pod.initContainers ?? []), ...w.pod.containers].map((c) => c.image));
+    expect(images.length).toBeGreaterThanOrEqual(7);
+    expect(images.filter((i) => !/@sha256:[0-9a-f]{64}$/.test(i))).toEqual([]);
   });
 
   test('every artifact falcoctl or the operator installs is a reference of ARTIFACT_PINS, and every pin is used', () => {
     const pinned = new Set(Object.values(ARTIFACT_PINS).map(artifactReference));
-    const kubernetesMetadata = { tls: { serverSecret: 'k8s-metacollector-tls', caConfigMap: 'k8s-metacollector-ca' } };
+    const kubernetesMetadata = { tls: { serverSecret: 'k8s-metacollector-tls', caConfigMap: 'k8s-metacollector-ca' }, collector: { image: { tag: '0.1.1' } } };
     const plans = [
       planStack({
         cluster: { name: 'prod', provider: 'eks', region: 'eu-west-1' },

@@ -28,3 +28,25 @@ describe('tetragon chart 1.7.0 values: the agent\'s host-network listeners', () 
     expect(values.tetragon.prometheus).toMatchObject({ enabled: true, address: '', port: 2112 });
   });
 });
+
+// tetragon chart 1.7.0 values.yaml: export.mode "stdout" runs the export-stdout sidecar, "" disables it
+// (../shared/corpora/helm-values/tetragon-1.7.0-values.yaml, `export.mode`).
+describe('tetragon chart 1.7.0 values: the export-stdout sidecar, as in the manifests', () => {
+  test('off by default: export.mode is ""', () => {
+    const plan = stack();
+    expect(tetragonChartRelease(plan)!.values.export).toEqual({ mode: '', filenames: ['tetragon.log'] });
+    expect(plan.tetragon!.workloads.agent.pod.containers.map((c) => c.name)).toEqual(['tetragon']);
+  });
+
+  test('with the opt-in: mode stdout and the user\'s image by digest', () => {
+    const image = `quay.io/cilium/hubble-export-stdout:v1.1.1@sha256:${'fedcba9876543210'.repeat(4)}`;
+    const plan = planStack({
+      cluster: { name: 'prod', provider: 'eks', region: 'eu-west-1' },
+      sensors: { tetragon: { productNamespaces: ['shop'], export: { stdoutSidecar: true }, images: { exportStdout: image } } },
+      durable: { waived: { reason: 'tetragon chart values test: no bucket' } },
+    }, 'helm-tetragon');
+    const values: Values = tetragonChartRelease(plan)!.values;
+    expect(values.export.mode).toBe('stdout');
+    expect(values.export.stdout).toEqual({ image: { override: image } });
+  });
+});

@@ -1,15 +1,15 @@
 import { Chart, Testing } from 'cdk8s';
-import { planStack, TetragonSensor, TetragonTracingPolicy } from '../../lib';
+import { planStack, TetragonSensor, TetragonSensorProps, TetragonTracingPolicy } from '../../lib';
 import { expectValidManifests, Manifest } from '../helpers/k8s-schema';
 
 const TRACING_POLICY_CRDS = ['cilium.io/v1alpha1/TracingPolicy', 'cilium.io/v1alpha1/TracingPolicyNamespaced'];
 
 // The sensor alone, rendered from the stack plan (the other layers have their own tests).
-function synth(clusterName = 'prod'): Manifest[] {
+function synth(clusterName = 'prod', extra: Partial<TetragonSensorProps> = {}): Manifest[] {
   const plan = planStack({
     cluster: { name: clusterName, provider: 'aks', region: 'westeurope' },
     namespace: 'runtime',
-    sensors: { tetragon: { productNamespaces: ['shop'], seedPatterns: ['shell-in-container'] } },
+    sensors: { tetragon: { productNamespaces: ['shop'], seedPatterns: ['shell-in-container'], ...extra } },
   }, 'stack');
   const chart = new Chart(Testing.app(), 'stack');
   new TetragonSensor(chart, 'Tetragon', { plan: plan.tetragon! });
@@ -27,7 +27,6 @@ describe('TetragonSensor', () => {
   const ds = find(objs, 'DaemonSet', 'tetragon');
   const pod = ds.spec.template.spec;
   const agent = pod.containers.find((c: Obj) => c.name === 'tetragon');
-  const exporter = pod.containers.find((c: Obj) => c.name === 'export-stdout');
 
   test('snapshot of every object', () => {
     expect(objs).toMatchSnapshot();
@@ -41,19 +40,41 @@ describe('TetragonSensor', () => {
     ]);
   });
 
-  test('the DaemonSet tolerates every taint, runs the agent and export-stdout with pinned images and limits', () => {
+  test('the DaemonSet tolerates every taint, runs the agent alone with a pinned image and limits', () => {
     expect(pod.tolerations).toEqual([{ operator: 'Exists' }]);
-    expect(pod.containers.map((c: Obj) => c.name)).toEqual(['export-stdout', 'tetragon']);
-    expect(agent.image).toMatch(/^quay\.io\/cilium\/tetragon:v1\.7\.0@sha256:/);
-    expect(exporter.image).toBe('quay.io/cilium/hubble-export-stdout:v1.1.1');
-    expect(exporter.args).toEqual(['/var/log/tetragon/tetragon.log']);
-    for (const c of pod.containers) expect(Object.keys(c.resources).sort()).toEqual(['limits', 'requests']);
+    expect(pod.containers.map((c: Obj) => c.name)).toEqual(['tetragon']);
+    expect(agent.image).toMatch(/^quay\.io\/cilium\/tetragon:v1\.7\.0@sha256:[0-9a-f]{64}$/);
+    expect(Object.keys(agent.resources).sort()).toEqual(['limits', 'requests']);
     expect(agent.resources.limits).toEqual({ cpu: '1', memory: '1Gi' });
+  });
+
+  describe('the export-stdout sidecar, an opt-in (no digest of hubble-export-stdout could be verified for a default)', () => {
+    const DIGEST = `sha256:${'fedcba9876543210'.repeat(4)}`;
+    const IMAGE = `quay.io/cilium/hubble-export-stdout:v1.1.1@${DIGEST}`;
+
+    test('GIVEN export.stdoutSidecar and an image with its digest THEN it copies the export file, root without capabilities, read-only', () => {
+      const sidecarPod = find(synth('prod', { export: { stdoutSidecar: true }, images: { exportStdout: IMAGE } }), 'DaemonSet', 'tetragon').spec.template.spec;
+      expect(sidecarPod.containers.map((c: Obj) => c.name)).toEqual(['export-stdout', 'tetragon']);
+      const exporter = sidecarPod.containers[0];
+      expect(exporter.image).toBe(IMAGE);
+      expect(exporter.args).toEqual(['/var/log/tetragon/tetragon.log']);
+      expect(exporter.securityContext).toMatchObject({ runAsUser: 0, allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+      expect(exporter.volumeMounts).toEqual([{ name: 'export-logs', mountPath: '/var/log/tetragon', readOnly: true }]);
+      expect(exporter.resources).toEqual({ requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } });
+    });
+
+    test.each([
+      ['no image', { export: { stdoutSidecar: true } }, /^DS-TETRA-059 at stack\/sensors\.tetragon\.images\.exportStdout: the export-stdout sidecar has no image: .*Fix: give images\.exportStdout by tag and digest, e\.g\. 'quay\.io\/cilium\/hubble-export-stdout:v1\.1\.1@sha256:<digest>' \(`crane digest/],
+      ['an image by tag only', { export: { stdoutSidecar: true }, images: { exportStdout: 'quay.io/cilium/hubble-export-stdout:v1.1.1' } }, /^DS-TETRA-059 at stack\/sensors\.tetragon\.images\.exportStdout: image 'quay\.io\/cilium\/hubble-export-stdout:v1\.1\.1' has no digest/],
+      ['an image while the sidecar is off', { images: { exportStdout: IMAGE } }, /^DS-TETRA-060 at stack\/sensors\.tetragon\.images\.exportStdout: images\.exportStdout set, but the export-stdout sidecar is off\. Fix: set export\.stdoutSidecar: true/],
+      ['resources while the sidecar is off', { exportStdoutResources: { limits: { cpu: '50m' } } }, /^DS-TETRA-060 at stack\/sensors\.tetragon\.exportStdoutResources: exportStdoutResources set, but the export-stdout sidecar is off/],
+    ])('GIVEN %s THEN an error naming the prop and the fix', (_what, extra, message) => {
+      expect(() => synth('prod', extra as Partial<TetragonSensorProps>)).toThrow(message);
+    });
   });
 
   test('privileges: only the agent is privileged; host network (upstream requirement) but no hostPID; host /proc read-only', () => {
     expect(agent.securityContext).toEqual({ privileged: true });
-    expect(exporter.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     expect(pod.hostPID).toBeUndefined();
     expect(pod.hostNetwork).toBe(true);
     expect(agent.volumeMounts).toContainEqual({ name: 'host-proc', mountPath: '/procRoot', readOnly: true });

@@ -50,5 +50,7 @@ export const TETRAGON_CODES = defineCodes({
   'DS-TETRA-056': { level: 'error', meaning: 'a Tetragon host path is not absolute', fix: 'use an absolute path without \'..\', spaces or a trailing \'/\'' },
   'DS-TETRA-057': { level: 'error', meaning: 'a Tetragon count (file size, number of files, ...) is not a positive whole number', fix: 'use a whole number of at least 1' },
   'DS-TETRA-058': { level: 'error', meaning: 'the export directory is a system directory of the node or inside one (the agent mounts it DirectoryOrCreate, writable)', fix: 'use a directory of its own, e.g. /var/log/tetragon' },
+  'DS-TETRA-059': { level: 'error', meaning: 'the export-stdout sidecar is on without an image pinned by digest (no digest of hubble-export-stdout could be verified for a default)', fix: 'give images.exportStdout by tag and digest (crane digest prints it), or leave export.stdoutSidecar off' },
+  'DS-TETRA-060': { level: 'error', meaning: 'an image or resources of the export-stdout sidecar are set while the sidecar is off', fix: 'set export.stdoutSidecar: true, or remove the setting' },
   'DS-TETRA-101': { level: 'error', meaning: 'both Falco and Tetragon run and a detection pattern both sensors cover has no declared owner', fix: 'declare sensors.ownership.detections: [{ pattern, sensor: \'falco\' | \'tetragon\', alertsTo: [...] }] for each overlapping pattern, and list the patterns Falco covers in sensors.ownership.falcoPatterns' },
 });

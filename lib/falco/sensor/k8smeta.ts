@@ -1,5 +1,5 @@
 import type { FalcoPluginPlan } from './plugin';
-import type { FalcoKubernetesMetadataProps, FalcoSensorProps } from './props';
+import type { FalcoImageProps, FalcoKubernetesMetadataProps, FalcoSensorProps } from './props';
 import { validateImage, validateResources } from './validate';
 import type { PlanContext } from '../../core/context';
 import { DetectionStackError } from '../../core/errors';
@@ -108,7 +108,7 @@ export function planKubernetesMetadata(props: FalcoKubernetesMetadataProps | und
       }
     }
   }
-  const image = validateImage(`${at}.collector.image`, props.collector?.image, IMAGE_PINS.k8sMetacollector);
+  const image = collectorImage(`${at}.collector.image`, props.collector?.image);
   const resources = validateResources(`${at}.collector.resources`, props.collector?.resources, METACOLLECTOR_RESOURCES);
   const selectorLabels = { 'app.kubernetes.io/name': METACOLLECTOR_NAME, 'app.kubernetes.io/instance': METACOLLECTOR_NAME };
   const host = `${METACOLLECTOR_NAME}.${ctx.namespace}.svc`;
@@ -306,4 +306,19 @@ function conditionFields(condition: string): string[] {
   };
   walk(expr);
   return out;
+}
+
+/**
+ * The collector's image. No digest of any k8s-metacollector release could be verified for a default, so the default
+ * tag alone is refused: the user gives the digest (or, pinning by tag on purpose, the tag), never a silent tag-only pin.
+ */
+function collectorImage(where: string, given: FalcoImageProps | undefined): ReturnType<typeof validateImage> {
+  const pin = IMAGE_PINS.k8sMetacollector;
+  const image = validateImage(where, given, pin);
+  if (image.digest === undefined && given?.tag === undefined) {
+    throw new DetectionStackError('DS-FALCO-032', `${where}.digest`,
+      `the collector image ${pin.repository}:${pin.version} has no digest this library could verify`,
+      `give its digest (\`crane digest ${pin.repository}:${pin.version}\` prints it), or pin a tag on purpose with image.tag`);
+  }
+  return image;
 }

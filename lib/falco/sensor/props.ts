@@ -176,7 +176,10 @@ export type KubernetesMetadataTls =
 
 /** The k8s-metacollector Deployment. */
 export interface KubernetesMetadataCollectorProps {
-  /** @default the pinned release (IMAGE_PINS.k8sMetacollector) */
+  /**
+   * The release of IMAGE_PINS.k8sMetacollector by default, which has no verified digest: give `digest` (or a `tag` on
+   * purpose), else DS-FALCO-032.
+   */
   readonly image?: FalcoImageProps;
   /**
    * Requests and limits of the collector, which caches every pod, namespace, deployment, replica set, replication

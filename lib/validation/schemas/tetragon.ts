@@ -37,6 +37,7 @@ export const TetragonSensorPropsSchema = props('TetragonSensorProps', {
   }).optional(),
   export: props('TetragonExportProps', {
     directory: z.string().optional(),
+    stdoutSidecar: z.boolean().optional(),
     fileName: z.string().optional(),
     maxSizeMb: z.number().optional(),
     maxBackups: z.number().optional(),

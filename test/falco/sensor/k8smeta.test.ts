@@ -15,6 +15,9 @@ import { threeProviderFleet } from '../../fleet/fixtures';
 import { schemaErrors } from '../../helpers/k8s-schema';
 
 const TLS = { serverSecret: 'k8s-metacollector-tls', caConfigMap: 'k8s-metacollector-ca' };
+/** A digest as the user gives it (this test's own value: no digest of the release could be verified here). */
+const COLLECTOR_DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
+const COLLECTOR = { image: { digest: COLLECTOR_DIGEST } };
 
 function rule(condition: string, output = 'Shell (pod=%k8s.pod.name)'): FalcoCustomRule {
   return {
@@ -29,7 +32,7 @@ function stack(falco: FalcoSensorProps) {
 
 describe('k8smeta plugin and k8s-metacollector (sensors.falco.kubernetesMetadata)', () => {
   test('GIVEN the opt-in with TLS THEN every object validates and the collector gets exactly the read-only ClusterRole', () => {
-    const { objects } = stack({ kubernetesMetadata: { tls: TLS } });
+    const { objects } = stack({ kubernetesMetadata: { tls: TLS, collector: COLLECTOR } });
     expect(objects.map((o: K8sObject) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'ServiceAccount/falco', 'ConfigMap/falco-config', 'DaemonSet/falco', 'NetworkPolicy/falco',
       'ServiceAccount/k8s-metacollector', 'ClusterRole/k8s-metacollector', 'ClusterRoleBinding/k8s-metacollector',
@@ -49,11 +52,11 @@ describe('k8smeta plugin and k8s-metacollector (sensors.falco.kubernetesMetadata
   });
 
   test('THEN the collector serves TLS from the Secret and Falco trusts only the CA ConfigMap', () => {
-    const { objects } = stack({ kubernetesMetadata: { tls: TLS } });
+    const { objects } = stack({ kubernetesMetadata: { tls: TLS, collector: COLLECTOR } });
     const deployment = only(objects, 'Deployment', 'k8s-metacollector');
     const pod = deployment.spec.template.spec;
     const c = pod.containers[0];
-    expect(c.image).toBe(`${IMAGE_PINS.k8sMetacollector.repository}:0.1.1`);
+    expect(c.image).toBe(`${IMAGE_PINS.k8sMetacollector.repository}:0.1.1@${COLLECTOR_DIGEST}`);
     expect(c.args).toEqual(['run', '--broker-server-cert=/etc/k8s-metacollector/tls/tls.crt', '--broker-server-key=/etc/k8s-metacollector/tls/tls.key']);
     expect(pod.volumes).toEqual([{ name: 'broker-tls', secret: { secretName: 'k8s-metacollector-tls', defaultMode: 0o440, items: [{ key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'tls.key' }] } }]);
     expect(c.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
@@ -87,7 +90,7 @@ describe('k8smeta plugin and k8s-metacollector (sensors.falco.kubernetesMetadata
   });
 
   test('THEN the NetworkPolicies admit only Falco to the broker port and the collector only to the API server', () => {
-    const { objects } = stack({ kubernetesMetadata: { tls: TLS } });
+    const { objects } = stack({ kubernetesMetadata: { tls: TLS, collector: COLLECTOR } });
     const policy = only(objects, 'NetworkPolicy', 'k8s-metacollector');
     expect(policy.spec.ingress).toEqual([{
       from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'falco', 'app.kubernetes.io/instance': 'falco' } }, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'falco' } } }],
@@ -102,7 +105,7 @@ describe('k8smeta plugin and k8s-metacollector (sensors.falco.kubernetesMetadata
   });
 
   test('GIVEN insecure with a reason THEN plaintext: no caPEMBundle, no cert flags', () => {
-    const { objects } = stack({ kubernetesMetadata: { tls: { insecure: { reason: 'lab cluster without cert-manager yet' } } } });
+    const { objects } = stack({ kubernetesMetadata: { tls: { insecure: { reason: 'lab cluster without cert-manager yet' } }, collector: COLLECTOR } });
     expect(falcoParts(objects).falcoYaml.plugins[1].init_config.caPEMBundle).toBeUndefined();
     expect(only(objects, 'Deployment', 'k8s-metacollector').spec.template.spec.containers[0].args).toEqual(['run']);
   });
@@ -115,7 +118,7 @@ describe('k8smeta plugin and k8s-metacollector (sensors.falco.kubernetesMetadata
   });
 
   test('THEN the stack plan lists the collector as a workload', () => {
-    const plan = planStack({ cluster: { name: 'c1', provider: 'oke' }, sensors: { falco: { kubernetesMetadata: { tls: TLS } } } });
+    const plan = planStack({ cluster: { name: 'c1', provider: 'oke' }, sensors: { falco: { kubernetesMetadata: { tls: TLS, collector: COLLECTOR } } } });
     expect(plan.workloads.map((w) => `${w.kind}/${w.name}`)).toEqual(['DaemonSet/falco', 'Deployment/k8s-metacollector']);
   });
 
@@ -124,7 +127,17 @@ describe('k8smeta plugin and k8s-metacollector (sensors.falco.kubernetesMetadata
       ['a short reason', { insecure: { reason: 'lab' } }, /DS-FALCO-019 at test\/sensors\.falco\.kubernetesMetadata\.tls\.insecure: .*reason/],
       ['a bad Secret name', { serverSecret: 'Bad_Name', caConfigMap: 'ca' }, /DS-FALCO-019 at test\/sensors\.falco\.kubernetesMetadata\.tls\.serverSecret: 'Bad_Name' is not the name of a Secret/],
     ])('%s', (_, tls, message) => {
-      expect(() => stack({ kubernetesMetadata: { tls: tls as never } })).toThrow(message);
+      expect(() => stack({ kubernetesMetadata: { tls: tls as never, collector: COLLECTOR } })).toThrow(message);
+    });
+
+    test('the default collector release without a digest: DS-FALCO-032 with how to get one', () => {
+      expect(() => stack({ kubernetesMetadata: { tls: TLS } }))
+        .toThrow(/^DS-FALCO-032 at test\/sensors\.falco\.kubernetesMetadata\.collector\.image\.digest: the collector image docker\.io\/falcosecurity\/k8s-metacollector:0\.1\.1 has no digest this library could verify\. Fix: give its digest \(`crane digest docker\.io\/falcosecurity\/k8s-metacollector:0\.1\.1` prints it\)/);
+    });
+
+    test('a tag given on purpose runs by tag, and REPORT.md lists it', () => {
+      const { objects } = stack({ kubernetesMetadata: { tls: TLS, collector: { image: { tag: '0.1.1' } } } });
+      expect(only(objects, 'Deployment', 'k8s-metacollector').spec.template.spec.containers[0].image).toBe('docker.io/falcosecurity/k8s-metacollector:0.1.1');
     });
 
     test('a floating collector tag', () => {
@@ -148,7 +161,7 @@ describe('k8smeta plugin and k8s-metacollector (sensors.falco.kubernetesMetadata
     });
 
     test('GIVEN the opt-in THEN k8smeta fields are admitted', () => {
-      const { objects } = stack({ kubernetesMetadata: { tls: TLS }, customRules: [rule('evt.type = execve and k8smeta.deployment.name = billing', 'Shell (deployment=%k8smeta.deployment.name)')] });
+      const { objects } = stack({ kubernetesMetadata: { tls: TLS, collector: COLLECTOR }, customRules: [rule('evt.type = execve and k8smeta.deployment.name = billing', 'Shell (deployment=%k8smeta.deployment.name)')] });
       const [file] = Object.values(only(objects, 'ConfigMap', 'falco-rules-payments').data) as string[];
       expect(parse(file)[0]).toMatchObject({ rule: 'Shell in a deployment', condition: 'evt.type = execve and k8smeta.deployment.name = billing' });
     });
@@ -158,7 +171,7 @@ describe('k8smeta plugin and k8s-metacollector (sensors.falco.kubernetesMetadata
       [true, 'k8s.deployment.name', /DS-FALCO-020 .*Fix: use k8smeta\.deployment\.name$/],
       [true, 'k8s.ns.id', /DS-FALCO-020 .*Fix: use k8smeta\.ns\.uid$/],
     ])('GIVEN opt-in %s and a rule using %s THEN an error with the replacement', (on, field, message) => {
-      expect(() => stack({ ...(on ? { kubernetesMetadata: { tls: TLS } } : {}), customRules: [rule(`evt.type = execve and ${field} = billing`)] })).toThrow(message);
+      expect(() => stack({ ...(on ? { kubernetesMetadata: { tls: TLS, collector: COLLECTOR } } : {}), customRules: [rule(`evt.type = execve and ${field} = billing`)] })).toThrow(message);
     });
 
     test('the container plugin\'s own k8s fields stay admitted without the opt-in', () => {
@@ -168,7 +181,7 @@ describe('k8smeta plugin and k8s-metacollector (sensors.falco.kubernetesMetadata
 });
 
 describe('deliveries of the opt-in', () => {
-  const plan = (tls: KubernetesMetadataTls = TLS) => planStack({ cluster: { name: 'c1', provider: 'aks' }, sensors: { falco: { kubernetesMetadata: { tls } } } });
+  const plan = (tls: KubernetesMetadataTls = TLS) => planStack({ cluster: { name: 'c1', provider: 'aks' }, sensors: { falco: { kubernetesMetadata: { tls, collector: COLLECTOR } } } });
   const falcoRelease = (p = plan()) => helmDelivery(p).releases.find((r) => r.chart.name === 'falco')!;
   const planned = (p = plan()) => p.falco!.kubernetesMetadata!;
 
@@ -251,7 +264,7 @@ describe('deliveries of the opt-in', () => {
 
 test('the Pulumi path applies the same objects: the chart it takes them from holds the collector', () => {
   const chart = new DetectionStack(Testing.app(), 'pulumi', {
-    cluster: { name: 'c1', provider: 'oke' }, sensors: { falco: { kubernetesMetadata: { tls: TLS } } }, durable: { waived: { reason: 'no bucket in this unit test' } },
+    cluster: { name: 'c1', provider: 'oke' }, sensors: { falco: { kubernetesMetadata: { tls: TLS, collector: COLLECTOR } } }, durable: { waived: { reason: 'no bucket in this unit test' } },
   });
   const { rest } = splitObjects(chartObjects(chart));
   expect(rest.filter((o) => o.metadata?.name === 'k8s-metacollector').map((o) => o.kind).sort())
@@ -262,7 +275,9 @@ test('GIVEN a fleet whose cluster turns the opt-in on THEN that cluster\'s manif
   const props = threeProviderFleet();
   const fleet = new DetectionFleet(Testing.app(), 'acme', {
     ...props,
-    clusters: props.clusters.map((c, i) => (i === 0 ? { ...c, overrides: { sensors: { falco: { kubernetesMetadata: { tls: TLS } } } } } : c)),
+    clusters: props.clusters.map((c, i) => (i === 0
+      ? { ...c, overrides: { sensors: { falco: { kubernetesMetadata: { tls: TLS, collector: COLLECTOR } } } } }
+      : c)),
   });
   const dir = mkdtempSync(join(tmpdir(), 'ds-k8smeta-fleet-'));
   fleet.writeTo(dir);
