@@ -144,7 +144,7 @@ export function planDurable(props: DurableStorageProps | undefined, ctx: PlanCon
     throw new DetectionStackError('DS-DURABLE-001', where, 'durable storage is both configured and waived', 'remove either durable.bucket or durable.waived');
   }
   if (props.waived) {
-    requireReason(`${where}.waived`, props.waived, 'DS-DURABLE-001');
+    requireReason(`${where}.waived`, props.waived, 'DS-DURABLE-059');
     return { waivedBecause: props.waived.reason };
   }
   if (!props.bucket) return {};

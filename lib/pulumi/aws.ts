@@ -406,7 +406,7 @@ function checkSidekickLogGroup(name: string, plan: StackPlan, others: readonly (
       `leave routing.sidekick.aws.region out (or set it to '${plan.cluster.region}')`);
   }
   if (others.includes(sidekick.cloudWatchLogs!.logGroupName)) {
-    throw new DetectionStackError('DS-PULUMI-047', `${where}.logGroup`,
+    throw new DetectionStackError('DS-PULUMI-049', `${where}.logGroup`,
       `'${sidekick.cloudWatchLogs!.logGroupName}' is a log group the stack already creates for another writer`,
       'give Falcosidekick a log group of its own');
   }

@@ -260,7 +260,7 @@ export function planSidekick(props: SidekickProps, ctx: PlanContext, chatThresho
     }
     const region = props.aws.region ?? ctx.cluster.region;
     if (!region) {
-      throw new DetectionStackError('DS-ROUTE-010', `${where}.aws.region`, 'the AWS outputs have no region', 'set cluster.region or sidekick.aws.region');
+      throw new DetectionStackError('DS-ROUTE-028', `${where}.aws.region`, 'the AWS outputs have no region', 'set cluster.region or sidekick.aws.region');
     }
     b.section('aws').region = region;
     b.aws = { region, ...(props.aws.roleArn ? { roleArn: props.aws.roleArn } : {}) };

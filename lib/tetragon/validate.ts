@@ -231,7 +231,7 @@ class PolicyChecker {
     for (const key of ['matchCapabilities', 'matchCapabilityChanges'] as const) {
       (s[key] ?? []).forEach((c, i) => c.values.forEach((v, j) => {
         if (!(CAPABILITIES as readonly string[]).includes(v.trim().toUpperCase())) {
-          this.add('DS-TETRA-034', `${path}.${key}[${i}].values[${j}]`, `'${v}' is not a Linux capability`, 'use a name like CAP_SYS_ADMIN (see capabilities(7))');
+          this.add('DS-TETRA-061', `${path}.${key}[${i}].values[${j}]`, `'${v}' is not a Linux capability`, 'use a name like CAP_SYS_ADMIN (see capabilities(7))');
         }
       }));
     }
@@ -384,11 +384,11 @@ class PolicyChecker {
     if (!(POLICY_OPTION_NAMES as readonly string[]).includes(name)) {
       this.add('DS-TETRA-045', `${at}.name`, `unknown option '${name}' (Tetragon ignores it silently)`, `use one of ${POLICY_OPTION_NAMES.join(', ')}`);
     } else if (name === 'policy-mode' && !(POLICY_MODES as readonly string[]).includes(value ?? '')) {
-      this.add('DS-TETRA-045', `${at}.value`, `policy-mode '${value ?? ''}' is not valid`, `use ${POLICY_MODES.join(' or ')}`);
+      this.add('DS-TETRA-062', `${at}.value`, `policy-mode '${value ?? ''}' is not valid`, `use ${POLICY_MODES.join(' or ')}`);
     } else if (name === 'override-method' && !(OVERRIDE_METHODS as readonly string[]).includes(value ?? '')) {
-      this.add('DS-TETRA-045', `${at}.value`, `override-method '${value ?? ''}' is not valid`, `use ${OVERRIDE_METHODS.join(' or ')}`);
+      this.add('DS-TETRA-062', `${at}.value`, `override-method '${value ?? ''}' is not valid`, `use ${OVERRIDE_METHODS.join(' or ')}`);
     } else if ((name === 'disable-kprobe-multi' || name === 'disable-uprobe-multi') && !['true', 'false', '1', '0'].includes(value ?? '')) {
-      this.add('DS-TETRA-045', `${at}.value`, `${name} needs a boolean value, got '${value ?? ''}'`, 'use "true" or "false"');
+      this.add('DS-TETRA-062', `${at}.value`, `${name} needs a boolean value, got '${value ?? ''}'`, 'use "true" or "false"');
     }
   }
 

@@ -91,7 +91,7 @@ describe('durable storage: Fluent Bit ships every alert to the provider bucket',
 
   test('a waiver needs a reason; no props means no plan (the guardrail decides)', () => {
     expect(plan('eks', { waived: { reason: 'staging cluster, alerts are disposable' } })).toEqual({ waivedBecause: 'staging cluster, alerts are disposable' });
-    expect(() => plan('eks', { waived: { reason: 'no' } })).toThrow(/DS-DURABLE-001 at test\/durable\.waived/);
+    expect(() => plan('eks', { waived: { reason: 'no' } })).toThrow(/DS-DURABLE-059 at test\/durable\.waived/);
     expect(planDurable(undefined, planContext(), [FALCO], 'test/durable')).toBeUndefined();
   });
 });

@@ -78,7 +78,7 @@ describe('Falcosidekick\'s configured log stream', () => {
   });
 });
 
-describe('what the component refuses (DS-PULUMI-047) and the plan refuses (DS-ROUTE-015)', () => {
+describe('what the component refuses (DS-PULUMI-047, DS-PULUMI-049) and the plan refuses (DS-ROUTE-015)', () => {
   const stack = (cloudWatchLogs: Record<string, unknown>, aws: Record<string, unknown> = {}, analytics = false): DetectionStackProps => ({
     cluster: { name: 'prod-eks', provider: 'eks', region: 'eu-west-1' },
     durable: { bucket: { name: 'sk-alerts', aws: { podIdentity: true } }, ...(analytics ? { analytics: { cloudWatchLogs: { logGroupName: '/falco/alerts' } } } : {}) },
@@ -103,7 +103,7 @@ describe('what the component refuses (DS-PULUMI-047) and the plan refuses (DS-RO
 
   test('a group the stack already creates for the shipper', () => {
     const e = refusal(stack({}, {}, true));
-    expect([e.code, e.where]).toEqual(['DS-PULUMI-047', 'sk/routing.sidekick.outputs.awsCloudWatchLogs.logGroup']);
+    expect([e.code, e.where]).toEqual(['DS-PULUMI-049', 'sk/routing.sidekick.outputs.awsCloudWatchLogs.logGroup']);
   });
 
   test.each([

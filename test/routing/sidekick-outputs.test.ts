@@ -1,4 +1,5 @@
 import { planContext } from './helpers';
+import type { PlanContext } from '../../lib/core/context';
 import type { SidekickProps } from '../../lib/routing/props';
 import { planSidekick, sidekickEnvName, SidekickPlan } from '../../lib/routing/sidekick-plan';
 
@@ -199,6 +200,14 @@ describe('Falcosidekick: bad input is rejected with the place and the fix', () =
   test('aws outputs need an identity, event hubs needs a workload identity', () => {
     expect(() => plan({ outputs: { awsS3: { bucket: 'x-bucket' } } })).toThrow(/DS-ROUTE-010 .*no AWS identity/);
     expect(() => plan({ outputs: { azureEventHubs: { namespace: 'n', name: 'h' } } })).toThrow(/DS-ROUTE-010 .*no Azure identity/);
+  });
+
+  test('aws outputs need a region: from sidekick.aws.region, else the cluster\'s, else DS-ROUTE-028', () => {
+    const noRegion: PlanContext = { ...ctx, cluster: { ...ctx.cluster, region: undefined } };
+    const planned = (aws: SidekickProps['aws'], c = noRegion) => planSidekick({ aws, outputs: { awsS3: { bucket: 'x-bucket' } } }, c, 'Critical', undefined, 'test/routing.sidekick');
+    expect(() => planned({})).toThrow(/^DS-ROUTE-028 at test\/routing\.sidekick\.aws\.region: the AWS outputs have no region\. Fix: set cluster\.region or sidekick\.aws\.region/);
+    expect(planned({ region: 'eu-central-1' }).config.aws).toMatchObject({ region: 'eu-central-1' });
+    expect(planned({}, ctx).config.aws).toMatchObject({ region: 'eu-west-1' });
   });
 
   test('an unknown priority is refused', () => {

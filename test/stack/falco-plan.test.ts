@@ -153,7 +153,7 @@ describe('planFalco (pure, no synthesis)', () => {
 
     test.each([
       ['a non-http URL', { httpOutputUrl: 'ftp://x' }, /DS-FALCO-009 at stack\/sensors\.falco\.httpOutput\.url: 'ftp:\/\/x' is not an http\(s\) URL/],
-      ['credentials in the URL', { httpOutputUrl: 'https://user:pw@sidekick/' }, /DS-FALCO-009 .*carries credentials, which would end up in a ConfigMap/],
+      ['credentials in the URL', { httpOutputUrl: 'https://user:pw@sidekick/' }, /DS-FALCO-033 at stack\/sensors\.falco\.httpOutput\.url: the http_output URL carries credentials, which would end up in a ConfigMap/],
     ] as const)('rejects %s', (_label, extras, message) => {
       expect(() => extendFalcoPlan(planFalco({}, ctx('aks')), extras)).toThrow(message);
     });

@@ -64,7 +64,7 @@ const cases: [string, TracingPolicy | Record<string, unknown>, string][] = [
   ['namespace value neither inode nor host_ns', kprobe({ selectors: [{ matchNamespaces: [{ namespace: 'Net', operator: 'In', values: ['host'] }] }] }),
     'DS-TETRA-034 spec.kprobes[0].selectors[0].matchNamespaces[0].values[0]'],
   ['unknown capability', kprobe({ selectors: [{ matchCapabilityChanges: [{ operator: 'In', values: ['CAP_ROOT'] }] }] }),
-    'DS-TETRA-034 spec.kprobes[0].selectors[0].matchCapabilityChanges[0].values[0]'],
+    'DS-TETRA-061 spec.kprobes[0].selectors[0].matchCapabilityChanges[0].values[0]'],
   ['followChildren with Prefix', kprobe({ selectors: [{ matchParentBinaries: [{ operator: 'Prefix', values: ['/usr/'], followChildren: true }] }] }),
     'DS-TETRA-035 spec.kprobes[0].selectors[0].matchParentBinaries[0].followChildren'],
   ['port operator on a file argument', kprobe({ selectors: [{ matchArgs: [{ index: 0, operator: 'DPort', values: ['80'] }] }] }),
@@ -99,7 +99,7 @@ const cases: [string, TracingPolicy | Record<string, unknown>, string][] = [
   ['Override on a plain kernel function', kprobe({ call: 'fd_install', selectors: [{ matchActions: [{ action: 'Override', argError: -1 }] }] }),
     'DS-TETRA-044 spec.kprobes[0].selectors[0].matchActions[0].action'],
   ['unknown option', policy({ options: [{ name: 'policy-mod', value: 'monitor' }] }), 'DS-TETRA-045 spec.options[0].name'],
-  ['bad policy-mode', policy({ options: [{ name: 'policy-mode', value: 'audit' }] }), 'DS-TETRA-045 spec.options[0].value'],
+  ['bad policy-mode', policy({ options: [{ name: 'policy-mode', value: 'audit' }] }), 'DS-TETRA-062 spec.options[0].value'],
   ['In label expression without values', policy({ podSelector: { matchExpressions: [{ key: 'app', operator: 'In' }] } }),
     'DS-TETRA-046 spec.podSelector.matchExpressions[0].values'],
 ];

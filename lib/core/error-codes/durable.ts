@@ -2,7 +2,7 @@ import { defineCodes } from './entry';
 
 /** The durable path: bucket, Fluent Bit shipper, extra sources (lib/durable). */
 export const DURABLE_CODES = defineCodes({
-  'DS-DURABLE-001': { level: 'error', meaning: 'durable storage is both configured and waived, or waived without a reason', fix: 'keep either durable.bucket or durable.waived: { reason } (at least 10 characters)' },
+  'DS-DURABLE-001': { level: 'error', meaning: 'durable storage is both configured and waived', fix: 'keep either durable.bucket or durable.waived: { reason }' },
   'DS-DURABLE-002': { level: 'error', meaning: 'the bucket access given is for another provider than the cluster\'s', fix: 'use bucket.aws on EKS, bucket.oci on OKE, bucket.azure on AKS' },
   'DS-DURABLE-003': { level: 'error', meaning: 'the bucket region is missing or not valid', fix: 'set durable.bucket.region or cluster.region (e.g. eu-west-1, eu-frankfurt-1)' },
   'DS-DURABLE-004': { level: 'error', meaning: 'the bucket (or Azure container) name breaks the provider\'s naming rules', fix: 'use 3-63 lowercase letters, digits, \'.\' or \'-\' as the provider names the bucket (on AKS: letters, digits and single \'-\' only)' },
@@ -23,5 +23,6 @@ export const DURABLE_CODES = defineCodes({
   'DS-DURABLE-056': { level: 'error', meaning: 'the shipper\'s buffer directory is not an absolute host path outside /var/log', fix: 'use an absolute host path outside /var/log that survives reboots, e.g. /var/lib/detection-stack/fluent-bit' },
   'DS-DURABLE-057': { level: 'error', meaning: 'the shipper\'s buffer directory lies in a directory mounted read-only for its sources', fix: 'put the buffer outside the sources\' directories' },
   'DS-DURABLE-058': { level: 'error', meaning: 'the shipper\'s buffer directory is or lies in a system directory of the node, which it would create and write', fix: 'use a directory of the stack\'s own, e.g. /var/lib/detection-stack/fluent-bit' },
+  'DS-DURABLE-059': { level: 'error', meaning: 'durable storage is waived without a reason', fix: 'give durable.waived: { reason } with at least 10 characters saying where the alerts are kept instead' },
   'DS-DURABLE-100': { level: 'error', meaning: 'no durable destination: alerts exist only in chat, SIEM or nowhere', fix: 'set durable.bucket (S3 on EKS, Object Storage on OKE, Blob on AKS), or durable.waived: { reason } to accept the risk' },
 });

@@ -154,7 +154,7 @@ export function validateHttpOutputUrl(where: string, url: string): void {
       'give the receiver\'s full URL, e.g. \'http://falcosidekick.falco.svc:2801/\'');
   }
   if (parsed.username || parsed.password) {
-    throw new DetectionStackError('DS-FALCO-009', where, 'the http_output URL carries credentials, which would end up in a ConfigMap',
+    throw new DetectionStackError('DS-FALCO-033', where, 'the http_output URL carries credentials, which would end up in a ConfigMap',
       'remove the credentials from the URL; authenticate the receiver by network policy or mTLS instead');
   }
 }
