@@ -1,3 +1,5 @@
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { DetectionStackError } from '../../lib/core/errors';
 import { credentialInUrl, redactUrl } from '../../lib/core/urls';
 import { planStack } from '../../lib/stack/plan';
@@ -59,6 +61,18 @@ describe('no message prints a URL\'s userinfo, query or secret path', () => {
     expect(redactUrl('https://events.example.com/falco')).toBe('https://events.example.com/falco');
     expect(redactUrl(`not a url?token=${TOKEN}`)).toBe('not a url?…');
     expect(redactUrl(`//user:${TOKEN}@host/x`)).not.toContain(TOKEN);
+  });
+
+  test('the README sentence on DS-ROUTE-020 is true: its Slack example is refused, its redaction example is what redactUrl prints', () => {
+    const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8').replace(/\n/g, ' ');
+    const sentence = /`DS-ROUTE-020` a URL given as a plain string that carries a credential .*?`lib\/core\/urls\.ts`\)/.exec(readme)?.[0];
+    expect(sentence).toBeDefined();
+    const slack = /such as `(https:\/\/hooks\.slack\.com\/services\/)\.\.\.`/.exec(sentence!)?.[1];
+    expect(errorWithAddress(`${slack}T000/B000/${TOKEN}`).code).toBe('DS-ROUTE-020');
+    const [, given, printed] = /cut: `([^`]+)` as `([^`]+)`/.exec(sentence!)!;
+    expect(credentialInUrl(given)).toMatch(/user or password/);
+    expect(redactUrl(given)).toBe(printed);
+    expect(redactUrl(`${slack}T000/B000/${TOKEN}`)).toBe('https://hooks.slack.com/…');
   });
 
   test('DS-ROUTE-003 "not a URL" (it echoed the whole string, token included) prints the redacted form', () => {
