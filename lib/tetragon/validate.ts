@@ -115,7 +115,7 @@ class PolicyChecker {
         'use lowercase letters, digits, \'-\' and \'.\', starting and ending with a letter or digit');
     }
     if (kind === 'TracingPolicy' && metadata.namespace !== undefined) {
-      this.add('DS-TETRA-012', 'metadata.namespace', 'TracingPolicy is cluster-scoped and takes no namespace',
+      this.add('DS-TETRA-064', 'metadata.namespace', 'TracingPolicy is cluster-scoped and takes no namespace',
         'remove metadata.namespace, or use kind TracingPolicyNamespaced to limit the policy to one namespace');
     }
   }
@@ -127,7 +127,7 @@ class PolicyChecker {
     }
     (hook.tags ?? []).forEach((tag, i) => {
       if (tag.length < MIN_TAG_LENGTH) {
-        this.add('DS-TETRA-020', `${path}.tags[${i}]`, `tag '${tag}' is shorter than ${MIN_TAG_LENGTH} characters and makes Tetragon reject the policy`,
+        this.add('DS-TETRA-063', `${path}.tags[${i}]`, `tag '${tag}' is shorter than ${MIN_TAG_LENGTH} characters and makes Tetragon reject the policy`,
           `use tags of ${MIN_TAG_LENGTH} to 128 characters`);
       }
     });

@@ -83,8 +83,6 @@ const SHARED_SITES: Record<string, { sites: Record<string, number>; why: string 
   'DS-ROUTE-015': { sites: { 'lib/routing/sidekick-plan.ts': 3 }, why: 'one CloudWatch Logs output CloudWatch refuses: group, stream, retention' },
   'DS-ROUTE-020': { sites: { 'lib/routing/validate.ts': 1, 'lib/validation/schemas/common.ts': 1 }, why: 'credentials in a plain URL, checked by the props schema and by the routing validator' },
   'DS-TETRA-011': { sites: { 'lib/tetragon/validate.ts': 2 }, why: 'not a Tetragon policy header: apiVersion or kind' },
-  'DS-TETRA-012': { sites: { 'lib/tetragon/validate.ts': 2 }, why: 'the policy\'s object identity Kubernetes refuses: its name, or a namespace on a cluster-scoped kind' },
-  'DS-TETRA-020': { sites: { 'lib/tetragon/validate.ts': 2 }, why: 'a hook text field over Tetragon\'s length bounds: message, tag' },
   'DS-TETRA-021': { sites: { 'lib/tetragon/validate.ts': 2 }, why: 'a reference to something spec does not define: a list, a selector macro' },
   'DS-TETRA-032': { sites: { 'lib/tetragon/validate.ts': 5 }, why: 'a filter pointing at no declared argument: matchArgs, matchData, matchReturnArgs (2), operator args' },
   'DS-TETRA-040': { sites: { 'lib/tetragon/validate.ts': 4 }, why: 'what LSM hooks or uprobes do not support, one site per unsupported feature' },
