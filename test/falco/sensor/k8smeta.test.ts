@@ -10,6 +10,7 @@ import type { KubernetesMetadataTls } from '../../../lib/falco/sensor/props';
 import { helmDelivery } from '../../../lib/helm/releases';
 import { operatorDelivery } from '../../../lib/operator/resources';
 import { chartObjects, splitObjects } from '../../../lib/pulumi/objects';
+import { renderReportMarkdown } from '../../../lib/report/markdown';
 import { falcoParts, K8sObject, only, synthStack } from '../../cdk8s/falco-helpers';
 import { threeProviderFleet } from '../../fleet/fixtures';
 import { schemaErrors } from '../../helpers/k8s-schema';
@@ -138,6 +139,9 @@ describe('k8smeta plugin and k8s-metacollector (sensors.falco.kubernetesMetadata
     test('a tag given on purpose runs by tag, and REPORT.md lists it', () => {
       const { objects } = stack({ kubernetesMetadata: { tls: TLS, collector: { image: { tag: '0.1.1' } } } });
       expect(only(objects, 'Deployment', 'k8s-metacollector').spec.template.spec.containers[0].image).toBe('docker.io/falcosecurity/k8s-metacollector:0.1.1');
+      const plan = planStack({ cluster: { name: 'c1', provider: 'eks' }, sensors: { falco: { kubernetesMetadata: { tls: TLS, collector: { image: { tag: '0.1.1' } } } } } });
+      expect(renderReportMarkdown(plan)).toContain(
+        `| docker.io/falcosecurity/k8s-metacollector:0.1.1 | Deployment falco/k8s-metacollector, container k8s-metacollector | ${IMAGE_PINS.k8sMetacollector.source} |`);
     });
 
     test('a floating collector tag', () => {
