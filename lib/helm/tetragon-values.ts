@@ -77,11 +77,11 @@ export function tetragonChartRelease(plan: StackPlan): HelmReleasePlan | undefin
       pprof: { enabled: false },
     },
     // the chart's export.mode "" runs no export-stdout sidecar; the opt-in runs it with the user's pinned image
-    export: tetragon.images.exportStdout && tetragon.resources.exportStdout ? {
+    export: tetragon.exportStdout ? {
       mode: 'stdout',
-      resources: resources(tetragon.resources.exportStdout),
+      resources: resources(tetragon.exportStdout.resources),
       securityContext: EXPORT_STDOUT_SECURITY_CONTEXT,
-      stdout: { image: { override: tetragon.images.exportStdout } },
+      stdout: { image: { override: tetragon.exportStdout.image } },
     } : { mode: '' },
     operator: {
       image: { override: tetragon.images.operator },

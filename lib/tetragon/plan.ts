@@ -52,8 +52,8 @@ export function planTetragon(props: TetragonSensorProps, ctx: PlanContext, stack
   const images = {
     agent: requireImage(`${where}.images.agent`, props.images?.agent ?? DEFAULT_TETRAGON_IMAGES.agent),
     operator: requireImage(`${where}.images.operator`, props.images?.operator ?? DEFAULT_TETRAGON_IMAGES.operator),
-    exportStdout: exportStdoutImage(where, props),
   };
+  const exportStdoutImageRef = exportStdoutImage(where, props);
   const enforcement = planEnforcement(where, props);
   const detections = planDetections(where, props, ctx, enforcement.enabled);
 
@@ -122,15 +122,18 @@ export function planTetragon(props: TetragonSensorProps, ctx: PlanContext, stack
     listenOnAllInterfaces: props.listenOnAllInterfaces !== undefined,
     labels: ctx.labels,
     images,
+    ...(exportStdoutImageRef ? {
+      exportStdout: {
+        image: exportStdoutImageRef,
+        resources: resolveResources(`${where}.exportStdoutResources`, props.exportStdoutResources, { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } }),
+      },
+    } : {}),
     exportDirectory,
     exportHostPath,
     agentConfig,
     operatorConfig,
     resources: {
       agent: resolveResources(`${where}.agentResources`, props.agentResources, { requests: { cpu: '100m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } }),
-      ...(images.exportStdout ? {
-        exportStdout: resolveResources(`${where}.exportStdoutResources`, props.exportStdoutResources, { requests: { cpu: '10m', memory: '32Mi' }, limits: { cpu: '100m', memory: '64Mi' } }),
-      } : {}),
       operator: resolveResources(`${where}.operatorResources`, props.operatorResources, { requests: { cpu: '10m', memory: '64Mi' }, limits: { cpu: '500m', memory: '128Mi' } }),
     },
   };

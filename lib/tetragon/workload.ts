@@ -21,8 +21,9 @@ export const HOST_PROC_MOUNT = '/procRoot';
 export interface TetragonWorkloadInputs {
   readonly namespace: string;
   readonly labels: Readonly<Record<string, string>>;
-  /** `exportStdout` only with the export-stdout sidecar opt-in. */
-  readonly images: { readonly agent: string; readonly operator: string; readonly exportStdout?: string };
+  readonly images: { readonly agent: string; readonly operator: string };
+  /** The export-stdout sidecar's image and resources, only with its opt-in (export.stdoutSidecar). */
+  readonly exportStdout?: { readonly image: string; readonly resources: ResourcesPlan };
   /** Host directory holding the JSON export file. */
   readonly exportDirectory: string;
   /**
@@ -34,7 +35,7 @@ export interface TetragonWorkloadInputs {
   readonly agentConfig: Readonly<Record<string, string>>;
   /** The operator's configuration (it installs the CRDs). */
   readonly operatorConfig: Readonly<Record<string, string>>;
-  readonly resources: { readonly agent: ResourcesPlan; readonly exportStdout?: ResourcesPlan; readonly operator: ResourcesPlan };
+  readonly resources: { readonly agent: ResourcesPlan; readonly operator: ResourcesPlan };
   /** Metrics and health servers on every interface (`:port`) instead of the node's primary address. */
   readonly listenOnAllInterfaces: boolean;
 }
@@ -211,9 +212,8 @@ export const EXPORT_STDOUT_SECURITY_CONTEXT = {
 
 /** The export-stdout sidecar, only with its opt-in (export.stdoutSidecar): it copies the export file to the pod log. */
 function exportStdoutContainers(plan: TetragonWorkloadInputs): ContainerPlan[] {
-  const { exportStdout: image } = plan.images;
-  const { exportStdout: resources } = plan.resources;
-  if (image === undefined || resources === undefined) return [];
+  if (!plan.exportStdout) return [];
+  const { image, resources } = plan.exportStdout;
   return [{
     name: 'export-stdout',
     image,
