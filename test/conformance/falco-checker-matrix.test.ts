@@ -67,7 +67,10 @@ const VALUE_CASES = [
   'fd.net = 10.0.0.0/8/1',
   // addresses: no prefix length
   'fd.cip = 10.0.0.1', 'fd.cip = ::1', 'fd.cip = 10.0.0.0/8', 'fd.cip = 1.2.3', 'fd.cip = 010.0.0.1', 'fd.cip = "::ffff:1.2.3.4"',
-  'fd.cip = "fe80::1%eth0"', 'fd.cip = "1.2.3.4 "',
+  'fd.cip = "fe80::1%eth0"', 'fd.cip = "1.2.3.4 "', 'fd.cip = "1:2:3:4:5:6:7:8"', 'fd.cip = "1:2:3:4:5:6:7:8:9"', 'fd.cip = "1:2:3:4:5:6:7"',
+  'fd.cip = "1::2::3"', 'fd.cip = "::"', 'fd.cip = "1:2:3:4:5:6:7::"', 'fd.cip = "::1:2:3:4:5:6:7"', 'fd.cip = "1:2:3:4::5:6:7:8"',
+  'fd.cip = "12345::1"', 'fd.cip = "FE80::ABCD"', 'fd.cip = ":1::2"', 'fd.cip = "1::2:"', 'fd.cip = ":::"', 'fd.cip = "g::1"', 'fd.cip = 256.1.1.1',
+  'fd.cip = 1.2.3.4.5', 'fd.cip = "0.0.0.0"', 'fd.cip = "1.2.3."', 'fd.net = "2001:db8::/32"', 'fd.net = "2001:db8:::/32"',
   // booleans
   'container.privileged = true', 'container.privileged = TRUE', 'container.privileged = 1',
   // evt.type values are event names under every operator
