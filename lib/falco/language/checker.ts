@@ -157,7 +157,8 @@ class Checker {
     }
     // libsinsp reads every evt.type value as an event name, whatever the operator (contains, glob, regex, ...)
     if (this.source === 'syscall' && left.name === 'evt.type') {
-      for (const lit of literals) {
+      for (let k = 0; k < literals.length; k++) {
+        const lit = literals[k];
         if (EVENT_TYPES.has(lit.value)) continue;
         const close = SYSCALL_EVENT_TYPES.filter((t) => editDistance(t, lit.value) <= 2).slice(0, 3);
         const hint = close.length > 0 ? ` (did you mean ${close.map((c) => `'${c}'`).join(', ')}?)` : '';
@@ -165,7 +166,8 @@ class Checker {
       }
       return;
     }
-    for (const lit of literals) {
+    for (let k = 0; k < literals.length; k++) {
+      const lit = literals[k];
       if (isUnsafeNaComparison(left.name, op, lit)) {
         this.warn('LOAD_UNSAFE_NA_CHECK', `comparing '${left.name}' with <NA> is unsafe: use '${left.name} exists' instead`, lit);
       }

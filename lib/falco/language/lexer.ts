@@ -226,16 +226,17 @@ export class Lexer {
   }
 
   protected lexAny(tokens: readonly string[]): boolean {
-    return tokens.some((t) => this.lexStr(t));
+    for (let k = 0; k < tokens.length; k++) if (this.lexStr(tokens[k])) return true;
+    return false;
   }
 
   protected lexToken(kind: TokenKind): boolean {
     const re = STICKY[kind];
     re.lastIndex = this.i;
-    const m = re.exec(this.input);
-    if (!m) return false;
-    this.lastToken = m[0];
-    this.i += m[0].length;
+    // test, not exec: no match array per token
+    if (!re.test(this.input)) return false;
+    this.lastToken = this.input.slice(this.i, re.lastIndex);
+    this.i = re.lastIndex;
     return true;
   }
 
@@ -248,7 +249,10 @@ export class Lexer {
 
   /** The first of `ops` at the cursor; a word operator must be followed by a blank, which it consumes. */
   protected lexOperator(ops: readonly string[]): boolean {
-    for (const op of ops) {
+    const first = this.input.charCodeAt(this.i);
+    for (let k = 0; k < ops.length; k++) {
+      const op = ops[k];
+      if (op.charCodeAt(0) !== first) continue;
       const saved = this.i;
       if (!this.lexStr(op)) continue;
       if (!operatorNeedsBlank(op) || this.lexBlank()) {

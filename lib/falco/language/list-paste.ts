@@ -75,8 +75,8 @@ function listNamesOf(text: string, order: ReadonlyMap<string, number>, lists: re
   const pending: number[] = [];
   const seen = new Set<number>();
   const consider = (words: readonly string[]) => {
-    for (const word of words) {
-      const at = order.get(word);
+    for (let k = 0; k < words.length; k++) {
+      const at = order.get(words[k]);
       if (at !== undefined && !seen.has(at)) {
         seen.add(at);
         pending.push(at);

@@ -98,7 +98,8 @@ class Parser extends Lexer {
   // ---- grammar ----
 
   private parseOr(): Expr {
-    return this.guard(() => {
+    this.enter();
+    try {
       this.lexBlank();
       const children = [this.parseAnd()];
       this.lexBlank();
@@ -112,11 +113,14 @@ class Parser extends Lexer {
         this.lexBlank();
       }
       return children.length > 1 ? { kind: 'or', children, pos: children[0].pos } : children[0];
-    });
+    } finally {
+      this.depth--;
+    }
   }
 
   private parseAnd(): Expr {
-    return this.guard(() => {
+    this.enter();
+    try {
       this.lexBlank();
       const children = [this.parseNot()];
       this.lexBlank();
@@ -130,11 +134,14 @@ class Parser extends Lexer {
         this.lexBlank();
       }
       return children.length > 1 ? { kind: 'and', children, pos: children[0].pos } : children[0];
-    });
+    } finally {
+      this.depth--;
+    }
   }
 
   private parseNot(): Expr {
-    return this.guard(() => {
+    this.enter();
+    try {
       this.lexBlank();
       const pos = this.pos();
       let isNot = false;
@@ -147,21 +154,27 @@ class Parser extends Lexer {
         child = this.parseCheck();
       }
       return isNot ? { kind: 'not', child, pos } : child;
-    });
+    } finally {
+      this.depth--;
+    }
   }
 
   private parseEmbeddedRemainder(): Expr {
-    return this.guard(() => {
+    this.enter();
+    try {
       this.lexBlank();
       const child = this.parseOr();
       this.lexBlank();
       if (!this.lexStr(')')) this.fail('COND_UNBALANCED_PARENS', "expected a ')' token");
       return child;
-    });
+    } finally {
+      this.depth--;
+    }
   }
 
   private parseCheck(): Expr {
-    return this.guard(() => {
+    this.enter();
+    try {
       this.lexBlank();
       const pos = this.pos();
       if (this.lexStr('(')) return this.parseEmbeddedRemainder();
@@ -176,7 +189,9 @@ class Parser extends Lexer {
       }
       if (this.lexToken('identifier')) return { kind: 'macro', name: this.lastToken, pos };
       return this.fail('COND_SYNTAX', "expected a '(' token, a field check, or an identifier");
-    });
+    } finally {
+      this.depth--;
+    }
   }
 
   private parseFieldRemainder(name: string, pos: SourcePosition): FieldRef {
@@ -195,7 +210,8 @@ class Parser extends Lexer {
   }
 
   private parseTransformerRemainder(name: TransformerName, pos: SourcePosition): TransformerCall {
-    return this.guard(() => {
+    this.enter();
+    try {
       this.lexBlank();
       const args: TransformerArg[] = [];
       do {
@@ -206,11 +222,14 @@ class Parser extends Lexer {
       if (!this.lexStr(')')) this.fail('COND_UNBALANCED_PARENS', "expected a ')' token closing the transformer");
       const arg = this.parseOptionalFieldArg();
       return arg === undefined ? { kind: 'transformer', name, args, pos } : { kind: 'transformer', name, args, arg, pos };
-    });
+    } finally {
+      this.depth--;
+    }
   }
 
   private parseTransformerArg(): TransformerArg {
-    return this.guard(() => {
+    this.enter();
+    try {
       this.lexBlank();
       const pos = this.pos();
       if (this.lexToken('hexNumber') || this.lexToken('number')) return this.literal(false, pos);
@@ -221,7 +240,9 @@ class Parser extends Lexer {
       }
       if (this.lexToken('fieldName')) return this.parseFieldRemainder(this.lastToken, pos);
       return this.fail('COND_SYNTAX', 'expected field transformer argument: field, transformer, quoted string, number, or transformer list');
-    });
+    } finally {
+      this.depth--;
+    }
   }
 
   private parseTransformerList(pos: SourcePosition): TransformerList {
@@ -252,7 +273,8 @@ class Parser extends Lexer {
   }
 
   private parseCondition(left: FieldOperand, pos: SourcePosition): Expr {
-    return this.guard(() => {
+    this.enter();
+    try {
       this.lexBlank();
       const opPos = this.pos();
       if (this.lexOperator(UNARY_OPERATORS)) return { kind: 'unaryCheck', left, op: 'exists', pos };
@@ -285,22 +307,28 @@ class Parser extends Lexer {
       }
       const check = { kind: 'binaryCheck' as const, left, op: op as BinaryOperator, right, pos, opPos };
       return modifier ? { ...check, modifier } : check;
-    });
+    } finally {
+      this.depth--;
+    }
   }
 
   private parseNumValueOrTransformer(): Operand {
-    return this.guard(() => {
+    this.enter();
+    try {
       this.lexBlank();
       const pos = this.pos();
       const transformer = this.tryParseTransformerOrVal();
       if (transformer) return transformer;
       if (this.lexToken('hexNumber') || this.lexToken('number')) return this.literal(false, pos);
       return this.fail('COND_SYNTAX', `expected a number value or a field with a valid transformer: ${ALL_TRANSFORMERS}`);
-    });
+    } finally {
+      this.depth--;
+    }
   }
 
   private parseStrValueOrTransformer(noTransformer: boolean): StringLiteral | TransformerCall {
-    return this.guard(() => {
+    this.enter();
+    try {
       this.lexBlank();
       const pos = this.pos();
       if (!noTransformer) {
@@ -311,7 +339,9 @@ class Parser extends Lexer {
       if (this.lexToken('bareString')) return this.literal(false, pos);
       if (noTransformer) return this.fail('COND_SYNTAX', 'expected a string value');
       return this.fail('COND_SYNTAX', `expected a string value or a field with a valid transformer: ${ALL_TRANSFORMERS}`);
-    });
+    } finally {
+      this.depth--;
+    }
   }
 
   private tryParseListExpr(): ListLiteral | undefined {
@@ -341,7 +371,7 @@ class Parser extends Lexer {
     return { kind: 'list', items, pos };
   }
 
-  /** A value of a list: `parseStrValueOrTransformer(true)` without its closure (lists of pasted items are long). */
+  /** A value of a list: `parseStrValueOrTransformer(true)` inlined (lists of pasted items are long). */
   private parseListItem(): StringLiteral {
     if (this.depth + 1 >= this.maxDepth) return this.parseStrValueOrTransformer(true) as StringLiteral;
     this.lexBlank();
@@ -352,18 +382,22 @@ class Parser extends Lexer {
   }
 
   private parseListValue(): Operand {
-    return this.guard(() => {
+    this.enter();
+    try {
       this.lexBlank();
       const pos = this.pos();
       const list = this.tryParseListExpr();
       if (list) return list;
       if (this.lexToken('identifier')) return { kind: 'listRef', name: this.lastToken, pos };
       return this.fail('COND_SYNTAX', 'expected a list or an identifier');
-    });
+    } finally {
+      this.depth--;
+    }
   }
 
   private parseListValueOrTransformer(): Operand {
-    return this.guard(() => {
+    this.enter();
+    try {
       this.lexBlank();
       const pos = this.pos();
       const list = this.tryParseListExpr();
@@ -372,14 +406,18 @@ class Parser extends Lexer {
       if (transformer) return transformer;
       if (this.lexToken('identifier')) return { kind: 'listRef', name: this.lastToken, pos };
       return this.fail('COND_SYNTAX', `expected a list, an identifier, or a field with a valid transformer: ${ALL_TRANSFORMERS}`);
-    });
+    } finally {
+      this.depth--;
+    }
   }
 
   private tryParseTransformerOrVal(): TransformerCall | undefined {
-    return this.guard(() => {
+    this.enter();
+    try {
       this.lexBlank();
-      const pos = this.pos();
+      const start = this.i;
       if (this.lexStr('val(')) {
+        const pos = this.pos(start);
         this.lexBlank();
         const fieldPos = this.pos();
         if (!this.lexToken('fieldName')) this.fail('COND_SYNTAX', "expected a field within 'val' transformer");
@@ -392,10 +430,12 @@ class Parser extends Lexer {
       }
       if (this.lexAny(TRANSFORMER_TOKENS)) {
         this.lexBlank();
-        return this.parseTransformerRemainder(this.lastToken.slice(0, -1) as TransformerName, pos);
+        return this.parseTransformerRemainder(this.lastToken.slice(0, -1) as TransformerName, this.pos(start));
       }
       return undefined;
-    });
+    } finally {
+      this.depth--;
+    }
   }
 
   // ---- lookahead ----
@@ -421,15 +461,11 @@ class Parser extends Lexer {
 
   private readonly badEscape = (message: string, offset: number): never => this.fail('COND_BAD_ESCAPE', message, offset);
 
-  private guard<T>(fn: () => T): T {
+  /** One level deeper in the recursive descent; each caller leaves it in a `finally` (no closure per call: hot). */
+  private enter(): void {
     if (++this.depth >= this.maxDepth) {
       this.depth--;
       this.fail('COND_TOO_DEEP', `exceeded max depth limit of ${this.maxDepth}`);
-    }
-    try {
-      return fn();
-    } finally {
-      this.depth--;
     }
   }
 

@@ -110,7 +110,11 @@ export class RuleCompiler {
 
   /** The place of a file in the load order (0 for a file not given, such as the predefined names). */
   private step(at: SourceRef): number {
-    return Math.max(0, this.fileOrder.indexOf(at.file));
+    return this.stepOf(at.file);
+  }
+
+  private stepOf(file: SourceFile): number {
+    return Math.max(0, this.fileOrder.indexOf(file));
   }
 
   compile(): CompiledRules {
@@ -342,6 +346,7 @@ export class RuleCompiler {
     const substituted: MappedText = {
       text: r.text,
       at: (offset) => text.at(r.originOf(offset)),
+      fileAt: (offset) => text.fileAt(r.originOf(offset)),
       pastedBy: (offset) => r.pastedByAt(offset),
     };
     this.unsubstituted.set(substituted, text.text);
@@ -352,7 +357,9 @@ export class RuleCompiler {
   private checkListItems(name: string): boolean {
     const list = this.collected.lists.get(name) as ListInfo;
     let ok = true;
-    for (const raw of this.resolvedLists.get(name) ?? []) {
+    const items = this.resolvedLists.get(name) ?? [];
+    for (let k = 0; k < items.length; k++) {
+      const raw = items[k];
       const read = this.pastedItem(raw);
       if ('problem' in read) {
         this.sink.report('error', 'COND_LIST_ITEM_STRUCTURE', listItemMessage(name, raw, read.problem), list.at, { kind: 'list', name });
@@ -376,7 +383,7 @@ export class RuleCompiler {
     switch (node.kind) {
       case 'and':
       case 'or':
-        for (const c of node.children) this.recordOrigins(c, text);
+        for (let k = 0; k < node.children.length; k++) this.recordOrigins(node.children[k], text);
         return;
       case 'not':
         this.recordOrigins(node.child, text);
@@ -389,11 +396,11 @@ export class RuleCompiler {
         this.recordOrigins(node.right, text);
         return;
       case 'transformer':
-        for (const a of node.args) this.recordOrigins(a, text);
+        for (let k = 0; k < node.args.length; k++) this.recordOrigins(node.args[k], text);
         return;
       case 'transformerList':
       case 'list':
-        for (const i of node.items) this.recordOrigins(i, text);
+        for (let k = 0; k < node.items.length; k++) this.recordOrigins(node.items[k], text);
         return;
       default:
     }
@@ -476,7 +483,8 @@ export class RuleCompiler {
   private listLiterals(listName: string, items: readonly string[], at: Node, item: Diagnostic['item'], fail: () => void): StringLiteral[] {
     if (this.opaqueLists.has(listName)) this.sawOpaque = true;
     const out: StringLiteral[] = [];
-    for (const raw of items) {
+    for (let k = 0; k < items.length; k++) {
+      const raw = items[k];
       const read = this.pastedItem(raw);
       if ('problem' in read) {
         const list = this.collected.lists.get(listName);
@@ -500,13 +508,13 @@ export class RuleCompiler {
    * is, after each earlier file, the part written so far: each such part is marked from its own file.
    */
   private markUsedIn(mapped: MappedText, raw: string, parsed: Expr): void {
-    const first = this.step(mapped.at(0));
+    const first = this.stepOf(mapped.fileAt(0));
     if (raw !== mapped.text || raw.length === 0) return this.markUsed(raw, parsed, first);
-    const last = this.step(mapped.at(raw.length - 1));
+    const last = this.stepOf(mapped.fileAt(raw.length - 1));
     if (first !== last) {
       let current = first;
       for (let i = 1; i < raw.length; i++) {
-        const step = this.step(mapped.at(i));
+        const step = this.stepOf(mapped.fileAt(i));
         if (step === current) continue;
         const before = raw.slice(0, i);
         let expr: Expr | undefined;
@@ -616,8 +624,8 @@ export class RuleCompiler {
       case 'or': {
         let nodes = 1;
         let depth = 0;
-        for (const child of expr.children) {
-          const s = this.sizeOf(child);
+        for (let k = 0; k < expr.children.length; k++) {
+          const s = this.sizeOf(expr.children[k]);
           nodes += s.nodes;
           depth = Math.max(depth, s.depth);
         }

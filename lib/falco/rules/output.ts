@@ -28,10 +28,12 @@ const TOKEN_RE = /%([a-zA-Z][a-zA-Z0-9_]*(?:\.[a-zA-Z0-9_]+)*)(?:\[([^\]]*)\])?/
 /** The `%field` references of an output format, in order. */
 export function outputFieldRefs(output: string): OutputFieldRef[] {
   const refs: OutputFieldRef[] = [];
-  for (const m of output.matchAll(TOKEN_RE)) {
+  // exec rather than matchAll: no iterator (the CLI runs interpreted, see cli/input.ts)
+  TOKEN_RE.lastIndex = 0;
+  for (let m = TOKEN_RE.exec(output); m !== null; m = TOKEN_RE.exec(output)) {
     refs.push(m[2] === undefined
-      ? { name: m[1], offset: m.index ?? 0, token: m[0] }
-      : { name: m[1], arg: m[2], offset: m.index ?? 0, token: m[0] });
+      ? { name: m[1], offset: m.index, token: m[0] }
+      : { name: m[1], arg: m[2], offset: m.index, token: m[0] });
   }
   return refs;
 }

@@ -431,7 +431,8 @@ class ItemReader {
   }
 
   private warnUnknownKeys(map: YAMLMap, expected: readonly string[]): void {
-    for (const pair of map.items) {
+    for (let k = 0; k < map.items.length; k++) {
+      const pair = map.items[k];
       const key = String(isScalar(pair.key) ? (pair.key as Scalar).value : pair.key);
       if (expected.includes(key)) continue;
       const close = expected.filter((e) => editDistance(e, key) <= 2);

@@ -23,6 +23,8 @@ export interface SourceRef {
 export interface MappedText {
   readonly text: string;
   at(offset: number): SourceRef;
+  /** The file a character comes from: `at(offset).file`, without working out the offset. */
+  fileAt(offset: number): SourceFile;
   /**
    * Where the YAML value holding this offset starts (its first character, quote or block indicator): where Falco
    * places a problem of a whole value, such as an output it cannot compile.
@@ -34,7 +36,7 @@ export interface MappedText {
 
 /** A text whose characters all map to one place (e.g. a condition generated from an exception). */
 export function textAt(text: string, ref: SourceRef): MappedText {
-  return { text, at: () => ref };
+  return { text, at: () => ref, fileAt: () => ref.file };
 }
 
 /**
@@ -79,6 +81,7 @@ export function scalarText(file: SourceFile, scalar: Scalar, value: string): Map
       return { file, offset: offsets[Math.max(0, Math.min(offset, value.length))] };
     },
     valueAt: () => ({ file, offset: start }),
+    fileAt: () => file,
   };
 }
 
@@ -89,6 +92,7 @@ export function joinTexts(a: MappedText, b: MappedText, separator = ' '): Mapped
   return {
     text: a.text + separator + b.text,
     at: (offset) => (offset < a.text.length ? a.at(offset) : offset < cut ? b.at(0) : b.at(offset - cut)),
+    fileAt: (offset) => (offset < a.text.length ? a.fileAt(offset) : offset < cut ? b.fileAt(0) : b.fileAt(offset - cut)),
     valueAt: (offset) => {
       const [text, at] = part(offset);
       return text.valueAt?.(at) ?? text.at(at);

@@ -68,7 +68,9 @@ export class LightMap {
     return this.pair(key)?.value ?? undefined;
   }
   private pair(key: string): LightPair | undefined {
-    for (const p of this.items) if (p.key.value === key) return p;
+    // indexed: the CLI runs interpreted (cli/input.ts), where for-of allocates an iterator and a result per step
+    const items = this.items;
+    for (let i = 0; i < items.length; i++) if (items[i].key.value === key) return items[i];
     return undefined;
   }
 }
