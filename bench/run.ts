@@ -142,23 +142,29 @@ function benchRulesScaling(): void {
   report('rules_load_100k_vs_25k_ratio', (times.get(100_000) as number) / (times.get(25_000) as number), 'ratio');
 }
 
-/** The same 40,000 events read as a JSON array and as JSON lines. */
+/** The same 40,000 events read as a JSON array (one event per line, and pretty-printed) and as JSON lines. */
 function benchEventsReading(): void {
   const count = 40_000;
   const events = syntheticSyscallEvents(count);
   const array = `[\n${events.map((e) => `  ${JSON.stringify(e)}`).join(',\n')}\n]\n`;
   const lines = `${events.map((e) => JSON.stringify(e)).join('\n')}\n`;
+  // the same array pretty-printed (JSON.stringify(events, null, 2)): read by the general array reader, not line by line
+  const pretty = `${JSON.stringify(events, null, 2)}\n`;
   const read = (text: string, name: string) => () => {
     const got = parseEventsText(text, name).length;
     if (got !== count) throw new Error(`bench: ${name} read as ${got} events, not ${count}`);
   };
   const arrayMs = median([0, 1, 2].map(() => cpuMs(read(array, 'events.json'))));
   const linesMs = median([0, 1, 2].map(() => cpuMs(read(lines, 'events.jsonl'))));
+  const prettyMs = median([0, 1, 2].map(() => cpuMs(read(pretty, 'events-pretty.json'))));
   report('events_read_json_array_40k_ms', arrayMs, 'ms');
   report('events_read_json_array_40k_bytes', Buffer.byteLength(array), 'bytes');
   report('events_read_json_lines_40k_ms', linesMs, 'ms');
   report('events_read_json_lines_40k_bytes', Buffer.byteLength(lines), 'bytes');
   report('events_read_array_vs_lines_ratio', arrayMs / linesMs, 'ratio');
+  report('events_read_json_array_pretty_40k_ms', prettyMs, 'ms');
+  report('events_read_json_array_pretty_40k_bytes', Buffer.byteLength(pretty), 'bytes');
+  report('events_read_pretty_array_vs_lines_ratio', prettyMs / linesMs, 'ratio');
 }
 
 /** The newest modification time under a folder (for telling a stale build). */

@@ -203,17 +203,85 @@ function cleanMessage(message: string): string {
   return message.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '').replace(/ \(line \d+ column \d+\)$/, '');
 }
 
+/** The top-level elements of a JSON array, each parsed on its own, with the line and column where it starts. */
+export interface ArrayElements {
+  readonly values: unknown[];
+  readonly places: { line: number; col: number }[];
+}
+
+const isJsonBlank = (c: number) => c === 0x20 || c === 0x09 || c === 0x0d;
+
 /**
- * The line and column of each top-level element of a JSON array (the text is known to be valid
- * JSON), in one pass over the text.
+ * The elements of a JSON array written one element per line (`[`, then `{...},` lines, then `]`: what tools that
+ * write events as an array usually write), each line parsed on its own. Undefined for any other layout, found at
+ * the first line that is not one element (the second line of a pretty-printed array).
  */
-function arrayElementPlaces(text: string): { line: number; col: number }[] {
+export function parseArrayOfLines(text: string): ArrayElements | undefined {
+  const values: unknown[] = [];
+  const places: { line: number; col: number }[] = [];
+  let opened = false;
+  let closed = false;
+  let pendingComma = false;
+  let line = 0;
+  for (let from = 0; from <= text.length; line++) {
+    const lineStart = from;
+    const newline = text.indexOf('\n', from);
+    const lineEnd = newline < 0 ? text.length : newline;
+    let start = from;
+    let end = lineEnd;
+    from = lineEnd + 1;
+    while (start < end && isJsonBlank(text.charCodeAt(start))) start++;
+    while (end > start && isJsonBlank(text.charCodeAt(end - 1))) end--;
+    if (start === end) continue;
+    const single = end - start === 1 ? text[start] : '';
+    if (closed) return undefined;
+    if (!opened) {
+      if (single !== '[') return undefined;
+      opened = true;
+      continue;
+    }
+    if (single === ']') {
+      if (pendingComma) return undefined; // `[1,` then `]`
+      closed = true;
+      continue;
+    }
+    if (values.length > 0 && !pendingComma) return undefined; // two elements without a comma between
+    pendingComma = text.charCodeAt(end - 1) === 0x2c;
+    try {
+      values.push(JSON.parse(text.slice(start, pendingComma ? end - 1 : end)));
+    } catch {
+      return undefined;
+    }
+    places.push({ line: line + 1, col: start - lineStart + 1 });
+  }
+  return closed ? { values, places } : undefined;
+}
+
+/**
+ * The elements of a JSON array, found in one pass over the text and each parsed by JSON.parse on its own (as
+ * JSON lines are: one parse of a large array costs about twice as much). Undefined when the text is not a
+ * well-formed array: the caller then parses it whole, for JSON.parse's own error and place.
+ */
+export function parseArrayElements(text: string): ArrayElements | undefined {
+  const values: unknown[] = [];
   const places: { line: number; col: number }[] = [];
   let depth = 0;
-  let expectElement = false;
   let line = 1;
   let lineStart = 0;
+  let elementStart = -1;
+  let afterComma = false;
+  let closed = false;
   const n = text.length;
+  const endElement = (end: number): boolean => {
+    if (elementStart < 0) return false; // `[,` or `,,`: JSON.parse says where
+    try {
+      values.push(JSON.parse(text.slice(elementStart, end)));
+    } catch {
+      return false;
+    }
+    elementStart = -1;
+    return true;
+  };
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x0a) { // \n (valid JSON has none inside strings)
@@ -222,15 +290,17 @@ function arrayElementPlaces(text: string): { line: number; col: number }[] {
       continue;
     }
     if (c === 0x20 || c === 0x0d || c === 0x09) continue;
-    if (expectElement && depth === 1 && c !== 0x5d) {
+    if (closed || (depth === 0 && c !== 0x5b)) return undefined; // text after the array, or before it
+    if (depth === 1 && elementStart < 0 && c !== 0x5d && c !== 0x2c) {
+      elementStart = i;
+      afterComma = false;
       places.push({ line, col: i - lineStart + 1 });
-      expectElement = false;
     }
     if (c === 0x22) {
       // jump to the closing quote: one not preceded by an odd number of backslashes
       let end = text.indexOf('"', i + 1);
       for (;;) {
-        if (end < 0) return places; // no closing quote: not valid JSON (never so after JSON.parse)
+        if (end < 0) return undefined;
         let backslashes = 0;
         while (text.charCodeAt(end - 1 - backslashes) === 0x5c) backslashes++;
         if (backslashes % 2 === 0) break;
@@ -239,14 +309,19 @@ function arrayElementPlaces(text: string): { line: number; col: number }[] {
       i = end;
     } else if (c === 0x5b || c === 0x7b) { // [ {
       depth++;
-      if (depth === 1 && c === 0x5b) expectElement = true;
     } else if (c === 0x5d || c === 0x7d) { // ] }
+      if (depth === 1) {
+        // `[1, ]` and `{]` are not JSON
+        if (c !== 0x5d || (elementStart >= 0 ? !endElement(i) : afterComma)) return undefined;
+        closed = true;
+      }
       depth--;
     } else if (c === 0x2c && depth === 1) { // ,
-      expectElement = true;
+      if (!endElement(i)) return undefined;
+      afterComma = true;
     }
   }
-  return places;
+  return closed ? { values, places } : undefined;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -305,17 +380,19 @@ export function parseEventsText(fileText: string, file: string): LocatedEvent[] 
     throw new EventsFileError('EVENTS_EMPTY', file, 1, 1, 'the events file has no events: give a JSON array or one JSON object per line');
   }
   if (trimmed.startsWith('[')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (e) {
-      const message = (e as Error).message;
-      const { line, col } = lineCol(text, jsonErrorOffset(text));
-      throw new EventsFileError('EVENTS_BAD_JSON', file, line, col, `invalid JSON: ${cleanMessage(message)}`);
+    const elements = parseArrayOfLines(text) ?? parseArrayElements(text);
+    if (!elements) {
+      try {
+        JSON.parse(text);
+      } catch (e) {
+        const message = (e as Error).message;
+        const { line, col } = lineCol(text, jsonErrorOffset(text));
+        throw new EventsFileError('EVENTS_BAD_JSON', file, line, col, `invalid JSON: ${cleanMessage(message)}`);
+      }
+      throw new Error('an events array JSON.parse reads was not read element by element'); // a bug of parseArrayElements
     }
-    const places = arrayElementPlaces(text);
-    (parsed as unknown[]).forEach((value, i) => {
-      const { line, col } = places[i] ?? { line: 1, col: 1 };
+    elements.values.forEach((value, i) => {
+      const { line, col } = elements.places[i];
       expand(value, file, line, col, out);
     });
     return out;

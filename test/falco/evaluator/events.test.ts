@@ -1,4 +1,5 @@
-import { EventsFileError, parseEventsText } from '../../../lib/falco/evaluator/events';
+import * as fc from 'fast-check';
+import { EventsFileError, parseArrayElements, parseArrayOfLines, parseEventsText } from '../../../lib/falco/evaluator/events';
 
 describe('reading events files', () => {
   it('GIVEN a JSON array WHEN elements hold brackets, commas and quotes in strings THEN each event keeps the line it starts on', () => {
@@ -80,5 +81,87 @@ describe('reading events files', () => {
   it('names an event that fits no format, with what it has', () => {
     expect(() => parseEventsText('{"verb": "get", "apiVersion": "audit.k8s.io/v1"}', 'e.json'))
       .toThrow(/^e\.json:1:1: error EVENTS_UNKNOWN_FORMAT this event fits no known source format \(its keys are "verb", "apiVersion"\)/);
+  });
+});
+
+describe('a JSON array read element by element (parseArrayElements)', () => {
+  const arrays = fc.array(fc.jsonValue(), { maxLength: 8 });
+
+  it('GIVEN any JSON array, compact or indented THEN the elements are what JSON.parse reads, each placed where it starts', () => {
+    fc.assert(fc.property(arrays, fc.constantFrom(0, 2, '\t'), (values, indent) => {
+      const text = JSON.stringify(values, null, indent);
+      const read = parseArrayElements(text);
+      expect(read?.values).toEqual(JSON.parse(text));
+      if (indent === 2 && values.length > 0) {
+        // each element on a line of its own, two spaces in, after its predecessor's lines
+        expect(read!.places.map((p) => p.col)).toEqual(values.map(() => 3));
+        expect(read!.places[0].line).toBe(2);
+      }
+    }), { seed: 11, numRuns: 300 });
+  });
+
+  it('GIVEN a JSON array with one character removed, doubled or replaced THEN it is read exactly when JSON.parse reads it, as JSON.parse does', () => {
+    const noise = fc.constantFrom(',', ']', '[', '{', '}', '"', ' ', '\n', '\\', ':', '1', 'x');
+    fc.assert(fc.property(arrays, fc.nat(), fc.constantFrom('remove', 'double', 'replace'), noise, (values, at, how, c) => {
+      const valid = JSON.stringify(values, null, 1);
+      const k = at % valid.length;
+      const text = how === 'remove' ? valid.slice(0, k) + valid.slice(k + 1)
+        : how === 'double' ? valid.slice(0, k) + valid[k] + valid.slice(k)
+          : valid.slice(0, k) + c + valid.slice(k + 1);
+      let expected: unknown;
+      try {
+        expected = JSON.parse(text);
+      } catch {
+        expect(parseArrayElements(text)).toBeUndefined();
+        return;
+      }
+      if (Array.isArray(expected) && text.trimStart().startsWith('[')) expect(parseArrayElements(text)?.values).toEqual(expected);
+    }), { seed: 12, numRuns: 3000 });
+  });
+
+  it('GIVEN the edges of the array syntax THEN only well-formed arrays are read', () => {
+    expect(parseArrayElements('[]')?.values).toEqual([]);
+    expect(parseArrayElements(' [ ]\n')?.values).toEqual([]);
+    expect(parseArrayElements('[[1],[2, [3]]]')?.values).toEqual([[1], [2, [3]]]);
+    expect(parseArrayElements('["a,]b", 1]')?.values).toEqual(['a,]b', 1]);
+    for (const bad of ['[1,]', '[,1]', '[1,,2]', '[1 2]', '[1]]', '[1] x', 'x [1]', '[1', '[{]', '[}', '["a]', '[1}']) {
+      expect([bad, parseArrayElements(bad)]).toEqual([bad, undefined]);
+    }
+  });
+});
+
+describe('a JSON array of one element per line (parseArrayOfLines, the fast path)', () => {
+  const arrays = fc.array(fc.jsonValue(), { minLength: 1, maxLength: 8 });
+  const perLine = (values: unknown[]) => `[\n${values.map((v) => `  ${JSON.stringify(v)}`).join(',\n')}\n]\n`;
+
+  it('GIVEN one element per line THEN the elements are what JSON.parse reads, placed at their lines, two columns in', () => {
+    fc.assert(fc.property(arrays, (values) => {
+      const text = perLine(values);
+      const read = parseArrayOfLines(text);
+      expect(read?.values).toEqual(JSON.parse(text));
+      expect(read?.places).toEqual(values.map((_, i) => ({ line: i + 2, col: 3 })));
+    }), { seed: 13, numRuns: 300 });
+  });
+
+  it('GIVEN any change of one character THEN it reads nothing, or exactly what JSON.parse reads', () => {
+    const noise = fc.constantFrom(',', ']', '[', '{', '}', '"', ' ', '\n', '\\', ':', '1', 'x', '\r', '\u00a0');
+    fc.assert(fc.property(arrays, fc.nat(), fc.constantFrom('remove', 'double', 'replace'), noise, (values, at, how, c) => {
+      const valid = perLine(values);
+      const k = at % valid.length;
+      const text = how === 'remove' ? valid.slice(0, k) + valid.slice(k + 1)
+        : how === 'double' ? valid.slice(0, k) + valid[k] + valid.slice(k)
+          : valid.slice(0, k) + c + valid.slice(k + 1);
+      const read = parseArrayOfLines(text);
+      if (read !== undefined) expect(read.values).toEqual(JSON.parse(text));
+    }), { seed: 14, numRuns: 3000 });
+  });
+
+  it('GIVEN other layouts THEN it leaves them to the general reader, which places each element where it starts', () => {
+    const pretty = JSON.stringify([{ 'evt.type': 'open' }, { 'evt.type': 'close' }], null, 2);
+    expect(parseArrayOfLines(pretty)).toBeUndefined();
+    expect(parseArrayOfLines('[{"a": 1},\n{"b": 2}]')).toBeUndefined();
+    expect(parseArrayOfLines('[\n  {"a": 1}\n  {"b": 2}\n]')).toBeUndefined();
+    expect(parseArrayOfLines('[\n  {"a": 1},\n]')).toBeUndefined();
+    expect(parseEventsText(pretty, 'e.json').map((e) => [e.line, e.event['evt.type']])).toEqual([[2, 'open'], [5, 'close']]);
   });
 });
