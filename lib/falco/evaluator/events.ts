@@ -200,7 +200,8 @@ function unclosedAtEnd(text: string): boolean {
 
 /** JSON.parse's message without its position or its copy of the text. */
 function cleanMessage(message: string): string {
-  return message.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '').replace(/ \(line \d+ column \d+\)$/, '');
+  // V8 quotes the text around the error: `, "..." is not valid JSON`, or `, ..."..."... is not valid JSON` in a long text
+  return message.replace(/ in JSON at position \d+.*$/s, '').replace(/, (?:\.\.\.)?".*"(?:\.\.\.)? is not valid JSON$/s, '').replace(/ \(line \d+ column \d+\)$/, '');
 }
 
 /** The top-level elements of a JSON array, each parsed on its own, with the line and column where it starts. */

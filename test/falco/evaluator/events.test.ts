@@ -46,6 +46,21 @@ describe('reading events files', () => {
   });
 
   it.each([
+    ['an array with a trailing comma', `[\n${'  {"proc.env": "TOKEN=s3cr3t"},\n'.repeat(5)}]\n`],
+    ['an array with a missing comma', `[\n  {"proc.env": "TOKEN=s3cr3t"}\n${'  {"proc.env": "TOKEN=s3cr3t"},\n'.repeat(5)}]\n`],
+    ['a line cut short', `${'{"proc.env": "TOKEN=s3cr3t"}\n'.repeat(3)}{"proc.env": "TOKEN=s3cr3t", }\n`],
+  ])('GIVEN %s THEN the error quotes nothing of the file (events can hold secrets)', (_, text) => {
+    let message = '';
+    try {
+      parseEventsText(text, 'e.json');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/error EVENTS_BAD_JSON invalid JSON/);
+    expect(message).not.toMatch(/s3cr3t|TOKEN|proc\.env|is not valid JSON/);
+  });
+
+  it.each([
     ['[\n  {"x.a": 1},\n  {"x.a": }\n]', 'EVENTS_BAD_JSON', 3],
     ['{"x.a": 1}\n{"x.a": 1,}\n', 'EVENTS_BAD_JSON', 2],
     ['[{"x.a": 1}, "text"]', 'EVENTS_NOT_OBJECT', 1],
