@@ -208,7 +208,7 @@ export class Lexer {
   protected i = 0;
   protected lastToken = '';
   /** Offsets where a quote opens a string that never closes: errors there are reported as such. */
-  protected readonly unclosedQuotes = new Set<number>();
+  protected unclosedQuotes?: Set<number>;
 
   constructor(protected readonly input: string) {}
 
@@ -285,7 +285,7 @@ export class Lexer {
       }
       prev = c;
     }
-    this.unclosedQuotes.add(start);
+    (this.unclosedQuotes ??= new Set()).add(start);
     return false;
   }
 }

@@ -470,7 +470,7 @@ class Parser extends Lexer {
   }
 
   private fail(code: ConditionSyntaxCode, message: string, offset = this.i): never {
-    if (this.unclosedQuotes.has(offset)) {
+    if (this.unclosedQuotes?.has(offset)) {
       const quote = this.input[offset];
       throw new ConditionSyntaxError('COND_UNCLOSED_QUOTE', `unclosed quoted string: the ${quote} here has no matching closing ${quote}`, this.pos(offset));
     }
