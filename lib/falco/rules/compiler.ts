@@ -68,6 +68,8 @@ interface ExprSize {
   readonly depth: number;
 }
 
+const LEAF_SIZE: ExprSize = { nodes: 1, depth: 1 };
+
 export class RuleCompiler {
   /** Where each parsed node comes from. */
   private readonly origins = new Map<object, MappedText>();
@@ -616,6 +618,7 @@ export class RuleCompiler {
 
   /** Nodes and depth of an expanded condition; shared subtrees are measured once (a bomb costs its height, not its size). */
   private sizeOf(expr: Expr): ExprSize {
+    if (expr.kind !== 'and' && expr.kind !== 'or' && expr.kind !== 'not') return LEAF_SIZE;
     const known = this.sizes.get(expr);
     if (known) return known;
     let size: ExprSize;
@@ -637,8 +640,6 @@ export class RuleCompiler {
         size = { nodes: s.nodes + 1, depth: s.depth + 1 };
         break;
       }
-      default:
-        size = { nodes: 1, depth: 1 };
     }
     this.sizes.set(expr, size);
     return size;
