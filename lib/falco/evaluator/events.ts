@@ -290,7 +290,7 @@ export function parseArrayElements(text: string): ArrayElements | undefined {
       lineStart = i + 1;
       continue;
     }
-    if (c === 0x20 || c === 0x0d || c === 0x09) continue;
+    if (isJsonBlank(c)) continue;
     if (closed || (depth === 0 && c !== 0x5b)) return undefined; // text after the array, or before it
     if (depth === 1 && elementStart < 0 && c !== 0x5d && c !== 0x2c) {
       elementStart = i;

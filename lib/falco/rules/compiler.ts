@@ -111,11 +111,7 @@ export class RuleCompiler {
   ) {}
 
   /** The place of a file in the load order (0 for a file not given, such as the predefined names). */
-  private step(at: SourceRef): number {
-    return this.stepOf(at.file);
-  }
-
-  private stepOf(file: SourceFile): number {
+  private step(file: SourceFile): number {
     return Math.max(0, this.fileOrder.indexOf(file));
   }
 
@@ -154,7 +150,7 @@ export class RuleCompiler {
       for (const entry of list.items) {
         const ref = this.collected.lists.get(entry);
         if (ref && ref.index < list.visibility) {
-          markUsedFrom(this.usedLists, ref.name, this.step(list.at));
+          markUsedFrom(this.usedLists, ref.name, this.step(list.at.file));
           if (ref.opaque) this.opaqueLists.add(list.name);
           appendAll(out, ref.items);
         } else {
@@ -510,13 +506,13 @@ export class RuleCompiler {
    * is, after each earlier file, the part written so far: each such part is marked from its own file.
    */
   private markUsedIn(mapped: MappedText, raw: string, parsed: Expr): void {
-    const first = this.stepOf(mapped.fileAt(0));
+    const first = this.step(mapped.fileAt(0));
     if (raw !== mapped.text || raw.length === 0) return this.markUsed(raw, parsed, first);
-    const last = this.stepOf(mapped.fileAt(raw.length - 1));
+    const last = this.step(mapped.fileAt(raw.length - 1));
     if (first !== last) {
       let current = first;
       for (let i = 1; i < raw.length; i++) {
-        const step = this.stepOf(mapped.fileAt(i));
+        const step = this.step(mapped.fileAt(i));
         if (step === current) continue;
         const before = raw.slice(0, i);
         let expr: Expr | undefined;
@@ -556,7 +552,7 @@ export class RuleCompiler {
    * Falco reports it when the item's own file is loaded (once here, where Falco repeats it after each file).
    */
   private reportUnused(): void {
-    const unusedWhenLoaded = (used: number | undefined, at: SourceRef) => used === undefined || used > this.step(at);
+    const unusedWhenLoaded = (used: number | undefined, at: SourceRef) => used === undefined || used > this.step(at.file);
     const later = (used: number | undefined) => (used === undefined ? '' : ` when its file is loaded (the first use is in ${this.fileOrder[used].name}, loaded later)`);
     for (const macro of this.collected.macros.values()) {
       const used = this.usedMacros.get(macro.name);

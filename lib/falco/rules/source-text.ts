@@ -92,7 +92,10 @@ export function joinTexts(a: MappedText, b: MappedText, separator = ' '): Mapped
   return {
     text: a.text + separator + b.text,
     at: (offset) => (offset < a.text.length ? a.at(offset) : offset < cut ? b.at(0) : b.at(offset - cut)),
-    fileAt: (offset) => (offset < a.text.length ? a.fileAt(offset) : offset < cut ? b.fileAt(0) : b.fileAt(offset - cut)),
+    fileAt: (offset) => {
+      const [text, at] = part(offset);
+      return text.fileAt(at);
+    },
     valueAt: (offset) => {
       const [text, at] = part(offset);
       return text.valueAt?.(at) ?? text.at(at);
